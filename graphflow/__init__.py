@@ -1,0 +1,36 @@
+"""graphflow: TensorFlow's API on numpy and numba, in eager, graph and compiled modes.
+
+`import graphflow as tf` runs TensorFlow 2.x programs that stay inside the documented subset.
+This module only re-exports; the logic lives in the submodules.
+"""
+from . import errors
+from .context import (disable_eager_execution, eager_mode, enable_eager_execution, executing_eagerly,
+                      graph_mode)
+from .dtypes import (DType, as_dtype, bool_ as bool, double, float16, float32, float64, half, int8, int16,  # noqa: A004
+                     int32, int64, uint8)
+from .eager.tensor import EagerTensor
+from .graph.graph import Graph, Operation, get_default_graph
+from .graph.graph import SymbolicTensor
+from .namespaces import compat, debugging, linalg, math, nn, random
+from .ops.api import (abs, add, add_n, argmax, argmin, broadcast_to, cast, ceil, clip_by_value, concat,  # noqa: A004
+                      constant, control_dependencies, cos, divide, einsum, equal, erf, exp, expand_dims, eye,
+                      fill, floor, floordiv, gather, gather_nd, greater, greater_equal, group, identity, less,
+                      less_equal, linspace, log, log1p, logical_and, logical_not, logical_or, matmul, maximum,
+                      minimum, mod, multiply, name_scope, negative, no_op, not_equal, one_hot, ones, ones_like,
+                      pad, pow, range, rank, reciprocal, reduce_all, reduce_any, reduce_logsumexp, reduce_max,
+                      reduce_mean, reduce_min, reduce_prod, reduce_sum, reshape, round, rsqrt, shape, sigmoid,
+                      sign, sin, size, split, sqrt, square, squared_difference, squeeze, stack, stop_gradient,
+                      strided_slice, subtract, tanh, tensordot, tile, transpose, truediv, unstack, where, zeros,
+                      zeros_like)
+from .ops.api import print_ as print  # noqa: A004
+from .ops.dispatch import convert_to_tensor
+from .shapes import TensorShape
+from .tensor import Tensor
+from .variables import Variable
+
+newaxis = None
+__version__ = "0.1.0"
+
+
+def is_tensor(x) -> bool:
+    return isinstance(x, (Tensor, Variable))

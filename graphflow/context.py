@@ -1,0 +1,91 @@
+"""Execution-mode state: eager or graph, per thread, plus the stack of active gradient tapes."""
+from __future__ import annotations
+
+import contextlib
+import threading
+
+
+class _Context(threading.local):
+    def __init__(self):
+        self.mode_stack = []        # entries: None for eager, or a Graph being built
+        self.eager = _global_eager
+        self.tapes = []             # active GradientTapes, innermost last
+        self.run_functions_eagerly = False
+        self.control_dependencies = []
+
+
+_global_eager = True
+_ctx = _Context()
+
+
+def context() -> _Context:
+    return _ctx
+
+
+def _refresh():
+    _ctx.eager = (_ctx.mode_stack[-1] is None) if _ctx.mode_stack else _global_eager
+
+
+def executing_eagerly() -> bool:
+    """True when ops run immediately (TF2 default), False while a graph is being built."""
+    return _ctx.eager
+
+
+def disable_eager_execution():
+    """Process-wide switch to TF1 define-and-run."""
+    global _global_eager
+    _global_eager = False
+    _refresh()
+
+
+def enable_eager_execution(config=None, device_policy=None, execution_mode=None):
+    global _global_eager
+    _global_eager = True
+    _refresh()
+
+
+def push_graph(graph):
+    _ctx.mode_stack.append(graph)
+    _refresh()
+
+
+def push_eager():
+    _ctx.mode_stack.append(None)
+    _refresh()
+
+
+def pop_mode():
+    _ctx.mode_stack.pop()
+    _refresh()
+
+
+def current_graph():
+    """The graph being built: the innermost pushed graph, else the global default graph."""
+    for entry in reversed(_ctx.mode_stack):
+        if entry is not None:
+            return entry
+    from .graph.graph import global_default_graph
+    return global_default_graph()
+
+
+@contextlib.contextmanager
+def eager_mode():
+    """Run the block eagerly, whatever the process-wide mode."""
+    push_eager()
+    try:
+        yield
+    finally:
+        pop_mode()
+
+
+@contextlib.contextmanager
+def graph_mode(graph=None):
+    """Build a graph in the block (the default graph unless one is given)."""
+    if graph is None:
+        from .graph.graph import global_default_graph
+        graph = global_default_graph()
+    push_graph(graph)
+    try:
+        yield graph
+    finally:
+        pop_mode()

@@ -1,0 +1,106 @@
+"""DType objects and TensorFlow's dtype rules (no implicit promotion between tensors)."""
+from __future__ import annotations
+
+import numpy as np
+
+
+class DType:
+    """A tensor element type; wraps a numpy dtype and knows TensorFlow's name for it."""
+
+    __slots__ = ("name", "as_numpy_dtype", "np", "is_floating", "is_integer", "is_bool", "is_unsigned")
+
+    def __init__(self, name: str, np_dtype):
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self.as_numpy_dtype = self.np.type
+        self.is_floating = self.np.kind == "f"
+        self.is_integer = self.np.kind in "iu"
+        self.is_unsigned = self.np.kind == "u"
+        self.is_bool = self.np.kind == "b"
+
+    @property
+    def base_dtype(self) -> "DType":
+        return self
+
+    @property
+    def size(self) -> int:
+        return self.np.itemsize
+
+    @property
+    def min(self):
+        return np.finfo(self.np).min if self.is_floating else np.iinfo(self.np).min
+
+    @property
+    def max(self):
+        return np.finfo(self.np).max if self.is_floating else np.iinfo(self.np).max
+
+    def is_compatible_with(self, other) -> bool:
+        return self is as_dtype(other)
+
+    def __repr__(self) -> str:
+        return f"gf.{self.name}"
+
+    def __reduce__(self):
+        return (as_dtype, (self.name,))
+
+
+float16 = DType("float16", np.float16)
+float32 = DType("float32", np.float32)
+float64 = DType("float64", np.float64)
+int8 = DType("int8", np.int8)
+int16 = DType("int16", np.int16)
+int32 = DType("int32", np.int32)
+int64 = DType("int64", np.int64)
+uint8 = DType("uint8", np.uint8)
+bool_ = DType("bool", np.bool_)
+half, double = float16, float64
+
+ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool_)
+_BY_NAME = {d.name: d for d in ALL} | {"half": float16, "double": float64, "float": float32}
+_BY_NUMPY = {d.np: d for d in ALL}
+
+
+def as_dtype(value) -> DType:
+    """Convert a DType, a numpy dtype/type, a name or a Python type to a DType."""
+    if isinstance(value, DType):
+        return value
+    if isinstance(value, str):
+        if value in _BY_NAME:
+            return _BY_NAME[value]
+        raise TypeError(f"Cannot convert {value!r} to a graphflow DType.")
+    if value is float:
+        return float32
+    if value is int:
+        return int32
+    if value is bool:
+        return bool_
+    try:
+        return _BY_NUMPY[np.dtype(value)]
+    except (TypeError, KeyError):
+        raise TypeError(f"Cannot convert {value!r} to a graphflow DType.") from None
+
+
+def from_numpy(np_dtype) -> DType:
+    """Fast path: DType of a numpy dtype that is known to be supported."""
+    try:
+        return _BY_NUMPY[np_dtype]
+    except KeyError:
+        raise TypeError(f"Unsupported numpy dtype {np_dtype} for a graphflow tensor.") from None
+
+
+def infer_python_dtype(value) -> DType:
+    """The dtype TensorFlow gives a Python value with no dtype: float32, int32 or bool."""
+    arr = np.asarray(value)
+    kind = arr.dtype.kind
+    if kind == "f":
+        return float32
+    if kind in "iu":
+        # TF: Python ints default to int32, int64 only if they do not fit.
+        if arr.size and (arr.max() > np.iinfo(np.int32).max or arr.min() < np.iinfo(np.int32).min):
+            return int64
+        return int32
+    if kind == "b":
+        return bool_
+    if kind == "c":
+        raise TypeError("Complex values are not supported by graphflow.")
+    raise TypeError(f"Cannot convert {value!r} to a tensor: unsupported element type {arr.dtype}.")

@@ -1,0 +1,1 @@
+"""Eager mode: values computed now, and the gradient tape."""

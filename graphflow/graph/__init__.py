@@ -1,0 +1,1 @@
+"""Graph mode: the IR, sessions, the reference interpreter and export."""

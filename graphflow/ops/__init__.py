@@ -1,0 +1,1 @@
+"""Op declarations (one file per family) and the user-facing op functions."""

@@ -1,0 +1,544 @@
+"""Shape and indexing ops: constants, reshape, transpose, concat/stack/split, slicing, gather, pad..."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes
+from ..shapes import TensorShape
+from . import infer as inf
+from .registry import ELEMENTWISE, OPAQUE, SOURCE, OpDef, Spec, register
+
+ANY = inf.NUMERIC | inf.BOOL
+
+
+def _const_infer(value):
+    return [Spec(TensorShape(np.shape(value)), dtypes.from_numpy(np.asarray(value).dtype))]
+
+
+def _const(value):
+    return value
+
+
+register(OpDef("Const", _const_infer, _const, kind=SOURCE))
+
+
+def _placeholder_infer(shape, dtype):
+    return [Spec(TensorShape(shape), dtype)]
+
+
+def _placeholder(shape, dtype):
+    raise ValueError("A placeholder has no value of its own: feed it")
+
+
+register(OpDef("Placeholder", _placeholder_infer, _placeholder, kind=SOURCE, stateful=True, differentiable=False))
+
+
+# ---- reshape ---------------------------------------------------------------------------------
+
+def _reshape_target(dims, target, op="Reshape"):
+    """Resolve -1 in `target` against the known input dims (None dims stay unknown)."""
+    target = [int(d) for d in target]
+    if sum(d == -1 for d in target) > 1:
+        raise ValueError(f"{op}: only one dimension may be -1, got {target}")
+    if any(d < -1 for d in target):
+        raise ValueError(f"{op}: invalid target shape {target}")
+    if dims is None or any(d is None for d in dims):
+        return tuple(None if d == -1 else d for d in target)
+    size = int(np.prod(dims, dtype=np.int64))
+    known = int(np.prod([d for d in target if d != -1], dtype=np.int64))
+    if -1 in target:
+        if known == 0 or size % known:
+            raise ValueError(f"{op}: cannot reshape a tensor with {size} elements to shape {target}")
+        return tuple(size // known if d == -1 else d for d in target)
+    if known != size:
+        raise ValueError(f"{op}: cannot reshape a tensor with {size} elements to shape {target} "
+                         f"({known} elements)")
+    return tuple(target)
+
+
+def _reshape_infer(x, shape):
+    if shape.shape.rank != 1:
+        raise ValueError(f"Reshape: shape must be a vector, got shape {shape.shape}")
+    if shape.value is None:
+        n = shape.shape.dims[0]
+        return [Spec(TensorShape(None if n is None else (None,) * n), x.dtype)]
+    return [Spec(TensorShape(_reshape_target(x.shape.dims, shape.value)), x.dtype)]
+
+
+def _reshape(x, shape):
+    return np.reshape(x, tuple(int(d) for d in shape))
+
+
+register(OpDef("Reshape", _reshape_infer, _reshape))
+
+
+def _transpose_infer(x, perm=None):
+    if x.shape.dims is None:
+        return [Spec(TensorShape(None), x.dtype)]
+    n = len(x.shape.dims)
+    perm = tuple(reversed(range(n))) if perm is None else tuple(int(p) % max(n, 1) for p in perm)
+    if sorted(perm) != list(range(n)):
+        raise ValueError(f"Transpose: perm {list(perm)} is not a permutation of {n} axes")
+    return [Spec(TensorShape(tuple(x.shape.dims[p] for p in perm)), x.dtype)]
+
+
+def _transpose(x, perm=None):
+    return np.transpose(x, perm)
+
+
+register(OpDef("Transpose", _transpose_infer, _transpose))
+
+
+# ---- concat / stack / split -------------------------------------------------------------------
+
+def _check_same_dtype(op, specs):
+    for s in specs[1:]:
+        if s.dtype is not specs[0].dtype:
+            raise TypeError(f"{op}: all inputs must have the same dtype, got "
+                            f"{', '.join(t.dtype.name for t in specs)}")
+
+
+def _concat_infer(*specs, axis=0):
+    _check_same_dtype("ConcatV2", specs)
+    ranks = {s.shape.rank for s in specs if s.shape.rank is not None}
+    if not ranks:
+        return [Spec(TensorShape(None), specs[0].dtype)]
+    if len(ranks) > 1:
+        raise ValueError(f"ConcatV2: inputs must have the same rank, got shapes {[str(s.shape) for s in specs]}")
+    rank = ranks.pop()
+    if rank == 0:
+        raise ValueError("ConcatV2: cannot concatenate scalars (use stack)")
+    a = inf.normalize_axis(axis, rank, "ConcatV2")
+    out = []
+    for i in range(rank):
+        col = [s.shape.dims[i] for s in specs if s.shape.rank is not None]
+        if i == a:
+            out.append(None if None in col else sum(col))
+        else:
+            known = {d for d in col if d is not None}
+            if len(known) > 1:
+                raise ValueError(f"ConcatV2: dimension {i} of the inputs must match, got shapes "
+                                 f"{[str(s.shape) for s in specs]}")
+            out.append(known.pop() if known else None)
+    return [Spec(TensorShape(out), specs[0].dtype)]
+
+
+def _concat(*xs, axis=0):
+    return np.concatenate(xs, axis=axis)
+
+
+register(OpDef("ConcatV2", _concat_infer, _concat))
+
+
+def _pack_infer(*specs, axis=0):
+    _check_same_dtype("Pack", specs)
+    shape = specs[0].shape
+    for s in specs[1:]:
+        if not s.shape.is_compatible_with(shape):
+            raise ValueError(f"Pack: all inputs must have the same shape, got "
+                             f"{[str(t.shape) for t in specs]}")
+        shape = shape.merge_with(s.shape)
+    if shape.dims is None:
+        return [Spec(TensorShape(None), specs[0].dtype)]
+    a = inf.normalize_axis(axis, len(shape.dims) + 1, "Pack")
+    dims = shape.dims[:a] + (len(specs),) + shape.dims[a:]
+    return [Spec(TensorShape(dims), specs[0].dtype)]
+
+
+def _pack(*xs, axis=0):
+    return np.stack(xs, axis=axis)
+
+
+register(OpDef("Pack", _pack_infer, _pack))
+
+
+def _unpack_infer(x, num, axis=0):
+    dims = x.shape.dims
+    a = inf.normalize_axis(axis, len(dims), "Unpack")
+    if dims[a] is not None and dims[a] != num:
+        raise ValueError(f"Unpack: dimension {a} has size {dims[a]}, cannot unstack into {num}")
+    return [Spec(TensorShape(dims[:a] + dims[a + 1:]), x.dtype)] * num
+
+
+def _unpack(x, num, axis=0):
+    return tuple(np.moveaxis(x, axis, 0))
+
+
+register(OpDef("Unpack", _unpack_infer, _unpack, num_outputs=-1))
+
+
+def _split_infer(x, sizes, axis=0):
+    dims = x.shape.dims
+    a = inf.normalize_axis(axis, len(dims), "Split")
+    if dims[a] is not None and sum(sizes) != dims[a]:
+        raise ValueError(f"Split: sizes {list(sizes)} do not add up to dimension {a} of size {dims[a]}")
+    return [Spec(TensorShape(dims[:a] + (s,) + dims[a + 1:]), x.dtype) for s in sizes]
+
+
+def _split(x, sizes, axis=0):
+    return tuple(np.split(x, np.cumsum(sizes)[:-1], axis=axis))
+
+
+register(OpDef("Split", _split_infer, _split, num_outputs=-1))
+
+
+# ---- expand / squeeze / tile / pad / broadcast ------------------------------------------------
+
+def _expand_infer(x, axis):
+    dims = x.shape.dims
+    if dims is None:
+        return [Spec(TensorShape(None), x.dtype)]
+    a = inf.normalize_axis(axis, len(dims) + 1, "ExpandDims")
+    return [Spec(TensorShape(dims[:a] + (1,) + dims[a:]), x.dtype)]
+
+
+def _expand(x, axis):
+    return np.expand_dims(x, axis)
+
+
+register(OpDef("ExpandDims", _expand_infer, _expand))
+
+
+def _squeeze_infer(x, axis=None):
+    dims = x.shape.dims
+    if dims is None:
+        return [Spec(TensorShape(None), x.dtype)]
+    if axis is None:
+        return [Spec(TensorShape(tuple(d for d in dims if d != 1)), x.dtype)]
+    axes = inf.normalize_axes(axis, len(dims), "Squeeze")
+    for a in axes:
+        if dims[a] not in (1, None):
+            raise ValueError(f"Squeeze: cannot squeeze dimension {a} of size {dims[a]} (shape {x.shape})")
+    return [Spec(TensorShape(tuple(d for i, d in enumerate(dims) if i not in axes)), x.dtype)]
+
+
+def _squeeze(x, axis=None):
+    if axis is None:
+        return np.squeeze(x)
+    return np.squeeze(x, axis=inf.normalize_axes(axis, x.ndim))
+
+
+register(OpDef("Squeeze", _squeeze_infer, _squeeze))
+
+
+def _tile_infer(x, multiples):
+    dims = x.shape.dims
+    if len(multiples) != len(dims):
+        raise ValueError(f"Tile: multiples {list(multiples)} must have one entry per dimension of {x.shape}")
+    return [Spec(TensorShape(tuple(None if d is None else d * m for d, m in zip(dims, multiples))), x.dtype)]
+
+
+def _tile(x, multiples):
+    return np.tile(x, multiples)
+
+
+register(OpDef("Tile", _tile_infer, _tile))
+
+
+def _pad_infer(x, paddings, mode="CONSTANT", constant_values=0):
+    dims = x.shape.dims
+    if len(paddings) != len(dims):
+        raise ValueError(f"Pad: paddings must have one [before, after] pair per dimension of {x.shape}")
+    if mode not in ("CONSTANT", "REFLECT", "SYMMETRIC"):
+        raise ValueError(f"Pad: mode must be CONSTANT, REFLECT or SYMMETRIC, got {mode!r}")
+    out = tuple(None if d is None else d + int(a) + int(b) for d, (a, b) in zip(dims, paddings))
+    return [Spec(TensorShape(out), x.dtype)]
+
+
+def _pad(x, paddings, mode="CONSTANT", constant_values=0):
+    pads = [(int(a), int(b)) for a, b in paddings]
+    if mode == "CONSTANT":
+        return np.pad(x, pads, mode="constant", constant_values=constant_values)
+    return np.pad(x, pads, mode="reflect" if mode == "REFLECT" else "symmetric")
+
+
+register(OpDef("Pad", _pad_infer, _pad))
+
+
+def _broadcast_to_infer(x, shape):
+    if shape.value is None:
+        n = shape.shape.dims[0]
+        return [Spec(TensorShape(None if n is None else (None,) * n), x.dtype)]
+    target = tuple(int(d) for d in shape.value)
+    out = inf.broadcast(x, Spec(TensorShape(target), x.dtype))
+    if out.dims != target:
+        raise ValueError(f"BroadcastTo: cannot broadcast {x.shape} to {TensorShape(target)}")
+    return [Spec(out, x.dtype)]
+
+
+def _broadcast_to(x, shape):
+    return np.broadcast_to(x, tuple(int(d) for d in shape))
+
+
+register(OpDef("BroadcastTo", _broadcast_to_infer, _broadcast_to))
+
+
+def _fill_infer(dims, value):
+    if value.shape.rank not in (0, None):
+        raise ValueError(f"Fill: value must be a scalar, got shape {value.shape}")
+    if dims.value is None:
+        n = dims.shape.dims[0]
+        return [Spec(TensorShape(None if n is None else (None,) * n), value.dtype)]
+    if any(int(d) < 0 for d in dims.value):
+        raise ValueError(f"Fill: dims must be non-negative, got {list(dims.value)}")
+    return [Spec(TensorShape(tuple(int(d) for d in dims.value)), value.dtype)]
+
+
+def _fill(dims, value):
+    return np.full(tuple(int(d) for d in dims), value, dtype=np.asarray(value).dtype)
+
+
+register(OpDef("Fill", _fill_infer, _fill))
+
+
+def _like(fill):
+    def kernel(x):
+        return np.full_like(x, fill)
+    return kernel
+
+
+register(OpDef("ZerosLike", inf.same_as_input, _like(0), kind=ELEMENTWISE, scalar_expr="T(0)",
+               differentiable=False))
+register(OpDef("OnesLike", inf.same_as_input, _like(1), kind=ELEMENTWISE, scalar_expr="T(1)",
+               differentiable=False))
+
+
+def _range_infer(start, limit, delta, dtype):
+    n = max(0, int(np.ceil((limit - start) / delta)))
+    return [Spec(TensorShape((n,)), dtype)]
+
+
+def _range(start, limit, delta, dtype):
+    return np.arange(start, limit, delta, dtype=dtype.np)
+
+
+register(OpDef("Range", _range_infer, _range, kind=SOURCE))
+
+
+# ---- shape queries (dynamic in graphs) ----------------------------------------------------------
+
+def _shape_infer(x, out_type=dtypes.int32):
+    rank = x.shape.rank
+    return [Spec(TensorShape((rank,)), out_type)]
+
+
+def _shape(x, out_type=dtypes.int32):
+    return np.asarray(np.shape(x), dtype=out_type.np)
+
+
+register(OpDef("Shape", _shape_infer, _shape, differentiable=False))
+
+
+def _size_infer(x, out_type=dtypes.int32):
+    return [Spec(TensorShape(()), out_type)]
+
+
+def _size(x, out_type=dtypes.int32):
+    return np.asarray(np.size(x), dtype=out_type.np)[()]
+
+
+register(OpDef("Size", _size_infer, _size, differentiable=False))
+
+
+def _rank_infer(x):
+    return [Spec(TensorShape(()), dtypes.int32)]
+
+
+def _rank(x):
+    return np.int32(np.ndim(x))
+
+
+register(OpDef("Rank", _rank_infer, _rank, differentiable=False))
+
+
+# ---- slicing ----------------------------------------------------------------------------------
+
+def normalize_index(key):
+    """A __getitem__ key -> a hashable tuple of ('int', i) / ('slice', a, b, c) / ('newaxis',) /
+    ('ellipsis',). Indices must be Python ints (or scalar eager tensors)."""
+    if not isinstance(key, tuple):
+        key = (key,)
+    out = []
+    for k in key:
+        if k is None:
+            out.append(("newaxis",))
+        elif k is Ellipsis:
+            out.append(("ellipsis",))
+        elif isinstance(k, slice):
+            out.append(("slice", _as_index(k.start), _as_index(k.stop), _as_index(k.step)))
+        else:
+            out.append(("int", _as_index(k)))
+    if sum(1 for k in out if k[0] == "ellipsis") > 1:
+        raise ValueError("An index can only have a single ellipsis ('...')")
+    for k in out:
+        if k[0] == "slice" and k[3] == 0:
+            raise ValueError("slice step cannot be zero")
+    return tuple(out)
+
+
+def _as_index(v):
+    if v is None:
+        return None
+    if isinstance(v, (bool, np.bool_)):
+        raise TypeError("Boolean indices are not supported; use gf.boolean_mask or gf.where")
+    try:
+        return int(v.__index__()) if hasattr(v, "__index__") else int(v)
+    except (TypeError, ValueError):
+        raise TypeError(f"Only integers, slices, '...', and None are valid indices, got {v!r}") from None
+
+
+def to_numpy_key(index):
+    out = []
+    for k in index:
+        if k[0] == "int":
+            out.append(k[1])
+        elif k[0] == "slice":
+            out.append(slice(k[1], k[2], k[3]))
+        elif k[0] == "newaxis":
+            out.append(None)
+        else:
+            out.append(Ellipsis)
+    return tuple(out)
+
+
+def _slice_infer(x, index):
+    dims = x.shape.dims
+    if dims is None:
+        return [Spec(TensorShape(None), x.dtype)]
+    consumed = sum(1 for k in index if k[0] in ("int", "slice"))
+    if consumed > len(dims):
+        raise ValueError(f"Index {to_numpy_key(index)} has too many indices for a tensor of shape {x.shape}")
+    expanded = []
+    for k in index:
+        if k[0] == "ellipsis":
+            expanded.extend([("slice", None, None, None)] * (len(dims) - consumed))
+        else:
+            expanded.append(k)
+    expanded.extend([("slice", None, None, None)] * (len(dims) - sum(1 for k in expanded if k[0] != "newaxis")))
+    out, axis = [], 0
+    for k in expanded:
+        if k[0] == "newaxis":
+            out.append(1)
+            continue
+        d = dims[axis]
+        if k[0] == "int":
+            if d is not None and not -d <= k[1] < d:
+                raise ValueError(f"slice index {k[1]} of dimension {axis} out of bounds for shape {x.shape}")
+        elif d is None:
+            out.append(None)
+        else:
+            out.append(len(range(*slice(k[1], k[2], k[3]).indices(d))))
+        axis += 1
+    return [Spec(TensorShape(tuple(out)), x.dtype)]
+
+
+def _strided_slice(x, index):
+    return x[to_numpy_key(index)]
+
+
+register(OpDef("StridedSlice", _slice_infer, _strided_slice))
+
+
+def _slice_grad_infer(x, dy, index):
+    return [Spec(x.shape, dy.dtype)]
+
+
+def _strided_slice_grad(x, dy, index):
+    out = np.zeros(np.shape(x), dtype=np.asarray(dy).dtype)
+    out[to_numpy_key(index)] = dy
+    return out
+
+
+register(OpDef("StridedSliceGrad", _slice_grad_infer, _strided_slice_grad))
+
+
+# ---- gather / one_hot -------------------------------------------------------------------------
+
+def _gather_infer(params, indices, axis=0, batch_dims=0):
+    if not indices.dtype.is_integer:
+        raise TypeError(f"GatherV2: indices must be int32 or int64, got {indices.dtype.name}")
+    if params.shape.dims is None or indices.shape.dims is None:
+        return [Spec(TensorShape(None), params.dtype)]
+    pd = params.shape.dims
+    a = inf.normalize_axis(axis, len(pd), "GatherV2")
+    out = pd[:a] + indices.shape.dims[batch_dims:] + pd[a + 1:]
+    return [Spec(TensorShape(out), params.dtype)]
+
+
+def _gather(params, indices, axis=0, batch_dims=0):
+    n = params.shape[axis]
+    if indices.size and (indices.min() < 0 or indices.max() >= n):
+        bad = indices[(indices < 0) | (indices >= n)].flat[0]
+        raise IndexError(f"GatherV2: index {bad} is not in [0, {n})")
+    if batch_dims:
+        raise NotImplementedError("GatherV2: batch_dims > 0 is not supported yet")
+    return np.take(params, indices, axis=axis)
+
+
+register(OpDef("GatherV2", _gather_infer, _gather))
+
+
+def _gather_nd_infer(params, indices):
+    if params.shape.dims is None or indices.shape.dims is None:
+        return [Spec(TensorShape(None), params.dtype)]
+    k = indices.shape.dims[-1]
+    out = indices.shape.dims[:-1] + params.shape.dims[k:]
+    return [Spec(TensorShape(out), params.dtype)]
+
+
+def _gather_nd(params, indices):
+    k = indices.shape[-1]
+    idx = tuple(np.moveaxis(indices, -1, 0))
+    for i, dim in enumerate(params.shape[:k]):
+        if idx[i].size and (idx[i].min() < 0 or idx[i].max() >= dim):
+            raise IndexError(f"GatherNd: index out of range in dimension {i} (size {dim})")
+    return params[idx]
+
+
+register(OpDef("GatherNd", _gather_nd_infer, _gather_nd))
+
+
+def _unsorted_segment_sum_infer(data, ids, num_segments):
+    if data.shape.dims is None or ids.shape.dims is None:
+        return [Spec(TensorShape(None), data.dtype)]
+    return [Spec(TensorShape((num_segments,) + data.shape.dims[ids.shape.rank:]), data.dtype)]
+
+
+def _unsorted_segment_sum(data, ids, num_segments):
+    out = np.zeros((num_segments,) + data.shape[ids.ndim:], dtype=data.dtype)
+    np.add.at(out, ids, data)
+    return out
+
+
+register(OpDef("UnsortedSegmentSum", _unsorted_segment_sum_infer, _unsorted_segment_sum))
+
+
+def _one_hot_infer(indices, depth, on_value, off_value, axis=-1, dtype=dtypes.float32):
+    if indices.shape.dims is None:
+        return [Spec(TensorShape(None), dtype)]
+    dims = list(indices.shape.dims)
+    a = len(dims) if axis == -1 else axis
+    dims.insert(a, depth)
+    return [Spec(TensorShape(dims), dtype)]
+
+
+def _one_hot(indices, depth, on_value, off_value, axis=-1, dtype=dtypes.float32):
+    hot = np.asarray(indices)[..., None] == np.arange(depth)
+    out = np.where(hot, dtype.np.type(on_value), dtype.np.type(off_value)).astype(dtype.np)
+    if axis != -1:
+        out = np.moveaxis(out, -1, axis)
+    return out
+
+
+register(OpDef("OneHot", _one_hot_infer, _one_hot, differentiable=False))
+
+
+def _no_op_infer():
+    return []
+
+
+def _no_op():
+    return ()
+
+
+register(OpDef("NoOp", _no_op_infer, _no_op, kind=OPAQUE, stateful=True, num_outputs=0, differentiable=False))

@@ -1,0 +1,188 @@
+"""Running an op: eagerly now (`execute`), or by adding it to the current graph (`apply`).
+
+The eager path is the hot path measured by benchmark W2: elementwise ops skip inference (numpy
+broadcasting decides the shape; dtype rules are checked up front), and inference runs only to
+explain an error. Other ops run their inference first, since numpy would quietly promote.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import context as ctx_mod
+from .. import dtypes
+from ..eager.tensor import EagerTensor
+from ..errors import InvalidArgumentError, OpError, describe_inputs, format_location, user_frame
+from ..shapes import TensorShape
+from ..tensor import Tensor
+from .registry import OpDef, Spec
+
+_ctx = ctx_mod.context()
+
+
+def apply(opdef: OpDef, inputs, attrs: dict, name=None):
+    """Run or build one op; returns a tensor, a tuple of tensors, or (no outputs) None/the op."""
+    if _ctx.eager:
+        return execute(opdef, inputs, attrs)
+    op = ctx_mod.current_graph().create_op(opdef, inputs, attrs, name)
+    n = len(op.outputs)
+    if n == 1 and opdef.num_outputs == 1:
+        return op.outputs[0]
+    return op if n == 0 else op.outputs
+
+
+def execute(opdef: OpDef, inputs, attrs: dict):
+    arrays = [t._value for t in inputs]
+    if opdef.check_in_eager:
+        _infer_eager(opdef, inputs, arrays, attrs)
+    else:
+        if opdef.same_dtype and len(arrays) > 1:
+            dt = arrays[0].dtype
+            for a in arrays:
+                if a.dtype != dt:
+                    _raise(opdef, inputs, "all inputs must have the same dtype", TypeError)
+        if opdef.allowed_np is not None and arrays[0].dtype not in opdef.allowed_np:
+            _raise(opdef, inputs, f"dtype {arrays[0].dtype} is not supported "
+                   f"(allowed: {', '.join(sorted(opdef.allowed))})", TypeError)
+    try:
+        out = opdef.kernel(*arrays, **attrs)
+    except OpError:
+        raise
+    except Exception as e:   # numpy's own complaint: explain it in the op's terms
+        if not opdef.check_in_eager:
+            _infer_eager(opdef, inputs, arrays, attrs)
+        _raise(opdef, inputs, f"{type(e).__name__}: {e}", InvalidArgumentError)
+    if opdef.num_outputs == 1:
+        result = EagerTensor(out)
+        outputs = (result,)
+    else:
+        outputs = tuple(EagerTensor(o) for o in out)
+        result = outputs if outputs else None
+    if _ctx.tapes:
+        for tape in _ctx.tapes:
+            tape.record_eager(opdef, inputs, attrs, outputs)
+    return result
+
+
+def _infer_eager(opdef, inputs, arrays, attrs):
+    specs = [Spec(TensorShape(np.shape(a)), dtypes.from_numpy(a.dtype), a) for a in arrays]
+    if opdef.same_dtype and len(specs) > 1 and any(s.dtype is not specs[0].dtype for s in specs):
+        _raise(opdef, inputs, "all inputs must have the same dtype", TypeError)
+    if opdef.allowed is not None and specs and specs[0].dtype.name not in opdef.allowed:
+        _raise(opdef, inputs, f"dtype {specs[0].dtype.name} is not supported "
+               f"(allowed: {', '.join(sorted(opdef.allowed))})", TypeError)
+    try:
+        return opdef.infer(*specs, **attrs)
+    except (ValueError, TypeError, IndexError) as e:
+        _raise(opdef, inputs, str(e), InvalidArgumentError)
+
+
+def _raise(opdef, inputs, detail, kind):
+    where = format_location(user_frame())
+    msg = f"{opdef.name}: {detail}. Inputs: {describe_inputs(inputs)}" + (f". Called at {where}" if where else "")
+    if kind is InvalidArgumentError:
+        raise InvalidArgumentError(None, opdef.name, msg) from None
+    if kind is TypeError:
+        # TensorFlow reports eager dtype mismatches as InvalidArgumentError too.
+        raise InvalidArgumentError(None, opdef.name, msg) from None
+    raise kind(msg) from None
+
+
+# ---- conversion ---------------------------------------------------------------------------------
+
+def to_array(value, dtype=None, strict_python=True) -> np.ndarray:
+    """A Python or numpy value as an array of `dtype` (TensorFlow's defaults when None).
+
+    Python floats never silently become integers: `gf.constant(1.5, gf.int32)` is a TypeError.
+    """
+    if isinstance(value, np.ndarray) or isinstance(value, np.generic):
+        arr = np.asarray(value)
+        if dtype is None:
+            if arr.dtype == np.float64 or arr.dtype.kind in "fiub":
+                dtypes.from_numpy(arr.dtype)
+            return arr
+        if arr.dtype != dtype.np:
+            if arr.dtype.kind == "f" and dtype.is_integer:
+                raise TypeError(f"Cannot convert a {arr.dtype} array to a tensor of dtype {dtype.name}")
+            arr = arr.astype(dtype.np)
+        return arr
+    if dtype is None:
+        dtype = dtypes.infer_python_dtype(value)
+        return np.asarray(value, dtype=dtype.np)
+    if strict_python and not dtype.is_floating:
+        probe = np.asarray(value)
+        if probe.dtype.kind == "f" and (dtype.is_integer or dtype.is_bool):
+            if dtype.is_bool or not np.all(np.equal(np.mod(probe, 1), 0)):
+                raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
+        if probe.dtype.kind in "iu" and dtype.is_integer:
+            info = np.iinfo(dtype.np)
+            if probe.size and (probe.min() < info.min or probe.max() > info.max):
+                raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}: out of range")
+    return np.asarray(value, dtype=dtype.np)
+
+
+def _contains_tensor(value) -> bool:
+    if isinstance(value, (list, tuple)):
+        return any(isinstance(v, (Tensor,)) or hasattr(v, "_as_graph_tensor") or _contains_tensor(v)
+                   for v in value)
+    return False
+
+
+def convert_to_tensor(value, dtype=None, name=None, dtype_hint=None):
+    """gf.convert_to_tensor: a tensor of the current mode from a tensor, variable or value."""
+    if dtype is not None:
+        dtype = dtypes.as_dtype(dtype)
+    if _ctx.eager:
+        if type(value) is EagerTensor:
+            if dtype is not None and value._value.dtype != dtype.np:
+                raise ValueError(f"Tensor conversion requested dtype {dtype.name} for a Tensor with "
+                                 f"dtype {value.dtype.name}: {value!r}")
+            return value
+        if hasattr(value, "_as_eager_tensor"):
+            t = value._as_eager_tensor()
+            if dtype is not None and t._value.dtype != dtype.np:
+                raise ValueError(f"Tensor conversion requested dtype {dtype.name} for a variable of dtype "
+                                 f"{t.dtype.name}")
+            return t
+        if isinstance(value, Tensor):
+            raise TypeError(f"A symbolic tensor ({value.name}) cannot be used while executing eagerly: "
+                            "it belongs to a graph. Run it with a Session, or build it in eager mode.")
+        if _contains_tensor(value):
+            from . import api
+            return api.stack(value) if dtype is None else api.cast(api.stack(value), dtype)
+        hint = dtype or (dtypes.as_dtype(dtype_hint) if dtype_hint is not None and not isinstance(value, np.ndarray) else None)
+        return EagerTensor(to_array(value, hint))
+    graph = ctx_mod.current_graph()
+    return graph_tensor(graph, value, dtype, dtype_hint, name)
+
+
+def graph_tensor(graph, value, dtype=None, dtype_hint=None, name=None):
+    from ..graph.graph import SymbolicTensor
+    if isinstance(value, SymbolicTensor):
+        if value.graph is not graph:
+            captured = getattr(graph, "capture", None)
+            if captured is not None:
+                value = captured(value)
+            else:
+                raise ValueError(f"Tensor {value.name} must be from the same graph as the ops it is used "
+                                 f"with (it belongs to another graph). At {format_location(user_frame())}")
+        if dtype is not None and value.dtype is not dtype:
+            raise ValueError(f"Tensor conversion requested dtype {dtype.name} for Tensor {value.name} "
+                             f"with dtype {value.dtype.name}")
+        return value
+    if hasattr(value, "_as_graph_tensor"):
+        t = value._as_graph_tensor(graph)
+        if dtype is not None and t.dtype is not dtype:
+            raise ValueError(f"Tensor conversion requested dtype {dtype.name} for variable of dtype {t.dtype.name}")
+        return t
+    if isinstance(value, EagerTensor):
+        capture_eager = getattr(graph, "capture_eager", None)
+        if capture_eager is not None:
+            return capture_eager(value)
+        value = value._value
+    if _contains_tensor(value):
+        from . import api
+        return api.stack(value) if dtype is None else api.cast(api.stack(value), dtype)
+    hint = dtype or (dtypes.as_dtype(dtype_hint) if dtype_hint is not None and not isinstance(value, np.ndarray) else None)
+    arr = to_array(value, hint)
+    from .registry import get
+    return apply(get("Const"), (), {"value": arr}, name=name or "Const")

@@ -1,0 +1,77 @@
+"""Reductions over axes (`axis` None, int or list; `keepdims`) and arg-reductions."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes
+from ..shapes import TensorShape
+from . import infer as inf
+from .registry import REDUCTION, OpDef, register
+
+
+def _reduce_infer(spec, axis=None, keepdims=False, op=""):
+    if spec.shape.dims is None:
+        return [inf.Spec(TensorShape(None), spec.dtype)]
+    dims = spec.shape.dims
+    axes = inf.normalize_axes(axis, len(dims), op)
+    if keepdims:
+        out = tuple(1 if i in axes else d for i, d in enumerate(dims))
+    else:
+        out = tuple(d for i, d in enumerate(dims) if i not in axes)
+    return [inf.Spec(TensorShape(out), spec.dtype)]
+
+
+def _axes(x, axis):
+    return None if axis is None else inf.normalize_axes(axis, x.ndim)
+
+
+def _reducer(npfn):
+    def kernel(x, axis=None, keepdims=False):
+        out = npfn(x, axis=_axes(x, axis), keepdims=keepdims)
+        return np.asarray(out, dtype=x.dtype) if out.dtype != x.dtype else out
+    return kernel
+
+
+def _mean(x, axis=None, keepdims=False):
+    axes = _axes(x, axis)
+    if x.dtype.kind in "iu":
+        # TF's integer mean is sum // count with truncation toward zero.
+        s = np.sum(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
+        n = x.size // max(s.size, 1) if x.size else 0
+        return np.asarray(np.trunc(s / max(n, 1)), dtype=x.dtype) if n else np.zeros_like(s)
+    return np.mean(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
+
+
+def _declare(name, kernel, allowed, differentiable=True):
+    def infer(spec, axis=None, keepdims=False):
+        if spec.dtype.name not in allowed:
+            raise TypeError(f"{name} does not support dtype {spec.dtype.name}")
+        return _reduce_infer(spec, axis, keepdims, name)
+    register(OpDef(name, infer, kernel, kind=REDUCTION, differentiable=differentiable, allowed=allowed))
+
+
+_declare("Sum", _reducer(np.sum), inf.NUMERIC)
+_declare("Mean", _mean, inf.NUMERIC)
+_declare("Max", _reducer(np.max), inf.NUMERIC)
+_declare("Min", _reducer(np.min), inf.NUMERIC)
+_declare("Prod", _reducer(np.prod), inf.NUMERIC)
+_declare("Any", _reducer(np.any), inf.BOOL, differentiable=False)
+_declare("All", _reducer(np.all), inf.BOOL, differentiable=False)
+
+
+def _arg_infer(spec, axis=0, output_type=dtypes.int64):
+    if spec.shape.dims is None:
+        return [inf.Spec(TensorShape(None), output_type)]
+    dims = spec.shape.dims
+    a = inf.normalize_axis(axis, len(dims), "ArgMax")
+    return [inf.Spec(TensorShape(dims[:a] + dims[a + 1:]), output_type)]
+
+
+def _arg(npfn):
+    def kernel(x, axis=0, output_type=dtypes.int64):
+        return np.asarray(npfn(x, axis=axis), dtype=output_type.np)
+    return kernel
+
+
+register(OpDef("ArgMax", _arg_infer, _arg(np.argmax), differentiable=False, allowed=inf.NUMERIC))
+register(OpDef("ArgMin", _arg_infer, _arg(np.argmin), differentiable=False, allowed=inf.NUMERIC))

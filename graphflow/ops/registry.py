@@ -1,0 +1,86 @@
+"""OpDef: the single declaration of an op that eager execution, graphs, passes and kernels read.
+
+Each op declares its shape/dtype inference, a numpy reference kernel, its gradient (written with
+public ops, so it builds graphs and runs on tapes alike), its kind for the fuser and, for
+elementwise ops, a scalar expression template the code generator turns into numba loops.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, NamedTuple, Optional
+
+import numpy as _np
+
+from ..dtypes import DType
+from ..shapes import TensorShape
+
+ELEMENTWISE, REDUCTION, OPAQUE, STATEFUL, SOURCE = "elementwise", "reduction", "opaque", "stateful", "source"
+
+
+class Spec(NamedTuple):
+    """What inference knows about a value: a (possibly partial) shape, a dtype and, when it is
+    known before running (constants, eager values), the value itself."""
+    shape: TensorShape
+    dtype: DType
+    value: object = None
+
+
+@dataclass(eq=False)
+class OpDef:
+    """One op. `kernel(*arrays, **attrs)` returns an array (or a tuple for several outputs).
+
+    `infer(*specs, **attrs)` returns a list of output Specs and raises ValueError/TypeError on bad
+    input. `grad(op, *output_grads)` returns one gradient per input (None where there is none);
+    `op` has `.inputs`, `.outputs`, `.attrs`. `differentiable=False` means every input gets None.
+    `scalar_expr` is a format string over `{0}`, `{1}`... (inputs) and `{attr}` names, in numba
+    syntax, for elementwise ops the fuser may inline.
+    """
+    name: str
+    infer: Callable
+    kernel: Callable
+    kind: str = OPAQUE
+    grad: Optional[Callable] = None
+    differentiable: bool = True
+    scalar_expr: Optional[str] = None
+    num_outputs: int = 1
+    stateful: bool = False
+    same_dtype: bool = False               # all inputs must share one dtype (checked before the kernel)
+    allowed: Optional[frozenset] = None    # dtype names the first input may have
+    foldable: bool = True                  # constant folding may evaluate it at compile time
+    check_in_eager: Optional[bool] = None  # run infer before the kernel in eager (default: non-elementwise)
+    extra: dict = field(default_factory=dict)
+    allowed_np: Optional[frozenset] = field(default=None, repr=False)   # derived from `allowed`
+
+    def __repr__(self):
+        return f"OpDef({self.name})"
+
+
+REGISTRY: dict[str, OpDef] = {}
+
+
+def register(opdef: OpDef) -> OpDef:
+    if opdef.name in REGISTRY:
+        raise ValueError(f"op {opdef.name} declared twice")
+    if opdef.stateful:
+        opdef.foldable = False
+    if opdef.check_in_eager is None:
+        opdef.check_in_eager = opdef.kind != ELEMENTWISE
+    opdef.allowed_np = None if opdef.allowed is None else frozenset(
+        _np.dtype(n) for n in opdef.allowed)
+    REGISTRY[opdef.name] = opdef
+    return opdef
+
+
+def get(name: str) -> OpDef:
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise KeyError(f"No op named {name!r} is registered") from None
+
+
+def set_gradient(name: str):
+    """Decorator: attach a gradient function to an already declared op."""
+    def deco(fn):
+        get(name).grad = fn
+        return fn
+    return deco

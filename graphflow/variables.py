@@ -1,0 +1,209 @@
+"""gf.Variable: mutable state usable wherever a tensor is, in eager mode and in graphs.
+
+Its value lives in a `VariableState`. In eager mode the value is set now; in graph mode the
+variable gets an initializer op that `global_variables_initializer` groups, as in TF1.
+"""
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from . import context as ctx_mod
+from . import dtypes
+from .eager.tensor import EagerTensor
+from .ops import dispatch
+from .ops.registry import get
+from .ops.state import VariableState
+from .shapes import TensorShape
+from .tensor import OperatorsMixin
+
+_ctx = ctx_mod.context()
+_READ, _ASSIGN, _ASSIGN_ADD, _ASSIGN_SUB = (get("ReadVariableOp"), get("AssignVariableOp"),
+                                            get("AssignAddVariableOp"), get("AssignSubVariableOp"))
+_eager_names = itertools.count()
+GLOBAL_VARIABLES, TRAINABLE_VARIABLES = "variables", "trainable_variables"
+
+
+class Variable(OperatorsMixin):
+    """A variable: `assign`, `assign_add`, `assign_sub`, `read_value`, `numpy` (eager)."""
+
+    def __init__(self, initial_value=None, trainable=True, name=None, dtype=None, shape=None,
+                 validate_shape=True, **unused):
+        if initial_value is None:
+            raise ValueError("initial_value must be specified.")
+        if callable(initial_value):
+            initial_value = initial_value()
+        if dtype is not None:
+            dtype = dtypes.as_dtype(dtype)
+        self.trainable = bool(trainable)
+        if _ctx.eager:
+            init = dispatch.convert_to_tensor(initial_value, dtype=dtype, dtype_hint=dtype)
+            self._graph = None
+            base = name or "Variable"
+            self._name = f"{base}:0"
+            value = np.array(init._value, copy=True)
+            self._state = VariableState(self._name, shape if shape is not None else value.shape,
+                                        dtypes.from_numpy(value.dtype), value)
+            self.initializer = None
+        else:
+            graph = ctx_mod.current_graph()
+            init = dispatch.convert_to_tensor(initial_value, dtype=dtype)
+            op_name = graph.unique_name(name or "Variable")
+            self._graph = graph
+            self._name = f"{op_name}:0"
+            self._state = VariableState(self._name, shape if shape is not None else init.shape,
+                                        init.dtype)
+            with graph.name_scope(op_name + "/"):
+                self.initializer = dispatch.apply(_ASSIGN, (init,), {"var": self._state}, name="Assign").op
+            self._initial_value = init
+            graph.add_to_collection(GLOBAL_VARIABLES, self)
+            if self.trainable:
+                graph.add_to_collection(TRAINABLE_VARIABLES, self)
+        for tape in _ctx.tapes:
+            tape.note_variable_created(self)
+
+    # ---- identity --------------------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def dtype(self) -> dtypes.DType:
+        return self._state.dtype
+
+    @property
+    def shape(self) -> TensorShape:
+        return self._state.shape
+
+    @property
+    def ndim(self):
+        return self._state.shape.rank
+
+    def get_shape(self):
+        return self.shape
+
+    @property
+    def graph(self):
+        return self._graph
+
+    @property
+    def op(self):
+        return self.initializer
+
+    @property
+    def initial_value(self):
+        return self._initial_value
+
+    def ref(self):
+        return self
+
+    __hash__ = object.__hash__
+
+    def __eq__(self, other):
+        from .ops import api
+        if _ctx.eager or self._graph is not None:
+            return api.equal(self, other)
+        return self is other
+
+    def __ne__(self, other):
+        from .ops import api
+        return api.not_equal(self, other)
+
+    # ---- reading ---------------------------------------------------------------------------------
+    def _as_eager_tensor(self):
+        for tape in _ctx.tapes:
+            tape.note_variable_read(self)
+        t = EagerTensor(self._state.read())
+        if _ctx.tapes:
+            for tape in _ctx.tapes:
+                tape.record_variable_read(self, t)
+        return t
+
+    def _as_graph_tensor(self, graph):
+        for tape in _ctx.tapes:
+            tape.note_variable_read(self)
+        t = dispatch.apply(_READ, (), {"var": self._state}, name=self._name.split(":")[0] + "/read")
+        for tape in _ctx.tapes:
+            tape.record_variable_read(self, t)
+        return t
+
+    def value(self):
+        return dispatch.convert_to_tensor(self)
+
+    def read_value(self):
+        return dispatch.convert_to_tensor(self)
+
+    def numpy(self):
+        if not _ctx.eager and self._graph is not None:
+            raise NotImplementedError("numpy() is only available when eager execution is enabled.")
+        v = self._state.read()
+        return np.array(v, copy=True)[()] if np.ndim(v) == 0 else np.array(v, copy=True)
+
+    def __array__(self, dtype=None, copy=None):
+        a = np.asarray(self.numpy())
+        return a if dtype is None else a.astype(dtype)
+
+    def __bool__(self):
+        return bool(self.numpy())
+
+    def __float__(self):
+        return float(self.numpy())
+
+    def __int__(self):
+        return int(self.numpy())
+
+    def __len__(self):
+        return self.shape[0]
+
+    def __iter__(self):
+        return iter(self.read_value())
+
+    def eval(self, session=None):
+        from .graph.session import get_default_session
+        return (session or get_default_session()).run(self)
+
+    # ---- writing ---------------------------------------------------------------------------------
+    def _update(self, opdef, value, read_value):
+        if _ctx.eager:
+            value = dispatch.convert_to_tensor(value, dtype=self.dtype)
+            opdef.kernel(value._value, var=self._state)
+            return self if read_value else None
+        value = dispatch.convert_to_tensor(value, dtype=self.dtype)
+        return dispatch.apply(opdef, (value,), {"var": self._state},
+                              name=self._name.split(":")[0] + "/" + opdef.name.replace("VariableOp", ""))
+
+    def assign(self, value, use_locking=None, name=None, read_value=True):
+        return self._update(_ASSIGN, value, read_value)
+
+    def assign_add(self, delta, use_locking=None, name=None, read_value=True):
+        return self._update(_ASSIGN_ADD, delta, read_value)
+
+    def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
+        return self._update(_ASSIGN_SUB, delta, read_value)
+
+    def __repr__(self):
+        if _ctx.eager and self._graph is None and self._state.value is not None:
+            from .eager.tensor import _numpy_repr
+            return (f"<tf.Variable '{self._name}' shape={self.shape} dtype={self.dtype.name}, "
+                    f"numpy={_numpy_repr(self.numpy())}>")
+        return f"<tf.Variable '{self._name}' shape={self.shape} dtype={self.dtype.name}>"
+
+
+def global_variables(scope=None):
+    return ctx_mod.current_graph().get_collection(GLOBAL_VARIABLES, scope)
+
+
+def trainable_variables(scope=None):
+    return ctx_mod.current_graph().get_collection(TRAINABLE_VARIABLES, scope)
+
+
+def global_variables_initializer():
+    """One op that runs every variable initializer of the default graph."""
+    from .ops import api
+    return api.group(*[v.initializer for v in global_variables()], name="init")
+
+
+def variables_initializer(var_list, name="init"):
+    from .ops import api
+    return api.group(*[v.initializer for v in var_list], name=name)
