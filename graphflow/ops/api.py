@@ -24,7 +24,7 @@ from . import nn as _nn_ops  # noqa: F401
 from . import random as _random_ops
 from . import reduce as _reduce_ops  # noqa: F401
 from . import state as _state_ops  # noqa: F401
-from .dispatch import apply, convert_to_tensor
+from .dispatch import apply, convert_to_tensor, scalar_or_array
 from .registry import get
 
 _ctx = ctx_mod.context()
@@ -597,7 +597,7 @@ def constant(value, dtype=None, shape=None, name="Const"):
             raise TypeError(f"Eager execution of tf.constant with unsupported shape. Tensor {value!r} "
                             f"(converted from {arr.shape}) has {arr.size} elements, but got `shape` {shape}")
     if _ctx.eager:
-        return EagerTensor(arr)
+        return EagerTensor(scalar_or_array(arr))
     return apply(_op("Const"), (), {"value": arr}, name)
 
 
@@ -898,3 +898,7 @@ def assert_equal(x, y, data=None, summarize=None, message=None, name=None):
 
 
 _tensor_mod._api = __import__(__name__, fromlist=["_"])
+
+from ..eager import fastpath as _fastpath  # noqa: E402  (needs this module's functions)
+
+_fastpath.install()

@@ -120,6 +120,11 @@ def to_array(value, dtype=None, strict_python=True) -> np.ndarray:
     return np.asarray(value, dtype=dtype.np)
 
 
+def scalar_or_array(arr):
+    """Eager 0-d values are kept as numpy scalars: numpy's scalar arithmetic is far cheaper."""
+    return arr[()] if arr.ndim == 0 else arr
+
+
 def _contains_tensor(value) -> bool:
     if isinstance(value, (list, tuple)):
         return any(isinstance(v, (Tensor,)) or hasattr(v, "_as_graph_tensor") or _contains_tensor(v)
@@ -150,7 +155,7 @@ def convert_to_tensor(value, dtype=None, name=None, dtype_hint=None):
             from . import api
             return api.stack(value) if dtype is None else api.cast(api.stack(value), dtype)
         hint = dtype or (dtypes.as_dtype(dtype_hint) if dtype_hint is not None and not isinstance(value, np.ndarray) else None)
-        return EagerTensor(to_array(value, hint))
+        return EagerTensor(scalar_or_array(to_array(value, hint)))
     graph = ctx_mod.current_graph()
     return graph_tensor(graph, value, dtype, dtype_hint, name)
 

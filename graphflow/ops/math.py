@@ -6,6 +6,7 @@ stays float32 when generated (numba would otherwise promote Python literals to f
 from __future__ import annotations
 
 import math
+import operator
 
 import numpy as np
 
@@ -111,18 +112,20 @@ def _cast(x, dtype):
 register(OpDef("Cast", _cast_infer, _cast, kind=ELEMENTWISE, scalar_expr="cast({0})", check_in_eager=False))
 
 # binary
-_binary("Add", np.add, "({0} + {1})")
-_binary("Sub", np.subtract, "({0} - {1})")
-_binary("Mul", np.multiply, "({0} * {1})")
-_binary("RealDiv", np.divide, "({0} / {1})", F)
+# Python operators rather than ufuncs: the same numpy arithmetic, but numpy scalars (0-d eager
+# values) take numpy's scalar fast path, 10x quicker than a ufunc call (benchmark W2).
+_binary("Add", operator.add, "({0} + {1})")
+_binary("Sub", operator.sub, "({0} - {1})")
+_binary("Mul", operator.mul, "({0} * {1})")
+_binary("RealDiv", operator.truediv, "({0} / {1})", F)
 _binary("FloorDiv", _floordiv, "floordiv({0}, {1})", N, differentiable=False)
 _binary("FloorMod", np.mod, "floormod({0}, {1})", N, differentiable=False)
 _binary("Pow", np.power, "pow({0}, {1})", N)
 _binary("Maximum", np.maximum, "({0} if {0} >= {1} else {1})", N)
 _binary("Minimum", np.minimum, "({0} if {0} <= {1} else {1})", N)
 _binary("SquaredDifference", _squared_difference, "(({0} - {1}) * ({0} - {1}))", N)
-for _name, _fn, _sym in (("Less", np.less, "<"), ("LessEqual", np.less_equal, "<="),
-                         ("Greater", np.greater, ">"), ("GreaterEqual", np.greater_equal, ">="),
+for _name, _fn, _sym in (("Less", operator.lt, "<"), ("LessEqual", operator.le, "<="),
+                         ("Greater", operator.gt, ">"), ("GreaterEqual", operator.ge, ">="),
                          ("Equal", np.equal, "=="), ("NotEqual", np.not_equal, "!=")):
     _binary(_name, _fn, f"({{0}} {_sym} {{1}})", ANY if _sym in ("==", "!=") else N,
             out_dtype=dtypes.bool_, differentiable=False)
