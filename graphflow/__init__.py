@@ -27,6 +27,15 @@ from .ops.dispatch import convert_to_tensor
 from .shapes import TensorShape
 from .tensor import Tensor
 from .variables import Variable
+from .bench.compare import compare_modes
+from .autodiff import UnconnectedGradients, gradients  # noqa: E402  (declares every op's gradient)
+from .eager.tape import GradientTape  # noqa: E402
+from . import train as _train  # noqa: E402,F401  (fills gf.compat.v1.train)
+from . import config  # noqa: E402
+from .function import function, init_scope  # noqa: E402
+from .ops.control import cond, while_loop  # noqa: E402
+from .tensor_spec import TensorSpec  # noqa: E402
+from .keras_api import keras_namespace as keras  # noqa: E402
 
 newaxis = None
 __version__ = "0.1.0"

@@ -1,23 +1,162 @@
-"""`graphflow bench`: compare the execution models on this machine."""
+"""The `graphflow` command: `graphflow bench` compares the execution models on this machine.
+
+One subparser per subcommand; each sets `func`, which `main` calls with the parsed arguments.
+Heavy imports happen inside the subcommand, so `graphflow --help` stays instant.
+"""
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import shlex
 import sys
+from pathlib import Path
+from typing import Any
+
+WORKLOAD_IDS = ("W1", "W2", "W3", "W4", "W5", "W6")
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="graphflow", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    bench = sub.add_parser("bench", help="run the benchmark workloads and print a table")
-    bench.add_argument("--workloads", default="W1,W2", help="comma-separated workload ids")
-    bench.add_argument("--repeat", type=int, default=None, help="timed repeats per mode")
-    bench.add_argument("--quiet", action="store_true")
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "bench":
-        from .bench import w2_dispatch
-        for row in w2_dispatch.run(args.repeat or 30):
-            print(row)
+    return args.func(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="graphflow", description="graphflow command-line tools")
+    sub = parser.add_subparsers(dest="command", required=True)
+    add_bench_parser(sub)
+    return parser
+
+
+# ---- graphflow bench ------------------------------------------------------------------------------
+def add_bench_parser(sub) -> argparse.ArgumentParser:
+    bench = sub.add_parser(
+        "bench", help="run the benchmark workloads and print a table",
+        description="Run the BENCHMARKS.md workloads in every execution mode (numpy baseline, eager, TF1 "
+                    "graph interpreted and compiled, gf.function, Keras fit) and print one table. The "
+                    "default suite uses quick sizes and fits in about 2 minutes on 2 cores; --full uses "
+                    "the BENCHMARKS.md sizes.")
+    bench.add_argument("--workloads", type=parse_workloads, default=list(WORKLOAD_IDS), metavar="W1,W3",
+                       help="comma-separated workload ids (default: all of W1-W6)")
+    bench.add_argument("--size", action="append", type=parse_sizes, default=[], metavar="W1=4194304",
+                       help="size override per workload, repeatable or comma-separated: W1=4194304 (vector "
+                            "length), W2=100 (chain length), W3=256 (batch), W5=10 (epochs), W6=10,100,1000 (K)")
+    bench.add_argument("--repeat", type=positive_int, default=None, help="timed repeats per mode")
+    bench.add_argument("--full", action="store_true", help="BENCHMARKS.md sizes instead of the quick defaults")
+    bench.add_argument("--peers", type=parse_peers, default=[], metavar="tensorflow,jax,torch",
+                       help="also run these frameworks, each in its own subprocess; one not installed is "
+                            "skipped (set GRAPHFLOW_PEER_PYTHON_<NAME> to use another interpreter)")
+    bench.add_argument("--json", type=Path, metavar="OUT.json", help="write the report as JSON")
+    bench.add_argument("--csv", type=Path, metavar="OUT.csv", help="write the rows as CSV")
+    bench.add_argument("--markdown", type=Path, metavar="RESULTS.md", help="write the report as Markdown")
+    bench.add_argument("--plot", type=Path, metavar="OUT.png",
+                       help="bar chart of the modes per workload and W6's compile-time curve (needs matplotlib)")
+    bench.add_argument("--quiet", action="store_true", help="no progress display on stderr")
+    bench.set_defaults(func=run_bench)
+    return bench
+
+
+def parse_workloads(text: str) -> list[str]:
+    ids = [w.strip().upper() for w in text.split(",") if w.strip()]
+    bad = [w for w in ids if w not in WORKLOAD_IDS]
+    if bad or not ids:
+        raise argparse.ArgumentTypeError(f"unknown workload {', '.join(bad) or repr(text)}: choose from "
+                                         f"{','.join(WORKLOAD_IDS)}")
+    return list(dict.fromkeys(ids))
+
+
+def parse_sizes(text: str) -> dict[str, Any]:
+    """'W1=4194304,W6=10,100' -> {'W1': 4194304, 'W6': [10, 100]}: a token without '=' extends the last."""
+    sizes: dict[str, list[str]] = {}
+    last = None
+    for token in (t.strip() for t in text.split(",")):
+        if not token:
+            continue
+        if "=" in token:
+            key, _, value = token.partition("=")
+            last = key.strip().upper()
+            if last not in WORKLOAD_IDS:
+                raise argparse.ArgumentTypeError(f"unknown workload {key!r} in --size {text!r}")
+            sizes[last] = [value.strip()]
+        elif last is None:
+            raise argparse.ArgumentTypeError(f"--size {text!r}: expected WORKLOAD=VALUE, e.g. W1=4194304")
+        else:
+            sizes[last].append(token)
+    return {k: _size_value(v) for k, v in sizes.items()}
+
+
+def _size_value(values: list[str]) -> Any:
+    parsed = [int(v) if v.lstrip("-").isdigit() else v for v in values]
+    return parsed[0] if len(parsed) == 1 else parsed
+
+
+def parse_peers(text: str) -> list[str]:
+    from .bench.peer_runner import normalise
+    try:
+        return normalise([p for p in text.split(",") if p.strip()])
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text}")
+    return value
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    from .bench import report as report_mod
+    from .bench.progress import StderrProgress
+    from .bench.runner import SuiteConfig, run_suite
+
+    if args.plot and importlib.util.find_spec("matplotlib") is None:
+        print("graphflow bench: --plot needs matplotlib, which is not installed: "
+              "pip install 'graphflow[plot]' (or pip install matplotlib)", file=sys.stderr)
+        return 2
+    sizes: dict[str, Any] = {}
+    for d in args.size:
+        sizes.update(d)
+    config = SuiteConfig(workloads=args.workloads, sizes=sizes, repeat=args.repeat, quick=not args.full,
+                         peers=args.peers, command=command_line(args))
+    progress = None if args.quiet else StderrProgress()
+    report = run_suite(config, progress)
+    if progress is not None:
+        progress.done()
+    print(report_mod.format_table(report))
+    if args.json:
+        args.json.write_text(report_mod.to_json(report) + "\n")
+    if args.csv:
+        args.csv.write_text(report_mod.to_csv(report))
+    if args.markdown:
+        args.markdown.write_text(report_mod.to_markdown(report) + "\n")
+    if args.plot:
+        from .bench.plot import plot_report
+        plot_report(report, args.plot)
+    for path in (args.json, args.csv, args.markdown, args.plot):
+        if path and not args.quiet:
+            print(f"wrote {path}", file=sys.stderr)
     return 0
+
+
+def command_line(args: argparse.Namespace) -> str:
+    """The command that reproduces this run, for the top of RESULTS.md."""
+    parts = ["graphflow", "bench"]
+    if list(args.workloads) != list(WORKLOAD_IDS):
+        parts += ["--workloads", ",".join(args.workloads)]
+    for d in args.size:
+        for k, v in d.items():
+            parts += ["--size", f"{k}={','.join(map(str, v)) if isinstance(v, list) else v}"]
+    if args.repeat:
+        parts += ["--repeat", str(args.repeat)]
+    if args.full:
+        parts.append("--full")
+    if args.peers:
+        parts += ["--peers", ",".join(args.peers)]
+    for flag in ("json", "csv", "markdown", "plot"):
+        if getattr(args, flag):
+            parts += [f"--{flag}", str(getattr(args, flag))]
+    return shlex.join(parts)
 
 
 if __name__ == "__main__":

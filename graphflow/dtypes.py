@@ -37,8 +37,28 @@ class DType:
     def is_compatible_with(self, other) -> bool:
         return self is as_dtype(other)
 
+    def __eq__(self, other):
+        """As TensorFlow: a DType equals anything `as_dtype` maps to it (np.float32, "float32")."""
+        if other is self:
+            return True
+        if other is None:
+            return False
+        try:
+            return as_dtype(other) is self
+        except TypeError:
+            return False
+
+    def __ne__(self, other):
+        return not self.__eq__(other)
+
+    def __hash__(self):
+        return hash(self.name)
+
     def __repr__(self) -> str:
-        return f"gf.{self.name}"
+        return f"tf.{self.name}"
+
+    def __str__(self) -> str:
+        return f"<dtype: '{self.name}'>"
 
     def __reduce__(self):
         return (as_dtype, (self.name,))

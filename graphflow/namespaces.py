@@ -30,6 +30,8 @@ math = namespace(
         "floor_div").split()})
 math.divide_no_nan = lambda x, y, name=None: api.where(api.equal(y, 0), api.zeros_like(api.multiply(x, y)),
                                                        api.divide(x, api.where(api.equal(y, 0), api.ones_like(y), y)))
+math.softmax = api.softmax
+math.log_softmax = api.log_softmax
 
 nn = namespace(
     "nn", relu=api.relu, relu6=api.relu6, leaky_relu=api.leaky_relu, elu=api.elu, selu=api.selu,
@@ -112,3 +114,11 @@ v1 = namespace(
     Variable=variables.Variable, constant=api.constant)
 
 compat = namespace("compat", v1=v1)
+
+
+def _v1_gradients(*args, **kwargs):
+    from .autodiff import gradients
+    return gradients(*args, **kwargs)
+
+
+v1.gradients = _v1_gradients

@@ -32,6 +32,10 @@ class Variable(OperatorsMixin):
                  validate_shape=True, **unused):
         if initial_value is None:
             raise ValueError("initial_value must be specified.")
+        if not _ctx.eager and getattr(ctx_mod.current_graph(), "building_function", False):
+            from .function import create_variable_in_init_scope  # created once, outside the trace
+            return create_variable_in_init_scope(self, initial_value, trainable, name, dtype, shape,
+                                                 validate_shape, **unused)
         if callable(initial_value):
             initial_value = initial_value()
         if dtype is not None:

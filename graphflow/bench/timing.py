@@ -4,6 +4,7 @@ from __future__ import annotations
 import statistics
 import time
 from dataclasses import dataclass
+from typing import Callable
 
 
 @dataclass
@@ -19,17 +20,27 @@ class Timing:
                 "first_call_s": self.first_call}
 
 
-def measure(fn, repeat: int = 20, warmup: int = 3, inner: int = 1) -> Timing:
-    """Time `fn()`; `inner` calls per sample for sub-microsecond work."""
-    t0 = time.perf_counter()
-    fn()
-    first = time.perf_counter() - t0
+def measure(fn: Callable[[], object], repeat: int = 20, warmup: int = 3, inner: int = 1,
+            first_call: float | None = None, max_time: float | None = None) -> Timing:
+    """Time `fn()`; `inner` calls per sample for sub-microsecond work.
+
+    `first_call`: the caller already made (and timed) the first call, so it is not repeated.
+    `max_time`: stop sampling once this many seconds went by (at least 3 samples are kept), so a
+    slow mode (the reference interpreter on a big graph) cannot blow the suite's time budget.
+    """
+    if first_call is None:
+        t0 = time.perf_counter()
+        fn()
+        first_call = time.perf_counter() - t0
     for _ in range(warmup):
         fn()
     samples = []
-    for _ in range(repeat):
+    start = time.perf_counter()
+    for _ in range(max(1, repeat)):
         t0 = time.perf_counter()
         for _ in range(inner):
             fn()
         samples.append((time.perf_counter() - t0) / inner)
-    return Timing(statistics.median(samples), min(samples), max(samples), repeat, first)
+        if max_time is not None and len(samples) >= 3 and time.perf_counter() - start > max_time:
+            break
+    return Timing(statistics.median(samples), min(samples), max(samples), len(samples), first_call)

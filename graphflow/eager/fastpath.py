@@ -47,7 +47,8 @@ def _make(opname, slow, reflected):
                     if dt.kind == "f":
                         return EagerTensor(ufunc(other, v) if reflected else ufunc(v, other))
                 elif to is int:
-                    if dt.kind == "f" or -2**31 <= other < 2**31:
+                    # int8/int16 would raise OverflowError in numpy where TensorFlow wraps: slow path
+                    if dt.kind == "f" or (dt.itemsize >= 4 and -2**31 <= other < 2**31):
                         return EagerTensor(ufunc(other, v) if reflected else ufunc(v, other))
         return slow(other, self) if reflected else slow(self, other)
 

@@ -67,12 +67,10 @@ class EagerTensor(Tensor):
         return (EagerTensor(v) for v in self._value)
 
     def __eq__(self, other):
-        from ..ops import api
-        return api.equal(self, other)
+        return _compare("equal", self, other)
 
     def __ne__(self, other):
-        from ..ops import api
-        return api.not_equal(self, other)
+        return _compare("not_equal", self, other)
 
     def __hash__(self):
         raise TypeError("Tensor is unhashable. Instead, use tensor.ref() as the key.")
@@ -94,6 +92,28 @@ class EagerTensor(Tensor):
         return (EagerTensor, (np.asarray(self._value),))
 
 
+def _compare(fn, x, y):
+    """`==`/`!=` as TF2: elementwise, but None or shapes that cannot broadcast compare as a
+    scalar (False for ==, True for !=) rather than raising."""
+    from ..ops import api
+    if y is None:
+        return fn == "not_equal"
+    xs, ys = x.shape, getattr(y, "shape", None)
+    if ys is None:
+        ys = np.shape(y)
+    if not _broadcastable(xs, ys):
+        return api.constant(fn == "not_equal")
+    return getattr(api, fn)(x, y)
+
+
+def _broadcastable(a, b) -> bool:
+    a = getattr(a, "dims", a)
+    b = getattr(b, "dims", b)
+    if a is None or b is None:
+        return True
+    return all(p == q or p in (1, None) or q in (1, None) for p, q in zip(reversed(a), reversed(b)))
+
+
 class _Ref:
     """A hashable reference to a tensor (`tensor.ref()`), as TensorFlow offers."""
     __slots__ = ("_t",)
@@ -112,15 +132,12 @@ class _Ref:
 
 
 def _numpy_repr(v):
-    return repr(v) if isinstance(v, np.ndarray) else repr(np.asarray(v)[()]).replace("np.", "") \
-        if not isinstance(v, np.generic) else _scalar_repr(v)
-
-
-def _scalar_repr(v):
-    return np.array2string(np.asarray(v)) if v.dtype.kind != "b" else str(bool(v))
+    """What TensorFlow shows after `numpy=`: numpy's repr of arrays, the Python value of scalars,
+    and a leading newline when the text spans several lines."""
+    text = repr(v.item()) if np.ndim(v) == 0 else repr(np.asarray(v))
+    return "\n" + text if "\n" in text else text
 
 
 def _numpy_str(v):
-    if isinstance(v, np.ndarray):
-        return np.array2string(v, threshold=1000, edgeitems=3)
-    return _scalar_repr(v)
+    text = str(v) if np.ndim(v) == 0 else str(np.asarray(v))
+    return "\n" + text if "\n" in text else text

@@ -75,12 +75,18 @@ class SymbolicTensor(Tensor):
         raise TypeError(f"Iterating over a symbolic tensor ({self.name}) is not allowed in graph mode.")
 
     def __eq__(self, other):
-        from ..ops import api
-        return api.equal(self, other)
+        # TF1 graphs compare tensors by identity (so tensors work as dict keys); graphs traced
+        # by gf.function compare elementwise, as eager code does.
+        if not self.op.graph.building_function:
+            return self is other
+        from ..eager.tensor import _compare
+        return _compare("equal", self, other)
 
     def __ne__(self, other):
-        from ..ops import api
-        return api.not_equal(self, other)
+        if not self.op.graph.building_function:
+            return self is not other
+        from ..eager.tensor import _compare
+        return _compare("not_equal", self, other)
 
     __hash__ = object.__hash__
 

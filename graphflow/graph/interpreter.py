@@ -69,7 +69,7 @@ class InterpreterPlan:
                 continue
             out = run_op(op, [values[t] for t in op.inputs])
             n = len(op.outputs)
-            if n == 1:
+            if n == 1 and op.opdef.num_outputs == 1:
                 values[op.outputs[0]] = out
             elif n:
                 for t, v in zip(op.outputs, out):

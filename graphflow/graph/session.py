@@ -30,6 +30,7 @@ class Session:
         self.graph: Graph = graph if graph is not None else ctx_mod.current_graph()
         self.optimize = optimize
         self._plans = {}
+        self._feed_specs = {}        # fed tensor -> (numpy dtype, static dims): the fast feed check
         self._closed = False
 
     # ---- context manager --------------------------------------------------------------------------
@@ -57,6 +58,13 @@ class Session:
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
+        if type(fetches) is SymbolicTensor and fetches.op.graph is self.graph:   # the common case, fast
+            feed_tensors, feed_values = self._feeds(feed_dict)
+            key = ((fetches,), (), tuple(feed_tensors))
+            plan = self._plans.get(key)
+            if plan is None:
+                plan = self._plans[key] = self._make_plan((fetches,), (), feed_tensors)
+            return _as_output(plan(feed_values)[0])
         leaves, rebuild = _flatten_fetches(fetches, self.graph)
         feed_tensors, feed_values = self._feeds(feed_dict)
         fetch_tensors = tuple(t for t in leaves if isinstance(t, SymbolicTensor))
@@ -80,8 +88,20 @@ class Session:
         if not feed_dict:
             return [], []
         tensors, values = [], []
+        specs = self._feed_specs
         for key, value in feed_dict.items():
-            t = self._feed_key(key)
+            spec = specs.get(key) if type(key) is SymbolicTensor else None
+            if spec is None:
+                t = self._feed_key(key)
+                if type(key) is SymbolicTensor:
+                    specs[key] = (t.dtype.np, t.shape.dims)
+            else:
+                t = key
+                arr = _fast_feed_value(spec, value)     # exact dtype and a fitting shape, or None
+                if arr is not None:
+                    tensors.append(t)
+                    values.append(arr)
+                    continue
             tensors.append(t)
             values.append(_feed_value(t, value))
         return tensors, values
@@ -97,8 +117,31 @@ class Session:
         if not isinstance(key, SymbolicTensor):
             raise TypeError(f"Cannot interpret feed_dict key {key!r} as a Tensor: it is a {type(key).__name__}")
         if key.graph is not self.graph:
-            raise ValueError(f"Cannot feed {key.name}: the tensor is not an element of this session's graph.")
+            raise TypeError(f"Cannot interpret feed_dict key {key.name} as a Tensor: it is not an element of "
+                            "this session's graph.")
         return key
+
+
+def _fast_feed_value(spec, value):
+    """`value` as the array to feed when no conversion or error is possible, else None."""
+    dt, dims = spec
+    tv = type(value)
+    if tv is np.ndarray:
+        if value.dtype is not dt:
+            return None
+        arr = value
+    elif tv is float and dt.kind == "f":
+        arr = np.asarray(value, dt)
+    else:
+        return None
+    if dims is not None:
+        shape = arr.shape
+        if len(shape) != len(dims):
+            return None
+        for d, n in zip(dims, shape):
+            if d is not None and d != n:
+                return None
+    return arr
 
 
 def _feed_value(t: SymbolicTensor, value):

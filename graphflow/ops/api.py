@@ -15,6 +15,7 @@ from .. import context as ctx_mod
 from .. import dtypes
 from .. import tensor as _tensor_mod
 from ..eager.tensor import EagerTensor
+from ..errors import InvalidArgumentError
 from ..tensor import Tensor
 from . import array as _array_ops
 from . import debug as _debug_ops  # noqa: F401  (declares the debug ops)
@@ -42,6 +43,14 @@ def _is_tensorlike(x) -> bool:
     return isinstance(x, Tensor) or hasattr(x, "_as_graph_tensor")
 
 
+def _invalid(op, message, graph_error=ValueError):
+    """An argument error found before the op exists: TensorFlow reports it as
+    InvalidArgumentError when eager, and as ValueError/TypeError while a graph is built."""
+    if _ctx.eager:
+        return InvalidArgumentError(None, op, f"{op}: {message}")
+    return graph_error(f"{op}: {message}")
+
+
 def _pair(x, y):
     """Convert two operands; a Python/numpy operand takes the dtype of the tensor operand."""
     if _is_tensorlike(x):
@@ -61,7 +70,7 @@ def _fast_eager_operand(x, y):
         return y
     if ty is float or ty is int:
         dt = x._value.dtype
-        if dt.kind == "f" or (ty is int and dt.kind in "iu"):
+        if dt.kind == "f" or (ty is int and dt.kind in "iu" and dt.itemsize >= 4 and -2**31 <= y < 2**31):
             return EagerTensor(dt.type(y))
     return None
 
@@ -84,7 +93,13 @@ def _unary(name, x, op_name=None, **attrs):
 # ---- elementwise math -----------------------------------------------------------------------------
 
 def add(x, y, name=None):
-    return _binary("Add", x, y, name)
+    try:
+        return _binary("Add", x, y, name)
+    except TypeError as e:
+        # TF: eagerly, an int tensor + 2.5 fails in AddV2 (InvalidArgumentError), not in conversion
+        if _ctx.eager and not (_is_tensorlike(x) and _is_tensorlike(y)):
+            raise InvalidArgumentError(None, "AddV2", f"AddV2: {e}") from None
+        raise
 
 
 def subtract(x, y, name=None):
@@ -99,7 +114,7 @@ def truediv(x, y, name=None):
     """x / y; integer inputs are divided as floats (float64 for 32/64-bit ints), as in TF."""
     x, y = _pair(x, y)
     if x.dtype is not y.dtype:
-        return apply(_op("RealDiv"), (x, y), {}, name)   # raises the dtype error
+        raise TypeError(f"truediv: x and y must have the same dtype, got {x.dtype.name} != {y.dtype.name}")
     if x.dtype.is_integer:
         target = dtypes.float32 if x.dtype.size <= 2 else dtypes.float64
         x, y = cast(x, target), cast(y, target)
@@ -174,7 +189,15 @@ sigmoid = _make_unary("Sigmoid", "Elementwise 1 / (1 + exp(-x)).")
 erf = _make_unary("Erf", "Elementwise Gauss error function.")
 floor = _make_unary("Floor", "Elementwise floor.")
 ceil = _make_unary("Ceil", "Elementwise ceiling.")
-round = _make_unary("Round", "Elementwise rounding, half to even (banker's rounding), as TensorFlow.")  # noqa: A001
+_round = _make_unary("Round", "Elementwise rounding, half to even (banker's rounding), as TensorFlow.")
+
+
+def round(x, name=None):  # noqa: A001
+    """Elementwise rounding, half to even (banker's rounding); integers are returned as they are."""
+    x = convert_to_tensor(x)
+    return x if x.dtype.is_integer else _round(x, name)
+
+
 reciprocal = _make_unary("Reciprocal", "Elementwise 1 / x.")
 softplus = _make_unary("Softplus", "Elementwise log(1 + exp(x)), computed stably.")
 is_nan = _make_unary("IsNan", "Elementwise NaN test.")
@@ -190,6 +213,13 @@ def add_n(inputs, name=None):
     if not inputs:
         raise ValueError("add_n: inputs must be a non-empty list of tensors")
     tensors = [convert_to_tensor(t) for t in inputs]
+    for t in tensors[1:]:
+        if t.dtype is not tensors[0].dtype:
+            raise _invalid("AddN", f"all inputs must have the same dtype, got "
+                           f"{', '.join(u.dtype.name for u in tensors)}", TypeError)
+        if not t.shape.is_compatible_with(tensors[0].shape):
+            raise _invalid("AddN", f"all inputs must have the same shape, got "
+                           f"{', '.join(str(u.shape) for u in tensors)}")
     out = tensors[0]
     for t in tensors[1:]:
         out = add(out, t)
@@ -260,6 +290,8 @@ def invert(x):
     x = convert_to_tensor(x)
     if x.dtype.is_bool:
         return logical_not(x)
+    if not x.dtype.is_integer:
+        raise _invalid("Invert", f"~ needs a bool or integer tensor, got {x.dtype.name}", TypeError)
     return subtract(negative(x), 1)
 
 
@@ -267,10 +299,7 @@ def where(condition, x=None, y=None, name=None):
     """3-argument where selects elementwise with broadcasting; 1-argument returns indices."""
     condition = convert_to_tensor(condition)
     if x is None and y is None:
-        if not _ctx.eager:
-            raise NotImplementedError("where(condition) with one argument needs a static result size; "
-                                      "it is only available eagerly")
-        return EagerTensor(np.argwhere(np.asarray(condition._value)).astype(np.int64))
+        return apply(_op("Where"), (condition,), {}, name)
     x, y = _pair(x, y)
     return apply(_op("Select"), (condition, x, y), {}, name)
 
@@ -289,11 +318,19 @@ def _axis_value(axis):
             if v is None:
                 raise ValueError("axis must be known when the graph is built (a Python int or list)")
             axis = v
-    if isinstance(axis, np.ndarray):
+    if isinstance(axis, (np.ndarray, np.generic)):
+        if axis.dtype.kind not in "iu":
+            raise TypeError(f"axis must be an integer or a list of integers, got {axis.dtype} values")
         return axis.tolist() if axis.ndim else int(axis)
     if isinstance(axis, (list, tuple)):
-        return tuple(int(a) for a in axis)
-    return int(axis)
+        return tuple(_int_axis(a) for a in axis)
+    return _int_axis(axis)
+
+
+def _int_axis(a):
+    if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, np.integer)):
+        raise TypeError(f"axis must be an integer or a list of integers, got {a!r}")
+    return int(a)
 
 
 def _reduce(name, x, axis, keepdims, op_name):
@@ -385,7 +422,7 @@ def tensordot(a, b, axes, name=None):
     if isinstance(axes, int):
         if axes < 0:
             raise ValueError("tensordot: axes must be non-negative")
-        a_axes, b_axes = list(range(ra - axes, ra)), list(range(axes))
+        a_axes, b_axes = list(builtins.range(ra - axes, ra)), list(builtins.range(axes))
     else:
         a_axes, b_axes = axes
         a_axes = [a_axes] if isinstance(a_axes, int) else list(a_axes)
@@ -417,7 +454,11 @@ def _shape_tensor(shape):
 
 def reshape(tensor, shape, name=None):
     x = convert_to_tensor(tensor)
-    return apply(_op("Reshape"), (x, _shape_tensor(shape)), {}, name)
+    out = apply(_op("Reshape"), (x, _shape_tensor(shape)), {}, name)
+    if not _ctx.eager and isinstance(shape, (list, tuple)) and out.shape.rank == len(shape):
+        # dims given as Python ints are known even when others are dynamic ([gf.shape(x)[0], 3])
+        out.set_shape([int(s) if isinstance(s, (int, np.integer)) and s >= 0 else None for s in shape])
+    return out
 
 
 def transpose(a, perm=None, conjugate=False, name=None):
@@ -458,7 +499,7 @@ def unstack(value, num=None, axis=0, name="unstack"):
             raise ValueError(f"unstack: cannot infer num from shape {x.shape}")
         num = n
     out = apply(_op("Unpack"), (x,), {"num": int(num), "axis": int(axis)}, name)
-    return list(out) if out is not None else []
+    return list(out) if isinstance(out, (list, tuple)) else []
 
 
 def split(value, num_or_size_splits, axis=0, num=None, name="split"):
@@ -470,7 +511,7 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
         if dim is None:
             raise ValueError(f"split: the size of dimension {axis} must be known to split it into {n}")
         if dim % n:
-            raise ValueError(f"split: dimension {axis} of size {dim} is not divisible by {n} (shape {x.shape})")
+            raise _invalid("Split", f"dimension {axis} of size {dim} is not divisible by {n} (shape {x.shape})")
         sizes = (dim // n,) * n
     else:
         sizes = [int(s) for s in _axis_list(num_or_size_splits)]
@@ -538,7 +579,11 @@ def rank(input, name=None):  # noqa: A002
 def strided_slice(x, key):
     """x[key]: ints, slices (negative steps too), `...` and None (new axis)."""
     x = convert_to_tensor(x)
-    return apply(_op("StridedSlice"), (x,), {"index": _array_ops.normalize_index(key)})
+    try:
+        index = _array_ops.normalize_index(key)
+    except ValueError as e:
+        raise _invalid("StridedSlice", str(e)) from None
+    return apply(_op("StridedSlice"), (x,), {"index": index})
 
 
 def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
@@ -551,15 +596,20 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
 def gather_nd(params, indices, batch_dims=0, name=None):
     p = convert_to_tensor(params)
     i = convert_to_tensor(indices)
-    return apply(_op("GatherNd"), (p, i), {}, name)
+    return apply(_op("GatherNd"), (p, i), {"batch_dims": int(batch_dims)}, name)
 
 
 def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
     i = convert_to_tensor(indices)
+    given = [convert_to_tensor(v).dtype for v in (on_value, off_value) if v is not None]
     if dtype is None:
-        probe = on_value if on_value is not None else off_value
-        dtype = convert_to_tensor(probe).dtype if probe is not None else dtypes.float32
+        dtype = given[0] if given else dtypes.float32
     dtype = dtypes.as_dtype(dtype)
+    for d in given:
+        if d is not dtype:
+            raise TypeError(f"one_hot: dtype {d.name} of on_value/off_value does not match dtype {dtype.name}")
+    if dtype.is_bool and not given:
+        raise TypeError("one_hot: dtype bool needs explicit bool on_value and off_value")
     return apply(_op("OneHot"), (i,), {"depth": int(depth), "on_value": 1 if on_value is None else _scalar(on_value),
                                        "off_value": 0 if off_value is None else _scalar(off_value),
                                        "axis": -1 if axis is None else int(axis), "dtype": dtype}, name)
@@ -570,8 +620,9 @@ def _scalar(v):
 
 
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
+    """max(min(t, clip_value_max), clip_value_min): with min > max, every value becomes min (as TF)."""
     x = convert_to_tensor(t)
-    return minimum(maximum(x, clip_value_min), clip_value_max, name)
+    return maximum(minimum(x, clip_value_max), clip_value_min, name)
 
 
 # ---- constructors --------------------------------------------------------------------------------
@@ -697,11 +748,15 @@ def name_scope(name, default_name=None, values=None):
 # ---- nn ------------------------------------------------------------------------------------------
 
 def relu6(features, name=None):
-    return minimum(relu(features), 6.0, name)
+    # 6 first: minimum sends a tie to its first input, so the gradient at 6 is 0 as in TF.
+    x = relu(features)
+    return minimum(convert_to_tensor(6, dtype=x.dtype), x, name)
 
 
 def leaky_relu(features, alpha=0.2, name=None):
     x = convert_to_tensor(features)
+    if x.dtype.is_integer:
+        x = cast(x, dtypes.float32)   # as TF: integer features are computed in float32
     return where(greater(x, 0), x, multiply(x, alpha), name)
 
 
@@ -713,7 +768,7 @@ def elu(features, name=None):
 def selu(features, name=None):
     alpha, scale = 1.6732632423543772, 1.0507009873554805
     return multiply(elu(features), scale) if False else multiply(
-        where(greater(features, 0), features, multiply(expm1(minimum(features, 0)), alpha)), scale, name)
+        where(greater_equal(features, 0), features, multiply(expm1(minimum(features, 0)), alpha)), scale, name)
 
 
 def gelu(features, approximate=False, name=None):
@@ -767,19 +822,25 @@ def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
     if x.shape.is_fully_defined() and z.shape.is_fully_defined() and x.shape != z.shape:
         raise ValueError(f"sigmoid_cross_entropy_with_logits: logits and labels must have the same shape "
                          f"({x.shape} vs {z.shape})")
-    return add(subtract(relu(x), multiply(x, z)), log1p(exp(negative(abs(x)))), name)
+    # Both branches selected on x >= 0 (not relu/abs), so the gradient at x = 0 is sigmoid(0) - z, as TF.
+    nonneg = greater_equal(x, zeros_like(x))
+    relu_x = where(nonneg, x, zeros_like(x))
+    neg_abs_x = where(nonneg, negative(x), x)
+    return add(subtract(relu_x, multiply(x, z)), log1p(exp(neg_abs_x)), name)
 
 
 def bias_add(value, bias, data_format=None, name=None):
     x = convert_to_tensor(value)
     b = convert_to_tensor(bias, dtype_hint=x.dtype)
     if b.shape.rank != 1:
-        raise ValueError(f"bias_add: bias must be 1-D, got shape {b.shape}")
+        raise _invalid("BiasAdd", f"bias must be 1-D, got shape {b.shape}")
+    if x.shape.rank is not None and x.shape.rank < 2:
+        raise _invalid("BiasAdd", f"value must be at least rank 2, got shape {x.shape}")
     if data_format == "NCHW" and x.shape.rank and x.shape.rank > 2:
         b = reshape(b, [-1] + [1] * (x.shape.rank - 2))
     elif x.shape.dims is not None and b.shape.dims[0] is not None and x.shape.dims[-1] not in (None, b.shape.dims[0]):
-        raise ValueError(f"bias_add: bias of size {b.shape.dims[0]} does not match the last dimension of "
-                         f"{x.shape}")
+        raise _invalid("BiasAdd", f"bias of size {b.shape.dims[0]} does not match the last dimension of "
+                       f"{x.shape}")
     return add(x, b, name)
 
 
@@ -788,7 +849,7 @@ def conv2d(input, filters, strides, padding, data_format="NHWC", dilations=None,
         raise ValueError("conv2d: only data_format='NHWC' is supported on the CPU")
     x = convert_to_tensor(input)
     w = convert_to_tensor(filters, dtype_hint=x.dtype)
-    return apply(_op("Conv2D"), (x, w), {"strides": _hw(strides), "padding": _padding(padding),
+    return apply(_op("Conv2D"), (x, w), {"strides": _hw(strides), "padding": _padding(padding, explicit=True),
                                          "dilations": _hw(dilations or 1)}, name)
 
 
@@ -799,10 +860,17 @@ def _hw(v):
     return v[1:3] if len(v) == 4 else (v * 2 if len(v) == 1 else v)
 
 
-def _padding(p):
+def _padding(p, explicit=False):
+    """'SAME', 'VALID' or (conv2d only) explicit NHWC pairs [[0, 0], [t, b], [l, r], [0, 0]]."""
+    if explicit and isinstance(p, (list, tuple)):
+        pairs = tuple((int(a), int(b)) for a, b in p)
+        if len(pairs) != 4 or pairs[0] != (0, 0) or pairs[3] != (0, 0) or min(min(q) for q in pairs) < 0:
+            raise _invalid("Conv2D", f"explicit padding must be [[0, 0], [top, bottom], [left, right], [0, 0]] "
+                           f"with non-negative sizes, got {p!r}")
+        return pairs[1:3]
     p = p.upper() if isinstance(p, str) else p
     if p not in ("SAME", "VALID"):
-        raise ValueError(f"padding must be 'SAME' or 'VALID', got {p!r}")
+        raise _invalid("Conv2D" if explicit else "Pool", f"padding must be 'SAME' or 'VALID', got {p!r}")
     return p
 
 
@@ -820,6 +888,8 @@ def avg_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  
 
 def l2_loss(t, name=None):
     x = convert_to_tensor(t)
+    if not x.dtype.is_floating:
+        raise _invalid("L2Loss", f"needs a float tensor, got {x.dtype.name}", TypeError)
     return multiply(reduce_sum(square(x)), 0.5, name)
 
 
@@ -854,11 +924,20 @@ def _random(name, shape, dtype, seed, **attrs):
     return apply(_op(name), (_shape_tensor(shape),), {"dtype": dtype, "key": _random_ops.op_key(seed), **attrs})
 
 
+def _float_dtype(dtype, fn):
+    dtype = dtypes.as_dtype(dtype)
+    if not dtype.is_floating:
+        raise TypeError(f"{fn}: dtype must be a float type, got {dtype.name}")
+    return dtype
+
+
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
+    dtype = _float_dtype(dtype, "random.normal")
     return _random("RandomStandardNormal", shape, dtype, seed, mean=float(_scalar(mean)), stddev=float(_scalar(stddev)))
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
+    dtype = _float_dtype(dtype, "random.truncated_normal")
     return _random("TruncatedNormal", shape, dtype, seed, mean=float(_scalar(mean)), stddev=float(_scalar(stddev)))
 
 

@@ -45,14 +45,22 @@ def _reshape_target(dims, target, op="Reshape"):
     if dims is None or any(d is None for d in dims):
         return tuple(None if d == -1 else d for d in target)
     size = int(np.prod(dims, dtype=np.int64))
-    known = int(np.prod([d for d in target if d != -1], dtype=np.int64))
+    known = int(np.prod([d for d in target if d > 0], dtype=np.int64))
     if -1 in target:
-        if known == 0 or size % known:
+        # TensorFlow's rule: zero-sized dims are left out of both products, so -1 is still
+        # resolved for an empty tensor ([0, -1] on shape (0, 3) gives (0, 3)).
+        target_has_zero = 0 in target
+        rest = int(np.prod([d for d in dims if d > 0 or not target_has_zero], dtype=np.int64))
+        if not (target_has_zero and 0 in dims) and rest % known:
             raise ValueError(f"{op}: cannot reshape a tensor with {size} elements to shape {target}")
-        return tuple(size // known if d == -1 else d for d in target)
-    if known != size:
+        out = tuple(rest // known if d == -1 else d for d in target)
+        if int(np.prod(out, dtype=np.int64)) != size:
+            raise ValueError(f"{op}: cannot reshape a tensor with {size} elements to shape {target}")
+        return out
+    total = int(np.prod(target, dtype=np.int64))
+    if total != size:
         raise ValueError(f"{op}: cannot reshape a tensor with {size} elements to shape {target} "
-                         f"({known} elements)")
+                         f"({total} elements)")
     return tuple(target)
 
 
@@ -66,7 +74,7 @@ def _reshape_infer(x, shape):
 
 
 def _reshape(x, shape):
-    return np.reshape(x, tuple(int(d) for d in shape))
+    return np.reshape(x, _reshape_target(np.shape(x), shape))
 
 
 register(OpDef("Reshape", _reshape_infer, _reshape))
@@ -241,12 +249,22 @@ def _pad_infer(x, paddings, mode="CONSTANT", constant_values=0):
         raise ValueError(f"Pad: paddings must have one [before, after] pair per dimension of {x.shape}")
     if mode not in ("CONSTANT", "REFLECT", "SYMMETRIC"):
         raise ValueError(f"Pad: mode must be CONSTANT, REFLECT or SYMMETRIC, got {mode!r}")
+    if any(int(a) < 0 or int(b) < 0 for a, b in paddings):
+        raise ValueError(f"Pad: paddings must be non-negative, got {[list(p) for p in paddings]}")
+    if mode != "CONSTANT":
+        limit = 0 if mode == "REFLECT" else 1   # REFLECT pads less than the dim, SYMMETRIC up to it
+        for i, (d, (a, b)) in enumerate(zip(dims, paddings)):
+            if d is not None and max(int(a), int(b)) > d - 1 + limit:
+                raise ValueError(f"Pad: paddings {[int(a), int(b)]} of dimension {i} must be "
+                                 f"{'less than' if limit == 0 else 'no greater than'} its size {d} in {mode} mode")
     out = tuple(None if d is None else d + int(a) + int(b) for d, (a, b) in zip(dims, paddings))
     return [Spec(TensorShape(out), x.dtype)]
 
 
 def _pad(x, paddings, mode="CONSTANT", constant_values=0):
     pads = [(int(a), int(b)) for a, b in paddings]
+    if not pads:                    # a scalar: nothing to pad
+        return x
     if mode == "CONSTANT":
         return np.pad(x, pads, mode="constant", constant_values=constant_values)
     return np.pad(x, pads, mode="reflect" if mode == "REFLECT" else "symmetric")
@@ -461,32 +479,44 @@ def _gather_infer(params, indices, axis=0, batch_dims=0):
         return [Spec(TensorShape(None), params.dtype)]
     pd = params.shape.dims
     a = inf.normalize_axis(axis, len(pd), "GatherV2")
-    out = pd[:a] + indices.shape.dims[batch_dims:] + pd[a + 1:]
+    b = batch_dims % (indices.shape.rank or 1) if batch_dims < 0 else batch_dims
+    if b > a:
+        raise ValueError(f"GatherV2: batch_dims ({batch_dims}) must be less than or equal to axis ({axis})")
+    out = pd[:a] + indices.shape.dims[b:] + pd[a + 1:]
     return [Spec(TensorShape(out), params.dtype)]
 
 
 def _gather(params, indices, axis=0, batch_dims=0):
+    axis = axis % params.ndim
     n = params.shape[axis]
     if indices.size and (indices.min() < 0 or indices.max() >= n):
         bad = indices[(indices < 0) | (indices >= n)].flat[0]
         raise IndexError(f"GatherV2: index {bad} is not in [0, {n})")
     if batch_dims:
-        raise NotImplementedError("GatherV2: batch_dims > 0 is not supported yet")
+        b = batch_dims % indices.ndim if batch_dims < 0 else batch_dims
+        return np.stack([_gather(p, i, axis - 1, b - 1) for p, i in zip(params, indices)]) if len(params) \
+            else np.zeros(params.shape[:axis] + indices.shape[b:] + params.shape[axis + 1:], params.dtype)
     return np.take(params, indices, axis=axis)
 
 
 register(OpDef("GatherV2", _gather_infer, _gather))
 
 
-def _gather_nd_infer(params, indices):
+def _gather_nd_infer(params, indices, batch_dims=0):
+    if not indices.dtype.is_integer:
+        raise TypeError(f"GatherNd: indices must be int32 or int64, got {indices.dtype.name}")
     if params.shape.dims is None or indices.shape.dims is None:
         return [Spec(TensorShape(None), params.dtype)]
     k = indices.shape.dims[-1]
-    out = indices.shape.dims[:-1] + params.shape.dims[k:]
+    if k is not None and k > len(params.shape.dims) - batch_dims:
+        raise ValueError(f"GatherNd: index depth {k} is larger than the rank of params {params.shape}")
+    out = indices.shape.dims[:-1] + params.shape.dims[batch_dims + (k or 0):]
     return [Spec(TensorShape(out), params.dtype)]
 
 
-def _gather_nd(params, indices):
+def _gather_nd(params, indices, batch_dims=0):
+    if batch_dims:
+        return np.stack([_gather_nd(p, i, batch_dims - 1) for p, i in zip(params, indices)])
     k = indices.shape[-1]
     idx = tuple(np.moveaxis(indices, -1, 0))
     for i, dim in enumerate(params.shape[:k]):
@@ -496,6 +526,19 @@ def _gather_nd(params, indices):
 
 
 register(OpDef("GatherNd", _gather_nd_infer, _gather_nd))
+
+
+def _where_infer(cond):
+    """where(condition): the int64 coordinates of true elements; their number is known only at run time."""
+    rank = cond.shape.rank
+    return [Spec(TensorShape((None, rank)), dtypes.int64)]
+
+
+def _where(cond):
+    return np.argwhere(cond).astype(np.int64)
+
+
+register(OpDef("Where", _where_infer, _where, differentiable=False))
 
 
 def _unsorted_segment_sum_infer(data, ids, num_segments):
@@ -514,6 +557,8 @@ register(OpDef("UnsortedSegmentSum", _unsorted_segment_sum_infer, _unsorted_segm
 
 
 def _one_hot_infer(indices, depth, on_value, off_value, axis=-1, dtype=dtypes.float32):
+    if not indices.dtype.is_integer:
+        raise TypeError(f"OneHot: indices must be an integer tensor, got {indices.dtype.name}")
     if indices.shape.dims is None:
         return [Spec(TensorShape(None), dtype)]
     dims = list(indices.shape.dims)

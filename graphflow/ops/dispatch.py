@@ -78,6 +78,8 @@ def _infer_eager(opdef, inputs, arrays, attrs):
 
 def _raise(opdef, inputs, detail, kind):
     where = format_location(user_frame())
+    if detail.startswith(f"{opdef.name}:"):
+        detail = detail[len(opdef.name) + 1:].lstrip()
     msg = f"{opdef.name}: {detail}. Inputs: {describe_inputs(inputs)}" + (f". Called at {where}" if where else "")
     if kind is InvalidArgumentError:
         raise InvalidArgumentError(None, opdef.name, msg) from None
@@ -111,12 +113,9 @@ def to_array(value, dtype=None, strict_python=True) -> np.ndarray:
     if strict_python and not dtype.is_floating:
         probe = np.asarray(value)
         if probe.dtype.kind == "f" and (dtype.is_integer or dtype.is_bool):
-            if dtype.is_bool or not np.all(np.equal(np.mod(probe, 1), 0)):
-                raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
+            raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
         if probe.dtype.kind in "iu" and dtype.is_integer:
-            info = np.iinfo(dtype.np)
-            if probe.size and (probe.min() < info.min or probe.max() > info.max):
-                raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}: out of range")
+            return probe.astype(dtype.np)   # out-of-range Python ints wrap around, as in TensorFlow
     return np.asarray(value, dtype=dtype.np)
 
 
@@ -154,7 +153,7 @@ def convert_to_tensor(value, dtype=None, name=None, dtype_hint=None):
         if _contains_tensor(value):
             from . import api
             return api.stack(value) if dtype is None else api.cast(api.stack(value), dtype)
-        hint = dtype or (dtypes.as_dtype(dtype_hint) if dtype_hint is not None and not isinstance(value, np.ndarray) else None)
+        hint = dtype or (dtypes.as_dtype(dtype_hint) if dtype_hint is not None else None)
         return EagerTensor(scalar_or_array(to_array(value, hint)))
     graph = ctx_mod.current_graph()
     return graph_tensor(graph, value, dtype, dtype_hint, name)
@@ -187,7 +186,7 @@ def graph_tensor(graph, value, dtype=None, dtype_hint=None, name=None):
     if _contains_tensor(value):
         from . import api
         return api.stack(value) if dtype is None else api.cast(api.stack(value), dtype)
-    hint = dtype or (dtypes.as_dtype(dtype_hint) if dtype_hint is not None and not isinstance(value, np.ndarray) else None)
+    hint = dtype or (dtypes.as_dtype(dtype_hint) if dtype_hint is not None else None)
     arr = to_array(value, hint)
     from .registry import get
     return apply(get("Const"), (), {"value": arr}, name=name or "Const")

@@ -54,6 +54,8 @@ def normalize_axes(axis, rank: int, op: str = "") -> tuple:
         a = int(a)
         if not -rank <= a < rank:
             raise ValueError(f"Invalid reduction axis {a} for a tensor of rank {rank}" + (f" in {op}" if op else ""))
+        if a % rank in out:
+            raise ValueError(f"Axis {a} specified more than once" + (f" in {op}" if op else ""))
         out.add(a % rank)
     return tuple(sorted(out))
 

@@ -11,6 +11,7 @@ import operator
 import numpy as np
 
 from .. import dtypes
+from ..errors import InvalidArgumentError
 from . import infer as inf
 from .registry import ELEMENTWISE, OpDef, register
 
@@ -30,10 +31,21 @@ def _relu(x):
     return np.maximum(x, x.dtype.type(0))
 
 
+def _check_int_divisor(x, y):
+    if x.dtype.kind in "iu" and not np.all(y):
+        raise InvalidArgumentError(None, None, "Integer division by zero")
+
+
 def _floordiv(x, y):
     if x.dtype.kind == "f":
         return np.floor(x / y)
+    _check_int_divisor(x, y)
     return np.floor_divide(x, y)
+
+
+def _floormod(x, y):
+    _check_int_divisor(x, y)
+    return np.mod(x, y)
 
 
 def _rsqrt(x):
@@ -119,7 +131,7 @@ _binary("Sub", operator.sub, "({0} - {1})")
 _binary("Mul", operator.mul, "({0} * {1})")
 _binary("RealDiv", operator.truediv, "({0} / {1})", F)
 _binary("FloorDiv", _floordiv, "floordiv({0}, {1})", N, differentiable=False)
-_binary("FloorMod", np.mod, "floormod({0}, {1})", N, differentiable=False)
+_binary("FloorMod", _floormod, "floormod({0}, {1})", N, differentiable=False)
 _binary("Pow", np.power, "pow({0}, {1})", N)
 _binary("Maximum", np.maximum, "({0} if {0} >= {1} else {1})", N)
 _binary("Minimum", np.minimum, "({0} if {0} <= {1} else {1})", N)

@@ -78,9 +78,12 @@ register(OpDef("SoftmaxCrossEntropyWithLogits", _xent_infer, _xent))
 
 def conv_out_size(size, k, stride, dilation, padding):
     """Output length and (pad_before, pad_after) for one spatial dim, as TensorFlow pads."""
-    if size is None:
+    if size is None or k is None:         # unknown input or filter size (graphs with None dims)
         return None, (0, 0)
     eff = (k - 1) * dilation + 1
+    if not isinstance(padding, str):      # explicit (before, after) for this dim
+        before, after = padding
+        return max(0, (size + before + after - eff) // stride + 1), (before, after)
     if padding == "VALID":
         return max(0, (size - eff) // stride + 1), (0, 0)
     out = -(-size // stride)
@@ -101,7 +104,14 @@ def _pair(v, name):
     raise ValueError(f"{name} must be an int or a list of 1, 2 or 4 ints, got {v}")
 
 
+def _dim_padding(padding, i):
+    """The padding of spatial dim i: 'SAME'/'VALID', or its explicit (before, after) pair."""
+    return padding if isinstance(padding, str) else tuple(padding[i])
+
+
 def _check_padding(padding, op):
+    if not isinstance(padding, str) and op == "Conv2D":
+        return
     if padding not in ("SAME", "VALID"):
         raise ValueError(f"{op}: padding must be 'SAME' or 'VALID', got {padding!r}")
 
@@ -120,15 +130,15 @@ def _conv_infer(x, w, strides=(1, 1), padding="VALID", dilations=(1, 1)):
         raise ValueError(f"Conv2D: input has {c} channels but the filter expects {ci} ({x.shape} vs {w.shape})")
     sh, sw = _pair(strides, "strides")
     dh, dw = _pair(dilations, "dilations")
-    oh, _ = conv_out_size(h, kh, sh, dh, padding)
-    ow, _ = conv_out_size(wd, kw, sw, dw, padding)
+    oh, _ = conv_out_size(h, kh, sh, dh, _dim_padding(padding, 0))
+    ow, _ = conv_out_size(wd, kw, sw, dw, _dim_padding(padding, 1))
     return [Spec(TensorShape((n, oh, ow, co)), x.dtype)]
 
 
 def pad_nhwc(x, kh, kw, strides, dilations, padding, value=0.0):
     h, w = x.shape[1:3]
-    _, ph = conv_out_size(h, kh, strides[0], dilations[0], padding)
-    _, pw = conv_out_size(w, kw, strides[1], dilations[1], padding)
+    _, ph = conv_out_size(h, kh, strides[0], dilations[0], _dim_padding(padding, 0))
+    _, pw = conv_out_size(w, kw, strides[1], dilations[1], _dim_padding(padding, 1))
     if ph == (0, 0) and pw == (0, 0):
         return x, ph, pw
     return np.pad(x, ((0, 0), ph, pw, (0, 0)), constant_values=value), ph, pw
@@ -145,6 +155,10 @@ def windows(xp, kh, kw, strides, dilations):
 def _conv2d(x, w, strides=(1, 1), padding="VALID", dilations=(1, 1)):
     strides, dilations = _pair(strides, "strides"), _pair(dilations, "dilations")
     kh, kw = w.shape[:2]
+    oh, _ = conv_out_size(x.shape[1], kh, strides[0], dilations[0], _dim_padding(padding, 0))
+    ow, _ = conv_out_size(x.shape[2], kw, strides[1], dilations[1], _dim_padding(padding, 1))
+    if oh == 0 or ow == 0:          # the window does not fit: an empty output, as TF
+        return np.zeros((x.shape[0], oh, ow, w.shape[3]), x.dtype)
     xp, _, _ = pad_nhwc(x, kh, kw, strides, dilations, padding)
     win = windows(xp, kh, kw, strides, dilations)            # N OH OW C KH KW
     return np.einsum("nhwcij,ijco->nhwo", win, w, optimize=True).astype(x.dtype, copy=False)
@@ -167,16 +181,30 @@ def _pool_infer(x, ksize, strides, padding="VALID"):
     return [Spec(TensorShape((n, oh, ow, c)), x.dtype)]
 
 
+def _empty_pool(x, kh, kw, s, padding):
+    """The (empty) output when the pooling window does not fit the input, else None."""
+    oh, _ = conv_out_size(x.shape[1], kh, s[0], 1, padding)
+    ow, _ = conv_out_size(x.shape[2], kw, s[1], 1, padding)
+    return np.zeros((x.shape[0], oh, ow, x.shape[3]), x.dtype) if oh == 0 or ow == 0 else None
+
+
 def _max_pool(x, ksize, strides, padding="VALID"):
     kh, kw = _pair(ksize, "ksize")
     s = _pair(strides, "strides")
-    xp, _, _ = pad_nhwc(x, kh, kw, s, (1, 1), padding, value=-np.inf)
+    empty = _empty_pool(x, kh, kw, s, padding)
+    if empty is not None:
+        return empty
+    lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    xp, _, _ = pad_nhwc(x, kh, kw, s, (1, 1), padding, value=lowest)
     return windows(xp, kh, kw, s, (1, 1)).max(axis=(-2, -1))
 
 
 def _avg_pool(x, ksize, strides, padding="VALID"):
     kh, kw = _pair(ksize, "ksize")
     s = _pair(strides, "strides")
+    empty = _empty_pool(x, kh, kw, s, padding)
+    if empty is not None:
+        return empty
     xp, _, _ = pad_nhwc(x, kh, kw, s, (1, 1), padding)
     total = windows(xp, kh, kw, s, (1, 1)).sum(axis=(-2, -1), dtype=x.dtype)
     ones, _, _ = pad_nhwc(np.ones((1,) + x.shape[1:3] + (1,), x.dtype), kh, kw, s, (1, 1), padding)
@@ -184,5 +212,5 @@ def _avg_pool(x, ksize, strides, padding="VALID"):
     return (total / count).astype(x.dtype, copy=False)
 
 
-register(OpDef("MaxPool", _pool_infer, _max_pool, allowed=inf.FLOATS))
+register(OpDef("MaxPool", _pool_infer, _max_pool, allowed=inf.NUMERIC))
 register(OpDef("AvgPool", _pool_infer, _avg_pool, allowed=inf.FLOATS))

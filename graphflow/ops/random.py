@@ -93,8 +93,14 @@ def _uniform_infer(shape, dtype, key, minval=0.0, maxval=1.0):
     return _shape_infer(shape, dtype, key)
 
 
-for _name, _kernel, _infer in (("RandomStandardNormal", _normal, _shape_infer),
-                               ("TruncatedNormal", _truncated, _shape_infer),
+def _normal_infer(shape, dtype, key, **attrs):
+    if not dtype.is_floating:
+        raise TypeError(f"random.normal: dtype must be a float type, got {dtype.name}")
+    return _shape_infer(shape, dtype, key)
+
+
+for _name, _kernel, _infer in (("RandomStandardNormal", _normal, _normal_infer),
+                               ("TruncatedNormal", _truncated, _normal_infer),
                                ("RandomUniform", _uniform, _uniform_infer)):
     register(OpDef(_name, _infer, _kernel, kind=SOURCE, stateful=True, differentiable=False))
 

@@ -32,6 +32,18 @@ def _reducer(npfn):
     return kernel
 
 
+def _extremum(npfn, lowest):
+    """max/min; over an empty axis TF returns the identity (-inf / the dtype's lowest for max)."""
+    def kernel(x, axis=None, keepdims=False):
+        axes = _axes(x, axis)
+        if x.size == 0:
+            info = np.finfo(x.dtype) if x.dtype.kind == "f" else np.iinfo(x.dtype)
+            ident = (-np.inf if lowest else np.inf) if x.dtype.kind == "f" else (info.min if lowest else info.max)
+            return npfn(x, axis=axes, keepdims=keepdims, initial=ident)
+        return npfn(x, axis=axes, keepdims=keepdims)
+    return kernel
+
+
 def _mean(x, axis=None, keepdims=False):
     axes = _axes(x, axis)
     if x.dtype.kind in "iu":
@@ -52,8 +64,8 @@ def _declare(name, kernel, allowed, differentiable=True):
 
 _declare("Sum", _reducer(np.sum), inf.NUMERIC)
 _declare("Mean", _mean, inf.NUMERIC)
-_declare("Max", _reducer(np.max), inf.NUMERIC)
-_declare("Min", _reducer(np.min), inf.NUMERIC)
+_declare("Max", _extremum(np.max, True), inf.NUMERIC)
+_declare("Min", _extremum(np.min, False), inf.NUMERIC)
 _declare("Prod", _reducer(np.prod), inf.NUMERIC)
 _declare("Any", _reducer(np.any), inf.BOOL, differentiable=False)
 _declare("All", _reducer(np.all), inf.BOOL, differentiable=False)

@@ -30,7 +30,7 @@ class VariableState:
 
     def write(self, value):
         value = np.asarray(value, dtype=self.dtype.np)
-        if not self.shape.is_compatible_with(value.shape):
+        if self.shape.dims != value.shape and not self.shape.is_compatible_with(value.shape):
             raise ValueError(f"Cannot assign a value of shape {value.shape} to variable {self.name} "
                              f"of shape {self.shape}")
         self.value = value

@@ -1,0 +1,112 @@
+"""JAX's implementation of the BENCHMARKS.md workloads (run by `graphflow bench --peers`).
+
+Standalone: imports only numpy, JAX and peer_common. Modes: op-by-op (eager) and jax.jit.
+W5 has no JAX entry (BENCHMARKS.md compares Keras on TF and a PyTorch loop).
+"""
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import peer_common as pc
+
+FW = "jax"
+
+
+def _np(o):
+    return [np.asarray(o)]
+
+
+def w1(case, args):
+    n = pc.case_value(case, "N", 2 ** 22)
+    x_np = pc.w1_input(n)
+    x = jnp.asarray(x_np)
+
+    def gelu(x):
+        return 0.5 * x * (1.0 + jnp.tanh(0.7978845608 * (x + 0.044715 * x * x * x)))
+    jit = jax.jit(gelu)
+    modes = [(f"{FW} op-by-op", lambda: gelu(x).block_until_ready(), False),
+             (f"{FW} jit", lambda: jit(x).block_until_ready(), True)]
+    return pc.time_modes("W1", case, modes, [pc.gelu_numpy(x_np)], args.repeat or 20, rtol=1e-4, atol=1e-5,
+                         to_numpy=_np)
+
+
+def w2(case, args):
+    k = pc.case_value(case, "chain", 100)
+
+    def chain(x):
+        for _ in range(k):
+            x = x + 1.0
+        return x
+    x = jnp.asarray(np.float32(1.0))
+    jit = jax.jit(chain)
+    modes = [(f"{FW} op-by-op", lambda: chain(x).block_until_ready(), False),
+             (f"{FW} jit", lambda: jit(x).block_until_ready(), True)]
+    rows = pc.time_modes("W2", case, modes, [np.float32(1.0 + k)], args.repeat or 30, to_numpy=_np)
+    return pc.dispatch_notes(rows, k)
+
+
+def _loss(params, x, y):
+    h = x
+    n = len(params) // 2
+    for i in range(n):
+        h = h @ params[2 * i] + params[2 * i + 1]
+        if i < n - 1:
+            h = jax.nn.relu(h)
+    logp = jax.nn.log_softmax(h)
+    return -jnp.mean(jnp.take_along_axis(logp, y[:, None], axis=1))
+
+
+def _step(params, x, y):
+    loss, grads = jax.value_and_grad(_loss)(params, x, y)
+    return loss, [p - 0.1 * g for p, g in zip(params, grads)]
+
+
+def _mlp_case(workload, case, args):
+    sizes = pc.MLP_SIZES[workload]
+    batch = pc.case_value(case, "batch", 256 if workload == "W3" else 512)
+    x_np, y_np = pc.mlp_batch(batch, sizes[0])
+    init = pc.mlp_params(sizes)
+    exp_loss, exp_params = pc.mlp_step_numpy(init, x_np, y_np)
+    params = [jnp.asarray(p) for p in init]
+    x, y = jnp.asarray(x_np), jnp.asarray(y_np)
+    jit = jax.jit(_step)
+
+    def run(f):
+        loss, new = f(params, x, y)
+        jax.block_until_ready(new)
+        return [np.asarray(loss)] + [np.asarray(p) for p in new]
+
+    # a functional step: every call starts from the same weights, so no reset is needed
+    modes = [(f"{FW} op-by-op", lambda: run(_step), False, lambda: jax.block_until_ready(_step(params, x, y))),
+             (f"{FW} jit", lambda: run(jit), True, lambda: jax.block_until_ready(jit(params, x, y)))]
+    return pc.time_modes(workload, case, modes, [exp_loss] + exp_params, args.repeat or 20, pc.TRAIN_RTOL,
+                         pc.TRAIN_ATOL)
+
+
+def w3(case, args):
+    return _mlp_case("W3", case, args)
+
+
+def w4(case, args):
+    return _mlp_case("W4", case, args)
+
+
+def w6(case, args):
+    k = pc.case_value(case, "K", 10)
+    x_np = np.random.RandomState(0).standard_normal(1024).astype(np.float32)
+    x = jnp.asarray(x_np)
+    jax.jit(lambda v: v + 1.0)(x).block_until_ready()   # JAX's one-time start-up is not the graph's cost
+
+    def chain(v):
+        for i in range(k):
+            v = v * 1.0001 if i % 2 == 0 else v + 0.5
+        return v
+    jit = jax.jit(chain)
+    modes = [(f"{FW} jit", lambda: jit(x).block_until_ready(), True)]
+    return pc.time_modes("W6", case, modes, [pc.chain_numpy(x_np, k)], args.repeat or 20, rtol=1e-5, atol=1e-5,
+                         to_numpy=_np)
+
+
+if __name__ == "__main__":
+    raise SystemExit(pc.main({"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W6": w6}, FW, jax.__version__))

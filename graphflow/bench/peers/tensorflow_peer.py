@@ -1,0 +1,192 @@
+"""TensorFlow's implementation of the BENCHMARKS.md workloads (run by `graphflow bench --peers`).
+
+Standalone: imports only numpy, TensorFlow and peer_common. Modes: eager, tf.function,
+tf.function(jit_compile=True) (XLA), TF1 Session.run, Keras fit compiled and run_eagerly.
+"""
+from __future__ import annotations
+
+import os
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np  # noqa: E402
+import peer_common as pc  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+FW = "tensorflow"
+
+
+def w1(case, args):
+    n = pc.case_value(case, "N", 2 ** 22)
+    x_np = pc.w1_input(n)
+    x = tf.constant(x_np)
+
+    def gelu(x):
+        return 0.5 * x * (1.0 + tf.tanh(0.7978845608 * (x + 0.044715 * x * x * x)))
+    fn = tf.function(gelu)
+    xla = tf.function(gelu, jit_compile=True)
+    modes = [(f"{FW} eager", lambda: gelu(x).numpy(), False),
+             (f"{FW} tf.function", lambda: fn(x).numpy(), True),
+             (f"{FW} tf.function(jit_compile)", lambda: xla(x).numpy(), True)]
+    return pc.time_modes("W1", case, modes, [pc.gelu_numpy(x_np)], args.repeat or 20, rtol=1e-4, atol=1e-5,
+                         to_numpy=lambda o: [o])
+
+
+def w2(case, args):
+    k = pc.case_value(case, "chain", 100)
+
+    def chain(x):
+        for _ in range(k):
+            x = x + 1.0
+        return x
+    x = tf.constant(1.0)
+    fn = tf.function(chain)
+    g = tf.Graph()
+    with g.as_default():
+        p = tf.compat.v1.placeholder(tf.float32, [])
+        y = chain(p)
+    sess = tf.compat.v1.Session(graph=g)
+    expected = [np.float32(1.0 + k)]
+    modes = [(f"{FW} eager", lambda: chain(x).numpy(), False),
+             (f"{FW} tf.function", lambda: fn(x).numpy(), True),
+             (f"{FW} TF1 Session.run", lambda: sess.run(y, {p: 1.0}), True)]
+    rows = pc.time_modes("W2", case, modes, expected, args.repeat or 30, to_numpy=lambda o: [o])
+    return pc.dispatch_notes(rows, k)
+
+
+def _mlp_case(workload, case, args):
+    sizes = pc.MLP_SIZES[workload]
+    batch = pc.case_value(case, "batch", 256 if workload == "W3" else 512)
+    x_np, y_np = pc.mlp_batch(batch, sizes[0])
+    init = pc.mlp_params(sizes)
+    exp_loss, exp_params = pc.mlp_step_numpy(init, x_np, y_np)
+    expected = [exp_loss] + exp_params
+    x, y = tf.constant(x_np), tf.constant(y_np)
+    variables = [tf.Variable(p) for p in init]
+
+    def reset():
+        for v, p in zip(variables, init):
+            v.assign(p)
+
+    def step(x, y):
+        with tf.GradientTape() as tape:
+            h = x
+            for i in range(0, len(variables), 2):
+                h = tf.matmul(h, variables[i]) + variables[i + 1]
+                if i + 2 < len(variables):
+                    h = tf.nn.relu(h)
+            loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=h))
+        grads = tape.gradient(loss, variables)
+        for v, g in zip(variables, grads):
+            v.assign_sub(0.1 * g)
+        return loss
+
+    fn, xla = tf.function(step), tf.function(step, jit_compile=True)
+
+    def first(f):
+        def run():
+            loss = f(x, y)
+            return [loss.numpy()] + [v.numpy() for v in variables]
+        return run
+
+    # TF1: the same step as a graph with placeholders and GradientDescentOptimizer
+    g = tf.Graph()
+    with g.as_default():
+        px = tf.compat.v1.placeholder(tf.float32, [batch, sizes[0]])
+        py = tf.compat.v1.placeholder(tf.int32, [batch])
+        vs = [tf.compat.v1.Variable(p) for p in init]
+        h = px
+        for i in range(0, len(vs), 2):
+            h = tf.matmul(h, vs[i]) + vs[i + 1]
+            if i + 2 < len(vs):
+                h = tf.nn.relu(h)
+        gloss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=py, logits=h))
+        train = tf.compat.v1.train.GradientDescentOptimizer(0.1).minimize(gloss)
+        init_op = tf.compat.v1.global_variables_initializer()
+    sess = tf.compat.v1.Session(graph=g)
+    feed = {px: x_np, py: y_np}
+
+    def tf1_first():
+        loss, _ = sess.run([gloss, train], feed)
+        return [loss] + sess.run(vs)
+
+    # each mode: the first step from the initial weights is checked, later steps are timed
+    modes = [(f"{FW} eager", first(step), False, lambda: step(x, y).numpy(), reset),
+             (f"{FW} tf.function", first(fn), True, lambda: fn(x, y).numpy(), reset),
+             (f"{FW} XLA", first(xla), True, lambda: xla(x, y).numpy(), reset),
+             (f"{FW} TF1 Session.run", tf1_first, True, lambda: sess.run(train, feed), lambda: sess.run(init_op))]
+    return pc.time_modes(workload, case, modes, expected, args.repeat or 20, pc.TRAIN_RTOL, pc.TRAIN_ATOL)
+
+
+def w3(case, args):
+    return _mlp_case("W3", case, args)
+
+
+def w4(case, args):
+    return _mlp_case("W4", case, args)
+
+
+def w5(case, args):
+    (xtr, ytr), (xte, yte) = pc.load_digits(args.digits)
+    epochs = pc.epochs_for(args, case)
+    model_name = pc.model_of(case)
+    rows = []
+    modes = [("keras-compiled", False)] + ([("keras-eager", True)] if model_name == "MLP" else [])
+    for mode, eager in modes:
+        tf.keras.utils.set_random_seed(0)
+        if model_name == "MLP":
+            xa, xb = xtr.reshape(-1, 64), xte.reshape(-1, 64)
+            model = tf.keras.Sequential([tf.keras.Input((64,)), tf.keras.layers.Dense(128, activation="relu"),
+                                         tf.keras.layers.Dense(10)])
+        else:
+            xa, xb = xtr[..., None], xte[..., None]
+            model = tf.keras.Sequential([tf.keras.Input((8, 8, 1)),
+                                         tf.keras.layers.Conv2D(16, 3, activation="relu", padding="same"),
+                                         tf.keras.layers.MaxPooling2D(2), tf.keras.layers.Flatten(),
+                                         tf.keras.layers.Dense(10)])
+        model.compile(optimizer=tf.keras.optimizers.Adam(1e-3),
+                      loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                      metrics=["accuracy"], run_eagerly=eager)
+        clock = EpochClock()
+        model.fit(xa, ytr, batch_size=32, epochs=epochs, verbose=0, callbacks=[clock])
+        acc = float(model.evaluate(xb, yte, verbose=0)[1])
+        rows.append(pc.epoch_rows("W5", f"{FW} {mode}", case, clock.times, acc, epochs, compiles=not eager))
+    return rows
+
+
+class EpochClock(tf.keras.callbacks.Callback):
+    """Wall time of each epoch of fit."""
+
+    def __init__(self):
+        super().__init__()
+        self.times = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.t0 = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.times.append(time.perf_counter() - self.t0)
+
+
+def w6(case, args):
+    k = pc.case_value(case, "K", 10)
+    x_np = np.random.RandomState(0).standard_normal(1024).astype(np.float32)
+    x = tf.constant(x_np)
+    tf.function(lambda v: v + 1.0)(x)   # TF's one-time start-up is not the graph's cost
+
+    def make():
+        def chain(v):
+            for i in range(k):
+                v = v * 1.0001 if i % 2 == 0 else v + 0.5
+            return v
+        return tf.function(chain)
+    fn = make()
+    modes = [(f"{FW} tf.function", lambda: fn(x).numpy(), True)]
+    rows = pc.time_modes("W6", case, modes, [pc.chain_numpy(x_np, k)], args.repeat or 20, rtol=1e-5, atol=1e-5,
+                         to_numpy=lambda o: [o])
+    return rows
+
+
+if __name__ == "__main__":
+    raise SystemExit(pc.main({"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6}, FW, tf.__version__))

@@ -1,0 +1,148 @@
+"""PyTorch's implementation of the BENCHMARKS.md workloads (run by `graphflow bench --peers`).
+
+Standalone: imports only numpy, PyTorch and peer_common. Modes: eager and torch.compile; W5 is
+a plain training loop for the MLP (BENCHMARKS.md).
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import peer_common as pc
+import torch
+
+FW = "torch"
+
+
+def _np(o):
+    return [o.detach().numpy()]
+
+
+def _compile(fn):
+    torch._dynamo.reset()   # a new graph: no cache from an earlier case
+    return torch.compile(fn)
+
+
+def w1(case, args):
+    n = pc.case_value(case, "N", 2 ** 22)
+    x_np = pc.w1_input(n)
+    x = torch.from_numpy(x_np)
+
+    def gelu(x):
+        return 0.5 * x * (1.0 + torch.tanh(0.7978845608 * (x + 0.044715 * x * x * x)))
+    comp = _compile(gelu)
+    modes = [(f"{FW} eager", lambda: gelu(x), False), (f"{FW} compile", lambda: comp(x), True)]
+    return pc.time_modes("W1", case, modes, [pc.gelu_numpy(x_np)], args.repeat or 20, rtol=1e-4, atol=1e-5,
+                         to_numpy=_np)
+
+
+def w2(case, args):
+    k = pc.case_value(case, "chain", 100)
+
+    def chain(x):
+        for _ in range(k):
+            x = x + 1.0
+        return x
+    x = torch.tensor(1.0)
+    comp = _compile(chain)
+    modes = [(f"{FW} eager", lambda: chain(x), False), (f"{FW} compile", lambda: comp(x), True)]
+    rows = pc.time_modes("W2", case, modes, [np.float32(1.0 + k)], args.repeat or 30, to_numpy=_np)
+    return pc.dispatch_notes(rows, k)
+
+
+def _mlp_case(workload, case, args):
+    sizes = pc.MLP_SIZES[workload]
+    batch = pc.case_value(case, "batch", 256 if workload == "W3" else 512)
+    x_np, y_np = pc.mlp_batch(batch, sizes[0])
+    init = pc.mlp_params(sizes)
+    exp_loss, exp_params = pc.mlp_step_numpy(init, x_np, y_np)
+    params = [torch.tensor(p, requires_grad=True) for p in init]
+    x, y = torch.from_numpy(x_np), torch.from_numpy(y_np.astype(np.int64))
+
+    def reset():
+        with torch.no_grad():
+            for p, v in zip(params, init):
+                p.copy_(torch.from_numpy(v))
+
+    def step(x, y):
+        h = x
+        n = len(params) // 2
+        for i in range(n):
+            h = h @ params[2 * i] + params[2 * i + 1]
+            if i < n - 1:
+                h = torch.relu(h)
+        loss = torch.nn.functional.cross_entropy(h, y)
+        grads = torch.autograd.grad(loss, params)
+        with torch.no_grad():
+            for p, g in zip(params, grads):
+                p.sub_(0.1 * g)
+        return loss
+
+    comp = _compile(step)
+
+    def first(f):
+        def run():
+            loss = f(x, y)
+            return [loss.detach().numpy()] + [p.detach().numpy().copy() for p in params]
+        return run
+
+    modes = [(f"{FW} eager", first(step), False, lambda: step(x, y), reset),
+             (f"{FW} compile", first(comp), True, lambda: comp(x, y), reset)]
+    return pc.time_modes(workload, case, modes, [exp_loss] + exp_params, args.repeat or 20, pc.TRAIN_RTOL,
+                         pc.TRAIN_ATOL)
+
+
+def w3(case, args):
+    return _mlp_case("W3", case, args)
+
+
+def w4(case, args):
+    return _mlp_case("W4", case, args)
+
+
+def w5(case, args):
+    """A plain PyTorch training loop for the MLP (BENCHMARKS.md has no PyTorch CNN figure)."""
+    if pc.model_of(case) != "MLP":
+        return []
+    (xtr, ytr), (xte, yte) = pc.load_digits(args.digits)
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(64, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    xa, ya = torch.from_numpy(xtr.reshape(-1, 64)), torch.from_numpy(ytr)
+    g = torch.Generator().manual_seed(0)
+    epochs = pc.epochs_for(args, case)
+    times = []
+    for _ in range(epochs):
+        t0 = time.perf_counter()
+        order = torch.randperm(len(xa), generator=g)
+        for i in range(0, len(xa), 32):
+            idx = order[i:i + 32]
+            opt.zero_grad()
+            loss = torch.nn.functional.cross_entropy(model(xa[idx]), ya[idx])
+            loss.backward()
+            opt.step()
+        times.append(time.perf_counter() - t0)
+    with torch.no_grad():
+        pred = model(torch.from_numpy(xte.reshape(-1, 64))).argmax(1).numpy()
+    return [pc.epoch_rows("W5", f"{FW} training loop", case, times, float((pred == yte).mean()), epochs)]
+
+
+def w6(case, args):
+    k = pc.case_value(case, "K", 10)
+    x_np = np.random.RandomState(0).standard_normal(1024).astype(np.float32)
+    x = torch.from_numpy(x_np)
+    _compile(lambda v: v + 1.0)(x)   # torch.compile's one-time start-up is not the graph's cost
+
+    def chain(v):
+        for i in range(k):
+            v = v * 1.0001 if i % 2 == 0 else v + 0.5
+        return v
+    comp = _compile(chain)
+    modes = [(f"{FW} compile", lambda: comp(x), True)]
+    return pc.time_modes("W6", case, modes, [pc.chain_numpy(x_np, k)], args.repeat or 20, rtol=1e-5, atol=1e-5,
+                         to_numpy=_np)
+
+
+if __name__ == "__main__":
+    torch.set_num_threads(max(1, torch.get_num_threads()))
+    raise SystemExit(pc.main({"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6}, FW, torch.__version__))

@@ -1,0 +1,84 @@
+"""gf.keras: the Keras API (layers, models, training, saving) on graphflow.
+
+`keras_namespace` is the module-like object exported as `graphflow.keras`; it is also registered
+as `graphflow.keras` (and its sub-namespaces) in sys.modules, so `from graphflow.keras import layers`
+works as `from tensorflow.keras import layers` does.
+"""
+from __future__ import annotations
+
+import sys
+import types
+
+import numpy as np
+
+from . import (
+    activations,
+    backend,
+    callbacks,
+    datasets,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    models,
+    optimizers,
+    regularizers,
+)
+from .layers import Input
+from .models import Model, Sequential
+from .progbar import Progbar
+from .serialization import get_registered_object, register_keras_serializable
+
+
+def to_categorical(y, num_classes=None, dtype="float32") -> np.ndarray:
+    """One-hot rows from integer class labels."""
+    y = np.asarray(y, dtype="int64")
+    shape = y.shape
+    if shape and shape[-1] == 1 and len(shape) > 1:
+        shape = shape[:-1]
+    y = y.reshape(-1)
+    num_classes = int(num_classes or (y.max() + 1 if y.size else 0))
+    out = np.zeros((y.size, num_classes), dtype=dtype)
+    out[np.arange(y.size), y] = 1
+    return out.reshape(shape + (num_classes,))
+
+
+def normalize(x, axis=-1, order=2) -> np.ndarray:
+    x = np.asarray(x)
+    norm = np.linalg.norm(x, ord=order, axis=axis, keepdims=True)
+    return x / np.where(norm == 0, 1, norm)
+
+
+def _module(name: str, doc: str, **members) -> types.ModuleType:
+    mod = types.ModuleType(f"graphflow.keras.{name}" if name else "graphflow.keras", doc)
+    mod.__dict__.update(members)
+    return mod
+
+
+utils = _module("utils", "Helpers: seeding, one-hot labels, custom-object registration.",
+                set_random_seed=backend.set_random_seed, to_categorical=to_categorical, normalize=normalize,
+                register_keras_serializable=register_keras_serializable,
+                get_registered_object=get_registered_object, Progbar=Progbar)
+keras_backend = _module("backend", "A minimal Keras backend: session, precision and naming state.",
+                        clear_session=backend.clear_session, floatx=backend.floatx, set_floatx=backend.set_floatx,
+                        epsilon=backend.epsilon, set_epsilon=backend.set_epsilon,
+                        image_data_format=backend.image_data_format,
+                        is_keras_tensor=lambda x: type(x).__name__ == "KerasTensor")
+saving = _module("saving", "Saving and loading models and custom objects.", load_model=models.load_model,
+                 save_model=models.save_model, register_keras_serializable=register_keras_serializable,
+                 get_registered_object=get_registered_object)
+schedules = optimizers.schedules
+
+keras_namespace = _module(
+    "", __doc__, layers=layers, models=models, optimizers=optimizers, losses=losses, metrics=metrics,
+    callbacks=callbacks, initializers=initializers, activations=activations, regularizers=regularizers,
+    datasets=datasets, utils=utils, backend=keras_backend, saving=saving, Input=Input, Model=Model,
+    Sequential=Sequential, Layer=layers.Layer, __version__="3.0.0-graphflow")
+
+for _name, _mod in (("keras", keras_namespace), ("keras.layers", layers), ("keras.models", models),
+                    ("keras.optimizers", optimizers), ("keras.optimizers.schedules", optimizers.schedules),
+                    ("keras.losses", losses), ("keras.metrics", metrics), ("keras.callbacks", callbacks),
+                    ("keras.initializers", initializers), ("keras.activations", activations),
+                    ("keras.regularizers", regularizers), ("keras.datasets", datasets), ("keras.utils", utils),
+                    ("keras.backend", keras_backend), ("keras.saving", saving)):
+    sys.modules.setdefault(f"graphflow.{_name}", _mod)

@@ -1,0 +1,192 @@
+"""LSTM, GRU and SimpleRNN, unrolled over the (static) time axis.
+
+The input projection of every timestep is one matmul; the recurrence is a Python loop, so in a
+gf.function it unrolls at trace time into one graph. Gate layouts and defaults are Keras's
+(LSTM gates i, f, c, o; GRU gates z, r, h with reset_after=True), so weights port across.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ...ops import api
+from .. import activations, initializers, regularizers
+from ..serialization import serialize_object
+from .base import Layer
+
+
+class _RNN(Layer):
+    """Shared machinery: weights, unrolling, return_sequences / return_state / go_backwards."""
+
+    gates = 1
+
+    def __init__(self, units, activation="tanh", use_bias=True, kernel_initializer="glorot_uniform",
+                 recurrent_initializer="orthogonal", bias_initializer="zeros", kernel_regularizer=None,
+                 recurrent_regularizer=None, bias_regularizer=None, return_sequences=False, return_state=False,
+                 go_backwards=False, **kwargs):
+        for unsupported in ("dropout", "recurrent_dropout"):
+            if kwargs.pop(unsupported, 0.0):
+                raise ValueError(f"{type(self).__name__}: {unsupported} is not supported")
+        for ignored in ("stateful", "unroll", "time_major", "activity_regularizer", "kernel_constraint",
+                        "recurrent_constraint", "bias_constraint", "seed"):
+            kwargs.pop(ignored, None)
+        super().__init__(**kwargs)
+        self.units = int(units)
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.recurrent_initializer = initializers.get(recurrent_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.return_sequences, self.return_state, self.go_backwards = return_sequences, return_state, go_backwards
+
+    def _bias_shape(self):
+        return (self.gates * self.units,)
+
+    def _bias_initializer(self):
+        return self.bias_initializer
+
+    def build(self, input_shape):
+        if len(input_shape) != 3 or input_shape[1] is None or input_shape[2] is None:
+            raise ValueError(f"{type(self).__name__} {self.name!r} needs inputs of shape (batch, timesteps, "
+                             f"features) with known timesteps and features, got {tuple(input_shape)}")
+        n = self.gates * self.units
+        self.kernel = self.add_weight(shape=(input_shape[2], n), initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer, name="kernel")
+        self.recurrent_kernel = self.add_weight(shape=(self.units, n), initializer=self.recurrent_initializer,
+                                                regularizer=self.recurrent_regularizer, name="recurrent_kernel")
+        self.bias = self.add_weight(shape=self._bias_shape(), initializer=self._bias_initializer(),
+                                    regularizer=self.bias_regularizer, name="bias") if self.use_bias else None
+        self.built = True
+
+    _n_states = 1
+
+    def call(self, inputs, initial_state=None, training=None):
+        timesteps, features = inputs.shape[1], inputs.shape[2]
+        projected = api.reshape(api.matmul(api.reshape(inputs, [-1, features]), self.kernel),
+                                [-1, timesteps, self.gates * self.units])
+        if self.use_bias and self._bias_shape() == (self.gates * self.units,):
+            projected = api.add(projected, self.bias)
+        if initial_state is not None:
+            states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
+        else:
+            states = [api.zeros_like(projected[:, 0, :self.units])] * self._n_states
+        order = range(timesteps - 1, -1, -1) if self.go_backwards else range(timesteps)
+        outputs = []
+        for t in order:
+            output, states = self.step(projected[:, t, :], states)
+            outputs.append(output)
+        last = outputs[-1]
+        result = api.stack(outputs, axis=1) if self.return_sequences else last
+        if self.return_state:
+            return [result] + list(states)
+        return result
+
+    def step(self, x_projected, states):
+        raise NotImplementedError
+
+    def compute_output_shape(self, input_shape):
+        batch, timesteps = input_shape[0], input_shape[1]
+        out = (batch, timesteps, self.units) if self.return_sequences else (batch, self.units)
+        if self.return_state:
+            return [out] + [(batch, self.units)] * self._n_states
+        return out
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units, "activation": activations.serialize(self.activation),
+                "use_bias": self.use_bias, "kernel_initializer": serialize_object(self.kernel_initializer),
+                "recurrent_initializer": serialize_object(self.recurrent_initializer),
+                "bias_initializer": serialize_object(self.bias_initializer),
+                "return_sequences": self.return_sequences, "return_state": self.return_state,
+                "go_backwards": self.go_backwards}
+
+
+def _split(x, n, units):
+    return [x[:, i * units:(i + 1) * units] for i in range(n)]
+
+
+class SimpleRNN(_RNN):
+    """h_t = activation(x_t W + h_{t-1} U + b)."""
+
+    def step(self, x_projected, states):
+        h = self.activation(api.add(x_projected, api.matmul(states[0], self.recurrent_kernel)))
+        return h, [h]
+
+
+class LSTM(_RNN):
+    """Long short-term memory (gates i, f, c, o; forget-gate bias initialised to 1 by default).
+
+    Args: units, activation ('tanh'), recurrent_activation ('sigmoid'), use_bias,
+    unit_forget_bias (True), return_sequences, return_state, go_backwards.
+    """
+
+    gates = 4
+    _n_states = 2
+
+    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", unit_forget_bias=True, **kwargs):
+        super().__init__(units, activation=activation, **kwargs)
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.unit_forget_bias = unit_forget_bias
+
+    def _bias_initializer(self):
+        if not self.unit_forget_bias:
+            return self.bias_initializer
+        base, units = self.bias_initializer, self.units
+
+        class _ForgetOnes(initializers.Initializer):
+            def sample(self, shape, np_dtype):
+                values = base.sample((units,), np_dtype)
+                return np.concatenate([values, np.ones(units, np_dtype), base.sample((2 * units,), np_dtype)])
+        return _ForgetOnes()
+
+    def step(self, x_projected, states):
+        h, c = states
+        z = api.add(x_projected, api.matmul(h, self.recurrent_kernel))
+        zi, zf, zc, zo = _split(z, 4, self.units)
+        i, f, o = self.recurrent_activation(zi), self.recurrent_activation(zf), self.recurrent_activation(zo)
+        c = api.add(api.multiply(f, c), api.multiply(i, self.activation(zc)))
+        h = api.multiply(o, self.activation(c))
+        return h, [h, c]
+
+    def get_config(self):
+        return {**super().get_config(), "recurrent_activation": activations.serialize(self.recurrent_activation),
+                "unit_forget_bias": self.unit_forget_bias}
+
+
+class GRU(_RNN):
+    """Gated recurrent unit, Keras's default form (reset_after=True: separate input and
+    recurrent biases, the reset gate applied after the recurrent matmul).
+
+    Args: units, activation ('tanh'), recurrent_activation ('sigmoid'), use_bias,
+    return_sequences, return_state, go_backwards.
+    """
+
+    gates = 3
+
+    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", reset_after=True, **kwargs):
+        if not reset_after:
+            raise ValueError("GRU: only reset_after=True (Keras's default) is supported")
+        super().__init__(units, activation=activation, **kwargs)
+        self.recurrent_activation = activations.get(recurrent_activation)
+
+    def _bias_shape(self):
+        return (2, 3 * self.units)
+
+    def step(self, x_projected, states):
+        (h,) = states
+        inner = api.matmul(h, self.recurrent_kernel)
+        if self.use_bias:
+            x_projected = api.add(x_projected, self.bias[0])
+            inner = api.add(inner, self.bias[1])
+        xz, xr, xh = _split(x_projected, 3, self.units)
+        rz, rr, rh = _split(inner, 3, self.units)
+        z = self.recurrent_activation(api.add(xz, rz))
+        r = self.recurrent_activation(api.add(xr, rr))
+        hh = self.activation(api.add(xh, api.multiply(r, rh)))
+        h = api.add(api.multiply(z, h), api.multiply(api.subtract(1.0, z), hh))
+        return h, [h]
+
+    def get_config(self):
+        return {**super().get_config(), "recurrent_activation": activations.serialize(self.recurrent_activation),
+                "reset_after": True}

@@ -1,0 +1,339 @@
+"""Metrics: running statistics kept in gf.Variables, so a compiled train step updates them in
+place. `update_state` accumulates, `result` reads, `reset_state` starts over.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes
+from ..ops import api
+from ..variables import Variable
+from . import backend
+from . import losses as losses_mod
+from .losses import squeeze_or_expand_to_same_rank
+from .serialization import class_registry, deserialize_object
+
+
+class Metric:
+    """Base class. Subclasses create state with `add_variable` and implement `update_state` and
+    `result`. Calling a metric updates it and returns the result."""
+
+    def __init__(self, name=None, dtype=None):
+        self.name = name or backend.to_snake_case(type(self).__name__)
+        self._dtype = dtypes.as_dtype(dtype or backend.floatx())
+        self._variables = []
+
+    @property
+    def dtype(self) -> str:
+        return self._dtype.name
+
+    def add_variable(self, shape=(), initializer="zeros", dtype=None, name=None) -> Variable:
+        """A state variable, created outside any graph being traced."""
+        from . import initializers
+        dtype = dtypes.as_dtype(dtype or self._dtype)
+        init = initializers.get(initializer)
+        with backend.state_scope():
+            var = Variable(init(tuple(shape), dtype=dtype), trainable=False, name=f"{self.name}/{name or 'var'}",
+                           dtype=dtype)
+        var._metric_initializer = init
+        self._variables.append(var)
+        return var
+
+    add_weight = add_variable
+
+    @property
+    def variables(self) -> list:
+        return list(self._variables)
+
+    def update_state(self, *args, **kwargs):
+        raise NotImplementedError
+
+    def result(self):
+        raise NotImplementedError
+
+    def reset_state(self) -> None:
+        for v in self._variables:
+            v.assign(np.zeros(tuple(v.shape), v.dtype.np) if not hasattr(v, "_metric_initializer")
+                     else v._metric_initializer(tuple(v.shape), dtype=v.dtype))
+
+    reset_states = reset_state
+
+    def __call__(self, *args, **kwargs):
+        self.update_state(*args, **kwargs)
+        return self.result()
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "dtype": self.dtype}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}>"
+
+
+def reduce_to_samplewise_values(values, sample_weight, dtype):
+    """Weighted values averaged down to one per sample, and the matching sample weights."""
+    values = api.cast(api.convert_to_tensor(values), dtype)
+    if sample_weight is not None:
+        sample_weight = api.cast(api.convert_to_tensor(sample_weight), dtype)
+        values, sample_weight = squeeze_or_expand_to_same_rank(values, sample_weight)
+        w_rank, v_rank = sample_weight.shape.rank, values.shape.rank
+        if v_rank > w_rank:
+            values = api.reduce_mean(values, axis=list(range(w_rank, v_rank)))
+        sample_weight = api.broadcast_to(sample_weight, api.shape(values))
+        values = api.multiply(values, sample_weight)
+        if w_rank > 1:
+            sample_weight = api.reduce_mean(sample_weight, axis=list(range(1, w_rank)))
+    if values.shape.rank > 1:
+        values = api.reduce_mean(values, axis=list(range(1, values.shape.rank)))
+    return values, sample_weight
+
+
+class Sum(Metric):
+    """The running (weighted) sum of the values."""
+
+    def __init__(self, name="sum", dtype=None):
+        super().__init__(name, dtype)
+        self.total = self.add_variable(name="total")
+
+    def update_state(self, values, sample_weight=None):
+        values, _ = reduce_to_samplewise_values(values, sample_weight, self._dtype)
+        self.total.assign_add(api.reduce_sum(values))
+
+    def result(self):
+        return api.identity(self.total)
+
+
+class Mean(Metric):
+    """The running (weighted) mean of the values: total / count."""
+
+    def __init__(self, name="mean", dtype=None):
+        super().__init__(name, dtype)
+        self.total = self.add_variable(name="total")
+        self.count = self.add_variable(name="count")
+
+    def update_state(self, values, sample_weight=None):
+        values, sample_weight = reduce_to_samplewise_values(values, sample_weight, self._dtype)
+        self.total.assign_add(api.reduce_sum(values))
+        if sample_weight is not None:
+            n = api.reduce_sum(sample_weight)
+        elif values.shape.rank >= 1:
+            n = values.shape[0] if values.shape[0] is not None else api.shape(values)[0]
+        else:
+            n = 1
+        self.count.assign_add(api.cast(n, self._dtype) if not isinstance(n, int) else float(n))
+
+    def result(self):
+        return math_divide_no_nan(self.total, self.count)
+
+
+def math_divide_no_nan(x, y):
+    y = api.convert_to_tensor(y)
+    safe = api.where(api.equal(y, 0.0), api.ones_like(y), y)
+    return api.where(api.equal(y, 0.0), api.zeros_like(y), api.divide(x, safe))
+
+
+class MeanMetricWrapper(Mean):
+    """The running mean of `fn(y_true, y_pred)`."""
+
+    def __init__(self, fn, name=None, dtype=None, **kwargs):
+        super().__init__(name=name or fn.__name__, dtype=dtype)
+        self._fn, self._fn_kwargs = fn, kwargs
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        values = self._fn(y_true, y_pred, **self._fn_kwargs)
+        return super().update_state(values, sample_weight)
+
+    def get_config(self):
+        return {**super().get_config(), **self._fn_kwargs}
+
+
+# ---- per-sample metric functions ----------------------------------------------------------------
+
+def accuracy(y_true, y_pred):
+    y_pred = api.convert_to_tensor(y_pred)
+    y_true = api.cast(api.convert_to_tensor(y_true), y_pred.dtype)
+    y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+    return api.cast(api.equal(y_true, y_pred), backend.floatx())
+
+
+def binary_accuracy(y_true, y_pred, threshold=0.5):
+    y_pred = api.convert_to_tensor(y_pred)
+    y_true = api.cast(api.convert_to_tensor(y_true), y_pred.dtype)
+    y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+    predicted = api.cast(api.greater(y_pred, threshold), y_true.dtype)
+    return api.reduce_mean(api.cast(api.equal(y_true, predicted), backend.floatx()), axis=-1)
+
+
+def categorical_accuracy(y_true, y_pred):
+    y_pred = api.convert_to_tensor(y_pred)
+    y_true = api.convert_to_tensor(y_true)
+    return api.cast(api.equal(api.argmax(y_true, axis=-1), api.argmax(y_pred, axis=-1)), backend.floatx())
+
+
+def sparse_categorical_accuracy(y_true, y_pred):
+    y_pred = api.convert_to_tensor(y_pred)
+    y_true = api.convert_to_tensor(y_true)
+    if y_true.shape.rank == y_pred.shape.rank and y_true.shape[-1] == 1:
+        y_true = api.squeeze(y_true, [-1])
+    predicted = api.argmax(y_pred, axis=-1)
+    if y_true.dtype is not predicted.dtype:
+        if y_true.dtype.is_floating:
+            predicted = api.cast(predicted, y_true.dtype)
+        else:
+            y_true = api.cast(y_true, predicted.dtype)
+    return api.cast(api.equal(y_true, predicted), backend.floatx())
+
+
+def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
+    y_pred = api.convert_to_tensor(y_pred)
+    y_true = api.convert_to_tensor(y_true)
+    if y_true.shape.rank == y_pred.shape.rank:
+        y_true = api.squeeze(y_true, [-1])
+    true_score = api.gather(y_pred, api.cast(y_true, dtypes.int32), axis=1, batch_dims=1)
+    higher = api.reduce_sum(api.cast(api.greater(y_pred, api.expand_dims(true_score, -1)), dtypes.int32), axis=-1)
+    return api.cast(api.less(higher, k), backend.floatx())
+
+
+def _wrapper_class(class_name, fn, default_name, params=()):
+    def __init__(self, name=default_name, dtype=None, **kwargs):
+        values = dict(params)
+        unknown = set(kwargs) - set(values)
+        if unknown:
+            raise TypeError(f"{class_name}: unexpected arguments {sorted(unknown)}")
+        values.update(kwargs)
+        MeanMetricWrapper.__init__(self, fn, name=name, dtype=dtype, **values)
+    return type(class_name, (MeanMetricWrapper,), {"__init__": __init__, "__module__": __name__})
+
+
+Accuracy = _wrapper_class("Accuracy", accuracy, "accuracy")
+BinaryAccuracy = _wrapper_class("BinaryAccuracy", binary_accuracy, "binary_accuracy", [("threshold", 0.5)])
+CategoricalAccuracy = _wrapper_class("CategoricalAccuracy", categorical_accuracy, "categorical_accuracy")
+SparseCategoricalAccuracy = _wrapper_class("SparseCategoricalAccuracy", sparse_categorical_accuracy,
+                                           "sparse_categorical_accuracy")
+SparseTopKCategoricalAccuracy = _wrapper_class("SparseTopKCategoricalAccuracy", sparse_top_k_categorical_accuracy,
+                                               "sparse_top_k_categorical_accuracy", [("k", 5)])
+MeanSquaredError = _wrapper_class("MeanSquaredError", losses_mod.mean_squared_error, "mean_squared_error")
+MeanAbsoluteError = _wrapper_class("MeanAbsoluteError", losses_mod.mean_absolute_error, "mean_absolute_error")
+SparseCategoricalCrossentropy = _wrapper_class(
+    "SparseCategoricalCrossentropy", losses_mod.sparse_categorical_crossentropy, "sparse_categorical_crossentropy",
+    [("from_logits", False)])
+CategoricalCrossentropy = _wrapper_class("CategoricalCrossentropy", losses_mod.categorical_crossentropy,
+                                         "categorical_crossentropy", [("from_logits", False)])
+BinaryCrossentropy = _wrapper_class("BinaryCrossentropy", losses_mod.binary_crossentropy, "binary_crossentropy",
+                                    [("from_logits", False)])
+
+
+class RootMeanSquaredError(Mean):
+    def __init__(self, name="root_mean_squared_error", dtype=None):
+        super().__init__(name, dtype)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_pred = api.convert_to_tensor(y_pred)
+        y_true = api.cast(api.convert_to_tensor(y_true), y_pred.dtype)
+        y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+        super().update_state(api.squared_difference(y_pred, y_true), sample_weight)
+
+    def result(self):
+        return api.sqrt(super().result())
+
+
+class AUC(Metric):
+    """Area under the ROC (or PR) curve from confusion counts at `num_thresholds` thresholds,
+    summed with the trapezoid rule ('interpolation') as Keras does."""
+
+    def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation", name=None, dtype=None,
+                 from_logits=False, **kwargs):
+        super().__init__(name or "auc", dtype)
+        if curve not in ("ROC", "PR"):
+            raise ValueError(f"AUC: curve must be 'ROC' or 'PR', got {curve!r}")
+        self.num_thresholds, self.curve, self.from_logits = int(num_thresholds), curve, from_logits
+        self.summation_method = summation_method
+        eps = backend.epsilon()
+        inner = [(i + 1) / (self.num_thresholds - 1) for i in range(self.num_thresholds - 2)]
+        self.thresholds = [0.0 - eps] + inner + [1.0 + eps]
+        n = self.num_thresholds
+        self.true_positives = self.add_variable((n,), name="true_positives")
+        self.false_positives = self.add_variable((n,), name="false_positives")
+        self.true_negatives = self.add_variable((n,), name="true_negatives")
+        self.false_negatives = self.add_variable((n,), name="false_negatives")
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_pred = api.convert_to_tensor(y_pred)
+        if self.from_logits:
+            y_pred = api.sigmoid(y_pred)
+        y_pred = api.reshape(api.cast(y_pred, self._dtype), [1, -1])
+        y_true = api.reshape(api.cast(api.convert_to_tensor(y_true), self._dtype), [1, -1])
+        th = api.constant(np.asarray(self.thresholds, self._dtype.np).reshape(-1, 1))
+        above = api.cast(api.greater(y_pred, th), self._dtype)            # (T, N)
+        below = api.subtract(1.0, above)
+        w = api.ones_like(y_true) if sample_weight is None else api.reshape(
+            api.cast(api.convert_to_tensor(sample_weight), self._dtype), [1, -1])
+        pos, neg = api.multiply(y_true, w), api.multiply(api.subtract(1.0, y_true), w)
+        self.true_positives.assign_add(api.reduce_sum(api.multiply(above, pos), axis=1))
+        self.false_positives.assign_add(api.reduce_sum(api.multiply(above, neg), axis=1))
+        self.true_negatives.assign_add(api.reduce_sum(api.multiply(below, neg), axis=1))
+        self.false_negatives.assign_add(api.reduce_sum(api.multiply(below, pos), axis=1))
+
+    def result(self):
+        tp, fp = api.convert_to_tensor(self.true_positives), api.convert_to_tensor(self.false_positives)
+        tn, fn = api.convert_to_tensor(self.true_negatives), api.convert_to_tensor(self.false_negatives)
+        recall = math_divide_no_nan(tp, api.add(tp, fn))
+        if self.curve == "ROC":
+            x, y = math_divide_no_nan(fp, api.add(fp, tn)), recall
+        else:
+            x, y = recall, math_divide_no_nan(tp, api.add(tp, fp))
+        n = self.num_thresholds
+        if self.summation_method == "interpolation":
+            heights = api.multiply(api.add(y[: n - 1], y[1:]), 0.5)
+        elif self.summation_method == "minoring":
+            heights = api.minimum(y[: n - 1], y[1:])
+        else:
+            heights = api.maximum(y[: n - 1], y[1:])
+        return api.reduce_sum(api.multiply(api.subtract(x[: n - 1], x[1:]), heights))
+
+    def get_config(self):
+        return {**super().get_config(), "num_thresholds": self.num_thresholds, "curve": self.curve,
+                "summation_method": self.summation_method, "from_logits": self.from_logits}
+
+
+_CLASSES = class_registry(Metric, globals())
+_FUNCTIONS = {f.__name__: f for f in (accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
+                                      sparse_top_k_categorical_accuracy)}
+_FUNCTIONS.update({"mse": losses_mod.mean_squared_error, "mae": losses_mod.mean_absolute_error,
+                   "mean_squared_error": losses_mod.mean_squared_error,
+                   "mean_absolute_error": losses_mod.mean_absolute_error,
+                   "sparse_categorical_crossentropy": losses_mod.sparse_categorical_crossentropy,
+                   "categorical_crossentropy": losses_mod.categorical_crossentropy,
+                   "binary_crossentropy": losses_mod.binary_crossentropy})
+_FUNCTIONS["acc"] = accuracy
+_CLASS_ALIASES = {"auc": AUC, "AUC": AUC}
+
+
+def get(identifier):
+    """A Metric, or a function wrapped later, from a name, a config or an object."""
+    if identifier is None or isinstance(identifier, Metric):
+        return identifier
+    if isinstance(identifier, str):
+        if identifier in _CLASS_ALIASES:
+            return _CLASS_ALIASES[identifier]()
+        if identifier in _FUNCTIONS:
+            return _FUNCTIONS[identifier]
+        if identifier in _CLASSES:
+            return _CLASSES[identifier]()
+    if isinstance(identifier, dict):
+        return deserialize_object(identifier, _CLASSES, "metric")
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"Could not interpret metric identifier: {identifier!r}")
+
+
+def serialize(metric):
+    from .serialization import serialize_object
+    return serialize_object(metric)
+
+
+def deserialize(config, custom_objects=None):
+    return deserialize_object(config, _CLASSES, "metric", custom_objects)

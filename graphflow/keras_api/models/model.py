@@ -1,0 +1,135 @@
+"""Model: a Layer that trains. `Model(inputs, outputs)` builds a functional model; a subclass
+defines `call`; Sequential is a Model over a list of layers.
+"""
+from __future__ import annotations
+
+import json
+
+from .. import nest
+from ..keras_tensor import KerasTensor, has_keras_tensor
+from ..layers.base import Layer, trace_output_spec
+from .trainer import Trainer
+
+
+class Model(Trainer, Layer):
+    """A trainable layer graph.
+
+    `Model(inputs=x, outputs=y)` (x from `keras.Input`) makes a functional model; subclass Model
+    and define `call(self, inputs, training=None)` for a model written in Python.
+    """
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and (len(args) >= 2 or "inputs" in kwargs or "outputs" in kwargs):
+            from .functional import Functional
+            return Functional.__new__(Functional, *args, **kwargs)
+        return super().__new__(cls, *args, **kwargs)
+
+    def __init__(self, *args, **kwargs):
+        inputs = kwargs.pop("inputs", args[0] if args else None)
+        outputs = kwargs.pop("outputs", args[1] if len(args) > 1 else None)
+        Layer.__init__(self, trainable=kwargs.pop("trainable", True), name=kwargs.pop("name", None),
+                       dtype=kwargs.pop("dtype", None), **kwargs)
+        self._init_trainer()
+        self._output_tensors = None
+        if inputs is not None or outputs is not None:
+            from .functional import init_graph_network
+            init_graph_network(self, inputs, outputs)
+
+    # ---- structure -----------------------------------------------------------------------------------------
+    @property
+    def layers(self) -> list:
+        return list(self._layers)
+
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
+        """A layer by name or by index in `model.layers`."""
+        if index is not None and name is not None:
+            raise ValueError("get_layer: provide only one of name= or index=")
+        if index is not None:
+            if not -len(self.layers) <= index < len(self.layers):
+                raise ValueError(f"get_layer: index {index} is out of range: model {self.name!r} has only "
+                                 f"{len(self.layers)} layers")
+            return self.layers[index]
+        if name is not None:
+            for layer in self.layers:
+                if layer.name == name:
+                    return layer
+            raise ValueError(f"No such layer: {name}. Existing layers are: {[x.name for x in self.layers]}.")
+        raise ValueError("get_layer: provide name= or index=")
+
+    def call(self, inputs, training=None):
+        raise NotImplementedError(f"Model {type(self).__name__} has no call(): subclass Model and define "
+                                  "call(self, inputs, training=None), or build it with Model(inputs, outputs)")
+
+    def build(self, input_shape) -> None:
+        """Build a subclassed model from an input shape (batch dimension first, may be None)."""
+        self.build_from_input_shape(input_shape)
+
+    def build_from_input_shape(self, shapes, dtypes=None) -> None:
+        if self.built:
+            return
+        specs = _keras_tensors(shapes, dtypes or self.dtype)
+        self._build_shapes = shapes
+        self.built = True   # call() builds the sublayers; the model itself has nothing more to build
+        try:
+            trace_output_spec(self, (specs,), {})
+        except BaseException:
+            self.built = False
+            raise
+
+    def build_input_shape(self):
+        """The input shape(s) the model was built for (saved so a loader can rebuild it)."""
+        return self._build_shapes
+
+    def _maybe_build(self, inputs):
+        if self.built:
+            return
+        symbolic = has_keras_tensor(inputs)
+        shapes = nest.map_structure(lambda t: t.shape if symbolic else (None,) + tuple(t.shape)[1:], inputs)
+        dtypes = nest.map_structure(lambda t: t.dtype if isinstance(t.dtype, str) else t.dtype.name, inputs)
+        try:
+            self.build_from_input_shape(shapes, dtypes)
+        except Exception:
+            if symbolic or type(self).build_from_input_shape is not Model.build_from_input_shape:
+                raise
+            # a call() that cannot be traced symbolically builds its layers on the real call instead
+            self.built = True
+
+    # ---- reporting -------------------------------------------------------------------------------------------
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False,
+                layer_range=None):
+        """Print a table of the layers: name (type), output shape, parameter count, then totals."""
+        from .summary import print_summary
+        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn)
+
+    # ---- serialisation -----------------------------------------------------------------------------------
+    def to_json(self, **kwargs) -> str:
+        from .saving import model_config
+        return json.dumps(model_config(self), **kwargs)
+
+    def save(self, filepath, overwrite=True, include_optimizer=True, **kwargs) -> None:
+        """Save architecture, weights and compile state to one file (a zip of JSON and .npz)."""
+        from .saving import save_model
+        save_model(self, filepath, overwrite=overwrite, include_optimizer=include_optimizer)
+
+    def save_weights(self, filepath, overwrite=True, **kwargs) -> None:
+        """Save the weights (and a manifest of layer names and shapes) to one file."""
+        from .saving import save_weights
+        save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath, skip_mismatch=False, **kwargs) -> None:
+        """Load weights saved by save_weights (or save) into this model, checking every shape."""
+        from .saving import load_weights
+        load_weights(self, filepath, skip_mismatch=skip_mismatch)
+
+
+def _is_shape(s) -> bool:
+    return isinstance(s, (tuple, list)) and all(d is None or isinstance(d, int) for d in s)
+
+
+def _keras_tensors(shapes, dtypes):
+    if _is_shape(shapes):
+        return KerasTensor(tuple(shapes), dtypes if isinstance(dtypes, str) else "float32")
+    if isinstance(shapes, dict):
+        return {k: _keras_tensors(v, dtypes[k] if isinstance(dtypes, dict) else dtypes) for k, v in shapes.items()}
+    return type(shapes)(_keras_tensors(s, dtypes[i] if isinstance(dtypes, (list, tuple)) else dtypes)
+                        for i, s in enumerate(shapes))

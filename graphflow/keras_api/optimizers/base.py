@@ -1,0 +1,196 @@
+"""Optimizer base: the learning rate, the step counter and per-variable slots all live in
+gf.Variables, so a compiled train step updates them in place and never needs retracing.
+
+`apply_gradients` reads each variable it updates before writing it and writes values computed
+from those reads, so the data dependencies alone order the reads and writes in a graph.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ... import dtypes
+from ...ops import api
+from ...variables import Variable
+from .. import backend
+from . import schedules
+
+
+class Optimizer:
+    """Base class. Subclasses implement `build_slots(var)` and `update_step(grad, var, slots, lr, t)`.
+
+    Args:
+        learning_rate: a float or a `keras.optimizers.schedules.LearningRateSchedule`.
+        weight_decay: decoupled weight decay (variable -= lr * wd * variable), optional.
+        clipnorm / clipvalue / global_clipnorm: gradient clipping, optional.
+    """
+
+    def __init__(self, learning_rate=0.001, weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
+                 name=None, **kwargs):
+        kwargs.pop("use_ema", None)
+        kwargs.pop("ema_momentum", None)
+        kwargs.pop("ema_overwrite_frequency", None)
+        kwargs.pop("loss_scale_factor", None)
+        kwargs.pop("gradient_accumulation_steps", None)
+        if "lr" in kwargs:
+            learning_rate = kwargs.pop("lr")
+        if kwargs:
+            raise TypeError(f"{type(self).__name__}: unexpected arguments {sorted(kwargs)}")
+        self.name = name or backend.to_snake_case(type(self).__name__)
+        self.weight_decay, self.clipnorm, self.clipvalue = weight_decay, clipnorm, clipvalue
+        self.global_clipnorm = global_clipnorm
+        with backend.state_scope():
+            self.iterations = Variable(np.int64(0), trainable=False, name=f"{self.name}/iteration", dtype=dtypes.int64)
+            if isinstance(learning_rate, schedules.LearningRateSchedule):
+                self._schedule, self._lr_var = learning_rate, None
+            else:
+                self._schedule = None
+                self._lr_var = Variable(np.float32(learning_rate), trainable=False, name=f"{self.name}/learning_rate",
+                                        dtype=dtypes.float32)
+        self._slots: dict[int, dict] = {}
+        self._slot_vars: list = []
+        self.built = False
+
+    # ---- learning rate ---------------------------------------------------------------------------------
+    @property
+    def learning_rate(self):
+        if self._schedule is not None:
+            return self._schedule(self.iterations)
+        return self._lr_var
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        if isinstance(value, schedules.LearningRateSchedule):
+            self._schedule = value
+            return
+        if self._schedule is not None:
+            raise TypeError("This optimizer was created with a LearningRateSchedule; its learning rate cannot "
+                            "be set to a value (LearningRateScheduler and schedules don't mix)")
+        self._lr_var.assign(np.float32(float(value)))
+
+    lr = learning_rate
+
+    def _current_learning_rate(self, step):
+        if self._schedule is not None:
+            return api.cast(self._schedule(step), dtypes.float32)
+        return api.convert_to_tensor(self._lr_var)
+
+    # ---- state -----------------------------------------------------------------------------------------
+    def add_variable_from_reference(self, reference: Variable, name: str, initializer="zeros") -> Variable:
+        value = np.zeros(tuple(reference.shape), reference.dtype.np) if initializer == "zeros" else \
+            np.full(tuple(reference.shape), initializer, reference.dtype.np)
+        base = reference.name.split(":")[0].replace("/", "_")
+        with backend.state_scope():
+            var = Variable(value, trainable=False, name=f"{self.name}/{base}_{name}", dtype=reference.dtype)
+        self._slot_vars.append(var)
+        return var
+
+    def build(self, var_list) -> None:
+        """Create the slots of every variable in `var_list` (outside any graph being traced)."""
+        for var in var_list:
+            if id(var) not in self._slots:
+                self._slots[id(var)] = self.build_slots(var)
+        self.built = True
+
+    def build_slots(self, var) -> dict:
+        return {}
+
+    @property
+    def variables(self) -> list:
+        out = [self.iterations]
+        if self._lr_var is not None:
+            out.append(self._lr_var)
+        return out + list(self._slot_vars)
+
+    def get_slot_values(self) -> list:
+        return [v.numpy() for v in self.variables]
+
+    def set_slot_values(self, values) -> None:
+        for var, value in zip(self.variables, values):
+            var.assign(value)
+
+    # ---- updates ---------------------------------------------------------------------------------------
+    def _clip(self, grads):
+        if self.clipvalue is not None:
+            grads = [api.clip_by_value(g, -self.clipvalue, self.clipvalue) for g in grads]
+        if self.clipnorm is not None:
+            grads = [self._clip_by_norm(g, self.clipnorm) for g in grads]
+        if self.global_clipnorm is not None:
+            norm = api.sqrt(api.add_n([api.reduce_sum(api.square(g)) for g in grads]))
+            scale = api.divide(self.global_clipnorm, api.maximum(norm, self.global_clipnorm))
+            grads = [api.multiply(g, scale) for g in grads]
+        return grads
+
+    @staticmethod
+    def _clip_by_norm(g, clip):
+        norm = api.sqrt(api.reduce_sum(api.square(g)))
+        return api.multiply(g, api.divide(clip, api.maximum(norm, clip)))
+
+    def apply_gradients(self, grads_and_vars, **kwargs):
+        """Apply one update step; returns the new iteration count (a tensor)."""
+        pairs = [(g, v) for g, v in grads_and_vars if g is not None]
+        if not pairs:
+            raise ValueError("No gradients provided for any variable (every gradient is None); check that the "
+                             "loss depends on the model's trainable weights")
+        grads, variables = [p[0] for p in pairs], [p[1] for p in pairs]
+        missing = [v for v in variables if id(v) not in self._slots]
+        if missing:
+            self.build(missing)
+        grads = [api.convert_to_tensor(g) for g in grads]
+        grads = self._clip(grads)
+        step = api.convert_to_tensor(self.iterations)
+        lr = self._current_learning_rate(step)
+        next_step = api.add(step, np.int64(1))
+        t = api.cast(next_step, dtypes.float32)
+        context = self.prepare_step(lr, t)
+        for g, var in zip(grads, variables):
+            if g.dtype is not var.dtype:
+                g = api.cast(g, var.dtype)
+            if self.weight_decay:
+                var.assign_sub(api.multiply(api.multiply(var, lr), self.weight_decay))
+            self.update_step(g, var, self._slots[id(var)], lr, context)
+            constraint = getattr(var, "_keras_constraint", None)
+            if constraint is not None:
+                var.assign(constraint(var))
+        self.iterations.assign(next_step)
+        return next_step
+
+    def apply(self, grads, trainable_variables=None):
+        if trainable_variables is None:
+            raise ValueError("apply(grads, trainable_variables): the variables must be given")
+        return self.apply_gradients(zip(grads, trainable_variables))
+
+    def minimize(self, loss, var_list, tape=None):
+        """Compute gradients of `loss` (a tensor with `tape`, or a callable) and apply them."""
+        from ... import GradientTape
+        if callable(loss):
+            with GradientTape() as tape:
+                loss = loss()
+        elif tape is None:
+            raise ValueError("minimize: pass a GradientTape when loss is a tensor")
+        var_list = var_list() if callable(var_list) else var_list
+        grads = tape.gradient(loss, var_list)
+        return self.apply_gradients(zip(grads, var_list))
+
+    def prepare_step(self, lr, t):
+        """Per-step values shared by all variables (e.g. Adam's bias corrections)."""
+        return None
+
+    def update_step(self, grad, var, slots, lr, context):
+        raise NotImplementedError
+
+    # ---- config ------------------------------------------------------------------------------------------
+    def get_config(self) -> dict:
+        lr = schedules.serialize(self._schedule) if self._schedule is not None else float(self._lr_var.numpy())
+        return {"name": self.name, "learning_rate": lr, "weight_decay": self.weight_decay,
+                "clipnorm": self.clipnorm, "clipvalue": self.clipvalue, "global_clipnorm": self.global_clipnorm}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        lr = config.get("learning_rate")
+        if isinstance(lr, dict):
+            config["learning_rate"] = schedules.deserialize(lr, custom_objects)
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}>"

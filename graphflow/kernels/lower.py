@@ -1,0 +1,151 @@
+"""Lowering: how each op of an optimised program runs in a compiled plan.
+
+One table, LOWERINGS, maps op types to lowerings; every other op runs its numpy reference
+kernel inside the plan, so nothing is unsupported. A lowering returns a `Step`: a line of Python
+calling a compiled kernel over arrays the plan provides (outputs included, so the memory planner
+can place them in reused buffers). Lowerings that cannot handle an op (a dtype, a layout, a
+codegen failure) return None and the op falls back to its reference kernel.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+import numpy as np
+
+from . import codegen
+
+# Parallel loops only above this many elements times ops: below it, waking the second thread
+# costs more than it saves (graphflow/bench/w1_gelu.py measures the crossover).
+PARALLEL_MIN_WORK = int(os.environ.get("GRAPHFLOW_PARALLEL_MIN_WORK", 1 << 18))
+PARALLEL_MIN_SIZE = 1 << 14
+
+
+@dataclass
+class Step:
+    """`template` is a Python call over `{in0}`.. and `{out0}`.. placeholders and the names
+    in `globals`; the plan allocates the outputs (`outputs_provided`) and guarantees inputs are
+    C-contiguous arrays of their declared dtype and shape."""
+    template: str
+    globals: dict = field(default_factory=dict)
+    inplace_ok: bool = False        # an output may share a buffer with a dying same-shape input
+    kernels: list = field(default_factory=list)   # KernelSource objects, for explain
+    post: Optional[Callable] = None  # (kernel's return value r >= 0, inputs) -> the exception to raise
+
+
+class Lowering:
+    """Context the lowerings share: options (parallelism) and the kernel loader."""
+
+    def __init__(self, load_kernel: Callable, allow_parallel: bool = True):
+        self.load_kernel = load_kernel
+        self.allow_parallel = allow_parallel
+
+
+def _static(t):
+    dims = t.shape.dims
+    return dims is not None and all(d is not None for d in dims)
+
+
+def lower_fused(op, ctx: Lowering) -> Optional[Step]:
+    group = op.attrs["group"]
+    size = int(np.prod(group.shape, dtype=np.int64)) if group.shape else 1
+    work = size * sum(1 for m in group.members)
+    parallel = ctx.allow_parallel and size >= PARALLEL_MIN_SIZE and work >= PARALLEL_MIN_WORK
+    src = codegen.generate(group, parallel=parallel)
+    fn = ctx.load_kernel(src)
+    dims = codegen.dims_array(src.layout)
+    n_in = len(op.inputs)
+    args = [f"{{in{i}}}" for i in range(n_in)] + ["{dims}"] + [f"{{out{i}}}" for i in range(len(op.outputs))]
+    return Step(f"{{k}}({', '.join(args)})", {"k": fn, "dims": dims}, inplace_ok=True, kernels=[src])
+
+
+def lower_fused_matmul(op, ctx: Lowering) -> Optional[Step]:
+    group = op.attrs["group"]
+    k = op.attrs["operand"]
+    a, b = op.inputs[:2]
+    if not (_static(a) and _static(b)):
+        return None
+    src = codegen.generate(group, parallel=False)
+    fn = ctx.load_kernel(src)
+    dims = codegen.dims_array(src.layout)
+    # the product goes into the buffer of the first output with its shape and dtype, and the
+    # epilogue runs in place over it (same index read, then written)
+    prod_shape = tuple(group.input_specs[k][1])
+    prod_dtype = group.input_specs[k][0]
+    slot = next((i for i, t in enumerate(op.outputs) if t.dtype is prod_dtype and t.shape.dims == prod_shape), None)
+    ta = ".T" if op.attrs.get("transpose_a") else ""
+    tb = ".T" if op.attrs.get("transpose_b") else ""
+    g = {"k": fn, "dims": dims, "mm": np.matmul}
+    if slot is None:
+        g["empty"], g["shape"], g["dtype"] = np.empty, prod_shape, prod_dtype.np
+        prod = "_p"
+        pre = f"_p = {{empty}}({{shape}}, {{dtype}}); {{mm}}({{in0}}{ta}, {{in1}}{tb}, out=_p)"
+    else:
+        prod = f"{{out{slot}}}"
+        pre = f"{{mm}}({{in0}}{ta}, {{in1}}{tb}, out={prod})"
+    rest = [f"{{in{i}}}" for i in range(2, len(op.inputs))]
+    rest.insert(k, prod)
+    outs = [f"{{out{i}}}" for i in range(len(op.outputs))]
+    call = f"{pre}; {{k}}({', '.join(rest + ['{dims}'] + outs)})"
+    return Step(call, g, inplace_ok=False, kernels=[src])
+
+
+def lower_matmul(op, ctx: Lowering) -> Optional[Step]:
+    a, b = op.inputs
+    if a.dtype.name not in ("float32", "float64") or not (_static(a) and _static(b)):
+        return None
+    ta = ".T" if op.attrs.get("transpose_a") else ""
+    tb = ".T" if op.attrs.get("transpose_b") else ""
+    if (ta and a.shape.rank != 2) or (tb and b.shape.rank != 2):
+        return None
+    return Step(f"{{mm}}({{in0}}{ta}, {{in1}}{tb}, out={{out0}})", {"mm": np.matmul})
+
+
+def _last_axis(op) -> bool:
+    x = op.inputs[0]
+    rank = x.shape.rank
+    axis = op.attrs.get("axis", -1)
+    return rank is not None and rank >= 1 and axis in (-1, rank - 1)
+
+
+def lower_softmax(op, ctx: Lowering) -> Optional[Step]:
+    x = op.inputs[0]
+    if x.dtype.name not in ("float32", "float64") or not _static(x) or not _last_axis(op) or x.shape.num_elements() == 0:
+        return None
+    from . import softmax
+    fn = softmax.softmax if op.type == "Softmax" else softmax.log_softmax
+    return Step(f"{{k}}({{in0}}, {x.shape.dims[-1]}, {{out0}})", {"k": fn})
+
+
+def lower_sparse_xent(op, ctx: Lowering) -> Optional[Step]:
+    logits, labels = op.inputs
+    if (logits.dtype.name not in ("float32", "float64") or not _static(logits) or logits.shape.rank < 1
+            or logits.shape.num_elements() == 0):
+        return None
+    from . import softmax
+    n = logits.shape.dims[-1]
+
+    def check(bad, arrays):
+        lab = int(np.asarray(arrays[1]).reshape(-1)[bad])
+        return ValueError(f"SparseSoftmaxCrossEntropyWithLogits: label values must be in [0, {n}), got {lab}")
+    return Step("{k}({in0}, {in1}, {out0})", {"k": softmax.sparse_xent}, post=check)
+
+
+LOWERINGS = {
+    "FusedElementwise": lower_fused,
+    "FusedMatMul": lower_fused_matmul,
+    "MatMul": lower_matmul,
+    "Softmax": lower_softmax,
+    "LogSoftmax": lower_softmax,
+    "SparseSoftmaxCrossEntropyWithLogits": lower_sparse_xent,
+}
+
+
+def writes_into_buffer(op) -> bool:
+    """Whether the lowering of `op` writes into buffers the plan provides (memory planning)."""
+    return op.type in LOWERINGS and all(_static(t) for t in op.outputs) and bool(op.outputs)
+
+
+def inplace_ok(op) -> bool:
+    return op.type == "FusedElementwise"

@@ -1,0 +1,357 @@
+"""Plans: an optimised program lowered to one straight-line Python function over kernels.
+
+`CompiledPlan` is what `compile_plan` returns to Session.run and gf.function. Per feed-shape
+signature it builds an `Executable`: the program specialised to those shapes, optimised by the
+passes, lowered (kernels.lower) and turned into the source of one Python function that unpacks
+the feeds, calls each kernel with its arguments already named, and returns the fetches. Constants,
+kernels and the reused buffers of the memory plan are bound as globals of that function, so a
+call costs the kernel calls plus a few bytecodes per step.
+
+Tiering: the first `jit_after - 1` calls of a signature run the reference interpreter on the
+user's graph (a graph run once, like an initializer, never pays for compilation); the next call
+compiles. Kernels already in this process or in the on-disk cache make compilation cheap, so then
+the first call compiles at once. GRAPHFLOW_JIT_AFTER=1 compiles on the first call always.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+import warnings
+from functools import partial
+from typing import Optional
+
+import numpy as np
+
+from ..errors import InvalidArgumentError, OpError, format_location
+from ..graph.interpreter import InterpreterPlan
+from ..graph.text import to_text
+from ..passes import manager
+from ..passes.config import PassConfig
+from ..passes.program import Program, specialise
+from . import cache
+from .lower import LOWERINGS, Lowering, Step
+
+MAX_SIGNATURES = 16
+
+
+def _env_int(name, default):
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+def strict() -> bool:
+    """GRAPHFLOW_STRICT=1: compiler failures raise instead of falling back (tests use it)."""
+    return os.environ.get("GRAPHFLOW_STRICT", "").lower() in ("1", "true", "yes")
+
+
+# ---- building one executable -------------------------------------------------------------------
+
+class _Source:
+    """Accumulates the generated function's lines and the globals they name."""
+
+    def __init__(self):
+        self.lines: list = []
+        self.globals: dict = {"_np": np}
+        self._ids: dict = {}
+
+    def bind(self, obj, prefix="g") -> str:
+        key = id(obj)
+        name = self._ids.get(key)
+        if name is None:
+            name = f"_{prefix}{len(self.globals)}"
+            self.globals[name] = obj
+            self._ids[key] = name
+        return name
+
+    def line(self, text: str, depth: int = 1):
+        self.lines.append("    " * depth + text)
+
+
+def _declared_array(value, t):
+    """A reference kernel's result as the C-contiguous array a compiled step expects."""
+    arr = _contiguous(np.asarray(value, dtype=t.dtype.np))
+    dims = t.shape.dims
+    if dims is not None and arr.shape != tuple(dims):
+        raise InvalidArgumentError(None, t.op, f"{t.op.type} (node {t.op.name}) produced shape {arr.shape}, but "
+                                   f"shape {tuple(dims)} was inferred (defined at {format_location(t.op.location)})")
+    return arr
+
+
+def _contiguous(arr):
+    """C-contiguous, keeping 0-d arrays 0-d (np.ascontiguousarray would make them 1-d)."""
+    if not isinstance(arr, np.ndarray):
+        arr = np.asarray(arr)
+    return arr if arr.flags.c_contiguous else np.ascontiguousarray(arr)
+
+
+class Executable:
+    """One compiled, shape-specialised program. `run(feeds)` returns the fetched arrays, or None
+    when the feeds do not have the shapes and dtypes it was compiled for."""
+
+    def __init__(self, prog: Program, stats: list, fn, source: str, steps: list, kernels: list):
+        self.program = prog
+        self.stats = stats
+        self.source = source
+        self.steps = steps
+        self.kernels = kernels
+        self.run = fn
+
+    def __call__(self, feeds):
+        return self.run(feeds)
+
+
+def build_executable(prog: Program, config: PassConfig, allow_parallel: bool = True, fallback=None) -> Executable:
+    """Optimise `prog` and lower it to a straight-line function."""
+    prog, stats = manager.run(prog, config)
+    return lower_program(prog, stats, allow_parallel, fallback)
+
+
+def _load(src):
+    return cache.load(src.key, src.source)
+
+
+def lower_program(prog: Program, stats=None, allow_parallel: bool = True, fallback=None) -> Executable:
+    """`fallback(feeds)` serves a call made while another thread is inside (buffers busy)."""
+    ctx = Lowering(_load, allow_parallel)
+    S = _Source()
+    name: dict = {}          # tensor -> expression naming its value in the function
+    compiled_inputs = set()  # tensors some compiled step reads
+    steps: list = []
+    for op in prog.operations:
+        lowering = LOWERINGS.get(op.type)
+        step = None
+        if lowering is not None:
+            try:
+                step = lowering(op, ctx)
+            except Exception as e:  # noqa: BLE001  a kernel that cannot be built: use the reference
+                if strict():
+                    raise
+                warnings.warn(f"graphflow: could not compile {op.type} ({op.name}): {type(e).__name__}: {e}; "
+                              "running its reference kernel", RuntimeWarning, stacklevel=2)
+        steps.append((op, step))
+        if step is not None:
+            compiled_inputs.update(op.inputs)
+    bp = prog.buffer_plan
+    slots = [np.empty(n, dtype=np.uint8) for n in bp.slot_bytes] if bp is not None else []
+    if prog.inputs:
+        names = [f"x{i}" for i in range(len(prog.inputs))]
+        S.line(f"{names[0]}, = feeds" if len(names) == 1 else f"{', '.join(names)} = feeds")
+        S.globals["_nd"], S.globals["_contig"] = np.ndarray, _contiguous
+        for i, t in enumerate(prog.inputs):       # another signature: the caller dispatches again
+            S.line(f"if x{i}.__class__ is not _nd or x{i}.shape != {tuple(t.shape.dims)!r} or "
+                   f"x{i}.dtype is not {S.bind(t.dtype.np, 'd')}: return None")
+    for i, t in enumerate(prog.inputs):
+        name[t] = f"x{i}"
+        if t in compiled_inputs:
+            S.line(f"if not x{i}.flags.c_contiguous: x{i} = _contig(x{i})")
+    depth = 1
+    if slots:       # the reused buffers belong to one call at a time
+        S.line("if not _lock.acquire(False): return _fallback(feeds)")
+        S.line("try:")
+        S.globals["_lock"] = threading.Lock()
+        depth = 2
+    line = S.line
+    S.line = lambda text, d=1: line(text, d + depth - 1)
+    kernels = []
+    counter = [0]
+
+    def fresh():
+        counter[0] += 1
+        return f"v{counter[0]}"
+
+    for index, (op, step) in enumerate(steps):
+        if op.type == "Placeholder":
+            continue
+        if op.type == "Const":
+            value = op.attrs["value"]
+            t = op.outputs[0]
+            if t in compiled_inputs:
+                value = _contiguous(np.asarray(value, dtype=t.dtype.np))
+            name[t] = S.bind(value, "c")
+            continue
+        if op.type == "NoOp":
+            continue
+        ins = [name[t] for t in op.inputs]
+        if step is None:
+            _emit_reference(S, op, prog.source_op(op), ins, name, fresh, compiled_inputs)
+            continue
+        kernels.extend(step.kernels)
+        outs = []
+        for t in op.outputs:
+            v = fresh()
+            name[t] = v
+            outs.append(v)
+            if bp is not None and t in bp.slot_of:
+                s = bp.slot_of[t]
+                view = slots[s][:_nbytes(t)].view(t.dtype.np).reshape(t.shape.dims)
+                S.line(f"{v} = {S.bind(view, 'b')}")
+            else:
+                S.line(f"{v} = _np.empty({tuple(t.shape.dims)!r}, {S.bind(t.dtype.np, 'd')})")
+        fmt = {f"in{i}": n for i, n in enumerate(ins)}
+        fmt.update({f"out{i}": n for i, n in enumerate(outs)})
+        fmt.update({k: S.bind(_fast_callable(v), "k") for k, v in step.globals.items()})
+        call = step.template.format(**fmt)
+        if step.post is not None:
+            S.line(f"_r = {call}")
+            S.line(f"if _r >= 0: _fail({S.bind(prog.source_op(op), 'op')}, "
+                   f"{S.bind(step.post, 'p')}(_r, ({', '.join(ins)},)))")
+            S.globals["_fail"] = _fail
+        else:
+            S.line(call)
+    outs = []
+    for t in prog.outputs:
+        if t.op.type == "Const":       # the caller owns what it gets: no shared constant arrays
+            outs.append(f"{name[t]}.copy()")
+        else:
+            outs.append(name[t])
+    S.line(f"return [{', '.join(outs)}]")
+    if slots:
+        line("finally:")
+        line("_lock.release()", 2)
+    body = "\n".join(S.lines)
+    src = "def run(feeds):\n" + body + "\n"
+    namespace = dict(S.globals)
+    exec(compile(src, "<graphflow plan>", "exec"), namespace)
+    fn = namespace["run"]
+    namespace["_fallback"] = fallback
+    return Executable(prog, stats or [], fn, src, steps, kernels)
+
+
+def _fast_callable(obj):
+    """A numba dispatcher compiled for exactly one signature is called through that overload's
+    entry point: it skips type dispatch (0.3 us instead of 0.8 us a call, BENCHMARKS.md W2); the
+    plan guarantees argument types (feeds are checked, reference results converted)."""
+    sigs = getattr(obj, "signatures", None)
+    if sigs is not None and len(sigs) == 1 and getattr(obj, "_can_compile", True) is False:
+        return obj.overloads[sigs[0]].entry_point
+    return obj
+
+
+def _nbytes(t):
+    return int(np.prod(t.shape.dims, dtype=np.int64)) * t.dtype.np.itemsize
+
+
+def _emit_reference(S: _Source, op, source_op, ins, name, fresh, compiled_inputs):
+    kernel = op.opdef.kernel
+    fn = partial(kernel, **op.attrs) if op.attrs else kernel
+    f = S.bind(fn, "r")
+    o = S.bind(source_op, "op")
+    call = f"{f}({', '.join(ins)})"
+    outs = [fresh() for _ in op.outputs]
+    if not outs:
+        target = ""
+    elif op.opdef.num_outputs == 1 and len(outs) == 1:
+        target = f"{outs[0]} = "
+    else:
+        target = f"{', '.join(outs)}{',' if len(outs) == 1 else ''} = "
+    S.line("try:")
+    S.line(f"{target}{call}", 2)
+    S.line("except Exception as _e:")
+    S.line(f"_fail({o}, _e)", 2)
+    S.globals["_fail"] = _fail
+    for t, v in zip(op.outputs, outs):
+        name[t] = v
+        if t in compiled_inputs:
+            S.line(f"{v} = {S.bind(_declared_array, 'a')}({v}, {S.bind(t, 't')})")
+
+
+def _fail(op, e):
+    """Re-raise a reference kernel's failure naming the op and the line that built it."""
+    if isinstance(e, OpError):
+        if e.op is None:
+            e.op = op
+            e.message = f"{e.message}\n\t [[node {op.name} (defined at {format_location(op.location)})]]"
+            e.args = (e.message,)
+        raise e
+    raise InvalidArgumentError(
+        None, op, f"{op.type} (node {op.name}) failed: {type(e).__name__}: {e}. "
+                  f"Defined at {format_location(op.location)}") from None
+
+
+# ---- the plan Session.run and gf.function call ------------------------------------------------
+
+class CompiledPlan:
+    """Compiles per feed-shape signature; see the module docstring for the tiering."""
+
+    def __init__(self, graph, fetch_tensors, fetch_ops, feed_tensors, options: Optional[dict] = None):
+        self.graph = graph
+        self.fetch_tensors = list(fetch_tensors)
+        self.fetch_ops = list(fetch_ops)
+        self.feed_tensors = list(feed_tensors)
+        self.reference = InterpreterPlan(fetch_tensors, fetch_ops, feed_tensors)   # checks the feeds
+        options = dict(options or {})
+        self.jit_after = int(options.pop("jit_after", _env_int("GRAPHFLOW_JIT_AFTER", 2)))
+        self.allow_parallel = bool(options.pop("parallel", True))
+        from ..passes.config import current
+        self.config = current(options)
+        self._execs: dict = {}
+        self._calls: dict = {}
+        self._lock = threading.RLock()
+        self._hot = None                # the last executable's function: tried first
+        self.compile_seconds = 0.0
+
+    def __call__(self, feeds):
+        fn = self._hot
+        if fn is not None:
+            out = fn(feeds)
+            if out is not None:
+                return out
+        return self._dispatch(feeds)
+
+    def _dispatch(self, feeds):
+        feeds = [a if type(a) is np.ndarray and a.dtype == t.dtype.np else np.asarray(a, t.dtype.np)
+                 for a, t in zip(feeds, self.feed_tensors)]
+        key = tuple([a.shape for a in feeds])
+        with self._lock:
+            if key in self._execs:
+                ex = self._execs[key]
+            else:
+                n = self._calls.get(key, 0) + 1
+                self._calls[key] = n
+                ex = None
+                if len(self._execs) < MAX_SIGNATURES and n >= self.jit_after:
+                    ex = self._build(key)
+        if ex is None:
+            return self.reference(feeds)
+        self._hot = ex.run
+        out = ex.run(feeds)
+        return out if out is not None else self.reference(feeds)
+
+    def _build(self, key) -> Optional[Executable]:
+        t0 = time.perf_counter()
+        try:
+            prog = specialise(self.graph, self.fetch_tensors, self.fetch_ops, self.feed_tensors, list(key))
+            ex = build_executable(prog, self.config, self.allow_parallel, self.reference)
+        except OpError:
+            self._execs[key] = None     # a user error: the interpreter raises it properly
+            return None
+        except Exception as e:  # noqa: BLE001  never crash on a compiler bug: interpret instead
+            if strict():
+                raise
+            warnings.warn(f"graphflow: compiling the graph failed ({type(e).__name__}: {e}); running it with "
+                          "the reference interpreter", RuntimeWarning, stacklevel=3)
+            self._execs[key] = None
+            return None
+        finally:
+            self.compile_seconds += time.perf_counter() - t0
+        self._execs[key] = ex
+        return ex
+
+    def executable(self, shapes=None) -> Optional[Executable]:
+        """The compiled executable for `shapes` (default: the only or first one), building it."""
+        if shapes is None:
+            if self._execs:
+                return next(iter(self._execs.values()))
+            shapes = [tuple(t.shape.dims) for t in self.feed_tensors]
+        key = tuple(tuple(s) for s in shapes)
+        if key not in self._execs:
+            with self._lock:
+                self._build(key)
+        return self._execs[key]
+
+    def explain_text(self) -> str:
+        ex = self.executable()
+        return to_text(ex.program) if ex is not None else "(not compiled)"

@@ -1,0 +1,73 @@
+"""Hand-written numba kernels for the softmax family over the last axis.
+
+numpy needs five passes and three temporaries for a softmax (max, subtract, exp, sum, divide);
+these make two passes over each row, with the vectorisable fast_exp and a float64 row sum.
+Inputs and outputs are C-contiguous arrays of any rank; `n` is the length of the last axis.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from .fastmath import fast_exp, fast_log
+from .scalar import acc_add, acc_max
+
+_OPTS = dict(cache=True, error_model="numpy", nogil=True)
+
+
+@njit(**_OPTS)
+def softmax(x, n, out):
+    xf = x.reshape(x.size)
+    of = out.reshape(out.size)
+    for r in range(x.size // n):
+        b = r * n
+        m = xf[b]
+        for j in range(1, n):
+            m = acc_max(m, xf[b + j])
+        s = 0.0
+        for j in range(n):
+            e = fast_exp(xf[b + j] - m)
+            of[b + j] = e
+            s = acc_add(s, np.float64(e))
+        t = x.dtype.type(s)
+        for j in range(n):
+            of[b + j] = of[b + j] / t
+
+
+@njit(**_OPTS)
+def log_softmax(x, n, out):
+    xf = x.reshape(x.size)
+    of = out.reshape(out.size)
+    for r in range(x.size // n):
+        b = r * n
+        m = xf[b]
+        for j in range(1, n):
+            m = acc_max(m, xf[b + j])
+        s = 0.0
+        for j in range(n):
+            s = acc_add(s, np.float64(fast_exp(xf[b + j] - m)))
+        lse = fast_log(x.dtype.type(s))
+        for j in range(n):
+            of[b + j] = (xf[b + j] - m) - lse
+
+
+@njit(**_OPTS)
+def sparse_xent(logits, labels, out):
+    """Per-row -log softmax(logits)[label]; returns the first bad label's row, or -1."""
+    n = logits.shape[-1] if logits.ndim else 1
+    xf = logits.reshape(logits.size)
+    lf = labels.reshape(labels.size)
+    of = out.reshape(out.size)
+    for r in range(lf.size):
+        lab = lf[r]
+        if lab < 0 or lab >= n:
+            return r
+        b = r * n
+        m = xf[b]
+        for j in range(1, n):
+            m = acc_max(m, xf[b + j])
+        s = 0.0
+        for j in range(n):
+            s = acc_add(s, np.float64(fast_exp(xf[b + j] - m)))
+        of[r] = fast_log(logits.dtype.type(s)) - (xf[b + lab] - m)
+    return -1

@@ -1,0 +1,147 @@
+"""Gradients of the shape and indexing ops: each routes the gradient back to where values came from."""
+from __future__ import annotations
+
+from . import api as gf
+from .dispatch import apply
+from .grad_ops import reduce_to, scatter_nd, shape_of, split_v
+from .infer import normalize_axis
+from .registry import get, set_gradient
+
+
+@set_gradient("Reshape")
+def _reshape_grad(op, g):
+    return gf.reshape(g, shape_of(op.inputs[0])), None
+
+
+def _reshape_like_input(op, g):
+    return (gf.reshape(g, shape_of(op.inputs[0])),)
+
+
+set_gradient("ExpandDims")(_reshape_like_input)
+set_gradient("Squeeze")(_reshape_like_input)
+
+
+@set_gradient("Transpose")
+def _transpose_grad(op, g):
+    perm = op.attrs.get("perm")
+    if perm is None:
+        return (gf.transpose(g),)
+    inverse = [0] * len(perm)
+    for i, p in enumerate(perm):
+        inverse[p] = i
+    return (gf.transpose(g, inverse),)
+
+
+@set_gradient("ConcatV2")
+def _concat_grad(op, g):
+    xs = op.inputs
+    axis = normalize_axis(op.attrs.get("axis", 0), g.shape.rank, "ConcatV2")
+    sizes = [x.shape.dims[axis] if x.shape.dims is not None else None for x in xs]
+    if None not in sizes:
+        return gf.split(g, sizes, axis) if len(xs) > 1 else [g]
+    dynamic = gf.stack([gf.shape(x)[axis] for x in xs])
+    return split_v(g, dynamic, axis)
+
+
+@set_gradient("Pack")
+def _pack_grad(op, g):
+    return gf.unstack(g, num=len(op.inputs), axis=op.attrs.get("axis", 0))
+
+
+@set_gradient("Unpack")
+def _unpack_grad(op, *gs):
+    return (gf.stack(list(gs), axis=op.attrs.get("axis", 0)),)
+
+
+@set_gradient("Split")
+def _split_grad(op, *gs):
+    return (gf.concat(list(gs), op.attrs.get("axis", 0)),)
+
+
+@set_gradient("Tile")
+def _tile_grad(op, g):
+    # Tiling d into m copies: view the gradient as (m0, d0, m1, d1, ...) and sum the copies.
+    x = op.inputs[0]
+    multiples = op.attrs["multiples"]
+    dims = shape_of(x)
+    static = isinstance(dims, list)
+    if not static:
+        dims = [dims[i] for i in range(len(multiples))]
+    split_shape = [v for m, d in zip(multiples, dims) for v in (m, d)]
+    summed = gf.reduce_sum(gf.reshape(g, split_shape), list(range(0, 2 * len(multiples), 2)))
+    return (summed if static else gf.reshape(summed, gf.shape(x)),)
+
+
+@set_gradient("Pad")
+def _pad_grad(op, g):
+    paddings, mode = op.attrs["paddings"], op.attrs.get("mode", "CONSTANT")
+    if mode == "CONSTANT":
+        key = tuple(slice(int(a), -int(b) if int(b) else None) for a, b in paddings)
+        return (apply(get("StridedSlice"), (g,), {"index": _index(key)}),)
+    return (apply(get("MirrorPadGrad"), (g,), {"paddings": paddings, "mode": mode}),)
+
+
+def _index(key):
+    from .array import normalize_index
+    return normalize_index(key)
+
+
+@set_gradient("BroadcastTo")
+def _broadcast_to_grad(op, g):
+    return reduce_to(g, op.inputs[0]), None
+
+
+@set_gradient("Fill")
+def _fill_grad(op, g):
+    return None, gf.reduce_sum(g)
+
+
+@set_gradient("StridedSlice")
+def _strided_slice_grad(op, g):
+    return (apply(get("StridedSliceGrad"), (op.inputs[0], g), {"index": op.attrs["index"]}),)
+
+
+@set_gradient("StridedSliceGrad")
+def _strided_slice_grad_grad(op, g):
+    return None, apply(get("StridedSlice"), (g,), {"index": op.attrs["index"]})
+
+
+@set_gradient("GatherV2")
+def _gather_grad(op, g):
+    # A dense gradient (TensorFlow returns IndexedSlices): scatter-add g into zeros like params.
+    params, indices = op.inputs
+    if op.attrs.get("batch_dims", 0):
+        raise NotImplementedError("The gradient of gather with batch_dims > 0 is not supported")
+    rank, k = params.shape.rank, indices.shape.rank
+    if rank is None or k is None:
+        raise NotImplementedError("The gradient of gather needs the ranks of params and indices")
+    axis = normalize_axis(op.attrs.get("axis", 0), rank, "GatherV2")
+    idx = gf.expand_dims(indices, -1)
+    if axis == 0:
+        return scatter_nd(idx, g, shape_of(params)), None
+    # Move the gathered axis first, scatter, then move it back.
+    g_first = gf.transpose(g, list(range(axis, axis + k)) + list(range(axis)) + list(range(axis + k, rank + k - 1)))
+    order = [axis] + [i for i in range(rank) if i != axis]
+    dims = shape_of(params)
+    target = [dims[i] for i in order] if isinstance(dims, list) else gf.gather(dims, order)
+    back = [i + 1 if i < axis else (0 if i == axis else i) for i in range(rank)]
+    return gf.transpose(scatter_nd(idx, g_first, target), back), None
+
+
+@set_gradient("GatherNd")
+def _gather_nd_grad(op, g):
+    params, indices = op.inputs
+    if op.attrs.get("batch_dims", 0):
+        raise NotImplementedError("The gradient of gather_nd with batch_dims > 0 is not supported")
+    return scatter_nd(indices, g, shape_of(params)), None
+
+
+@set_gradient("UnsortedSegmentSum")
+def _unsorted_segment_sum_grad(op, g):
+    return gf.gather(g, op.inputs[1]), None
+
+
+@set_gradient("CheckNumerics")
+def _check_numerics_grad(op, g):
+    message = "Not a number (NaN) or infinity (Inf) values detected in gradient. " + op.attrs["message"]
+    return (gf.check_numerics(g, message),)

@@ -1,0 +1,102 @@
+"""Gradients of the reductions: broadcast the output gradient back over the reduced axes.
+
+Max/Min share a tie's gradient equally among the tied elements and Prod is exact when inputs
+contain zeros, as in TensorFlow.
+"""
+from __future__ import annotations
+
+from . import api as gf
+from .grad_ops import dims, shape_of
+from .infer import normalize_axes
+from .registry import set_gradient
+
+
+def _axes(op):
+    d = dims(op.inputs[0])
+    if d is None:
+        raise NotImplementedError(f"The gradient of {op.type} needs the rank of its input to be known")
+    return normalize_axes(op.attrs.get("axis"), len(d))
+
+
+def _kept_shape(x, axes):
+    """x's shape with the reduced axes set to 1 (a list when static, else a tensor)."""
+    d = dims(x)
+    if None not in d:
+        return [1 if i in axes else n for i, n in enumerate(d)]
+    mask = [i in axes for i in range(len(d))]
+    s = gf.shape(x)
+    return gf.where(gf.constant(mask), gf.ones_like(s), s)
+
+
+def _keep(t, op, axes, for_broadcast=False):
+    """The reduced value `t` with its reduced axes restored as size 1 (as keepdims=True).
+
+    With `for_broadcast`, leading reduced axes are left out: broadcasting adds them back."""
+    if op.attrs.get("keepdims") or not axes:
+        return t
+    if for_broadcast and axes == tuple(range(len(axes))):
+        return t
+    return gf.reshape(t, _kept_shape(op.inputs[0], axes))
+
+
+def _broadcast_back(g, op, axes):
+    x = op.inputs[0]
+    if len(axes) == len(dims(x)):
+        # A full reduction (a loss): two elementwise ops, cheaper eagerly than broadcast_to and fusable.
+        return gf.multiply(gf.ones_like(x), g)
+    return gf.broadcast_to(_keep(g, op, axes, for_broadcast=True), shape_of(x))
+
+
+@set_gradient("Sum")
+def _sum_grad(op, g):
+    return (_broadcast_back(g, op, _axes(op)),)
+
+
+def _count(op, axes):
+    x, y = op.inputs[0], op.outputs[0]
+    d = dims(x)
+    if all(d[a] is not None for a in axes):
+        n = 1
+        for a in axes:
+            n *= d[a]
+        return float(n)
+    n = gf.cast(gf.size(x), x.dtype)
+    return n if len(axes) == len(dims(x)) else gf.realdiv(n, gf.cast(gf.size(y), x.dtype))
+
+
+@set_gradient("Mean")
+def _mean_grad(op, g):
+    axes = _axes(op)
+    n = _count(op, axes)
+    scaled = gf.multiply(g, 1.0 / n) if isinstance(n, float) else gf.realdiv(g, n)
+    return (_broadcast_back(scaled, op, axes),)
+
+
+def _extremum_grad(op, g):
+    x = op.inputs[0]
+    axes = _axes(op)
+    y = _keep(op.outputs[0], op, axes)
+    hits = gf.cast(gf.equal(y, x), g.dtype)
+    share = gf.realdiv(_keep(g, op, axes), gf.reduce_sum(hits, list(axes), keepdims=True))
+    return (gf.multiply(hits, share),)
+
+
+set_gradient("Max")(_extremum_grad)
+set_gradient("Min")(_extremum_grad)
+
+
+@set_gradient("Prod")
+def _prod_grad(op, g):
+    # d prod / d x_i = product of the others: prod / x_i without zeros; with exactly one zero in
+    # the group only that position gets the product of the rest; with more, everything is 0.
+    x = op.inputs[0]
+    axes = list(_axes(op))
+    zero = gf.equal(x, gf.zeros_like(x))
+    safe = gf.where(zero, gf.ones_like(x), x)
+    rest = gf.reduce_prod(safe, axes, keepdims=True)
+    zeros_in_group = gf.reduce_sum(gf.cast(zero, x.dtype), axes, keepdims=True)
+    no_zero = gf.equal(zeros_in_group, gf.zeros_like(zeros_in_group))
+    one_zero = gf.equal(zeros_in_group, gf.ones_like(zeros_in_group))
+    others = gf.where(no_zero, gf.realdiv(rest, safe),
+                      gf.where(gf.logical_and(one_zero, zero), rest, gf.zeros_like(x)))
+    return (gf.multiply(others, _keep(g, op, tuple(axes))),)

@@ -1,0 +1,112 @@
+"""Memory planning: liveness-based reuse of the plan's intermediate buffers, in place when safe.
+
+Compiled steps write into buffers the plan provides (kernels.lower.writes_into_buffer). Such an
+output that never escapes gets a slot: a byte buffer allocated once per compiled plan and reused
+by every call, and by later tensors once its value is dead. A value escapes when it is fetched or
+reaches a stateful op (an assign keeps the array), directly or through a reference kernel, which
+may return a view of its input (Reshape, Identity...): so reference ops' outputs are treated as
+aliases of their inputs, and a slot lives until the last use of anything that may alias it.
+A fused elementwise op may write an output over an input that dies there (same shape and dtype,
+read and written at the same index), unless the op also reads that buffer through an alias.
+Escaping values are allocated fresh on every call: the caller owns what it gets back.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .program import Program
+
+
+@dataclass
+class BufferPlan:
+    slot_of: dict = field(default_factory=dict)       # tensor -> slot index
+    slot_bytes: list = field(default_factory=list)
+    inplace: list = field(default_factory=list)       # (op name, input tensor name)
+
+    def summary(self) -> str:
+        return (f"{len(self.slot_of)} pooled tensors in {len(self.slot_bytes)} buffers "
+                f"({sum(self.slot_bytes)} bytes), {len(self.inplace)} in place")
+
+
+def _nbytes(t) -> int:
+    return int(np.prod(t.shape.dims, dtype=np.int64)) * t.dtype.np.itemsize
+
+
+def plan_buffers(prog: Program, writes, inplace_ok) -> BufferPlan:
+    ops = prog.operations
+    roots: dict = {}
+    for op in ops:
+        w = writes(op)
+        for t in op.outputs:
+            if w:
+                roots[t] = frozenset((t,))
+            else:
+                r = {t}
+                for i in op.inputs:
+                    r |= roots.get(i, frozenset())
+                roots[t] = frozenset(r)
+    last: dict = {}
+    escaped: set = set()
+    for i, op in enumerate(ops):
+        for t in op.inputs:
+            for r in roots[t]:
+                last[r] = i
+            if op.opdef.stateful:
+                escaped |= roots[t]
+    for t in prog.outputs:
+        escaped |= roots[t]
+    plan = BufferPlan()
+    free: list = []                 # slot indices nobody holds
+    holder: dict = {}               # slot -> the tensor holding it
+    dying: dict = {}                # op index -> pooled tensors whose last use is there
+    for i, op in enumerate(ops):
+        if writes(op):
+            taken: set = set()
+            for t in op.outputs:
+                if t in escaped or t.shape.dims is None or _nbytes(t) == 0:
+                    continue
+                slot = _inplace_slot(op, t, i, plan, last, roots, taken) if inplace_ok(op) else None
+                if slot is not None:
+                    plan.inplace.append((op.name, holder[slot].name))
+                else:
+                    slot = _take(free, plan, _nbytes(t))
+                plan.slot_of[t] = slot
+                holder[slot] = t
+                taken.add(slot)
+                dying.setdefault(last.get(t, i), []).append(t)
+        for t in dying.pop(i, ()):         # dead after this op (outputs nobody reads included)
+            s = plan.slot_of[t]
+            if holder.get(s) is t:
+                del holder[s]
+                free.append(s)
+    return plan
+
+
+def _inplace_slot(op, t, i, plan, last, roots, taken):
+    for u in op.inputs:
+        s = plan.slot_of.get(u)
+        if s is None or s in taken or last.get(u) != i or u.dtype is not t.dtype or u.shape != t.shape:
+            continue
+        if any(u in roots[v] for v in op.inputs if v is not u):
+            continue        # the op also reads this buffer through a view: not safe in place
+        return s
+    return None
+
+
+def _take(free: list, plan: BufferPlan, need: int) -> int:
+    fits = [s for s in free if plan.slot_bytes[s] >= need]
+    if fits:
+        slot = min(fits, key=lambda s: plan.slot_bytes[s])
+        free.remove(slot)
+        return slot
+    plan.slot_bytes.append(need)
+    return len(plan.slot_bytes) - 1
+
+
+def run(graph: Program, config=None):
+    from ..kernels.lower import inplace_ok, writes_into_buffer
+    graph.buffer_plan = plan_buffers(graph, writes_into_buffer, inplace_ok)
+    bp = graph.buffer_plan
+    return graph, {"pooled": len(bp.slot_of), "buffers": len(bp.slot_bytes), "in_place": len(bp.inplace)}

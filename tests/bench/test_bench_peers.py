@@ -1,0 +1,106 @@
+"""Peers: found or skipped, run in their own process, scripts that never import graphflow."""
+import ast
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from graphflow.bench import peer_runner
+from graphflow.bench.runner import SuiteConfig, run_suite
+
+SCRIPTS = Path(peer_runner.__file__).parent / "peers"
+sys.path.insert(0, str(SCRIPTS))
+import peer_common  # noqa: E402
+
+
+@pytest.fixture
+def no_peers_installed(monkeypatch):
+    real = peer_runner.importlib.util.find_spec
+    monkeypatch.setattr(peer_runner.importlib.util, "find_spec",
+                        lambda name, *a: None if name in peer_runner.PEERS else real(name, *a))
+    for peer in peer_runner.PEERS:
+        monkeypatch.delenv(peer_runner.env_var(peer), raising=False)
+
+
+def test_a_missing_peer_is_skipped_not_an_error(no_peers_installed):
+    rows, status = peer_runner.run_peers(["jax"], {"W2": ["chain=100"]}, repeat=2, quick=True)
+    (row,) = rows
+    assert row.status == "skipped" and row.framework == "jax"
+    assert "not installed" in row.note and "GRAPHFLOW_PEER_PYTHON_JAX" in row.note
+    assert status["jax"].startswith("skipped (not installed")
+
+
+def test_an_env_interpreter_without_the_peer_is_skipped(no_peers_installed, monkeypatch):
+    monkeypatch.setenv("GRAPHFLOW_PEER_PYTHON_TORCH", sys.executable)   # this Python has no torch
+    assert peer_runner.find_interpreter("torch") is None
+
+
+def test_suite_with_a_missing_peer_still_completes(no_peers_installed):
+    fake = {"W2": "graphflow.bench.w2_dispatch"}
+    rep = run_suite(SuiteConfig(workloads=["W2"], sizes={"W2": 3}, repeat=1, peers=["tensorflow"]), modules=fake)
+    assert any(r.mode == "eager" and r.timed for r in rep.rows)
+    assert [r.status for r in rep.rows if r.framework == "tensorflow"] == ["skipped"]
+    assert "skipped" in rep.config["peer_status"]["tensorflow"]
+
+
+def write_fake_peer(tmp_path, body):
+    (tmp_path / "tensorflow_peer.py").write_text(textwrap.dedent(body))
+    (tmp_path / "peer_common.py").write_text((SCRIPTS / "peer_common.py").read_text())
+
+
+def test_peer_rows_come_back_over_the_json_protocol(tmp_path, monkeypatch):
+    write_fake_peer(tmp_path, """
+        import sys
+        import peer_common as pc
+        def w2(case, args):
+            return [pc.row("W2", "tensorflow eager", case, median_s=1e-4, repeats=args.repeat)]
+        print("some framework chatter on stdout")
+        sys.exit(pc.main({"W2": w2}, "tensorflow", "9.9"))
+    """)
+    monkeypatch.setattr(peer_runner, "SCRIPTS", tmp_path)
+    rows = peer_runner.run_peer("tensorflow", "W2", ["chain=100"], sys.executable, repeat=3, quick=True)
+    (row,) = rows
+    assert (row.workload, row.mode, row.case, row.median_s, row.repeats) == ("W2", "tensorflow eager", "chain=100",
+                                                                              1e-4, 3)
+    assert row.framework == "tensorflow" and row.extra["version"] == "9.9"
+
+
+def test_a_crashing_peer_becomes_an_error_row(tmp_path, monkeypatch):
+    write_fake_peer(tmp_path, "raise ImportError('libcudart.so not found')\n")
+    monkeypatch.setattr(peer_runner, "SCRIPTS", tmp_path)
+    (row,) = peer_runner.run_peer("tensorflow", "W1", [], sys.executable, repeat=None, quick=True)
+    assert row.status == "error" and "libcudart.so not found" in row.note
+
+
+@pytest.mark.parametrize("script", sorted(p.name for p in SCRIPTS.glob("*.py") if p.name != "__init__.py"))
+def test_peer_scripts_import_only_numpy_their_framework_and_the_stdlib(script):
+    allowed = {"numpy", "peer_common", "tensorflow", "jax", "torch"} | set(sys.stdlib_module_names)
+    tree = ast.parse((SCRIPTS / script).read_text())
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                 and node.module and node.level == 0}
+    assert "graphflow" not in imported and imported <= allowed
+
+
+def test_case_strings_carry_the_sizes_graphflow_ran():
+    assert peer_common.case_value("N=4194304", "N", 1) == 4194304
+    assert peer_common.case_value("MLP", "N", 7) == 7
+    assert peer_common.parse_args(["--workload", "W6", "--quick"]).case == ["K=10", "K=100"]
+    assert peer_common.parse_args(["--workload", "W6"]).case == ["K=10", "K=100", "K=1000"]
+
+
+def test_the_peers_numpy_training_step_matches_finite_differences():
+    params = [p.astype(np.float64) for p in peer_common.mlp_params((5, 4, 3))]
+    x, y = peer_common.mlp_batch(6, 5, classes=3)
+    x = x.astype(np.float64)
+    lr = 1.0
+    loss, new = peer_common.mlp_step_numpy(params, x, y, lr=lr)
+    grad = (params[0] - new[0]) / lr
+    eps = 1e-6
+    bumped = [p.copy() for p in params]
+    bumped[0][1, 2] += eps
+    numeric = (peer_common.mlp_step_numpy(bumped, x, y)[0] - loss) / eps
+    assert abs(numeric - grad[1, 2]) < 1e-4

@@ -1,0 +1,24 @@
+"""examples/tf1_training.py (Session + minimize) and examples/eager_training.py (GradientTape)
+train the same model and print the same losses (each in its own process)."""
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def run_example(name: str) -> str:
+    proc = subprocess.run([sys.executable, os.path.join(ROOT, "examples", name)], capture_output=True, text=True,
+                          timeout=300, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_tf1_and_eager_training_print_the_same_losses():
+    graph_out = run_example("tf1_training.py")
+    eager_out = run_example("eager_training.py")
+    assert graph_out == eager_out
+    lines = graph_out.splitlines()
+    first = float(lines[0].split("loss=")[1])
+    final = float(lines[-1].split("loss=")[1].split()[0])
+    assert final < first / 2          # it learned
