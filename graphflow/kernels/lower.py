@@ -31,15 +31,17 @@ class Step:
     globals: dict = field(default_factory=dict)
     inplace_ok: bool = False        # an output may share a buffer with a dying same-shape input
     kernels: list = field(default_factory=list)   # KernelSource objects, for explain
+    aliases: dict = field(default_factory=dict)   # output index -> input index it is written over
     post: Optional[Callable] = None  # (kernel's return value r >= 0, inputs) -> the exception to raise
 
 
 class Lowering:
     """Context the lowerings share: options (parallelism) and the kernel loader."""
 
-    def __init__(self, load_kernel: Callable, allow_parallel: bool = True):
+    def __init__(self, load_kernel: Callable, allow_parallel: bool = True, buffer_plan=None):
         self.load_kernel = load_kernel
         self.allow_parallel = allow_parallel
+        self.buffer_plan = buffer_plan
 
 
 def _static(t):
@@ -52,12 +54,16 @@ def lower_fused(op, ctx: Lowering) -> Optional[Step]:
     size = int(np.prod(group.shape, dtype=np.int64)) if group.shape else 1
     work = size * sum(1 for m in group.members)
     parallel = ctx.allow_parallel and size >= PARALLEL_MIN_SIZE and work >= PARALLEL_MIN_WORK
-    src = codegen.generate(group, parallel=parallel)
+    over = ctx.buffer_plan.inplace if ctx.buffer_plan is not None else {}
+    aliases = {i: op.inputs.index(over[t]) for i, t in enumerate(op.outputs) if t in over}
+    src = codegen.generate(group, parallel=parallel, inplace=aliases)
     fn = ctx.load_kernel(src)
     dims = codegen.dims_array(src.layout)
     n_in = len(op.inputs)
-    args = [f"{{in{i}}}" for i in range(n_in)] + ["{dims}"] + [f"{{out{i}}}" for i in range(len(op.outputs))]
-    return Step(f"{{k}}({', '.join(args)})", {"k": fn, "dims": dims}, inplace_ok=True, kernels=[src])
+    args = ([f"{{in{i}}}" for i in range(n_in)] + ["{dims}"]
+            + [f"{{out{i}}}" for i in range(len(op.outputs)) if i not in aliases])
+    return Step(f"{{k}}({', '.join(args)})", {"k": fn, "dims": dims}, inplace_ok=True, kernels=[src],
+                aliases=aliases)
 
 
 def lower_fused_matmul(op, ctx: Lowering) -> Optional[Step]:
@@ -66,14 +72,14 @@ def lower_fused_matmul(op, ctx: Lowering) -> Optional[Step]:
     a, b = op.inputs[:2]
     if not (_static(a) and _static(b)):
         return None
-    src = codegen.generate(group, parallel=False)
-    fn = ctx.load_kernel(src)
-    dims = codegen.dims_array(src.layout)
     # the product goes into the buffer of the first output with its shape and dtype, and the
     # epilogue runs in place over it (same index read, then written)
     prod_shape = tuple(group.input_specs[k][1])
     prod_dtype = group.input_specs[k][0]
     slot = next((i for i, t in enumerate(op.outputs) if t.dtype is prod_dtype and t.shape.dims == prod_shape), None)
+    src = codegen.generate(group, parallel=False, inplace={} if slot is None else {slot: k})
+    fn = ctx.load_kernel(src)
+    dims = codegen.dims_array(src.layout)
     ta = ".T" if op.attrs.get("transpose_a") else ""
     tb = ".T" if op.attrs.get("transpose_b") else ""
     g = {"k": fn, "dims": dims, "mm": np.matmul}
@@ -86,7 +92,7 @@ def lower_fused_matmul(op, ctx: Lowering) -> Optional[Step]:
         pre = f"{{mm}}({{in0}}{ta}, {{in1}}{tb}, out={prod})"
     rest = [f"{{in{i}}}" for i in range(2, len(op.inputs))]
     rest.insert(k, prod)
-    outs = [f"{{out{i}}}" for i in range(len(op.outputs))]
+    outs = [f"{{out{i}}}" for i in range(len(op.outputs)) if i != slot]
     call = f"{pre}; {{k}}({', '.join(rest + ['{dims}'] + outs)})"
     return Step(call, g, inplace_ok=False, kernels=[src])
 

@@ -115,7 +115,7 @@ def _load(src):
 
 def lower_program(prog: Program, stats=None, allow_parallel: bool = True, fallback=None) -> Executable:
     """`fallback(feeds)` serves a call made while another thread is inside (buffers busy)."""
-    ctx = Lowering(_load, allow_parallel)
+    ctx = Lowering(_load, allow_parallel, prog.buffer_plan)
     S = _Source()
     name: dict = {}          # tensor -> expression naming its value in the function
     compiled_inputs = set()  # tensors some compiled step reads
@@ -180,7 +180,11 @@ def lower_program(prog: Program, stats=None, allow_parallel: bool = True, fallba
             continue
         kernels.extend(step.kernels)
         outs = []
-        for t in op.outputs:
+        for i, t in enumerate(op.outputs):
+            if i in step.aliases:           # written over an input's buffer
+                name[t] = ins[step.aliases[i]]
+                outs.append(name[t])
+                continue
             v = fresh()
             name[t] = v
             outs.append(v)

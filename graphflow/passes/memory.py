@@ -23,7 +23,7 @@ from .program import Program
 class BufferPlan:
     slot_of: dict = field(default_factory=dict)       # tensor -> slot index
     slot_bytes: list = field(default_factory=list)
-    inplace: list = field(default_factory=list)       # (op name, input tensor name)
+    inplace: dict = field(default_factory=dict)       # output tensor -> the input it overwrites
 
     def summary(self) -> str:
         return (f"{len(self.slot_of)} pooled tensors in {len(self.slot_bytes)} buffers "
@@ -69,7 +69,7 @@ def plan_buffers(prog: Program, writes, inplace_ok) -> BufferPlan:
                     continue
                 slot = _inplace_slot(op, t, i, plan, last, roots, taken) if inplace_ok(op) else None
                 if slot is not None:
-                    plan.inplace.append((op.name, holder[slot].name))
+                    plan.inplace[t] = holder[slot]
                 else:
                     slot = _take(free, plan, _nbytes(t))
                 plan.slot_of[t] = slot
