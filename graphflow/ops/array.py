@@ -1,6 +1,8 @@
 """Shape and indexing ops: constants, reshape, transpose, concat/stack/split, slicing, gather, pad..."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import dtypes
@@ -44,20 +46,20 @@ def _reshape_target(dims, target, op="Reshape"):
         raise ValueError(f"{op}: invalid target shape {target}")
     if dims is None or any(d is None for d in dims):
         return tuple(None if d == -1 else d for d in target)
-    size = int(np.prod(dims, dtype=np.int64))
-    known = int(np.prod([d for d in target if d > 0], dtype=np.int64))
+    size = math.prod(dims)
+    known = math.prod(d for d in target if d > 0)
     if -1 in target:
         # TensorFlow's rule: zero-sized dims are left out of both products, so -1 is still
         # resolved for an empty tensor ([0, -1] on shape (0, 3) gives (0, 3)).
         target_has_zero = 0 in target
-        rest = int(np.prod([d for d in dims if d > 0 or not target_has_zero], dtype=np.int64))
+        rest = math.prod(d for d in dims if d > 0 or not target_has_zero)
         if not (target_has_zero and 0 in dims) and rest % known:
             raise ValueError(f"{op}: cannot reshape a tensor with {size} elements to shape {target}")
         out = tuple(rest // known if d == -1 else d for d in target)
-        if int(np.prod(out, dtype=np.int64)) != size:
+        if math.prod(out) != size:
             raise ValueError(f"{op}: cannot reshape a tensor with {size} elements to shape {target}")
         return out
-    total = int(np.prod(target, dtype=np.int64))
+    total = math.prod(target)
     if total != size:
         raise ValueError(f"{op}: cannot reshape a tensor with {size} elements to shape {target} "
                          f"({total} elements)")
