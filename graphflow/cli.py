@@ -25,6 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="graphflow", description="graphflow command-line tools")
     sub = parser.add_subparsers(dest="command", required=True)
     add_bench_parser(sub)
+    from .explain import add_explain_parser
+    add_explain_parser(sub)
     return parser
 
 

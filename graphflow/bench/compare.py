@@ -11,7 +11,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .modes import Mode, run_modes
-from .report import cells, fmt_time
+from .report import cells
 from .row import EAGER, FUNCTION, GRAPH_COMPILED, GRAPH_INTERPRETED, Row
 from .stats import function_stats, session_stats
 
@@ -38,7 +38,7 @@ class ModeComparison:
         body = []
         for r in self.rows:
             c = cells(r)
-            body.append([c[1], c[2], c[3], c[4], fmt_time(r.first_call_s) if r.timed else "", c[6], c[7], c[8], c[9]])
+            body.append([c[1], c[2], c[3], c[4], c[6], c[7], c[8], c[9], c[10]])
         widths = [max(len(x[i]) for x in [head] + body) for i in range(len(head))]
         lines = [f"compare_modes({self.name}): " + ("all modes agree" if self.agree else "MODES DISAGREE")]
         for row in [head] + body:

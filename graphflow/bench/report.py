@@ -10,8 +10,8 @@ from typing import Any
 from .machine import describe
 from .row import EAGER_BASELINES, NUMPY, ROW_FIELDS, Row
 
-COLUMNS = ("workload", "mode", "median", "min", "vs eager", "vs numpy", "compile", "ops before/after", "kernels",
-           "notes")
+COLUMNS = ("workload", "mode", "median", "min", "vs eager", "vs numpy", "first call", "compile", "ops before/after",
+           "kernels", "notes")
 
 
 @dataclass
@@ -71,9 +71,9 @@ def cells(r: Row) -> list[str]:
     ops = "-" if r.ops_before is None and r.ops_after is None else f"{_n(r.ops_before)}/{_n(r.ops_after)}"
     if not r.timed:
         status = r.status.upper() if r.status == "disagrees" else r.status
-        return [workload, r.mode, status, "", "", "", "", ops if r.status == "disagrees" else "", "", r.note]
+        return [workload, r.mode, status, "", "", "", "", "", ops if r.status == "disagrees" else "", "", r.note]
     return [workload, r.mode, fmt_time(r.median_s), fmt_time(r.min_s), fmt_ratio(r.ratio_vs_eager),
-            fmt_ratio(r.ratio_vs_numpy), fmt_time(r.compile_s), ops, _n(r.kernels), r.note]
+            fmt_ratio(r.ratio_vs_numpy), fmt_time(r.first_call_s), fmt_time(r.compile_s), ops, _n(r.kernels), r.note]
 
 
 def _clip(note: str, limit: int = 90) -> str:
@@ -106,7 +106,7 @@ def format_table(report: Report) -> str:
         body.extend(cells(r) for r in rows)
     widths = [max(len(row[i]) for row in table + [b for b in body if isinstance(b, list)])
               for i in range(len(COLUMNS) - 1)]
-    right = {2, 3, 4, 5, 6, 7, 8}
+    right = set(range(2, len(COLUMNS) - 1))
 
     def line(row: list[str]) -> str:
         parts = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
@@ -119,8 +119,9 @@ def format_table(report: Report) -> str:
     lines.append("")
     lines.append("vs eager / vs numpy: median divided by graphflow eager's / the hand-written numpy "
                  "baseline's median for the same workload and case (lower is faster).\ncompile: the "
-                 "plan's measured compile time when it reports one, else first call minus steady state. "
-                 "ops: graph ops before/after the passes; kernels: kernel calls per run.")
+                 "plan's measured compile time when it reports one (a tiered plan compiles on a later call than "
+                 "the first), else first call minus steady state.\nops: graph ops before/after the passes; "
+                 "kernels: kernel calls per run.")
     return "\n".join(lines)
 
 
@@ -156,12 +157,16 @@ def to_markdown(report: Report) -> str:
            f"- wall time of the run: {report.seconds:.0f} s", "",
            "Times are medians after warm-up; `vs eager` and `vs numpy` divide by graphflow eager's and the "
            "hand-written numpy baseline's median for the same workload and case (lower is faster); "
-           "`compile` is the plan's measured compile time when it reports one, else the first call minus "
-           "the steady state. Workloads are defined in "
-           "BENCHMARKS.md. Compare ratios within this run, not absolute times across machines.", ""]
+           "`first call` is the very first call (tracing, optimisation and compilation included, "
+           "unless a tiered plan interprets its first call and compiles on a later one); `compile` is the "
+           "plan's measured compile time when it reports one, else the first call minus the steady state. "
+           "Workloads are defined in BENCHMARKS.md; `docs/bench.md` explains every column. "
+           "Compare ratios within this run, not absolute times across machines; a load average "
+           "above the core count means other processes competed for the CPU.", ""]
     peers = report.config.get("peer_status") or {}
     if peers:
-        out.append("Peers: " + "; ".join(f"{k}: {v}" for k, v in peers.items()) + ".")
+        out.append("Peers, each in its own process per workload (interpreters from the current Python or "
+                   "`GRAPHFLOW_PEER_PYTHON_<NAME>`): " + "; ".join(peers.values()) + ".")
         out.append("")
     by_workload: dict[str, list[Row]] = {}
     for r in report.rows:

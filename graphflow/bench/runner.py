@@ -8,7 +8,9 @@ from typing import Any, Callable
 from . import peer_runner, progress, workloads
 from .machine import load_average, machine_info
 from .report import Report, add_ratios
-from .row import Row
+from .row import EAGER, FUNCTION, GRAPH_COMPILED, GRAPH_INTERPRETED, KERAS_COMPILED, KERAS_EAGER, NUMPY, Row
+
+STANDARD_MODES = (NUMPY, EAGER, GRAPH_INTERPRETED, GRAPH_COMPILED, FUNCTION, KERAS_COMPILED, KERAS_EAGER)
 
 
 @dataclass
@@ -30,7 +32,7 @@ def run_suite(config: SuiteConfig, listener: Callable[[str], None] | None = None
     descriptions: dict[str, str] = {}
     with progress.listening(listener):
         for wid in config.workloads:
-            progress.step(f"{wid}: loading")
+            progress.step(f"{wid}: starting")
             w = workloads.load(wid, modules)
             descriptions[wid] = w.description
             rows += workloads.run(w, size=config.sizes.get(wid), repeat=config.repeat, quick=config.quick)
@@ -47,10 +49,13 @@ def run_suite(config: SuiteConfig, listener: Callable[[str], None] | None = None
 
 
 def _cases(rows: list[Row], wid: str) -> list[str]:
-    """The cases graphflow ran for `wid`, in order, so the peers run exactly the same sizes."""
+    """The cases graphflow ran for `wid` in its standard modes, so the peers run the same sizes.
+
+    Cases only a module's own extra rows have (W1's parallel-threshold sweep) stay graphflow's.
+    """
     seen: list[str] = []
     for r in rows:
-        if r.workload == wid and r.case and r.case not in seen:
+        if r.workload == wid and r.case and r.mode in STANDARD_MODES and r.case not in seen:
             seen.append(r.case)
     return seen
 

@@ -103,7 +103,7 @@ def parallel_crossover(sizes=(2 ** 10, 2 ** 12, 2 ** 14, 2 ** 16, 2 ** 18, 2 ** 
                     plan([x_np])
                 finally:
                     lower.PARALLEL_MIN_WORK, lower.PARALLEL_MIN_SIZE = saved
-            t = measure(lambda: plan([x_np]), repeat=repeat, inner=max(1, 2 ** 14 // n))
+            t = measure(lambda p=plan, v=x_np: p([v]), repeat=repeat, inner=max(1, 2 ** 14 // n))
             rows.append(Row(WORKLOAD, f"{GRAPH_COMPILED} {'parallel' if parallel else 'serial'}", case=f"N={n}",
                             median_s=t.median, min_s=t.min, max_s=t.max, repeats=t.repeats,
                             first_call_s=t.first_call, note="parallel-threshold sweep"))

@@ -33,8 +33,9 @@ FUNCTIONS = {
     "sigmoid": {"f": "fast_sigmoid"},
     "erf": {"f": "fast_erf"},
     "softplus": {"f": "fast_softplus"},
-    "sin": {"f": "fast_sin"},
-    "cos": {"f": "fast_cos"},
+    # fast_sin/fast_cos lose accuracy beyond |x| ~ 1e5 (float32); libm is right everywhere
+    "sin": {"*": "np.sin"},
+    "cos": {"*": "np.cos"},
     "sqrt": {"*": "np.sqrt"},
     "abs": {"*": "abs"},
     "sign": {"*": "np.sign"},
@@ -201,7 +202,6 @@ def generate(group, parallel: bool = False, inplace=None) -> KernelSource:
     exits = list(group.exits)
     red_exits = [j for j in exits if members[j].opdef.name in _REDUCE and members[j].opdef.kind == "reduction"]
     ew_exits = [j for j in exits if j not in red_exits]
-    any_reduced = any(layout.reduced)
     parallel = parallel and c >= 1 and not layout.reduced[0]
 
     # member expressions
@@ -257,7 +257,7 @@ def generate(group, parallel: bool = False, inplace=None) -> KernelSource:
         lines.append(f"{ind}n{d} = dims[{d}]")
     for k in sorted(used_inputs):
         lines.append(f"{ind}f{k} = a{k}.reshape(a{k}.size)")
-    for i, j in enumerate(exits):
+    for i in range(len(exits)):
         if i in inplace:
             k = inplace[i]
             lines.append(f"{ind}g{i} = f{k}" if k in used_inputs else f"{ind}g{i} = a{k}.reshape(a{k}.size)")

@@ -117,7 +117,8 @@ def _last_axis(op) -> bool:
 
 def lower_softmax(op, ctx: Lowering) -> Optional[Step]:
     x = op.inputs[0]
-    if x.dtype.name not in ("float32", "float64") or not _static(x) or not _last_axis(op) or x.shape.num_elements() == 0:
+    if (x.dtype.name not in ("float32", "float64") or not _static(x) or not _last_axis(op)
+            or x.shape.num_elements() == 0):
         return None
     from . import softmax
     fn = softmax.softmax if op.type == "Softmax" else softmax.log_softmax
@@ -138,7 +139,135 @@ def lower_sparse_xent(op, ctx: Lowering) -> Optional[Step]:
     return Step("{k}({in0}, {in1}, {out0})", {"k": softmax.sparse_xent}, post=check)
 
 
+def _float4d(*ts) -> bool:
+    return all(t.dtype.name in ("float32", "float64") and t.shape.rank == 4 and _static(t) for t in ts)
+
+
+def _pad_of(padding, i):
+    return padding if isinstance(padding, str) else tuple(int(p) for p in padding[i])
+
+
+def _conv_geometry(x_dims, k_dims, attrs):
+    """(kh, kw, sh, sw, dh, dw, ph, pw, oh, ow) of a convolution, pads as TensorFlow pads."""
+    from ..ops.nn import _pair, conv_out_size
+    kh, kw = k_dims
+    sh, sw = _pair(attrs.get("strides", (1, 1)), "strides")
+    dh, dw = _pair(attrs.get("dilations", (1, 1)), "dilations")
+    padding = attrs.get("padding", "VALID")
+    oh, (ph, _) = conv_out_size(x_dims[1], kh, sh, dh, _pad_of(padding, 0))
+    ow, (pw, _) = conv_out_size(x_dims[2], kw, sw, dw, _pad_of(padding, 1))
+    return kh, kw, sh, sw, dh, dw, ph, pw, oh, ow
+
+
+def lower_conv2d(op, ctx: Lowering) -> Optional[Step]:
+    x, w = op.inputs
+    if not _float4d(x, w, op.outputs[0]):
+        return None
+    from . import conv
+    n, _, _, c = x.shape.dims
+    kh, kw, _, o = w.shape.dims
+    g = _conv_geometry(x.shape.dims, (kh, kw), op.attrs)
+    oh, ow = g[8], g[9]
+    if oh * ow == 0:
+        return None
+    m, k = n * oh * ow, kh * kw * c
+    geo = ", ".join(str(v) for v in g)
+    return Step(f"_col = {{empty}}(({m}, {k}), {{dt}}); {{im2col}}({{in0}}, {geo}, _col); "
+                f"{{mm}}(_col, {{in1}}.reshape({k}, {o}), out={{out0}}.reshape({m}, {o}))",
+                {"empty": np.empty, "dt": x.dtype.np, "im2col": conv.im2col, "mm": np.matmul})
+
+
+def lower_conv2d_backprop_filter(op, ctx: Lowering) -> Optional[Step]:
+    x, _, dy = op.inputs
+    out = op.outputs[0]
+    if not _float4d(x, dy, out):
+        return None
+    from . import conv
+    n, _, _, c = x.shape.dims
+    kh, kw, _, o = out.shape.dims
+    g = _conv_geometry(x.shape.dims, (kh, kw), op.attrs)
+    oh, ow = g[8], g[9]
+    if (oh, ow) != tuple(dy.shape.dims[1:3]) or oh * ow == 0:
+        return None
+    m, k = n * oh * ow, kh * kw * c
+    geo = ", ".join(str(v) for v in g)
+    return Step(f"_col = {{empty}}(({m}, {k}), {{dt}}); {{im2col}}({{in0}}, {geo}, _col); "
+                f"{{mm}}(_col.T, {{in2}}.reshape({m}, {o}), out={{out0}}.reshape({k}, {o}))",
+                {"empty": np.empty, "dt": x.dtype.np, "im2col": conv.im2col, "mm": np.matmul})
+
+
+def lower_conv2d_backprop_input(op, ctx: Lowering) -> Optional[Step]:
+    _, w, dy = op.inputs
+    out = op.outputs[0]
+    if not _float4d(w, dy, out):
+        return None
+    from . import conv
+    n, _, _, c = out.shape.dims
+    kh, kw, _, o = w.shape.dims
+    g = _conv_geometry(out.shape.dims, (kh, kw), op.attrs)
+    oh, ow = g[8], g[9]
+    if (oh, ow) != tuple(dy.shape.dims[1:3]) or oh * ow == 0:
+        return None
+    m, k = n * oh * ow, kh * kw * c
+    geo = ", ".join(str(v) for v in g)
+    return Step(f"_dcol = {{mm}}({{in2}}.reshape({m}, {o}), {{in1}}.reshape({k}, {o}).T); "
+                f"{{col2im}}(_dcol, {geo}, {{out0}})", {"mm": np.matmul, "col2im": conv.col2im})
+
+
+def _pool_geometry(x_dims, attrs):
+    from ..ops.nn import _pair, conv_out_size
+    kh, kw = _pair(attrs["ksize"], "ksize")
+    sh, sw = _pair(attrs["strides"], "strides")
+    padding = attrs.get("padding", "VALID")
+    oh, (ph, _) = conv_out_size(x_dims[1], kh, sh, 1, _pad_of(padding, 0))
+    ow, (pw, _) = conv_out_size(x_dims[2], kw, sw, 1, _pad_of(padding, 1))
+    return kh, kw, sh, sw, ph, pw, oh, ow
+
+
+def lower_pool(op, ctx: Lowering) -> Optional[Step]:
+    x = op.inputs[0]
+    if not _float4d(x, op.outputs[0]):
+        return None
+    from . import pool
+    kh, kw, sh, sw, ph, pw, oh, ow = _pool_geometry(x.shape.dims, op.attrs)
+    if (oh, ow) != tuple(op.outputs[0].shape.dims[1:3]) or oh * ow == 0:
+        return None
+    fn = pool.max_pool if op.type == "MaxPool" else pool.avg_pool
+    return Step(f"{{k}}({{in0}}, {kh}, {kw}, {sh}, {sw}, {ph}, {pw}, {{out0}})", {"k": fn})
+
+
+def lower_max_pool_grad(op, ctx: Lowering) -> Optional[Step]:
+    x, y, dy = op.inputs
+    if not _float4d(x, y, dy, op.outputs[0]) or x.dtype is not dy.dtype:
+        return None
+    from . import pool
+    kh, kw, sh, sw, ph, pw, oh, ow = _pool_geometry(x.shape.dims, op.attrs)
+    if (oh, ow) != tuple(y.shape.dims[1:3]):
+        return None
+    return Step(f"{{k}}({{in0}}, {{in1}}, {{in2}}, {kh}, {kw}, {sh}, {sw}, {ph}, {pw}, {{out0}})",
+                {"k": pool.max_pool_grad})
+
+
+def lower_avg_pool_grad(op, ctx: Lowering) -> Optional[Step]:
+    _, dy = op.inputs
+    out = op.outputs[0]
+    if not _float4d(dy, out):
+        return None
+    from . import pool
+    kh, kw, sh, sw, ph, pw, oh, ow = _pool_geometry(out.shape.dims, op.attrs)
+    if (oh, ow) != tuple(dy.shape.dims[1:3]):
+        return None
+    return Step(f"{{k}}({{in1}}, {kh}, {kw}, {sh}, {sw}, {ph}, {pw}, {{out0}})", {"k": pool.avg_pool_grad})
+
+
 LOWERINGS = {
+    "Conv2D": lower_conv2d,
+    "Conv2DBackpropFilter": lower_conv2d_backprop_filter,
+    "Conv2DBackpropInput": lower_conv2d_backprop_input,
+    "MaxPool": lower_pool,
+    "AvgPool": lower_pool,
+    "MaxPoolGrad": lower_max_pool_grad,
+    "AvgPoolGrad": lower_avg_pool_grad,
     "FusedElementwise": lower_fused,
     "FusedMatMul": lower_fused_matmul,
     "MatMul": lower_matmul,

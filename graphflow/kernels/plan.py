@@ -7,10 +7,10 @@ the feeds, calls each kernel with its arguments already named, and returns the f
 kernels and the reused buffers of the memory plan are bound as globals of that function, so a
 call costs the kernel calls plus a few bytecodes per step.
 
-Tiering: the first `jit_after - 1` calls of a signature run the reference interpreter on the
-user's graph (a graph run once, like an initializer, never pays for compilation); the next call
-compiles. Kernels already in this process or in the on-disk cache make compilation cheap, so then
-the first call compiles at once. GRAPHFLOW_JIT_AFTER=1 compiles on the first call always.
+Tiering: the first `jit_after - 1` calls of a signature (default: the first call) run the
+reference interpreter on the user's graph, so a graph run once, like an initializer, never pays
+for compilation; the next call compiles (from the on-disk kernel cache when it can).
+GRAPHFLOW_JIT_AFTER=1 (or the option `jit_after=1`) compiles on the first call.
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from ..passes import manager
 from ..passes.config import PassConfig
 from ..passes.program import Program, specialise
 from . import cache
-from .lower import LOWERINGS, Lowering, Step
+from .lower import LOWERINGS, Lowering
 
 MAX_SIGNATURES = 16
 
@@ -113,9 +113,11 @@ def _load(src):
     return cache.load(src.key, src.source)
 
 
-def lower_program(prog: Program, stats=None, allow_parallel: bool = True, fallback=None) -> Executable:
-    """`fallback(feeds)` serves a call made while another thread is inside (buffers busy)."""
-    ctx = Lowering(_load, allow_parallel, prog.buffer_plan)
+def lower_program(prog: Program, stats=None, allow_parallel: bool = True, fallback=None,
+                  load_kernel=None) -> Executable:
+    """`fallback(feeds)` serves a call made while another thread is inside (buffers busy);
+    `load_kernel(KernelSource)` returns the compiled kernel (default: the on-disk cache)."""
+    ctx = Lowering(load_kernel or _load, allow_parallel, prog.buffer_plan)
     S = _Source()
     name: dict = {}          # tensor -> expression naming its value in the function
     compiled_inputs = set()  # tensors some compiled step reads
@@ -162,7 +164,7 @@ def lower_program(prog: Program, stats=None, allow_parallel: bool = True, fallba
         counter[0] += 1
         return f"v{counter[0]}"
 
-    for index, (op, step) in enumerate(steps):
+    for op, step in steps:
         if op.type == "Placeholder":
             continue
         if op.type == "Const":

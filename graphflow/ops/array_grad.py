@@ -1,9 +1,12 @@
 """Gradients of the shape and indexing ops: each routes the gradient back to where values came from."""
 from __future__ import annotations
 
+import numpy as np
+
+from ..errors import InvalidArgumentError
 from . import api as gf
 from .dispatch import apply
-from .grad_ops import reduce_to, scatter_nd, shape_of, split_v
+from .grad_ops import dims, reduce_to, scatter_nd, shape_of, split_v
 from .infer import normalize_axis
 from .registry import get, set_gradient
 
@@ -26,7 +29,14 @@ def _transpose_grad(op, g):
     perm = op.attrs.get("perm")
     if perm is None:
         return (gf.transpose(g),)
-    inverse = [0] * len(perm)
+    n = len(perm)
+    bad = [p for p in perm if not 0 <= p < n]
+    if bad:
+        # the forward op accepts -1 for the last axis, but TensorFlow inverts perm with
+        # InvertPermutation, which rejects it: so does this gradient
+        raise InvalidArgumentError(None, "Transpose", f"The gradient of Transpose inverts perm {list(perm)}: "
+                                                      f"{bad[0]} is not between 0 and {n}")
+    inverse = [0] * n
     for i, p in enumerate(perm):
         inverse[p] = i
     return (gf.transpose(g, inverse),)
@@ -106,33 +116,53 @@ def _strided_slice_grad_grad(op, g):
     return None, apply(get("StridedSlice"), (g,), {"index": op.attrs["index"]})
 
 
+def _batch_coordinates(indices, nb, depth_dim):
+    """The batch coordinates of every index (shape indices.shape[:-1] + (nb,) when `depth_dim`, else
+    indices.shape + (nb,)), as a constant of the indices' dtype: TensorFlow's batch_dims offsets."""
+    d = dims(indices)
+    if d is None or None in d:
+        raise NotImplementedError("The gradient of a gather with batch_dims > 0 needs the static shape of its "
+                                  f"indices, got {indices.shape}")
+    grid = d[:-1] if depth_dim else d
+    coords = np.stack(np.indices(grid)[:nb], axis=-1)
+    return gf.constant(coords.astype(indices.dtype.as_numpy_dtype))
+
+
 @set_gradient("GatherV2")
 def _gather_grad(op, g):
     # A dense gradient (TensorFlow returns IndexedSlices): scatter-add g into zeros like params.
+    # out[B, M, I, Q] = params[B, M, indices[B, I], Q] with B the batch_dims leading axes, M the axes
+    # before `axis`, I the other index axes and Q the axes after `axis`: move g's axes to (B, I, M, Q),
+    # scatter at (B, indices[B, I]) into (B, axis, M, Q) and move the axes back.
     params, indices = op.inputs
-    if op.attrs.get("batch_dims", 0):
-        raise NotImplementedError("The gradient of gather with batch_dims > 0 is not supported")
     rank, k = params.shape.rank, indices.shape.rank
     if rank is None or k is None:
         raise NotImplementedError("The gradient of gather needs the ranks of params and indices")
     axis = normalize_axis(op.attrs.get("axis", 0), rank, "GatherV2")
+    nb = op.attrs.get("batch_dims", 0)
+    nb = nb % k if nb < 0 else nb
+    nm, ni = axis - nb, k - nb
     idx = gf.expand_dims(indices, -1)
-    if axis == 0:
+    if nb:
+        idx = gf.concat([_batch_coordinates(indices, nb, depth_dim=False), idx], -1)
+    order = list(range(nb)) + [axis] + list(range(nb, axis)) + list(range(axis + 1, rank))
+    if order == list(range(rank)):
         return scatter_nd(idx, g, shape_of(params)), None
-    # Move the gathered axis first, scatter, then move it back.
-    g_first = gf.transpose(g, list(range(axis, axis + k)) + list(range(axis)) + list(range(axis + k, rank + k - 1)))
-    order = [axis] + [i for i in range(rank) if i != axis]
-    dims = shape_of(params)
-    target = [dims[i] for i in order] if isinstance(dims, list) else gf.gather(dims, order)
-    back = [i + 1 if i < axis else (0 if i == axis else i) for i in range(rank)]
-    return gf.transpose(scatter_nd(idx, g_first, target), back), None
+    g_perm = (list(range(nb)) + list(range(nb + nm, nb + nm + ni)) + list(range(nb, nb + nm))
+              + list(range(nb + nm + ni, rank + ni - 1)))
+    d = shape_of(params)
+    target = [d[i] for i in order] if isinstance(d, list) else gf.gather(d, order)
+    back = [order.index(i) for i in range(rank)]
+    return gf.transpose(scatter_nd(idx, gf.transpose(g, g_perm), target), back), None
 
 
 @set_gradient("GatherNd")
 def _gather_nd_grad(op, g):
+    # out[B, I, R] = params[B, indices[B, I], R]: scatter g at (B, indices[B, I]).
     params, indices = op.inputs
-    if op.attrs.get("batch_dims", 0):
-        raise NotImplementedError("The gradient of gather_nd with batch_dims > 0 is not supported")
+    nb = op.attrs.get("batch_dims", 0)
+    if nb:
+        indices = gf.concat([_batch_coordinates(indices, nb, depth_dim=True), indices], -1)
     return scatter_nd(indices, g, shape_of(params)), None
 
 

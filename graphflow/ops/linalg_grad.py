@@ -1,6 +1,8 @@
 """Gradients of matmul (every transpose combination, broadcast batch dims) and einsum."""
 from __future__ import annotations
 
+import string
+
 from ..autodiff import skipped_inputs
 from . import api as gf
 from .grad_ops import dims, reduce_to
@@ -25,36 +27,66 @@ def _matmul_grad(op, g):
     return (None if da is None else reduce_to(da, a)), (None if db is None else reduce_to(db, b))
 
 
-def _parse(equation):
-    if "->" in equation:
-        ins, out = equation.split("->")
-    else:
-        ins = equation
-        out = "".join(sorted(c for c in set(ins) - {","} if ins.count(c) == 1))
-    return ins.split(","), out
+def _expand(equation, ranks):
+    """(input terms, output term) with every '...' spelled out in fresh letters, right-aligned over
+    the widest ellipsis as numpy broadcasts them, and an implicit output made explicit."""
+    ins, out = equation.split("->") if "->" in equation else (equation, None)
+    terms = ins.split(",")
+    used = set(equation)
+    free = (c for c in string.ascii_letters if c not in used)
+    widths = []
+    for t, r in zip(terms, ranks):
+        if "..." in t:
+            if r is None:
+                raise NotImplementedError(f"The gradient of einsum {equation!r} needs the ranks of its inputs")
+            widths.append(r - (len(t) - 3))
+    ellipsis = "".join(next(free) for _ in range(max(widths, default=0)))
+    terms = [t.replace("...", ellipsis[len(ellipsis) - (r - (len(t) - 3)):]) if "..." in t else t
+             for t, r in zip(terms, ranks)]
+    if out is None:
+        named = ins.replace("...", "").replace(",", "")
+        out = ellipsis + "".join(sorted(c for c in set(named) if named.count(c) == 1))
+    return terms, out.replace("...", ellipsis), free
 
 
 @set_gradient("Einsum")
 def _einsum_grad(op, g):
     # The gradient of one operand is the einsum of the output gradient with the other operands,
-    # producing that operand's indices; indices summed only inside it are broadcast back.
-    equation = op.attrs["equation"]
-    terms, out = _parse(equation)
-    if "." in equation or any(len(set(t)) != len(t) for t in terms):
-        raise NotImplementedError(f"The gradient of einsum {equation!r} (ellipsis or repeated indices) is "
-                                  "not supported")
+    # producing that operand's distinct indices; then one more einsum puts it back in the operand's
+    # layout: an index repeated in the operand (a diagonal) is spread with an identity matrix, an
+    # index summed only inside it is broadcast with ones. Broadcast size-1 axes are summed last.
+    terms, out, free = _expand(op.attrs["equation"], [None if dims(x) is None else len(dims(x)) for x in op.inputs])
     grads = []
     for i, (term, x) in enumerate(zip(terms, op.inputs)):
         others = [t for j, t in enumerate(terms) if j != i]
         available = set(out).union(*others)
-        kept = "".join(c for c in term if c in available)
-        gi = gf.einsum(",".join([out] + others) + "->" + kept, g,
-                       *[t for j, t in enumerate(op.inputs) if j != i])
+        distinct = "".join(dict.fromkeys(term))
+        kept = "".join(c for c in distinct if c in available)
+        rest = [t for j, t in enumerate(op.inputs) if j != i]
+        gi = g if (kept == out and not rest) else gf.einsum(",".join([out] + others) + "->" + kept, g, *rest)
         if kept != term:
-            dims, gdims = x.shape.dims, iter(gi.shape.dims or ())
-            if dims is None or None in dims or None in gi.shape.dims:
-                raise NotImplementedError(f"The gradient of einsum {equation!r} needs static shapes")
-            full = [next(gdims) if c in kept else d for c, d in zip(term, dims)]
-            gi = gf.broadcast_to(gf.reshape(gi, [f if c in kept else 1 for c, f in zip(term, full)]), full)
+            gi = _to_layout(gi, kept, term, x, free)
         grads.append(reduce_to(gi, x))
     return grads
+
+
+def _to_layout(gi, kept, term, x, free):
+    """`gi` (indices `kept`) spread to the operand's own indices `term`."""
+    d = dims(x)
+    if d is None or None in d:
+        raise NotImplementedError(f"The gradient of einsum needs the static shape of operand {term!r}, got {x.shape}")
+    size = {c: n for c, n in zip(term, d)}
+    dtype = x.dtype
+    layout, extra_terms, extra = [], [], []
+    for c in term:
+        if c in layout:                     # a repeated index: its own letter, tied by an identity
+            fresh = next(free)
+            extra_terms.append(c + fresh)
+            extra.append(gf.eye(size[c], dtype=dtype))
+            c = fresh
+        layout.append(c)
+    for c in dict.fromkeys(term):
+        if c not in kept:
+            extra_terms.append(c)
+            extra.append(gf.ones([size[c]], dtype))
+    return gf.einsum(",".join([kept] + extra_terms) + "->" + "".join(layout), gi, *extra)

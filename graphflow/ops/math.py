@@ -105,7 +105,7 @@ _unary("Floor", np.floor, "floor({0})", F, differentiable=False)
 _unary("Ceil", np.ceil, "ceil({0})", F, differentiable=False)
 _unary("Round", np.rint, "rint({0})", F, differentiable=False)
 _unary("Reciprocal", _reciprocal, "(T(1) / {0})", F)
-_unary("Relu", _relu, "({0} if {0} > T(0) else T(0))", N)
+_unary("Relu", _relu, "({0} if ({0} > T(0) or {0} != {0}) else T(0))", N)   # NaN propagates
 _unary("IsNan", np.isnan, "isnan({0})", F, out_dtype=dtypes.bool_, differentiable=False)
 _unary("IsFinite", np.isfinite, "isfinite({0})", F, out_dtype=dtypes.bool_, differentiable=False)
 _unary("LogicalNot", np.logical_not, "(not {0})", B, differentiable=False)
@@ -133,8 +133,8 @@ _binary("RealDiv", operator.truediv, "({0} / {1})", F)
 _binary("FloorDiv", _floordiv, "floordiv({0}, {1})", N, differentiable=False)
 _binary("FloorMod", _floormod, "floormod({0}, {1})", N, differentiable=False)
 _binary("Pow", np.power, "pow({0}, {1})", N)
-_binary("Maximum", np.maximum, "({0} if {0} >= {1} else {1})", N)
-_binary("Minimum", np.minimum, "({0} if {0} <= {1} else {1})", N)
+_binary("Maximum", np.maximum, "({0} if ({0} >= {1} or {0} != {0}) else {1})", N)   # NaN propagates
+_binary("Minimum", np.minimum, "({0} if ({0} <= {1} or {0} != {0}) else {1})", N)
 _binary("SquaredDifference", _squared_difference, "(({0} - {1}) * ({0} - {1}))", N)
 for _name, _fn, _sym in (("Less", operator.lt, "<"), ("LessEqual", operator.le, "<="),
                          ("Greater", operator.gt, ">"), ("GreaterEqual", operator.ge, ">="),

@@ -68,7 +68,11 @@ def _count(op, axes):
 def _mean_grad(op, g):
     axes = _axes(op)
     n = _count(op, axes)
-    scaled = gf.multiply(g, 1.0 / n) if isinstance(n, float) else gf.realdiv(g, n)
+    if isinstance(n, float):
+        # an empty input has an empty gradient: any scale will do, and 1/0 must not raise
+        scaled = gf.multiply(g, 1.0 / n if n else float("nan"))
+    else:
+        scaled = gf.realdiv(g, n)
     return (_broadcast_back(scaled, op, axes),)
 
 

@@ -81,7 +81,15 @@ def fold_op(op, inputs, cap):
     return [np.array(a) for a in arrays]        # own copies: kernels may return views of inputs
 
 
+def _candidate(op) -> bool:
+    if op.type in _SHAPE_OPS:
+        return _static_shape_value(op, op.inputs[0]) is not None
+    return _foldable(op) and all(t.op.type == "Const" for t in op.inputs)
+
+
 def run(graph: Program, config):
+    if not any(_candidate(op) for op in graph.operations):     # nothing to fold: no copy
+        return graph, {"folded": 0}
     cap = config.fold_max_elements
     count = [0]
 

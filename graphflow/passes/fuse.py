@@ -143,14 +143,15 @@ def reduce_axes_of(op):
 
 
 class _Groups:
-    """Union of ops into groups, with the reachability test that keeps the graph acyclic."""
+    """Groups of ops with the bookkeeping that keeps merges cheap (external inputs, external
+    successors, index range per group) and the quotient-graph reachability test that keeps the
+    program acyclic."""
 
     def __init__(self, prog: Program, config):
-        self.ops = prog.operations
-        self.index = {op: i for i, op in enumerate(self.ops)}
-        self.succ = {op: [] for op in self.ops}
+        self.index = {op: i for i, op in enumerate(prog.operations)}
+        self.succ = {op: [] for op in prog.operations}
         last_effect = None
-        for op in self.ops:
+        for op in prog.operations:
             for t in op.inputs:
                 self.succ[t.op].append(op)
             for c in op.control_inputs:
@@ -163,40 +164,14 @@ class _Groups:
         self.members: dict = {}     # gid -> list of ops
         self.shape: dict = {}
         self.axes: dict = {}        # gid -> reduce axes (None while no reduction joined)
-        self._next = 0
+        self.ext_in: dict = {}      # gid -> tensors read from outside the group
+        self.ext_succ: dict = {}    # gid -> ops outside the group that depend on it
+        self.lo: dict = {}
+        self.hi: dict = {}
         self.reducers: set = set()
+        self._next = 0
         self.max_ops = config.fusion_max_ops
         self.max_inputs = config.fusion_max_inputs
-
-    def _escapes_and_returns(self, src: set, dst: set) -> bool:
-        """True if a path leaves `src` (through ops outside src | dst) and reaches `dst`."""
-        limit = max(self.index[op] for op in dst)
-        inside = src | dst
-        stack = [w for op in src for w in self.succ[op] if w not in inside]
-        seen = set()
-        while stack:
-            w = stack.pop()
-            if w in seen or self.index[w] > limit:
-                continue
-            seen.add(w)
-            for x in self.succ[w]:
-                if x in dst:
-                    return True
-                if x not in inside:
-                    stack.append(x)
-        return False
-
-    def legal(self, a: set, b: set) -> bool:
-        if self.reducers and (self._reads_reduction(a, b) or self._reads_reduction(b, a)):
-            return False         # a reduction's value exists only after the whole loop
-        return not self._escapes_and_returns(a, b) and not self._escapes_and_returns(b, a)
-
-    def _reads_reduction(self, a: set, b: set) -> bool:
-        return any(t.op in a and t.op in self.reducers for op in b for t in op.inputs)
-
-    def n_inputs(self, ops) -> int:
-        inside = set(ops)
-        return len({t for op in ops for t in op.inputs if t.op not in inside})
 
     def new_group(self, op, shape):
         gid = self._next
@@ -205,85 +180,122 @@ class _Groups:
         self.shape[gid] = shape
         self.axes[gid] = None
         self.group_of[op] = gid
+        self.ext_in[gid] = set(op.inputs)
+        self.ext_succ[gid] = set(self.succ[op])
+        self.lo[gid] = self.hi[gid] = self.index[op]
         return gid
 
-    def merge(self, gid, others, op):
-        for g in others:
-            for m in self.members.pop(g):
-                self.group_of[m] = gid
-                self.members[gid].append(m)
-            if self.axes[g] is not None:
-                self.axes[gid] = self.axes[g]
-            del self.shape[g], self.axes[g]
-        if op is not None:
-            self.members[gid].append(op)
-            self.group_of[op] = gid
-        self.members[gid].sort(key=self.index.__getitem__)
+    def merged_inputs(self, a, b) -> set:
+        group_of = self.group_of
+        return {t for t in self.ext_in[a] | self.ext_in[b] if group_of.get(t.op) not in (a, b)}
+
+    def merge(self, a, b):
+        """Group b joins group a."""
+        inputs = self.merged_inputs(a, b)
+        for m in self.members.pop(b):
+            self.group_of[m] = a
+            self.members[a].append(m)
+        if self.axes[b] is not None:
+            self.axes[a] = self.axes[b]
+        self.ext_in[a] = inputs
+        self.ext_succ[a] = {w for w in self.ext_succ[a] | self.ext_succ.pop(b) if self.group_of.get(w) != a}
+        self.lo[a] = min(self.lo[a], self.lo.pop(b))
+        self.hi[a] = max(self.hi[a], self.hi.pop(b))
+        del self.shape[b], self.axes[b], self.ext_in[b]
+
+    def _node(self, op):
+        return self.group_of.get(op, op)
+
+    def _path(self, a, b) -> bool:
+        """A path from group a to group b through something outside both (walking the quotient
+        graph: a group runs as one unit, so entering it anywhere reaches all its successors)."""
+        limit = self.hi[b]
+        stack = [w for w in self.ext_succ[a] if self.group_of.get(w) != b]
+        seen = set()
+        while stack:
+            node = self._node(stack.pop())
+            if node in seen or node == a:
+                continue
+            seen.add(node)
+            if isinstance(node, int):
+                if self.lo[node] > limit:
+                    continue
+                nxt = self.ext_succ[node]
+            else:
+                if self.index[node] > limit:
+                    continue
+                nxt = self.succ[node]
+            for x in nxt:
+                if self.group_of.get(x) == b:
+                    return True
+                stack.append(x)
+        return False
+
+    def legal(self, a, b) -> bool:
+        if self.reducers and (self._reads_reduction(a, b) or self._reads_reduction(b, a)):
+            return False         # a reduction's value exists only after the whole loop
+        return not self._path(a, b) and not self._path(b, a)
+
+    def _reads_reduction(self, a, b) -> bool:
+        return any(t.op in self.reducers and self.group_of.get(t.op) == a for t in self.ext_in[b])
+
+    def fits(self, a, b) -> bool:
+        return (len(self.members[a]) + len(self.members[b]) <= self.max_ops
+                and len(self.merged_inputs(a, b)) <= self.max_inputs)
 
 
 def choose_groups(prog: Program, config) -> list:
     """Lists of ops (in program order), one per group of two or more ops or any single
     elementwise op (a lone op still gains from a compiled kernel)."""
     G = _Groups(prog, config)
-    reducers = G.reducers
     for op in prog.operations:
         if fusable(op):
             shape = _static(op.outputs[0])
             gid = G.new_group(op, shape)
             for t in op.inputs:
                 g = G.group_of.get(t.op)
-                if g is None or g == gid or t.op in reducers or G.shape.get(g) != shape:
+                if g is None or g == gid or t.op in G.reducers or G.shape.get(g) != shape:
                     continue
-                if len(G.members[g]) + len(G.members[gid]) > G.max_ops:
-                    continue
-                mine, theirs = set(G.members[gid]), set(G.members[g])
                 if G.axes[g] is not None and G.axes[gid] is not None and G.axes[g] != G.axes[gid]:
                     continue
-                if G.n_inputs(G.members[gid] + G.members[g]) > G.max_inputs:
-                    continue
-                if G.legal(theirs, mine):
-                    G.merge(gid, [g], None)
+                if G.fits(gid, g) and G.legal(g, gid):
+                    G.merge(g, gid)          # the older group absorbs the new one
+                    gid = g
             continue
         axes = reduce_axes_of(op)
         if axes is None:
             continue
         src = op.inputs[0]
+        gid = G.new_group(op, _static(src))
+        G.axes[gid] = axes
+        G.reducers.add(op)
         g = G.group_of.get(src.op)
-        if g is None or src.op in reducers or G.shape[g] != _static(src):
-            continue
-        if (G.axes[g] is not None and G.axes[g] != axes) or len(G.members[g]) >= G.max_ops:
-            continue
-        if G.legal(set(G.members[g]), {op}):
-            G.members[g].append(op)
-            G.group_of[op] = g
-            G.axes[g] = axes
-            reducers.add(op)
+        if (g is not None and g != gid and src.op not in G.reducers and G.shape[g] == _static(src)
+                and (G.axes[g] is None or G.axes[g] == axes) and G.fits(g, gid) and G.legal(g, gid)):
+            G.merge(g, gid)
     _merge_siblings(prog, G)
-    return [(ops, G.shape[g], G.axes[g] or ()) for g, ops in G.members.items()]
+    index = G.index
+    return [(sorted(ops, key=index.__getitem__), G.shape[g], G.axes[g] or ()) for g, ops in G.members.items()]
 
 
 def _merge_siblings(prog, G) -> None:
     """Multi-output sibling fusion: groups over the same shape that read a common tensor run as
     one kernel (one pass over the shared input, one kernel call instead of several)."""
     readers: dict = {}
-    for gid, ops in G.members.items():
-        inside = set(ops)
-        for t in {t for op in ops for t in op.inputs if t.op not in inside}:
+    for gid in G.members:
+        for t in G.ext_in[gid]:
             readers.setdefault(t, []).append(gid)
-    for t, gids in readers.items():
+    for gids in readers.values():
         alive = [g for g in dict.fromkeys(gids) if g in G.members]
         while len(alive) > 1:
             base = alive.pop(0)
             for other in list(alive):
-                if other not in G.members or G.shape[other] != G.shape[base]:
+                if other not in G.members or base not in G.members or G.shape[other] != G.shape[base]:
                     continue
                 if G.axes[other] is not None and G.axes[base] is not None and G.axes[other] != G.axes[base]:
                     continue
-                merged = G.members[base] + G.members[other]
-                if len(merged) > G.max_ops or G.n_inputs(merged) > G.max_inputs:
-                    continue
-                if G.legal(set(G.members[other]), set(G.members[base])):
-                    G.merge(base, [other], None)
+                if G.fits(base, other) and G.legal(base, other):
+                    G.merge(base, other)
                     alive.remove(other)
 
 

@@ -9,8 +9,8 @@ the product's shape, with the product among its inputs.
 from __future__ import annotations
 
 from ..ops.registry import OpDef, Spec
-from .fuse import FUSED, run_members
 from . import prune
+from .fuse import FUSED, run_members
 from .program import Program, consumers, rebuild
 
 

@@ -11,6 +11,7 @@ Float arithmetic is not real arithmetic, so every rule states why it is exact:
   pow(x, 1) -> x, --x -> x, !!x -> x, cast(x, dtype(x)) -> x
   transpose(transpose(x, p), q) -> transpose(x, p o q) (or x), reshape(reshape(x)) -> reshape(x)
   identity(x), stop_gradient(x) -> x (the compiler sees forward graphs: gradients are built already)
+  assign_sub(v, d) -> assign(v, read(v) - d) (and assign_add): what the kernel computes, as ops
 A rule only fires when the result keeps the op's shape and dtype (no hidden broadcast), and
 ops with control inputs keep them (see program.rebuild).
 """
@@ -185,10 +186,33 @@ def _broadcast_to(new, op, inputs):
     return [x] if x.shape.is_fully_defined() and x.shape == op.outputs[0].shape else None
 
 
+def _assign_update(new, op, inputs):
+    """assign_sub(v, d) -> assign(v, read(v) - d): the same subtraction the kernel does, as ops
+    the fuser can put in one loop with d's producer (an SGD step becomes one pass over the
+    weights). The read goes right before the assign, so it sees the same value."""
+    (delta,) = inputs
+    var = op.attrs["var"]
+    if not var.shape.is_fully_defined() or not delta.shape.is_fully_defined() or delta.dtype is not var.dtype:
+        return None
+    from ..shapes import broadcast_dims
+    try:
+        if broadcast_dims(var.shape.dims, delta.shape.dims) != var.shape.dims:
+            return None
+    except ValueError:
+        return None
+    read = new.emit(get("ReadVariableOp"), (), {"var": var}, name=f"{op.name}/read",
+                    specs=[Spec(TensorShape(var.shape), var.dtype)], location=op.location)
+    kind = "Sub" if op.type == "AssignSubVariableOp" else "Add"
+    value = new.emit(get(kind), [read.outputs[0], delta], {}, name=f"{op.name}/{kind.lower()}",
+                     specs=[Spec(TensorShape(var.shape), var.dtype)], location=op.location)
+    return _emit(new, op, "AssignVariableOp", [value.outputs[0]], {"var": var})
+
+
 RULES = {
     "Mul": _mul, "Add": _add, "Sub": _sub, "RealDiv": _realdiv, "Neg": _involution,
     "LogicalNot": _involution, "Transpose": _transpose, "Reshape": _reshape, "Identity": _identity,
     "StopGradient": _identity, "Pow": _pow, "Cast": _cast, "BroadcastTo": _broadcast_to,
+    "AssignSubVariableOp": _assign_update, "AssignAddVariableOp": _assign_update,
 }
 
 
@@ -199,7 +223,21 @@ def _emit(new, op, type_name, inputs, attrs=None):
     return list(n.outputs)
 
 
+def _any_rule_fires(graph) -> bool:
+    """A dry run on the program itself (rules may emit into a scratch program): most programs
+    have nothing to simplify, and then no copy is made."""
+    from .program import Program
+    scratch = Program()
+    for op in graph.operations:
+        rule = RULES.get(op.type)
+        if rule is not None and rule(scratch, op, list(op.inputs)) is not None:
+            return True
+    return False
+
+
 def run(graph, config=None):
+    if not _any_rule_fires(graph):
+        return graph, {"rewrites": 0}
     fired: dict = {}
 
     def visit(new, op, inputs):

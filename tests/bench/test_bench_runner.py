@@ -127,3 +127,11 @@ def test_dict_rows_accept_aliases_and_keep_unknown_keys_as_extra():
     row = Row.from_any({"mode": "eager", "median": 2.0, "agreement": False, "accuracy": 0.9}, "W5")
     assert row.workload == "W5" and row.median_s == 2.0
     assert row.status == "disagrees" and row.extra == {"accuracy": 0.9}
+
+
+def test_peers_get_the_cases_of_graphflows_standard_modes_only():
+    from graphflow.bench.runner import _cases
+    rows = [Row("W1", "numpy", "N=4194304"), Row("W1", "graph-compiled", "N=4194304"),
+            Row("W1", "graph-compiled serial", "N=1024"), Row("W6", "graph-compiled", "K=10")]
+    assert _cases(rows, "W1") == ["N=4194304"]
+    assert _cases(rows, "W6") == ["K=10"]

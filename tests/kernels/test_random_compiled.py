@@ -1,11 +1,10 @@
 """Random graphs run compiled (all passes, generated kernels, memory plan) match the reference."""
 import numpy as np
 from hypothesis import HealthCheck, given, settings
+from passes.graphgen import assert_same, random_graphs, reference
 
 import graphflow as gf
 from graphflow.compiler import compile_plan
-
-from passes.graphgen import assert_same, random_graphs, reference
 
 SETTINGS = settings(max_examples=25, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

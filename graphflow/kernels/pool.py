@@ -1,0 +1,114 @@
+"""Hand-written numba kernels for max and average pooling (NHWC) and their gradients.
+
+The reference kernels build sliding-window views and padded copies; these loop over windows
+once with the channel loop innermost (contiguous, vectorised). Semantics follow the reference:
+max pooling propagates NaN and pads with -inf; average pooling divides by the number of
+in-bounds cells; the max-pool gradient goes to the first maximum of each window in row-major
+order, a padding cell counting as -inf.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+_OPTS = dict(cache=True, error_model="numpy", nogil=True)
+
+
+@njit(**_OPTS)
+def max_pool(x, kh, kw, sh, sw, ph, pw, out):
+    n_, h_, w_, c_ = x.shape
+    oh, ow = out.shape[1], out.shape[2]
+    for n in range(n_):
+        for a in range(oh):
+            for b in range(ow):
+                for c in range(c_):
+                    out[n, a, b, c] = -np.inf
+                for i in range(kh):
+                    h = a * sh - ph + i
+                    if h < 0 or h >= h_:
+                        continue
+                    for j in range(kw):
+                        w = b * sw - pw + j
+                        if w < 0 or w >= w_:
+                            continue
+                        for c in range(c_):
+                            v = x[n, h, w, c]
+                            m = out[n, a, b, c]
+                            out[n, a, b, c] = v if (v > m or v != v) else m
+
+
+@njit(**_OPTS)
+def avg_pool(x, kh, kw, sh, sw, ph, pw, out):
+    n_, h_, w_, c_ = x.shape
+    oh, ow = out.shape[1], out.shape[2]
+    for n in range(n_):
+        for a in range(oh):
+            for b in range(ow):
+                for c in range(c_):
+                    out[n, a, b, c] = 0
+                count = 0
+                for i in range(kh):
+                    h = a * sh - ph + i
+                    if h < 0 or h >= h_:
+                        continue
+                    for j in range(kw):
+                        w = b * sw - pw + j
+                        if w < 0 or w >= w_:
+                            continue
+                        count += 1
+                        for c in range(c_):
+                            out[n, a, b, c] += x[n, h, w, c]
+                for c in range(c_):
+                    out[n, a, b, c] = out[n, a, b, c] / count
+
+
+@njit(**_OPTS)
+def max_pool_grad(x, y, dy, kh, kw, sh, sw, ph, pw, out):
+    n_, h_, w_, c_ = x.shape
+    oh, ow = y.shape[1], y.shape[2]
+    out[...] = 0
+    found = np.zeros(c_, np.bool_)
+    for n in range(n_):
+        for a in range(oh):
+            for b in range(ow):
+                found[:] = False
+                for i in range(kh):
+                    h = a * sh - ph + i
+                    for j in range(kw):
+                        w = b * sw - pw + j
+                        inside = 0 <= h < h_ and 0 <= w < w_
+                        for c in range(c_):
+                            if found[c]:
+                                continue
+                            v = x[n, h, w, c] if inside else -np.inf
+                            if v == y[n, a, b, c]:
+                                found[c] = True
+                                if inside:
+                                    out[n, h, w, c] += dy[n, a, b, c]
+
+
+@njit(**_OPTS)
+def avg_pool_grad(dy, kh, kw, sh, sw, ph, pw, out):
+    n_, h_, w_, c_ = out.shape
+    oh, ow = dy.shape[1], dy.shape[2]
+    out[...] = 0
+    for n in range(n_):
+        for a in range(oh):
+            for b in range(ow):
+                count = 0
+                for i in range(kh):
+                    h = a * sh - ph + i
+                    for j in range(kw):
+                        w = b * sw - pw + j
+                        if 0 <= h < h_ and 0 <= w < w_:
+                            count += 1
+                for i in range(kh):
+                    h = a * sh - ph + i
+                    if h < 0 or h >= h_:
+                        continue
+                    for j in range(kw):
+                        w = b * sw - pw + j
+                        if w < 0 or w >= w_:
+                            continue
+                        for c in range(c_):
+                            out[n, h, w, c] += dy[n, a, b, c] / count
