@@ -118,7 +118,6 @@ def test_plot_without_matplotlib_says_how_to_install(monkeypatch, tmp_path, caps
 
 
 def test_plot_writes_a_png(tmp_path):
-    pytest.importorskip("matplotlib")
     out = tmp_path / "p.png"
     assert cli.main(TINY + ["--quiet", "--plot", str(out)]) == 0
     assert out.read_bytes()[:4] == b"\x89PNG"

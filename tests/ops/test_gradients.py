@@ -162,10 +162,10 @@ def test_gradient_graph(name, index, optimize):
     _compare(name, got, _expected(name, index), "graph" if optimize else "graph, reference")
 
 
-@pytest.mark.parametrize("name,index", _cases())
+# Ops listed in NEEDS_STATIC_SHAPES cannot be built from unknown shapes at all (the reason is
+# recorded there), so they are not parametrised here rather than skipped.
+@pytest.mark.parametrize("name,index", [c for c in _cases() if c.values[0] not in NEEDS_STATIC_SHAPES])
 def test_gradient_graph_unknown_shapes(name, index):
-    if name in NEEDS_STATIC_SHAPES:
-        pytest.skip(NEEDS_STATIC_SHAPES[name])
     got = _graph_gradients(name, index, optimize=False, dynamic=True)
     _compare(name, got, _expected(name, index), "graph, unknown shapes")
 
