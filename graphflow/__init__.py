@@ -35,6 +35,7 @@ from . import config  # noqa: E402
 from .function import function, init_scope  # noqa: E402
 from .ops.control import cond, while_loop  # noqa: E402
 from .tensor_spec import TensorSpec  # noqa: E402
+from .explain import explain  # noqa: E402  (graphflow.explain(fn, ...): what the compiler does)
 from .keras_api import keras_namespace as keras  # noqa: E402
 
 newaxis = None

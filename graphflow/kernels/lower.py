@@ -260,6 +260,11 @@ def lower_avg_pool_grad(op, ctx: Lowering) -> Optional[Step]:
     return Step(f"{{k}}({{in1}}, {kh}, {kw}, {sh}, {sw}, {ph}, {pw}, {{out0}})", {"k": pool.avg_pool_grad})
 
 
+# Ops whose lowering calls BLAS. OpenBLAS's threads spin for a while after each call; a numba
+# parallel loop on the same two cores then fights them (W4's step ran 2.1x slower with parallel
+# epilogues), so a program that calls BLAS runs its generated loops serially.
+BLAS_OPS = frozenset({"MatMul", "FusedMatMul", "Conv2D", "Conv2DBackpropFilter", "Conv2DBackpropInput"})
+
 LOWERINGS = {
     "Conv2D": lower_conv2d,
     "Conv2DBackpropFilter": lower_conv2d_backprop_filter,

@@ -117,6 +117,8 @@ def lower_program(prog: Program, stats=None, allow_parallel: bool = True, fallba
                   load_kernel=None) -> Executable:
     """`fallback(feeds)` serves a call made while another thread is inside (buffers busy);
     `load_kernel(KernelSource)` returns the compiled kernel (default: the on-disk cache)."""
+    from .lower import BLAS_OPS
+    allow_parallel = allow_parallel and not any(op.type in BLAS_OPS for op in prog.operations)
     ctx = Lowering(load_kernel or _load, allow_parallel, prog.buffer_plan)
     S = _Source()
     name: dict = {}          # tensor -> expression naming its value in the function

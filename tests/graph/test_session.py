@@ -193,10 +193,29 @@ def test_the_same_function_gives_identical_numbers_eagerly_and_as_a_graph():
     xp = v1.placeholder(gf.float32, [None, 4])
     wv = gf.Variable(w)
     out = model(xp, wv, gf.constant(b))
-    for optimize in (False, True):
-        with v1.Session(optimize=optimize) as sess:
-            sess.run(v1.global_variables_initializer())
+    with v1.Session(optimize=False) as sess:
+        sess.run(v1.global_variables_initializer())
+        graph = sess.run(out, {xp: x})
+    assert graph.keys() == eager.keys()
+    for k in eager:   # the reference interpreter runs the eager kernels: bit-identical
+        np.testing.assert_array_equal(graph[k], eager[k], err_msg=k)
+
+
+def test_the_compiled_graph_agrees_with_eager_to_float32_rounding():
+    """Compiled kernels use vectorised exp/tanh within 2.5 ulp (docs/fastmath.md), so the
+    compiled graph matches eager to float32 rounding rather than bit for bit."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((5, 4)).astype(np.float32)
+    w = rng.standard_normal((4, 3)).astype(np.float32)
+    b = rng.standard_normal(3).astype(np.float32)
+    eager = {k: v.numpy() for k, v in model(gf.constant(x), gf.constant(w), gf.constant(b)).items()}
+
+    v1.disable_eager_execution()
+    xp = v1.placeholder(gf.float32, [None, 4])
+    out = model(xp, gf.Variable(w), gf.constant(b))
+    with v1.Session() as sess:
+        sess.run(v1.global_variables_initializer())
+        for _ in range(3):    # the first run is interpreted; later runs use the compiled plan
             graph = sess.run(out, {xp: x})
-        assert graph.keys() == eager.keys()
-        for k in eager:
-            np.testing.assert_array_equal(graph[k], eager[k], err_msg=k)
+    for k in eager:
+        np.testing.assert_allclose(graph[k], eager[k], rtol=2e-6, atol=1e-7, err_msg=k)
