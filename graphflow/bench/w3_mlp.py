@@ -23,6 +23,7 @@ WORKLOAD = "W3"
 DESCRIPTION = "MLP 64-128-128-10 training step, batch 256, SGD (time per step)"
 LR = 0.1
 CHECK_STEPS = 3
+LIMIT = "limit: matmuls alone"
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,34 @@ def function_trainer(cfg: MLPConfig) -> Trainer:
     return Trainer(step, lambda: [v.numpy() for v in variables])
 
 
+def matmul_limit(cfg: MLPConfig) -> Callable:
+    """The step's matmuls alone, in numpy/BLAS on preallocated outputs: the floor for any mode.
+
+    Forward: three; backward: two input gradients (the first layer's is never needed) and three
+    weight gradients. BENCHMARKS.md's W4 target is 1.05x this, measured in the same run.
+    """
+    params = initial_params(cfg)
+    x, _ = batch(cfg)
+    w1, _, w2, _, w3, _ = params
+    n = cfg.batch
+    h1, h2 = np.empty((n, cfg.sizes[1]), np.float32), np.empty((n, cfg.sizes[2]), np.float32)
+    logits = np.empty((n, cfg.sizes[3]), np.float32)
+    d_a2, d_a1 = np.empty_like(h2), np.empty_like(h1)
+    g1, g2, g3 = np.empty_like(w1), np.empty_like(w2), np.empty_like(w3)
+
+    def step():
+        np.matmul(x, w1, out=h1)
+        np.matmul(h1, w2, out=h2)
+        np.matmul(h2, w3, out=logits)
+        np.matmul(logits, w3.T, out=d_a2)
+        np.matmul(d_a2, w2.T, out=d_a1)
+        np.matmul(x.T, d_a1, out=g1)
+        np.matmul(h1.T, d_a2, out=g2)
+        np.matmul(h2.T, logits, out=g3)
+        return None
+    return step
+
+
 def numpy_trainer(cfg: MLPConfig) -> Trainer:
     params = initial_params(cfg)
     x, y = batch(cfg)
@@ -217,7 +246,14 @@ def run_config(cfg: MLPConfig, workload: str, repeat: int, max_time: float = 10.
             continue
         modes.append(Mode(name, trainer.step, framework="numpy" if name == NUMPY else "graphflow",
                           compiles=name in (GRAPH_COMPILED, FUNCTION), stats=trainer.stats))
-    return run_modes(workload, modes, case=cfg.case, repeat=repeat, rtol=1e-4, atol=1e-5, max_time=max_time)
+    modes.append(Mode(LIMIT, matmul_limit(cfg), framework="numpy", check=False))
+    rows = run_modes(workload, modes, case=cfg.case, repeat=repeat, rtol=1e-4, atol=1e-5, max_time=max_time)
+    limit = next((r for r in rows if r.mode == LIMIT and r.timed), None)
+    for r in rows:
+        if r.timed and limit is not None and r.mode != LIMIT:
+            r.extra["vs_matmul_limit"] = r.median_s / limit.median_s
+            r.note = r.note or f"{r.extra['vs_matmul_limit']:.2f}x the matmul limit"
+    return rows
 
 
 def run(size: int | None = None, repeat: int | None = None, quick: bool = False) -> list[Row]:
