@@ -37,6 +37,21 @@ def load_average() -> float | None:
         return None
 
 
+def blas() -> str:
+    """numpy's BLAS and, where set, the OpenBLAS kernel override: it can halve matmul speed."""
+    forced = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ}
+    try:
+        from threadpoolctl import threadpool_info
+        found = [f"{i.get('internal_api')} {i.get('version')} ({i.get('architecture')})"
+                 for i in threadpool_info() if i.get("user_api") == "blas"]
+    except ImportError:
+        found = []
+    text = ", ".join(found) or "numpy's BLAS"
+    if forced:
+        text += " with " + ", ".join(f"{k}={v}" for k, v in forced.items())
+    return text
+
+
 def machine_info(load_at_start: float | None = None) -> dict:
     import numpy as np
 
@@ -60,6 +75,7 @@ def machine_info(load_at_start: float | None = None) -> dict:
         "numba": numba_version,
         "numba_threads": threads,
         "numba_threading_layer": numba_threading(),
+        "blas": blas(),
         "graphflow": __version__,
         "load_average": {"start": load_at_start, "end": load_average()},
     }
@@ -74,4 +90,4 @@ def describe(info: dict) -> str:
     return (f"machine: {info['cpu']}, {info['usable_cores']} of {info['cores']} cores, {info['platform']}{busy}\n"
             f"python {info['python']}, numpy {info['numpy']}, numba {info['numba']} "
             f"(threading layer: {info['numba_threading_layer']}; {info['numba_threads']} threads), "
-            f"graphflow {info['graphflow']}")
+            f"graphflow {info['graphflow']}; BLAS: {info.get('blas', '?')}")

@@ -153,6 +153,7 @@ def to_markdown(report: Report) -> str:
            f"- machine: {m['cpu']}, {m['usable_cores']} of {m['cores']} cores, {m['platform']}",
            f"- python {m['python']}, numpy {m['numpy']}, numba {m['numba']} (threading layer: "
            f"{m['numba_threading_layer']}; {m['numba_threads']} threads), graphflow {m['graphflow']}",
+           f"- BLAS: {m.get('blas', 'unknown')}",
            f"- load average (1 min): {load.get('start')} at start, {load.get('end')} at end",
            f"- wall time of the run: {report.seconds:.0f} s", "",
            "Times are medians after warm-up; `vs eager` and `vs numpy` divide by graphflow eager's and the "
