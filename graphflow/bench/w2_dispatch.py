@@ -16,12 +16,21 @@ from .stats import function_stats, session_stats
 WORKLOAD = "W2"
 DESCRIPTION = "dispatch overhead: x = x + 1.0 chained on a float32 scalar (time per chain; per op in notes)"
 CHAIN = 100
+NUMPY_UFUNC = "numpy ufunc calls"
 
 
 def numpy_chain(x, k: int = CHAIN):
     one = np.float32(1.0)
     for _ in range(k):
         x = x + one
+    return x
+
+
+def numpy_ufunc_chain(x, k: int = CHAIN):
+    """BENCHMARKS.md's numpy figure: one ufunc call per op on a 0-d value (numpy's own dispatch)."""
+    one = np.float32(1.0)
+    for _ in range(k):
+        x = np.add(x, one)
     return x
 
 
@@ -47,6 +56,7 @@ def modes(k: int) -> list[Mode]:
             return chain(x, k)
 
     out = [Mode(NUMPY, lambda: numpy_chain(x_np, k), framework="numpy"),
+           Mode(NUMPY_UFUNC, lambda: numpy_ufunc_chain(x_np, k), framework="numpy"),
            Mode(EAGER, eager),
            Mode(GRAPH_INTERPRETED, lambda: interpreted.run(y, {p: 1.0}), compiles=True,
                 stats=lambda: session_stats(interpreted)),
@@ -74,6 +84,6 @@ def run(size: int | None = None, repeat: int | None = None, quick: bool = False)
     for r in rows:
         if r.timed:
             r.extra["per_op_us"] = r.median_s / k * 1e6
-            r.note = r.note or (f"{r.extra['per_op_us']:.2f} µs/op" if r.mode in (NUMPY, EAGER)
+            r.note = r.note or (f"{r.extra['per_op_us']:.2f} µs/op" if r.mode in (NUMPY, NUMPY_UFUNC, EAGER)
                                 else f"{r.median_s * 1e6:.1f} µs/call")
     return rows
