@@ -3,40 +3,120 @@
 `import graphflow as tf` runs TensorFlow 2.x programs that stay inside the documented subset.
 This module only re-exports; the logic lives in the submodules.
 """
-from . import errors
-from .context import (disable_eager_execution, eager_mode, enable_eager_execution, executing_eagerly,
-                      graph_mode)
-from .dtypes import (DType, as_dtype, bool_ as bool, double, float16, float32, float64, half, int8, int16,  # noqa: A004
-                     int32, int64, uint8)
+from . import (
+    config,  # noqa: E402
+    errors,
+)
+from . import train as _train  # noqa: E402,F401  (fills gf.compat.v1.train)
+from .autodiff import UnconnectedGradients, gradients  # noqa: E402  (declares every op's gradient)
+from .bench.compare import compare_modes
+from .context import disable_eager_execution, eager_mode, enable_eager_execution, executing_eagerly, graph_mode
+from .dtypes import DType, as_dtype, double, float16, float32, float64, half, int8, int16, int32, int64, uint8  # noqa: A004
+from .dtypes import bool_ as bool
+from .eager.tape import GradientTape  # noqa: E402
 from .eager.tensor import EagerTensor
-from .graph.graph import Graph, Operation, get_default_graph
-from .graph.graph import SymbolicTensor
+from .explain import explain  # noqa: E402  (graphflow.explain(fn, ...): what the compiler does)
+from .function import function, init_scope  # noqa: E402
+from .graph.graph import Graph, Operation, SymbolicTensor, get_default_graph
+from .keras_api import keras_namespace as keras  # noqa: E402
 from .namespaces import compat, debugging, linalg, math, nn, random
-from .ops.api import (abs, add, add_n, argmax, argmin, broadcast_to, cast, ceil, clip_by_value, concat,  # noqa: A004
-                      constant, control_dependencies, cos, divide, einsum, equal, erf, exp, expand_dims, eye,
-                      fill, floor, floordiv, gather, gather_nd, greater, greater_equal, group, identity, less,
-                      less_equal, linspace, log, log1p, logical_and, logical_not, logical_or, matmul, maximum,
-                      minimum, mod, multiply, name_scope, negative, no_op, not_equal, one_hot, ones, ones_like,
-                      pad, pow, range, rank, reciprocal, reduce_all, reduce_any, reduce_logsumexp, reduce_max,
-                      reduce_mean, reduce_min, reduce_prod, reduce_sum, reshape, round, rsqrt, shape, sigmoid,
-                      sign, sin, size, split, sqrt, square, squared_difference, squeeze, stack, stop_gradient,
-                      strided_slice, subtract, tanh, tensordot, tile, transpose, truediv, unstack, where, zeros,
-                      zeros_like)
+from .ops.api import (  # noqa: A004
+    abs,
+    add,
+    add_n,
+    argmax,
+    argmin,
+    broadcast_to,
+    cast,
+    ceil,
+    clip_by_value,
+    concat,
+    constant,
+    control_dependencies,
+    cos,
+    divide,
+    einsum,
+    equal,
+    erf,
+    exp,
+    expand_dims,
+    eye,
+    fill,
+    floor,
+    floordiv,
+    gather,
+    gather_nd,
+    greater,
+    greater_equal,
+    group,
+    identity,
+    less,
+    less_equal,
+    linspace,
+    log,
+    log1p,
+    logical_and,
+    logical_not,
+    logical_or,
+    matmul,
+    maximum,
+    minimum,
+    mod,
+    multiply,
+    name_scope,
+    negative,
+    no_op,
+    not_equal,
+    one_hot,
+    ones,
+    ones_like,
+    pad,
+    pow,
+    range,
+    rank,
+    reciprocal,
+    reduce_all,
+    reduce_any,
+    reduce_logsumexp,
+    reduce_max,
+    reduce_mean,
+    reduce_min,
+    reduce_prod,
+    reduce_sum,
+    reshape,
+    round,
+    rsqrt,
+    shape,
+    sigmoid,
+    sign,
+    sin,
+    size,
+    split,
+    sqrt,
+    square,
+    squared_difference,
+    squeeze,
+    stack,
+    stop_gradient,
+    strided_slice,
+    subtract,
+    tanh,
+    tensordot,
+    tile,
+    transpose,
+    truediv,
+    unstack,
+    where,
+    zeros,
+    zeros_like,
+)
 from .ops.api import print_ as print  # noqa: A004
+from .ops.control import cond, while_loop  # noqa: E402
 from .ops.dispatch import convert_to_tensor
 from .shapes import TensorShape
 from .tensor import Tensor
-from .variables import Variable
-from .bench.compare import compare_modes
-from .autodiff import UnconnectedGradients, gradients  # noqa: E402  (declares every op's gradient)
-from .eager.tape import GradientTape  # noqa: E402
-from . import train as _train  # noqa: E402,F401  (fills gf.compat.v1.train)
-from . import config  # noqa: E402
-from .function import function, init_scope  # noqa: E402
-from .ops.control import cond, while_loop  # noqa: E402
 from .tensor_spec import TensorSpec  # noqa: E402
-from .explain import explain  # noqa: E402  (graphflow.explain(fn, ...): what the compiler does)
-from .keras_api import keras_namespace as keras  # noqa: E402
+from .variables import Variable
 
 newaxis = None
 __version__ = "0.1.0"

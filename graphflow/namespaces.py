@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import types
 
-from . import context, dtypes
+from . import context, dtypes, variables
 from .graph import graph as graph_mod
 from .graph import session as session_mod
 from .ops import api
 from .ops import random as random_ops
-from . import variables
 
 
 def namespace(name, **members):

@@ -57,7 +57,8 @@ class InterpreterPlan:
         for op in self.ops:
             if op.type == "Placeholder" and not all(o in fed for o in op.outputs):
                 shape = op.attrs["shape"]
-                dims = "<unknown>" if shape is None else "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
+                dims = ("<unknown>" if shape is None
+                        else "[" + ",".join("?" if d is None else str(d) for d in shape) + "]")
                 raise InvalidArgumentError(
                     None, op, f"You must feed a value for placeholder tensor '{op.name}' with dtype "
                               f"{op.attrs['dtype'].name} and shape {dims} (defined at {format_location(op.location)})")

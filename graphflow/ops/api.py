@@ -463,7 +463,8 @@ def reshape(tensor, shape, name=None):
 
 def transpose(a, perm=None, conjugate=False, name=None):
     x = convert_to_tensor(a)
-    return apply(_op("Transpose"), (x,), {"perm": None if perm is None else tuple(int(p) for p in _axis_list(perm))}, name)
+    perm = None if perm is None else tuple(int(p) for p in _axis_list(perm))
+    return apply(_op("Transpose"), (x,), {"perm": perm}, name)
 
 
 def _axis_list(v):
@@ -506,7 +507,8 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
     x = convert_to_tensor(value)
     axis = _axis_value(axis)
     dim = x.shape.dims[axis] if x.shape.dims is not None else None
-    if isinstance(num_or_size_splits, int) or (isinstance(num_or_size_splits, Tensor) and num_or_size_splits.shape.rank == 0):
+    scalar_tensor = isinstance(num_or_size_splits, Tensor) and num_or_size_splits.shape.rank == 0
+    if isinstance(num_or_size_splits, int) or scalar_tensor:
         n = int(_axis_value(num_or_size_splits))
         if dim is None:
             raise ValueError(f"split: the size of dimension {axis} must be known to split it into {n}")
