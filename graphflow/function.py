@@ -522,6 +522,12 @@ class Function:
         """How many times the Python function has been traced (TensorFlow's counter)."""
         return self._tracing_count
 
+    def explain(self, *args, **kwargs):
+        """How this function compiles for `args`: the graph after each pass, the fusion groups,
+        the generated kernels (see `graphflow.explain`; `str()` of the result is the report)."""
+        from .explain import explain
+        return explain(self, *args, **kwargs)
+
     def __repr__(self):
         return f"<graphflow.function {self._name} ({self._tracing_count} traces)>"
 

@@ -474,3 +474,9 @@ def test_optimizer_options_default_on_and_can_be_switched():
     finally:
         gf.config.optimizer.reset()
     assert gf.config.optimizer.get_experimental_options()["constant_folding"] is True
+
+
+def test_a_function_explains_its_compiled_form():
+    f = gf.function(lambda x: gf.tanh(x * 2.0) + 1.0)
+    report = str(f.explain(gf.constant(np.ones(8, np.float32))))
+    assert "Tanh" in report and "fus" in report.lower()
