@@ -139,6 +139,21 @@ def lower_sparse_xent(op, ctx: Lowering) -> Optional[Step]:
     return Step("{k}({in0}, {in1}, {out0})", {"k": softmax.sparse_xent}, post=check)
 
 
+def lower_sparse_xent_grad(op, ctx: Lowering) -> Optional[Step]:
+    logits, labels, dy = op.inputs
+    if (logits.dtype.name not in ("float32", "float64") or dy.dtype is not logits.dtype or not _static(logits)
+            or logits.shape.rank < 1 or logits.shape.num_elements() == 0 or not _static(dy)
+            or tuple(dy.shape.dims) != tuple(logits.shape.dims[:-1])):
+        return None
+    from . import softmax
+    n = logits.shape.dims[-1]
+
+    def check(bad, arrays):
+        lab = int(np.asarray(arrays[1]).reshape(-1)[bad])
+        return ValueError(f"SparseSoftmaxCrossEntropyGrad: label values must be in [0, {n}), got {lab}")
+    return Step("{k}({in0}, {in1}, {in2}, {out0})", {"k": softmax.sparse_xent_grad}, post=check)
+
+
 def _float4d(*ts) -> bool:
     return all(t.dtype.name in ("float32", "float64") and t.shape.rank == 4 and _static(t) for t in ts)
 
@@ -279,6 +294,7 @@ LOWERINGS = {
     "Softmax": lower_softmax,
     "LogSoftmax": lower_softmax,
     "SparseSoftmaxCrossEntropyWithLogits": lower_sparse_xent,
+    "SparseSoftmaxCrossEntropyGrad": lower_sparse_xent_grad,
 }
 
 

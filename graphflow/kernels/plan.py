@@ -29,7 +29,7 @@ from ..graph.text import to_text
 from ..passes import manager
 from ..passes.config import PassConfig
 from ..passes.program import Program, specialise
-from . import cache
+from . import cache, sgd
 from .lower import LOWERINGS, Lowering
 
 MAX_SIGNATURES = 16
@@ -138,6 +138,7 @@ def lower_program(prog: Program, stats=None, allow_parallel: bool = True, fallba
         steps.append((op, step))
         if step is not None:
             compiled_inputs.update(op.inputs)
+    updates = sgd.find_updates(prog, {op for op, step in steps if step is not None})
     bp = prog.buffer_plan
     slots = [np.empty(n, dtype=np.uint8) for n in bp.slot_bytes] if bp is not None else []
     if prog.inputs:
@@ -183,6 +184,10 @@ def lower_program(prog: Program, stats=None, allow_parallel: bool = True, fallba
             _emit_reference(S, op, prog.source_op(op), ins, name, fresh, compiled_inputs)
             continue
         kernels.extend(step.kernels)
+        update = updates.get(op)
+        if update is not None:
+            _emit_update(S, op, step, update, ins, name, fresh)
+            continue
         outs = []
         for i, t in enumerate(op.outputs):
             if i in step.aliases:           # written over an input's buffer
@@ -226,6 +231,30 @@ def lower_program(prog: Program, stats=None, allow_parallel: bool = True, fallba
     fn = namespace["run"]
     namespace["_fallback"] = fallback
     return Executable(prog, stats or [], fn, src, steps, kernels)
+
+
+def _emit_update(S: _Source, op, step, update, ins, name, fresh):
+    """A weight update in place when the variable's array is provably private (kernels/sgd.py),
+    else the FusedMatMul into a new array. The plan's own locals holding the array are cleared
+    first: the run-time reference count must see only the variable's storage."""
+    for t in update.reads:
+        n = name.get(t)
+        if n is not None and n.startswith("v") and n[1:].isdigit():
+            S.line(f"{n} = None")
+    st = S.bind(update.state, "s")
+    ins = list(ins)
+    ins[update.read_input] = f"{st}.value"       # not yet assigned: still the old value
+    t = op.outputs[0]
+    v = fresh()
+    name[t] = v
+    ta, tb = bool(op.attrs.get("transpose_a")), bool(op.attrs.get("transpose_b"))
+    S.line(f"{v} = {S.bind(sgd.run_update, 'k')}({st}, {ins[0]}, {ins[1]}, {ins[update.lr_input]}, {ta}, {tb})")
+    S.line(f"if {v} is None:")
+    S.line(f"{v} = _np.empty({tuple(t.shape.dims)!r}, {S.bind(t.dtype.np, 'd')})", 2)
+    fmt = {f"in{i}": n for i, n in enumerate(ins)}
+    fmt["out0"] = v
+    fmt.update({k: S.bind(_fast_callable(g), "k") for k, g in step.globals.items()})
+    S.line(step.template.format(**fmt), 2)
 
 
 def _fast_callable(obj):

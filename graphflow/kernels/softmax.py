@@ -71,3 +71,35 @@ def sparse_xent(logits, labels, out):
             s = acc_add(s, np.float64(fast_exp(xf[b + j] - m)))
         of[r] = fast_log(logits.dtype.type(s)) - (xf[b + lab] - m)
     return -1
+
+
+@njit(**_OPTS)
+def sparse_xent_grad(logits, labels, dy, out):
+    """(softmax(logits) - one_hot(labels)) * dy[..., None] per row; returns the first bad label's
+    row, or -1. The reference kernel's five numpy passes cost W4 ~0.17 ms for 512x10."""
+    n = logits.shape[-1] if logits.ndim else 1
+    xf = logits.reshape(logits.size)
+    lf = labels.reshape(labels.size)
+    df = dy.reshape(dy.size)
+    of = out.reshape(out.size)
+    for r in range(lf.size):
+        lab = lf[r]
+        if lab < 0 or lab >= n:
+            return r
+        b = r * n
+        m = xf[b]
+        for j in range(1, n):
+            m = acc_max(m, xf[b + j])
+        s = 0.0
+        for j in range(n):
+            e = fast_exp(xf[b + j] - m)
+            of[b + j] = e
+            s = acc_add(s, np.float64(e))
+        t = logits.dtype.type(s)
+        d = df[r]
+        for j in range(n):
+            of[b + j] = of[b + j] / t
+        of[b + lab] = of[b + lab] - 1
+        for j in range(n):
+            of[b + j] = of[b + j] * d
+    return -1

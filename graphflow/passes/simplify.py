@@ -235,6 +235,22 @@ def _any_rule_fires(graph) -> bool:
     return False
 
 
+def _drop_inherited_controls(prog) -> None:
+    """The rewritten `read(v) - d` inherits the assign's control inputs (rebuild gives them to
+    every op a rule emits), which keeps the fuser from putting it into d's kernel (gf.function's
+    automatic control dependencies put them on every assign). A pure op's control input that a
+    producer of its data also has is redundant: the op waits for that producer, which waits for it."""
+    for op in prog.operations:
+        if not op.control_inputs or op.opdef.stateful:
+            continue
+        inherited = set()
+        for t in op.inputs:
+            inherited.update(t.op.control_inputs)
+        kept = tuple(c for c in op.control_inputs if c not in inherited)
+        if kept != op.control_inputs:
+            op.control_inputs = kept
+
+
 def run(graph, config=None):
     if not _any_rule_fires(graph):
         return graph, {"rewrites": 0}
@@ -250,5 +266,7 @@ def run(graph, config=None):
         return result
 
     new = rebuild(graph, visit)
+    if fired.get("AssignSubVariableOp") or fired.get("AssignAddVariableOp"):
+        _drop_inherited_controls(new)
     total = sum(fired.values())
     return (new if total else graph), {"rewrites": total, **{f"rewrites_{k}": v for k, v in sorted(fired.items())}}

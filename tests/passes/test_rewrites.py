@@ -225,6 +225,28 @@ def test_fusion_keeps_side_effects_in_order():
     assert order == ["ReadVariableOp", "AssignVariableOp", "ReadVariableOp"]
 
 
+def test_an_update_under_control_dependencies_still_fuses_into_the_gradient_matmul():
+    # gf.function puts automatic control inputs on every assign; the rewritten `read - d` must
+    # not inherit them (the read carries them), or the fuser leaves the subtraction alone
+    from graphflow.graph.text import to_text
+    g = gf.Graph()
+    with g.as_default():
+        v = gf.Variable(np.ones((5, 3), np.float32))
+        x = v1.placeholder(gf.float32, [4, 5], name="x")
+        d = v1.placeholder(gf.float32, [4, 3], name="d")
+        first = v.read_value()
+        delta = gf.matmul(x, d, transpose_a=True) * 0.1
+        with gf.control_dependencies([first]):
+            step = v.assign_sub(delta)
+    prog = specialise(g, [first], [step.op], [x, d], [(4, 5), (4, 3)])
+    out = run_passes(prog, deps, simplify, fuse, remap)
+    text = to_text(out)
+    update = next(line for line in text.splitlines() if "FusedMatMul" in line)
+    assert "group=[Mul, Sub]" in update and "transpose_a=True" in update and "^" not in update
+    assign = next(line for line in text.splitlines() if "AssignVariableOp(" in line)
+    assert assign.endswith("^Variable/read")                 # the assign keeps its ordering
+
+
 def test_sibling_groups_over_a_shared_input_become_one_kernel():
     prog = program(lambda x: (gf.exp(x), gf.sigmoid(x), gf.reduce_max(x)), (6,))
     out = run_passes(prog, fuse)
