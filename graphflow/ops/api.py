@@ -768,9 +768,11 @@ def elu(features, name=None):
 
 
 def selu(features, name=None):
+    """scale * (x if x >= 0 else alpha * (exp(x) - 1)); selecting on x >= 0 gives TF's gradient at 0."""
     alpha, scale = 1.6732632423543772, 1.0507009873554805
-    return multiply(elu(features), scale) if False else multiply(
-        where(greater_equal(features, 0), features, multiply(expm1(minimum(features, 0)), alpha)), scale, name)
+    x = convert_to_tensor(features)
+    negative_part = multiply(expm1(minimum(x, 0)), alpha)
+    return multiply(where(greater_equal(x, 0), x, negative_part), scale, name)
 
 
 def gelu(features, approximate=False, name=None):
