@@ -13,6 +13,35 @@ from .fastmath import fast_exp, fast_log
 from .scalar import acc_add, acc_max
 
 _OPTS = dict(cache=True, error_model="numpy", nogil=True)
+_ROW = dict(_OPTS, inline="always")   # row helpers: inlined into each kernel, as if written there
+
+
+@njit(**_ROW)
+def _row_max(xf, b, n):
+    m = xf[b]
+    for j in range(1, n):
+        m = acc_max(m, xf[b + j])
+    return m
+
+
+@njit(**_ROW)
+def _row_sum_exp(xf, b, n, m):
+    """Sum over the row of exp(x - m), accumulated in float64."""
+    s = 0.0
+    for j in range(n):
+        s = acc_add(s, np.float64(fast_exp(xf[b + j] - m)))
+    return s
+
+
+@njit(**_ROW)
+def _row_exp(xf, b, n, m, of):
+    """of[row] = exp(x - m); returns their float64 sum."""
+    s = 0.0
+    for j in range(n):
+        e = fast_exp(xf[b + j] - m)
+        of[b + j] = e
+        s = acc_add(s, np.float64(e))
+    return s
 
 
 @njit(**_OPTS)
@@ -21,15 +50,7 @@ def softmax(x, n, out):
     of = out.reshape(out.size)
     for r in range(x.size // n):
         b = r * n
-        m = xf[b]
-        for j in range(1, n):
-            m = acc_max(m, xf[b + j])
-        s = 0.0
-        for j in range(n):
-            e = fast_exp(xf[b + j] - m)
-            of[b + j] = e
-            s = acc_add(s, np.float64(e))
-        t = x.dtype.type(s)
+        t = x.dtype.type(_row_exp(xf, b, n, _row_max(xf, b, n), of))
         for j in range(n):
             of[b + j] = of[b + j] / t
 
@@ -40,13 +61,8 @@ def log_softmax(x, n, out):
     of = out.reshape(out.size)
     for r in range(x.size // n):
         b = r * n
-        m = xf[b]
-        for j in range(1, n):
-            m = acc_max(m, xf[b + j])
-        s = 0.0
-        for j in range(n):
-            s = acc_add(s, np.float64(fast_exp(xf[b + j] - m)))
-        lse = fast_log(x.dtype.type(s))
+        m = _row_max(xf, b, n)
+        lse = fast_log(x.dtype.type(_row_sum_exp(xf, b, n, m)))
         for j in range(n):
             of[b + j] = (xf[b + j] - m) - lse
 
@@ -63,13 +79,8 @@ def sparse_xent(logits, labels, out):
         if lab < 0 or lab >= n:
             return r
         b = r * n
-        m = xf[b]
-        for j in range(1, n):
-            m = acc_max(m, xf[b + j])
-        s = 0.0
-        for j in range(n):
-            s = acc_add(s, np.float64(fast_exp(xf[b + j] - m)))
-        of[r] = fast_log(logits.dtype.type(s)) - (xf[b + lab] - m)
+        m = _row_max(xf, b, n)
+        of[r] = fast_log(logits.dtype.type(_row_sum_exp(xf, b, n, m))) - (xf[b + lab] - m)
     return -1
 
 
@@ -87,15 +98,7 @@ def sparse_xent_grad(logits, labels, dy, out):
         if lab < 0 or lab >= n:
             return r
         b = r * n
-        m = xf[b]
-        for j in range(1, n):
-            m = acc_max(m, xf[b + j])
-        s = 0.0
-        for j in range(n):
-            e = fast_exp(xf[b + j] - m)
-            of[b + j] = e
-            s = acc_add(s, np.float64(e))
-        t = logits.dtype.type(s)
+        t = logits.dtype.type(_row_exp(xf, b, n, _row_max(xf, b, n), of))
         d = df[r]
         for j in range(n):
             of[b + j] = of[b + j] / t
