@@ -174,22 +174,33 @@ def _conv_geometry(x_dims, k_dims, attrs):
     return kh, kw, sh, sw, dh, dw, ph, pw, oh, ow
 
 
+def _conv_columns(x_dims, kh, kw, attrs):
+    """The im2col layout of a convolution over an NHWC input of `x_dims`: (m, k, (oh, ow), the
+    geometry as kernel-call text), m = N*OH*OW rows of k = KH*KW*C columns; None if empty."""
+    g = _conv_geometry(x_dims, (kh, kw), attrs)
+    oh, ow = g[8], g[9]
+    if oh * ow == 0:
+        return None
+    return x_dims[0] * oh * ow, kh * kw * x_dims[3], (oh, ow), ", ".join(str(v) for v in g)
+
+
+def _im2col_then(x, m, k, geo, matmul: str) -> Step:
+    """Gather the input's receptive fields into `_col` (m x k), then run `matmul` over it."""
+    from . import conv
+    return Step(f"_col = {{empty}}(({m}, {k}), {{dt}}); {{im2col}}({{in0}}, {geo}, _col); {matmul}",
+                {"empty": np.empty, "dt": x.dtype.np, "im2col": conv.im2col, "mm": np.matmul})
+
+
 def lower_conv2d(op, ctx: Lowering) -> Optional[Step]:
     x, w = op.inputs
     if not _float4d(x, w, op.outputs[0]):
         return None
-    from . import conv
-    n, _, _, c = x.shape.dims
     kh, kw, _, o = w.shape.dims
-    g = _conv_geometry(x.shape.dims, (kh, kw), op.attrs)
-    oh, ow = g[8], g[9]
-    if oh * ow == 0:
+    cols = _conv_columns(x.shape.dims, kh, kw, op.attrs)
+    if cols is None:
         return None
-    m, k = n * oh * ow, kh * kw * c
-    geo = ", ".join(str(v) for v in g)
-    return Step(f"_col = {{empty}}(({m}, {k}), {{dt}}); {{im2col}}({{in0}}, {geo}, _col); "
-                f"{{mm}}(_col, {{in1}}.reshape({k}, {o}), out={{out0}}.reshape({m}, {o}))",
-                {"empty": np.empty, "dt": x.dtype.np, "im2col": conv.im2col, "mm": np.matmul})
+    m, k, _, geo = cols
+    return _im2col_then(x, m, k, geo, f"{{mm}}(_col, {{in1}}.reshape({k}, {o}), out={{out0}}.reshape({m}, {o}))")
 
 
 def lower_conv2d_backprop_filter(op, ctx: Lowering) -> Optional[Step]:
@@ -197,18 +208,12 @@ def lower_conv2d_backprop_filter(op, ctx: Lowering) -> Optional[Step]:
     out = op.outputs[0]
     if not _float4d(x, dy, out):
         return None
-    from . import conv
-    n, _, _, c = x.shape.dims
     kh, kw, _, o = out.shape.dims
-    g = _conv_geometry(x.shape.dims, (kh, kw), op.attrs)
-    oh, ow = g[8], g[9]
-    if (oh, ow) != tuple(dy.shape.dims[1:3]) or oh * ow == 0:
+    cols = _conv_columns(x.shape.dims, kh, kw, op.attrs)
+    if cols is None or cols[2] != tuple(dy.shape.dims[1:3]):
         return None
-    m, k = n * oh * ow, kh * kw * c
-    geo = ", ".join(str(v) for v in g)
-    return Step(f"_col = {{empty}}(({m}, {k}), {{dt}}); {{im2col}}({{in0}}, {geo}, _col); "
-                f"{{mm}}(_col.T, {{in2}}.reshape({m}, {o}), out={{out0}}.reshape({k}, {o}))",
-                {"empty": np.empty, "dt": x.dtype.np, "im2col": conv.im2col, "mm": np.matmul})
+    m, k, _, geo = cols
+    return _im2col_then(x, m, k, geo, f"{{mm}}(_col.T, {{in2}}.reshape({m}, {o}), out={{out0}}.reshape({k}, {o}))")
 
 
 def lower_conv2d_backprop_input(op, ctx: Lowering) -> Optional[Step]:
@@ -217,14 +222,11 @@ def lower_conv2d_backprop_input(op, ctx: Lowering) -> Optional[Step]:
     if not _float4d(w, dy, out):
         return None
     from . import conv
-    n, _, _, c = out.shape.dims
     kh, kw, _, o = w.shape.dims
-    g = _conv_geometry(out.shape.dims, (kh, kw), op.attrs)
-    oh, ow = g[8], g[9]
-    if (oh, ow) != tuple(dy.shape.dims[1:3]) or oh * ow == 0:
+    cols = _conv_columns(out.shape.dims, kh, kw, op.attrs)
+    if cols is None or cols[2] != tuple(dy.shape.dims[1:3]):
         return None
-    m, k = n * oh * ow, kh * kw * c
-    geo = ", ".join(str(v) for v in g)
+    m, k, _, geo = cols
     return Step(f"_dcol = {{mm}}({{in2}}.reshape({m}, {o}), {{in1}}.reshape({k}, {o}).T); "
                 f"{{col2im}}(_dcol, {geo}, {{out0}})", {"mm": np.matmul, "col2im": conv.col2im})
 
