@@ -5,8 +5,8 @@ tests and are ignored here.
 """
 from __future__ import annotations
 
+import importlib.util
 import json
-import operator
 import os
 
 import numpy as np
@@ -20,19 +20,18 @@ pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
 
 DATA = os.path.join(os.path.dirname(__file__), "data", "tf_reference")
 
-_BINARY = {
-    "__add__": operator.add, "__sub__": operator.sub, "__mul__": operator.mul,
-    "__truediv__": operator.truediv, "__floordiv__": operator.floordiv, "__mod__": operator.mod,
-    "__pow__": operator.pow, "__matmul__": operator.matmul, "__lt__": operator.lt, "__le__": operator.le,
-    "__gt__": operator.gt, "__ge__": operator.ge, "__eq__": operator.eq, "__ne__": operator.ne,
-    "__and__": operator.and_, "__or__": operator.or_, "__xor__": operator.xor,
-}
-_REFLECTED = {
-    "__radd__": operator.add, "__rsub__": operator.sub, "__rmul__": operator.mul,
-    "__rtruediv__": operator.truediv, "__rfloordiv__": operator.floordiv, "__rmod__": operator.mod,
-    "__rpow__": operator.pow,
-}
-_UNARY = {"__neg__": operator.neg, "__abs__": operator.abs, "__invert__": operator.invert}
+
+def _load_replay():
+    """tools/tfref/replay.py: the recorder's own decoder for the case format (numpy only)."""
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools", "tfref", "replay.py")
+    spec = importlib.util.spec_from_file_location("tfref_replay", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_replay = _load_replay()
+decode_key = _replay.decode_key
 
 # Cases where graphflow deliberately differs from TensorFlow: id -> (accepted error class, why).
 DEVIATIONS = {
@@ -60,31 +59,7 @@ CASES, ARRAYS = _load()
 
 def resolve(fn):
     """The graphflow callable for a recorded API path ("math.add", "__getitem__", "__rsub__")."""
-    if fn == "__getitem__":
-        return lambda x, key: x[key]
-    if fn in _BINARY:
-        return _BINARY[fn]
-    if fn in _REFLECTED:
-        op = _REFLECTED[fn]
-        return lambda x, y: op(y, x)
-    if fn in _UNARY:
-        return _UNARY[fn]
-    obj = gf
-    for part in fn.split("."):
-        obj = getattr(obj, part)
-    return obj
-
-
-def decode_key(k):
-    if isinstance(k, int):
-        return k
-    if "slice" in k:
-        return slice(*k["slice"])
-    if "ellipsis" in k:
-        return Ellipsis
-    if "newaxis" in k:
-        return None
-    return tuple(decode_key(x) for x in k["tuple"])
+    return _replay.resolve(gf, fn)
 
 
 def _dtype(name):
