@@ -256,17 +256,7 @@ class ConcreteFunction:
     def structured_input_signature(self):
         root = self._root
         if self._owner is not None and self._owner._parameters is not None:
-            params = self._owner._parameters
-            args, kwargs = [], {}
-            for p, v in zip(params, root):
-                if p.kind in (_P.POSITIONAL_ONLY, _P.POSITIONAL_OR_KEYWORD):
-                    args.append(v)
-                elif p.kind is _P.VAR_POSITIONAL:
-                    args.extend(v)
-                elif p.kind is _P.KEYWORD_ONLY:
-                    kwargs[p.name] = v
-                else:
-                    kwargs.update(v)
+            args, kwargs = _call_arguments(self._owner._parameters, root)
             return tuple(args), kwargs
         return root
 
@@ -457,6 +447,21 @@ def _is_structure(x) -> bool:
 
 # ---- gf.function --------------------------------------------------------------------------------------
 
+def _call_arguments(parameters, root):
+    """(args, kwargs) for a call, from the canonical per-parameter values of a trace key."""
+    args, kwargs = [], {}
+    for p, v in zip(parameters, root):
+        if p.kind in (_P.POSITIONAL_ONLY, _P.POSITIONAL_OR_KEYWORD):
+            args.append(v)
+        elif p.kind is _P.VAR_POSITIONAL:
+            args.extend(v)
+        elif p.kind is _P.KEYWORD_ONLY:
+            kwargs[p.name] = v
+        else:
+            kwargs.update(v)
+    return args, kwargs
+
+
 class Function:
     """A Python function traced into graphs on demand; see `function`."""
 
@@ -632,16 +637,7 @@ class Function:
         if self._parameters is None:
             args, kwargs = root
             return self._python_function(*args, **kwargs)
-        args, kwargs = [], {}
-        for p, v in zip(self._parameters, root):
-            if p.kind in (_P.POSITIONAL_ONLY, _P.POSITIONAL_OR_KEYWORD):
-                args.append(v)
-            elif p.kind is _P.VAR_POSITIONAL:
-                args.extend(v)
-            elif p.kind is _P.KEYWORD_ONLY:
-                kwargs[p.name] = v
-            else:
-                kwargs.update(v)
+        args, kwargs = _call_arguments(self._parameters, root)
         return self._python_function(*args, **kwargs)
 
     def _leaf_names(self, root) -> list:
