@@ -1,4 +1,6 @@
-"""The TF1 graph example and its eager twin print identical results (each in its own process)."""
+"""Each TF1 example and its eager twin print identical results (each run in its own process):
+examples/tf1_graph.py and eager_session.py, examples/tf1_training.py (Session + minimize) and
+eager_training.py (GradientTape)."""
 import os
 import subprocess
 import sys
@@ -18,3 +20,13 @@ def test_tf1_graph_and_eager_examples_print_identical_results():
     eager_out = run_example("eager_session.py")
     assert graph_out == eager_out
     assert graph_out.count("step ") == 3 and "probs:" in graph_out and "steps: 3" in graph_out
+
+
+def test_tf1_and_eager_training_print_the_same_losses():
+    graph_out = run_example("tf1_training.py")
+    eager_out = run_example("eager_training.py")
+    assert graph_out == eager_out
+    lines = graph_out.splitlines()
+    first = float(lines[0].split("loss=")[1])
+    final = float(lines[-1].split("loss=")[1].split()[0])
+    assert final < first / 2          # it learned
