@@ -182,13 +182,18 @@ def model(x, w, b):
             "clipped": gf.clip_by_value(logits, -0.5, 0.5), "where": gf.where(logits > 0, logits, -logits)}
 
 
-def test_the_same_function_gives_identical_numbers_eagerly_and_as_a_graph():
+def model_inputs_and_eager_outputs():
+    """Seeded inputs x, w, b for `model`, and its eager outputs as numpy arrays."""
     rng = np.random.default_rng(0)
     x = rng.standard_normal((5, 4)).astype(np.float32)
     w = rng.standard_normal((4, 3)).astype(np.float32)
     b = rng.standard_normal(3).astype(np.float32)
     eager = {k: v.numpy() for k, v in model(gf.constant(x), gf.constant(w), gf.constant(b)).items()}
+    return x, w, b, eager
 
+
+def test_the_same_function_gives_identical_numbers_eagerly_and_as_a_graph():
+    x, w, b, eager = model_inputs_and_eager_outputs()
     v1.disable_eager_execution()
     xp = v1.placeholder(gf.float32, [None, 4])
     wv = gf.Variable(w)
@@ -204,12 +209,7 @@ def test_the_same_function_gives_identical_numbers_eagerly_and_as_a_graph():
 def test_the_compiled_graph_agrees_with_eager_to_float32_rounding():
     """Compiled kernels use vectorised exp/tanh within 2.5 ulp (docs/fastmath.md), so the
     compiled graph matches eager to float32 rounding rather than bit for bit."""
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((5, 4)).astype(np.float32)
-    w = rng.standard_normal((4, 3)).astype(np.float32)
-    b = rng.standard_normal(3).astype(np.float32)
-    eager = {k: v.numpy() for k, v in model(gf.constant(x), gf.constant(w), gf.constant(b)).items()}
-
+    x, w, b, eager = model_inputs_and_eager_outputs()
     v1.disable_eager_execution()
     xp = v1.placeholder(gf.float32, [None, 4])
     out = model(xp, gf.Variable(w), gf.constant(b))
