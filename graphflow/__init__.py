@@ -112,7 +112,7 @@ from .ops.api import (  # noqa: A004
 )
 from .ops.api import print_ as print  # noqa: A004
 from .ops.control import cond, while_loop  # noqa: E402
-from .ops.dispatch import convert_to_tensor
+from .ops.convert import convert_to_tensor
 from .shapes import TensorShape
 from .tensor import Tensor
 from .tensor_spec import TensorSpec  # noqa: E402

@@ -1,4 +1,5 @@
-"""Execution-mode state: eager or graph, per thread, plus the stack of active gradient tapes."""
+"""Execution-mode state: eager or graph, per thread, plus the stack of active gradient tapes
+(and `init_scope`, which steps out of every function being traced to the outermost mode)."""
 from __future__ import annotations
 
 import contextlib
@@ -89,3 +90,37 @@ def graph_mode(graph=None):
         yield graph
     finally:
         pop_mode()
+
+
+@contextlib.contextmanager
+def init_scope():
+    """Run the block in the outermost context: eagerly, or in the outermost non-function graph,
+    with tapes paused (TensorFlow's tf.init_scope), e.g. to create state inside a traced function."""
+    target = _outermost_context()
+    saved = _ctx.tapes
+    _ctx.tapes = []
+    if target is None:
+        push_eager()
+    else:
+        push_graph(target)
+    try:
+        yield
+    finally:
+        pop_mode()
+        _ctx.tapes = saved
+
+
+def _outermost_context():
+    """None for eager, else the graph that is not a function body and encloses the current one."""
+    for entry in reversed(_ctx.mode_stack):
+        if entry is None or not getattr(entry, "building_function", False):
+            return entry
+        outer = entry
+        while getattr(outer, "building_function", False) and getattr(outer, "outer_graph", None) is not None:
+            outer = outer.outer_graph
+        if not getattr(outer, "building_function", False):
+            return outer
+    if _global_eager:
+        return None
+    from .graph.graph import global_default_graph
+    return global_default_graph()

@@ -9,7 +9,7 @@ import types
 from . import context, dtypes, variables
 from .graph import graph as graph_mod
 from .graph import session as session_mod
-from .ops import api
+from .ops import api, dispatch, registry
 from .ops import random as random_ops
 
 
@@ -59,7 +59,7 @@ def _placeholder(dtype, shape=None, name=None):
     if shape is not None:
         shape = tuple(None if d is None or d == -1 else int(d) for d in
                       (shape.dims if hasattr(shape, "dims") else ([shape] if isinstance(shape, int) else shape)))
-    return api.apply(api._op("Placeholder"), (), {"shape": shape, "dtype": dtype}, name or "Placeholder")
+    return dispatch.apply(registry.get("Placeholder"), (), {"shape": shape, "dtype": dtype}, name or "Placeholder")
 
 
 def _variable_scope(name_or_scope, default_name=None, values=None, reuse=None):

@@ -12,7 +12,7 @@ import numpy as np
 from . import context as ctx_mod
 from . import dtypes
 from .eager.tensor import EagerTensor
-from .ops import dispatch
+from .ops import convert, dispatch
 from .ops.registry import get
 from .ops.state import VariableState
 from .shapes import TensorShape
@@ -25,6 +25,24 @@ _eager_names = itertools.count()
 GLOBAL_VARIABLES, TRAINABLE_VARIABLES = "variables", "trainable_variables"
 
 
+def _create_in_init_scope(var, *args, **kwargs) -> None:
+    """Build `var` outside the function being traced (as TensorFlow lifts variable creation out of
+    tf.function): created once, its value persists across calls instead of being re-initialised."""
+    graph = ctx_mod.current_graph()
+    home = graph
+    while getattr(home, "lift_captures", False) and home.outer_graph is not None:
+        home = home.outer_graph          # a cond/while body: the function being traced owns the variable
+    if hasattr(home, "created_variables"):
+        home.created_variables.append(var)
+    try:
+        with ctx_mod.init_scope():
+            Variable.__init__(var, *args, **kwargs)
+    except TypeError as e:
+        raise ValueError(f"A variable created inside the function {graph.name!r} being traced must get an initial "
+                         f"value that does not depend on the function's arguments ({e}). Create it outside the "
+                         "function, or pass a callable or a constant as initial_value.") from None
+
+
 class Variable(OperatorsMixin):
     """A variable: `assign`, `assign_add`, `assign_sub`, `read_value`, `numpy` (eager)."""
 
@@ -33,16 +51,15 @@ class Variable(OperatorsMixin):
         if initial_value is None:
             raise ValueError("initial_value must be specified.")
         if not _ctx.eager and getattr(ctx_mod.current_graph(), "building_function", False):
-            from .function import create_variable_in_init_scope  # created once, outside the trace
-            return create_variable_in_init_scope(self, initial_value, trainable, name, dtype, shape,
-                                                 validate_shape, **unused)
+            return _create_in_init_scope(self, initial_value, trainable, name, dtype, shape,
+                                         validate_shape, **unused)
         if callable(initial_value):
             initial_value = initial_value()
         if dtype is not None:
             dtype = dtypes.as_dtype(dtype)
         self.trainable = bool(trainable)
         if _ctx.eager:
-            init = dispatch.convert_to_tensor(initial_value, dtype=dtype, dtype_hint=dtype)
+            init = convert.convert_to_tensor(initial_value, dtype=dtype, dtype_hint=dtype)
             self._graph = None
             base = name or "Variable"
             self._name = f"{base}:0"
@@ -52,7 +69,7 @@ class Variable(OperatorsMixin):
             self.initializer = None
         else:
             graph = ctx_mod.current_graph()
-            init = dispatch.convert_to_tensor(initial_value, dtype=dtype)
+            init = convert.convert_to_tensor(initial_value, dtype=dtype)
             op_name = graph.unique_name(name or "Variable")
             self._graph = graph
             self._name = f"{op_name}:0"
@@ -133,10 +150,10 @@ class Variable(OperatorsMixin):
         return t
 
     def value(self):
-        return dispatch.convert_to_tensor(self)
+        return convert.convert_to_tensor(self)
 
     def read_value(self):
-        return dispatch.convert_to_tensor(self)
+        return convert.convert_to_tensor(self)
 
     def numpy(self):
         if not _ctx.eager and self._graph is not None:
@@ -170,10 +187,10 @@ class Variable(OperatorsMixin):
     # ---- writing ---------------------------------------------------------------------------------
     def _update(self, opdef, value, read_value):
         if _ctx.eager:
-            value = dispatch.convert_to_tensor(value, dtype=self.dtype)
+            value = convert.convert_to_tensor(value, dtype=self.dtype)
             opdef.kernel(value._value, var=self._state)
             return self if read_value else None
-        value = dispatch.convert_to_tensor(value, dtype=self.dtype)
+        value = convert.convert_to_tensor(value, dtype=self.dtype)
         return dispatch.apply(opdef, (value,), {"var": self._state},
                               name=self._name.split(":")[0] + "/" + opdef.name.replace("VariableOp", ""))
 

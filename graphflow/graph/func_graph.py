@@ -11,7 +11,7 @@ import contextlib
 
 from .. import context as ctx_mod
 from ..errors import format_location, user_frame
-from ..ops import registry
+from ..ops import convert, registry
 from ..ops.registry import SOURCE
 from .graph import Graph, Operation, SymbolicTensor
 
@@ -172,8 +172,7 @@ class FuncGraph(Graph):
         if self.lift_captures and self.outer_graph is not None:
             ctx_mod.push_graph(self.outer_graph)
             try:
-                from ..ops.dispatch import convert_to_tensor
-                source = convert_to_tensor(value)
+                source = convert.convert_to_tensor(value)
             finally:
                 ctx_mod.pop_mode()
             hit = self.capture(source)
@@ -307,6 +306,69 @@ def tracing(graph: FuncGraph):
     finally:
         ctx_mod.pop_mode()
         _ctx.tapes = saved
+
+
+# ---- tracing the branches and bodies of gf.cond / gf.while_loop ---------------------------------------
+
+def trace_branch(fn, specs, outer, name) -> FuncGraph:
+    """Trace `fn(*placeholders)` into a FuncGraph whose captures become tensors of `outer`."""
+    graph = FuncGraph(name, outer_graph=outer, lift_captures=True)
+    with tracing(graph):
+        args = [graph.add_input(shape, dtype, f"{name}_arg") for shape, dtype in specs]
+        result = fn(*args)
+        converted = []
+        for x in flatten(result):
+            if x is None:
+                converted.append(None)
+            elif isinstance(x, Operation):
+                raise TypeError(f"{name}: a branch of gf.cond / gf.while_loop must return tensors, nested structures "
+                                f"of tensors, or None; got the operation {x.name}")
+            else:
+                converted.append(convert.convert_to_tensor(x))
+    for v in graph.variables:        # the enclosing trace reads them too
+        for tape in _ctx.tapes:
+            if isinstance(tape, VariableRecorder):
+                tape.note_variable_read(v)
+    graph.outputs = [c for c in converted if c is not None]
+    graph.structured_outputs = pack_as(result, converted) if isinstance(result, (list, tuple, dict)) else converted[0]
+    return graph
+
+
+def unify_captures(graphs, leading) -> list:
+    """Give every graph the same inputs: its leading placeholders, then one per value any of the
+    graphs captured (in first-capture order). Returns those captured outer tensors."""
+    union, seen = [], set()
+    for g in graphs:
+        for source, _ in list(g.captures):
+            if id(source) not in seen:
+                seen.add(id(source))
+                union.append(source)
+    for g, lead in zip(graphs, leading):
+        g.inputs = list(lead) + [g.capture(source) for source in union]
+    return union
+
+
+def variable_inputs(graphs):
+    """Float variables read in the sub-graphs, and a read of each in the enclosing graph: op inputs
+    the kernel ignores, through which gradients reach the variables (TensorFlow passes handles)."""
+    variables, seen = [], set()
+    for g in graphs:
+        for v in g.variables:
+            if id(v) not in seen and v.dtype.is_floating:
+                seen.add(id(v))
+                variables.append(v)
+    reads = [v._as_graph_tensor(ctx_mod.current_graph()) for v in variables]
+    return tuple(variables), reads
+
+
+def pack_branch_outputs(structured, tensors):
+    """The outputs of a cond/while/call op in the structure its traced graph returned (None kept)."""
+    if isinstance(structured, SymbolicTensor):
+        return tensors[0]
+    if structured is None:
+        return None
+    it = iter(tensors)
+    return pack_as(structured, [None if x is None else next(it) for x in flatten(structured)])
 
 
 # ---- using a traced graph again -------------------------------------------------------------------------

@@ -16,19 +16,21 @@ from .. import dtypes
 from ..eager.tensor import EagerTensor
 from ..graph.func_graph import (
     FuncGraph,
-    VariableRecorder,
     flatten,
     is_variable_read,
     pack_as,
+    pack_branch_outputs,
     replay,
     signature,
-    tracing,
+    trace_branch,
+    unify_captures,
+    variable_inputs,
 )
-from ..graph.graph import Operation, SymbolicTensor
+from ..graph.graph import SymbolicTensor
 from ..shapes import TensorShape
 from ..tensor import Tensor
 from . import dispatch
-from .dispatch import convert_to_tensor
+from .convert import convert_to_tensor
 from .registry import OPAQUE, OpDef, Spec, register, set_gradient
 
 _ctx = ctx_mod.context()
@@ -112,17 +114,17 @@ def cond(pred, true_fn=None, false_fn=None, name=None):
         raise ValueError(f"cond: pred must be a scalar, got shape {pred.shape} ({_describe(pred)})")
     outer = ctx_mod.current_graph()
     base = name or "cond"
-    then_graph = _trace(true_fn, (), outer, f"{base}_true")
-    else_graph = _trace(false_fn, (), outer, f"{base}_false")
+    then_graph = trace_branch(true_fn, (), outer, f"{base}_true")
+    else_graph = trace_branch(false_fn, (), outer, f"{base}_false")
     _check_branches(then_graph, else_graph)
-    captures = _unify_captures([then_graph, else_graph], [[], []])
-    variables, reads = _variable_inputs([then_graph, else_graph])
+    captures = unify_captures([then_graph, else_graph], [[], []])
+    variables, reads = variable_inputs([then_graph, else_graph])
     opdef = IF if then_graph.is_stateful() or else_graph.is_stateful() else STATELESS_IF
     op = outer.create_op(opdef, (pred, *captures, *reads),
                          {"then_graph": then_graph, "else_graph": else_graph, "variables": variables}, base)
     if not op.outputs and not outer.building_function and then_graph.structured_outputs is None:
         return op
-    return _pack(then_graph.structured_outputs, list(op.outputs))
+    return pack_branch_outputs(then_graph.structured_outputs, list(op.outputs))
 
 
 def _describe(t) -> str:
@@ -211,14 +213,14 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     base = name or "while"
     invariants = _invariants(shape_invariants, structure, current)
     specs = [(s, t.dtype) for s, t in zip(invariants, current)]
-    cond_graph = _trace(lambda *xs: _cond_result(call(cond, list(xs))), specs, outer, f"{base}_cond")
-    body_graph = _trace(lambda *xs: _body_result(call(body, list(xs)), structure, list(xs)),
+    cond_graph = trace_branch(lambda *xs: _cond_result(call(cond, list(xs))), specs, outer, f"{base}_cond")
+    body_graph = trace_branch(lambda *xs: _body_result(call(body, list(xs)), structure, list(xs)),
                         specs, outer, f"{base}_body")
     for t, out, inv in zip(current, body_graph.outputs, invariants):
         _check_loop_var(t, out, inv, shape_invariants is not None)
     n = len(current)
-    captures = _unify_captures([cond_graph, body_graph], [cond_graph.inputs[:n], body_graph.inputs[:n]])
-    variables, reads = _variable_inputs([cond_graph, body_graph])
+    captures = unify_captures([cond_graph, body_graph], [cond_graph.inputs[:n], body_graph.inputs[:n]])
+    variables, reads = variable_inputs([cond_graph, body_graph])
     inputs = [*current, *captures, *reads]
     if maximum_iterations is not None:
         inputs.append(convert_to_tensor(maximum_iterations, dtype=dtypes.int32))
@@ -318,68 +320,6 @@ def _check_loop_var(t, out, invariant: TensorShape, explicit: bool):
                 "argument of tf.while_loop to specify a less-specific shape.")
         raise ValueError(f"Input tensor `{_describe(t)}` enters the loop with shape {t.shape}, but has shape "
                          f"{out.shape} after one iteration.{hint}")
-
-
-# ---- tracing sub-graphs ----------------------------------------------------------------------------------
-
-def _trace(fn, specs, outer, name) -> FuncGraph:
-    """Trace `fn(*placeholders)` into a FuncGraph whose captures become tensors of `outer`."""
-    graph = FuncGraph(name, outer_graph=outer, lift_captures=True)
-    with tracing(graph):
-        args = [graph.add_input(shape, dtype, f"{name}_arg") for shape, dtype in specs]
-        result = fn(*args)
-        converted = []
-        for x in flatten(result):
-            if x is None:
-                converted.append(None)
-            elif isinstance(x, Operation):
-                raise TypeError(f"{name}: a branch of gf.cond / gf.while_loop must return tensors, nested structures "
-                                f"of tensors, or None; got the operation {x.name}")
-            else:
-                converted.append(convert_to_tensor(x))
-    for v in graph.variables:        # the enclosing trace reads them too
-        for tape in _ctx.tapes:
-            if isinstance(tape, VariableRecorder):
-                tape.note_variable_read(v)
-    graph.outputs = [c for c in converted if c is not None]
-    graph.structured_outputs = pack_as(result, converted) if isinstance(result, (list, tuple, dict)) else converted[0]
-    return graph
-
-
-def _unify_captures(graphs, leading) -> list:
-    """Give every graph the same inputs: its leading placeholders, then one per value any of the
-    graphs captured (in first-capture order). Returns those captured outer tensors."""
-    union, seen = [], set()
-    for g in graphs:
-        for source, _ in list(g.captures):
-            if id(source) not in seen:
-                seen.add(id(source))
-                union.append(source)
-    for g, lead in zip(graphs, leading):
-        g.inputs = list(lead) + [g.capture(source) for source in union]
-    return union
-
-
-def _variable_inputs(graphs):
-    """Float variables read in the sub-graphs, and a read of each in the enclosing graph: op inputs
-    the kernel ignores, through which gradients reach the variables (TensorFlow passes handles)."""
-    variables, seen = [], set()
-    for g in graphs:
-        for v in g.variables:
-            if id(v) not in seen and v.dtype.is_floating:
-                seen.add(id(v))
-                variables.append(v)
-    reads = [v._as_graph_tensor(ctx_mod.current_graph()) for v in variables]
-    return tuple(variables), reads
-
-
-def _pack(structured, tensors):
-    if isinstance(structured, SymbolicTensor):
-        return tensors[0]
-    if structured is None:
-        return None
-    it = iter(tensors)
-    return pack_as(structured, [None if x is None else next(it) for x in flatten(structured)])
 
 
 # ---- gradients: recompute the sub-graph under a tape -----------------------------------------------------
@@ -547,7 +487,7 @@ def call_function(concrete, tensors: list):
     attrs = {"function": concrete, "n_inputs": len(inputs), "variables": variables, "saved": {}}
     outs = dispatch.execute(PARTITIONED_CALL, inputs + reads, attrs)
     outs = [] if outs is None else list(outs)
-    return _pack(concrete.graph.structured_outputs, outs)
+    return pack_branch_outputs(concrete.graph.structured_outputs, outs)
 
 
 def _call_grad(op, *dys):
@@ -556,7 +496,7 @@ def _call_grad(op, *dys):
     inputs, reads = list(op.inputs[:n_in]), list(op.inputs[n_in:])
     graph = concrete.graph
     routed = _read_substitutes(graph, variables, reads)
-    subs = {t: EagerTensor(v) if _ctx.eager else dispatch.convert_to_tensor(v)
+    subs = {t: EagerTensor(v) if _ctx.eager else convert_to_tensor(v)
             for t, v in saved.items() if t not in routed}
     read_values = {t: saved[t] for t in routed if t in saved}
     diff = [i for i, s in enumerate(inputs + reads) if _is_float(s)]

@@ -13,6 +13,7 @@ from ..eager.tensor import EagerTensor
 from ..shapes import TensorShape
 from . import api as gf
 from . import infer as inf
+from .api.shape import shape_tensor
 from .dispatch import apply
 from .nn import _pair, conv_out_size, pad_nhwc, windows
 from .registry import ELEMENTWISE, OpDef, Spec, get, register, set_gradient
@@ -217,7 +218,7 @@ def _scatter_nd_grad(op, g):
 
 def scatter_nd(indices, updates, shape):
     """Zeros of `shape` with `updates` added at `indices` (duplicates accumulate)."""
-    return apply(get("ScatterNd"), (indices, updates, gf._shape_tensor(shape)), {})
+    return apply(get("ScatterNd"), (indices, updates, shape_tensor(shape)), {})
 
 
 # ---- MirrorPadGrad: fold the reflected border back --------------------------------------------------
@@ -315,13 +316,13 @@ def _conv_attr_dict(attrs):
 
 def conv2d_backprop_input(input_sizes, filters, dy, strides, padding, dilations=(1, 1)):
     """The gradient of conv2d with respect to its input (a transposed convolution)."""
-    return apply(get("Conv2DBackpropInput"), (gf._shape_tensor(input_sizes), filters, dy),
+    return apply(get("Conv2DBackpropInput"), (shape_tensor(input_sizes), filters, dy),
                  {"strides": tuple(strides), "padding": padding, "dilations": tuple(dilations)})
 
 
 def conv2d_backprop_filter(x, filter_sizes, dy, strides, padding, dilations=(1, 1)):
     """The gradient of conv2d with respect to its filter."""
-    return apply(get("Conv2DBackpropFilter"), (x, gf._shape_tensor(filter_sizes), dy),
+    return apply(get("Conv2DBackpropFilter"), (x, shape_tensor(filter_sizes), dy),
                  {"strides": tuple(strides), "padding": padding, "dilations": tuple(dilations)})
 
 
@@ -452,5 +453,5 @@ def _avg_pool_grad_grad(op, g):
 
 
 def avg_pool_grad(x, dy, attrs):
-    return apply(get("AvgPoolGrad"), (gf._shape_tensor(shape_of(x)), dy), _pool_attrs(attrs))
+    return apply(get("AvgPoolGrad"), (shape_tensor(shape_of(x)), dy), _pool_attrs(attrs))
 

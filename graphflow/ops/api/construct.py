@@ -1,0 +1,132 @@
+"""Constructors and graph structure: gf.constant, gf.zeros, gf.range, gf.group, gf.name_scope, ..."""
+from __future__ import annotations
+
+import contextlib as _contextlib
+
+import numpy as np
+
+from ... import context as ctx_mod
+from ... import dtypes
+from ...eager.tensor import EagerTensor
+from ..convert import convert_to_tensor, is_tensorlike, python_value, scalar_or_array, to_array
+from ..dispatch import apply
+from .math import cast
+from .op_call import opdef
+from .shape import shape_tensor
+
+_ctx = ctx_mod.context()
+
+
+def constant(value, dtype=None, shape=None, name="Const"):
+    """A constant tensor; `shape` reshapes or broadcasts a scalar fill, as TensorFlow."""
+    if dtype is not None:
+        dtype = dtypes.as_dtype(dtype)
+    if isinstance(value, EagerTensor):
+        value = value._value
+    if is_tensorlike(value):
+        t = convert_to_tensor(value)
+        return t if dtype is None else cast(t, dtype)
+    arr = to_array(value, dtype)
+    if shape is not None:
+        shape = tuple(int(d) for d in (shape.as_list() if hasattr(shape, "as_list") else shape))
+        if arr.size == 1:
+            arr = np.full(shape, arr.reshape(()), dtype=arr.dtype)
+        elif arr.size == int(np.prod(shape)):
+            arr = arr.reshape(shape)
+        else:
+            raise TypeError(f"Eager execution of tf.constant with unsupported shape. Tensor {value!r} "
+                            f"(converted from {arr.shape}) has {arr.size} elements, but got `shape` {shape}")
+    if _ctx.eager:
+        return EagerTensor(scalar_or_array(arr))
+    return apply(opdef("Const"), (), {"value": arr}, name)
+
+
+def fill(dims, value, name=None):
+    v = convert_to_tensor(value)
+    return apply(opdef("Fill"), (shape_tensor(dims), v), {}, name)
+
+
+def zeros(shape, dtype=dtypes.float32, name=None):
+    dtype = dtypes.as_dtype(dtype)
+    if _ctx.eager and not is_tensorlike(shape):
+        return EagerTensor(np.zeros(_static_dims(shape), dtype=dtype.np))
+    return fill(shape, constant(0, dtype), name)
+
+
+def ones(shape, dtype=dtypes.float32, name=None):
+    dtype = dtypes.as_dtype(dtype)
+    if _ctx.eager and not is_tensorlike(shape):
+        return EagerTensor(np.ones(_static_dims(shape), dtype=dtype.np))
+    return fill(shape, constant(1, dtype), name)
+
+
+def _static_dims(shape):
+    if hasattr(shape, "as_list"):
+        shape = shape.as_list()
+    if isinstance(shape, (int, np.integer)):
+        return (int(shape),)
+    return tuple(int(d) for d in shape)
+
+
+def zeros_like(input, dtype=None, name=None):  # noqa: A002
+    x = convert_to_tensor(input)
+    out = apply(opdef("ZerosLike"), (x,), {}, name)
+    return out if dtype is None else cast(out, dtype)
+
+
+def ones_like(input, dtype=None, name=None):  # noqa: A002
+    x = convert_to_tensor(input)
+    out = apply(opdef("OnesLike"), (x,), {}, name)
+    return out if dtype is None else cast(out, dtype)
+
+
+def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
+    if limit is None:
+        start, limit = 0, start
+    start, limit, delta = (python_value(v) for v in (start, limit, delta))
+    if dtype is None:
+        dtype = dtypes.float32 if any(isinstance(v, (float, np.floating)) for v in (start, limit, delta)) \
+            else dtypes.int32
+    dtype = dtypes.as_dtype(dtype)
+    if delta == 0:
+        raise ValueError("range: delta must not be zero")
+    return apply(opdef("Range"), (), {"start": start, "limit": limit, "delta": delta, "dtype": dtype}, name)
+
+
+def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name=None):
+    dtype = dtypes.as_dtype(dtype)
+    m = np.eye(int(num_rows), None if num_columns is None else int(num_columns), dtype=dtype.np)
+    if batch_shape is not None:
+        m = np.broadcast_to(m, tuple(batch_shape) + m.shape).copy()
+    return constant(m, dtype=dtype, name=name or "eye")
+
+
+def linspace(start, stop, num, name=None, axis=0):
+    start, stop = python_value(start), python_value(stop)
+    dt = np.asarray(start).dtype if isinstance(start, np.generic) else np.float32
+    return constant(np.linspace(start, stop, int(python_value(num)), dtype=dt), name=name or "linspace")
+
+
+def group(*inputs, name=None):
+    """One op that runs all of `inputs` (graph mode); None eagerly, where everything already ran."""
+    if _ctx.eager:
+        return None
+    graph = ctx_mod.current_graph()
+    with graph.control_dependencies([i for i in inputs if i is not None]):
+        return apply(opdef("NoOp"), (), {}, name or "NoOp")
+
+
+def no_op(name=None):
+    return group(name=name)
+
+
+def control_dependencies(control_inputs):
+    if _ctx.eager:
+        return _contextlib.nullcontext()
+    return ctx_mod.current_graph().control_dependencies(control_inputs)
+
+
+def name_scope(name, default_name=None, values=None):
+    if _ctx.eager:
+        return _contextlib.nullcontext(name)
+    return ctx_mod.current_graph().name_scope(name or default_name)
