@@ -17,6 +17,7 @@ from .eager.tape import GradientTape  # noqa: E402
 from .eager.tensor import EagerTensor
 from .explain import explain  # noqa: E402  (graphflow.explain(fn, ...): what the compiler does)
 from .function import function, init_scope  # noqa: E402
+from .function.control_flow import cond, while_loop  # noqa: E402
 from .graph.graph import Graph, Operation, SymbolicTensor, get_default_graph
 from .keras_api import keras_namespace as keras  # noqa: E402
 from .namespaces import compat, debugging, linalg, math, nn, random
@@ -111,7 +112,6 @@ from .ops.api import (  # noqa: A004
     zeros_like,
 )
 from .ops.api import print_ as print  # noqa: A004
-from .ops.control import cond, while_loop  # noqa: E402
 from .ops.convert import convert_to_tensor
 from .shapes import TensorShape
 from .tensor import Tensor

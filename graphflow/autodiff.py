@@ -8,11 +8,12 @@ floating-point tensors, as in TensorFlow; ints and bools are unconnected.
 from __future__ import annotations
 
 import enum
-import threading
 
 from . import context as ctx_mod
 from .eager.tensor import EagerTensor
 from .ops import api as gf
+from .ops import registry
+from .variables import is_variable
 
 _ctx = ctx_mod.context()
 
@@ -69,15 +70,8 @@ def _check(op, i, x, dx):
                      f"but the input has shape {x.shape} and dtype {x.dtype.name}")
 
 
-_local = threading.local()
+_local = registry.grad_call
 _NONE = frozenset()
-
-
-def skipped_inputs() -> frozenset:
-    """Inside a `grad` function: indices of the op's inputs whose gradient nobody needs (they do
-    not depend on a source), so costly ones (a matmul's data input) can be returned as None."""
-    return getattr(_local, "skip", _NONE)
-
 
 def backprop(ops, targets, target_grads, source_groups, connected: set | None = None) -> list:
     """Gradients of sum(target * target_grad) with respect to each group of source tensors.
@@ -156,10 +150,6 @@ def zeros_for(source):
     return gf.zeros_like(source)
 
 
-def _is_variable(x) -> bool:
-    return hasattr(x, "_state") and hasattr(x, "_as_graph_tensor")
-
-
 def _as_list(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
@@ -187,7 +177,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", gate_gradients=False, aggr
     ys, xs = _as_list(ys), _as_list(xs)
     graph = ctx_mod.current_graph()
     for y in ys:
-        if not _is_variable(y) and hasattr(y, "graph"):
+        if not is_variable(y) and hasattr(y, "graph"):
             graph = y.graph
             break
     with graph.as_default(), graph.name_scope(name):
@@ -199,7 +189,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", gate_gradients=False, aggr
             raise ValueError(f"gradients: grad_ys has {len(grad_ys)} entries for {len(ys)} ys")
         grad_ys = [gf.ones_like(y) if g is None else gf.convert_to_tensor(g, dtype_hint=y.dtype)
                    for y, g in zip(ys, grad_ys)]
-        groups = [_graph_reads(graph, x) if _is_variable(x) else [gf.convert_to_tensor(x)] for x in xs]
+        groups = [_graph_reads(graph, x) if is_variable(x) else [gf.convert_to_tensor(x)] for x in xs]
         stop = {id(t) for t in _as_list(stop_gradients)} if stop_gradients is not None else set()
         ops, connected = _ops_from(graph.operations[:], [t for g in groups for t in g], stop)
         result = backprop(ops, ys, grad_ys, groups, connected)
@@ -226,7 +216,3 @@ def _ops_from(operations, sources, stop: set) -> tuple[list, set]:
                 out.append(op)
                 tracked.update(live)
     return out, tracked
-
-
-# Declared last: the gradient modules use skipped_inputs() from here.
-from .ops import array_grad, grad_ops, linalg_grad, math_grad, nn_grad, reduce_grad  # noqa: E402,F401

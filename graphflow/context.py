@@ -1,5 +1,9 @@
-"""Execution-mode state: eager or graph, per thread, plus the stack of active gradient tapes
-(and `init_scope`, which steps out of every function being traced to the outermost mode)."""
+"""Execution-mode state: eager or graph, per thread, plus the stack of active gradient tapes, the
+default session, and `init_scope`, which steps out of every function being traced to the outermost mode.
+
+The ground floor: it holds the graph being built and the process's default graph as opaque
+objects (graph/graph.py creates and resets the default graph), so ops can build into a graph
+without importing the graph module."""
 from __future__ import annotations
 
 import contextlib
@@ -13,9 +17,11 @@ class _Context(threading.local):
         self.tapes = []             # active GradientTapes, innermost last
         self.run_functions_eagerly = False
         self.control_dependencies = []
+        self.sessions = []          # default sessions (`with sess:`), innermost last
 
 
 _global_eager = True
+_default_graph = None    # the process's default graph (TF1), set by graph/graph.py
 _ctx = _Context()
 
 
@@ -65,8 +71,23 @@ def current_graph():
     for entry in reversed(_ctx.mode_stack):
         if entry is not None:
             return entry
-    from .graph.graph import global_default_graph
-    return global_default_graph()
+    return _default_graph
+
+
+def default_graph():
+    """The process's default graph (TF1's), whatever graph is being built now."""
+    return _default_graph
+
+
+def set_default_graph(graph) -> None:
+    global _default_graph
+    _default_graph = graph
+
+
+def default_session():
+    """The innermost session entered with `with session:` on this thread, or None."""
+    sessions = _ctx.sessions
+    return sessions[-1] if sessions else None
 
 
 @contextlib.contextmanager
@@ -83,8 +104,7 @@ def eager_mode():
 def graph_mode(graph=None):
     """Build a graph in the block (the default graph unless one is given)."""
     if graph is None:
-        from .graph.graph import global_default_graph
-        graph = global_default_graph()
+        graph = _default_graph
     push_graph(graph)
     try:
         yield graph
@@ -122,5 +142,4 @@ def _outermost_context():
             return outer
     if _global_eager:
         return None
-    from .graph.graph import global_default_graph
-    return global_default_graph()
+    return _default_graph

@@ -7,6 +7,7 @@ from __future__ import annotations
 import types
 
 from . import context, dtypes, variables
+from .autodiff import gradients
 from .graph import graph as graph_mod
 from .graph import session as session_mod
 from .ops import api, dispatch, registry
@@ -116,7 +117,6 @@ compat = namespace("compat", v1=v1)
 
 
 def _v1_gradients(*args, **kwargs):
-    from .autodiff import gradients
     return gradients(*args, **kwargs)
 
 

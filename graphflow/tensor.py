@@ -126,3 +126,9 @@ class Tensor(OperatorsMixin):
         if dims[0] is None:
             raise TypeError(f"len() is not defined for a tensor whose first dimension is unknown ({self.shape})")
         return dims[0]
+
+
+def compare(kind: str, x, y):
+    """`x == y` / `x != y` of tensors (kind "equal" / "not_equal"): TF2's elementwise comparison,
+    `ops.api.logic.compare`; the tensor classes call it from their `__eq__` and `__ne__`."""
+    return _api.compare(kind, x, y)

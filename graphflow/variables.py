@@ -11,8 +11,8 @@ import numpy as np
 
 from . import context as ctx_mod
 from . import dtypes
-from .eager.tensor import EagerTensor
-from .ops import convert, dispatch
+from .eager.tensor import EagerTensor, _numpy_repr
+from .ops import api, convert, dispatch
 from .ops.registry import get
 from .ops.state import VariableState
 from .shapes import TensorShape
@@ -122,13 +122,11 @@ class Variable(OperatorsMixin):
     __hash__ = object.__hash__
 
     def __eq__(self, other):
-        from .ops import api
         if _ctx.eager or self._graph is not None:
             return api.equal(self, other)
         return self is other
 
     def __ne__(self, other):
-        from .ops import api
         return api.not_equal(self, other)
 
     # ---- reading ---------------------------------------------------------------------------------
@@ -181,8 +179,7 @@ class Variable(OperatorsMixin):
         return iter(self.read_value())
 
     def eval(self, session=None):
-        from .graph.session import get_default_session
-        return (session or get_default_session()).run(self)
+        return (session or ctx_mod.default_session()).run(self)
 
     # ---- writing ---------------------------------------------------------------------------------
     def _update(self, opdef, value, read_value):
@@ -205,7 +202,6 @@ class Variable(OperatorsMixin):
 
     def __repr__(self):
         if _ctx.eager and self._graph is None and self._state.value is not None:
-            from .eager.tensor import _numpy_repr
             return (f"<tf.Variable '{self._name}' shape={self.shape} dtype={self.dtype.name}, "
                     f"numpy={_numpy_repr(self.numpy())}>")
         return f"<tf.Variable '{self._name}' shape={self.shape} dtype={self.dtype.name}>"
@@ -221,10 +217,13 @@ def trainable_variables(scope=None):
 
 def global_variables_initializer():
     """One op that runs every variable initializer of the default graph."""
-    from .ops import api
     return api.group(*[v.initializer for v in global_variables()], name="init")
 
 
 def variables_initializer(var_list, name="init"):
-    from .ops import api
     return api.group(*[v.initializer for v in var_list], name=name)
+
+
+def is_variable(x) -> bool:
+    """True for a gf.Variable (tapes, gf.function and control flow treat variables as state)."""
+    return isinstance(x, Variable)

@@ -11,44 +11,15 @@ import contextlib
 import logging
 
 from .. import context as ctx_mod
+from ..nest import flatten, pack_as
 from ..tensor import Tensor
+from ..variables import is_variable
 
 _ctx = ctx_mod.context()
 _log = logging.getLogger("graphflow")
 
 # Record kinds besides eager ops, whose records start with their OpDef.
 _WATCH, _WATCH_VAR, _READ, _GRAPH_OP = "watch", "watch_variable", "read", "graph_op"
-
-
-def _is_variable(x) -> bool:
-    return hasattr(x, "_state") and hasattr(x, "_as_graph_tensor")
-
-
-# ---- nested structures (lists, tuples, namedtuples, dicts with sorted keys, as TensorFlow) ------------
-
-def flatten(structure) -> list:
-    if isinstance(structure, dict):
-        return [leaf for k in sorted(structure) for leaf in flatten(structure[k])]
-    if isinstance(structure, (list, tuple)):
-        return [leaf for s in structure for leaf in flatten(s)]
-    return [structure]
-
-
-def pack_as(structure, leaves):
-    """Rebuild `structure` with `leaves` (in `flatten` order)."""
-    it = iter(leaves)
-
-    def build(s):
-        if isinstance(s, dict):
-            built = {k: build(s[k]) for k in sorted(s)}
-            return type(s)((k, built[k]) for k in s)
-        if isinstance(s, tuple) and hasattr(s, "_fields"):
-            return type(s)(*[build(x) for x in s])
-        if isinstance(s, (list, tuple)):
-            return type(s)(build(x) for x in s)
-        return next(it)
-
-    return build(structure)
 
 
 class GradientTape:
@@ -131,7 +102,7 @@ class GradientTape:
             raise RuntimeError("A non-persistent GradientTape can only be used to compute one set of "
                                "gradients (or jacobians)")
         for t in flatten(tensor):
-            if _is_variable(t):
+            if is_variable(t):
                 self._watch_variable(t)
             elif isinstance(t, Tensor):
                 if not t.dtype.is_floating:
@@ -174,7 +145,7 @@ class GradientTape:
         mode = autodiff.unconnected_mode(unconnected_gradients)
         flat_sources = flatten(sources)
         for s in flat_sources:
-            if not (_is_variable(s) or isinstance(s, Tensor)):
+            if not (is_variable(s) or isinstance(s, Tensor)):
                 raise TypeError(f"GradientTape.gradient: sources must be tensors or variables, got {s!r}")
         if self._recording:
             if not self._persistent:
@@ -188,7 +159,7 @@ class GradientTape:
         ops, groups, graph, connected = _replay(records, flat_sources)
         with (graph.as_default() if graph is not None and not _in_graph(graph) else contextlib.nullcontext()):
             gf = autodiff.gf
-            targets = [gf.convert_to_tensor(t) if _is_variable(t) else t for t in flatten(target)]
+            targets = [gf.convert_to_tensor(t) if is_variable(t) else t for t in flatten(target)]
             if output_gradients is None:
                 seeds = [gf.ones_like(t) for t in targets]
             else:
@@ -219,8 +190,8 @@ def _replay(records, sources):
     watched (or read from a watched variable) and so is everything computed from it afterwards.
     """
     EagerOp = _autodiff().EagerOp
-    wanted = {id(s) for s in sources if not _is_variable(s)}
-    var_reads = {id(s): [] for s in sources if _is_variable(s)}
+    wanted = {id(s) for s in sources if not is_variable(s)}
+    var_reads = {id(s): [] for s in sources if is_variable(s)}
     on_tape, from_source, watched_vars = set(), set(), set()
     ops, graph = [], None
     for rec in records:
@@ -273,5 +244,5 @@ def _replay(records, sources):
             for o in outputs:
                 if id(o) in wanted:
                     from_source.add(id(o))
-    groups = [var_reads[id(s)] if _is_variable(s) else [s] for s in sources]
+    groups = [var_reads[id(s)] if is_variable(s) else [s] for s in sources]
     return ops, groups, graph, from_source

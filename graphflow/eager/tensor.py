@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import dtypes
 from ..shapes import TensorShape
-from ..tensor import Tensor
+from ..tensor import Tensor, compare
 
 
 class EagerTensor(Tensor):
@@ -67,10 +67,10 @@ class EagerTensor(Tensor):
         return (EagerTensor(v) for v in self._value)
 
     def __eq__(self, other):
-        return _compare("equal", self, other)
+        return compare("equal", self, other)
 
     def __ne__(self, other):
-        return _compare("not_equal", self, other)
+        return compare("not_equal", self, other)
 
     def __hash__(self):
         raise TypeError("Tensor is unhashable. Instead, use tensor.ref() as the key.")
@@ -90,28 +90,6 @@ class EagerTensor(Tensor):
 
     def __reduce__(self):
         return (EagerTensor, (np.asarray(self._value),))
-
-
-def _compare(fn, x, y):
-    """`==`/`!=` as TF2: elementwise, but None or shapes that cannot broadcast compare as a
-    scalar (False for ==, True for !=) rather than raising."""
-    from ..ops import api
-    if y is None:
-        return fn == "not_equal"
-    xs, ys = x.shape, getattr(y, "shape", None)
-    if ys is None:
-        ys = np.shape(y)
-    if not _broadcastable(xs, ys):
-        return api.constant(fn == "not_equal")
-    return getattr(api, fn)(x, y)
-
-
-def _broadcastable(a, b) -> bool:
-    a = getattr(a, "dims", a)
-    b = getattr(b, "dims", b)
-    if a is None or b is None:
-        return True
-    return all(p == q or p in (1, None) or q in (1, None) for p, q in zip(reversed(a), reversed(b)))
 
 
 class _Ref:

@@ -5,11 +5,15 @@ from __future__ import annotations
 import numpy as np
 
 from .. import context as ctx_mod
+from ..compiler import compile_plan
 from ..eager.tensor import EagerTensor
-from ..graph.func_graph import FuncGraph, flatten, pack_as, replay, saved_for_gradient, signature
+from ..graph.func_graph import FuncGraph, replay, saved_for_gradient
 from ..graph.graph import SymbolicTensor
-from ..ops import convert
-from .signature import TENSOR, call_arguments, conform, is_variable
+from ..nest import flatten, pack_as, signature
+from ..ops import api, convert
+from ..variables import is_variable
+from .control_flow import call_function
+from .signature import TENSOR, call_arguments, conform
 
 _ctx = ctx_mod.context()
 
@@ -134,7 +138,6 @@ class ConcreteFunction:
         if self.graph.side_effects and not graph.building_function and outs:
             # A TF1 graph has no automatic control dependencies: fetching any output of the call
             # must run the function's side effects, as fetching TensorFlow's call op would.
-            from ..ops import api
             effects = [op_map[op] for op in self.graph.side_effects]
             with graph.control_dependencies(effects):
                 outs = [api.identity(o) for o in outs]
@@ -142,14 +145,12 @@ class ConcreteFunction:
 
     def _call_recorded(self, tensors: list):
         """Eager call while tapes record: one op on the tapes whose gradient differentiates the graph."""
-        from ..ops import control
-        return control.call_function(self, tensors)
+        return call_function(self, tensors)
 
     def recording_plan(self):
         """A plan that also returns the outputs of stateful ops (variable reads, random draws...),
         so a gradient can recompute the function without re-running them."""
         if self._recording is None:
-            from ..compiler import compile_plan
             g = self.graph
             saved = saved_for_gradient(g)
             plan = compile_plan(g, list(g.outputs) + saved, list(g.side_effects), list(g.inputs))

@@ -12,6 +12,7 @@ from ..eager.tensor import EagerTensor
 from ..graph.graph import SymbolicTensor
 from ..ops import convert
 from ..tensor_spec import TensorSpec
+from ..variables import is_variable
 
 _ctx = ctx_mod.context()
 TENSOR, VARIABLE, PYTHON = "tensor", "variable", "python"
@@ -30,10 +31,6 @@ class _Identity:
 
     def __eq__(self, other):
         return type(other) is _Identity and other.obj is self.obj
-
-
-def is_variable(x) -> bool:
-    return hasattr(x, "_state") and hasattr(x, "_as_graph_tensor")
 
 
 def classify(leaf):

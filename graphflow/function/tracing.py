@@ -17,8 +17,11 @@ import weakref
 from .. import config as _config
 from .. import context as ctx_mod
 from ..eager.tensor import EagerTensor
-from ..graph.func_graph import FuncGraph, flatten, pack_as, signature, tracing
+from ..explain import explain
+from ..graph.func_graph import FuncGraph, tracing
 from ..graph.graph import Operation, SymbolicTensor
+from ..graph.text import to_text
+from ..nest import flatten, pack_as, signature
 from ..ops import convert
 from ..tensor_spec import TensorSpec
 from .concrete import ConcreteFunction
@@ -128,7 +131,6 @@ class Function:
     def explain(self, *args, **kwargs):
         """How this function compiles for `args`: the graph after each pass, the fusion groups,
         the generated kernels (see `graphflow.explain`; `str()` of the result is the report)."""
-        from ..explain import explain
         return explain(self, *args, **kwargs)
 
     def __repr__(self):
@@ -371,11 +373,7 @@ class Function:
 
 
 def _graph_text(graph) -> str:
-    try:
-        from ..graph.text import to_text
-        return to_text(graph)
-    except ImportError:
-        return "\n".join(f"{op.name} = {op.type}({', '.join(t.name for t in op.inputs)})" for op in graph.operations)
+    return to_text(graph)
 
 
 def function(func=None, input_signature=None, autograph=True, jit_compile=None, reduce_retracing=False,

@@ -11,6 +11,7 @@ from typing import Optional
 import numpy as np
 
 from ..errors import format_location
+from .text import type_str
 
 MAX_INLINE_ELEMENTS = 16    # constants up to this size are written out; bigger ones are summarised
 
@@ -87,7 +88,6 @@ def _quote(s: str) -> str:
 
 
 def _output_label(out) -> str:
-    from .text import type_str
     return type_str(out["dtype"], out["shape"])
 
 

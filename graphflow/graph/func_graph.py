@@ -10,8 +10,10 @@ from __future__ import annotations
 import contextlib
 
 from .. import context as ctx_mod
+from ..compiler import compile_plan
 from ..errors import format_location, user_frame
-from ..ops import convert, registry
+from ..nest import flatten, is_nested, map_structure, pack_as, signature  # noqa: F401  (re-exported)
+from ..ops import convert, dispatch, registry
 from ..ops.registry import SOURCE
 from .graph import Graph, Operation, SymbolicTensor
 
@@ -20,71 +22,6 @@ _ctx = ctx_mod.context()
 
 def _placeholder_def():
     return registry.get("Placeholder")
-
-
-# ---- nested structures (TensorFlow's nest rules: lists, tuples, namedtuples, dicts by sorted key) -----
-
-def is_nested(x) -> bool:
-    return isinstance(x, (list, tuple, dict))
-
-
-def _sorted_keys(d) -> list:
-    try:
-        return sorted(d)
-    except TypeError:          # keys of mixed types: keep insertion order
-        return list(d)
-
-
-def flatten(structure) -> list:
-    """The leaves of a nested structure in TensorFlow's order (None is a leaf)."""
-    out = []
-    _flatten_into(structure, out)
-    return out
-
-
-def _flatten_into(s, out):
-    if isinstance(s, dict):
-        for k in _sorted_keys(s):
-            _flatten_into(s[k], out)
-    elif isinstance(s, (list, tuple)):
-        for x in s:
-            _flatten_into(x, out)
-    else:
-        out.append(s)
-
-
-def signature(structure, leaf=lambda x: "."):
-    """A hashable description of the nesting (container types, dict keys, and `leaf(x)` per leaf)."""
-    if isinstance(structure, dict):
-        keys = _sorted_keys(structure)
-        return (type(structure).__name__, tuple(keys), tuple(signature(structure[k], leaf) for k in keys))
-    if isinstance(structure, tuple) and hasattr(structure, "_fields"):
-        return (type(structure), tuple(signature(x, leaf) for x in structure))
-    if isinstance(structure, (list, tuple)):
-        return (type(structure).__name__, tuple(signature(x, leaf) for x in structure))
-    return leaf(structure)
-
-
-def pack_as(structure, leaves):
-    """Rebuild `structure` with `leaves` in `flatten` order (dicts keep their key order)."""
-    it = iter(leaves)
-    result = _pack(structure, it)
-    return result
-
-
-def _pack(s, it):
-    if isinstance(s, dict):
-        built = {k: _pack(s[k], it) for k in _sorted_keys(s)}
-        return type(s)((k, built[k]) for k in s)
-    if isinstance(s, tuple) and hasattr(s, "_fields"):
-        return type(s)(*[_pack(x, it) for x in s])
-    if isinstance(s, (list, tuple)):
-        return type(s)(_pack(x, it) for x in s)
-    return next(it)
-
-
-def map_structure(fn, structure):
-    return pack_as(structure, [fn(x) for x in flatten(structure)])
 
 
 # ---- the graph ------------------------------------------------------------------------------------------
@@ -241,7 +178,6 @@ class FuncGraph(Graph):
     def plan(self):
         """The compiled plan running this graph: fed `inputs`, fetches `outputs`, runs side effects."""
         if self._plan is None:
-            from ..compiler import compile_plan
             self._plan = compile_plan(self, list(self.outputs), list(self.side_effects), list(self.inputs))
         return self._plan
 
@@ -387,7 +323,6 @@ def replay(graph: FuncGraph, inputs, outputs=None, op_map: dict | None = None, f
     `op_map` (optional) receives {original op: new op} in graph mode. `variables` maps
     `id(VariableState)` to its Variable, so tapes learn that a replayed read reads that variable.
     """
-    from ..ops import dispatch
     env: dict = dict(zip(graph.inputs, inputs))
     if substitutes:
         env.update(substitutes)

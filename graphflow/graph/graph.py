@@ -9,13 +9,13 @@ import contextlib
 import re
 import threading
 
-import numpy as np
-
 from .. import context as ctx_mod
 from ..errors import describe_inputs, format_location, user_frame
 from ..ops.registry import OpDef, Spec
+from ..ops.static_value import constant_value
 from ..shapes import TensorShape
-from ..tensor import Tensor
+from ..tensor import Tensor, compare
+from .export import to_dict
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\-/>]*$")
 
@@ -56,8 +56,7 @@ class SymbolicTensor(Tensor):
             "Session runs it (or use eager execution).")
 
     def eval(self, feed_dict=None, session=None):
-        from .session import get_default_session
-        session = session or get_default_session()
+        session = session or ctx_mod.default_session()
         if session is None:
             raise ValueError("Cannot evaluate tensor using `eval()`: no default session is registered.")
         return session.run(self, feed_dict)
@@ -79,14 +78,12 @@ class SymbolicTensor(Tensor):
         # by gf.function compare elementwise, as eager code does.
         if not self.op.graph.building_function:
             return self is other
-        from ..eager.tensor import _compare
-        return _compare("equal", self, other)
+        return compare("equal", self, other)
 
     def __ne__(self, other):
         if not self.op.graph.building_function:
             return self is not other
-        from ..eager.tensor import _compare
-        return _compare("not_equal", self, other)
+        return compare("not_equal", self, other)
 
     __hash__ = object.__hash__
 
@@ -123,8 +120,7 @@ class Operation:
         return self.attrs[name]
 
     def run(self, feed_dict=None, session=None):
-        from .session import get_default_session
-        (session or get_default_session()).run(self, feed_dict)
+        (session or ctx_mod.default_session()).run(self, feed_dict)
 
     def where(self) -> str:
         return format_location(self.location)
@@ -280,7 +276,6 @@ class Graph:
         pass
 
     def as_graph_def(self):
-        from .export import to_dict
         return to_dict(self)
 
     def __repr__(self):
@@ -293,46 +288,20 @@ def _message(opdef, name, inputs, detail):
             + (f". Built at {where}" if where else ""))
 
 
-def constant_value(t):
-    """The value of a symbolic tensor when it is known at graph-build time, else None."""
-    op = t.op
-    if op.type == "Const":
-        return op.attrs["value"]
-    if op.type == "Shape" and op.inputs[0].shape.is_fully_defined():
-        return np.asarray(op.inputs[0].shape.dims, dtype=op.attrs.get("out_type").np)
-    if op.type == "Pack":
-        vals = [constant_value(i) for i in op.inputs]
-        if all(v is not None for v in vals):
-            return np.stack(vals, axis=op.attrs.get("axis", 0))
-    if op.type == "StridedSlice":
-        v = constant_value(op.inputs[0])
-        if v is not None:
-            return op.opdef.kernel(v, **op.attrs)
-    if op.type == "Cast":
-        v = constant_value(op.inputs[0])
-        if v is not None:
-            return op.opdef.kernel(v, **op.attrs)
-    return None
-
-
-_default_graph = [None]
-_default_lock = threading.Lock()
-
-
 def global_default_graph() -> Graph:
-    with _default_lock:
-        if _default_graph[0] is None:
-            _default_graph[0] = Graph()
-        return _default_graph[0]
+    """The process's default graph (TF1): where ops go when no graph is pushed in graph mode."""
+    return ctx_mod.default_graph()
 
 
 def reset_default_graph():
     """Clear the global default graph (TF1's tf.compat.v1.reset_default_graph)."""
     if any(g is not None for g in ctx_mod.context().mode_stack):
         raise AssertionError("Do not use reset_default_graph() inside a `with graph.as_default()` block.")
-    with _default_lock:
-        _default_graph[0] = Graph()
+    ctx_mod.set_default_graph(Graph())
 
 
 def get_default_graph() -> Graph:
     return ctx_mod.current_graph()
+
+
+ctx_mod.set_default_graph(Graph())     # exists from the start: ops reach it through the context

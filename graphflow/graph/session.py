@@ -6,21 +6,17 @@ pipeline in `graphflow.compiler` (or interpreted with the reference kernels when
 """
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 
 from .. import context as ctx_mod
 from .. import dtypes
+from ..compiler import compile_plan
 from ..errors import format_location
 from .graph import Graph, Operation, SymbolicTensor, global_default_graph
+from .interpreter import InterpreterPlan
 
-_local = threading.local()
-
-
-def get_default_session():
-    stack = getattr(_local, "sessions", None)
-    return stack[-1] if stack else None
+_ctx = ctx_mod.context()
+get_default_session = ctx_mod.default_session
 
 
 class Session:
@@ -35,16 +31,14 @@ class Session:
 
     # ---- context manager --------------------------------------------------------------------------
     def __enter__(self):
-        if not hasattr(_local, "sessions"):
-            _local.sessions = []
-        _local.sessions.append(self)
+        _ctx.sessions.append(self)
         self._graph_ctx = self.graph.as_default()
         self._graph_ctx.__enter__()
         return self
 
     def __exit__(self, *exc):
         self._graph_ctx.__exit__(*exc)
-        _local.sessions.pop()
+        _ctx.sessions.pop()
         self.close()
 
     def close(self):
@@ -79,9 +73,7 @@ class Session:
 
     def _make_plan(self, fetch_tensors, fetch_ops, feed_tensors):
         if self.optimize:
-            from ..compiler import compile_plan
             return compile_plan(self.graph, fetch_tensors, fetch_ops, feed_tensors)
-        from .interpreter import InterpreterPlan
         return InterpreterPlan(fetch_tensors, fetch_ops, feed_tensors)
 
     def _feeds(self, feed_dict):

@@ -12,6 +12,8 @@ import threading
 
 import numpy as np
 
+from .. import context as ctx_mod
+
 _lock = threading.Lock()
 _name_counts: collections.Counter = collections.Counter()
 _state = {"floatx": "float32", "epsilon": 1e-7, "rng": None, "image_data_format": "channels_last"}
@@ -86,7 +88,5 @@ def set_random_seed(seed: int) -> None:
 def state_scope():
     """Where Keras creates weights, slots and metric totals: eagerly, outside any graph being
     traced and unseen by tapes (TF's init_scope), so they exist once and keep their values."""
-    from .. import context as ctx_mod
-    from ..function import init_scope
-    with init_scope(), ctx_mod.eager_mode():
+    with ctx_mod.init_scope(), ctx_mod.eager_mode():
         yield

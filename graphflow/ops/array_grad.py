@@ -5,6 +5,7 @@ import numpy as np
 
 from ..errors import InvalidArgumentError
 from . import api as gf
+from .array import normalize_index
 from .dispatch import apply
 from .grad_ops import dims, reduce_to, scatter_nd, shape_of, split_v
 from .infer import normalize_axis
@@ -92,7 +93,6 @@ def _pad_grad(op, g):
 
 
 def _index(key):
-    from .array import normalize_index
     return normalize_index(key)
 
 

@@ -92,8 +92,7 @@ def convert_to_tensor(value, dtype=None, name=None, dtype_hint=None):
 
 def graph_tensor(graph, value, dtype=None, dtype_hint=None, name=None):
     """`value` as a tensor of `graph`: captured when it belongs to an enclosing graph or is eager."""
-    from ..graph.graph import SymbolicTensor
-    if isinstance(value, SymbolicTensor):
+    if isinstance(value, Tensor) and not isinstance(value, EagerTensor):    # a graph's tensor
         if value.graph is not graph:
             captured = getattr(graph, "capture", None)
             if captured is not None:

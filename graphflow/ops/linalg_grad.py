@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import string
 
-from ..autodiff import skipped_inputs
 from . import api as gf
 from .grad_ops import dims, reduce_to
-from .registry import set_gradient
+from .registry import set_gradient, skipped_inputs
 
 
 @set_gradient("MatMul")

@@ -6,6 +6,7 @@ elementwise ops, a scalar expression template the code generator turns into numb
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Callable, NamedTuple, Optional
 
@@ -84,3 +85,15 @@ def set_gradient(name: str):
         get(name).grad = fn
         return fn
     return deco
+
+
+# The context of the `grad` function being called: autodiff.backprop sets `grad_call.skip` (per
+# thread) around each call, and a gradient asks `skipped_inputs()`.
+grad_call = threading.local()
+_NO_SKIP = frozenset()
+
+
+def skipped_inputs() -> frozenset:
+    """Inside a `grad` function: indices of the op's inputs whose gradient nobody needs (they do
+    not depend on a source), so costly ones (a matmul's data input) can be returned as None."""
+    return getattr(grad_call, "skip", _NO_SKIP)

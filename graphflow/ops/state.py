@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import dtypes
 from ..errors import FailedPreconditionError
 from ..shapes import TensorShape
 from .registry import SOURCE, STATEFUL, OpDef, Spec, register
@@ -77,7 +78,6 @@ for _name, _kernel in (("AssignVariableOp", _assign), ("AssignAddVariableOp", _a
 
 
 def _is_init_infer(var):
-    from .. import dtypes
     return [Spec(TensorShape(()), dtypes.bool_)]
 
 

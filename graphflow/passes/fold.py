@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..graph.graph import Graph
-from ..ops.registry import SOURCE, Spec
+from ..ops.registry import SOURCE, Spec, get
 from ..shapes import TensorShape
 from .program import Program, rebuild
 
@@ -110,5 +110,4 @@ def run(graph: Program, config):
 
 
 def _const_def():
-    from ..ops.registry import get
     return get("Const")

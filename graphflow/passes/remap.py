@@ -8,14 +8,13 @@ the product's shape, with the product among its inputs.
 """
 from __future__ import annotations
 
-from ..ops.registry import OpDef, Spec
+from ..ops.registry import OpDef, Spec, get
 from . import prune
 from .fuse import FUSED, run_members
 from .program import Program, consumers, rebuild
 
 
 def _kernel(a, b, *rest, group, operand, transpose_a=False, transpose_b=False):
-    from ..ops.registry import get
     prod = get("MatMul").kernel(a, b, transpose_a=transpose_a, transpose_b=transpose_b)
     arrays = list(rest)
     arrays.insert(operand, prod)

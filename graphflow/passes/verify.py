@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..graph.text import op_line
 from ..ops.registry import Spec
+from ..ops.static_value import constant_value
 from .program import Program
 
 
@@ -46,7 +47,6 @@ def _check_specs(op, where):
         return
     if op.type in ("Placeholder", "Const"):
         return
-    from ..graph.graph import constant_value
     specs = [Spec(t.shape, t.dtype, constant_value(t)) for t in op.inputs]
     try:
         inferred = op.opdef.infer(*specs, **op.attrs)

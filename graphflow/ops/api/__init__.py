@@ -7,7 +7,6 @@ moments, logsumexp...) are written with primitive ops, so they get gradients and
 """
 from __future__ import annotations
 
-from ... import tensor as _tensor_mod
 from .. import debug as _debug_ops  # importing an op family registers its OpDefs
 from .. import linalg as _linalg_ops
 from .. import math as _math_ops
@@ -42,6 +41,7 @@ from .linalg import (  # noqa: A004
     tensordot,
 )
 from .logic import (  # noqa: A004
+    compare,
     equal,
     greater,
     greater_equal,
@@ -160,9 +160,3 @@ from .shape import (  # noqa: A004
     transpose,
     unstack,
 )
-
-_tensor_mod._api = __import__(__name__, fromlist=["_"])
-
-from ...eager import fastpath as _fastpath  # noqa: E402  (needs this module's functions)
-
-_fastpath.install()

@@ -1,9 +1,12 @@
 """Comparisons and logic: gf.equal, gf.less, gf.logical_and, gf.where, and the `& | ^ ~` operators."""
 from __future__ import annotations
 
+import numpy as np
+
 from ... import context as ctx_mod
 from ..convert import convert_to_tensor, pair
 from ..dispatch import apply
+from .construct import constant
 from .math import logical_not, negative, subtract
 from .op_call import argument_error, binary, opdef
 
@@ -72,3 +75,24 @@ def where(condition, x=None, y=None, name=None):
         return apply(opdef("Where"), (condition,), {}, name)
     x, y = pair(x, y)
     return apply(opdef("Select"), (condition, x, y), {}, name)
+
+
+def compare(fn, x, y):
+    """`==`/`!=` as TF2: elementwise, but None or shapes that cannot broadcast compare as a
+    scalar (False for ==, True for !=) rather than raising."""
+    if y is None:
+        return fn == "not_equal"
+    xs, ys = x.shape, getattr(y, "shape", None)
+    if ys is None:
+        ys = np.shape(y)
+    if not _broadcastable(xs, ys):
+        return constant(fn == "not_equal")
+    return (equal if fn == "equal" else not_equal)(x, y)
+
+
+def _broadcastable(a, b) -> bool:
+    a = getattr(a, "dims", a)
+    b = getattr(b, "dims", b)
+    if a is None or b is None:
+        return True
+    return all(p == q or p in (1, None) or q in (1, None) for p, q in zip(reversed(a), reversed(b)))

@@ -12,6 +12,7 @@ from ...tensor import Tensor
 from .. import array as _array_ops
 from ..convert import convert_to_tensor, is_tensorlike, python_value, same_dtype_list
 from ..dispatch import apply
+from ..static_value import constant_value
 from .math import identity
 from .op_call import argument_error, opdef
 
@@ -123,7 +124,6 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
 
 
 def _const_or_fail(t):
-    from ...graph.graph import constant_value
     v = constant_value(t)
     if v is None:
         raise ValueError("this argument must be known when the graph is built")
@@ -197,7 +197,6 @@ def axis_value(axis):
         if isinstance(axis, EagerTensor):
             axis = axis.numpy()
         else:
-            from ...graph.graph import constant_value
             v = constant_value(axis)
             if v is None:
                 raise ValueError("axis must be known when the graph is built (a Python int or list)")

@@ -10,9 +10,9 @@ from __future__ import annotations
 import operator
 
 from .. import context as ctx_mod
-from ..ops import api
-from ..ops.registry import get
-from .tensor import EagerTensor
+from ..eager.tensor import EagerTensor
+from . import api
+from .registry import get
 
 _ctx = ctx_mod.context()
 
@@ -75,6 +75,7 @@ def _make_truediv(reflected):
 
 
 def install():
+    """Give EagerTensor its fast Python operators (`+ - * / < <= > >=`)."""
     for name, opname, slow, reflected in _TABLE:
         setattr(EagerTensor, name, _make(opname, slow, reflected))
     EagerTensor.__truediv__ = _make_truediv(False)

@@ -6,6 +6,7 @@ Eagerly, cond calls the chosen branch and while_loop is a Python loop. While a g
 the op's attrs; values they capture from outside become explicit op inputs, and the kernels run
 the sub-graphs' compiled plans. Gradients recompute the sub-graph under a GradientTape (see
 docs/function.md for what that implies for random ops and for while_loop's cost).
+Its kernels run compiled sub-graphs and its gradients run tapes, so it stands on the function floor.
 """
 from __future__ import annotations
 
@@ -13,25 +14,25 @@ import numpy as np
 
 from .. import context as ctx_mod
 from .. import dtypes
+from ..eager.tape import GradientTape
 from ..eager.tensor import EagerTensor
 from ..graph.func_graph import (
     FuncGraph,
-    flatten,
     is_variable_read,
-    pack_as,
     pack_branch_outputs,
     replay,
-    signature,
     trace_branch,
     unify_captures,
     variable_inputs,
 )
 from ..graph.graph import SymbolicTensor
+from ..nest import flatten, pack_as, signature
+from ..ops import api, dispatch
+from ..ops.convert import convert_to_tensor
+from ..ops.registry import OPAQUE, OpDef, Spec, register, set_gradient
 from ..shapes import TensorShape
 from ..tensor import Tensor
-from . import dispatch
-from .convert import convert_to_tensor
-from .registry import OPAQUE, OpDef, Spec, register, set_gradient
+from ..variables import is_variable
 
 _ctx = ctx_mod.context()
 
@@ -43,10 +44,6 @@ def _merge_shapes(a: TensorShape, b: TensorShape) -> TensorShape:
     return TensorShape(tuple(x if x == y else None for x, y in zip(a.dims, b.dims)))
 
 
-def _is_variable(x) -> bool:
-    return hasattr(x, "_state") and hasattr(x, "_as_graph_tensor")
-
-
 def _is_float(t) -> bool:
     if type(t) is EagerTensor:
         return t._value.dtype.kind == "f"
@@ -54,7 +51,6 @@ def _is_float(t) -> bool:
 
 
 def _gradient_tape():
-    from ..eager.tape import GradientTape
     return GradientTape(watch_accessed_variables=False)
 
 
@@ -76,8 +72,8 @@ STATELESS_IF = register(OpDef("StatelessIf", _if_infer, _if_kernel, **_IF_ATTRS)
 
 
 def _eager_bool(pred) -> bool:
-    if isinstance(pred, Tensor) or _is_variable(pred):
-        value = np.asarray(pred.numpy() if _is_variable(pred) else pred._value)
+    if isinstance(pred, Tensor) or is_variable(pred):
+        value = np.asarray(pred.numpy() if is_variable(pred) else pred._value)
         if value.size != 1:
             raise ValueError(f"cond: pred must be a scalar, got a tensor of shape {value.shape}")
         return bool(value.reshape(()))
@@ -232,8 +228,8 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
 
 
 def _eager_value(x):
-    if isinstance(x, Tensor) or _is_variable(x):
-        return np.asarray(x.numpy() if _is_variable(x) else x._value)
+    if isinstance(x, Tensor) or is_variable(x):
+        return np.asarray(x.numpy() if is_variable(x) else x._value)
     return x
 
 
@@ -338,7 +334,6 @@ def _vjp(graph: FuncGraph, inputs: list, reads: list, variables, output_grads: l
 
     `substitutes` pins tensors of `graph` to given values; `read_values` gives the values the
     forward run read from variables, where they differ from the op's read input."""
-    from . import api
     xs = [convert_to_tensor(x) for x in inputs]
     rs = [convert_to_tensor(r) for r in reads]
     sources = xs + rs
@@ -404,7 +399,6 @@ def _while_grad(op, *dys):
         return [None] * len(ins)
     diff = float_vars + [n + j for j in float_side]       # positions in state + captures + reads
     seeds = [dys[i] for i in float_vars]
-    from . import api
 
     def step_vjp(state, g_vars):
         grads_out = [None] * n
