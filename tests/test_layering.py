@@ -1,0 +1,107 @@
+"""The house's layers (docs/design.md): every import inside graphflow/, function-local ones too,
+points down the floors below, and no group of modules imports itself in a circle."""
+import ast
+import pathlib
+
+import networkx as nx
+
+ROOT = pathlib.Path(__file__).resolve().parents[1] / "graphflow"
+
+# Bottom to top. A module belongs to the floor of the longest prefix it starts with; a floor may
+# import its own floor and those below. Three rooms stand apart from their folder's floor:
+# `eager.tensor` is the EagerTensor value type that op dispatch creates (ground floor, with the
+# Tensor base class); `eager.tape` records for and calls autodiff.backprop (autodiff floor);
+# `graph.session` and `graph.func_graph` run plans built by the compiler driver (function floor,
+# with gf.function, whose traces are FuncGraphs).
+# `explain` reports what the compiler does to a gf.function and `Function.explain` calls it.
+FLOORS = [
+    ("dtypes", "shapes", "errors", "context", "config", "nest", "tensor", "tensor_spec", "eager.tensor"),
+    ("ops",),
+    ("variables",),
+    ("graph", "eager"),
+    ("autodiff", "eager.tape"),
+    ("passes",),
+    ("kernels",),
+    ("compiler",),
+    ("function", "graph.func_graph", "graph.session", "explain", "namespaces"),
+    ("data", "train", "saved_model", "summary", "onnx", "distribute", "compat", "module"),
+    ("keras_api",),
+    ("bench", "cli"),
+]
+
+# Known exceptions, to delete as they are removed (each is a named debt, not a rule):
+# passes ask kernels what they can render and which ops write in place; the branch that gives
+# passes a target object in their config (issue 10, move 1) removes both arrows.
+UPWARD_UNTIL_PASSES_GET_A_TARGET = {
+    "graphflow.passes.fuse -> graphflow.kernels.codegen",
+    "graphflow.passes.memory -> graphflow.kernels.lower",
+}
+# Keras builds a Functional from Model(inputs, outputs), saving rebuilds every model class, and a
+# KerasTensor's operators make OpLambda layers, which return KerasTensors: circles inside keras_api.
+KERAS_CIRCLES_TO_BREAK = {
+    frozenset({"graphflow.keras_api.keras_tensor", "graphflow.keras_api.layers.core"}),
+    frozenset({"graphflow.keras_api.keras_tensor", "graphflow.keras_api.layers.core",
+               "graphflow.keras_api.layers.base"}),
+    frozenset({"graphflow.keras_api.models.model", "graphflow.keras_api.models.functional"}),
+    frozenset({"graphflow.keras_api.models.model", "graphflow.keras_api.models.saving"}),
+    frozenset({"graphflow.keras_api.models.functional", "graphflow.keras_api.models.saving"}),
+    frozenset({"graphflow.keras_api.models.sequential", "graphflow.keras_api.models.saving"}),
+    frozenset({"graphflow.keras_api.models.model", "graphflow.keras_api.models.functional",
+               "graphflow.keras_api.models.saving"}),
+    frozenset({"graphflow.keras_api.models.model", "graphflow.keras_api.models.sequential",
+               "graphflow.keras_api.models.saving"}),
+    frozenset({"graphflow.keras_api.models.model", "graphflow.keras_api.models.functional",
+               "graphflow.keras_api.models.saving", "graphflow.keras_api.models.sequential"}),
+}
+
+
+def _floor(module: str) -> int:
+    name = module.removeprefix("graphflow.")
+    floors = [(len(p), i) for i, prefixes in enumerate(FLOORS) for p in prefixes
+              if name == p or name.startswith(p + ".")]
+    assert floors, f"{module} is on no floor: add it to FLOORS in {__file__}"
+    return max(floors)[1]
+
+
+def _modules() -> dict:
+    """Every module but `graphflow/__init__.py`, the public namespace that re-exports every floor."""
+    found = {}
+    for path in ROOT.rglob("*.py"):
+        parts = path.relative_to(ROOT.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        if name != "graphflow":
+            found[name] = (path, parts[-1] == "__init__")
+    return found
+
+
+def _import_graph() -> nx.DiGraph:
+    """module -> module it imports (a name imported from a package counts as its submodule)."""
+    modules, graph = _modules(), nx.DiGraph()
+    for name, (path, is_package) in modules.items():
+        package = name if is_package else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = package.rsplit(".", node.level - 1)[0] if node.level else node.module
+                base = f"{base}.{node.module}" if node.level and node.module else base
+                targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names]
+            else:
+                continue
+            for target in targets:
+                while target and target not in modules:
+                    target = target.rpartition(".")[0]
+                if target and target != name:
+                    graph.add_edge(name, target)
+    return graph
+
+
+def test_imports_only_point_down_the_floors():
+    graph = _import_graph()
+    upward = {f"{a} -> {b}" for a, b in graph.edges if _floor(a) < _floor(b)}
+    assert upward - UPWARD_UNTIL_PASSES_GET_A_TARGET == set()
+
+
+def test_no_module_imports_itself_in_a_circle():
+    circles = {frozenset(c) for c in nx.simple_cycles(_import_graph())}
+    assert circles - KERAS_CIRCLES_TO_BREAK == set()
