@@ -1,7 +1,11 @@
-"""Op declarations (one file per family), the user-facing op functions (`api`), conversion,
-dispatch, and the gradients of every op, all registered once by importing this package."""
+"""Everything about an op, below every executor: declarations (one module per family), their
+gradients, conversion, dispatch and the user-facing functions (`api`). Importing the package
+registers every op and gradient, points Tensor operators at `api` and installs the eager fast path."""
 from .. import tensor as _tensor
-from . import api, array_grad, fastpath, grad_ops, linalg_grad, math_grad, nn_grad, reduce_grad  # noqa: F401  (registers the gradients)
+from . import api, fastpath  # api imports every declaration module, so the ops exist from here on
+
+# isort: split
+from . import array_grad, grad_ops, linalg_grad, math_grad, nn_grad, reduce_grad  # noqa: F401  (registers gradients)
 
 _tensor._api = api          # Tensor operators call the public op functions
 fastpath.install()
