@@ -1,18 +1,77 @@
-"""The compile pipeline shared by Session.run and gf.function: prune -> passes -> lower -> plan.
+"""The compiler driver shared by Session.run, gf.function and explain: passes, then lowering.
 
     specialise (passes/program.py)   the fetched part of the user's graph, feeds as placeholders
     passes (passes/manager.py)       dependency tidying, folding, simplification, CSE, fusion,
-                                     remapping, memory planning; switches in gf.config.optimizer
-    lower (kernels/lower.py)         fused groups -> generated numba kernels (kernels/codegen.py,
-                                     cached on disk by kernels/cache.py), MatMul -> BLAS, softmax
-                                     family -> hand-written kernels, everything else -> reference
+                                     remapping, in-place updates, memory planning; switches in
+                                     gf.config.optimizer; what the backend can run is asked of
+                                     `PassConfig.target` (kernels/target.py)
+    lower (kernels/lower.py)         each op -> a step calling a compiled kernel (generated numba
+                                     loops cached on disk, BLAS, hand-written kernels), or its
+                                     reference kernel when no lowering applies
     plan (kernels/plan.py)           one straight-line Python function per feed-shape signature
+
+`CompiledPlan` is what `compile_plan` returns. Per feed-shape signature it builds an Executable
+with `build`. Tiering: the first `jit_after - 1` calls of a signature (default: the first call) run
+the reference interpreter on the user's graph, so a graph run once, like an initializer, never pays
+for compilation; the next call compiles (from the on-disk kernel cache when it can).
+GRAPHFLOW_JIT_AFTER=1 (or the option `jit_after=1`) compiles on the first call. A compiler failure
+warns and interprets instead (GRAPHFLOW_STRICT=1 raises); at most MAX_SIGNATURES signatures compile.
 """
 from __future__ import annotations
 
-from typing import Optional
+import dataclasses
+import os
+import threading
+import time
+import warnings
+from typing import Callable, Optional
 
-from .kernels.plan import CompiledPlan
+import numpy as np
+
+from .errors import OpError
+from .graph.interpreter import InterpreterPlan
+from .graph.text import to_text
+from .kernels.plan import Executable, lower_program
+from .kernels.target import KernelTarget, load_cached
+from .passes import manager
+from .passes.config import PassConfig, current
+from .passes.program import Program, specialise
+
+MAX_SIGNATURES = 16
+
+
+def _env_int(name, default):
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+def strict() -> bool:
+    """GRAPHFLOW_STRICT=1: compiler failures raise instead of falling back (tests use it)."""
+    return os.environ.get("GRAPHFLOW_STRICT", "").lower() in ("1", "true", "yes")
+
+
+def configure(options: Optional[dict] = None, parallel: bool = True,
+              load_kernel: Optional[Callable] = None) -> PassConfig:
+    """The pass config for `options` (gf.config.optimizer's switches, then these), aimed at the
+    kernels: `parallel` allows multi-threaded loops, `load_kernel` turns a KernelSource into a
+    callable (default: the on-disk cache)."""
+    config = current(options)
+    config.target = KernelTarget(allow_parallel=parallel, load_kernel=load_kernel or load_cached, strict=strict())
+    return config
+
+
+def build(prog: Program, config: PassConfig, dump: Optional[Callable] = None, fallback=None) -> Executable:
+    """Optimise `prog` with the passes, then lower it to a straight-line function.
+
+    `dump(pass_name, program)` sees the program before the first pass and after each one (explain
+    uses it); `fallback(feeds)` serves calls made while another thread holds the plan's buffers.
+    """
+    if dump is not None:
+        config = dataclasses.replace(config, dump=dump)
+    prog, stats = manager.run(prog, config)
+    return lower_program(prog, stats, config.target, fallback)
 
 
 def compile_plan(graph, fetch_tensors, fetch_ops, feed_tensors, options: Optional[dict] = None):
@@ -23,3 +82,86 @@ def compile_plan(graph, fetch_tensors, fetch_ops, feed_tensors, options: Optiona
     compiling; 1 compiles at once) and `parallel` (allow multi-threaded kernels).
     """
     return CompiledPlan(graph, fetch_tensors, fetch_ops, feed_tensors, options)
+
+
+class CompiledPlan:
+    """Compiles per feed-shape signature; see the module docstring for the tiering."""
+
+    def __init__(self, graph, fetch_tensors, fetch_ops, feed_tensors, options: Optional[dict] = None):
+        self.graph = graph
+        self.fetch_tensors = list(fetch_tensors)
+        self.fetch_ops = list(fetch_ops)
+        self.feed_tensors = list(feed_tensors)
+        self.reference = InterpreterPlan(fetch_tensors, fetch_ops, feed_tensors)   # checks the feeds
+        options = dict(options or {})
+        self.jit_after = int(options.pop("jit_after", _env_int("GRAPHFLOW_JIT_AFTER", 2)))
+        parallel = bool(options.pop("parallel", True))
+        self.config = configure(options, parallel=parallel)
+        self._execs: dict = {}
+        self._calls: dict = {}
+        self._lock = threading.RLock()
+        self._hot = None                # the last executable's function: tried first
+        self.compile_seconds = 0.0
+
+    def __call__(self, feeds):
+        fn = self._hot
+        if fn is not None:
+            out = fn(feeds)
+            if out is not None:
+                return out
+        return self._dispatch(feeds)
+
+    def _dispatch(self, feeds):
+        feeds = [a if type(a) is np.ndarray and a.dtype == t.dtype.np else np.asarray(a, t.dtype.np)
+                 for a, t in zip(feeds, self.feed_tensors)]
+        key = tuple([a.shape for a in feeds])
+        with self._lock:
+            if key in self._execs:
+                ex = self._execs[key]
+            else:
+                n = self._calls.get(key, 0) + 1
+                self._calls[key] = n
+                ex = None
+                if len(self._execs) < MAX_SIGNATURES and n >= self.jit_after:
+                    ex = self._build(key)
+        if ex is None:
+            return self.reference(feeds)
+        self._hot = ex.run
+        out = ex.run(feeds)
+        return out if out is not None else self.reference(feeds)
+
+    def _build(self, key) -> Optional[Executable]:
+        t0 = time.perf_counter()
+        try:
+            prog = specialise(self.graph, self.fetch_tensors, self.fetch_ops, self.feed_tensors, list(key))
+            ex = build(prog, self.config, fallback=self.reference)
+        except OpError:
+            self._execs[key] = None     # a user error: the interpreter raises it properly
+            return None
+        except Exception as e:  # noqa: BLE001  never crash on a compiler bug: interpret instead
+            if strict():
+                raise
+            warnings.warn(f"graphflow: compiling the graph failed ({type(e).__name__}: {e}); running it with "
+                          "the reference interpreter", RuntimeWarning, stacklevel=3)
+            self._execs[key] = None
+            return None
+        finally:
+            self.compile_seconds += time.perf_counter() - t0
+        self._execs[key] = ex
+        return ex
+
+    def executable(self, shapes=None) -> Optional[Executable]:
+        """The compiled executable for `shapes` (default: the only or first one), building it."""
+        if shapes is None:
+            if self._execs:
+                return next(iter(self._execs.values()))
+            shapes = [tuple(t.shape.dims) for t in self.feed_tensors]
+        key = tuple(tuple(s) for s in shapes)
+        if key not in self._execs:
+            with self._lock:
+                self._build(key)
+        return self._execs[key]
+
+    def explain_text(self) -> str:
+        ex = self.executable()
+        return to_text(ex.program) if ex is not None else "(not compiled)"

@@ -98,23 +98,19 @@ def explain(fn_or_graph, *args, fetches=None, feeds=None, feed_shapes=None, opti
     graph, fetches, feeds = _as_graph(fn_or_graph, args, fetches, feeds)
     if feed_shapes is None:
         feed_shapes = [_concrete(t) for t in feeds]
+    from . import compiler
     from .graph.export import to_dot
-    from .kernels import plan as plan_mod
     from .passes import manager
-    from .passes.config import current
     from .passes.program import specialise
     stages: list = []
-    config = current(options)
 
     def dump(name, prog):
         stages.append(Stage(name, to_text(prog), manager.op_counts(prog)))
-    config.dump = dump
-    prog = specialise(graph, list(fetches), [], list(feeds), feed_shapes)
-    prog, stats = manager.run(prog, config)
+    config = compiler.configure(options, load_kernel=None if compile else _source_only)
+    ex = compiler.build(specialise(graph, list(fetches), [], list(feeds), feed_shapes), config, dump=dump)
+    prog, stats = ex.program, ex.stats
     for stage in stages[1:]:
         stage.stats = next((s for s in stats if s["pass"] == stage.name), {})
-    loader = None if compile else _source_only
-    ex = plan_mod.lower_program(prog, stats, load_kernel=loader)
     groups = []
     for op in prog.operations:
         group = op.attrs.get("group") if isinstance(op.attrs, dict) else None

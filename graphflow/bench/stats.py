@@ -2,7 +2,7 @@
 
 A plan may carry a `stats` attribute (a dict, a dataclass, the pass manager's per-pass list of
 dicts, or a method returning one) with `ops_before`, `ops_after`, `kernels` and `compile_s`. A
-tiered plan (kernels/plan.py's CompiledPlan) is read through its newest executable (its pass
+tiered plan (compiler.py's CompiledPlan) is read through its newest executable (its pass
 stats and lowered steps) and its `compile_seconds`; the reference interpreter's plan has only
 its pruned op list, where every op is one kernel call. Anything missing is reported as unknown.
 """

@@ -1,51 +1,23 @@
 """Plans: an optimised program lowered to one straight-line Python function over kernels.
 
-`CompiledPlan` is what `compile_plan` returns to Session.run and gf.function. Per feed-shape
-signature it builds an `Executable`: the program specialised to those shapes, optimised by the
-passes, lowered (kernels.lower) and turned into the source of one Python function that unpacks
-the feeds, calls each kernel with its arguments already named, and returns the fetches. Constants,
-kernels and the reused buffers of the memory plan are bound as globals of that function, so a
-call costs the kernel calls plus a few bytecodes per step.
-
-Tiering: the first `jit_after - 1` calls of a signature (default: the first call) run the
-reference interpreter on the user's graph, so a graph run once, like an initializer, never pays
-for compilation; the next call compiles (from the on-disk kernel cache when it can).
-GRAPHFLOW_JIT_AFTER=1 (or the option `jit_after=1`) compiles on the first call.
+`lower_program` turns a program the passes optimised (graphflow/compiler.py runs them) into an
+`Executable`: the source of one Python function that unpacks the feeds, calls each kernel with its
+arguments already named, and returns the fetches. Constants, kernels and the reused buffers of
+the memory plan are bound as globals of that function, so a call costs the kernel calls plus a few
+bytecodes per step.
 """
 from __future__ import annotations
 
-import os
 import threading
-import time
 import warnings
 from functools import partial
-from typing import Optional
 
 import numpy as np
 
 from ..errors import InvalidArgumentError, OpError, format_location
-from ..graph.interpreter import InterpreterPlan
-from ..graph.text import to_text
-from ..passes import manager
-from ..passes.config import PassConfig
-from ..passes.program import Program, specialise
-from . import cache, sgd
-from .lower import LOWERINGS, Lowering
-
-MAX_SIGNATURES = 16
-
-
-def _env_int(name, default):
-    try:
-        return int(os.environ.get(name, default))
-    except ValueError:
-        return default
-
-
-def strict() -> bool:
-    """GRAPHFLOW_STRICT=1: compiler failures raise instead of falling back (tests use it)."""
-    return os.environ.get("GRAPHFLOW_STRICT", "").lower() in ("1", "true", "yes")
-
+from . import sgd
+from .lower import BLAS_OPS, LOWERINGS, Lowering
+from .target import KernelTarget
 
 # ---- building one executable -------------------------------------------------------------------
 
@@ -91,7 +63,7 @@ class Executable:
     """One compiled, shape-specialised program. `run(feeds)` returns the fetched arrays, or None
     when the feeds do not have the shapes and dtypes it was compiled for."""
 
-    def __init__(self, prog: Program, stats: list, fn, source: str, steps: list, kernels: list):
+    def __init__(self, prog, stats: list, fn, source: str, steps: list, kernels: list):
         self.program = prog
         self.stats = stats
         self.source = source
@@ -103,23 +75,12 @@ class Executable:
         return self.run(feeds)
 
 
-def build_executable(prog: Program, config: PassConfig, allow_parallel: bool = True, fallback=None) -> Executable:
-    """Optimise `prog` and lower it to a straight-line function."""
-    prog, stats = manager.run(prog, config)
-    return lower_program(prog, stats, allow_parallel, fallback)
-
-
-def _load(src):
-    return cache.load(src.key, src.source)
-
-
-def lower_program(prog: Program, stats=None, allow_parallel: bool = True, fallback=None,
-                  load_kernel=None) -> Executable:
-    """`fallback(feeds)` serves a call made while another thread is inside (buffers busy);
-    `load_kernel(KernelSource)` returns the compiled kernel (default: the on-disk cache)."""
-    from .lower import BLAS_OPS
-    allow_parallel = allow_parallel and not any(op.type in BLAS_OPS for op in prog.operations)
-    ctx = Lowering(load_kernel or _load, allow_parallel, prog.buffer_plan)
+def lower_program(prog, stats=None, target: KernelTarget = KernelTarget(), fallback=None) -> Executable:
+    """The executable of an optimised program. `target` says how kernels are built (parallelism,
+    loading, strictness); `fallback(feeds)` serves a call made while another thread is inside
+    (buffers busy)."""
+    allow_parallel = target.allow_parallel and not any(op.type in BLAS_OPS for op in prog.operations)
+    ctx = Lowering(target.load_kernel, allow_parallel, prog.buffer_plan)
     S = _Source()
     name: dict = {}          # tensor -> expression naming its value in the function
     compiled_inputs = set()  # tensors some compiled step reads
@@ -131,7 +92,7 @@ def lower_program(prog: Program, stats=None, allow_parallel: bool = True, fallba
             try:
                 step = lowering(op, ctx)
             except Exception as e:  # noqa: BLE001  a kernel that cannot be built: use the reference
-                if strict():
+                if target.strict:
                     raise
                 warnings.warn(f"graphflow: could not compile {op.type} ({op.name}): {type(e).__name__}: {e}; "
                               "running its reference kernel", RuntimeWarning, stacklevel=2)
@@ -306,89 +267,3 @@ def _fail(op, e):
     raise InvalidArgumentError(
         None, op, f"{op.type} (node {op.name}) failed: {type(e).__name__}: {e}. "
                   f"Defined at {format_location(op.location)}") from None
-
-
-# ---- the plan Session.run and gf.function call ------------------------------------------------
-
-class CompiledPlan:
-    """Compiles per feed-shape signature; see the module docstring for the tiering."""
-
-    def __init__(self, graph, fetch_tensors, fetch_ops, feed_tensors, options: Optional[dict] = None):
-        self.graph = graph
-        self.fetch_tensors = list(fetch_tensors)
-        self.fetch_ops = list(fetch_ops)
-        self.feed_tensors = list(feed_tensors)
-        self.reference = InterpreterPlan(fetch_tensors, fetch_ops, feed_tensors)   # checks the feeds
-        options = dict(options or {})
-        self.jit_after = int(options.pop("jit_after", _env_int("GRAPHFLOW_JIT_AFTER", 2)))
-        self.allow_parallel = bool(options.pop("parallel", True))
-        from ..passes.config import current
-        self.config = current(options)
-        self._execs: dict = {}
-        self._calls: dict = {}
-        self._lock = threading.RLock()
-        self._hot = None                # the last executable's function: tried first
-        self.compile_seconds = 0.0
-
-    def __call__(self, feeds):
-        fn = self._hot
-        if fn is not None:
-            out = fn(feeds)
-            if out is not None:
-                return out
-        return self._dispatch(feeds)
-
-    def _dispatch(self, feeds):
-        feeds = [a if type(a) is np.ndarray and a.dtype == t.dtype.np else np.asarray(a, t.dtype.np)
-                 for a, t in zip(feeds, self.feed_tensors)]
-        key = tuple([a.shape for a in feeds])
-        with self._lock:
-            if key in self._execs:
-                ex = self._execs[key]
-            else:
-                n = self._calls.get(key, 0) + 1
-                self._calls[key] = n
-                ex = None
-                if len(self._execs) < MAX_SIGNATURES and n >= self.jit_after:
-                    ex = self._build(key)
-        if ex is None:
-            return self.reference(feeds)
-        self._hot = ex.run
-        out = ex.run(feeds)
-        return out if out is not None else self.reference(feeds)
-
-    def _build(self, key) -> Optional[Executable]:
-        t0 = time.perf_counter()
-        try:
-            prog = specialise(self.graph, self.fetch_tensors, self.fetch_ops, self.feed_tensors, list(key))
-            ex = build_executable(prog, self.config, self.allow_parallel, self.reference)
-        except OpError:
-            self._execs[key] = None     # a user error: the interpreter raises it properly
-            return None
-        except Exception as e:  # noqa: BLE001  never crash on a compiler bug: interpret instead
-            if strict():
-                raise
-            warnings.warn(f"graphflow: compiling the graph failed ({type(e).__name__}: {e}); running it with "
-                          "the reference interpreter", RuntimeWarning, stacklevel=3)
-            self._execs[key] = None
-            return None
-        finally:
-            self.compile_seconds += time.perf_counter() - t0
-        self._execs[key] = ex
-        return ex
-
-    def executable(self, shapes=None) -> Optional[Executable]:
-        """The compiled executable for `shapes` (default: the only or first one), building it."""
-        if shapes is None:
-            if self._execs:
-                return next(iter(self._execs.values()))
-            shapes = [tuple(t.shape.dims) for t in self.feed_tensors]
-        key = tuple(tuple(s) for s in shapes)
-        if key not in self._execs:
-            with self._lock:
-                self._build(key)
-        return self._execs[key]
-
-    def explain_text(self) -> str:
-        ex = self.executable()
-        return to_text(ex.program) if ex is not None else "(not compiled)"

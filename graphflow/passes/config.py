@@ -5,6 +5,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
+from .target import REFERENCE, Target
+
 SWITCHES = ("constant_folding", "arithmetic_optimization", "common_subexpression_elimination", "remapping",
             "fusion", "memory_optimization", "dependency_optimization")
 
@@ -22,6 +24,7 @@ class PassConfig:
     fold_max_elements: int = 1 << 16        # folding never creates a constant bigger than this
     fusion_max_ops: int = 128               # caps compile time per kernel (graphflow/bench/w6_compile.py)
     fusion_max_inputs: int = 24
+    target: Target = REFERENCE              # what the backend runs (compiler.py sets the kernels')
 
     def on(self, switch: str) -> bool:
         return self.switches.get(switch, True)

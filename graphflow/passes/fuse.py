@@ -100,7 +100,7 @@ def _dtype_ok(t) -> bool:
     return t.dtype.name in SUPPORTED_DTYPES
 
 
-def fusable(op) -> bool:
+def fusable(op, target) -> bool:
     d = op.opdef
     if d.kind != ELEMENTWISE or d.scalar_expr is None or d.stateful or len(op.outputs) != 1 or op.control_inputs:
         return False
@@ -109,19 +109,7 @@ def fusable(op) -> bool:
         return False
     if not (_dtype_ok(op.outputs[0]) and all(_dtype_ok(t) and _static(t) is not None for t in op.inputs)):
         return False
-    return _renders(d, tuple(t.dtype for t in op.inputs), op.outputs[0].dtype)
-
-
-_render_memo: dict = {}
-
-
-def _renders(opdef, in_dtypes, out_dtype) -> bool:
-    key = (opdef, in_dtypes, out_dtype)
-    ok = _render_memo.get(key)
-    if ok is None:
-        from ..kernels.codegen import can_render
-        ok = _render_memo[key] = can_render(opdef, in_dtypes, out_dtype)
-    return ok
+    return target.can_render(d, tuple(t.dtype for t in op.inputs), op.outputs[0].dtype)
 
 
 def reduce_axes_of(op):
@@ -249,7 +237,7 @@ def choose_groups(prog: Program, config) -> list:
     elementwise op (a lone op still gains from a compiled kernel)."""
     G = _Groups(prog, config)
     for op in prog.operations:
-        if fusable(op):
+        if fusable(op, config.target):
             shape = _static(op.outputs[0])
             gid = G.new_group(op, shape)
             for t in op.inputs:

@@ -1,6 +1,6 @@
 """Memory planning: liveness-based reuse of the plan's intermediate buffers, in place when safe.
 
-Compiled steps write into buffers the plan provides (kernels.lower.writes_into_buffer). Such an
+Compiled steps write into buffers the plan provides (`config.target.writes_into_buffer`). Such an
 output that never escapes gets a slot: a byte buffer allocated once per compiled plan and reused
 by every call, and by later tensors once its value is dead. A value escapes when it is fetched or
 reaches a stateful op (an assign keeps the array), directly or through a reference kernel, which
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .config import PassConfig
 from .program import Program
 
 
@@ -106,7 +107,7 @@ def _take(free: list, plan: BufferPlan, need: int) -> int:
 
 
 def run(graph: Program, config=None):
-    from ..kernels.lower import inplace_ok, writes_into_buffer
-    graph.buffer_plan = plan_buffers(graph, writes_into_buffer, inplace_ok)
+    target = (config or PassConfig()).target
+    graph.buffer_plan = plan_buffers(graph, target.writes_into_buffer, target.inplace_ok)
     bp = graph.buffer_plan
     return graph, {"pooled": len(bp.slot_of), "buffers": len(bp.slot_bytes), "in_place": len(bp.inplace)}

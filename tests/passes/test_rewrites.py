@@ -3,12 +3,15 @@ import numpy as np
 import pytest
 
 import graphflow as gf
+from graphflow.kernels.target import KernelTarget
 from graphflow.passes import cse, deps, fold, fuse, manager, memory, prune, remap, simplify
 from graphflow.passes.config import PassConfig
 from graphflow.passes.program import specialise
 from graphflow.passes.verify import verify
 
 v1 = gf.compat.v1
+
+KERNELS = KernelTarget()      # the passes as the compiler runs them: aimed at the numba kernels
 
 
 def program(build, *shapes, dtype=gf.float32):
@@ -22,7 +25,7 @@ def program(build, *shapes, dtype=gf.float32):
 
 
 def run_passes(prog, *modules, **config):
-    cfg = PassConfig(verify=True, **config)
+    cfg = PassConfig(verify=True, target=KERNELS, **config)
     for m in modules:
         prog, _ = m.run(prog, cfg)
         verify(prog, m.__name__)
@@ -294,7 +297,7 @@ def test_memory_plan_writes_over_a_dying_input_but_not_through_a_view():
 
 def test_manager_dumps_after_each_pass_and_honours_switches():
     seen = []
-    cfg = PassConfig(verify=True, dump=lambda name, prog: seen.append(name))
+    cfg = PassConfig(verify=True, target=KERNELS, dump=lambda name, prog: seen.append(name))
     cfg.switches["fusion"] = False
     out, stats = manager.run(program(lambda x: gf.exp(x) * 1.0, (3,)), cfg)
     assert seen[0] == "input" and "fusion" not in seen and "constant_folding" in seen
