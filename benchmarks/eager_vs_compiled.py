@@ -63,7 +63,7 @@ def main():
     print(f"{'op':<32} {'eager ms':>9} {'compiled ms':>12} {'eager/compiled':>15}")
     for name, build, arrays in cases():
         tensors = [gf.constant(a) for a in arrays]
-        eager = _median_ms(lambda: build(*tensors), args.repeat)
+        eager = _median_ms(lambda build=build, tensors=tensors: build(*tensors), args.repeat)
         compiled = _median_ms(_compiled(build, *arrays), args.repeat)
         print(f"{name:<32} {eager:>9.3f} {compiled:>12.3f} {eager / compiled:>15.2f}")
 

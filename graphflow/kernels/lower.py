@@ -1,10 +1,11 @@
 """Lowering: how each op of an optimised program runs in a compiled plan.
 
 One table, LOWERINGS, maps op types to lowerings; every other op runs its numpy reference
-kernel inside the plan, so nothing is unsupported. A lowering returns a `Step`: a line of Python
+kernel inside the plan, so nothing is unsupported. A lowering returns a `Step`: lines of Python
 calling a compiled kernel over arrays the plan provides (outputs included, so the memory planner
-can place them in reused buffers). Lowerings that cannot handle an op (a dtype, a layout, a
-codegen failure) return None and the op falls back to its reference kernel.
+can place them in reused buffers), or naming arrays that already exist (a feed, a constant, a
+variable's array, a view: the ops in VIEWS). Lowerings that cannot handle an op (a dtype, a
+layout, a codegen failure) return None and the op falls back to its reference kernel.
 """
 from __future__ import annotations
 
@@ -24,15 +25,19 @@ PARALLEL_MIN_SIZE = 1 << 14
 
 @dataclass
 class Step:
-    """`template` is a Python call over `{in0}`.. and `{out0}`.. placeholders and the names
-    in `globals`; the plan allocates the outputs (`outputs_provided`) and guarantees inputs are
-    C-contiguous arrays of their declared dtype and shape."""
+    """`template` is Python code (lines, "" for none) over `{in0}`.. and `{out0}`.. placeholders,
+    the names in `globals`, and `{fail}({op}, exception)`, which raises naming the user's op. The
+    plan allocates the outputs unless `allocates` is False (then the template assigns them) and
+    guarantees inputs are C-contiguous arrays of their declared dtype and shape."""
     template: str
     globals: dict = field(default_factory=dict)
     inplace_ok: bool = False        # an output may share a buffer with a dying same-shape input
     kernels: list = field(default_factory=list)   # KernelSource objects, for explain
     aliases: dict = field(default_factory=dict)   # output index -> input index it is written over
     post: Optional[Callable] = None  # (kernel's return value r >= 0, inputs) -> the exception to raise
+    allocates: bool = True
+    binds: dict = field(default_factory=dict)     # output index -> key of `globals` that is its value
+    releases: tuple = ()            # tensors whose plan locals are dropped before the step runs
 
 
 class Lowering:
@@ -277,12 +282,105 @@ def lower_avg_pool_grad(op, ctx: Lowering) -> Optional[Step]:
     return Step(f"{{k}}({{in1}}, {kh}, {kw}, {sh}, {sw}, {ph}, {pw}, {{out0}})", {"k": pool.avg_pool_grad})
 
 
+# ---- values that already exist: feeds, constants, variables, views -------------------------------
+
+def lower_feed(op, ctx: Lowering) -> Optional[Step]:
+    """A fed placeholder: the plan names the feeds before the first step."""
+    return Step("", allocates=False)
+
+
+def lower_no_op(op, ctx: Lowering) -> Optional[Step]:
+    """Only orders side effects, which the plan's straight-line order already does."""
+    return Step("", allocates=False)
+
+
+def lower_const(op, ctx: Lowering) -> Optional[Step]:
+    """A global of the plan, C-contiguous in its declared dtype (the caller gets a copy)."""
+    t = op.outputs[0]
+    value = np.asarray(op.attrs["value"], dtype=t.dtype.np)
+    if not value.flags.c_contiguous:
+        value = np.ascontiguousarray(value)
+    return Step("", {"value": value}, allocates=False, binds={0: "value"})
+
+
+def _read_failure(state):
+    """The exception reading `state` raises (it is not initialised)."""
+    try:
+        state.read()
+    except Exception as e:  # noqa: BLE001  returned for the plan to raise naming the op
+        return e
+    return None
+
+
+def lower_read_variable(op, ctx: Lowering) -> Optional[Step]:
+    """The variable's own array (no copy, as the reference kernel); assigns store C-contiguous
+    arrays of the variable's dtype and shape, an eager assign may not: then it is copied."""
+    if not _static(op.outputs[0]):
+        return None
+    return Step("{out0} = {var}.value\n"
+                "if {out0} is None: {fail}({op}, {failure}({var}))\n"
+                "if not {out0}.flags.c_contiguous: {out0} = {contig}({out0})",
+                {"var": op.attrs["var"], "failure": _read_failure, "contig": np.ascontiguousarray},
+                allocates=False)
+
+
+def lower_assign_variable(op, ctx: Lowering) -> Optional[Step]:
+    """The variable keeps the array (as the reference kernel); inference checked dtype and shape
+    when the graph was built, and the plan hands a compiled step arrays of the declared ones."""
+    if not _static(op.inputs[0]):
+        return None
+    return Step("{var}.value = {in0}", {"var": op.attrs["var"]}, aliases={0: 0})
+
+
+def lower_reshape(op, ctx: Lowering) -> Optional[Step]:
+    """A static reshape of a C-contiguous array is a view: no copy, no kernel."""
+    x, out = op.inputs[0], op.outputs[0]
+    if not (_static(x) and _static(out)):
+        return None
+    return Step(f"{{out0}} = {{in0}}.reshape({tuple(out.shape.dims)!r})", allocates=False)
+
+
+def lower_gemm_update(op, ctx: Lowering) -> Optional[Step]:
+    """`var -= lr * a @ b` as one GEMM on the variable's array when only the variable holds it
+    (sgd.run_update checks at run time), else the FusedMatMul epilogue into a new array."""
+    from . import sgd
+    fused = lower_fused_matmul(op, ctx)
+    if fused is None:
+        return None
+    out = op.outputs[0]
+    ta, tb = bool(op.attrs.get("transpose_a")), bool(op.attrs.get("transpose_b"))
+    lr = op.attrs["lr_input"]
+    # the read's local was released: the epilogue reads the variable's (still old) value
+    epilogue = fused.template.replace(f"{{in{op.attrs['read_input']}}}", "{var}.value")
+    code = (f"{{out0}} = {{gemm_update}}({{var}}, {{in0}}, {{in1}}, {{in{lr}}}, {ta}, {tb})\n"
+            "if {out0} is None:\n"
+            f"    {{out0}} = {{alloc}}({tuple(out.shape.dims)!r}, {{out_dtype}})\n"
+            f"    {epilogue}\n"
+            "    {var}.value = {out0}")
+    g = dict(fused.globals, gemm_update=sgd.run_update, var=op.attrs["var"], alloc=np.empty, out_dtype=out.dtype.np)
+    return Step(code, g, kernels=fused.kernels, allocates=False, releases=tuple(op.attrs.get("_releases", ())))
+
+
 # Ops whose lowering calls BLAS. OpenBLAS's threads spin for a while after each call; a numba
 # parallel loop on the same two cores then fights them (W4's step ran 2.1x slower with parallel
 # epilogues), so a program that calls BLAS runs its generated loops serially.
-BLAS_OPS = frozenset({"MatMul", "FusedMatMul", "Conv2D", "Conv2DBackpropFilter", "Conv2DBackpropInput"})
+BLAS_OPS = frozenset({"MatMul", "FusedMatMul", "InplaceGemmUpdate", "Conv2D", "Conv2DBackpropFilter",
+                      "Conv2DBackpropInput"})
+
+
+
+def calls_blas(op) -> bool:
+    return op.type in BLAS_OPS
+
 
 LOWERINGS = {
+    "Placeholder": lower_feed,
+    "Const": lower_const,
+    "NoOp": lower_no_op,
+    "ReadVariableOp": lower_read_variable,
+    "AssignVariableOp": lower_assign_variable,
+    "Reshape": lower_reshape,
+    "InplaceGemmUpdate": lower_gemm_update,
     "Conv2D": lower_conv2d,
     "Conv2DBackpropFilter": lower_conv2d_backprop_filter,
     "Conv2DBackpropInput": lower_conv2d_backprop_input,
@@ -300,9 +398,16 @@ LOWERINGS = {
 }
 
 
+# Ops lowered to names for arrays that already exist (their outputs may be views of inputs or
+# a variable's own array), not to kernels writing into buffers the plan provides.
+VIEWS = frozenset({"Placeholder", "Const", "NoOp", "ReadVariableOp", "AssignVariableOp", "Reshape",
+                   "InplaceGemmUpdate"})
+
+
 def writes_into_buffer(op) -> bool:
     """Whether the lowering of `op` writes into buffers the plan provides (memory planning)."""
-    return op.type in LOWERINGS and all(_static(t) for t in op.outputs) and bool(op.outputs)
+    return (op.type in LOWERINGS and op.type not in VIEWS and all(_static(t) for t in op.outputs)
+            and bool(op.outputs))
 
 
 def inplace_ok(op) -> bool:

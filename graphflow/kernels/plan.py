@@ -15,8 +15,7 @@ from functools import partial
 import numpy as np
 
 from ..errors import InvalidArgumentError, OpError, format_location
-from . import sgd
-from .lower import BLAS_OPS, LOWERINGS, Lowering
+from .lower import LOWERINGS, Lowering, calls_blas
 from .target import KernelTarget
 
 # ---- building one executable -------------------------------------------------------------------
@@ -61,7 +60,9 @@ def _contiguous(arr):
 
 class Executable:
     """One compiled, shape-specialised program. `run(feeds)` returns the fetched arrays, or None
-    when the feeds do not have the shapes and dtypes it was compiled for."""
+    when the feeds do not have the shapes and dtypes it was compiled for. `steps` lists the ops
+    that run code at call time as (op, Step), Step None for an op running its reference kernel;
+    feeds, constants and no-ops run nothing and are not listed."""
 
     def __init__(self, prog, stats: list, fn, source: str, steps: list, kernels: list):
         self.program = prog
@@ -79,12 +80,12 @@ def lower_program(prog, stats=None, target: KernelTarget = KernelTarget(), fallb
     """The executable of an optimised program. `target` says how kernels are built (parallelism,
     loading, strictness); `fallback(feeds)` serves a call made while another thread is inside
     (buffers busy)."""
-    allow_parallel = target.allow_parallel and not any(op.type in BLAS_OPS for op in prog.operations)
+    allow_parallel = target.allow_parallel and not any(calls_blas(op) for op in prog.operations)
     ctx = Lowering(target.load_kernel, allow_parallel, prog.buffer_plan)
     S = _Source()
     name: dict = {}          # tensor -> expression naming its value in the function
     compiled_inputs = set()  # tensors some compiled step reads
-    steps: list = []
+    lowered: list = []       # (op, Step or None: its reference kernel) for every op
     for op in prog.operations:
         lowering = LOWERINGS.get(op.type)
         step = None
@@ -96,10 +97,9 @@ def lower_program(prog, stats=None, target: KernelTarget = KernelTarget(), fallb
                     raise
                 warnings.warn(f"graphflow: could not compile {op.type} ({op.name}): {type(e).__name__}: {e}; "
                               "running its reference kernel", RuntimeWarning, stacklevel=2)
-        steps.append((op, step))
+        lowered.append((op, step))
         if step is not None:
             compiled_inputs.update(op.inputs)
-    updates = sgd.find_updates(prog, {op for op, step in steps if step is not None})
     bp = prog.buffer_plan
     slots = [np.empty(n, dtype=np.uint8) for n in bp.slot_bytes] if bp is not None else []
     if prog.inputs:
@@ -128,29 +128,27 @@ def lower_program(prog, stats=None, target: KernelTarget = KernelTarget(), fallb
         counter[0] += 1
         return f"v{counter[0]}"
 
-    for op, step in steps:
-        if op.type == "Placeholder":
-            continue
-        if op.type == "Const":
-            value = op.attrs["value"]
-            t = op.outputs[0]
-            if t in compiled_inputs:
-                value = _contiguous(np.asarray(value, dtype=t.dtype.np))
-            name[t] = S.bind(value, "c")
-            continue
-        if op.type == "NoOp":
-            continue
+    shared = set()           # outputs naming a plan global (constants): fetched as copies
+    for op, step in lowered:
         ins = [name[t] for t in op.inputs]
         if step is None:
             _emit_reference(S, op, prog.source_op(op), ins, name, fresh, compiled_inputs)
             continue
         kernels.extend(step.kernels)
-        update = updates.get(op)
-        if update is not None:
-            _emit_update(S, op, step, update, ins, name, fresh)
-            continue
+        for t in step.releases:     # locals that would keep an array's reference count up
+            n = name.get(t)
+            if n is not None and n.startswith("v") and n[1:].isdigit():
+                S.line(f"{n} = None")
         outs = []
         for i, t in enumerate(op.outputs):
+            if t in name:                   # a feed, named before the first step
+                outs.append(name[t])
+                continue
+            if i in step.binds:
+                name[t] = S.bind(step.globals[step.binds[i]], "c")
+                shared.add(t)
+                outs.append(name[t])
+                continue
             if i in step.aliases:           # written over an input's buffer
                 name[t] = ins[step.aliases[i]]
                 outs.append(name[t])
@@ -158,29 +156,33 @@ def lower_program(prog, stats=None, target: KernelTarget = KernelTarget(), fallb
             v = fresh()
             name[t] = v
             outs.append(v)
+            if not step.allocates:
+                continue
             if bp is not None and t in bp.slot_of:
                 s = bp.slot_of[t]
                 view = slots[s][:_nbytes(t)].view(t.dtype.np).reshape(t.shape.dims)
                 S.line(f"{v} = {S.bind(view, 'b')}")
             else:
                 S.line(f"{v} = _np.empty({tuple(t.shape.dims)!r}, {S.bind(t.dtype.np, 'd')})")
+        if not step.template:
+            continue
         fmt = {f"in{i}": n for i, n in enumerate(ins)}
         fmt.update({f"out{i}": n for i, n in enumerate(outs)})
         fmt.update({k: S.bind(_fast_callable(v), "k") for k, v in step.globals.items()})
-        call = step.template.format(**fmt)
-        if step.post is not None:
-            S.line(f"_r = {call}")
-            S.line(f"if _r >= 0: _fail({S.bind(prog.source_op(op), 'op')}, "
-                   f"{S.bind(step.post, 'p')}(_r, ({', '.join(ins)},)))")
+        if "{op}" in step.template or step.post is not None:
+            fmt["op"], fmt["fail"] = S.bind(prog.source_op(op), "op"), "_fail"
             S.globals["_fail"] = _fail
-        else:
-            S.line(call)
+        code = step.template.format(**fmt)
+        if step.post is not None:
+            S.line(f"_r = {code}")
+            S.line(f"if _r >= 0: {fmt['fail']}({fmt['op']}, {S.bind(step.post, 'p')}(_r, ({', '.join(ins)},)))")
+            continue
+        for text in code.split("\n"):
+            body = text.lstrip(" ")
+            S.line(body, 1 + (len(text) - len(body)) // 4)
     outs = []
-    for t in prog.outputs:
-        if t.op.type == "Const":       # the caller owns what it gets: no shared constant arrays
-            outs.append(f"{name[t]}.copy()")
-        else:
-            outs.append(name[t])
+    for t in prog.outputs:      # the caller owns what it gets: no shared constant arrays
+        outs.append(f"{name[t]}.copy()" if t in shared else name[t])
     S.line(f"return [{', '.join(outs)}]")
     if slots:
         line("finally:")
@@ -191,31 +193,8 @@ def lower_program(prog, stats=None, target: KernelTarget = KernelTarget(), fallb
     exec(compile(src, "<graphflow plan>", "exec"), namespace)
     fn = namespace["run"]
     namespace["_fallback"] = fallback
+    steps = [(op, step) for op, step in lowered if step is None or step.template]
     return Executable(prog, stats or [], fn, src, steps, kernels)
-
-
-def _emit_update(S: _Source, op, step, update, ins, name, fresh):
-    """A weight update in place when the variable's array is provably private (kernels/sgd.py),
-    else the FusedMatMul into a new array. The plan's own locals holding the array are cleared
-    first: the run-time reference count must see only the variable's storage."""
-    for t in update.reads:
-        n = name.get(t)
-        if n is not None and n.startswith("v") and n[1:].isdigit():
-            S.line(f"{n} = None")
-    st = S.bind(update.state, "s")
-    ins = list(ins)
-    ins[update.read_input] = f"{st}.value"       # not yet assigned: still the old value
-    t = op.outputs[0]
-    v = fresh()
-    name[t] = v
-    ta, tb = bool(op.attrs.get("transpose_a")), bool(op.attrs.get("transpose_b"))
-    S.line(f"{v} = {S.bind(sgd.run_update, 'k')}({st}, {ins[0]}, {ins[1]}, {ins[update.lr_input]}, {ta}, {tb})")
-    S.line(f"if {v} is None:")
-    S.line(f"{v} = _np.empty({tuple(t.shape.dims)!r}, {S.bind(t.dtype.np, 'd')})", 2)
-    fmt = {f"in{i}": n for i, n in enumerate(ins)}
-    fmt["out0"] = v
-    fmt.update({k: S.bind(_fast_callable(g), "k") for k, g in step.globals.items()})
-    S.line(step.template.format(**fmt), 2)
 
 
 def _fast_callable(obj):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from . import cache, codegen, lower
+from . import cache, codegen, lower, sgd
 
 
 def load_cached(src):
@@ -41,3 +41,6 @@ class KernelTarget:
 
     def inplace_ok(self, op) -> bool:
         return lower.inplace_ok(op)
+
+    def gemm_update_ok(self, dtype, n_elements: int) -> bool:
+        return n_elements >= sgd.MIN_ELEMENTS and sgd.gemm_for(dtype.np) is not None

@@ -49,6 +49,7 @@ class OpDef:
     allowed: Optional[frozenset] = None    # dtype names the first input may have
     foldable: bool = True                  # constant folding may evaluate it at compile time
     check_in_eager: Optional[bool] = None  # run infer before the kernel in eager (default: non-elementwise)
+    retains_inputs: bool = True            # a stateful op may keep its input arrays (an assign does)
     extra: dict = field(default_factory=dict)
     allowed_np: Optional[frozenset] = field(default=None, repr=False)   # derived from `allowed`
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Optional
 
-from . import cse, deps, fold, fuse, memory, prune, remap, simplify
+from . import cse, deps, fold, fuse, inplace_update, memory, prune, remap, simplify
 from .config import PassConfig
 from .program import Program
 from .verify import verify
@@ -33,6 +33,7 @@ PIPELINE = (
     Pass("prune", prune, None),
     Pass("fusion", fuse, "fusion"),
     Pass("remapping", remap, "remapping"),
+    Pass("inplace_update", inplace_update, "remapping"),    # rewrites what remapping fused
     Pass("memory_optimization", memory, "memory_optimization"),
 )
 

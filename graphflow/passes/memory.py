@@ -3,9 +3,10 @@
 Compiled steps write into buffers the plan provides (`config.target.writes_into_buffer`). Such an
 output that never escapes gets a slot: a byte buffer allocated once per compiled plan and reused
 by every call, and by later tensors once its value is dead. A value escapes when it is fetched or
-reaches a stateful op (an assign keeps the array), directly or through a reference kernel, which
-may return a view of its input (Reshape, Identity...): so reference ops' outputs are treated as
-aliases of their inputs, and a slot lives until the last use of anything that may alias it.
+reaches a stateful op that may keep it (`OpDef.retains_inputs`: an assign keeps the array),
+directly or through an op that does not write a fresh buffer, which may return a view of its
+input (Reshape, Identity...): so such ops' outputs are treated as aliases of their inputs, and a
+slot lives until the last use of anything that may alias it.
 A fused elementwise op may write an output over an input that dies there (same shape and dtype,
 read and written at the same index), unless the op also reads that buffer through an alias.
 Escaping values are allocated fresh on every call: the caller owns what it gets back.
@@ -54,7 +55,7 @@ def plan_buffers(prog: Program, writes, inplace_ok) -> BufferPlan:
         for t in op.inputs:
             for r in roots[t]:
                 last[r] = i
-            if op.opdef.stateful:
+            if op.opdef.stateful and op.opdef.retains_inputs:
                 escaped |= roots[t]
     for t in prog.outputs:
         escaped |= roots[t]

@@ -1,0 +1,50 @@
+"""InplaceGemmUpdate: `var = read(var) - lr * (op(a) @ op(b))` as one op, and the op facts the
+in-place update pass (passes/inplace_update.py) matches on.
+
+The pass turns a weight update (a FusedMatMul whose epilogue is `read - product * lr`, assigned
+back to the variable) into this op; its lowering (kernels/lower.py) runs one GEMM on the variable's
+own array when nobody else can see it, and this reference kernel otherwise. Its inputs are the
+FusedMatMul's (a, b, then the epilogue's inputs); `read_input` and `lr_input` index them.
+"""
+from __future__ import annotations
+
+from . import array, math, state  # noqa: F401  (declare the ops looked up below)
+from .registry import STATEFUL, OpDef, Spec, get, register
+
+
+def _infer(*specs, var, read_input, lr_input, **attrs):
+    return [Spec(var.shape, var.dtype)]
+
+
+def _kernel(a, b, *rest, var, read_input, lr_input, transpose_a=False, transpose_b=False, **attrs):
+    prod = get("MatMul").kernel(a, b, transpose_a=transpose_a, transpose_b=transpose_b)
+    arrays = (a, b) + rest
+    value = get("Sub").kernel(arrays[read_input], get("Mul").kernel(prod, arrays[lr_input]))
+    return var.write(value)
+
+
+INPLACE_GEMM_UPDATE = register(OpDef("InplaceGemmUpdate", _infer, _kernel, kind=STATEFUL, stateful=True,
+                                     differentiable=False, retains_inputs=False))
+
+_READ, _ASSIGN, _MUL, _SUB = (get(n) for n in ("ReadVariableOp", "AssignVariableOp", "Mul", "Sub"))
+_INERT = frozenset(get(n) for n in ("Const", "NoOp"))
+
+
+def read_of(op):
+    """The VariableState `op` reads, if it is a plain variable read, else None."""
+    return op.attrs["var"] if op.opdef is _READ else None
+
+
+def assigned_by(op):
+    """The VariableState `op` overwrites with its one input, if it is a plain assign, else None."""
+    return op.attrs["var"] if op.opdef is _ASSIGN else None
+
+
+def runs_nothing(op) -> bool:
+    """Constants and no-ops: running them observes and changes nothing."""
+    return op.opdef in _INERT
+
+
+def is_scaled_subtract(mul, sub) -> bool:
+    """Whether two fused members are `x * y` then `z - that` (with no attributes)."""
+    return mul.opdef is _MUL and sub.opdef is _SUB and not mul.attrs and not sub.attrs
