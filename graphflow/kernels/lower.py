@@ -15,7 +15,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from . import codegen
+from . import codegen, fast
 
 # Parallel loops only above this many elements times ops: below it, waking the second thread
 # costs more than it saves (graphflow/bench/w1_gelu.py measures the crossover).
@@ -163,30 +163,13 @@ def _float4d(*ts) -> bool:
     return all(t.dtype.name in ("float32", "float64") and t.shape.rank == 4 and _static(t) for t in ts)
 
 
-def _pad_of(padding, i):
-    return padding if isinstance(padding, str) else tuple(int(p) for p in padding[i])
-
-
-def _conv_geometry(x_dims, k_dims, attrs):
-    """(kh, kw, sh, sw, dh, dw, ph, pw, oh, ow) of a convolution, pads as TensorFlow pads."""
-    from ..ops.nn import _pair, conv_out_size
-    kh, kw = k_dims
-    sh, sw = _pair(attrs.get("strides", (1, 1)), "strides")
-    dh, dw = _pair(attrs.get("dilations", (1, 1)), "dilations")
-    padding = attrs.get("padding", "VALID")
-    oh, (ph, _) = conv_out_size(x_dims[1], kh, sh, dh, _pad_of(padding, 0))
-    ow, (pw, _) = conv_out_size(x_dims[2], kw, sw, dw, _pad_of(padding, 1))
-    return kh, kw, sh, sw, dh, dw, ph, pw, oh, ow
-
-
 def _conv_columns(x_dims, kh, kw, attrs):
-    """The im2col layout of a convolution over an NHWC input of `x_dims`: (m, k, (oh, ow), the
-    geometry as kernel-call text), m = N*OH*OW rows of k = KH*KW*C columns; None if empty."""
-    g = _conv_geometry(x_dims, (kh, kw), attrs)
-    oh, ow = g[8], g[9]
-    if oh * ow == 0:
+    """fast.conv_columns with the geometry as kernel-call text; None if the output is empty."""
+    cols = fast.conv_columns(x_dims, kh, kw, attrs)
+    if cols is None:
         return None
-    return x_dims[0] * oh * ow, kh * kw * x_dims[3], (oh, ow), ", ".join(str(v) for v in g)
+    m, k, out_hw, g = cols
+    return m, k, out_hw, ", ".join(str(v) for v in g)
 
 
 def _im2col_then(x, m, k, geo, matmul: str) -> Step:
@@ -236,22 +219,12 @@ def lower_conv2d_backprop_input(op, ctx: Lowering) -> Optional[Step]:
                 f"{{col2im}}(_dcol, {geo}, {{out0}})", {"mm": np.matmul, "col2im": conv.col2im})
 
 
-def _pool_geometry(x_dims, attrs):
-    from ..ops.nn import _pair, conv_out_size
-    kh, kw = _pair(attrs["ksize"], "ksize")
-    sh, sw = _pair(attrs["strides"], "strides")
-    padding = attrs.get("padding", "VALID")
-    oh, (ph, _) = conv_out_size(x_dims[1], kh, sh, 1, _pad_of(padding, 0))
-    ow, (pw, _) = conv_out_size(x_dims[2], kw, sw, 1, _pad_of(padding, 1))
-    return kh, kw, sh, sw, ph, pw, oh, ow
-
-
 def lower_pool(op, ctx: Lowering) -> Optional[Step]:
     x = op.inputs[0]
     if not _float4d(x, op.outputs[0]):
         return None
     from . import pool
-    kh, kw, sh, sw, ph, pw, oh, ow = _pool_geometry(x.shape.dims, op.attrs)
+    kh, kw, sh, sw, ph, pw, oh, ow = fast.pool_geometry(x.shape.dims, op.attrs)
     if (oh, ow) != tuple(op.outputs[0].shape.dims[1:3]) or oh * ow == 0:
         return None
     fn = pool.max_pool if op.type == "MaxPool" else pool.avg_pool
@@ -263,7 +236,7 @@ def lower_max_pool_grad(op, ctx: Lowering) -> Optional[Step]:
     if not _float4d(x, y, dy, op.outputs[0]) or x.dtype is not dy.dtype:
         return None
     from . import pool
-    kh, kw, sh, sw, ph, pw, oh, ow = _pool_geometry(x.shape.dims, op.attrs)
+    kh, kw, sh, sw, ph, pw, oh, ow = fast.pool_geometry(x.shape.dims, op.attrs)
     if (oh, ow) != tuple(y.shape.dims[1:3]):
         return None
     return Step(f"{{k}}({{in0}}, {{in1}}, {{in2}}, {kh}, {kw}, {sh}, {sw}, {ph}, {pw}, {{out0}})",
@@ -276,7 +249,7 @@ def lower_avg_pool_grad(op, ctx: Lowering) -> Optional[Step]:
     if not _float4d(dy, out):
         return None
     from . import pool
-    kh, kw, sh, sw, ph, pw, oh, ow = _pool_geometry(out.shape.dims, op.attrs)
+    kh, kw, sh, sw, ph, pw, oh, ow = fast.pool_geometry(out.shape.dims, op.attrs)
     if (oh, ow) != tuple(dy.shape.dims[1:3]):
         return None
     return Step(f"{{k}}({{in1}}, {kh}, {kw}, {sh}, {sw}, {ph}, {pw}, {{out0}})", {"k": pool.avg_pool_grad})
@@ -341,24 +314,29 @@ def lower_reshape(op, ctx: Lowering) -> Optional[Step]:
 
 
 def lower_gemm_update(op, ctx: Lowering) -> Optional[Step]:
-    """`var -= lr * a @ b` as one GEMM on the variable's array when only the variable holds it
-    (sgd.run_update checks at run time), else the FusedMatMul epilogue into a new array."""
+    """`var = read - lr * a @ b` as one GEMM on the variable's array when `read` is the variable's
+    value and only the variable holds it (sgd.run_update checks at run time), else into a new
+    array. The in-place update pass releases `read`'s local first: the value is then read again
+    from the variable, still unchanged."""
     from . import sgd
-    fused = lower_fused_matmul(op, ctx)
-    if fused is None:
-        return None
+    a, b, read, lr = op.inputs
     out = op.outputs[0]
+    if out.dtype.name not in ("float32", "float64") or not (_static(a) and _static(b) and _static(out)):
+        return None
+    releases = tuple(op.attrs.get("_releases", ()))
     ta, tb = bool(op.attrs.get("transpose_a")), bool(op.attrs.get("transpose_b"))
-    lr = op.attrs["lr_input"]
-    # the read's local was released: the epilogue reads the variable's (still old) value
-    epilogue = fused.template.replace(f"{{in{op.attrs['read_input']}}}", "{var}.value")
-    code = (f"{{out0}} = {{gemm_update}}({{var}}, {{in0}}, {{in1}}, {{in{lr}}}, {ta}, {tb})\n"
-            "if {out0} is None:\n"
-            f"    {{out0}} = {{alloc}}({tuple(out.shape.dims)!r}, {{out_dtype}})\n"
-            f"    {epilogue}\n"
-            "    {var}.value = {out0}")
-    g = dict(fused.globals, gemm_update=sgd.run_update, var=op.attrs["var"], alloc=np.empty, out_dtype=out.dtype.np)
-    return Step(code, g, kernels=fused.kernels, allocates=False, releases=tuple(op.attrs.get("_releases", ())))
+    new_value = (f"{{out0}} = {{alloc}}({tuple(out.shape.dims)!r}, {{dtype}})\n"
+                 f"{{mm}}({{in0}}{'.T' if ta else ''}, {{in1}}{'.T' if tb else ''}, out={{out0}})\n"
+                 "{mul}({out0}, {in3}, out={out0})\n"
+                 f"{{sub}}({'{var}.value' if read in releases else '{in2}'}, {{out0}}, out={{out0}})\n"
+                 "{var}.value = {out0}")
+    g = {"var": op.attrs["var"], "alloc": np.empty, "dtype": out.dtype.np, "mm": np.matmul, "mul": np.multiply,
+         "sub": np.subtract, "gemm_update": sgd.run_update}
+    if read not in releases:         # not provably the variable's own value: no in-place update
+        return Step(new_value, g, allocates=False)
+    code = (f"{{out0}} = {{gemm_update}}({{var}}, {{in0}}, {{in1}}, {{in3}}, {ta}, {tb})\n"
+            "if {out0} is None:\n" + "\n".join("    " + line for line in new_value.split("\n")))
+    return Step(code, g, allocates=False, releases=releases)
 
 
 # Ops whose lowering calls BLAS. OpenBLAS's threads spin for a while after each call; a numba

@@ -49,7 +49,10 @@ def execute(opdef: OpDef, inputs, attrs: dict):
             _raise(opdef, inputs, f"dtype {arrays[0].dtype} is not supported "
                    f"(allowed: {', '.join(sorted(opdef.allowed))})", TypeError)
     try:
-        out = opdef.kernel(*arrays, **attrs)
+        fast = opdef.fast_kernel
+        out = None if fast is None else fast(*arrays, **attrs)
+        if out is None:
+            out = opdef.kernel(*arrays, **attrs)
     except OpError:
         raise
     except Exception as e:   # numpy's own complaint: explain it in the op's terms

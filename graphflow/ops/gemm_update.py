@@ -1,10 +1,10 @@
-"""InplaceGemmUpdate: `var = read(var) - lr * (op(a) @ op(b))` as one op, and the op facts the
-in-place update pass (passes/inplace_update.py) matches on.
+"""InplaceGemmUpdate: `var = read - lr * (op(a) @ op(b))` as one op, and the op facts the in-place
+update pass (passes/inplace_update.py) matches on.
 
-The pass turns a weight update (a FusedMatMul whose epilogue is `read - product * lr`, assigned
-back to the variable) into this op; its lowering (kernels/lower.py) runs one GEMM on the variable's
-own array when nobody else can see it, and this reference kernel otherwise. Its inputs are the
-FusedMatMul's (a, b, then the epilogue's inputs); `read_input` and `lr_input` index them.
+The pass turns an SGD weight update (a FusedMatMul whose epilogue is `read - product * lr`,
+assigned back to the variable `read` reads) into this op; its lowering (kernels/lower.py) runs one
+GEMM on the variable's own array when nobody else can see it. Inputs: a, b, read, lr (a scalar);
+the output is the variable's new value.
 """
 from __future__ import annotations
 
@@ -12,15 +12,21 @@ from . import array, math, state  # noqa: F401  (declare the ops looked up below
 from .registry import STATEFUL, OpDef, Spec, get, register
 
 
-def _infer(*specs, var, read_input, lr_input, **attrs):
+def _infer(a, b, read, lr, var, transpose_a=False, transpose_b=False, **attrs):
+    if not (a.dtype is b.dtype is read.dtype is var.dtype):
+        raise TypeError(f"InplaceGemmUpdate: a, b, read and the variable must share a dtype, got {a.dtype.name}, "
+                        f"{b.dtype.name}, {read.dtype.name} and {var.dtype.name}")
+    if a.shape.rank not in (None, 2) or b.shape.rank not in (None, 2) or lr.shape.rank not in (None, 0):
+        raise ValueError(f"InplaceGemmUpdate: a and b must be matrices and lr a scalar, got {a.shape}, {b.shape}, "
+                         f"{lr.shape}")
+    if not read.shape.is_compatible_with(var.shape):
+        raise ValueError(f"InplaceGemmUpdate: read has shape {read.shape}, the variable {var.shape}")
     return [Spec(var.shape, var.dtype)]
 
 
-def _kernel(a, b, *rest, var, read_input, lr_input, transpose_a=False, transpose_b=False, **attrs):
+def _kernel(a, b, read, lr, var, transpose_a=False, transpose_b=False, **attrs):
     prod = get("MatMul").kernel(a, b, transpose_a=transpose_a, transpose_b=transpose_b)
-    arrays = (a, b) + rest
-    value = get("Sub").kernel(arrays[read_input], get("Mul").kernel(prod, arrays[lr_input]))
-    return var.write(value)
+    return var.write(get("Sub").kernel(read, get("Mul").kernel(prod, lr)))
 
 
 INPLACE_GEMM_UPDATE = register(OpDef("InplaceGemmUpdate", _infer, _kernel, kind=STATEFUL, stateful=True,

@@ -34,7 +34,9 @@ class OpDef:
     input. `grad(op, *output_grads)` returns one gradient per input (None where there is none);
     `op` has `.inputs`, `.outputs`, `.attrs`. `differentiable=False` means every input gets None.
     `scalar_expr` is a format string over `{0}`, `{1}`... (inputs) and `{attr}` names, in numba
-    syntax, for elementwise ops the fuser may inline.
+    syntax, for elementwise ops the fuser may inline. `fast_kernel`, set by kernels/fast.py for
+    some opaque ops, is what eager runs: the compiled plan's kernels for the op, so that every
+    mode runs one program; it returns None for inputs it does not handle.
     """
     name: str
     infer: Callable
@@ -50,6 +52,7 @@ class OpDef:
     foldable: bool = True                  # constant folding may evaluate it at compile time
     check_in_eager: Optional[bool] = None  # run infer before the kernel in eager (default: non-elementwise)
     retains_inputs: bool = True            # a stateful op may keep its input arrays (an assign does)
+    fast_kernel: Optional[Callable] = None  # compiled kernel, as `kernel`; None result: use `kernel`
     extra: dict = field(default_factory=dict)
     allowed_np: Optional[frozenset] = field(default=None, repr=False)   # derived from `allowed`
 

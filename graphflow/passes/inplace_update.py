@@ -12,8 +12,9 @@ outputs of ops that do not write fresh buffers, `target.writes_into_buffer`, may
 their inputs) is fetched or read by the update's other operands; every consumer of those values
 runs before the update; and the assign directly follows it (constants and no-ops aside). The
 kernel checks the rest at run time (the array owns its data and only the variable holds it), so
-the op records `_releases`, the values that may alias the array, whose plan locals are dropped
-before the update (no later pass rebuilds the program, so those tensors stay its own).
+the op records `_releases`, the values that may alias the array (its `read` input among them),
+whose plan locals are dropped before the update (no later pass rebuilds the program, so those
+tensors stay its own).
 """
 from __future__ import annotations
 
@@ -119,9 +120,10 @@ def run(graph: Program, config: Optional[PassConfig] = None):
         hit = updates.get(op)
         if hit is not None:
             read_idx, lr_idx, _ = hit
-            attrs = dict(op.attrs, var=read_of(op.inputs[read_idx].op), read_input=read_idx, lr_input=lr_idx)
-            n = new.emit(INPLACE_GEMM_UPDATE, inputs, attrs, name=op.name, location=op.location,
-                         specs=[Spec(t.shape, t.dtype) for t in op.outputs])
+            attrs = {"var": read_of(op.inputs[read_idx].op), "transpose_a": op.attrs["transpose_a"],
+                     "transpose_b": op.attrs["transpose_b"]}
+            n = new.emit(INPLACE_GEMM_UPDATE, inputs[:2] + [inputs[read_idx], inputs[lr_idx]], attrs, name=op.name,
+                         location=op.location, specs=[Spec(t.shape, t.dtype) for t in op.outputs])
             return list(n.outputs)
         if op in assigns:
             return [inputs[0]]          # the update already assigned the variable

@@ -23,6 +23,7 @@ from hypothesis.extra import numpy as hnp
 import graphflow as gf
 from graphflow.ops import dispatch
 from graphflow.ops.registry import get
+from graphflow.ops.state import VariableState
 
 FLOAT_DTYPES = (np.float32, np.float64)
 INT_DTYPES = (np.int32, np.int64)
@@ -698,6 +699,21 @@ case("ReadVariableOp", lambda d: ([values(d, shape(d))], {}), _after_init(lambda
 case("VarIsInitializedOp", lambda d: ([values(d, shape(d))], {}),
      _after_init(lambda v: dispatch.apply(get("VarIsInitializedOp"), (), {"var": v._state})),
      lambda x: np.bool_(True))
+
+
+def _gemm_update_draw(d):
+    m, k, n = d(st.integers(1, 4)), d(st.integers(1, 4)), d(st.integers(1, 4))
+    dt = float_dtype(d)
+    return [values(d, (m, n), dt), values(d, (m, k), dt), values(d, (k, n), dt), values(d, (), dt)], {}
+
+
+def _gemm_update_build(w, a, b, lr):
+    """The op the in-place update pass makes of an SGD step, applied to a fresh variable."""
+    var = VariableState("gemm_update_target", w.shape, w.dtype)
+    return dispatch.apply(get("InplaceGemmUpdate"), (a, b, w, lr), {"var": var})
+
+
+case("InplaceGemmUpdate", _gemm_update_draw, _gemm_update_build, lambda w, a, b, lr: w - lr * (a @ b), rtol=1e-4)
 
 
 # ---- debugging ---------------------------------------------------------------------------------------------------
