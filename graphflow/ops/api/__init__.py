@@ -8,6 +8,7 @@ moments, logsumexp...) are written with primitive ops, so they get gradients and
 from __future__ import annotations
 
 from .. import debug as _debug_ops  # importing an op family registers its OpDefs
+from .. import gemm_update as _gemm_update_ops
 from .. import linalg as _linalg_ops
 from .. import math as _math_ops
 from .. import nn as _nn_ops
