@@ -120,14 +120,19 @@ def _last_axis(op) -> bool:
     return rank is not None and rank >= 1 and axis in (-1, rank - 1)
 
 
-def lower_softmax(op, ctx: Lowering) -> Optional[Step]:
-    x = op.inputs[0]
-    if (x.dtype.name not in ("float32", "float64") or not _static(x) or not _last_axis(op)
-            or x.shape.num_elements() == 0):
-        return None
-    from . import softmax
-    fn = softmax.softmax if op.type == "Softmax" else softmax.log_softmax
-    return Step(f"{{k}}({{in0}}, {x.shape.dims[-1]}, {{out0}})", {"k": fn})
+def _lower_rows(kernel_name: str):
+    """The lowering of a softmax-family op computed row by row by softmax.<kernel_name>."""
+    def lower(op, ctx: Lowering) -> Optional[Step]:
+        x = op.inputs[0]
+        if (x.dtype.name not in ("float32", "float64") or not _static(x) or not _last_axis(op)
+                or x.shape.num_elements() == 0):
+            return None
+        from . import softmax
+        return Step(f"{{k}}({{in0}}, {x.shape.dims[-1]}, {{out0}})", {"k": getattr(softmax, kernel_name)})
+    return lower
+
+
+lower_softmax, lower_log_softmax = _lower_rows("softmax"), _lower_rows("log_softmax")
 
 
 def lower_sparse_xent(op, ctx: Lowering) -> Optional[Step]:
@@ -219,16 +224,22 @@ def lower_conv2d_backprop_input(op, ctx: Lowering) -> Optional[Step]:
                 f"{{col2im}}(_dcol, {geo}, {{out0}})", {"mm": np.matmul, "col2im": conv.col2im})
 
 
-def lower_pool(op, ctx: Lowering) -> Optional[Step]:
-    x = op.inputs[0]
-    if not _float4d(x, op.outputs[0]):
-        return None
-    from . import pool
-    kh, kw, sh, sw, ph, pw, oh, ow = fast.pool_geometry(x.shape.dims, op.attrs)
-    if (oh, ow) != tuple(op.outputs[0].shape.dims[1:3]) or oh * ow == 0:
-        return None
-    fn = pool.max_pool if op.type == "MaxPool" else pool.avg_pool
-    return Step(f"{{k}}({{in0}}, {kh}, {kw}, {sh}, {sw}, {ph}, {pw}, {{out0}})", {"k": fn})
+def _lower_pool(kernel_name: str):
+    """The lowering of a pooling op computed by pool.<kernel_name>."""
+    def lower(op, ctx: Lowering) -> Optional[Step]:
+        x = op.inputs[0]
+        if not _float4d(x, op.outputs[0]):
+            return None
+        from . import pool
+        kh, kw, sh, sw, ph, pw, oh, ow = fast.pool_geometry(x.shape.dims, op.attrs)
+        if (oh, ow) != tuple(op.outputs[0].shape.dims[1:3]) or oh * ow == 0:
+            return None
+        return Step(f"{{k}}({{in0}}, {kh}, {kw}, {sh}, {sw}, {ph}, {pw}, {{out0}})",
+                    {"k": getattr(pool, kernel_name)})
+    return lower
+
+
+lower_max_pool, lower_avg_pool = _lower_pool("max_pool"), _lower_pool("avg_pool")
 
 
 def lower_max_pool_grad(op, ctx: Lowering) -> Optional[Step]:
@@ -362,15 +373,15 @@ LOWERINGS = {
     "Conv2D": lower_conv2d,
     "Conv2DBackpropFilter": lower_conv2d_backprop_filter,
     "Conv2DBackpropInput": lower_conv2d_backprop_input,
-    "MaxPool": lower_pool,
-    "AvgPool": lower_pool,
+    "MaxPool": lower_max_pool,
+    "AvgPool": lower_avg_pool,
     "MaxPoolGrad": lower_max_pool_grad,
     "AvgPoolGrad": lower_avg_pool_grad,
     "FusedElementwise": lower_fused,
     "FusedMatMul": lower_fused_matmul,
     "MatMul": lower_matmul,
     "Softmax": lower_softmax,
-    "LogSoftmax": lower_softmax,
+    "LogSoftmax": lower_log_softmax,
     "SparseSoftmaxCrossEntropyWithLogits": lower_sparse_xent,
     "SparseSoftmaxCrossEntropyGrad": lower_sparse_xent_grad,
 }
@@ -389,4 +400,5 @@ def writes_into_buffer(op) -> bool:
 
 
 def inplace_ok(op) -> bool:
-    return op.type == "FusedElementwise"
+    """Only generated elementwise kernels read and write each element at the same index."""
+    return LOWERINGS.get(op.type) is lower_fused
