@@ -1,4 +1,5 @@
-"""The reference executor: runs a pruned graph op by op with the numpy reference kernels.
+"""The reference executor: runs a pruned graph op by op with the kernels eager runs (the numpy
+reference kernels, or an op's fast kernel where it has one: OpDef.compute).
 
 It is the semantics every optimised plan is tested against (`Session(optimize=False)`).
 """
@@ -31,9 +32,9 @@ def prune(fetch_ops, fed: set) -> list:
 
 
 def run_op(op: Operation, args):
-    """Run one op's reference kernel; failures name the op and the line that built it."""
+    """Run one op's kernel (OpDef.compute, as eager); failures name the op and the line that built it."""
     try:
-        return op.opdef.kernel(*args, **op.attrs)
+        return op.opdef.compute(*args, **op.attrs)
     except OpError as e:
         if e.op is None:
             e.op = op

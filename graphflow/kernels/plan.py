@@ -212,7 +212,8 @@ def _nbytes(t):
 
 
 def _emit_reference(S: _Source, op, source_op, ins, name, fresh, compiled_inputs):
-    kernel = op.opdef.kernel
+    opdef = op.opdef
+    kernel = opdef.kernel if opdef.fast_kernel is None else opdef.compute     # as eager runs it
     fn = partial(kernel, **op.attrs) if op.attrs else kernel
     f = S.bind(fn, "r")
     o = S.bind(source_op, "op")

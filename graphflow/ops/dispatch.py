@@ -49,7 +49,7 @@ def execute(opdef: OpDef, inputs, attrs: dict):
             _raise(opdef, inputs, f"dtype {arrays[0].dtype} is not supported "
                    f"(allowed: {', '.join(sorted(opdef.allowed))})", TypeError)
     try:
-        fast = opdef.fast_kernel
+        fast = opdef.fast_kernel         # OpDef.compute, inlined: this is the eager hot path
         out = None if fast is None else fast(*arrays, **attrs)
         if out is None:
             out = opdef.kernel(*arrays, **attrs)

@@ -59,6 +59,16 @@ class OpDef:
     def __repr__(self):
         return f"OpDef({self.name})"
 
+    def compute(self, *arrays, **attrs):
+        """The op's value: its fast kernel's when it has one that handles these arrays, else the
+        reference kernel's. Every executor that runs a kernel directly calls this."""
+        fast = self.fast_kernel
+        if fast is not None:
+            out = fast(*arrays, **attrs)
+            if out is not None:
+                return out
+        return self.kernel(*arrays, **attrs)
+
 
 REGISTRY: dict[str, OpDef] = {}
 
