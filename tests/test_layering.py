@@ -30,12 +30,6 @@ FLOORS = [
 ]
 
 # Known exceptions, to delete as they are removed (each is a named debt, not a rule):
-# passes ask kernels what they can render and which ops write in place; the branch that gives
-# passes a target object in their config (issue 10, move 1) removes both arrows.
-UPWARD_UNTIL_PASSES_GET_A_TARGET = {
-    "graphflow.passes.fuse -> graphflow.kernels.codegen",
-    "graphflow.passes.memory -> graphflow.kernels.lower",
-}
 # Keras builds a Functional from Model(inputs, outputs), saving rebuilds every model class, and a
 # KerasTensor's operators make OpLambda layers, which return KerasTensors: circles inside keras_api.
 KERAS_CIRCLES_TO_BREAK = {
@@ -99,7 +93,7 @@ def _import_graph() -> nx.DiGraph:
 def test_imports_only_point_down_the_floors():
     graph = _import_graph()
     upward = {f"{a} -> {b}" for a, b in graph.edges if _floor(a) < _floor(b)}
-    assert upward - UPWARD_UNTIL_PASSES_GET_A_TARGET == set()
+    assert upward == set()
 
 
 def test_no_module_imports_itself_in_a_circle():
