@@ -16,6 +16,7 @@ import numpy as np
 from ... import context as ctx_mod
 from ... import dtypes
 from ...eager.tensor import EagerTensor
+from ...module import Module
 from ...ops import api
 from ...tensor import Tensor
 from ...variables import Variable
@@ -67,8 +68,8 @@ def _to_tensor(x, float_dtype):
     return x
 
 
-class Layer:
-    """Base class of all layers.
+class Layer(Module):
+    """Base class of all layers (a gf.Module: its variables are found by the same walk).
 
     Args:
         trainable: whether the layer's weights are updated by training (default True).
@@ -136,9 +137,17 @@ class Layer:
                     bucket = d["_trainable_weights"] if v.trainable else d["_non_trainable_weights"]
                     if not any(v is x for x in bucket):
                         bucket.append(v)
-        object.__setattr__(self, name, value)
+        super().__setattr__(name, value)
 
     # ---- config ------------------------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self.__dict__.get("_name")
+
+    @name.setter
+    def name(self, value: str):
+        self.__dict__["_name"] = value
+
     @property
     def dtype(self) -> str:
         return self._dtype.name

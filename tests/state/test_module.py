@@ -1,0 +1,83 @@
+"""gf.Module: names, name scopes and the attribute walk that finds variables and sub-modules,
+written as TensorFlow's "Introduction to modules" guide uses them."""
+import numpy as np
+import pytest
+
+import graphflow as gf
+
+
+class Dense(gf.Module):
+    def __init__(self, in_features, out_features, name=None):
+        super().__init__(name=name)
+        self.w = gf.Variable(gf.random.normal([in_features, out_features]), name="w")
+        self.b = gf.Variable(gf.zeros([out_features]), name="b")
+
+    def __call__(self, x):
+        return gf.nn.relu(gf.matmul(x, self.w) + self.b)
+
+
+class SequentialModule(gf.Module):
+    def __init__(self, name=None):
+        super().__init__(name=name)
+        self.dense_1 = Dense(in_features=3, out_features=3)
+        self.dense_2 = Dense(in_features=3, out_features=2)
+
+    def __call__(self, x):
+        return self.dense_2(self.dense_1(x))
+
+
+def test_module_finds_variables_of_sub_modules():
+    gf.random.set_seed(0)
+    model = SequentialModule(name="the_model")
+    assert model.name == "the_model"
+    assert [m.name for m in model.submodules] == ["dense", "dense"]
+    assert len(model.variables) == 4
+    assert model(gf.constant([[2.0, 2.0, 2.0]])).shape == (1, 2)
+
+
+def test_default_name_is_the_snake_cased_class_name_and_names_are_identifiers():
+    assert SequentialModule().name == "sequential_module"
+    with pytest.raises(ValueError, match="valid Python identifiers"):
+        gf.Module(name="not a name")
+
+
+def test_lists_and_dicts_of_modules_and_variables_are_tracked_once():
+    m = gf.Module()
+    v = gf.Variable(1.0, trainable=False)
+    m.layers = [Dense(2, 2), {"extra": Dense(2, 1), "shared": v}]
+    m.same = v
+    assert len(m.variables) == 5
+    assert len(m.trainable_variables) == 4
+    assert m.non_trainable_variables == (v,)
+    assert len(m.submodules) == 2
+
+
+def test_cycles_end():
+    a, b = gf.Module(name="a"), gf.Module(name="b")
+    a.other, b.other = b, a
+    a.v = gf.Variable(1.0)
+    assert a.submodules == (b,)
+    assert len(b.variables) == 1
+
+
+def test_with_name_scope_names_graph_ops():
+    class Scaled(gf.Module):
+        @gf.Module.with_name_scope
+        def __call__(self, x):
+            return gf.multiply(x, 2.0, name="mul")
+
+    m = Scaled(name="scaled")
+    assert m.name_scope.name == "scaled/"
+    graph = gf.Graph()
+    with graph.as_default():
+        out = m(gf.constant(1.0))
+    assert out.name.startswith("scaled/mul")
+    np.testing.assert_allclose(m(gf.constant(1.0)).numpy(), 2.0)
+
+
+def test_keras_layers_and_models_are_modules():
+    model = gf.keras.Sequential([gf.keras.Input((3,)), gf.keras.layers.Dense(2), gf.keras.layers.Dense(1)])
+    assert isinstance(model, gf.Module)
+    assert isinstance(model.layers[0], gf.Module)
+    assert len(model.trainable_variables) == 4
+    assert {type(m).__name__ for m in model.submodules} >= {"Dense"}
