@@ -44,6 +44,10 @@ class ResourceExhaustedError(OpError):
     pass
 
 
+class DataLossError(OpError):
+    """A saved file is truncated or does not match its index."""
+
+
 def user_frame(skip_package: bool = True):
     """(filename, lineno) of the innermost stack frame outside the graphflow package."""
     frame = sys._getframe(1)

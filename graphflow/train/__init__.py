@@ -13,5 +13,15 @@ _v1_train.__dict__.update(
     Optimizer=Optimizer, GradientDescentOptimizer=GradientDescentOptimizer, MomentumOptimizer=MomentumOptimizer,
     AdamOptimizer=AdamOptimizer, get_global_step=get_global_step, get_or_create_global_step=get_or_create_global_step)
 
-__all__ = ["AdamOptimizer", "GradientDescentOptimizer", "MomentumOptimizer", "Optimizer", "get_global_step",
+__all__ = ["AdamOptimizer", "Checkpoint", "CheckpointManager", "GradientDescentOptimizer", "MomentumOptimizer",
+           "Optimizer", "get_global_step", "latest_checkpoint", "list_variables", "load_checkpoint", "load_variable",
            "get_or_create_global_step"]
+
+from ..checkpoint import (  # noqa: E402  (gf.train.Checkpoint & co.: object-based checkpoints)
+    Checkpoint,
+    CheckpointManager,
+    latest_checkpoint,
+    list_variables,
+    load_checkpoint,
+    load_variable,
+)

@@ -22,6 +22,7 @@ from ...tensor import Tensor
 from ...variables import Variable
 from .. import backend, initializers, nest, regularizers
 from ..keras_tensor import KerasTensor, Node, has_keras_tensor
+from . import tracking
 
 _ctx = ctx_mod.context()
 
@@ -213,6 +214,7 @@ class Layer(Module):
             var = Variable(value, trainable=trainable, name=f"{self.name}/{name}", dtype=dtype)
         var._keras_constraint = constraint
         (self._trainable_weights if trainable else self._non_trainable_weights).append(var)
+        tracking.weight_created(self, var)
         if regularizer is not None:
             self._regularizers.append((var, regularizers.get(regularizer)))
         return var
@@ -261,6 +263,7 @@ class Layer(Module):
 
     variables = weights
     trainable_variables = trainable_weights
+    _checkpoint_dependencies = tracking.layer_checkpoint_dependencies
     non_trainable_variables = non_trainable_weights
 
     def get_weights(self) -> list:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import dtypes
+from ...checkpoint.object_graph import restore_created
 from ...ops import api
 from ...variables import Variable
 from .. import backend
@@ -82,6 +83,7 @@ class Optimizer:
         with backend.state_scope():
             var = Variable(value, trainable=False, name=f"{self.name}/{base}_{name}", dtype=reference.dtype)
         self._slot_vars.append(var)
+        restore_created(self, f"slot-{len(self._slot_vars) - 1}", var)
         return var
 
     def build(self, var_list) -> None:
@@ -100,6 +102,13 @@ class Optimizer:
         if self._lr_var is not None:
             out.append(self._lr_var)
         return out + list(self._slot_vars)
+
+    def _checkpoint_dependencies(self) -> dict:
+        deps = {"iteration": self.iterations}
+        if self._lr_var is not None:
+            deps["learning_rate"] = self._lr_var
+        deps.update((f"slot-{i}", v) for i, v in enumerate(self._slot_vars))
+        return deps
 
     def get_slot_values(self) -> list:
         return [v.numpy() for v in self.variables]

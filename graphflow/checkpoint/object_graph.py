@@ -1,0 +1,196 @@
+"""Objects and the names that reach them: what an object-based checkpoint saves and matches.
+
+A checkpoint is a graph of objects: each node has named children, and a variable node also has
+a value. Saving walks the graph breadth first from the root and names each variable by the first
+path that reaches it (`net/dense/kernel/.ATTRIBUTES/VARIABLE_VALUE`, as TensorFlow does).
+Restoring walks the saved graph and the live objects together, child name by child name; a
+child that does not exist yet (a Keras layer built later, an optimizer slot) is remembered on
+its parent and restored when it is created (`restore_created`).
+"""
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+
+from ..module import Module, module_attributes
+from ..variables import Variable
+
+VALUE_SUFFIX = "/.ATTRIBUTES/VARIABLE_VALUE"
+
+
+def is_trackable(value) -> bool:
+    if isinstance(value, (Variable, Module)) or hasattr(value, "_checkpoint_dependencies"):
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(is_trackable(v) for v in value)
+    if isinstance(value, dict):
+        return any(is_trackable(v) for v in value.values())
+    return False
+
+
+def children(obj) -> dict:
+    """name -> child for every trackable child of `obj`."""
+    if isinstance(obj, Variable):
+        return {}
+    deps = getattr(obj, "_checkpoint_dependencies", None)
+    if deps is not None:
+        return {k: v for k, v in deps().items() if is_trackable(v)}
+    if isinstance(obj, Module):
+        return {k: v for k, v in module_attributes(obj) if is_trackable(v)}
+    if isinstance(obj, (list, tuple)):
+        return {str(i): v for i, v in enumerate(obj) if is_trackable(v)}
+    if isinstance(obj, dict):
+        return {str(k): v for k, v in obj.items() if is_trackable(v)}
+    return {}
+
+
+def variable_value(var: Variable) -> np.ndarray:
+    """The current value of an eager or TF1-graph variable (graph variables hold theirs too)."""
+    value = var._state.value
+    if value is None:
+        raise ValueError(f"Cannot save variable {var.name}: it is not initialised yet (run its initializer first)")
+    return np.asarray(value)
+
+
+def set_variable_value(var: Variable, value) -> None:
+    """Store `value` in the variable now, in any mode (a TF1 graph variable included)."""
+    var._state.write(np.asarray(value).astype(var.dtype.np, copy=False))
+
+
+def restore_variable(var: Variable, reader, key: str) -> None:
+    """Give `var` the value stored under `key`; a shape mismatch names the variable and both shapes."""
+    value = reader.get_tensor(key)
+    shape = tuple(var.shape.dims or ())
+    if shape != value.shape and not var.shape.is_compatible_with(value.shape):
+        name = key[:-len(VALUE_SUFFIX)] if key.endswith(VALUE_SUFFIX) else key
+        raise ValueError(f"Cannot restore variable {var.name} from checkpoint {reader.prefix} (key {name}): the "
+                         f"variable has shape {shape} but the checkpoint holds shape {value.shape}")
+    set_variable_value(var, value)
+
+
+def increment(var: Variable) -> int:
+    """Add one to an integer variable now, in any mode; returns the new value."""
+    new = variable_value(var) + 1
+    set_variable_value(var, new)
+    return int(new)
+
+
+def serialize(root) -> tuple[dict, dict]:
+    """(tensors, object_graph) of everything reachable from `root`."""
+    ids, nodes, paths, order = {id(root): 0}, [None], [""], [root]
+    tensors = {}
+    i = 0
+    while i < len(order):
+        obj = order[i]
+        node = {"children": {}, "variable": None}
+        for name, child in children(obj).items():
+            if id(child) not in ids:
+                ids[id(child)] = len(order)
+                order.append(child)
+                nodes.append(None)
+                paths.append(f"{paths[i]}/{_escape(name)}" if paths[i] else _escape(name))
+            node["children"][name] = ids[id(child)]
+        if isinstance(obj, Variable):
+            key = paths[i] + VALUE_SUFFIX
+            node["variable"] = key
+            tensors[key] = variable_value(obj)
+        nodes[i] = node
+        i += 1
+    return tensors, {"nodes": nodes}
+
+
+def _escape(name: str) -> str:
+    return name.replace("/", "\\/")
+
+
+class RestoreSession:
+    """One restore: the reader, which saved nodes were matched, and the objects still awaited."""
+
+    def __init__(self, reader):
+        self.reader = reader
+        self.nodes = reader.object_graph["nodes"]
+        self.matched: set = set()           # saved node ids bound to a live object
+        self.live: dict = {}                # saved node id -> live object
+        self.waiting: list = []             # (owner weakref, child name, node id)
+
+    def restore(self, node_id: int, obj) -> None:
+        """Bind saved node `node_id` to `obj`, assign its value, and descend into its children."""
+        stack = [(node_id, obj)]
+        while stack:
+            nid, live = stack.pop()
+            if nid in self.matched:
+                continue
+            self.matched.add(nid)
+            self.live[nid] = live
+            node = self.nodes[nid]
+            if node.get("variable"):
+                self._assign(node["variable"], live)
+            live_children = children(live)
+            for name, child_id in node["children"].items():
+                child = live_children.get(name)
+                if child is not None:
+                    stack.append((child_id, child))
+                elif child_id not in self.matched:
+                    self._defer(live, name, child_id)
+
+    def _assign(self, key: str, var) -> None:
+        if not isinstance(var, Variable):
+            raise ValueError(f"Checkpoint {self.reader.prefix}: {key} holds a value, but the object it maps to is a "
+                             f"{type(var).__name__}, not a variable")
+        restore_variable(var, self.reader, key)
+
+    def _defer(self, owner, name: str, child_id: int) -> None:
+        forward = getattr(owner, "_deferral_owner", None)     # Checkpoint(root=obj): obj gets the child later
+        if forward is not None:
+            owner = forward(name)
+        try:
+            pending = owner.__dict__.setdefault("_deferred_restorations", {})
+        except AttributeError:      # a list or a dict: its elements cannot appear later by name
+            return
+        pending[name] = DeferredRestore(self, child_id)
+        self.waiting.append((weakref.ref(owner), name, child_id))
+
+    def unmatched_keys(self) -> list:
+        return sorted(n["variable"] for i, n in enumerate(self.nodes) if n.get("variable") and i not in self.matched)
+
+    def still_waiting(self) -> list:
+        out = []
+        for ref, name, child_id in self.waiting:
+            owner = ref()
+            if owner is not None and child_id not in self.matched:
+                out.append((owner, name))
+        return out
+
+
+class DeferredRestore:
+    """A saved child waiting for its object: restored into the value when the owner gets it."""
+
+    def __init__(self, session: RestoreSession, node_id: int):
+        self.session = session
+        self.node_id = node_id
+
+    def restore_into(self, value) -> None:
+        if is_trackable(value):
+            self.session.restore(self.node_id, value)
+
+
+def restore_created(owner, name: str, value) -> None:
+    """Hook for code that creates a child after a restore (Layer.add_weight, optimizer slots)."""
+    pending = owner.__dict__.get("_deferred_restorations")
+    if pending and name in pending:
+        pending.pop(name).restore_into(value)
+
+
+def reachable_variables(root) -> list:
+    """Every variable reachable from `root` through checkpoint children, each once."""
+    seen, out, stack = {id(root)}, [], [root]
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, Variable):
+            out.append(obj)
+        for child in children(obj).values():
+            if id(child) not in seen:
+                seen.add(id(child))
+                stack.append(child)
+    return out
