@@ -13,7 +13,7 @@ from ..function import init_scope
 from ..variables import Variable
 from . import format as ckpt_format
 from . import state as ckpt_state
-from .object_graph import RestoreSession, increment, reachable_variables, restore_variable, serialize
+from .object_graph import RestoreSession, check_shape, increment, reachable_variables, restore_variable, serialize
 
 
 class Checkpoint:
@@ -181,12 +181,13 @@ class NameBasedLoadStatus:
 
     def __init__(self, checkpoint, reader):
         self._reader = reader
-        self._restored, self._variables = [], reachable_variables(checkpoint)
-        for var in self._variables:
-            key = var.name[:-2] if var.name.endswith(":0") else var.name
-            if reader.has_tensor(key):
-                restore_variable(var, reader, key)
-                self._restored.append(key)
+        self._variables = reachable_variables(checkpoint)
+        matched = [(var, _v1_name(var)) for var in self._variables if reader.has_tensor(_v1_name(var))]
+        for var, key in matched:            # every shape first: a mismatch changes nothing
+            check_shape(var, reader, key)
+        for var, key in matched:
+            restore_variable(var, reader, key)
+        self._restored = [key for _, key in matched]
 
     def assert_consumed(self):
         missing = sorted(set(self._reader.keys()) - set(self._restored))
@@ -196,8 +197,8 @@ class NameBasedLoadStatus:
         return self
 
     def assert_existing_objects_matched(self):
-        unrestored = [v.name for v in self._variables if (v.name[:-2] if v.name.endswith(":0") else v.name)
-                      not in self._restored and v.name != "save_counter:0"]
+        unrestored = [v.name for v in self._variables if _v1_name(v) not in self._restored
+                      and v.name != "save_counter:0"]
         if unrestored:
             raise AssertionError(f"Variables with no value in {self._reader.prefix}: {unrestored}")
         return self
@@ -210,6 +211,11 @@ class NameBasedLoadStatus:
 
     def initialize_or_restore(self, session=None) -> None:
         """Values were assigned when the status was made."""
+
+
+def _v1_name(var) -> str:
+    """A variable's key in a name-based checkpoint: its name without the `:0`."""
+    return var.name[:-2] if var.name.endswith(":0") else var.name
 
 
 class InitializationOnlyStatus:

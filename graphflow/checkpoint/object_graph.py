@@ -58,15 +58,20 @@ def set_variable_value(var: Variable, value) -> None:
     var._state.write(np.asarray(value).astype(var.dtype.np, copy=False))
 
 
-def restore_variable(var: Variable, reader, key: str) -> None:
-    """Give `var` the value stored under `key`; a shape mismatch names the variable and both shapes."""
-    value = reader.get_tensor(key)
+def check_shape(var: Variable, reader, key: str) -> None:
+    """A clear error, naming the variable and both shapes, when `key` cannot fill `var`."""
+    saved = tuple(reader.get_variable_to_shape_map()[key])
     shape = tuple(var.shape.dims or ())
-    if shape != value.shape and not var.shape.is_compatible_with(value.shape):
+    if shape != saved and not var.shape.is_compatible_with(saved):
         name = key[:-len(VALUE_SUFFIX)] if key.endswith(VALUE_SUFFIX) else key
         raise ValueError(f"Cannot restore variable {var.name} from checkpoint {reader.prefix} (key {name}): the "
-                         f"variable has shape {shape} but the checkpoint holds shape {value.shape}")
-    set_variable_value(var, value)
+                         f"variable has shape {shape} but the checkpoint holds shape {saved}")
+
+
+def restore_variable(var: Variable, reader, key: str) -> None:
+    """Give `var` the value stored under `key` (shape checked)."""
+    check_shape(var, reader, key)
+    set_variable_value(var, reader.get_tensor(key))
 
 
 def increment(var: Variable) -> int:
@@ -115,17 +120,17 @@ class RestoreSession:
         self.waiting: list = []             # (owner weakref, child name, node id)
 
     def restore(self, node_id: int, obj) -> None:
-        """Bind saved node `node_id` to `obj`, assign its value, and descend into its children."""
-        stack = [(node_id, obj)]
+        """Bind saved node `node_id` to `obj`, descend into its children, then assign every value
+        found; all shapes are checked before the first assignment, so a mismatch changes nothing."""
+        stack, assignments, bound = [(node_id, obj)], [], []
         while stack:
             nid, live = stack.pop()
-            if nid in self.matched:
+            if nid in self.matched or any(nid == b for b, _ in bound):
                 continue
-            self.matched.add(nid)
-            self.live[nid] = live
+            bound.append((nid, live))
             node = self.nodes[nid]
             if node.get("variable"):
-                self._assign(node["variable"], live)
+                assignments.append((node["variable"], live))
             live_children = children(live)
             for name, child_id in node["children"].items():
                 child = live_children.get(name)
@@ -133,12 +138,19 @@ class RestoreSession:
                     stack.append((child_id, child))
                 elif child_id not in self.matched:
                     self._defer(live, name, child_id)
+        for key, var in sorted(assignments, key=lambda a: a[0]):
+            self._check(key, var)
+        for key, var in assignments:
+            restore_variable(var, self.reader, key)
+        for nid, live in bound:
+            self.matched.add(nid)
+            self.live[nid] = live
 
-    def _assign(self, key: str, var) -> None:
+    def _check(self, key: str, var) -> None:
         if not isinstance(var, Variable):
             raise ValueError(f"Checkpoint {self.reader.prefix}: {key} holds a value, but the object it maps to is a "
                              f"{type(var).__name__}, not a variable")
-        restore_variable(var, self.reader, key)
+        check_shape(var, self.reader, key)
 
     def _defer(self, owner, name: str, child_id: int) -> None:
         forward = getattr(owner, "_deferral_owner", None)     # Checkpoint(root=obj): obj gets the child later

@@ -136,10 +136,10 @@ class Functional(Model):
         self.built = True
 
     def get_config(self) -> dict:
-        from .saving import functional_config
+        from .keras_config import functional_config
         return functional_config(self)
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from .saving import functional_from_config
-        return functional_from_config(config, custom_objects)
+        from .keras_config import functional_from_keras
+        return functional_from_keras(config, custom_objects)

@@ -3,8 +3,6 @@ defines `call`; Sequential is a Model over a list of layers.
 """
 from __future__ import annotations
 
-import json
-
 from .. import nest
 from ..keras_tensor import KerasTensor, has_keras_tensor
 from ..layers.base import Layer, trace_output_spec
@@ -103,21 +101,21 @@ class Model(Trainer, Layer):
 
     # ---- serialisation -----------------------------------------------------------------------------------
     def to_json(self, **kwargs) -> str:
-        from .saving import model_config
-        return json.dumps(model_config(self), **kwargs)
+        from .keras_config import model_to_json
+        return model_to_json(self, **kwargs)
 
     def save(self, filepath, overwrite=True, include_optimizer=True, **kwargs) -> None:
-        """Save architecture, weights and compile state to one file (a zip of JSON and .npz)."""
+        """Save architecture, weights and compile state: `.keras` (Keras 3 archive) or `.h5` (legacy)."""
         from .saving import save_model
         save_model(self, filepath, overwrite=overwrite, include_optimizer=include_optimizer)
 
     def save_weights(self, filepath, overwrite=True, **kwargs) -> None:
-        """Save the weights (and a manifest of layer names and shapes) to one file."""
+        """Save the weights: `.weights.h5` (Keras 3 layout), `.h5` (legacy), other names a checkpoint."""
         from .saving import save_weights
         save_weights(self, filepath, overwrite=overwrite)
 
     def load_weights(self, filepath, skip_mismatch=False, **kwargs) -> None:
-        """Load weights saved by save_weights (or save) into this model, checking every shape."""
+        """Load weights from save_weights or save (graphflow or real Keras), checking every shape."""
         from .saving import load_weights
         load_weights(self, filepath, skip_mismatch=skip_mismatch)
 

@@ -1,373 +1,204 @@
-"""Saving and loading: one zip file holding JSON (architecture, compile settings, a manifest of
-every layer's weight names and shapes) and .npz arrays (weights, optimizer state).
+"""Saving and loading Keras models in the files real Keras uses, chosen by the file name:
 
-Files are written to a temporary file in the target directory and moved into place with
-`os.replace`, so a crash never leaves a half-written file under the final name. Weights are
-matched layer by layer in model order; any difference in layer count, weight count or shape is
-reported with the names of the layers involved before anything is assigned.
+- `model.keras`: the Keras 3 archive (a zip of `config.json`, `metadata.json` and
+  `model.weights.h5`), see `keras_archive.py`;
+- `model.h5`: the legacy HDF5 model file (architecture in attributes, weights under `model_weights`);
+- `x.weights.h5`: weights in Keras 3's HDF5 layout; `x.h5`: weights in the legacy layout;
+- any other weights name: a gf.train checkpoint (`x.index` + `x.data-00000-of-00001`), as TF-Keras 2 does.
+
+Every file is written to a temporary file in the target directory and moved into place, so a
+crash never leaves a half-written file under the final name. Shapes are checked before any
+weight is assigned.
 """
 from __future__ import annotations
 
-import inspect
 import io
 import json
 import os
-import tempfile
 import warnings
 import zipfile
 
-import numpy as np
-
-from .. import nest
-from ..keras_tensor import KerasTensor
-from ..serialization import get_registered_object
-
-FORMAT_MODEL = "graphflow.keras.model"
-FORMAT_WEIGHTS = "graphflow.keras.weights"
-VERSION = 1
+from ...atomic_file import atomic_path
+from ...checkpoint import format as ckpt_format
+from . import keras_archive, keras_config, keras_weights
 
 
-# ---- configs ---------------------------------------------------------------------------------------------
-
-def _layer_classes() -> dict:
-    from .. import layers as layers_mod
-    from .functional import Functional
-    from .model import Model
-    from .sequential import Sequential
-    table = {name: obj for name, obj in vars(layers_mod).items() if isinstance(obj, type)}
-    table.update({"Functional": Functional, "Model": Model, "Sequential": Sequential})
-    from ..layers.core import OpLambda
-    table["OpLambda"] = OpLambda
-    return table
+def _kind(filepath) -> str:
+    name = os.fspath(filepath).lower()
+    if name.endswith(".keras"):
+        return "keras"
+    if name.endswith(".weights.h5"):
+        return "weights_h5"
+    if name.endswith((".h5", ".hdf5")):
+        return "h5"
+    return "other"
 
 
-def _jsonable(value):
-    if isinstance(value, tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.floating,)):
-        return float(value)
-    return value
-
-
-def layer_config(layer) -> dict:
-    conf = {"module": type(layer).__module__, "class_name": type(layer).__name__,
-            "config": _jsonable(layer.get_config()), "name": layer.name}
-    if layer._build_shapes is not None:
-        conf["build_config"] = {"input_shape": _jsonable(layer._build_shapes)}
-    return conf
-
-
-def layer_from_config(conf: dict, custom_objects=None):
-    name = conf["class_name"]
-    cls = get_registered_object(name, custom_objects, _layer_classes())
-    if cls is None:
-        raise ValueError(f"Unknown layer class {name!r} (module {conf.get('module')}). Pass it in custom_objects= "
-                         "or register it with keras.utils.register_keras_serializable.")
-    config = dict(conf["config"])
-    from .model import Model
-    if "custom_objects" in inspect.signature(cls.from_config).parameters:
-        layer = cls.from_config(config, custom_objects=custom_objects)
-    else:
-        layer = cls.from_config(config)
-    build = conf.get("build_config")
-    if build and not layer.built and build.get("input_shape") is not None:
-        shapes = _to_shape(build["input_shape"])
-        if isinstance(layer, Model):
-            layer.build_from_input_shape(shapes)
-        else:
-            layer._maybe_build(_shape_structure_to_keras(shapes))
-    return layer
-
-
-def _to_shape(value):
-    """JSON lists back to shape tuples (a list of lists stays a list of tuples)."""
-    if isinstance(value, list) and all(v is None or isinstance(v, int) for v in value):
-        return tuple(value)
-    if isinstance(value, list):
-        return [_to_shape(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _to_shape(v) for k, v in value.items()}
-    return value
-
-
-def _shape_structure_to_keras(shapes):
-    if isinstance(shapes, tuple):
-        return KerasTensor(shapes)
-    if isinstance(shapes, list):
-        return [_shape_structure_to_keras(s) for s in shapes]
-    return {k: _shape_structure_to_keras(v) for k, v in shapes.items()}
-
-
-def model_config(model) -> dict:
-    return layer_config(model)
-
-
-def functional_config(model) -> dict:
-    local = {}          # id(node) -> index among this layer's nodes in the model
-    counts = {}
-    for t in model._input_tensors:
-        local[id(t.node)] = 0
-    for node in model._nodes:
-        local[id(node)] = counts.get(id(node.layer), 0)
-        counts[id(node.layer)] = local[id(node)] + 1
-
-    def ref(x):
-        if isinstance(x, KerasTensor):
-            layer, _, tensor_index = x._keras_history
-            return {"__keras_tensor__": [layer.name, local[id(x.node)], tensor_index]}
-        return _jsonable(x)
-
-    return {"name": model.name, "trainable": model.trainable,
-            "layers": [{"class_name": type(layer).__name__, "module": type(layer).__module__,
-                        "config": _jsonable(layer.get_config()), "name": layer.name} for layer in model.layers],
-            "nodes": [{"layer": n.layer.name, "args": nest.map_structure(ref, list(n.args)),
-                       "kwargs": nest.map_structure(ref, dict(n.kwargs))} for n in model._nodes],
-            "inputs": nest.map_structure(ref, model._input_struct),
-            "outputs": nest.map_structure(ref, model._output_struct)}
-
-
-def _is_ref(x) -> bool:
-    return isinstance(x, dict) and "__keras_tensor__" in x
-
-
-def _map_refs(fn, value):
-    if _is_ref(value):
-        return fn(value)
-    if isinstance(value, list):
-        return [_map_refs(fn, v) for v in value]
-    if isinstance(value, dict):
-        return {k: _map_refs(fn, v) for k, v in value.items()}
-    return value
-
-
-def functional_from_config(config, custom_objects=None):
-    from ..layers.core import InputLayer
-    from .functional import Functional
-    layers = {}
-    for conf in config["layers"]:
-        layers[conf["name"]] = layer_from_config(conf, custom_objects)
-    tensors = {}
-    for name, layer in layers.items():
-        if isinstance(layer, InputLayer):
-            tensors[(name, 0, 0)] = layer.output
-    node_counts = {}
-    for node in config["nodes"]:
-        layer = layers[node["layer"]]
-        lookup = lambda r: tensors[tuple(r["__keras_tensor__"])]  # noqa: E731
-        args = _map_refs(lookup, node["args"])
-        kwargs = _map_refs(lookup, node["kwargs"])
-        out = layer(*args, **kwargs)
-        index = node_counts.get(node["layer"], 0)
-        node_counts[node["layer"]] = index + 1
-        for i, t in enumerate(nest.flatten(out)):
-            tensors[(node["layer"], index, i)] = t
-    lookup = lambda r: tensors[tuple(r["__keras_tensor__"])]  # noqa: E731
-    inputs = _map_refs(lookup, config["inputs"])
-    outputs = _map_refs(lookup, config["outputs"])
-    return Functional(inputs=inputs, outputs=outputs, name=config.get("name"), trainable=config.get("trainable", True))
-
-
-# ---- weights ---------------------------------------------------------------------------------------------
-
-def _weight_owners(model) -> list:
-    """The layers that own weights, in model order (the model itself first if it owns some)."""
-    return [x for x in model._flatten_layers() if x._trainable_weights or x._non_trainable_weights]
-
-
-def _own_weights(layer) -> list:
-    return list(layer._trainable_weights) + list(layer._non_trainable_weights)
-
-
-def _short_name(var, layer) -> str:
-    name = var.name.split(":")[0]
-    prefix = layer.name + "/"
-    return name[len(prefix):] if name.startswith(prefix) else name
-
-
-def weights_manifest(model) -> dict:
-    return {"format": FORMAT_WEIGHTS, "version": VERSION,
-            "layers": [{"name": layer.name, "class_name": type(layer).__name__,
-                        "weights": [{"name": _short_name(w, layer), "shape": list(w.shape), "dtype": w.dtype.name}
-                                    for w in _own_weights(layer)]}
-                       for layer in _weight_owners(model)]}
-
-
-def _weights_npz(model) -> bytes:
-    arrays = {}
-    for i, layer in enumerate(_weight_owners(model)):
-        for j, w in enumerate(_own_weights(layer)):
-            arrays[f"layer{i:04d}_w{j:03d}"] = w.numpy()
-    return _npz_bytes(arrays)
-
-
-def _npz_bytes(arrays: dict) -> bytes:
-    buf = io.BytesIO()
-    np.savez(buf, **arrays)
-    return buf.getvalue()
-
-
-def _atomic_write_zip(path, entries: dict, overwrite: bool = True) -> None:
-    path = os.fspath(path)
-    if not overwrite and os.path.exists(path):
-        raise FileExistsError(f"{path} exists and overwrite=False")
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-" + os.path.basename(path) + "-")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED) as zf:
-                for name, data in entries.items():
-                    zf.writestr(name, data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def _read_zip(path) -> dict:
-    path = os.fspath(path)
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"No file at {path}")
-    if not zipfile.is_zipfile(path):
-        raise ValueError(f"{path} is not a graphflow Keras file (expected a zip written by model.save or "
-                         "model.save_weights)")
-    with zipfile.ZipFile(path) as zf:
-        return {name: zf.read(name) for name in zf.namelist()}
-
-
-def _load_npz(data: bytes) -> dict:
-    with np.load(io.BytesIO(data), allow_pickle=False) as npz:
-        return {k: npz[k] for k in npz.files}
-
-
-def save_weights(model, filepath, overwrite=True) -> None:
+def _require_built(model, what: str) -> None:
     if not model.built:
-        raise ValueError(f"Model {model.name!r} has not been built yet, so it has no weights to save; call it on "
+        raise ValueError(f"Model {model.name!r} has not been built yet, so it has no weights to {what}; call it on "
                          "data (or give it an Input) first")
-    manifest = weights_manifest(model)
-    manifest["build_config"] = {"input_shape": _jsonable(model.build_input_shape())}
-    _atomic_write_zip(filepath, {"weights_manifest.json": json.dumps(manifest, indent=1),
-                                 "model.weights.npz": _weights_npz(model)}, overwrite)
 
 
-def _describe(entries) -> str:
-    return ", ".join(f"{e['name']} ({e['class_name']})" for e in entries)
-
-
-def _assign_weights(model, manifest: dict, arrays: dict, path, skip_mismatch=False) -> None:
-    owners = _weight_owners(model)
-    saved = manifest["layers"]
-    if len(owners) != len(saved):
-        model_entries = [{"name": x.name, "class_name": type(x).__name__} for x in owners]
-        raise ValueError(f"Cannot load weights from {path} into model {model.name!r}: the file holds weights for "
-                         f"{len(saved)} layers [{_describe(saved)}] but the model has {len(owners)} layers with "
-                         f"weights [{_describe(model_entries)}]")
-    plan = []
-    for i, (layer, entry) in enumerate(zip(owners, saved)):
-        weights = _own_weights(layer)
-        problem = None
-        if len(weights) != len(entry["weights"]):
-            problem = (f"layer {layer.name!r} ({type(layer).__name__}, position {i}) has {len(weights)} weights "
-                       f"{[_short_name(w, layer) for w in weights]}, but the file's layer {entry['name']!r} "
-                       f"({entry['class_name']}) has {len(entry['weights'])} "
-                       f"{[w['name'] for w in entry['weights']]}")
-        else:
-            for j, (w, saved_w) in enumerate(zip(weights, entry["weights"])):
-                if tuple(w.shape) != tuple(saved_w["shape"]):
-                    problem = (f"layer {layer.name!r} ({type(layer).__name__}, position {i}) expects weight "
-                               f"{_short_name(w, layer)!r} of shape {tuple(w.shape)}, but the file has shape "
-                               f"{tuple(saved_w['shape'])} for weight {saved_w['name']!r} of layer "
-                               f"{entry['name']!r} ({entry['class_name']})")
-                    break
-                plan.append((w, arrays[f"layer{i:04d}_w{j:03d}"]))
-        if problem is not None:
-            if skip_mismatch:
-                warnings.warn(f"Skipping loading weights of {problem}", stacklevel=3)
-                plan = [p for p in plan if not any(p[0] is w for w in weights)]
-                continue
-            raise ValueError(f"Cannot load weights from {path} into model {model.name!r}: {problem}")
-    for var, value in plan:
-        var.assign(value.astype(var.dtype.np, copy=False))
-
-
-def _build_if_needed(model, manifest_build):
-    if model.built:
-        return
-    shapes = (manifest_build or {}).get("input_shape")
-    if shapes is None:
-        raise ValueError(f"Model {model.name!r} is not built, so its weights don't exist yet; call it on data or "
-                         "give it an Input before load_weights")
-    model.build_from_input_shape(_to_shape(shapes))
-
-
-def load_weights(model, filepath, skip_mismatch=False) -> None:
-    entries = _read_zip(filepath)
-    if "weights_manifest.json" in entries:
-        manifest = json.loads(entries["weights_manifest.json"])
-    elif "config.json" in entries:
-        manifest = json.loads(entries["config.json"])["weights_manifest"]
-    else:
-        raise ValueError(f"{filepath} holds no weights manifest: it was not written by save_weights or save")
-    _build_if_needed(model, manifest.get("build_config"))
-    _assign_weights(model, manifest, _load_npz(entries["model.weights.npz"]), filepath, skip_mismatch)
-
-
-# ---- whole models ------------------------------------------------------------------------------------------
+# ---- whole models ---------------------------------------------------------------------------------------
 
 def save_model(model, filepath, overwrite=True, include_optimizer=True) -> None:
-    if not model.built:
-        raise ValueError(f"Model {model.name!r} has not been built yet; call it on data (or give it an Input) "
-                         "before saving")
-    manifest = weights_manifest(model)
-    config = {"format": FORMAT_MODEL, "version": VERSION, **layer_config(model),
-              "build_config": {"input_shape": _jsonable(model.build_input_shape())},
-              "compile_config": _jsonable(model.get_compile_config()) if model.compiled else None,
-              "weights_manifest": manifest}
-    entries = {"config.json": json.dumps(config, indent=1), "model.weights.npz": _weights_npz(model)}
-    if include_optimizer and model.compiled and model.optimizer is not None and model.optimizer.built:
-        entries["optimizer.npz"] = _npz_bytes({f"v{i:04d}": v.numpy()
-                                               for i, v in enumerate(model.optimizer.variables)})
-    _atomic_write_zip(filepath, entries, overwrite)
+    """Architecture, weights and compile state in a `.keras` archive or a legacy `.h5` file."""
+    filepath = os.fspath(filepath)
+    kind = _kind(filepath)
+    if kind not in ("keras", "h5"):
+        raise ValueError(f"Invalid filepath extension for saving: {filepath!r}. Add a `.keras` extension for the "
+                         "Keras 3 format (recommended) or `.h5` for the legacy HDF5 format; for weights alone use "
+                         "model.save_weights(...).")
+    if not overwrite and os.path.exists(filepath):
+        raise FileExistsError(f"{filepath} exists and overwrite=False")
+    _require_built(model, "save")
+    if kind == "keras":
+        keras_archive.save(model, filepath, include_optimizer)
+    else:
+        _save_legacy_h5(model, filepath)
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
-    """Rebuild a model saved with model.save: architecture, weights and (optionally) compile state."""
-    entries = _read_zip(filepath)
-    if "config.json" not in entries:
-        raise ValueError(f"{filepath} holds no model config: it was written by save_weights, not save; build the "
-                         "model in code and use load_weights")
-    config = json.loads(entries["config.json"])
-    model = layer_from_config(config, custom_objects)
-    _build_if_needed(model, config.get("build_config"))
-    _assign_weights(model, config["weights_manifest"], _load_npz(entries["model.weights.npz"]), filepath)
-    if compile and config.get("compile_config"):
-        model.compile_from_config(config["compile_config"])
-        if "optimizer.npz" in entries:
-            model.optimizer.build(model.trainable_weights)
-            values = _load_npz(entries["optimizer.npz"])
-            variables = model.optimizer.variables
-            if len(values) == len(variables):
-                for i, var in enumerate(variables):
-                    var.assign(values[f"v{i:04d}"])
-            else:
-                warnings.warn("The saved optimizer state does not match the optimizer's variables; it was not "
-                              "restored", stacklevel=2)
+    """Rebuild a model from a `.keras` archive or a legacy `.h5` file (from graphflow or real Keras)."""
+    filepath = os.fspath(filepath)
+    if not os.path.exists(filepath):
+        raise FileNotFoundError(f"No file or directory found at {filepath}")
+    if zipfile.is_zipfile(filepath):
+        return keras_archive.load(filepath, custom_objects, compile)
+    h5py = keras_weights.require_h5py()
+    if h5py.is_hdf5(filepath):
+        return _load_legacy_h5(filepath, custom_objects, compile)
+    if ckpt_format.exists(filepath) or os.path.isdir(filepath):
+        raise ValueError(f"{filepath} is a checkpoint or a SavedModel, not a Keras model file: use "
+                         "gf.saved_model.load or model.load_weights")
+    raise ValueError(f"{filepath} is neither a Keras 3 `.keras` archive nor an HDF5 `.h5` model file")
+
+
+def _save_legacy_h5(model, filepath) -> None:
+    h5py = keras_weights.require_h5py()
+    config = keras_config.model_to_keras_config(model)
+    with atomic_path(filepath) as tmp, h5py.File(tmp, "w") as f:
+        f.attrs["model_config"] = json.dumps({"class_name": config["class_name"], "config": config["config"]})
+        f.attrs["backend"] = "tensorflow"
+        f.attrs["keras_version"] = "3.0.0"
+        if config.get("compile_config"):
+            compile_config = config["compile_config"]
+            f.attrs["training_config"] = json.dumps({"optimizer_config": compile_config["optimizer"],
+                                                     "loss": compile_config.get("loss"),
+                                                     "metrics": compile_config.get("metrics"),
+                                                     "loss_weights": compile_config.get("loss_weights")})
+        keras_weights.write_legacy(f.create_group("model_weights"), model)
+
+
+def _load_legacy_h5(filepath, custom_objects, compile):
+    h5py = keras_weights.require_h5py()
+    with h5py.File(filepath, "r") as f:
+        if "model_config" not in f.attrs:
+            raise ValueError(f"{filepath} holds no model config: it holds weights only; build the model in code "
+                             "and call model.load_weights")
+        config = json.loads(f.attrs["model_config"])
+        model = keras_config.model_from_keras_config(config, custom_objects, source=filepath)
+        keras_weights.read_legacy(f["model_weights"], model, filepath)
+        training = json.loads(f.attrs["training_config"]) if compile and "training_config" in f.attrs else None
+    if training:
+        compile_from_keras(model, {"optimizer": training.get("optimizer_config"), "loss": training.get("loss"),
+                                   "metrics": training.get("metrics"), "loss_weights": training.get("loss_weights")},
+                           filepath)
     return model
 
 
+def compile_from_keras(model, compile_config: dict, source: str) -> bool:
+    """Compile as the file says; a setting graphflow cannot rebuild is reported and skipped."""
+    try:
+        model.compile_from_config(compile_config)
+        return True
+    except (ValueError, TypeError, KeyError) as e:
+        warnings.warn(f"{source}: the model was loaded uncompiled, because its compile settings could not be "
+                      f"rebuilt ({e}); call model.compile(...) yourself", stacklevel=3)
+        return False
+
+
+# ---- weights --------------------------------------------------------------------------------------------
+
+def save_weights(model, filepath, overwrite=True) -> None:
+    filepath = os.fspath(filepath)
+    if not overwrite and os.path.exists(filepath):
+        raise FileExistsError(f"{filepath} exists and overwrite=False")
+    _require_built(model, "save")
+    kind = _kind(filepath)
+    if kind == "keras":
+        raise ValueError(f"{filepath}: a `.keras` file holds a whole model; use model.save, or a `.weights.h5` "
+                         "name for weights alone")
+    if kind == "other":
+        from ...checkpoint import Checkpoint
+        Checkpoint(root=model).write(filepath)
+        return
+    h5py = keras_weights.require_h5py()
+    with atomic_path(filepath) as tmp, h5py.File(tmp, "w") as f:
+        if kind == "weights_h5":
+            keras_weights.write_keras3(f, model)
+        else:
+            keras_weights.write_legacy(f, model)
+
+
+def load_weights(model, filepath, skip_mismatch=False) -> None:
+    """Load weights from a `.weights.h5`/`.h5`/`.keras` file or a checkpoint prefix, checking shapes.
+
+    A model not built yet is built first from the file's shapes when the file says them; a
+    checkpoint restores into it as its weights are created.
+    """
+    filepath = os.fspath(filepath)
+    if ckpt_format.exists(filepath):
+        from ...checkpoint import Checkpoint
+        Checkpoint(root=model).read(filepath).expect_partial()
+        return
+    if not os.path.exists(filepath):
+        raise FileNotFoundError(f"No weights found at {filepath} (neither a file nor a checkpoint prefix with an "
+                                f"{ckpt_format.INDEX_SUFFIX} file)")
+    if zipfile.is_zipfile(filepath):
+        with zipfile.ZipFile(filepath) as zf:
+            if "model.weights.h5" not in zf.namelist():
+                raise ValueError(f"{filepath} is a zip file but not a Keras archive (no model.weights.h5)")
+            data = zf.read("model.weights.h5")
+            config = json.loads(zf.read("config.json")) if "config.json" in zf.namelist() else {}
+        _build_from_config(model, config)
+        h5py = keras_weights.require_h5py()
+        with h5py.File(io.BytesIO(data), "r") as f:
+            keras_weights.read_keras3(f, model, filepath, skip_mismatch)
+        return
+    h5py = keras_weights.require_h5py()
+    if not h5py.is_hdf5(filepath):
+        raise ValueError(f"{filepath} is not a Keras weights file (expected HDF5 .weights.h5/.h5, a .keras archive, "
+                         "or a checkpoint prefix)")
+    _require_built(model, "load into")
+    with h5py.File(filepath, "r") as f:
+        if "layer_names" in f.attrs:
+            keras_weights.read_legacy(f, model, filepath, skip_mismatch)
+        elif "model_weights" in f:
+            keras_weights.read_legacy(f["model_weights"], model, filepath, skip_mismatch)
+        else:
+            keras_weights.read_keras3(f, model, filepath, skip_mismatch)
+
+
+def _build_from_config(model, config: dict) -> None:
+    if model.built:
+        return
+    shape = (config.get("build_config") or {}).get("input_shape")
+    if shape is None:
+        raise ValueError(f"Model {model.name!r} is not built, so its weights don't exist yet; call it on data or "
+                         "give it an Input before load_weights")
+    model.build_from_input_shape(keras_config._to_shape(shape))
+
+
+# ---- configs --------------------------------------------------------------------------------------------
+
 def model_from_json(json_string, custom_objects=None):
-    return layer_from_config(json.loads(json_string), custom_objects)
+    return keras_config.model_from_keras_config(json.loads(json_string), custom_objects)
 
 
 def clone_model(model, custom_objects=None):
     """A new model with the same architecture and freshly initialised weights."""
-    return layer_from_config(json.loads(json.dumps(layer_config(model))), custom_objects)
+    config = json.loads(json.dumps(keras_config.model_to_keras_config(model)))
+    config.pop("compile_config", None)
+    return keras_config.model_from_keras_config(config, custom_objects)

@@ -121,17 +121,10 @@ class Sequential(Model):
         return x
 
     def get_config(self) -> dict:
-        layers = []
-        if self._input_layer is not None:
-            layers.append({"class_name": "InputLayer", "config": self._input_layer.get_config()})
-        from .saving import layer_config
-        layers.extend(layer_config(x) for x in self._layers)
-        return {"name": self.name, "trainable": self.trainable, "layers": layers}
+        from .keras_config import sequential_config
+        return sequential_config(self)
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from .saving import layer_from_config
-        model = cls(name=config.get("name"), trainable=config.get("trainable", True))
-        for layer_conf in config["layers"]:
-            model.add(layer_from_config(layer_conf, custom_objects))
-        return model
+        from .keras_config import sequential_from_keras
+        return sequential_from_keras(config, custom_objects)

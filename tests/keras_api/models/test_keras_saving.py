@@ -1,5 +1,5 @@
-"""save / load_model and save_weights / load_weights: one zip file, atomic, round trips exact,
-clear errors for another architecture."""
+"""save / load_model and save_weights / load_weights in Keras's own files (.keras, .weights.h5, .h5)
+and checkpoints: atomic, round trips exact, clear errors for another architecture."""
 import json
 import os
 import zipfile
@@ -34,7 +34,7 @@ def test_save_and_load_model_restores_architecture_weights_and_predictions(tmp_p
     model.save(path)
     assert zipfile.is_zipfile(path)
     with zipfile.ZipFile(path) as zf:
-        assert {"config.json", "model.weights.npz", "optimizer.npz"} <= set(zf.namelist())
+        assert set(zf.namelist()) == {"config.json", "metadata.json", "model.weights.h5"}
         assert json.loads(zf.read("config.json"))["class_name"] == "Sequential"
     loaded = keras.models.load_model(path)
     assert [type(x).__name__ for x in loaded.layers] == ["Dense", "BatchNormalization", "Dense"]
@@ -84,31 +84,32 @@ def test_subclassed_model_round_trip_with_custom_objects(tmp_path):
 
 def test_save_weights_and_load_weights_round_trip(tmp_path):
     model = trained_mlp()
-    model.save_weights(tmp_path / "w.weights.npz")
+    model.save_weights(tmp_path / "w.weights.h5")
     fresh = keras.Sequential([keras.Input((4,)), L.Dense(8, activation="relu"), L.BatchNormalization(), L.Dense(3)])
-    fresh.load_weights(tmp_path / "w.weights.npz")
+    fresh.load_weights(tmp_path / "w.weights.h5")
     assert_same_weights(model, fresh)
     np.testing.assert_array_equal(fresh(X).numpy(), model(X).numpy())
 
 
-def test_load_weights_builds_a_lazy_model_from_the_saved_shapes(tmp_path):
+def test_load_weights_from_a_checkpoint_fills_a_lazy_model_when_it_builds(tmp_path):
     model = trained_mlp()
     model.save_weights(tmp_path / "w")
     lazy = keras.Sequential([L.Dense(8, activation="relu"), L.BatchNormalization(), L.Dense(3)])
-    lazy.load_weights(tmp_path / "w")
+    lazy.load_weights(tmp_path / "w")       # a checkpoint: restored as the weights are created
+    lazy(X)
     assert_same_weights(model, lazy)
 
 
 def test_loading_into_another_architecture_names_the_layer_and_shapes(tmp_path):
     model = trained_mlp()
-    model.save_weights(tmp_path / "w")
-    other = keras.Sequential([keras.Input((4,)), L.Dense(16, activation="relu"), L.BatchNormalization(),
-                              L.Dense(3)])
-    before = other.get_weights()
-    with pytest.raises(ValueError, match=r"layer 'dense_\d' \(Dense, position 0\) expects weight 'kernel' of shape "
-                                         r"\(4, 16\), but the file has shape \(4, 8\)"):
-        other.load_weights(tmp_path / "w")
-    assert_same_weights_values(before, other.get_weights())   # nothing was half-loaded
+    for name in ("w.weights.h5", "w.h5", "w"):
+        model.save_weights(tmp_path / name)
+        other = keras.Sequential([keras.Input((4,)), L.Dense(16, activation="relu"), L.BatchNormalization(),
+                                  L.Dense(3)])
+        before = other.get_weights()
+        with pytest.raises(ValueError, match=r"dense_\d.*(kernel|bias).*\((4, )?16,?\).*\((4, )?8,?\)"):
+            other.load_weights(tmp_path / name)
+        assert_same_weights_values(before, other.get_weights())   # nothing was half-loaded
 
 
 def assert_same_weights_values(a, b):
@@ -118,19 +119,21 @@ def assert_same_weights_values(a, b):
 
 def test_loading_into_a_model_with_other_layers_lists_both(tmp_path):
     model = trained_mlp()
-    model.save_weights(tmp_path / "w")
-    other = keras.Sequential([keras.Input((4,)), L.Dense(3)])
-    with pytest.raises(ValueError, match=r"file holds weights for 3 layers .*dense \(Dense\), batch_normalization "
-                                         r"\(BatchNormalization\).* model has 1 layers"):
-        other.load_weights(tmp_path / "w")
+    model.save_weights(tmp_path / "w.weights.h5")
+    other = keras.Sequential([keras.Input((4,)), L.Dense(8), L.BatchNormalization()])
+    with pytest.raises(ValueError, match=r"holds weights the model has no place for: \['layers/dense_1'\]"):
+        other.load_weights(tmp_path / "w.weights.h5")
+    model.save_weights(tmp_path / "w.h5")
+    with pytest.raises(ValueError, match=r"holds weights for 3 layers .* model .* has 2 layers with weights"):
+        other.load_weights(tmp_path / "w.h5")
 
 
 def test_skip_mismatch_loads_the_layers_that_fit(tmp_path):
     model = trained_mlp()
-    model.save_weights(tmp_path / "w")
+    model.save_weights(tmp_path / "w.weights.h5")
     other = keras.Sequential([keras.Input((4,)), L.Dense(8, activation="relu"), L.BatchNormalization(), L.Dense(2)])
     with pytest.warns(UserWarning, match="Skipping"):
-        other.load_weights(tmp_path / "w", skip_mismatch=True)
+        other.load_weights(tmp_path / "w.weights.h5", skip_mismatch=True)
     np.testing.assert_array_equal(other.layers[0].kernel.numpy(), model.layers[0].kernel.numpy())
 
 
@@ -142,7 +145,8 @@ def test_writes_are_atomic_and_leave_no_temporary_files(tmp_path, monkeypatch):
 
     def broken(*args, **kwargs):
         raise OSError("disk full")
-    monkeypatch.setattr(np, "savez", broken)
+    from graphflow.keras_api.models import keras_weights
+    monkeypatch.setattr(keras_weights, "write_keras3", broken)
     with pytest.raises(OSError, match="disk full"):
         model.save(path)
     assert path.read_bytes() == original
@@ -154,7 +158,7 @@ def test_load_weights_from_a_missing_or_foreign_file(tmp_path):
     with pytest.raises(FileNotFoundError):
         model.load_weights(tmp_path / "nothing")
     (tmp_path / "text").write_text("hello")
-    with pytest.raises(ValueError, match="not a graphflow Keras file"):
+    with pytest.raises(ValueError, match="not a Keras weights file"):
         model.load_weights(tmp_path / "text")
 
 

@@ -1,0 +1,282 @@
+"""Model weights in Keras's two HDF5 layouts, read and written with h5py.
+
+Keras 3 (`model.weights.h5` inside a `.keras` file, and `.weights.h5`): one group per saveable
+object, `vars/0`, `vars/1`, ... holding its own variables in creation order. A functional or
+Sequential model's layers are under `layers/<snake_case class name>` (`dense`, `dense_1`, ...,
+numbered per model, not by layer name); a recurrent layer's weights are under its `cell`; a
+subclassed model's sub-layers are under their attribute names; the optimizer under `optimizer`.
+
+Legacy (Keras 2 `.h5`): `model_weights/<layer name>/...` datasets, listed per layer by the
+`weight_names` attribute, and the layer order by the `layer_names` attribute.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import backend
+
+RECURRENT_CLASSES = ("LSTM", "GRU", "SimpleRNN")
+
+
+def require_h5py():
+    """h5py, imported on first use; a clear message when it is not installed."""
+    try:
+        import h5py
+    except ImportError:
+        raise ImportError("Reading and writing Keras .keras / .h5 files needs h5py: pip install h5py "
+                          "(or pip install 'graphflow[keras]')") from None
+    return h5py
+
+
+def own_weights(layer) -> list:
+    return list(layer._trainable_weights) + list(layer._non_trainable_weights)
+
+
+def _unique(name: str, used: dict) -> str:
+    if name not in used:
+        used[name] = 0
+        return name
+    used[name] += 1
+    return f"{name}_{used[name]}"
+
+
+def saveables(model) -> list:
+    """[(path, variables)] for the model and every layer inside it, in Keras 3's layout and order."""
+    out, visited = [], set()
+
+    def visit(obj, path):
+        if id(obj) in visited:
+            return
+        visited.add(id(obj))
+        if type(obj).__name__ in RECURRENT_CLASSES and obj.__module__.startswith("graphflow."):
+            out.append((path, []))
+            out.append((_join(path, "cell"), own_weights(obj)))
+            return
+        out.append((path, own_weights(obj)))
+        for name, child in _children(obj):
+            if isinstance(child, list):
+                used = {}
+                for item in child:
+                    visit(item, _join(_join(path, name), _unique(backend.to_snake_case(type(item).__name__), used)))
+            else:
+                visit(child, _join(path, name))
+
+    visit(model, "")
+    return out
+
+
+def _join(a: str, b: str) -> str:
+    return f"{a}/{b}" if a else b
+
+
+def _children(obj) -> list:
+    """The sub-layers Keras 3 walks: `layers` of a functional/Sequential model first, then public
+    attributes holding layers or lists of layers, sorted by name."""
+    from ..layers.base import Layer
+    from .functional import Functional
+    from .sequential import Sequential
+    out = []
+    if isinstance(obj, (Functional, Sequential)):
+        out.append(("layers", list(obj.layers)))
+    for name in sorted(vars(obj)):
+        if name.startswith("_") or name in ("layers",):
+            continue
+        value = getattr(obj, name)
+        if isinstance(value, Layer):
+            out.append((name, value))
+        elif isinstance(value, (list, tuple)) and value and all(isinstance(v, Layer) for v in value):
+            out.append((name, list(value)))
+    if not isinstance(obj, (Functional, Sequential)):    # sub-layers not held by a public attribute
+        held = {id(v) for _, v in out if not isinstance(v, list)} | {id(x) for _, v in out if isinstance(v, list)
+                                                                     for x in v}
+        rest = [x for x in obj._layers if id(x) not in held]
+        if rest:
+            out.append(("_layers", rest))
+    return out
+
+
+# ---- Keras 3 layout ----------------------------------------------------------------------------------
+
+def write_keras3(h5file, model, optimizer=None) -> None:
+    for path, variables in saveables(model):
+        group = h5file.require_group(_join(path, "vars"))
+        owner_name = _owner_name(model, path)
+        if owner_name is not None:
+            group.attrs["name"] = owner_name
+        for i, var in enumerate(variables):
+            group.create_dataset(str(i), data=var.numpy())
+    if optimizer is not None:       # unbuilt: iteration and learning rate only, as Keras writes it
+        group = h5file.require_group("optimizer/vars")
+        group.attrs["name"] = optimizer.name
+        for i, var in enumerate(optimizer.variables):
+            group.create_dataset(str(i), data=np.asarray(var.numpy()))
+
+
+def _owner_name(model, path: str):
+    obj = _object_at(model, path)
+    return getattr(obj, "name", None)
+
+
+def _object_at(model, path: str):
+    if not path:
+        return model
+    obj = model
+    parts = path.split("/")
+    i = 0
+    while i < len(parts):
+        part = parts[i]
+        children = dict(_children(obj))
+        if part == "cell" and part not in children:
+            return obj
+        child = children.get(part)
+        if isinstance(child, list):
+            used, index = {}, {}
+            for item in child:
+                index[_unique(backend.to_snake_case(type(item).__name__), used)] = item
+            i += 1
+            child = index.get(parts[i]) if i < len(parts) else None
+        if child is None:
+            return None
+        obj = child
+        i += 1
+    return obj
+
+
+def read_keras3(h5file, model, source: str, skip_mismatch: bool = False) -> list:
+    """Assign the weights of a Keras 3 weights file; returns [(variable, value)] (assigned already).
+
+    Every shape is checked before anything is assigned, so a mismatch leaves the model as it was.
+    """
+    import warnings
+    plan = []
+    for path, variables in saveables(model):
+        group = h5file.get(_join(path, "vars"))
+        if group is None:
+            if variables:
+                problem = f"{source} has no weights for {_describe(model, path)} (expected group {path or '/'}/vars)"
+                if skip_mismatch:
+                    warnings.warn(f"Skipping {problem}", stacklevel=3)
+                    continue
+                raise ValueError(f"Cannot load weights: {problem}")
+            continue
+        saved = [group[str(i)] for i in range(len(group))]
+        problem = None
+        if len(saved) != len(variables):
+            problem = (f"{_describe(model, path)} has {len(variables)} weights "
+                       f"{[_short(v) for v in variables]}, but {source} holds {len(saved)} at {path or '/'}/vars")
+        else:
+            for var, data in zip(variables, saved):
+                if tuple(var.shape) != tuple(data.shape):
+                    problem = (f"{_describe(model, path)}: weight {_short(var)} has shape {tuple(var.shape)}, but "
+                               f"{source} holds shape {tuple(data.shape)} at {data.name}")
+                    break
+        if problem is not None:
+            if skip_mismatch:
+                warnings.warn(f"Skipping loading weights: {problem}", stacklevel=3)
+                continue
+            raise ValueError(f"Cannot load weights: {problem}")
+        plan.extend((var, np.asarray(data[()])) for var, data in zip(variables, saved))
+    expected = {_join(path, "vars") for path, _ in saveables(model)} | {"optimizer/vars"}
+    extra = sorted(name[:-len("/vars")] for name in _groups_with_values(h5file) if name not in expected)
+    if extra and not skip_mismatch:
+        raise ValueError(f"Cannot load weights: {source} holds weights the model has no place for: {extra} (model "
+                         f"{model.name!r} has {[p or '/' for p, v in saveables(model) if v]})")
+    for var, value in plan:
+        var.assign(value.astype(var.dtype.np, copy=False))
+    return plan
+
+
+def _groups_with_values(h5file) -> list:
+    """Names of the `.../vars` groups that hold at least one dataset."""
+    found = []
+
+    def visit(name, obj):
+        if name.endswith("vars") and hasattr(obj, "keys") and len(obj) > 0:
+            found.append(name)
+    h5file.visititems(visit)
+    return found
+
+
+def read_keras3_optimizer(h5file, optimizer) -> bool:
+    group = h5file.get("optimizer/vars")
+    if group is None:
+        return False
+    variables = optimizer.variables
+    if len(group) == len(variables) - len(optimizer._slot_vars):
+        variables = variables[:len(group)]      # saved before its first step: no slots yet
+    if len(group) != len(variables) or any(tuple(v.shape) != group[str(i)].shape for i, v in enumerate(variables)):
+        return False
+    for i, var in enumerate(variables):
+        var.assign(np.asarray(group[str(i)][()]).astype(var.dtype.np, copy=False))
+    return True
+
+
+def _describe(model, path: str) -> str:
+    obj = _object_at(model, path)
+    if obj is model or obj is None:
+        return f"model {model.name!r}" + (f" at {path}" if path else "")
+    return f"layer {obj.name!r} ({type(obj).__name__})"
+
+
+def _short(var) -> str:
+    return var.name.split(":")[0].rsplit("/", 1)[-1]
+
+
+# ---- legacy (Keras 2) layout -------------------------------------------------------------------------
+
+def _weight_layers(model) -> list:
+    """The layers whose weights a legacy file lists, in model order."""
+    return [layer for layer in model.layers]
+
+
+def write_legacy(group, model) -> None:
+    group.attrs["layer_names"] = np.array([layer.name.encode() for layer in _weight_layers(model)])
+    group.attrs["backend"] = "tensorflow"
+    group.attrs["keras_version"] = "3.0.0"
+    for layer in _weight_layers(model):
+        weights = layer.weights
+        names = [f"{layer.name}/{_short(w)}" for w in weights]
+        g = group.require_group(layer.name)
+        g.attrs["weight_names"] = np.array([n.encode() for n in names], dtype=object) if names \
+            else np.array([], dtype="float64")
+        for name, w in zip(names, weights):
+            g.create_dataset(name, data=w.numpy())
+
+
+def _attr_strings(value) -> list:
+    return [v.decode() if isinstance(v, bytes) else str(v) for v in value]
+
+
+def read_legacy(group, model, source: str, skip_mismatch: bool = False) -> None:
+    """Assign weights from a legacy layout, layer by layer in order (as Keras 2 matches them)."""
+    import warnings
+    saved_layers = [name for name in _attr_strings(group.attrs["layer_names"])
+                    if len(group[name].attrs.get("weight_names", [])) > 0]
+    layers = [layer for layer in _weight_layers(model) if layer.weights]
+    if len(saved_layers) != len(layers):
+        raise ValueError(f"Cannot load weights from {source}: it holds weights for {len(saved_layers)} layers "
+                         f"{saved_layers}, but model {model.name!r} has {len(layers)} layers with weights "
+                         f"{[x.name for x in layers]}")
+    plan = []
+    for layer, saved_name in zip(layers, saved_layers):
+        g = group[saved_name]
+        names = _attr_strings(g.attrs["weight_names"])
+        weights = layer.weights
+        problem = None
+        if len(names) != len(weights):
+            problem = (f"layer {layer.name!r} has {len(weights)} weights, but {source} holds {len(names)} for "
+                       f"layer {saved_name!r}")
+        else:
+            for w, n in zip(weights, names):
+                if tuple(w.shape) != g[n].shape:
+                    problem = (f"layer {layer.name!r}: weight {_short(w)} has shape {tuple(w.shape)}, but {source} "
+                               f"holds shape {g[n].shape} for {saved_name}/{n}")
+                    break
+        if problem is not None:
+            if skip_mismatch:
+                warnings.warn(f"Skipping loading weights: {problem}", stacklevel=3)
+                continue
+            raise ValueError(f"Cannot load weights from {source}: {problem}")
+        plan.extend((w, np.asarray(g[n][()])) for w, n in zip(weights, names))
+    for var, value in plan:
+        var.assign(value.astype(var.dtype.np, copy=False))
