@@ -6,6 +6,7 @@ This module only re-exports; the logic lives in the submodules.
 from . import (
     config,  # noqa: E402
     errors,
+    saved_model,  # noqa: E402
 )
 from . import train as _train  # noqa: E402,F401  (fills gf.compat.v1.train)
 from .autodiff import UnconnectedGradients, gradients  # noqa: E402  (declares every op's gradient)

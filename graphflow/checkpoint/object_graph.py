@@ -81,10 +81,10 @@ def increment(var: Variable) -> int:
     return int(new)
 
 
-def serialize(root) -> tuple[dict, dict]:
-    """(tensors, object_graph) of everything reachable from `root`."""
+def walk_objects(root) -> tuple[list, list, list]:
+    """(objects, nodes, paths) of everything reachable from `root`, breadth first: node i is
+    `{"children": {name: node id}, "variable": key or None}` for objects[i] at paths[i]."""
     ids, nodes, paths, order = {id(root): 0}, [None], [""], [root]
-    tensors = {}
     i = 0
     while i < len(order):
         obj = order[i]
@@ -97,11 +97,16 @@ def serialize(root) -> tuple[dict, dict]:
                 paths.append(f"{paths[i]}/{_escape(name)}" if paths[i] else _escape(name))
             node["children"][name] = ids[id(child)]
         if isinstance(obj, Variable):
-            key = paths[i] + VALUE_SUFFIX
-            node["variable"] = key
-            tensors[key] = variable_value(obj)
+            node["variable"] = paths[i] + VALUE_SUFFIX
         nodes[i] = node
         i += 1
+    return order, nodes, paths
+
+
+def serialize(root) -> tuple[dict, dict]:
+    """(tensors, object_graph) of everything reachable from `root`."""
+    objects, nodes, _ = walk_objects(root)
+    tensors = {node["variable"]: variable_value(obj) for obj, node in zip(objects, nodes) if node["variable"]}
     return tensors, {"nodes": nodes}
 
 

@@ -109,6 +109,11 @@ class Model(Trainer, Layer):
         from .saving import save_model
         save_model(self, filepath, overwrite=overwrite, include_optimizer=include_optimizer)
 
+    def export(self, filepath, format="tf_saved_model", verbose=True, **kwargs) -> None:
+        """Export the inference function as a gf.saved_model (endpoint `serve`), as Keras 3 does."""
+        from .export import export_model
+        export_model(self, filepath, format=format, verbose=verbose)
+
     def save_weights(self, filepath, overwrite=True, **kwargs) -> None:
         """Save the weights: `.weights.h5` (Keras 3 layout), `.h5` (legacy), other names a checkpoint."""
         from .saving import save_weights
