@@ -86,6 +86,7 @@ def _layout(h5file) -> dict:
 
 @pytest.mark.parametrize("name", ["cnn", "lstm_text"])
 def test_graphflow_still_writes_the_layout_real_keras_read(name, tmp_path):
+    keras.backend.clear_session()       # layer names as in a fresh process, where the files were written
     keras.utils.set_random_seed(7)
     model, _ = _writer().MODELS[name]()
     model.compile(optimizer="adam", loss="mse")

@@ -77,6 +77,7 @@ def main():
     rng = np.random.default_rng(7)
     inputs = {}
     for name, build in MODELS.items():
+        keras.backend.clear_session()       # each model's layer names as in a fresh process
         model, shape = build()
         _randomise(model, rng)
         model.compile(optimizer="adam", loss="mse")
