@@ -13,9 +13,6 @@ import re
 from . import context as ctx_mod
 from .variables import Variable
 
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
-
-
 def camel_to_snake(name: str) -> str:
     """`MyDenseModule` -> `my_dense_module`: the default module name."""
     s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
@@ -62,7 +59,7 @@ class Module:
     def __init__(self, name: str | None = None):
         if name is None:
             name = camel_to_snake(type(self).__name__)
-        elif not _IDENTIFIER.match(name):
+        elif not name.isidentifier():
             raise ValueError(f"{name!r} is not a valid module name. Module names must be valid Python identifiers "
                              "(e.g. a valid class name).")
         object.__setattr__(self, "_name", name)

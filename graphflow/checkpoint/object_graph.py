@@ -127,12 +127,12 @@ class RestoreSession:
     def restore(self, node_id: int, obj) -> None:
         """Bind saved node `node_id` to `obj`, descend into its children, then assign every value
         found; all shapes are checked before the first assignment, so a mismatch changes nothing."""
-        stack, assignments, bound = [(node_id, obj)], [], []
+        stack, assignments, bound = [(node_id, obj)], [], {}
         while stack:
             nid, live = stack.pop()
-            if nid in self.matched or any(nid == b for b, _ in bound):
+            if nid in self.matched or nid in bound:
                 continue
-            bound.append((nid, live))
+            bound[nid] = live
             node = self.nodes[nid]
             if node.get("variable"):
                 assignments.append((node["variable"], live))
@@ -147,9 +147,8 @@ class RestoreSession:
             self._check(key, var)
         for key, var in assignments:
             restore_variable(var, self.reader, key)
-        for nid, live in bound:
-            self.matched.add(nid)
-            self.live[nid] = live
+        self.matched.update(bound)
+        self.live.update(bound)
 
     def _check(self, key: str, var) -> None:
         if not isinstance(var, Variable):

@@ -231,8 +231,6 @@ def _clean_object(value):
 def translate_layer_config(cls, config: dict, source: str) -> dict:
     """A Keras 3 layer config as `cls.from_config` takes it; options that are on but unsupported raise."""
     accepted = _accepted_arguments(cls)
-    if "__init__" not in vars(cls) and not accepted - {"self"}:
-        return dict(config)
     out = {}
     for key, value in config.items():
         if key in ("shared_object_id",):

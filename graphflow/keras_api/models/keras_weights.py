@@ -84,7 +84,9 @@ def _children(obj) -> list:
         value = getattr(obj, name)
         if isinstance(value, Layer):
             out.append((name, value))
-        elif isinstance(value, (list, tuple)) and value and all(isinstance(v, Layer) for v in value):
+        elif isinstance(value, dict):
+            value = list(value.values())        # Keras 3 walks a dict of layers as the list of its values
+        if isinstance(value, (list, tuple)) and value and all(isinstance(v, Layer) for v in value):
             out.append((name, list(value)))
     if not isinstance(obj, (Functional, Sequential)):    # sub-layers not held by a public attribute
         held = {id(v) for _, v in out if not isinstance(v, list)} | {id(x) for _, v in out if isinstance(v, list)
