@@ -13,6 +13,7 @@ import re
 from . import context as ctx_mod
 from .variables import Variable
 
+
 def camel_to_snake(name: str) -> str:
     """`MyDenseModule` -> `my_dense_module`: the default module name."""
     s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
