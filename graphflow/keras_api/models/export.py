@@ -2,7 +2,7 @@
 export makes one; `gf.saved_model.load(path).serve(x)` runs it without the model's code."""
 from __future__ import annotations
 
-from ... import saved_model
+from ...saved_model.save import save as save_saved_model
 from ...function import function
 from ...module import Module
 from ...tensor_spec import TensorSpec
@@ -38,6 +38,6 @@ def export_model(model, filepath, format="tf_saved_model", verbose=True) -> None
         raise ValueError(f"model.export: format {format!r} is not supported; graphflow exports a SavedModel "
                          "(format='tf_saved_model')")
     archive = ExportArchive(model, _input_specs(model))
-    saved_model.save(archive, filepath, signatures={"serving_default": archive.serve})
+    save_saved_model(archive, filepath, signatures={"serving_default": archive.serve})
     if verbose:
         print(f"Saved artifact at '{filepath}'. Endpoint: serve{tuple(_input_specs(model))}")

@@ -64,8 +64,7 @@ def load(filepath, custom_objects=None, compile: bool = True):
         with h5py.File(io.BytesIO(weights), "r") as f:
             keras_weights.read_keras3(f, model, str(filepath))
     if compile and config.get("compile_config"):
-        from .saving import compile_from_keras
-        if compile_from_keras(model, config["compile_config"], str(filepath)) and weights is not None:
+        if keras_config.compile_from_keras(model, config["compile_config"], str(filepath)) and weights is not None:
             model.optimizer.build(model.trainable_weights)
             with h5py.File(io.BytesIO(weights), "r") as f:
                 if "optimizer" in f and not keras_weights.read_keras3_optimizer(f, model.optimizer):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import warnings
 
 import numpy as np
 
@@ -369,3 +370,14 @@ def model_from_keras_config(config: dict, custom_objects=None, source: str = "th
         if shape is not None:
             model.build_from_input_shape(_to_shape(shape))
     return model
+
+
+def compile_from_keras(model, compile_config: dict, source: str) -> bool:
+    """Compile as the file says; a setting graphflow cannot rebuild is reported and skipped."""
+    try:
+        model.compile_from_config(compile_config)
+        return True
+    except (ValueError, TypeError, KeyError) as e:
+        warnings.warn(f"{source}: the model was loaded uncompiled, because its compile settings could not be "
+                      f"rebuilt ({e}); call model.compile(...) yourself", stacklevel=3)
+        return False

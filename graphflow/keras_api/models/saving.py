@@ -15,10 +15,10 @@ from __future__ import annotations
 import io
 import json
 import os
-import warnings
 import zipfile
 
 from ...atomic_file import atomic_path
+from ...checkpoint import Checkpoint
 from ...checkpoint import format as ckpt_format
 from . import keras_archive, keras_config, keras_weights
 
@@ -102,21 +102,10 @@ def _load_legacy_h5(filepath, custom_objects, compile):
         keras_weights.read_legacy(f["model_weights"], model, filepath)
         training = json.loads(f.attrs["training_config"]) if compile and "training_config" in f.attrs else None
     if training:
-        compile_from_keras(model, {"optimizer": training.get("optimizer_config"), "loss": training.get("loss"),
-                                   "metrics": training.get("metrics"), "loss_weights": training.get("loss_weights")},
-                           filepath)
+        keras_config.compile_from_keras(model, {"optimizer": training.get("optimizer_config"),
+                                                "loss": training.get("loss"), "metrics": training.get("metrics"),
+                                                "loss_weights": training.get("loss_weights")}, filepath)
     return model
-
-
-def compile_from_keras(model, compile_config: dict, source: str) -> bool:
-    """Compile as the file says; a setting graphflow cannot rebuild is reported and skipped."""
-    try:
-        model.compile_from_config(compile_config)
-        return True
-    except (ValueError, TypeError, KeyError) as e:
-        warnings.warn(f"{source}: the model was loaded uncompiled, because its compile settings could not be "
-                      f"rebuilt ({e}); call model.compile(...) yourself", stacklevel=3)
-        return False
 
 
 # ---- weights --------------------------------------------------------------------------------------------
@@ -131,7 +120,6 @@ def save_weights(model, filepath, overwrite=True) -> None:
         raise ValueError(f"{filepath}: a `.keras` file holds a whole model; use model.save, or a `.weights.h5` "
                          "name for weights alone")
     if kind == "other":
-        from ...checkpoint import Checkpoint
         Checkpoint(root=model).write(filepath)
         return
     h5py = keras_weights.require_h5py()
@@ -150,7 +138,6 @@ def load_weights(model, filepath, skip_mismatch=False) -> None:
     """
     filepath = os.fspath(filepath)
     if ckpt_format.exists(filepath):
-        from ...checkpoint import Checkpoint
         Checkpoint(root=model).read(filepath).expect_partial()
         return
     if not os.path.exists(filepath):
