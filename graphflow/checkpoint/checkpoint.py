@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import time
-import warnings
 
 import numpy as np
 
@@ -109,7 +108,11 @@ class Checkpoint:
             return NameBasedLoadStatus(self, reader)
         session = RestoreSession(reader)
         self.save_counter       # noqa: B018  (created now, as TensorFlow does, so the restore fills it)
-        session.restore(0, self)
+        try:
+            session.restore(0, self)
+        except BaseException:
+            session.partial_ok = True       # the error says what went wrong; no warning on top
+            raise
         return CheckpointLoadStatus(self, session)
 
 
@@ -119,7 +122,6 @@ class CheckpointLoadStatus:
     def __init__(self, checkpoint, session: RestoreSession):
         self._checkpoint = checkpoint
         self._session = session
-        self._partial_ok = False
 
     def _unrestored_variables(self) -> list:
         restored = {id(v) for v in self._session.live.values()}
@@ -154,7 +156,7 @@ class CheckpointLoadStatus:
 
     def expect_partial(self):
         """Silence the warning about checkpointed values that were never used."""
-        self._partial_ok = True
+        self._session.partial_ok = True
         return self
 
     def run_restore_ops(self, session=None) -> None:
@@ -162,18 +164,6 @@ class CheckpointLoadStatus:
 
     def initialize_or_restore(self, session=None) -> None:
         """Restored variables already hold their values; the others keep their initial values."""
-
-    def __del__(self):
-        try:
-            if self._partial_ok:
-                return
-            missing = self._session.unmatched_keys()
-        except Exception:       # interpreter shutdown
-            return
-        if missing:
-            warnings.warn(f"Values in checkpoint {self._session.reader.prefix} were never restored (call "
-                          f"expect_partial() on the status if this is intended): {missing[:10]}"
-                          + (" ..." if len(missing) > 10 else ""), stacklevel=2)
 
 
 class NameBasedLoadStatus:

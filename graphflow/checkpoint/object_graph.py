@@ -9,6 +9,7 @@ its parent and restored when it is created (`restore_created`).
 """
 from __future__ import annotations
 
+import warnings
 import weakref
 
 import numpy as np
@@ -123,6 +124,19 @@ class RestoreSession:
         self.matched: set = set()           # saved node ids bound to a live object
         self.live: dict = {}                # saved node id -> live object
         self.waiting: list = []             # (owner weakref, child name, node id)
+        self.partial_ok = False             # set by status.expect_partial()
+
+    def __del__(self):
+        # Runs once nothing can still be restored (every deferred value found its object, or the
+        # objects waiting for them are gone): only then are unused values worth a warning.
+        try:
+            missing = [] if self.partial_ok else self.unmatched_keys()
+        except Exception:       # interpreter shutdown
+            return
+        if missing:
+            warnings.warn(f"Values in checkpoint {self.reader.prefix} were never restored (call expect_partial() on "
+                          f"the restore status if this is intended): {missing[:10]}"
+                          + (" ..." if len(missing) > 10 else ""), stacklevel=2)
 
     def restore(self, node_id: int, obj) -> None:
         """Bind saved node `node_id` to `obj`, descend into its children, then assign every value

@@ -2,9 +2,9 @@
 export makes one; `gf.saved_model.load(path).serve(x)` runs it without the model's code."""
 from __future__ import annotations
 
-from ...saved_model.save import save as save_saved_model
 from ...function import function
 from ...module import Module
+from ...saved_model.save import save as save_saved_model
 from ...tensor_spec import TensorSpec
 from .. import nest
 
