@@ -198,3 +198,17 @@ def test_checkpoint_restores_a_tf1_graph_variable(tmp_path):
             sess.run(v.assign([0.0, 0.0]))
             gf.train.Checkpoint(v=v).read(path).assert_consumed()
             np.testing.assert_array_equal(sess.run(v), [1.0, 2.0])
+
+
+def test_manager_checkpoint_interval_skips_saves_between_intervals(tmp_path):
+    step = gf.Variable(0, dtype=gf.int64)
+    manager = gf.train.CheckpointManager(gf.train.Checkpoint(step=step), tmp_path, max_to_keep=None,
+                                         step_counter=step, checkpoint_interval=10)
+    saved = []
+    for _ in range(25):
+        saved.append(manager.save() is not None)
+        step.assign_add(1)
+    assert [i for i, s in enumerate(saved) if s] == [0, 10, 20]
+    assert manager.save(check_interval=False) is not None
+    with pytest.raises(ValueError, match="step_counter"):
+        gf.train.CheckpointManager(gf.train.Checkpoint(step=step), tmp_path, max_to_keep=1, checkpoint_interval=5)

@@ -226,16 +226,11 @@ def _short(var) -> str:
 
 # ---- legacy (Keras 2) layout -------------------------------------------------------------------------
 
-def _weight_layers(model) -> list:
-    """The layers whose weights a legacy file lists, in model order."""
-    return [layer for layer in model.layers]
-
-
 def write_legacy(group, model) -> None:
-    group.attrs["layer_names"] = np.array([layer.name.encode() for layer in _weight_layers(model)])
+    group.attrs["layer_names"] = np.array([layer.name.encode() for layer in model.layers])
     group.attrs["backend"] = "tensorflow"
     group.attrs["keras_version"] = "3.0.0"
-    for layer in _weight_layers(model):
+    for layer in model.layers:
         weights = layer.weights
         names = [f"{layer.name}/{_short(w)}" for w in weights]
         g = group.require_group(layer.name)
@@ -254,7 +249,7 @@ def read_legacy(group, model, source: str, skip_mismatch: bool = False) -> None:
     import warnings
     saved_layers = [name for name in _attr_strings(group.attrs["layer_names"])
                     if len(group[name].attrs.get("weight_names", [])) > 0]
-    layers = [layer for layer in _weight_layers(model) if layer.weights]
+    layers = [layer for layer in model.layers if layer.weights]
     if len(saved_layers) != len(layers):
         raise ValueError(f"Cannot load weights from {source}: it holds weights for {len(saved_layers)} layers "
                          f"{saved_layers}, but model {model.name!r} has {len(layers)} layers with weights "
