@@ -12,6 +12,7 @@ from ..function import init_scope
 from ..variables import Variable
 from . import format as ckpt_format
 from . import state as ckpt_state
+from .lookup import resolve
 from .object_graph import RestoreSession, check_shape, increment, reachable_variables, restore_variable, serialize
 
 
@@ -103,7 +104,7 @@ class Checkpoint:
         not exist yet are assigned when they are created. Returns a status to check the match."""
         if save_path is None:
             return InitializationOnlyStatus(self)
-        reader = ckpt_format.CheckpointReader(ckpt_format.resolve(save_path))
+        reader = ckpt_format.CheckpointReader(resolve(save_path))
         if reader.object_graph is None:
             return NameBasedLoadStatus(self, reader)
         session = RestoreSession(reader)

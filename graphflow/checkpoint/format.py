@@ -138,33 +138,3 @@ class CheckpointReader:
 
     def keys(self) -> list:
         return sorted(self._tensors)
-
-
-def resolve(ckpt_dir_or_file) -> str:
-    """A checkpoint prefix from a prefix or a directory (its latest checkpoint)."""
-    path = os.fspath(ckpt_dir_or_file)
-    if os.path.isdir(path):
-        from .state import latest_checkpoint
-        latest = latest_checkpoint(path)
-        if latest is None:
-            raise ValueError(f"Couldn't find 'checkpoint' file or checkpoints in given directory {path}")
-        return latest
-    return path
-
-
-def load_checkpoint(ckpt_dir_or_file) -> CheckpointReader:
-    """A reader for a checkpoint prefix, or for the latest checkpoint in a directory."""
-    return CheckpointReader(resolve(ckpt_dir_or_file))
-
-
-def list_variables(ckpt_dir_or_file) -> list:
-    """[(key, shape)] of every tensor in the checkpoint, sorted by key."""
-    reader = load_checkpoint(ckpt_dir_or_file)
-    shapes = reader.get_variable_to_shape_map()
-    return [(k, shapes[k]) for k in sorted(shapes)]
-
-
-def load_variable(ckpt_dir_or_file, name: str) -> np.ndarray:
-    if name.endswith(":0"):
-        name = name[:-2]
-    return load_checkpoint(ckpt_dir_or_file).get_tensor(name)

@@ -15,6 +15,7 @@ from .. import context as ctx_mod
 from .. import variables as variables_mod
 from ..checkpoint import format as ckpt_format
 from ..checkpoint import state as ckpt_state
+from ..checkpoint.lookup import load_checkpoint
 from ..checkpoint.object_graph import check_shape, set_variable_value, variable_value
 from ..errors import NotFoundError
 from ..variables import Variable
@@ -139,7 +140,7 @@ def init_from_checkpoint(ckpt_dir_or_file, assignment_map) -> None:
     `assignment_map` maps checkpoint names to current names or variables: `{"old/": "new/"}`
     maps a scope (`"/"` means every variable), `{"old/w": "new/w"}` or `{"old/w": var}` one variable.
     """
-    reader = ckpt_format.load_checkpoint(ckpt_dir_or_file)
+    reader = load_checkpoint(ckpt_dir_or_file)
     eager = ctx_mod.executing_eagerly()
     current = {} if eager else {_name(v): v for v in variables_mod.global_variables()}
     pairs = []

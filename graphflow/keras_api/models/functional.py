@@ -8,6 +8,7 @@ from __future__ import annotations
 from .. import backend, nest
 from ..keras_tensor import KerasTensor, is_keras_tensor
 from ..layers.core import InputLayer
+from . import keras_config
 from .model import Model
 
 
@@ -136,10 +137,11 @@ class Functional(Model):
         self.built = True
 
     def get_config(self) -> dict:
-        from .keras_config import functional_config
-        return functional_config(self)
+        return keras_config.functional_config(self)
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from .keras_config import functional_from_keras
-        return functional_from_keras(config, custom_objects)
+        return keras_config.functional_from_keras(config, custom_objects)
+
+
+keras_config.register_model_class(Functional)

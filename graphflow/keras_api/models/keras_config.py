@@ -16,9 +16,20 @@ import warnings
 
 import numpy as np
 
+from .. import layers as layers_mod
 from .. import nest
 from ..keras_tensor import KerasTensor
+from ..layers.core import InputLayer, OpLambda
 from ..serialization import _CUSTOM_OBJECTS, get_registered_object
+
+# The model classes by name; model.py, sequential.py and functional.py add theirs when imported,
+# so this module (which they use to describe themselves) never imports them.
+MODEL_CLASSES: dict = {}
+
+
+def register_model_class(cls) -> type:
+    MODEL_CLASSES[cls.__name__] = cls
+    return cls
 
 KERAS_OBJECT_MODULES = {"initializer": "keras.initializers", "regularizer": "keras.regularizers",
                         "constraint": "keras.constraints"}
@@ -74,7 +85,6 @@ def _is_builtin(cls) -> bool:
 
 def layer_entry(layer) -> dict:
     """One layer as Keras 3 describes it."""
-    from ..layers.core import InputLayer
     config = _jsonable(layer.get_config())
     if isinstance(config.get("dtype"), str) and not isinstance(layer, InputLayer):
         config["dtype"] = _dtype_policy(config["dtype"])
@@ -128,7 +138,6 @@ def functional_config(model) -> dict:
 
 
 def sequential_config(model) -> dict:
-    from ..layers.core import InputLayer
     layers = []
     shape = model.build_input_shape()
     if model._input_layer is not None:
@@ -144,12 +153,10 @@ def sequential_config(model) -> dict:
 
 def model_to_keras_config(model) -> dict:
     """The `config.json` object of a model: architecture, build and compile settings."""
-    from .functional import Functional
-    from .sequential import Sequential
-    if type(model) is Sequential:
+    if type(model) is MODEL_CLASSES.get("Sequential"):
         out = {"module": "keras", "class_name": "Sequential", "config": sequential_config(model),
                "registered_name": None}
-    elif type(model) is Functional:
+    elif type(model) is MODEL_CLASSES.get("Functional"):
         out = {"module": "keras.src.models.functional", "class_name": "Functional",
                "config": functional_config(model), "registered_name": "Functional"}
     else:
@@ -186,13 +193,9 @@ def model_to_json(model, **kwargs) -> str:
 # ---- reading ------------------------------------------------------------------------------------------
 
 def _layer_classes() -> dict:
-    from .. import layers as layers_mod
-    from ..layers.core import OpLambda
-    from .functional import Functional
-    from .model import Model
-    from .sequential import Sequential
     table = {name: obj for name, obj in vars(layers_mod).items() if isinstance(obj, type)}
-    table.update({"Functional": Functional, "Model": Model, "Sequential": Sequential, "OpLambda": OpLambda})
+    table.update(MODEL_CLASSES)
+    table["OpLambda"] = OpLambda
     return table
 
 
@@ -276,8 +279,7 @@ def _to_shape(value):
 
 
 def sequential_from_keras(config: dict, custom_objects=None, source: str = "the model config"):
-    from .sequential import Sequential
-    model = Sequential(name=config.get("name"), trainable=config.get("trainable", True))
+    model = MODEL_CLASSES["Sequential"](name=config.get("name"), trainable=config.get("trainable", True))
     for entry in config.get("layers", []):
         model.add(layer_from_entry(entry, custom_objects, source))
     shape = config.get("build_input_shape")
@@ -320,8 +322,6 @@ def _legacy_node(node) -> dict:
 
 
 def functional_from_keras(config: dict, custom_objects=None, source: str = "the model config"):
-    from ..layers.core import InputLayer
-    from .functional import Functional
     layers, pending, tensors = {}, [], {}
     for entry in config["layers"]:
         layer = layer_from_entry(entry, custom_objects, source)
@@ -357,15 +357,15 @@ def functional_from_keras(config: dict, custom_objects=None, source: str = "the 
             return tensors[tuple(spec[:3])]
         return [endpoints(s) for s in spec]
 
-    return Functional(inputs=endpoints(config["input_layers"]), outputs=endpoints(config["output_layers"]),
+    functional = MODEL_CLASSES["Functional"]
+    return functional(inputs=endpoints(config["input_layers"]), outputs=endpoints(config["output_layers"]),
                       name=config.get("name"), trainable=config.get("trainable", True))
 
 
 def model_from_keras_config(config: dict, custom_objects=None, source: str = "the model config"):
     """A model from a `config.json` object (or a legacy `model_config`), built but not compiled."""
-    from .model import Model
     model = layer_from_entry(config, custom_objects, source)
-    if not model.built and isinstance(model, Model):
+    if not model.built and hasattr(model, "build_from_input_shape"):
         shape = (config.get("build_config") or {}).get("input_shape")
         if shape is not None:
             model.build_from_input_shape(_to_shape(shape))

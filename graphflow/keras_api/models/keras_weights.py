@@ -11,9 +11,13 @@ Legacy (Keras 2 `.h5`): `model_weights/<layer name>/...` datasets, listed per la
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .. import backend
+from ..layers.base import Layer
+from .keras_config import MODEL_CLASSES
 
 RECURRENT_CLASSES = ("LSTM", "GRU", "SimpleRNN")
 
@@ -72,11 +76,9 @@ def _join(a: str, b: str) -> str:
 def _children(obj) -> list:
     """The sub-layers Keras 3 walks: `layers` of a functional/Sequential model first, then public
     attributes holding layers or lists of layers, sorted by name."""
-    from ..layers.base import Layer
-    from .functional import Functional
-    from .sequential import Sequential
+    graph_models = (MODEL_CLASSES["Functional"], MODEL_CLASSES["Sequential"])
     out = []
-    if isinstance(obj, (Functional, Sequential)):
+    if isinstance(obj, graph_models):
         out.append(("layers", list(obj.layers)))
     for name in sorted(vars(obj)):
         if name.startswith("_") or name in ("layers",):
@@ -88,7 +90,7 @@ def _children(obj) -> list:
             value = list(value.values())        # Keras 3 walks a dict of layers as the list of its values
         if isinstance(value, (list, tuple)) and value and all(isinstance(v, Layer) for v in value):
             out.append((name, list(value)))
-    if not isinstance(obj, (Functional, Sequential)):    # sub-layers not held by a public attribute
+    if not isinstance(obj, graph_models):    # sub-layers not held by a public attribute
         held = {id(v) for _, v in out if not isinstance(v, list)} | {id(x) for _, v in out if isinstance(v, list)
                                                                      for x in v}
         rest = [x for x in obj._layers if id(x) not in held]
@@ -149,7 +151,6 @@ def read_keras3(h5file, model, source: str, skip_mismatch: bool = False) -> list
 
     Every shape is checked before anything is assigned, so a mismatch leaves the model as it was.
     """
-    import warnings
     plan = []
     for path, variables in saveables(model):
         group = h5file.get(_join(path, "vars"))
@@ -246,7 +247,6 @@ def _attr_strings(value) -> list:
 
 def read_legacy(group, model, source: str, skip_mismatch: bool = False) -> None:
     """Assign weights from a legacy layout, layer by layer in order (as Keras 2 matches them)."""
-    import warnings
     saved_layers = [name for name in _attr_strings(group.attrs["layer_names"])
                     if len(group[name].attrs.get("weight_names", [])) > 0]
     layers = [layer for layer in model.layers if layer.weights]

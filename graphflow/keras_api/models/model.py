@@ -6,6 +6,7 @@ from __future__ import annotations
 from .. import nest
 from ..keras_tensor import KerasTensor, has_keras_tensor
 from ..layers.base import Layer, trace_output_spec
+from . import keras_config
 from .trainer import Trainer
 
 
@@ -101,8 +102,7 @@ class Model(Trainer, Layer):
 
     # ---- serialisation -----------------------------------------------------------------------------------
     def to_json(self, **kwargs) -> str:
-        from .keras_config import model_to_json
-        return model_to_json(self, **kwargs)
+        return keras_config.model_to_json(self, **kwargs)
 
     def save(self, filepath, overwrite=True, include_optimizer=True, **kwargs) -> None:
         """Save architecture, weights and compile state: `.keras` (Keras 3 archive) or `.h5` (legacy)."""
@@ -136,3 +136,6 @@ def _keras_tensors(shapes, dtypes):
         return {k: _keras_tensors(v, dtypes[k] if isinstance(dtypes, dict) else dtypes) for k, v in shapes.items()}
     return type(shapes)(_keras_tensors(s, dtypes[i] if isinstance(dtypes, (list, tuple)) else dtypes)
                         for i, s in enumerate(shapes))
+
+
+keras_config.register_model_class(Model)

@@ -9,6 +9,7 @@ from .. import backend
 from ..keras_tensor import KerasTensor
 from ..layers.base import Layer
 from ..layers.core import InputLayer
+from . import keras_config
 from .model import Model
 
 
@@ -121,10 +122,11 @@ class Sequential(Model):
         return x
 
     def get_config(self) -> dict:
-        from .keras_config import sequential_config
-        return sequential_config(self)
+        return keras_config.sequential_config(self)
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from .keras_config import sequential_from_keras
-        return sequential_from_keras(config, custom_objects)
+        return keras_config.sequential_from_keras(config, custom_objects)
+
+
+keras_config.register_model_class(Sequential)
