@@ -28,6 +28,10 @@ class FailedPreconditionError(OpError):
     """E.g. reading a variable that was never initialised."""
 
 
+class OutOfRangeError(OpError):
+    """An iterator ran past its end (tf.data get_next in Session.run)."""
+
+
 class NotFoundError(OpError):
     pass
 

@@ -1,0 +1,30 @@
+"""gf.data: TensorFlow's tf.data input pipelines (sources, transformations, batching, shuffling,
+prefetching), with map/filter/reduce functions traced once into compiled graphs.
+
+`graphflow.data.v1` is what `gf.compat.v1.data` adds: graph iterators for Session.run.
+"""
+from types import ModuleType as _ModuleType
+
+from . import experimental as _experimental_impl
+from .dataset import AUTOTUNE, INFINITE, UNKNOWN, Dataset, Iterator
+from .graph_iterator import make_initializable_iterator, make_one_shot_iterator
+from .options import Options
+from .transform import DatasetSpec
+
+INFINITE_CARDINALITY = INFINITE
+UNKNOWN_CARDINALITY = UNKNOWN
+
+experimental = _ModuleType("graphflow.data.experimental")
+experimental.__dict__.update(
+    AUTOTUNE=AUTOTUNE, INFINITE_CARDINALITY=INFINITE, UNKNOWN_CARDINALITY=UNKNOWN,
+    sample_from_datasets=Dataset.sample_from_datasets, choose_from_datasets=Dataset.choose_from_datasets,
+    make_csv_dataset=_experimental_impl.make_csv_dataset, CsvDataset=_experimental_impl.CsvDataset,
+    cardinality=lambda dataset: dataset.cardinality())
+
+v1 = _ModuleType("graphflow.compat.v1.data")
+v1.__dict__.update(Dataset=Dataset, Options=Options, AUTOTUNE=AUTOTUNE, experimental=experimental,
+                   make_one_shot_iterator=make_one_shot_iterator,
+                   make_initializable_iterator=make_initializable_iterator, Iterator=Iterator)
+
+__all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "Dataset", "DatasetSpec", "Iterator",
+           "Options", "experimental", "v1"]

@@ -1,0 +1,285 @@
+"""`tf.data.experimental` as commonly used: sampling from and choosing among datasets, and
+reading CSV files into dicts of batched columns (`make_csv_dataset`, `CsvDataset`)."""
+from __future__ import annotations
+
+import csv
+import glob
+import os
+from collections import OrderedDict
+
+import numpy as np
+
+from ..dtypes import float32, int32, int64
+from ..errors import InvalidArgumentError, NotFoundError
+from ..shapes import TensorShape
+from ..tensor_spec import TensorSpec
+from . import structure
+from .parallel import AUTOTUNE
+from .shuffling import _seed_material
+from .sources import INFINITE, UNKNOWN
+
+INFINITE_CARDINALITY = INFINITE
+UNKNOWN_CARDINALITY = UNKNOWN
+
+
+def _common_spec(nodes, what):
+    first = nodes[0].spec
+    specs = structure.flatten(first)
+    for n in nodes[1:]:
+        if not structure.same_structure(first, n.spec):
+            raise TypeError(f"{what}: all datasets must have the same structure, got {first} and {n.spec}")
+        others = structure.flatten(n.spec)
+        for i, (a, b) in enumerate(zip(specs, others)):
+            if a.dtype is not b.dtype:
+                raise TypeError(f"{what}: all datasets must have the same dtypes, got {first} and {n.spec}")
+            specs[i] = structure.relax(a, b)
+    return structure.pack(first, specs)
+
+
+def _interleaved_cardinality(nodes) -> int:
+    """As tf.data's directed interleave: infinite if any input is, else unknown."""
+    return INFINITE if any(n.cardinality() == INFINITE for n in nodes) else UNKNOWN
+
+
+class ChooseFromDatasets:
+    """Element k comes from the dataset the k-th element of `choices` names."""
+
+    def __init__(self, nodes, choices, stop_on_empty_dataset=True):
+        spec = choices.spec
+        if not isinstance(spec, TensorSpec) or spec.dtype is not int64 or spec.shape.dims != ():
+            raise TypeError(f"choose_from_datasets: choice_dataset must be a dataset of scalar tf.int64 tensors, "
+                            f"got {spec}")
+        self.nodes, self.choices, self.stop = nodes, choices, bool(stop_on_empty_dataset)
+        self.spec = _common_spec(nodes, "choose_from_datasets")
+
+    def cardinality(self) -> int:
+        return _interleaved_cardinality(self.nodes)
+
+    def iterate(self):
+        its = [n.iterate() for n in self.nodes]
+        done = [False] * len(its)
+        for (choice,) in self.choices.iterate():
+            k = int(choice)
+            if not 0 <= k < len(its):
+                raise InvalidArgumentError(None, None, f"choose_from_datasets: selector index {k} out of range "
+                                           f"[0, {len(its)})")
+            if done[k]:
+                continue
+            try:
+                yield next(its[k])
+            except StopIteration:
+                done[k] = True
+                if self.stop or all(done):
+                    return
+
+
+class SampleFromDatasets:
+    """Each element from a dataset drawn with probability `weights`; exhausted datasets drop
+    out (or end the sampling with stop_on_empty_dataset)."""
+
+    def __init__(self, nodes, weights=None, seed=None, stop_on_empty_dataset=False):
+        self.nodes = nodes
+        w = np.ones(len(nodes)) if weights is None else np.asarray(structure.to_array(weights), np.float64)
+        if w.shape != (len(nodes),) or (w < 0).any() or w.sum() <= 0:
+            raise ValueError(f"sample_from_datasets: weights must be {len(nodes)} non-negative numbers with a "
+                             f"positive sum, got {weights!r}")
+        self.weights = w / w.sum()
+        self.seed = _seed_material(seed)
+        self.stop = bool(stop_on_empty_dataset)
+        self.spec = _common_spec(nodes, "sample_from_datasets")
+        self._epoch = 0
+
+    def cardinality(self) -> int:
+        return _interleaved_cardinality(self.nodes)
+
+    def iterate(self):
+        rng = np.random.default_rng(self.seed + [self._epoch])
+        self._epoch += 1
+        its = [n.iterate() for n in self.nodes]
+        weights = self.weights.copy()
+        while weights.sum() > 0:
+            k = int(rng.choice(len(its), p=weights / weights.sum()))
+            try:
+                yield next(its[k])
+            except StopIteration:
+                if self.stop:
+                    return
+                weights[k] = 0.0
+
+
+# ---- CSV --------------------------------------------------------------------------------------------------
+
+def _files(file_pattern) -> list:
+    patterns = [file_pattern] if isinstance(file_pattern, (str, os.PathLike)) else list(file_pattern)
+    files = []
+    for p in patterns:
+        matched = sorted(glob.glob(os.fspath(p)))
+        if not matched:
+            raise NotFoundError(None, None, f"No files matched pattern: {os.fspath(p)}")
+        files.extend(matched)
+    return files
+
+
+def _infer_dtype(values, na_value):
+    kind = int32
+    for v in values:
+        if v == na_value or v == "":
+            continue
+        try:
+            i = int(v)
+            if not -2**31 <= i < 2**31:
+                kind = int64 if kind is not float32 else kind
+        except ValueError:
+            try:
+                float(v)
+                kind = float32
+            except ValueError:
+                raise TypeError(f"make_csv_dataset: column value {v!r} is not numeric; graphflow has no string "
+                                "dtype, so select numeric columns with select_columns") from None
+    return kind
+
+
+def _parse(value, dtype, default, na_value, column, line):
+    if value == na_value or value == "":
+        if default is None:
+            raise InvalidArgumentError(None, None, f"CSV: field {column} is empty in {line} and has no default")
+        return default
+    try:
+        return dtype.np.type(float(value) if dtype is float32 else int(value))
+    except ValueError:
+        raise InvalidArgumentError(None, None, f"CSV: field {column} of {line} is {value!r}, which is not a "
+                                   f"{dtype.name}") from None
+
+
+class CsvRows:
+    """Rows of CSV files as elements: one scalar per selected column."""
+
+    def __init__(self, files, columns, dtypes_, defaults, header, field_delim, na_value, select_indices):
+        self.files, self.columns, self.dtypes = files, columns, dtypes_
+        self.defaults, self.header, self.delim, self.na_value = defaults, header, field_delim, na_value
+        self.select = select_indices
+        self.spec = tuple(TensorSpec(TensorShape(()), d) for d in dtypes_)
+
+    def cardinality(self) -> int:
+        return UNKNOWN
+
+    def iterate(self):
+        for path in self.files:
+            with open(path, newline="") as f:
+                reader = csv.reader(f, delimiter=self.delim)
+                if self.header:
+                    next(reader, None)
+                for row in reader:
+                    if not row:
+                        continue
+                    where = f"{path}:{reader.line_num}"
+                    if len(row) <= max(self.select):
+                        raise InvalidArgumentError(None, None, f"CSV: {where} has {len(row)} fields, expected "
+                                                   f"at least {max(self.select) + 1}")
+                    yield tuple(_parse(row[i], d, dflt, self.na_value, name, where) for i, d, dflt, name in
+                                zip(self.select, self.dtypes, self.defaults, self.columns))
+
+
+def _header(path, field_delim):
+    with open(path, newline="") as f:
+        return next(csv.reader(f, delimiter=field_delim))
+
+
+def _sample_rows(path, header, field_delim, n):
+    with open(path, newline="") as f:
+        reader = csv.reader(f, delimiter=field_delim)
+        if header:
+            next(reader, None)
+        return [row for _, row in zip(range(n), reader) if row]
+
+
+def csv_rows(file_pattern, column_names=None, column_defaults=None, select_columns=None, field_delim=",",
+             na_value="", header=True, num_rows_for_inference=100):
+    """(node of row tuples, selected column names) for make_csv_dataset."""
+    files = _files(file_pattern)
+    names = list(column_names) if column_names is not None else _header(files[0], field_delim)
+    if select_columns is None:
+        select = list(range(len(names)))
+    else:
+        select = [names.index(c) if isinstance(c, str) else int(c) for c in select_columns
+                  if not isinstance(c, str) or c in names or _missing(c, names)]
+    rows = _sample_rows(files[0], header, field_delim, num_rows_for_inference)
+    dtypes_, defaults = [], []
+    for k, i in enumerate(select):
+        given = None if column_defaults is None else column_defaults[k]
+        if given is not None and not (isinstance(given, (list, tuple)) and not given):
+            default = structure.to_array(given[0] if isinstance(given, (list, tuple)) else given)
+            dtype = {np.dtype(np.int32): int32, np.dtype(np.int64): int64}.get(default.dtype, float32)
+            dtypes_.append(dtype)
+            defaults.append(dtype.np.type(default))
+            continue
+        if given is not None and isinstance(given, (int, float)):
+            dtypes_.append(float32 if isinstance(given, float) else int32)
+            defaults.append(given)
+            continue
+        dtype = _infer_dtype([r[i] for r in rows if i < len(r)], na_value)
+        dtypes_.append(dtype)
+        defaults.append(dtype.np.type(0))
+    node = CsvRows(files, [names[i] for i in select], dtypes_, defaults, header, field_delim, na_value, select)
+    return node, [names[i] for i in select]
+
+
+def _missing(column, names):
+    raise ValueError(f"make_csv_dataset: select_columns has {column!r}, which is not a column ({names})")
+
+
+def make_csv_dataset(file_pattern, batch_size, column_names=None, column_defaults=None, label_name=None,
+                     select_columns=None, field_delim=",", use_quote_delim=True, na_value="", header=True,
+                     num_epochs=None, shuffle=True, shuffle_buffer_size=10000, shuffle_seed=None,
+                     prefetch_buffer_size=None, num_parallel_reads=None, sloppy=False, num_rows_for_inference=100,
+                     compression_type=None, ignore_errors=False):
+    """Batches of (features, label) from CSV files: features an OrderedDict of column batches.
+
+    Repeats forever unless `num_epochs` is given, and shuffles unless `shuffle=False`, as
+    TensorFlow's does.  Columns must be numeric (graphflow has no string dtype).
+    """
+    from .dataset import Dataset
+    node, names = csv_rows(file_pattern, column_names, column_defaults, select_columns, field_delim, na_value,
+                           header, num_rows_for_inference)
+    if label_name is not None and label_name not in names:
+        raise ValueError(f"make_csv_dataset: label_name {label_name!r} is not one of the columns {names}")
+    ds = Dataset._wrap(node)
+
+    def to_features(*values):
+        features = OrderedDict((n, v) for n, v in zip(names, values) if n != label_name)
+        if label_name is None:
+            return features
+        return features, values[names.index(label_name)]
+
+    if shuffle:
+        ds = ds.shuffle(shuffle_buffer_size, seed=shuffle_seed)
+    if num_epochs != 1:
+        ds = ds.repeat(num_epochs)
+    ds = ds.batch(batch_size).map(to_features)
+    return ds.prefetch(AUTOTUNE if prefetch_buffer_size is None else prefetch_buffer_size)
+
+
+def CsvDataset(filenames, record_defaults, compression_type=None, buffer_size=None, header=False,  # noqa: N802
+               field_delim=",", use_quote_delim=True, na_value="", select_cols=None, exclude_cols=None):
+    """Rows of CSV files as tuples of scalars typed by `record_defaults` (a default, or a dtype /
+    empty list for a required column)."""
+    from ..dtypes import DType
+    from .dataset import Dataset
+    files = _files(filenames)
+    dtypes_, defaults = [], []
+    for d in record_defaults:
+        if isinstance(d, DType):
+            dtypes_.append(d)
+            defaults.append(None)
+            continue
+        arr = structure.to_array(d[0] if isinstance(d, (list, tuple)) and d else d)
+        dtype = {np.dtype(np.int32): int32, np.dtype(np.int64): int64}.get(arr.dtype, float32)
+        dtypes_.append(dtype)
+        defaults.append(dtype.np.type(arr))
+    width = len(_header(files[0], field_delim))
+    select = list(select_cols) if select_cols is not None else [i for i in range(width)
+                                                                 if exclude_cols is None or i not in exclude_cols]
+    if len(select) != len(record_defaults):
+        raise ValueError(f"CsvDataset: {len(record_defaults)} record_defaults for {len(select)} selected columns")
+    node = CsvRows(files, [f"column {i}" for i in select], dtypes_, defaults, header, field_delim, na_value, select)
+    return Dataset._wrap(node)
