@@ -9,6 +9,7 @@ from .. import context as ctx_mod
 from ..dtypes import as_dtype, int64
 from ..eager.tensor import EagerTensor
 from ..errors import OutOfRangeError
+from ..ops import dispatch
 from ..shapes import TensorShape
 from ..tensor_spec import TensorSpec
 from . import batching, cache, experimental, functions, graph_iterator, parallel, sources, structure, transform
@@ -197,17 +198,20 @@ class Dataset:
 
     # ---- consuming -----------------------------------------------------------------------------------------
     def reduce(self, initial_state, reduce_func, name=None):
-        """Fold the elements into a state with `reduce_func(state, element)`, traced once."""
+        """Fold the elements into a state with `reduce_func(state, element)`, traced once.
+        Inside gf.function (or a TF1 graph) it becomes one while_loop op pulling the elements."""
+        if not ctx_mod.context().eager:
+            template = structure.map_structure(lambda v: v, initial_state)
+            flat = [dispatch.convert_to_tensor(v) for v in structure.flatten(template)]
+
+            def body(element, *flat_state):
+                return structure.flatten(reduce_func(structure.pack(template, list(flat_state)), element))
+            return structure.pack(template, list(self._as_graph_loop(body, flat)))
         state = sources._normalise(initial_state)
         state_spec = structure.map_structure(structure.spec_of, state)
         fn, state_spec = functions.trace_state_function(reduce_func, state_spec, self._node.spec, "reduce", False)
-        values = tuple(structure.flatten(state))
-        values = tuple(np.asarray(v, s.dtype.np) for v, s in zip(values, structure.flatten(state_spec)))
-        if not ctx_mod.context().eager:        # inside gf.function or a TF1 graph: one while_loop op
-            def body(element, *flat_state):
-                new = reduce_func(structure.pack(state_spec, list(flat_state)), element)
-                return structure.flatten(new)
-            return structure.pack(state_spec, list(self._as_graph_loop(body, values)))
+        values = tuple(np.asarray(v, s.dtype.np) for v, s in zip(structure.flatten(state),
+                                                                 structure.flatten(state_spec)))
         for element in self._node.iterate():
             values = tuple(fn(values + element))
         return structure.pack(state_spec, [EagerTensor(np.asarray(v)) for v in values])

@@ -6,9 +6,12 @@ Float64 arrays become float32 once up front (as Keras does), never per batch.
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
+from ..data import structure as data_structure
+from ..data.dataset import INFINITE, Dataset
 from ..eager.tensor import EagerTensor
 from ..tensor import Tensor
 from ..variables import Variable
@@ -134,37 +137,106 @@ class ArrayData:
         return train, val
 
 
+_RAN_OUT = ("Your input ran out of data; interrupting training. Make sure that your dataset or generator can "
+            "generate at least `steps_per_epoch * epochs` batches. You may need to use the `.repeat()` function when "
+            "building your dataset.")
+
+
+def _convert_batch(batch):
+    x, y, sw = unpack_x_y_sample_weight(batch if isinstance(batch, tuple) else (batch,))
+    conv = lambda s: nest.map_structure(lambda a: None if a is None else _tensor(_as_array(a)), s)  # noqa: E731
+    return conv(x), conv(y) if y is not None else None, conv(sw) if sw is not None else None
+
+
 class IterableData:
-    """Batches from an iterable (e.g. a generator of (x, y) tuples); `steps` batches per epoch."""
+    """Batches from an iterable (e.g. a generator of (x, y) tuples); `steps` batches per epoch.
+
+    Without `steps` each epoch iterates the iterable again; a one-shot iterator (a generator
+    object) has nothing left after its first epoch, and then `ran_out` stops training with
+    Keras's warning instead of failing."""
 
     def __init__(self, iterable, steps=None):
         self.iterable, self.steps = iterable, steps
         self._iterator = None
         self.num_samples = None
+        self.ran_out = False
+
+    def _fresh_iterator(self):
+        return iter(self.iterable)
+
+    def _convert(self, batch):
+        return _convert_batch(batch)
 
     def batches(self):
         if self._iterator is None or self.steps is None:
-            self._iterator = iter(self.iterable)
+            self._iterator = self._fresh_iterator()
         count = 0
         while self.steps is None or count < self.steps:
             try:
                 batch = next(self._iterator)
             except StopIteration:
                 self._iterator = None
+                if self.steps is not None or (count == 0 and self._one_shot()):
+                    self.ran_out = True
+                    warnings.warn(_RAN_OUT, UserWarning, stacklevel=3)
                 return
-            x, y, sw = unpack_x_y_sample_weight(batch if isinstance(batch, tuple) else (batch,))
-            conv = lambda s: nest.map_structure(lambda a: None if a is None else _tensor(_as_array(a)), s)  # noqa: E731
-            yield conv(x), conv(y) if y is not None else None, conv(sw) if sw is not None else None
+            yield self._convert(batch)
             count += 1
+
+    def _one_shot(self) -> bool:
+        return iter(self.iterable) is self.iterable
 
     def first_x(self):
         raise ValueError("Cannot infer the input shape from an iterable: build the model first (give it an "
                          "Input, or call it on a batch)")
 
 
+class DatasetData(IterableData):
+    """Batches from a gf.data.Dataset: a full pass per epoch, or with `steps` (steps_per_epoch)
+    that many batches per epoch from one continuing pass, as Keras does.  An infinite dataset
+    needs `steps`."""
+
+    def __init__(self, dataset: Dataset, steps=None):
+        cardinality = int(dataset.cardinality())
+        if cardinality == INFINITE and steps is None:
+            raise ValueError("When providing an infinite dataset, you must specify the number of steps to run (if "
+                             "you did not intend to create an infinite dataset, make sure to not call `repeat()` "
+                             "on the dataset).")
+        super().__init__(dataset, steps)
+        self.dataset = dataset
+        self.spec = dataset.element_spec
+        self.progress_steps = steps if steps is not None else (cardinality if cardinality >= 0 else None)
+
+    def _fresh_iterator(self):
+        return self.dataset.as_numpy_batches()
+
+    def _one_shot(self) -> bool:
+        return False
+
+    def _convert(self, flat):
+        batch = data_structure.pack(self.spec, list(flat))
+        return _convert_batch(batch)
+
+    def first_x(self):
+        """Zeros shaped like one batch of x (unknown dims as 1), from the element_spec: the model
+        builds without running the pipeline."""
+        x, _, _ = unpack_x_y_sample_weight(self.spec if isinstance(self.spec, tuple) else (self.spec,))
+        if any(s.shape.dims is None for s in data_structure.flatten(x)):
+            flat = next(iter(self.dataset.take(1).as_numpy_batches()))
+            x, _, _ = unpack_x_y_sample_weight(data_structure.pack(self.spec, list(flat)))
+            return x
+        return data_structure.map_structure(
+            lambda s: np.zeros([1 if d is None else d for d in s.shape.dims], s.dtype.np), x)
+
+
 def make_data(x, y=None, sample_weight=None, batch_size=None, shuffle=False, class_weight=None, steps=None):
     if isinstance(x, (ArrayData, IterableData)):
         return x
+    if isinstance(x, Dataset):
+        if y is not None:
+            raise ValueError("`y` argument is not supported when using a dataset as input: the dataset yields "
+                             "(x, y) pairs")
+        return DatasetData(x, steps)
     if not _is_array_like(x) and hasattr(x, "__iter__"):
         if y is not None:
             raise ValueError("When x is an iterable of batches, y must not be given separately")

@@ -761,6 +761,30 @@ case("RandomUniform", _draw_uniform, lambda **k: gf.random.uniform(**k),
 case("RandomShuffle", lambda d: ([values(d, shape(d, min_dims=1))], {}), gf.random.shuffle,
      check=lambda out, x: out.shape == x.shape and sorted(map(bytes, out)) == sorted(map(bytes, x)))
 
+# ---- tf.data iterators (graphflow/ops/iterator.py): the op pulls a pipeline's next element -------------------
+
+def _draw_dataset_values(d):
+    return [], {"values": values(d, shape(d), d(st.sampled_from(ALL_NUMERIC)))}
+
+
+def _iterator_build(op_name):
+    """A one-element dataset of `values`: start its iterator, then pull with `op_name`."""
+    def build(values):
+        from graphflow.data.graph_iterator import IteratorState
+        state = IteratorState(gf.data.Dataset.from_tensors(values)._node)
+        start = dispatch.apply(get("MakeIterator"), (), {"iterator": state})
+        if gf.executing_eagerly():
+            return list(dispatch.apply(get(op_name), (), {"iterator": state}))
+        with gf.control_dependencies([start]):
+            return [gf.identity(t) for t in dispatch.apply(get(op_name), (), {"iterator": state})]
+    return build
+
+
+case("IteratorGetNext", _draw_dataset_values, _iterator_build("IteratorGetNext"), lambda values: [values])
+case("IteratorGetNextOrEnd", _draw_dataset_values, _iterator_build("IteratorGetNextOrEnd"),
+     lambda values: [np.bool_(True), values])
+case("MakeIterator", _draw_dataset_values, _iterator_build("IteratorGetNext"), lambda values: [values])
+
 BY_OP = {}
 for _c in CASES:
     BY_OP.setdefault(_c.op, []).append(_c)

@@ -276,7 +276,7 @@ class Trainer:
         step = self.make_train_function()
         cbs = callbacks if isinstance(callbacks, callbacks_mod.CallbackList) else callbacks_mod.CallbackList(
             callbacks, add_history=True, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=epochs,
-            steps=data.steps)
+            steps=getattr(data, "progress_steps", data.steps))
         batch_logs_needed = cbs.needs_batch_logs("train")
         self.stop_training = False
         cbs.on_train_begin()
@@ -292,6 +292,8 @@ class Trainer:
                     cbs.on_train_batch_end(index, _pythonify(logs))
                 if self.stop_training:
                     break
+            if logs is None and getattr(data, "ran_out", False):
+                break                  # a one-shot input is exhausted: Keras stops training with a warning
             if logs is None:
                 raise ValueError("fit: the training data produced no batches")
             epoch_logs = _pythonify(logs)
@@ -299,7 +301,7 @@ class Trainer:
                 val_logs = self.evaluate(val_data, verbose=0, return_dict=True, _internal=True)
                 epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
             cbs.on_epoch_end(epoch, epoch_logs)
-            if self.stop_training:
+            if self.stop_training or getattr(data, "ran_out", False):
                 break
         cbs.on_train_end(epoch_logs)
         return cbs.history
