@@ -12,8 +12,8 @@ from . import (
 from . import train as _train  # noqa: E402,F401  (fills gf.compat.v1.train)
 from .autodiff import UnconnectedGradients, gradients  # noqa: E402  (declares every op's gradient)
 from .bench.compare import compare_modes
-from .data import v1 as _v1_data  # noqa: E402  (gf.data; gf.compat.v1.data below)
 from .context import disable_eager_execution, eager_mode, enable_eager_execution, executing_eagerly, graph_mode
+from .data import v1 as _v1_data  # noqa: E402  (gf.data; gf.compat.v1.data below)
 from .dtypes import DType, as_dtype, double, float16, float32, float64, half, int8, int16, int32, int64, uint8  # noqa: A004
 from .dtypes import bool_ as bool
 from .eager.tape import GradientTape  # noqa: E402

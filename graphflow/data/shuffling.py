@@ -15,17 +15,18 @@ from ..errors import InvalidArgumentError
 from ..ops import random as random_ops
 from . import structure
 
-_counter = itertools.count()
 _DRAWS = 4096         # uniform draws fetched per numpy call: one call per element costs more than the shuffle
 
 
 def _seed_material(seed) -> list:
-    """Numbers fixing the stream: (global seed, op seed, op counter), or entropy when unseeded."""
-    global_seed = random_ops.get_global_seed()
-    if seed is None and global_seed is None:
-        return [int(np.random.SeedSequence().entropy % 2**63)]
-    n = next(_counter) if seed is None else 0
-    return [0 if global_seed is None else global_seed + 1, 0 if seed is None else int(seed) + 1, n]
+    """Numbers fixing the stream, from the same (global seed, op seed, op counter) key random ops
+    use, so gf.random.set_seed replays pipelines too; fresh entropy when nothing is seeded."""
+    key = random_ops.op_key(seed)
+    if key[0] == "unseeded":
+        return [int(key[1])]
+    global_seed, op_seed, counter = key
+    return [int(global_seed) % 2**63, 0 if op_seed == "auto" else int(op_seed) % 2**63 + 1,
+            int(counter) if op_seed == "auto" else 0]
 
 
 class Shuffle:

@@ -61,7 +61,7 @@ class TensorSlices:
             raise InvalidArgumentError(None, None, f"from_tensor_slices: all components must have the same size "
                                        f"in the 0th dimension, got shapes {shapes}")
         self.size = sizes.pop()
-        self.spec = structure.map_structure(lambda a: structure.spec_of(a[0] if len(a) else np.empty(a.shape[1:], a.dtype)), value)
+        self.spec = structure.map_structure(lambda a: structure.spec_of(np.empty(a.shape[1:], a.dtype)), value)
 
     def cardinality(self) -> int:
         return self.size

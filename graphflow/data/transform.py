@@ -264,7 +264,6 @@ class Window:
 def _dummy_leaf(spec, size):
     """A placeholder value of `spec`: zeros with `size` for unknown dims."""
     from ..eager.tensor import EagerTensor
-
     from .dataset import Dataset
     if isinstance(spec, DatasetSpec):
         return Dataset._wrap(Elements([(_dummy_array(spec.element_spec, size),)], spec.element_spec))
@@ -296,7 +295,6 @@ def dataset_function_spec(fn, element_spec, what: str):
 def wrap_element(flat, spec):
     """A flat element as the user's structure: EagerTensors, and Datasets for dataset leaves."""
     from ..eager.tensor import EagerTensor
-
     from .dataset import Dataset
     leaves = [Dataset._wrap(v) if isinstance(s, DatasetSpec) else EagerTensor(np.asarray(v))
               for v, s in zip(flat, structure.flatten(spec))]
