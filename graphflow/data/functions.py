@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..compiler import compile_plan
 from ..context import eager_mode
 from ..errors import InvalidArgumentError
 from ..function import function
@@ -63,7 +64,12 @@ class TracedFunction:
                                 "functions given to tf.data must return (nested tuples or dicts of) tensors")
         self.output_spec = structure.pack(holder["structure"],
                                           [TensorSpec(t.shape, t.dtype) for t in outputs])
-        self._plan, self._captures, _ = self.concrete.fast_entry()
+        _, self._captures, _ = self.concrete.fast_entry()
+        g = self.concrete.graph
+        # Single-threaded kernels, as tf.data runs functions with max_intra_op_parallelism=1: the
+        # pipeline already runs beside the training step (and beside itself in parallel maps), and
+        # multi-threaded kernels competing for the same cores run many times slower.
+        self._plan = compile_plan(g, list(g.outputs), list(g.side_effects), list(g.inputs), {"parallel": False})
 
     def __call__(self, flat_arrays) -> list:
         caps = self._captures
