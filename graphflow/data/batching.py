@@ -7,7 +7,7 @@ import numpy as np
 from ..errors import InvalidArgumentError
 from ..shapes import TensorShape
 from ..tensor_spec import TensorSpec
-from . import structure
+from . import rows, structure
 from .sources import INFINITE, UNKNOWN
 
 
@@ -52,6 +52,10 @@ class Batch:
         return _batch_cardinality(self.input.cardinality(), self.size, self.drop_remainder)
 
     def iterate(self):
+        plan = rows.row_plan(self.input)
+        if plan is not None:
+            yield from rows.gather_batches(*plan, self.size, self.drop_remainder)
+            return
         size, width = self.size, self.width
         pending = []
         for element in self.input.iterate():

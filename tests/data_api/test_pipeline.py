@@ -283,3 +283,22 @@ def test_window_elements_are_datasets():
     windows = list(Dataset.range(5).window(2))
     assert isinstance(windows[0], gf.data.Dataset)
     assert [list(w.as_numpy_iterator()) for w in windows] == [[0, 1], [2, 3], [4]]
+
+
+# ---- row batches ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("chain", [
+    lambda ds: ds.batch(4),
+    lambda ds: ds.shuffle(7, seed=2).batch(3, drop_remainder=True),
+    lambda ds: ds.repeat(2).shuffle(5, seed=1).take(13).batch(4),
+    lambda ds: ds.skip(3).shard(2, 1).prefetch(2).batch(2),
+])
+def test_batches_gathered_from_source_rows_equal_element_by_element_batches(chain):
+    x = np.arange(40, dtype=np.float32).reshape(20, 2)
+    y = np.arange(20)
+    fast = chain(Dataset.from_tensor_slices((x, y)))
+    slow = chain(Dataset.from_tensor_slices((x, y)).map(lambda a, b: (a, b)))    # a map forces the element path
+    got, want = list(fast.as_numpy_iterator()), list(slow.as_numpy_iterator())
+    assert len(got) == len(want)
+    for (ga, gb), (wa, wb) in zip(got, want):
+        np.testing.assert_array_equal(ga, wa)
+        np.testing.assert_array_equal(gb, wb)
