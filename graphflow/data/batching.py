@@ -7,7 +7,7 @@ import numpy as np
 from ..errors import InvalidArgumentError
 from ..shapes import TensorShape
 from ..tensor_spec import TensorSpec
-from . import rows, structure
+from . import rows, structure, vectorize
 from .sources import INFINITE, UNKNOWN
 
 
@@ -47,11 +47,31 @@ class Batch:
         n = self.size if self.drop_remainder else None
         self.width = len(structure.flatten(node.spec))
         self.spec = structure.map_structure(lambda s: structure.batched(s, n), node.spec)
+        self._vector_plan = False
 
     def cardinality(self) -> int:
         return _batch_cardinality(self.input.cardinality(), self.size, self.drop_remainder)
 
+    def _vectorised(self):
+        """(batches of the map's input, the map's batch function) when the map feeding this batch
+        can run once per batch (see vectorize.py); None otherwise.  Decided on first use."""
+        if self._vector_plan is False:
+            self._vector_plan = None
+            plan = vectorize.batch_plan(self.input)
+            if plan is not None:
+                inner, fn = plan
+                batched_fn = vectorize.vectorise(fn)
+                if batched_fn is not None:
+                    self._vector_plan = (Batch(inner, self.size, self.drop_remainder), batched_fn)
+        return self._vector_plan
+
     def iterate(self):
+        vector = self._vectorised()
+        if vector is not None:
+            batches, fn = vector
+            for batch in batches.iterate():
+                yield tuple(fn(batch))
+            return
         plan = rows.row_plan(self.input)
         if plan is not None:
             yield from rows.gather_batches(*plan, self.size, self.drop_remainder)

@@ -43,7 +43,7 @@ class TracedFunction:
     def __init__(self, fn, arg_specs: tuple, what: str):
         self.what = what
         self.fn_name = _name(fn)
-        self._arg_specs = arg_specs
+        self.arg_specs = arg_specs
         flat_specs = [TensorSpec(s.shape, s.dtype) for s in structure.flatten(arg_specs)]
         holder = {}
 
