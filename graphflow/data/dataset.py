@@ -9,7 +9,7 @@ from .. import context as ctx_mod
 from ..dtypes import as_dtype, int64
 from ..eager.tensor import EagerTensor
 from ..errors import OutOfRangeError
-from ..ops import dispatch
+from ..ops import convert
 from ..shapes import TensorShape
 from ..tensor_spec import TensorSpec
 from . import batching, cache, experimental, functions, graph_iterator, parallel, sources, structure, transform
@@ -202,7 +202,7 @@ class Dataset:
         Inside gf.function (or a TF1 graph) it becomes one while_loop op pulling the elements."""
         if not ctx_mod.context().eager:
             template = structure.map_structure(lambda v: v, initial_state)
-            flat = [dispatch.convert_to_tensor(v) for v in structure.flatten(template)]
+            flat = [convert.convert_to_tensor(v) for v in structure.flatten(template)]
 
             def body(element, *flat_state):
                 return structure.flatten(reduce_func(structure.pack(template, list(flat_state)), element))

@@ -12,6 +12,7 @@ from ..errors import FailedPreconditionError, OutOfRangeError
 from ..ops import api, dispatch
 from ..ops import iterator as _iterator_ops  # noqa: F401  (declares the iterator ops)
 from ..ops.control import while_loop
+from ..ops.convert import convert_to_tensor
 from ..ops.registry import get
 from ..shapes import TensorShape
 from . import structure, transform
@@ -112,7 +113,7 @@ def dataset_loop(dataset, body, loop_vars: tuple) -> tuple:
     start = dispatch.apply(get("MakeIterator"), (), {"iterator": state}, "MakeIterator")
     with api.control_dependencies([start]):
         first = list(dispatch.apply(get("IteratorGetNextOrEnd"), (), {"iterator": state}, "IteratorGetNextOrEnd"))
-    user = [api.convert_to_tensor(v) for v in loop_vars]
+    user = [convert_to_tensor(v) for v in loop_vars]
 
     def cond(has_value, *rest):
         return has_value

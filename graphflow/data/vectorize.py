@@ -14,7 +14,8 @@ import copy
 from types import SimpleNamespace
 
 from ..ops import api, batching
-from ..ops.dispatch import apply, convert_to_tensor
+from ..ops.convert import convert_to_tensor
+from ..ops.dispatch import apply
 from ..tensor_spec import TensorSpec
 from . import functions, structure
 from .parallel import ParallelMap
