@@ -31,29 +31,30 @@ class _Failure:
 
 
 def _produce(source, q: queue.Queue, stop: threading.Event):
-    """Producer thread: move elements from `source` into `q` until it ends or `stop` is set."""
+    """Producer thread: move elements from `source` into `q` until it ends or `stop` is set;
+    the last item is _END or the failure, so the consumer never waits forever."""
+    item = _END
     try:
         for element in source:
-            while not stop.is_set():
-                try:
-                    q.put(element, timeout=0.1)
-                    break
-                except queue.Full:
-                    continue
-            if stop.is_set():
-                return
-        item = _END
+            if not _put(q, element, stop):
+                break
     except BaseException as e:  # noqa: BLE001  handed to the consumer, which raises it
         item = _Failure(e)
-    finally:
-        if hasattr(source, "close"):
-            source.close()
+    try:
+        source.close()
+    except BaseException as e:  # noqa: BLE001
+        item = item if isinstance(item, _Failure) else _Failure(e)
+    _put(q, item, stop)
+
+
+def _put(q: queue.Queue, item, stop: threading.Event) -> bool:
     while not stop.is_set():
         try:
             q.put(item, timeout=0.1)
-            return
+            return True
         except queue.Full:
             continue
+    return False
 
 
 class Prefetch:
@@ -74,7 +75,7 @@ class Prefetch:
             return
         q: queue.Queue = queue.Queue(self.buffer_size)
         stop = threading.Event()
-        thread = threading.Thread(target=_produce, args=(self.input.iterate(), q, stop),
+        thread = threading.Thread(target=_produce, args=(iter(self.input.iterate()), q, stop),
                                   name="graphflow-prefetch", daemon=True)
         thread.start()
         try:

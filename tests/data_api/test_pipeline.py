@@ -302,3 +302,23 @@ def test_batches_gathered_from_source_rows_equal_element_by_element_batches(chai
     for (ga, gb), (wa, wb) in zip(got, want):
         np.testing.assert_array_equal(ga, wa)
         np.testing.assert_array_equal(gb, wb)
+
+
+def test_from_generator_with_output_types_and_shapes():
+    def gen():
+        for i in range(3):
+            yield {"a": [i] * 2, "b": float(i)}
+    ds = Dataset.from_generator(gen, output_types={"a": gf.int64, "b": gf.float32},
+                                output_shapes={"a": [2], "b": []})
+    assert ds.element_spec["a"].shape.as_list() == [2]
+    assert [int(e["b"]) for e in ds.as_numpy_iterator()] == [0, 1, 2]
+
+
+def test_generator_runs_again_for_every_pass():
+    calls = []
+
+    def gen():
+        calls.append(1)
+        yield from range(2)
+    ds = Dataset.from_generator(gen, output_signature=gf.TensorSpec((), gf.int64))
+    assert _order(ds.repeat(3)) == [0, 1] * 3 and len(calls) == 3
