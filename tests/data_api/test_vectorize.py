@@ -93,3 +93,13 @@ def test_filter_between_map_and_batch_keeps_the_per_element_map():
     ds = Dataset.range(6).map(lambda v: v * 2).filter(lambda v: v > 2).batch(2)
     assert ds._node._vectorised() is None
     assert [b.tolist() for b in ds.as_numpy_iterator()] == [[4, 6], [8, 10]]
+
+
+def test_vectorised_map_reads_variables_and_captured_constants_when_it_runs():
+    scale = gf.Variable(2, dtype=gf.int64)
+    offset = gf.constant([1, 2], dtype=gf.int64)
+    ds = Dataset.range(4).map(lambda v: v * scale + offset).batch(2)
+    assert ds._node._vectorised() is not None
+    assert [b.tolist() for b in ds.as_numpy_iterator()] == [[[1, 2], [3, 4]], [[5, 6], [7, 8]]]
+    scale.assign(10)
+    assert [b.tolist() for b in ds.as_numpy_iterator()][1] == [[21, 22], [31, 32]]
