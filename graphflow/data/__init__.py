@@ -5,7 +5,7 @@ prefetching), with map/filter/reduce functions traced once into compiled graphs.
 """
 from types import ModuleType as _ModuleType
 
-from . import experimental as _experimental_impl
+from . import readers as _readers
 from .dataset import AUTOTUNE, INFINITE, UNKNOWN, Dataset, Iterator
 from .graph_iterator import make_initializable_iterator, make_one_shot_iterator
 from .options import Options
@@ -18,7 +18,7 @@ experimental = _ModuleType("graphflow.data.experimental")
 experimental.__dict__.update(
     AUTOTUNE=AUTOTUNE, INFINITE_CARDINALITY=INFINITE, UNKNOWN_CARDINALITY=UNKNOWN,
     sample_from_datasets=Dataset.sample_from_datasets, choose_from_datasets=Dataset.choose_from_datasets,
-    make_csv_dataset=_experimental_impl.make_csv_dataset, CsvDataset=_experimental_impl.CsvDataset,
+    make_csv_dataset=_readers.make_csv_dataset, CsvDataset=_readers.CsvDataset,
     cardinality=lambda dataset: dataset.cardinality())
 
 v1 = _ModuleType("graphflow.compat.v1.data")

@@ -161,7 +161,7 @@ class Dataset:
         return self._then(parallel.Prefetch(self._node, int(structure.to_array(buffer_size))))
 
     def flat_map(self, map_func, name=None) -> "Dataset":
-        return self._then(transform.FlatMap(self._node, map_func))
+        return self._then(transform.FlatMap(self._node, map_func, Dataset._wrap))
 
     def interleave(self, map_func, cycle_length=None, block_length=None, num_parallel_calls=None,
                    deterministic=None, name=None) -> "Dataset":
@@ -169,7 +169,7 @@ class Dataset:
         if cycle == AUTOTUNE:
             cycle = parallel.default_parallelism()
         return self._then(transform.Interleave(self._node, map_func, cycle, 1 if block_length is None
-                                               else block_length))
+                                               else block_length, Dataset._wrap))
 
     def window(self, size, shift=None, stride=1, drop_remainder=False, name=None) -> "Dataset":
         return self._then(transform.Window(self._node, size, shift, stride, drop_remainder))
@@ -207,7 +207,7 @@ class Dataset:
             def body(element, *flat_state):
                 return structure.flatten(reduce_func(structure.pack(template, list(flat_state)), element))
             return structure.pack(template, list(self._as_graph_loop(body, flat)))
-        state = sources._normalise(initial_state)
+        state = sources.normalise(initial_state)
         state_spec = structure.map_structure(structure.spec_of, state)
         fn, state_spec = functions.trace_state_function(reduce_func, state_spec, self._node.spec, "reduce", False)
         values = tuple(np.asarray(v, s.dtype.np) for v, s in zip(structure.flatten(state),
@@ -289,7 +289,7 @@ class Iterator:
     def __next__(self):
         flat = next(self._flat)
         if self._dataset_leaves:
-            return transform.wrap_element(flat, self._spec)
+            return transform.wrap_element(flat, self._spec, Dataset._wrap)
         return structure.pack(self._spec, [EagerTensor(a if type(a) is np.ndarray else np.asarray(a))
                                            for a in flat])
 

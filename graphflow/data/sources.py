@@ -18,12 +18,12 @@ INFINITE = -1
 UNKNOWN = -2
 
 
-def _normalise(value):
+def normalise(value):
     """A user's nested value with every leaf as a numpy array."""
     if isinstance(value, dict):
-        return type(value)((k, _normalise(v)) for k, v in value.items())
+        return type(value)((k, normalise(v)) for k, v in value.items())
     if isinstance(value, tuple):
-        items = [_normalise(v) for v in value]
+        items = [normalise(v) for v in value]
         return type(value)(*items) if hasattr(value, "_fields") else tuple(items)
     return structure.to_array(value)
 
@@ -32,7 +32,7 @@ class Tensors:
     """`from_tensors`: one element, the whole value."""
 
     def __init__(self, value):
-        value = _normalise(value)
+        value = normalise(value)
         self.arrays = tuple(structure.flatten(value))
         self.spec = structure.map_structure(structure.spec_of, value)
 
@@ -47,7 +47,7 @@ class TensorSlices:
     """`from_tensor_slices`: element i is every component's row i."""
 
     def __init__(self, value):
-        value = _normalise(value)
+        value = normalise(value)
         self.arrays = tuple(structure.flatten(value))
         if not self.arrays:
             raise ValueError("from_tensor_slices: the value has no components")

@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from ..dtypes import int64
+from ..eager.tensor import EagerTensor
 from ..errors import InvalidArgumentError
 from ..shapes import TensorShape
 from ..tensor_spec import TensorSpec
 from . import functions, structure
-from .sources import INFINITE, UNKNOWN
+from .sources import INFINITE, UNKNOWN, normalise
 
 
 def _count(value, what: str) -> int:
@@ -261,12 +262,10 @@ class Window:
             buffer = buffer[drop:]
 
 
-def _dummy_leaf(spec, size):
+def _dummy_leaf(spec, size, make_dataset):
     """A placeholder value of `spec`: zeros with `size` for unknown dims."""
-    from ..eager.tensor import EagerTensor
-    from .dataset import Dataset
     if isinstance(spec, DatasetSpec):
-        return Dataset._wrap(Elements([(_dummy_array(spec.element_spec, size),)], spec.element_spec))
+        return make_dataset(Elements([(_dummy_array(spec.element_spec, size),)], spec.element_spec))
     return EagerTensor(_dummy_array(spec, size))
 
 
@@ -275,12 +274,13 @@ def _dummy_array(spec, size):
     return np.zeros([size if d is None else d for d in dims], spec.dtype.np)
 
 
-def dataset_function_spec(fn, element_spec, what: str):
+def dataset_function_spec(fn, element_spec, what: str, make_dataset):
     """The element_spec of the datasets `fn` returns, found by calling it on two placeholder
     elements whose unknown dims differ (dims that then differ are unknown)."""
     specs = []
     for size in (1, 2):
-        element = structure.pack(element_spec, [_dummy_leaf(s, size) for s in structure.flatten(element_spec)])
+        element = structure.pack(element_spec, [_dummy_leaf(s, size, make_dataset)
+                                                for s in structure.flatten(element_spec)])
         result = functions.call_python(fn, element, what)
         if not hasattr(result, "_node"):
             raise TypeError(f"{what}: the function must return a tf.data.Dataset, got {type(result).__name__}")
@@ -292,27 +292,27 @@ def dataset_function_spec(fn, element_spec, what: str):
                                   for a, b in zip(structure.flatten(first), structure.flatten(second))])
 
 
-def wrap_element(flat, spec):
-    """A flat element as the user's structure: EagerTensors, and Datasets for dataset leaves."""
-    from ..eager.tensor import EagerTensor
-    from .dataset import Dataset
-    leaves = [Dataset._wrap(v) if isinstance(s, DatasetSpec) else EagerTensor(np.asarray(v))
+def wrap_element(flat, spec, make_dataset):
+    """A flat element as the user's structure: EagerTensors, and datasets for dataset leaves
+    (`make_dataset` turns a node into the user's Dataset)."""
+    leaves = [make_dataset(v) if isinstance(s, DatasetSpec) else EagerTensor(np.asarray(v))
               for v, s in zip(flat, structure.flatten(spec))]
     return structure.pack(spec, leaves)
 
 
 class FlatMap:
-    def __init__(self, node, fn):
+    def __init__(self, node, fn, make_dataset):
         self.input = node
-        self.fn = fn
-        self.spec = dataset_function_spec(fn, node.spec, "flat_map")
+        self.fn, self.make_dataset = fn, make_dataset
+        self.spec = dataset_function_spec(fn, node.spec, "flat_map", make_dataset)
 
     def cardinality(self) -> int:
         return UNKNOWN
 
     def datasets(self):
         for flat in self.input.iterate():
-            yield functions.call_python(self.fn, wrap_element(flat, self.input.spec), "flat_map")._node
+            element = wrap_element(flat, self.input.spec, self.make_dataset)
+            yield functions.call_python(self.fn, element, "flat_map")._node
 
     def iterate(self):
         for node in self.datasets():
@@ -323,13 +323,13 @@ class Interleave:
     """`interleave`: `cycle_length` datasets open at once, `block_length` elements from each in
     turn; an exhausted one is replaced by the next input element's dataset in the same slot."""
 
-    def __init__(self, node, fn, cycle_length, block_length=1):
+    def __init__(self, node, fn, cycle_length, block_length, make_dataset):
         self.input = node
-        self.fn = fn
+        self.fn, self.make_dataset = fn, make_dataset
         self.cycle_length, self.block_length = cycle_length, _count(block_length, "interleave")
         if self.cycle_length <= 0 or self.block_length <= 0:
             raise InvalidArgumentError(None, None, "interleave: cycle_length and block_length must be positive")
-        self.spec = dataset_function_spec(fn, node.spec, "interleave")
+        self.spec = dataset_function_spec(fn, node.spec, "interleave", make_dataset)
 
     def cardinality(self) -> int:
         return UNKNOWN
@@ -359,7 +359,8 @@ class Interleave:
                 except StopIteration:
                     end_of_input = True
                     continue
-                ds = functions.call_python(self.fn, wrap_element(flat, self.input.spec), "interleave")
+                element = wrap_element(flat, self.input.spec, self.make_dataset)
+                ds = functions.call_python(self.fn, element, "interleave")
                 slots[index] = ds._node.iterate()
                 open_count += 1
             else:
@@ -368,9 +369,8 @@ class Interleave:
 
 class Scan:
     def __init__(self, node, initial_state, scan_func):
-        from .sources import _normalise
         self.input = node
-        state = _normalise(initial_state)
+        state = normalise(initial_state)
         self.initial = tuple(structure.flatten(state))
         state_spec = structure.map_structure(structure.spec_of, state)
         self.fn, self.state_spec = functions.trace_state_function(scan_func, state_spec, node.spec, "scan", True)
