@@ -13,7 +13,7 @@ from ..errors import InvalidArgumentError, NotFoundError
 from ..shapes import TensorShape
 from ..tensor_spec import TensorSpec
 from . import structure
-from .shuffling import _seed_material
+from .shuffling import seed_material
 from .sources import INFINITE, UNKNOWN
 
 INFINITE_CARDINALITY = INFINITE
@@ -82,7 +82,7 @@ class SampleFromDatasets:
             raise ValueError(f"sample_from_datasets: weights must be {len(nodes)} non-negative numbers with a "
                              f"positive sum, got {weights!r}")
         self.weights = w / w.sum()
-        self.seed = _seed_material(seed)
+        self.seed = seed_material(seed)
         self.stop = bool(stop_on_empty_dataset)
         self.spec = _common_spec(nodes, "sample_from_datasets")
         self._epoch = 0

@@ -18,7 +18,7 @@ from . import structure
 _DRAWS = 4096         # uniform draws fetched per numpy call: one call per element costs more than the shuffle
 
 
-def _seed_material(seed) -> list:
+def seed_material(seed) -> list:
     """Numbers fixing the stream, from the same (global seed, op seed, op counter) key random ops
     use, so gf.random.set_seed replays pipelines too; fresh entropy when nothing is seeded."""
     key = random_ops.op_key(seed)
@@ -37,7 +37,7 @@ class Shuffle:
         if size <= 0:
             raise InvalidArgumentError(None, None, f"shuffle: buffer_size must be greater than zero, got {size}")
         self.buffer_size = size
-        self.seed = _seed_material(None if seed is None else int(structure.to_array(seed)))
+        self.seed = seed_material(None if seed is None else int(structure.to_array(seed)))
         self.reshuffle = True if reshuffle_each_iteration is None else bool(reshuffle_each_iteration)
         self._epochs = itertools.count()
 
