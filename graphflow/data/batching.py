@@ -65,6 +65,10 @@ class Batch:
                     self._vector_plan = (Batch(inner, self.size, self.drop_remainder), batched_fn)
         return self._vector_plan
 
+    def slices_rows(self) -> bool:
+        """True when each batch is one slice or gather of source rows (no function runs)."""
+        return self._vectorised() is None and rows.row_plan(self.input) is not None
+
     def iterate(self):
         vector = self._vectorised()
         if vector is not None:

@@ -70,7 +70,9 @@ class Prefetch:
         return self.input.cardinality()
 
     def iterate(self):
-        if self.buffer_size == 0:
+        # A batch that is one slice of the source costs microseconds: handing it over from a
+        # thread costs more (a GIL switch, and on a busy machine a wait to be scheduled).
+        if self.buffer_size == 0 or getattr(self.input, "slices_rows", lambda: False)():
             yield from self.input.iterate()
             return
         q: queue.Queue = queue.Queue(self.buffer_size)
