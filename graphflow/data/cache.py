@@ -8,10 +8,10 @@ written atomically, and is reused by any dataset cached to the same filename.
 from __future__ import annotations
 
 import os
-import tempfile
 
 import numpy as np
 
+from ..atomic_file import atomic_writer
 from . import structure
 
 
@@ -20,20 +20,8 @@ def _path(filename: str) -> str:
 
 
 def _write_atomically(path: str, arrays: dict) -> None:
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".cache-", suffix=".npz", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_writer(path) as f:
+        np.savez(f, **arrays)
 
 
 def _encode(elements: list, width: int) -> dict:

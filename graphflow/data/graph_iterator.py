@@ -9,9 +9,9 @@ import numpy as np
 
 from .. import context as ctx_mod
 from ..errors import FailedPreconditionError, OutOfRangeError
+from ..function.control_flow import while_loop
 from ..ops import api, dispatch
 from ..ops import iterator as _iterator_ops  # noqa: F401  (declares the iterator ops)
-from ..ops.control import while_loop
 from ..ops.convert import convert_to_tensor
 from ..ops.registry import get
 from ..shapes import TensorShape
