@@ -4,12 +4,13 @@
 This module only re-exports; the logic lives in the submodules.
 """
 from . import (
+    compat,  # tf.compat.v1 / tf.compat.v2
     config,  # noqa: E402
     data,
     errors,
     saved_model,  # noqa: E402
+    train,  # gf.train: checkpoints (and the TF1 optimizers behind compat.v1.train)
 )
-from . import train as _train  # noqa: E402,F401  (fills gf.compat.v1.train)
 from .autodiff import UnconnectedGradients, gradients  # noqa: E402  (declares every op's gradient)
 from .bench.compare import compare_modes
 from .context import disable_eager_execution, eager_mode, enable_eager_execution, executing_eagerly, graph_mode
@@ -25,7 +26,7 @@ from .graph.graph import Graph, Operation, SymbolicTensor, get_default_graph
 from .keras_api import keras_namespace as keras  # noqa: E402
 from .kernels import fast as _fast  # noqa: E402,F401  (eager runs the compiled kernels: OpDef.fast_kernel)
 from .module import Module
-from .namespaces import compat, debugging, linalg, math, nn, random
+from .namespaces import debugging, linalg, math, nn, random
 from .ops.api import (  # noqa: A004
     abs,
     add,

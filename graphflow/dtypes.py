@@ -23,6 +23,11 @@ class DType:
         return self
 
     @property
+    def as_datatype_enum(self) -> int:
+        """TensorFlow's DataType enum value (DT_FLOAT = 1, ...), which `as_dtype` also accepts."""
+        return _ENUM_OF[self.name]
+
+    @property
     def size(self) -> int:
         return self.np.itemsize
 
@@ -78,6 +83,10 @@ half, double = float16, float64
 ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool_)
 _BY_NAME = {d.name: d for d in ALL} | {"half": float16, "double": float64, "float": float32}
 _BY_NUMPY = {d.np: d for d in ALL}
+# TensorFlow's DataType enum numbers (types.proto), for programs that pass dtypes as integers.
+_ENUM_OF = {"float32": 1, "float64": 2, "int32": 3, "uint8": 4, "int16": 5, "int8": 6, "int64": 9, "bool": 10,
+            "float16": 19}
+_BY_ENUM = {n: _BY_NAME[name] for name, n in _ENUM_OF.items()}
 
 
 def as_dtype(value) -> DType:
@@ -88,6 +97,10 @@ def as_dtype(value) -> DType:
         if value in _BY_NAME:
             return _BY_NAME[value]
         raise TypeError(f"Cannot convert {value!r} to a graphflow DType.")
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        if int(value) in _BY_ENUM:
+            return _BY_ENUM[int(value)]
+        raise TypeError(f"Cannot convert the DataType enum value {value!r} to a graphflow DType.")
     if value is float:
         return float32
     if value is int:

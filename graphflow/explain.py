@@ -162,14 +162,14 @@ def _trace(fn, args):
     graph = Graph()
     feeds = []
     with graph.as_default():
-        from .namespaces import compat
+        from .graph.placeholders import placeholder
         for i, a in enumerate(args):
             if isinstance(a, tuple) and len(a) == 2 and not isinstance(a[0], (int, float)):
                 shape, dtype = a
             else:
                 arr = np.asarray(a)
                 shape, dtype = arr.shape, dtypes.as_dtype(arr.dtype if arr.dtype != np.float64 else np.float32)
-            feeds.append(compat.v1.placeholder(dtypes.as_dtype(dtype), shape, name=f"arg{i}"))
+            feeds.append(placeholder(dtypes.as_dtype(dtype), shape, name=f"arg{i}"))
         out = fn(*feeds)
         outs = list(out) if isinstance(out, (list, tuple)) else [out]
         outs = [convert_to_tensor(o) for o in outs]

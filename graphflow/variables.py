@@ -54,7 +54,11 @@ class Variable(OperatorsMixin):
             return _create_in_init_scope(self, initial_value, trainable, name, dtype, shape,
                                          validate_shape, **unused)
         if callable(initial_value):
-            initial_value = initial_value()
+            if _ctx.eager:
+                initial_value = initial_value()
+            else:   # as TF1: an initializer never waits for the control dependencies around it
+                with ctx_mod.current_graph().control_dependencies(None):
+                    initial_value = initial_value()
         if dtype is not None:
             dtype = dtypes.as_dtype(dtype)
         self.trainable = bool(trainable)
@@ -69,18 +73,23 @@ class Variable(OperatorsMixin):
             self.initializer = None
         else:
             graph = ctx_mod.current_graph()
-            init = convert.convert_to_tensor(initial_value, dtype=dtype)
+            with graph.control_dependencies(None):
+                init = convert.convert_to_tensor(initial_value, dtype=dtype)
             op_name = graph.unique_name(name or "Variable")
             self._graph = graph
             self._name = f"{op_name}:0"
             self._state = VariableState(self._name, shape if shape is not None else init.shape,
                                         init.dtype)
-            with graph.name_scope(op_name + "/"):
+            with graph.name_scope(op_name + "/"), graph.control_dependencies(None):
                 self.initializer = dispatch.apply(_ASSIGN, (init,), {"var": self._state}, name="Assign").op
             self._initial_value = init
-            graph.add_to_collection(GLOBAL_VARIABLES, self)
-            if self.trainable:
-                graph.add_to_collection(TRAINABLE_VARIABLES, self)
+            # TF1: `collections` replaces the default [GLOBAL_VARIABLES] (trainable ones are always
+            # also TRAINABLE_VARIABLES), so metric and local variables stay out of the global list.
+            keys = [GLOBAL_VARIABLES] if unused.get("collections") is None else list(unused["collections"])
+            if self.trainable and TRAINABLE_VARIABLES not in keys:
+                keys.append(TRAINABLE_VARIABLES)
+            for key in keys:
+                graph.add_to_collection(key, self)
         for tape in _ctx.tapes:
             tape.note_variable_created(self)
 

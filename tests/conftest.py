@@ -9,5 +9,5 @@ import graphflow as gf
 def restore_global_mode():
     """Put the process-wide mode back after each test: eager, empty default graph."""
     yield
-    gf.compat.v1.enable_eager_execution()
+    gf.compat.v1.enable_v2_behavior()       # eager, and elementwise tensor equality
     gf.compat.v1.reset_default_graph()

@@ -159,7 +159,8 @@ class GradientTape:
         ops, groups, graph, connected = _replay(records, flat_sources)
         with (graph.as_default() if graph is not None and not _in_graph(graph) else contextlib.nullcontext()):
             gf = autodiff.gf
-            targets = [gf.convert_to_tensor(t) if is_variable(t) else t for t in flatten(target)]
+            raw_targets = flatten(target)
+            targets = [gf.convert_to_tensor(t) if is_variable(t) else t for t in raw_targets]
             if output_gradients is None:
                 seeds = [gf.ones_like(t) for t in targets]
             else:
@@ -169,9 +170,23 @@ class GradientTape:
                 seeds = [gf.ones_like(t) if g is None else gf.convert_to_tensor(g, dtype_hint=t.dtype)
                          for t, g in zip(targets, given)]
             grads = autodiff.backprop(ops, targets, seeds, groups, connected)
+            grads = _add_variable_self_gradients(raw_targets, seeds, flat_sources, grads)
             if mode is autodiff.UnconnectedGradients.ZERO:
                 grads = [autodiff.zeros_for(s) if g is None else g for s, g in zip(flat_sources, grads)]
         return pack_as(sources, grads)
+
+
+def _add_variable_self_gradients(targets, seeds, sources, grads):
+    """A variable that is both a target and a source gets its seed as gradient (d v / d v = 1):
+    the target's read happens after recording stopped, so backprop cannot see the link."""
+    grads = list(grads)
+    for t, seed in zip(targets, seeds):
+        if not is_variable(t):
+            continue
+        for j, s in enumerate(sources):
+            if s is t:
+                grads[j] = seed if grads[j] is None else _autodiff().gf.add(grads[j], seed)
+    return grads
 
 
 def _autodiff():

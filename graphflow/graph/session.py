@@ -211,9 +211,18 @@ def _fetch_leaf(f, graph):
 
 
 class InteractiveSession(Session):
+    """A Session that makes itself (and its graph) the default until it is closed."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.__enter__()
+        self._entered = True
+
+    def close(self):
+        if getattr(self, "_entered", False):
+            self._entered = False
+            self.__exit__(None, None, None)     # leaves the defaults, then closes
+        super().close()
 
 
 _ = (dtypes, global_default_graph)

@@ -6,7 +6,7 @@ contain zeros, as in TensorFlow.
 from __future__ import annotations
 
 from . import api as gf
-from .grad_ops import dims, shape_of
+from .grad_ops import dims, scatter_nd, shape_of
 from .infer import normalize_axes
 from .registry import set_gradient
 
@@ -47,8 +47,26 @@ def _broadcast_back(g, op, axes):
     return gf.broadcast_to(_keep(g, op, axes, for_broadcast=True), shape_of(x))
 
 
+def _unknown_rank_broadcast_back(g, op):
+    """The output gradient spread over x when x's rank is only known at run time (TF1 scripts
+    reduce `placeholder("float")`): the reduced axes of x's shape become 1, then broadcast."""
+    x = op.inputs[0]
+    axis = op.attrs.get("axis")
+    if axis is None or op.attrs.get("keepdims"):
+        return gf.multiply(gf.ones_like(x), g)
+    shape = gf.shape(x)
+    rank = gf.shape(shape)
+    axes = gf.constant([axis] if isinstance(axis, int) else list(axis), dtype=shape.dtype)
+    axes = gf.add(axes, gf.multiply(gf.cast(gf.less(axes, 0), shape.dtype), rank))   # negative axes
+    reduced = scatter_nd(gf.expand_dims(axes, 1), gf.ones_like(axes), rank)
+    kept = gf.subtract(shape, gf.multiply(gf.minimum(reduced, 1), gf.subtract(shape, 1)))
+    return gf.broadcast_to(gf.reshape(g, kept), shape)
+
+
 @set_gradient("Sum")
 def _sum_grad(op, g):
+    if dims(op.inputs[0]) is None:
+        return (_unknown_rank_broadcast_back(g, op),)
     return (_broadcast_back(g, op, _axes(op)),)
 
 
@@ -66,6 +84,10 @@ def _count(op, axes):
 
 @set_gradient("Mean")
 def _mean_grad(op, g):
+    x, y = op.inputs[0], op.outputs[0]
+    if dims(x) is None:
+        n = gf.realdiv(gf.cast(gf.size(x), x.dtype), gf.cast(gf.size(y), x.dtype))
+        return (_unknown_rank_broadcast_back(gf.realdiv(g, n), op),)
     axes = _axes(op)
     n = _count(op, axes)
     if isinstance(n, float):

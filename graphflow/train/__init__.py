@@ -1,5 +1,8 @@
-"""gf.train (checkpoints) and TF1 training (gf.compat.v1.train: optimizers, the global step,
-Saver, init_from_checkpoint); importing this package fills the v1 namespace."""
+"""gf.train (checkpoints) and TF1 training: optimizers, the global step, learning-rate schedules,
+moving averages, Saver and init_from_checkpoint.
+
+`graphflow.compat.v1.train` re-exports these under TensorFlow's names.
+"""
 from ..checkpoint import (
     Checkpoint,
     CheckpointManager,
@@ -8,21 +11,29 @@ from ..checkpoint import (
     load_checkpoint,
     load_variable,
 )
-from ..namespaces import _v1_train
+from .adadelta import AdadeltaOptimizer
+from .adagrad import AdagradOptimizer
 from .adam import AdamOptimizer
+from .ftrl import FtrlOptimizer
 from .gradient_descent import GradientDescentOptimizer
+from .learning_rate_decay import (
+    cosine_decay,
+    exponential_decay,
+    inverse_time_decay,
+    natural_exp_decay,
+    piecewise_constant,
+    polynomial_decay,
+)
 from .momentum import MomentumOptimizer
+from .moving_averages import ExponentialMovingAverage
 from .optimizer import Optimizer
+from .rmsprop import RMSPropOptimizer
 from .saver import Saver, init_from_checkpoint
 from .training_util import get_global_step, get_or_create_global_step
 
-_v1_train.__dict__.update(
-    Optimizer=Optimizer, GradientDescentOptimizer=GradientDescentOptimizer, MomentumOptimizer=MomentumOptimizer,
-    AdamOptimizer=AdamOptimizer, get_global_step=get_global_step, get_or_create_global_step=get_or_create_global_step,
-    Saver=Saver, init_from_checkpoint=init_from_checkpoint, Checkpoint=Checkpoint, CheckpointManager=CheckpointManager,
-    latest_checkpoint=latest_checkpoint, list_variables=list_variables, load_checkpoint=load_checkpoint,
-    load_variable=load_variable)
-
-__all__ = ["AdamOptimizer", "Checkpoint", "CheckpointManager", "GradientDescentOptimizer", "MomentumOptimizer",
-           "Optimizer", "Saver", "get_global_step", "get_or_create_global_step", "init_from_checkpoint",
-           "latest_checkpoint", "list_variables", "load_checkpoint", "load_variable"]
+__all__ = ["AdadeltaOptimizer", "AdagradOptimizer", "AdamOptimizer", "Checkpoint", "CheckpointManager",
+           "ExponentialMovingAverage", "FtrlOptimizer", "GradientDescentOptimizer", "MomentumOptimizer", "Optimizer",
+           "RMSPropOptimizer", "Saver", "cosine_decay", "exponential_decay", "get_global_step",
+           "get_or_create_global_step", "init_from_checkpoint", "inverse_time_decay", "latest_checkpoint",
+           "list_variables", "load_checkpoint", "load_variable", "natural_exp_decay", "piecewise_constant",
+           "polynomial_decay"]

@@ -113,11 +113,15 @@ class Optimizer:
     # ---- slots --------------------------------------------------------------------------------------
     def _zeros_slot(self, var, slot_name):
         """The `slot_name` slot of `var` (zeros like it), created on first use."""
+        return self._filled_slot(var, slot_name, 0.0)
+
+    def _filled_slot(self, var, slot_name, value):
+        """The `slot_name` slot of `var`, created on first use filled with `value` (e.g. Adagrad's 0.1)."""
         slots = self._slots.setdefault(slot_name, {})
         entry = slots.get(id(var))
         if entry is None:
-            zeros = lambda: gf.zeros(var.shape.as_list(), var.dtype)  # built in the variable's graph
-            entry = slots[id(var)] = (var, self._new_variable(var, zeros, f"{_var_op_name(var)}/{self._name}"))
+            filled = lambda: gf.fill(var.shape.as_list(), gf.constant(value, var.dtype))  # in the variable's graph
+            entry = slots[id(var)] = (var, self._new_variable(var, filled, f"{_var_op_name(var)}/{self._name}"))
         return entry[1]
 
     def _non_slot(self, key, initial_value, like):

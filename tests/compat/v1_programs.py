@@ -319,8 +319,6 @@ def nn_v1_signatures(tf):
             "dropout_keep_fed": tf.nn.dropout(logits, keep_prob=keep),
             "dropout_rate_fed": tf.nn.dropout(logits, rate=rate),
             "relu6": tf.nn.relu6(logits * 4),
-            "crelu": tf.nn.crelu(logits),
-            "softsign": tf.nn.softsign(logits),
             "sufficient_statistics": tf.nn.sufficient_statistics(logits, [0])[:3],
             "normalize_moments": tf.nn.normalize_moments(4.0, logits[0], logits[1] ** 2, None),
             "batch_normalization": tf.nn.batch_normalization(logits, 0.1, 2.0, 0.5, 1.5, 1e-3),
@@ -482,7 +480,7 @@ def initializer_statistics(tf):
             out["orthogonal_small_rows_orthonormal"] = o @ o.T
             out["int_zeros"] = sess.run(int_var)
             out["called"] = sess.run(called)
-        out["dtypes"] = [v.dtype.name for v in (made["zeros"], int_var)]
+        out["dtypes"] = [v.dtype.base_dtype.name for v in (made["zeros"], int_var)]
     return out
 
 
@@ -541,8 +539,6 @@ def state_ops(tf):
                 out[name] = sess.run(op)
             out["final"] = sess.run(v)
             out["is_initialized"] = bool(sess.run(tf.is_variable_initialized(v)))
-            out["uninitialized"] = [s.decode() if isinstance(s, bytes) else s
-                                    for s in sess.run(tf.report_uninitialized_variables())]
     return out
 
 

@@ -716,6 +716,58 @@ def _gemm_update_build(w, a, b, lr):
 case("InplaceGemmUpdate", _gemm_update_draw, _gemm_update_build, lambda w, a, b, lr: w - lr * (a @ b), rtol=1e-4)
 
 
+def _scatter_build(mode, nd):
+    """Variable x, then TF1's scatter_<mode> (or scatter_nd_<mode>) of rows 0 and 2 (or two elements)."""
+    def build(x, updates):
+        from graphflow.compat.v1 import state_ops
+        v = gf.Variable(x)
+        fn = getattr(state_ops, f"scatter_nd_{mode}" if nd else f"scatter_{mode}")
+        indices = [[0, 1], [2, 0]] if nd else [0, 2]
+        if gf.executing_eagerly():
+            return fn(v, indices, updates)
+        with gf.control_dependencies([v.initializer]):
+            return gf.identity(fn(v, indices, updates))
+    return build
+
+
+def _draw_scatter(nd):
+    def draw(d):
+        dt = d(st.sampled_from(FLOAT_DTYPES))
+        x = values(d, (3, 2), dt, 0.5, 3.0)
+        return [x, values(d, (2,) if nd else (2, 2), dt, 0.5, 3.0)], {}
+    return draw
+
+
+def _scatter_reference(mode, nd):
+    ufunc = {"update": None, "add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide,
+             "min": np.minimum, "max": np.maximum}[mode]
+
+    def ref(x, updates):
+        out = x.copy()
+        index = ([0, 2], [1, 0]) if nd else [0, 2]
+        if ufunc is None:
+            out[index] = updates
+        else:
+            ufunc.at(out, index, updates)
+        return out
+    return ref
+
+
+case("ResourceScatter", _draw_scatter(False), _scatter_build("add", False), _scatter_reference("add", False),
+     name="ResourceScatter-add")
+case("ResourceScatter", _draw_scatter(False), _scatter_build("update", False), _scatter_reference("update", False),
+     name="ResourceScatter-update")
+case("ResourceScatter", _draw_scatter(False), _scatter_build("max", False), _scatter_reference("max", False),
+     name="ResourceScatter-max")
+case("ResourceScatterNd", _draw_scatter(True), _scatter_build("update", True), _scatter_reference("update", True),
+     name="ResourceScatterNd-update")
+case("ResourceScatterNd", _draw_scatter(True), _scatter_build("sub", True), _scatter_reference("sub", True),
+     name="ResourceScatterNd-sub")
+case("PlaceholderWithDefault", lambda d: ([values(d, shape(d))], {}),
+     lambda x: gf.compat.v1.placeholder_with_default(x, [None] * x.shape.rank) if not gf.executing_eagerly()
+     else gf.compat.v1.placeholder_with_default(x, None), lambda x: x)
+
+
 # ---- debugging ---------------------------------------------------------------------------------------------------
 
 def _print_build(x):

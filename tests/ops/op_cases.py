@@ -83,6 +83,7 @@ for _name, _domain in _UNARY_DOMAINS.items():
 
 OP_CASES["Cast"] = [Case((rand(2, 3),), {"dtype": "float64"}, "float64 to float64")]
 OP_CASES["CheckNumerics"] = [Case((rand(2, 3),), {"message": "checked"}, "finite values")]
+OP_CASES["PlaceholderWithDefault"] = [Case((rand(2, 3),), {"shape": (None, 3)}, "default passed through")]
 
 
 def _binary_cases(make_x, make_y=None):
