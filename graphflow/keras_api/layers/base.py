@@ -450,13 +450,13 @@ def _json_ready(value) -> bool:
 def trace_output_spec(layer, args, kwargs):
     """Run `layer.call` once on placeholders in a scratch graph and read the output shapes."""
     from ...graph.graph import Graph
-    from ...namespaces import v1
+    from ...graph.placeholders import placeholder
 
     graph = Graph()
     with graph.as_default():
         def to_placeholder(x):
             if type(x) is KerasTensor:
-                return v1.placeholder(x.dtype, x.shape)
+                return placeholder(x.dtype, x.shape)
             return x
         sym_args = nest.map_structure(to_placeholder, list(args))
         sym_kwargs = nest.map_structure(to_placeholder, dict(kwargs))
