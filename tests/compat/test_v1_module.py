@@ -90,3 +90,13 @@ def test_unknown_rank_placeholder_gradient_with_axis():
 def test_placeholder_is_refused_eagerly():
     with pytest.raises(RuntimeError, match="eager execution"):
         tf.placeholder(tf.float32, [2])
+
+
+def test_tensor_equality_switches_alone():
+    a = gf.constant([1.0])
+    tf.disable_tensor_equality()
+    try:
+        assert (a == a) is True and (a != gf.constant([1.0])) is True and tf.executing_eagerly()
+    finally:
+        tf.enable_tensor_equality()
+    assert (a == a).numpy().tolist() == [True]

@@ -348,7 +348,8 @@ def layers_forward_and_names(tf):
     with tf.Graph().as_default():
         x = tf.constant(img)
         training = tf.placeholder(tf.bool, [])
-        c = tf.layers.conv2d(x, 4, (2, 2), strides=(1, 1), padding="valid", kernel_initializer=tf.constant_initializer(wk),
+        c = tf.layers.conv2d(x, 4, (2, 2), strides=(1, 1), padding="valid",
+                             kernel_initializer=tf.constant_initializer(wk),
                              bias_initializer=tf.constant_initializer(0.5), name="conv")
         p = tf.layers.max_pooling2d(c, pool_size=2, strides=2, padding="same")
         a = tf.layers.average_pooling2d(c, 3, 1)
@@ -601,4 +602,88 @@ def interactive_session_and_eval(tf):
         tf.assign_add(v, [1.0, 2.0]).op.run()
         out["after_run"] = v.eval()
         sess.close()
+    return out
+
+
+@program
+def more_v1_names(tf):
+    """v1 signatures and aliases: keep_dims/reduction_indices, dim=, dimension=, div, the
+    tf.initializers.* names, collection references, the remaining scatter modes."""
+    out = {}
+    data = np.array([[1.0, -2.0, 0.0], [4.0, 0.0, -6.0]], np.float32)
+    with tf.Graph().as_default():
+        x = tf.constant(data)
+        ints = tf.constant([[7, -7], [9, 4]])
+        ref = tf.get_collection_ref("my_things")
+        tf.add_to_collection("my_things", x)
+        tf.add_to_collections(["my_things", "other_things"], ints)
+        out["collection_ref_len"] = len(ref)
+        out["other_things"] = len(tf.get_collection("other_things"))
+        v = tf.Variable([[2.0, 8.0], [3.0, 5.0], [1.0, 1.0]], name="v")
+        fetches = {
+            "reduce_max_keep_dims": tf.reduce_max(x, reduction_indices=[1], keep_dims=True),
+            "reduce_min": tf.reduce_min(x, axis=0),
+            "reduce_prod": tf.reduce_prod(x + 1.0, 1),
+            "reduce_any": tf.reduce_any(tf.greater(x, 3.0), reduction_indices=0),
+            "reduce_all": tf.reduce_all(tf.less(x, 5.0), keep_dims=True),
+            "reduce_logsumexp": tf.reduce_logsumexp(x, 1),
+            "count_nonzero": tf.count_nonzero(x, 1),
+            "count_nonzero_all": tf.count_nonzero(x),
+            "expand_dims_dim": tf.expand_dims(x, dim=1),
+            "argmax_dimension": tf.argmax(x, dimension=1),
+            "argmin": tf.argmin(x, 0),
+            "arg_min": tf.arg_min(x, 1),
+            "div_int": tf.div(ints, 2),
+            "div_float": tf.div(x, 4.0),
+            "squeeze_axis": tf.squeeze(tf.zeros([2, 1]), axis=[1]),
+            "initializers_zeros": tf.initializers.zeros()([2]),
+            "initializers_ones": tf.initializers.ones()([2], dtype=tf.float64),
+            "initializers_constant": tf.initializers.constant([1.0, 2.0])([2]),
+            "initializers_identity": tf.initializers.identity(2.0)([2, 3]),
+            "scatter_div": tf.scatter_div(v, [0], [[2.0, 4.0]]),
+            "scatter_min": tf.scatter_min(v, [1, 2], [[1.0, 9.0], [0.5, 2.0]]),
+            "scatter_max": tf.scatter_max(v, [1], [[4.0, 4.0]]),
+            "scatter_nd_sub": tf.scatter_nd_sub(v, [[2, 1]], [0.25]),
+        }
+        names = list(fetches)
+        init = tf.initializers.global_variables()
+        with tf.Session() as sess:
+            sess.run(init)
+            for name in names:
+                out[name] = sess.run(fetches[name])
+            out["initializers_variables"] = sess.run(tf.initializers.variables([v])) is None
+        shapes = {}
+        for name in ("glorot_uniform", "glorot_normal", "random_normal", "random_uniform", "truncated_normal",
+                     "variance_scaling", "orthogonal", "uniform_unit_scaling", "he_normal", "he_uniform",
+                     "lecun_normal", "lecun_uniform"):
+            shapes[name] = getattr(tf.initializers, name)()([4, 3]).shape.as_list()
+        out["initializer_shapes"] = sorted(shapes.items())
+    return out
+
+
+@program
+def variable_scope_defaults(tf):
+    """Scope-level initializer and dtype defaults, scopes re-entered by object, and a regularizer."""
+    out = {}
+    with tf.Graph().as_default():
+        with tf.variable_scope("a", initializer=tf.constant_initializer(3.0)) as scope:
+            v = tf.get_variable("v", [2])
+            with tf.variable_scope("b", dtype=tf.float64):
+                w = tf.get_variable("w", [1], initializer=tf.ones_initializer())
+            scale = tf.get_variable("s", [2], initializer=tf.constant_initializer(2.0),
+                                    regularizer=lambda t: 0.5 * tf.reduce_sum(t * t))
+        out["scope_is_VariableScope"] = isinstance(scope, tf.VariableScope)
+        out["scope_name"] = scope.name
+        with tf.variable_scope(scope):
+            out["reentered_scope"] = tf.get_variable_scope().name
+            u = tf.get_variable("u", [1])
+        with tf.variable_scope("c", reuse=tf.AUTO_REUSE):
+            same = [tf.get_variable("k", [2], initializer=tf.zeros_initializer()) for _ in range(3)]
+        reg = tf.losses.get_regularization_loss()
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            out["v"], out["w"], out["u"], out["reg"] = sess.run([v, w, u, reg])
+        out["w_dtype"] = w.dtype.base_dtype.name
+        out["auto_reuse_one_variable"] = same[0] is same[1] is same[2]
+        out["names"] = [t.name for t in (v, w, u, scale, same[0])]
     return out

@@ -137,7 +137,6 @@ from .graph_collections import (
     GraphKeys,
     add_to_collection,
     add_to_collections,
-    get_all_collection_keys,
     get_collection,
     get_collection_ref,
     global_variables,

@@ -9,7 +9,6 @@ import re
 
 from ... import context
 from ... import variables as variables_mod
-from ...ops import api
 
 
 class GraphKeys:
@@ -69,10 +68,6 @@ def get_collection(key, scope=None):
         return list(items)
     pattern = re.compile(scope)
     return [v for v in items if isinstance(getattr(v, "name", None), str) and pattern.match(v.name)]
-
-
-def get_all_collection_keys():
-    return list(_graph().collections)
 
 
 def global_variables(scope=None):

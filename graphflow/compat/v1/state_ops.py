@@ -1,8 +1,7 @@
 """TF1's functional variable updates: assign*, scatter_* and scatter_nd_*, each returning the new value."""
 from __future__ import annotations
 
-from ...ops import api
-from ...ops import scatter_state
+from ...ops import api, scatter_state
 from ...ops.dispatch import apply
 from ...ops.registry import get
 
