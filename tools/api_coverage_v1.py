@@ -50,7 +50,7 @@ LEFT_OUT = {
              "distributed training (Server, ClusterSpec, SyncReplicasOptimizer), tf.Example protos",
     "nn": "RNN cells and rnn functions, CTC, candidate samplers, quantized ops; convolutions and pools "
           "other than 2-D NHWC",
-    "layers": "the layer classes and 1-D/3-D, transposed and separable layers",
+    "layers": "1-D/3-D, transposed and separable layers, InputSpec",
     "metrics": "the thresholded and top-k metrics (auc, precision, recall, ...)",
 }
 

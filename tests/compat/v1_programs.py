@@ -687,3 +687,35 @@ def variable_scope_defaults(tf):
         out["auto_reuse_one_variable"] = same[0] is same[1] is same[2]
         out["names"] = [t.name for t in (v, w, u, scale, same[0])]
     return out
+
+
+@program
+def layer_classes_share_variables(tf):
+    """tf.layers classes: one object called twice shares its variables; names as the functions'."""
+    rng = np.random.RandomState(11)
+    img = rng.randn(2, 4, 4, 2).astype(np.float32)
+    wk, wd = _arrays(12, (3, 3, 2, 3), (12, 2))
+    out = {}
+    with tf.Graph().as_default():
+        x = tf.constant(img)
+        conv = tf.layers.Conv2D(3, 3, padding="same", kernel_initializer=tf.constant_initializer(wk))
+        bn = tf.layers.BatchNormalization(momentum=0.5)
+        pool = tf.layers.MaxPooling2D(2, 2)
+        avg = tf.layers.AveragePooling2D(2, 2)
+        flat = tf.layers.Flatten()
+        drop = tf.layers.Dropout(0.5)
+        dense = tf.layers.Dense(2, activation=tf.nn.tanh, kernel_initializer=tf.constant_initializer(wd),
+                                name="head")
+        with tf.variable_scope("net"):
+            first = dense(flat(pool(bn(conv(x), training=True))))
+            second = dense(drop(flat(avg(conv(x * 2.0))), training=False))
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            out["first"], out["second"] = sess.run([first, second])
+            sess.run(tf.get_collection(tf.GraphKeys.UPDATE_OPS))
+            out.update(_run_named(sess, tf))
+        out["conv_variables"] = sorted(v.name for v in conv.variables)
+        out["bn_trainable"] = sorted(v.name for v in bn.trainable_weights)
+        out["dense_weights"] = sorted(v.name for v in dense.weights)
+        out["trainable_count"] = len(tf.trainable_variables())
+    return out

@@ -46,20 +46,26 @@ def dense(inputs, units, activation=None, use_bias=True, kernel_initializer=None
           activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True, name=None,
           reuse=None):
     """activation(inputs @ kernel + bias); inputs of rank > 2 are contracted on their last axis."""
+    with variable_scope(name, default_name="dense", reuse=reuse):
+        return _dense(inputs, units, activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
+                      bias_regularizer, activity_regularizer, kernel_constraint, bias_constraint, trainable)
+
+
+def _dense(inputs, units, activation=None, use_bias=True, kernel_initializer=None,
+           bias_initializer=init_ops.zeros_initializer(), kernel_regularizer=None, bias_regularizer=None,
+           activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True):
     x = api.convert_to_tensor(inputs)
     if x.shape.rank is None or x.shape.dims[-1] is None:
         raise ValueError(f"dense: the last dimension of the inputs must be known, got shape {x.shape}")
-    with variable_scope(name, default_name="dense", reuse=reuse):
-        kernel = _weight("kernel", [x.shape.dims[-1], int(units)], x.dtype, kernel_initializer, kernel_regularizer,
-                         trainable, kernel_constraint)
-        y = api.matmul(x, kernel) if x.shape.rank == 2 else api.tensordot(x, kernel, [[x.shape.rank - 1], [0]])
-        if use_bias:
-            bias = _weight("bias", [int(units)], x.dtype, bias_initializer, bias_regularizer, trainable,
-                           bias_constraint)
-            y = api.bias_add(y, bias)
-        y = _activate(y, activation)
-        _activity_loss(y, activity_regularizer)
-        return y
+    kernel = _weight("kernel", [x.shape.dims[-1], int(units)], x.dtype, kernel_initializer, kernel_regularizer,
+                     trainable, kernel_constraint)
+    y = api.matmul(x, kernel) if x.shape.rank == 2 else api.tensordot(x, kernel, [[x.shape.rank - 1], [0]])
+    if use_bias:
+        bias = _weight("bias", [int(units)], x.dtype, bias_initializer, bias_regularizer, trainable, bias_constraint)
+        y = api.bias_add(y, bias)
+    y = _activate(y, activation)
+    _activity_loss(y, activity_regularizer)
+    return y
 
 
 def _activity_loss(y, regularizer):
@@ -73,23 +79,32 @@ def conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid", data_f
            activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True, name=None,
            reuse=None):
     """2-D convolution over NHWC inputs; kernel shape (kh, kw, in_channels, filters)."""
+    with variable_scope(name, default_name="conv2d", reuse=reuse):
+        return _conv2d(inputs, filters, kernel_size, strides, padding, data_format, dilation_rate, activation,
+                       use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
+                       activity_regularizer, kernel_constraint, bias_constraint, trainable)
+
+
+def _conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
+            dilation_rate=(1, 1), activation=None, use_bias=True, kernel_initializer=None,
+            bias_initializer=init_ops.zeros_initializer(), kernel_regularizer=None, bias_regularizer=None,
+            activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True):
     _channels_last(data_format, "conv2d")
     x = api.convert_to_tensor(inputs)
     if x.shape.rank != 4 or x.shape.dims[-1] is None:
         raise ValueError(f"conv2d: inputs must be 4-D NHWC with known channels, got shape {x.shape}")
     kh, kw = _pair(kernel_size, "kernel_size")
-    with variable_scope(name, default_name="conv2d", reuse=reuse):
-        kernel = _weight("kernel", [kh, kw, x.shape.dims[-1], int(filters)], x.dtype, kernel_initializer,
-                         kernel_regularizer, trainable, kernel_constraint)
-        y = api.conv2d(x, kernel, strides=_pair(strides, "strides"), padding=padding.upper(),
-                       dilations=_pair(dilation_rate, "dilation_rate"))
-        if use_bias:
-            bias = _weight("bias", [int(filters)], x.dtype, bias_initializer, bias_regularizer, trainable,
-                           bias_constraint)
-            y = api.bias_add(y, bias)
-        y = _activate(y, activation)
-        _activity_loss(y, activity_regularizer)
-        return y
+    kernel = _weight("kernel", [kh, kw, x.shape.dims[-1], int(filters)], x.dtype, kernel_initializer,
+                     kernel_regularizer, trainable, kernel_constraint)
+    y = api.conv2d(x, kernel, strides=_pair(strides, "strides"), padding=padding.upper(),
+                   dilations=_pair(dilation_rate, "dilation_rate"))
+    if use_bias:
+        bias = _weight("bias", [int(filters)], x.dtype, bias_initializer, bias_regularizer, trainable,
+                       bias_constraint)
+        y = api.bias_add(y, bias)
+    y = _activate(y, activation)
+    _activity_loss(y, activity_regularizer)
+    return y
 
 
 def max_pooling2d(inputs, pool_size, strides, padding="valid", data_format="channels_last", name=None):
@@ -143,6 +158,19 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
     """
     if renorm or virtual_batch_size is not None or adjustment is not None:
         raise ValueError("batch_normalization: renorm, virtual_batch_size and adjustment are not supported")
+    with variable_scope(name, default_name="batch_normalization", reuse=reuse):
+        return _batch_normalization(inputs, axis, momentum, epsilon, center, scale, beta_initializer,
+                                    gamma_initializer, moving_mean_initializer, moving_variance_initializer,
+                                    beta_regularizer, gamma_regularizer, beta_constraint, gamma_constraint, training,
+                                    trainable, fused)
+
+
+def _batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                         beta_initializer=init_ops.zeros_initializer(), gamma_initializer=init_ops.ones_initializer(),
+                         moving_mean_initializer=init_ops.zeros_initializer(),
+                         moving_variance_initializer=init_ops.ones_initializer(), beta_regularizer=None,
+                         gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, training=False,
+                         trainable=True, fused=None):
     x = api.convert_to_tensor(inputs)
     rank = x.shape.rank
     if rank is None:
@@ -153,45 +181,184 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
         raise ValueError(f"batch_normalization: dimension {axis} of the inputs must be known, got shape {x.shape}")
     reduce_axes = [a for a in range(rank) if a != axis]
     unbiased_update = fused is not False and rank == 4 and axis == 3
-    with variable_scope(name, default_name="batch_normalization", reuse=reuse):
-        param_dtype = x.dtype
-        gamma = _weight("gamma", [channels], param_dtype, gamma_initializer, gamma_regularizer, trainable,
-                        gamma_constraint) if scale else None
-        beta = _weight("beta", [channels], param_dtype, beta_initializer, beta_regularizer, trainable,
-                       beta_constraint) if center else None
-        moving_mean = get_variable("moving_mean", [channels], dtype=param_dtype,
-                                   initializer=moving_mean_initializer, trainable=False)
-        moving_variance = get_variable("moving_variance", [channels], dtype=param_dtype,
-                                       initializer=moving_variance_initializer, trainable=False)
-        shape = [1] * rank
-        shape[axis] = channels
+    param_dtype = x.dtype
+    gamma = _weight("gamma", [channels], param_dtype, gamma_initializer, gamma_regularizer, trainable,
+                    gamma_constraint) if scale else None
+    beta = _weight("beta", [channels], param_dtype, beta_initializer, beta_regularizer, trainable,
+                   beta_constraint) if center else None
+    moving_mean = get_variable("moving_mean", [channels], dtype=param_dtype,
+                               initializer=moving_mean_initializer, trainable=False)
+    moving_variance = get_variable("moving_variance", [channels], dtype=param_dtype,
+                                   initializer=moving_variance_initializer, trainable=False)
+    shape = [1] * rank
+    shape[axis] = channels
 
-        def normalize(mean, variance):
-            return nn.batch_normalization(x, _bcast(mean, shape, axis, rank), _bcast(variance, shape, axis, rank),
-                                          None if beta is None else _bcast(beta, shape, axis, rank),
-                                          None if gamma is None else _bcast(gamma, shape, axis, rank), epsilon)
+    def normalize(mean, variance):
+        return nn.batch_normalization(x, _bcast(mean, shape, axis, rank), _bcast(variance, shape, axis, rank),
+                                      None if beta is None else _bcast(beta, shape, axis, rank),
+                                      None if gamma is None else _bcast(gamma, shape, axis, rank), epsilon)
 
-        if isinstance(training, (bool, int)) and not training:
-            return normalize(moving_mean, moving_variance)
-        batch_mean, batch_variance = api.moments(x, reduce_axes)
-        out = _select(training, lambda: normalize(batch_mean, batch_variance),
-                      lambda: normalize(moving_mean, moving_variance))
-        update_variance = batch_variance
-        if unbiased_update:
-            n = api.realdiv(api.cast(api.size(x), x.dtype), float(channels))
-            update_variance = api.multiply(batch_variance, api.realdiv(n, api.maximum(api.subtract(n, 1.0), 1.0)))
-        decay = _select(training, lambda: api.constant(1.0 - momentum, dtype=x.dtype),
-                        lambda: api.constant(0.0, dtype=x.dtype))
-        if not context.executing_eagerly():
-            graph = context.current_graph()
-            for variable, value in ((moving_mean, batch_mean), (moving_variance, update_variance)):
-                update = variable.assign_sub(api.multiply(api.subtract(variable, value), decay))
-                graph.add_to_collection(GraphKeys.UPDATE_OPS, update.op if isinstance(update, Tensor) else update)
-        elif decay is not None:
-            for variable, value in ((moving_mean, batch_mean), (moving_variance, update_variance)):
-                variable.assign_sub(api.multiply(api.subtract(variable, value), decay))
-        return out
+    if isinstance(training, (bool, int)) and not training:
+        return normalize(moving_mean, moving_variance)
+    batch_mean, batch_variance = api.moments(x, reduce_axes)
+    out = _select(training, lambda: normalize(batch_mean, batch_variance),
+                  lambda: normalize(moving_mean, moving_variance))
+    update_variance = batch_variance
+    if unbiased_update:
+        n = api.realdiv(api.cast(api.size(x), x.dtype), float(channels))
+        update_variance = api.multiply(batch_variance, api.realdiv(n, api.maximum(api.subtract(n, 1.0), 1.0)))
+    decay = _select(training, lambda: api.constant(1.0 - momentum, dtype=x.dtype),
+                    lambda: api.constant(0.0, dtype=x.dtype))
+    if not context.executing_eagerly():
+        graph = context.current_graph()
+        for variable, value in ((moving_mean, batch_mean), (moving_variance, update_variance)):
+            update = variable.assign_sub(api.multiply(api.subtract(variable, value), decay))
+            graph.add_to_collection(GraphKeys.UPDATE_OPS, update.op if isinstance(update, Tensor) else update)
+    else:
+        for variable, value in ((moving_mean, batch_mean), (moving_variance, update_variance)):
+            variable.assign_sub(api.multiply(api.subtract(variable, value), decay))
+    return out
 
 
 def _bcast(v, shape, axis, rank):
     return v if axis == rank - 1 else api.reshape(v, shape)
+
+
+# ---- the layer classes: a layer object keeps its variable scope, so every call shares its variables ----
+
+class Layer:
+    """Base of the tf.layers classes: the first call opens a variable scope named after the layer
+    (`dense`, `dense_1`, ... unless `name` is given) and creates the variables; later calls reuse them."""
+
+    _default_name = "layer"
+
+    def __init__(self, trainable=True, name=None, **config):
+        self.trainable, self.name, self._config = trainable, name, config
+        self._scope = None
+
+    def __call__(self, inputs, **call_kwargs):
+        if self._scope is None:
+            with variable_scope(self.name, default_name=self._default_name) as scope:
+                self._scope = scope
+                self.name = scope.name.rsplit("/", 1)[-1]
+                return self._apply(inputs, **call_kwargs)
+        with variable_scope(self._scope, reuse=True):
+            return self._apply(inputs, **call_kwargs)
+
+    apply = __call__
+
+    def _apply(self, inputs, **call_kwargs):
+        raise TypeError(f"{type(self).__name__} is a base class: use a concrete layer")
+
+    @property
+    def variables(self):
+        if self._scope is None:
+            return []
+        from .graph_collections import global_variables, local_variables
+        prefix = self._scope.name + "/"
+        return [v for v in global_variables() + local_variables() if v.name.startswith(prefix)]
+
+    weights = variables
+
+    @property
+    def trainable_variables(self):
+        return [v for v in self.variables if v.trainable]
+
+    trainable_weights = trainable_variables
+
+    @property
+    def non_trainable_variables(self):
+        return [v for v in self.variables if not v.trainable]
+
+
+class Dense(Layer):
+    _default_name = "dense"
+
+    def __init__(self, units, activation=None, use_bias=True, kernel_initializer=None,
+                 bias_initializer=init_ops.zeros_initializer(), kernel_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True, name=None,
+                 **kwargs):
+        super().__init__(trainable, name, units=units, activation=activation, use_bias=use_bias,
+                         kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
+                         kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+                         activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
+                         bias_constraint=bias_constraint)
+
+    def _apply(self, inputs):
+        return _dense(inputs, trainable=self.trainable, **self._config)
+
+
+class Conv2D(Layer):
+    _default_name = "conv2d"
+
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
+                 dilation_rate=(1, 1), activation=None, use_bias=True, kernel_initializer=None,
+                 bias_initializer=init_ops.zeros_initializer(), kernel_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True, name=None,
+                 **kwargs):
+        super().__init__(trainable, name, filters=filters, kernel_size=kernel_size, strides=strides,
+                         padding=padding, data_format=data_format, dilation_rate=dilation_rate,
+                         activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
+                         bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
+                         bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
+                         kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
+
+    def _apply(self, inputs):
+        return _conv2d(inputs, trainable=self.trainable, **self._config)
+
+
+class BatchNormalization(Layer):
+    _default_name = "batch_normalization"
+
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer=init_ops.zeros_initializer(), gamma_initializer=init_ops.ones_initializer(),
+                 moving_mean_initializer=init_ops.zeros_initializer(),
+                 moving_variance_initializer=init_ops.ones_initializer(), beta_regularizer=None,
+                 gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, trainable=True, name=None,
+                 fused=None, **kwargs):
+        super().__init__(trainable, name, axis=axis, momentum=momentum, epsilon=epsilon, center=center,
+                         scale=scale, beta_initializer=beta_initializer, gamma_initializer=gamma_initializer,
+                         moving_mean_initializer=moving_mean_initializer,
+                         moving_variance_initializer=moving_variance_initializer, beta_regularizer=beta_regularizer,
+                         gamma_regularizer=gamma_regularizer, beta_constraint=beta_constraint,
+                         gamma_constraint=gamma_constraint, fused=fused)
+
+    def _apply(self, inputs, training=False):
+        return _batch_normalization(inputs, training=training, trainable=self.trainable, **self._config)
+
+
+class MaxPooling2D(Layer):
+    _default_name = "max_pooling2d"
+
+    def __init__(self, pool_size, strides, padding="valid", data_format="channels_last", name=None, **kwargs):
+        super().__init__(True, name, pool_size=pool_size, strides=strides, padding=padding, data_format=data_format)
+
+    def _apply(self, inputs):
+        return max_pooling2d(inputs, **self._config)
+
+
+class AveragePooling2D(MaxPooling2D):
+    _default_name = "average_pooling2d"
+
+    def _apply(self, inputs):
+        return average_pooling2d(inputs, **self._config)
+
+
+class Flatten(Layer):
+    _default_name = "flatten"
+
+    def __init__(self, data_format="channels_last", name=None, **kwargs):
+        super().__init__(True, name, data_format=data_format)
+
+    def _apply(self, inputs):
+        return flatten(inputs, **self._config)
+
+
+class Dropout(Layer):
+    _default_name = "dropout"
+
+    def __init__(self, rate=0.5, noise_shape=None, seed=None, name=None, **kwargs):
+        super().__init__(True, name, rate=rate, noise_shape=noise_shape, seed=seed)
+
+    def _apply(self, inputs, training=False):
+        return dropout(inputs, training=training, **self._config)
