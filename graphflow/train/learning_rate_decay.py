@@ -116,3 +116,41 @@ def piecewise_constant(x, boundaries, values, name=None):
             out = gf.where(gf.less_equal(step, b), v, out)
         return gf.identity(out, name)
     return _schedule(value)
+
+
+def cosine_decay_restarts(learning_rate, global_step, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0,
+                          name=None):
+    """Cosine decay that restarts (SGDR): period i lasts first_decay_steps * t_mul**i steps and
+    starts from lr * m_mul**i."""
+    _require_step(global_step, "cosine_decay_restarts")
+
+    def value():
+        lr, step, first = _as_float(learning_rate, global_step, first_decay_steps)
+        completed = gf.realdiv(step, first)
+        if t_mul == 1.0:
+            i_restart = gf.floor(completed)
+            completed = gf.subtract(completed, i_restart)
+        else:
+            i_restart = gf.floor(gf.realdiv(gf.log(gf.subtract(1.0, gf.multiply(completed, 1.0 - t_mul))),
+                                            math.log(t_mul)))
+            sum_r = gf.realdiv(gf.subtract(1.0, gf.pow(gf.constant(t_mul, lr.dtype), i_restart)), 1.0 - t_mul)
+            completed = gf.realdiv(gf.subtract(completed, sum_r), gf.pow(gf.constant(t_mul, lr.dtype), i_restart))
+        m_fac = gf.pow(gf.constant(m_mul, lr.dtype), i_restart)
+        cosine = gf.multiply(gf.multiply(m_fac, 0.5), gf.add(gf.cos(gf.multiply(completed, math.pi)), 1.0))
+        return gf.multiply(lr, gf.add(gf.multiply(cosine, 1.0 - alpha), alpha), name)
+    return _schedule(value)
+
+
+def linear_cosine_decay(learning_rate, global_step, decay_steps, num_periods=0.5, alpha=0.0, beta=0.001, name=None):
+    """lr * ((alpha + linear) * cosine + beta): linear = (decay_steps - step) / decay_steps and
+    cosine = 0.5 (1 + cos(pi * 2 * num_periods * step / decay_steps)), step capped at decay_steps."""
+    _require_step(global_step, "linear_cosine_decay")
+
+    def value():
+        lr, step, steps = _as_float(learning_rate, global_step, decay_steps)
+        step = gf.minimum(step, steps)
+        linear = gf.realdiv(gf.subtract(steps, step), steps)
+        fraction = gf.realdiv(step, steps)
+        cosine = gf.multiply(gf.add(gf.cos(gf.multiply(fraction, math.pi * 2.0 * num_periods)), 1.0), 0.5)
+        return gf.multiply(lr, gf.add(gf.multiply(gf.add(linear, alpha), cosine), beta), name)
+    return _schedule(value)

@@ -31,3 +31,19 @@ def get_or_create_global_step(graph=None):
         step = variables_mod.Variable(0, trainable=False, name="global_step", dtype=dtypes.int64)
     graph.add_to_collection(GLOBAL_STEP, step)
     return step
+
+
+def create_global_step(graph=None):
+    """Create the global step; it must not exist yet."""
+    if get_global_step(graph) is not None:
+        raise ValueError('"global_step" already exists.')
+    return get_or_create_global_step(graph)
+
+
+def assert_global_step(global_step_tensor):
+    """Check that `global_step_tensor` can be a global step: an integer scalar variable or tensor."""
+    dtype = global_step_tensor.dtype
+    if not dtype.is_integer:
+        raise TypeError(f"Existing \"global_step\" does not have integer type: {dtype.name}")
+    if global_step_tensor.shape.rank not in (0, None):
+        raise TypeError(f"Existing \"global_step\" is not scalar: {global_step_tensor.shape}")

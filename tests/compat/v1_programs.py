@@ -129,6 +129,10 @@ OPTIMIZERS = {
     "ftrl_l1_l2": lambda tf: tf.train.FtrlOptimizer(0.2, learning_rate_power=-0.6, initial_accumulator_value=0.3,
                                                     l1_regularization_strength=0.01,
                                                     l2_regularization_strength=0.02),
+    "proximal_gd": lambda tf: tf.train.ProximalGradientDescentOptimizer(0.1, l1_regularization_strength=0.05,
+                                                                        l2_regularization_strength=0.1),
+    "proximal_adagrad": lambda tf: tf.train.ProximalAdagradOptimizer(0.2, l1_regularization_strength=0.02,
+                                                                     l2_regularization_strength=0.05),
 }
 
 
@@ -176,6 +180,9 @@ def decay_schedules(tf):
             "inverse_time_staircase": tf.train.inverse_time_decay(0.1, step, 2, 0.5, staircase=True),
             "natural_exp": tf.train.natural_exp_decay(0.1, step, 2, 0.5),
             "natural_exp_staircase": tf.train.natural_exp_decay(0.1, step, 2, 0.5, staircase=True),
+            "cosine_restarts": tf.train.cosine_decay_restarts(0.1, step, 2, t_mul=2.0, m_mul=0.5, alpha=0.1),
+            "cosine_restarts_t1": tf.train.cosine_decay_restarts(0.1, step, 3, t_mul=1.0),
+            "linear_cosine": tf.train.linear_cosine_decay(0.1, step, 8, num_periods=1.0, alpha=0.1, beta=0.01),
         }
         with tf.Session() as sess:
             for name, lr in schedules.items():
@@ -652,12 +659,14 @@ def more_v1_names(tf):
             for name in names:
                 out[name] = sess.run(fetches[name])
             out["initializers_variables"] = sess.run(tf.initializers.variables([v])) is None
-        shapes = {}
-        for name in ("glorot_uniform", "glorot_normal", "random_normal", "random_uniform", "truncated_normal",
-                     "variance_scaling", "orthogonal", "uniform_unit_scaling", "he_normal", "he_uniform",
-                     "lecun_normal", "lecun_uniform"):
-            shapes[name] = getattr(tf.initializers, name)()([4, 3]).shape.as_list()
-        out["initializer_shapes"] = sorted(shapes.items())
+        made = {"glorot_uniform": tf.initializers.glorot_uniform(), "glorot_normal": tf.initializers.glorot_normal(),
+                "random_normal": tf.initializers.random_normal(), "random_uniform": tf.initializers.random_uniform(),
+                "truncated_normal": tf.initializers.truncated_normal(),
+                "variance_scaling": tf.initializers.variance_scaling(), "orthogonal": tf.initializers.orthogonal(),
+                "uniform_unit_scaling": tf.initializers.uniform_unit_scaling(),
+                "he_normal": tf.initializers.he_normal(), "he_uniform": tf.initializers.he_uniform(),
+                "lecun_normal": tf.initializers.lecun_normal(), "lecun_uniform": tf.initializers.lecun_uniform()}
+        out["initializer_shapes"] = sorted((name, init([4, 3]).shape.as_list()) for name, init in made.items())
     return out
 
 
@@ -718,4 +727,45 @@ def layer_classes_share_variables(tf):
         out["bn_trainable"] = sorted(v.name for v in bn.trainable_weights)
         out["dense_weights"] = sorted(v.name for v in dense.weights)
         out["trainable_count"] = len(tf.trainable_variables())
+    return out
+
+
+@program
+def global_step_helpers_and_v1_aliases(tf):
+    rng = np.random.RandomState(13)
+    img = rng.randn(1, 5, 5, 2).astype(np.float32)
+    filt = rng.randn(3, 3, 2, 4).astype(np.float32)
+    dy = rng.randn(1, 3, 3, 4).astype(np.float32)
+    out = {}
+    with tf.Graph().as_default():
+        step = tf.train.create_global_step()
+        tf.train.assert_global_step(step)
+        errors = []
+        try:
+            tf.train.create_global_step()
+        except ValueError:
+            errors.append("create_twice:ValueError")
+        try:
+            tf.train.assert_global_step(tf.constant(1.0))
+        except TypeError:
+            errors.append("float_step:TypeError")
+        out["errors"] = errors
+        out["same_step"] = tf.train.get_global_step() is step
+        fetches = {
+            "backprop_input": tf.nn.conv2d_backprop_input([1, 5, 5, 2], filt, dy, [1, 2, 2, 1], "SAME"),
+            "backprop_filter": tf.nn.conv2d_backprop_filter(img, [3, 3, 2, 4], dy, [1, 2, 2, 1], "SAME"),
+            "max_pool_v2": tf.nn.max_pool_v2(img, [1, 2, 2, 1], [1, 1, 1, 1], "VALID"),
+            "avg_pool_v2": tf.nn.avg_pool_v2(img, 2, 2, "SAME"),
+            "floormod": tf.floormod(tf.constant([7, -7]), 3),
+            "floor_div": tf.floor_div(tf.constant([7, -7]), 3),
+            "check_numerics": tf.check_numerics(tf.constant([1.0, 2.0]), "finite"),
+        }
+        with tf.control_dependencies([tf.assert_equal(tf.constant(2), 2)]):
+            fetches["after_assert"] = tf.identity(tf.constant(5))
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            sess.run(step.assign_add(3))
+            out["global_step"] = tf.train.global_step(sess, step)
+            for name, t in fetches.items():
+                out[name] = sess.run(t)
     return out

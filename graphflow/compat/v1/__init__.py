@@ -5,9 +5,14 @@ get_variable, initializers, graph collections, tf.layers, tf.losses, tf.metrics,
 optimizers and schedules (tf.train), placeholders and Sessions. Start a TF1 program with
 `tf.disable_v2_behavior()`.
 """
-from ... import errors  # noqa: F401
+from ... import (
+    compat,
+    config,
+    errors,  # noqa: F401
+)
+from ... import dtypes as dtypes
 from ... import namespaces as _namespaces
-from ...autodiff import gradients
+from ...autodiff import UnconnectedGradients, gradients
 from ...context import disable_eager_execution, enable_eager_execution, executing_eagerly
 from ...dtypes import (  # noqa: A004
     DType,
@@ -25,7 +30,7 @@ from ...dtypes import (  # noqa: A004
 )
 from ...dtypes import bool_ as bool  # noqa: A004
 from ...eager.tape import GradientTape
-from ...function import function
+from ...function import function, init_scope
 from ...graph.graph import Graph, Operation, get_default_graph, reset_default_graph
 from ...graph.placeholders import placeholder, placeholder_with_default
 from ...graph.session import InteractiveSession, Session, get_default_session
@@ -33,9 +38,11 @@ from ...ops.api import (  # noqa: A004
     abs,
     add,
     add_n,
+    assert_equal,
     broadcast_to,
     cast,
     ceil,
+    check_numerics,
     clip_by_value,
     concat,
     constant,
@@ -50,7 +57,9 @@ from ...ops.api import (  # noqa: A004
     eye,
     fill,
     floor,
+    floor_div,
     floordiv,
+    floormod,
     gather,
     gather_nd,
     greater,

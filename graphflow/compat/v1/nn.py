@@ -97,6 +97,39 @@ def avg_pool(value, ksize, strides, padding, data_format="NHWC", name=None, inpu
     return api.avg_pool2d(value if value is not None else input, ksize, strides, padding, data_format, name)
 
 
+def max_pool_v2(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
+    return api.max_pool2d(input, ksize, strides, padding, data_format, name)
+
+
+def avg_pool_v2(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
+    return api.avg_pool2d(input, ksize, strides, padding, data_format, name)
+
+
+def conv2d_backprop_input(input_sizes, filter=None, out_backprop=None, strides=None, padding=None,  # noqa: A002
+                          use_cudnn_on_gpu=True, data_format="NHWC", dilations=(1, 1, 1, 1), name=None, filters=None):
+    """The gradient of conv2d with respect to its input, of shape input_sizes."""
+    from ...ops.grad_ops import conv2d_backprop_input as backprop
+    _nhwc(data_format)
+    w = api.convert_to_tensor(filter if filter is not None else filters)
+    return backprop(input_sizes, w, api.convert_to_tensor(out_backprop, dtype_hint=w.dtype), api._hw(strides),
+                    api._padding(padding, explicit=True), api._hw(dilations))
+
+
+def conv2d_backprop_filter(input, filter_sizes, out_backprop, strides, padding, use_cudnn_on_gpu=True,  # noqa: A002
+                           data_format="NHWC", dilations=(1, 1, 1, 1), name=None):
+    """The gradient of conv2d with respect to its filter, of shape filter_sizes."""
+    from ...ops.grad_ops import conv2d_backprop_filter as backprop
+    _nhwc(data_format)
+    x = api.convert_to_tensor(input)
+    return backprop(x, filter_sizes, api.convert_to_tensor(out_backprop, dtype_hint=x.dtype), api._hw(strides),
+                    api._padding(padding, explicit=True), api._hw(dilations))
+
+
+def _nhwc(data_format):
+    if data_format != "NHWC":
+        raise ValueError("only data_format='NHWC' is supported on the CPU")
+
+
 def xw_plus_b(x, weights, biases, name=None):
     """matmul(x, weights) + biases."""
     return api.bias_add(api.matmul(x, weights), biases, name=name)

@@ -8,19 +8,22 @@ from ...train import (  # noqa: F401  (re-exported under TensorFlow's names)
     GradientDescentOptimizer,
     MomentumOptimizer,
     Optimizer,
+    ProximalAdagradOptimizer,
+    ProximalGradientDescentOptimizer,
     RMSPropOptimizer,
+    assert_global_step,
     cosine_decay,
+    cosine_decay_restarts,
+    create_global_step,
     exponential_decay,
     get_global_step,
     get_or_create_global_step,
     inverse_time_decay,
+    linear_cosine_decay,
     natural_exp_decay,
     piecewise_constant,
     polynomial_decay,
 )
-from ...train.training_util import GLOBAL_STEP as _GLOBAL_STEP  # noqa: F401
-
-piecewise_constant_decay = piecewise_constant
 
 
 def global_step(sess, global_step_tensor):
