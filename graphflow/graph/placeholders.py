@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from .. import context, dtypes
 from ..ops import placeholder_default as _placeholder_default  # noqa: F401  (declares the op)
-from ..ops.dispatch import apply, convert_to_tensor
+from ..ops.convert import convert_to_tensor
+from ..ops.dispatch import apply
 from ..ops.registry import get
 
 

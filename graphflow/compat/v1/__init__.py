@@ -128,7 +128,7 @@ from ...ops.api import (  # noqa: A004
 )
 from ...ops.api import print_ as print  # noqa: A004
 from ...ops.control import cond, while_loop
-from ...ops.dispatch import convert_to_tensor
+from ...ops.convert import convert_to_tensor
 from ...ops.random import set_seed as set_random_seed
 from ...shapes import TensorShape
 from ...tensor import Tensor

@@ -3,6 +3,7 @@ filter=, value=) and the v1-only helpers (xw_plus_b, relu_layer, fused_batch_nor
 from __future__ import annotations
 
 from ...ops import api
+from ...ops.api import nn as _nn_api  # its stride and padding normalisers
 from ...ops.dropout import dropout as _dropout
 
 relu, relu6, elu, selu, gelu = api.relu, api.relu6, api.elu, api.selu, api.gelu
@@ -111,8 +112,8 @@ def conv2d_backprop_input(input_sizes, filter=None, out_backprop=None, strides=N
     from ...ops.grad_ops import conv2d_backprop_input as backprop
     _nhwc(data_format)
     w = api.convert_to_tensor(filter if filter is not None else filters)
-    return backprop(input_sizes, w, api.convert_to_tensor(out_backprop, dtype_hint=w.dtype), api._hw(strides),
-                    api._padding(padding, explicit=True), api._hw(dilations))
+    return backprop(input_sizes, w, api.convert_to_tensor(out_backprop, dtype_hint=w.dtype), _nn_api._hw(strides),
+                    _nn_api._padding(padding, explicit=True), _nn_api._hw(dilations))
 
 
 def conv2d_backprop_filter(input, filter_sizes, out_backprop, strides, padding, use_cudnn_on_gpu=True,  # noqa: A002
@@ -121,8 +122,8 @@ def conv2d_backprop_filter(input, filter_sizes, out_backprop, strides, padding, 
     from ...ops.grad_ops import conv2d_backprop_filter as backprop
     _nhwc(data_format)
     x = api.convert_to_tensor(input)
-    return backprop(x, filter_sizes, api.convert_to_tensor(out_backprop, dtype_hint=x.dtype), api._hw(strides),
-                    api._padding(padding, explicit=True), api._hw(dilations))
+    return backprop(x, filter_sizes, api.convert_to_tensor(out_backprop, dtype_hint=x.dtype), _nn_api._hw(strides),
+                    _nn_api._padding(padding, explicit=True), _nn_api._hw(dilations))
 
 
 def _nhwc(data_format):

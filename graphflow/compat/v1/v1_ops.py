@@ -3,7 +3,7 @@ casts, reductions with `reduction_indices`/`keep_dims`, `squeeze_dims`, `arg_max
 from __future__ import annotations
 
 from ... import dtypes
-from ...ops import api
+from ...ops import api, convert
 
 
 def _cast_to(dtype, default_name):
@@ -82,5 +82,5 @@ def Print(input_, data, message=None, first_n=None, summarize=None, name=None): 
 
 def div(x, y, name=None):
     """Python 2 division: floor division for integers, true division for floats."""
-    x, y = api._pair(x, y)
+    x, y = convert.pair(x, y)
     return api.floordiv(x, y, name) if x.dtype.is_integer else api.realdiv(x, y, name)
