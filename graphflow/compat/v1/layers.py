@@ -248,7 +248,8 @@ class Layer:
     apply = __call__
 
     def _apply(self, inputs, **call_kwargs):
-        raise TypeError(f"{type(self).__name__} is a base class: use a concrete layer")
+        """The computation; a bare Layer passes its inputs through, as TensorFlow's does."""
+        return inputs
 
     @property
     def variables(self):

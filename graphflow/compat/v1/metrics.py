@@ -6,7 +6,7 @@ one batch and returns the metric including that batch.
 """
 from __future__ import annotations
 
-from ... import dtypes
+from ... import context, dtypes
 from ...ops import api
 from . import initializers as init_ops
 from .graph_collections import GraphKeys
@@ -24,7 +24,6 @@ def _safe_div(a, b):
 
 
 def _add_to(collections, value):
-    from ... import context
     for key in collections or ():
         context.current_graph().add_to_collection(key, value)
 

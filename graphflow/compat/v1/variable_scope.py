@@ -128,7 +128,7 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
     parent = store.scopes[-1]
     eager = context.executing_eagerly()
     if isinstance(name_or_scope, VariableScope):
-        full, base = name_or_scope.name, name_or_scope
+        full, base, name = name_or_scope.name, name_or_scope, None
         op_scope = name_or_scope.original_name_scope
     else:
         name = name_or_scope if name_or_scope is not None else _unique_scope_name(store, parent.name, default_name)
@@ -138,12 +138,12 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
     if isinstance(name_or_scope, VariableScope) and reuse is None:
         inherited = name_or_scope.reuse or parent.reuse
     with contextlib.ExitStack() as stack:
-        if eager or not auxiliary_name_scope and op_scope is None:
+        if eager or (not auxiliary_name_scope and op_scope is None):
             entered = op_scope or ""
         elif op_scope is not None:
             entered = stack.enter_context(context.current_graph().name_scope(op_scope or None))
         else:
-            entered = stack.enter_context(api.name_scope(full.rsplit("/", 1)[-1]))
+            entered = stack.enter_context(api.name_scope(name))     # relative, uniquified like any name scope
         scope = VariableScope(
             inherited, full, initializer if initializer is not None else base.initializer,
             regularizer if regularizer is not None else base.regularizer,
