@@ -132,9 +132,13 @@ def test_a_variable_initialised_from_a_placeholder_takes_the_fed_value():
 
 
 def test_get_variable_reuses_by_name():
+    """As TF1: sharing needs a reusing scope; without one a second get_variable is an error."""
     with gf.Graph().as_default():
-        a = v1.get_variable("w", shape=[2, 3], initializer=gf.zeros([2, 3]))
-        b = v1.get_variable("w")
+        with v1.variable_scope("s", reuse=v1.AUTO_REUSE):
+            a = v1.get_variable("w", initializer=gf.zeros([2, 3]))
+            b = v1.get_variable("w")
+        with v1.variable_scope("s"), pytest.raises(ValueError, match="already exists"):
+            v1.get_variable("w")
     assert a is b and a.shape.as_list() == [2, 3]
 
 
