@@ -14,6 +14,7 @@ from ...ops import api
 from ...tensor import Tensor
 from . import initializers as init_ops
 from . import nn
+from . import variable_scope as vs
 from .graph_collections import GraphKeys
 from .variable_scope import get_variable, variable_scope
 
@@ -235,14 +236,20 @@ class Layer:
     def __init__(self, trainable=True, name=None, **config):
         self.trainable, self.name, self._config = trainable, name, config
         self._scope = None
+        self._eager_variables = None     # eager: full name -> variable, made by the first call
 
     def __call__(self, inputs, **call_kwargs):
+        eager = context.executing_eagerly()
         if self._scope is None:
+            mark = vs.eager_mark() if eager else 0
             with variable_scope(self.name, default_name=self._default_name) as scope:
                 self._scope = scope
                 self.name = scope.name.rsplit("/", 1)[-1]
-                return self._apply(inputs, **call_kwargs)
-        with variable_scope(self._scope, reuse=True):
+                out = self._apply(inputs, **call_kwargs)
+            if eager:
+                self._eager_variables = {v.name.split(":")[0]: v for v in vs.eager_variables_created_since(mark)}
+            return out
+        with variable_scope(self._scope, reuse=True), vs.lend_variables(self._eager_variables or {}):
             return self._apply(inputs, **call_kwargs)
 
     apply = __call__
@@ -253,6 +260,8 @@ class Layer:
 
     @property
     def variables(self):
+        if self._eager_variables is not None:
+            return list(self._eager_variables.values())
         if self._scope is None:
             return []
         from .graph_collections import global_variables, local_variables

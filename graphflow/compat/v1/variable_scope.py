@@ -73,6 +73,7 @@ class _Store:
         self.variables: dict[str, object] = {}
         self.scopes = [VariableScope(False)]
         self.opened: dict[str, int] = {}
+        self.created: list = []      # eager only: every variable made, so a layer object can keep its own
 
 
 _eager = threading.local()     # eager code has no graph: its scope stack is per thread
@@ -92,6 +93,26 @@ def _store() -> _Store:
 def get_variable_scope() -> VariableScope:
     """The innermost open variable scope (the root scope has name '')."""
     return _store().scopes[-1]
+
+
+@contextlib.contextmanager
+def lend_variables(variables: dict):
+    """Eager: let get_variable in a reusing scope find `variables` (full name -> variable) in the block."""
+    store = _store()
+    saved = dict(store.variables)
+    store.variables.update(variables)
+    try:
+        yield
+    finally:
+        store.variables = saved
+
+
+def eager_variables_created_since(mark: int) -> list:
+    return list(_store().created[mark:])
+
+
+def eager_mark() -> int:
+    return len(_store().created)
 
 
 def _unique_scope_name(store, parent, prefix):
@@ -180,6 +201,14 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
     scope = store.scopes[-1]
     full = f"{scope.name}/{name}" if scope.name else name
     requested_dtype = dtypes.as_dtype(dtype) if dtype is not None else None
+    if context.executing_eagerly():
+        # TF2 semantics: eager get_variable makes a new variable each time, except the variables a
+        # tf.layers object lends the store while it runs again (see layers.Layer.__call__).
+        existing = store.variables.get(full) if scope.reuse else None
+        if existing is None:
+            existing = _create(full, shape, requested_dtype, initializer, scope, trainable, collections, constraint)
+            store.created.append(existing)
+        return existing
     existing = store.variables.get(full)
     if existing is not None:
         if scope.reuse is None or scope.reuse is False:
@@ -197,13 +226,12 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
                          "mean to set reuse=tf.AUTO_REUSE in VarScope?")
     variable = _create(full, shape, requested_dtype, initializer, scope, trainable, collections, constraint)
     regularizer = regularizer if regularizer is not None else scope.regularizer
-    if regularizer is not None and not context.executing_eagerly():
+    if regularizer is not None:
         with api.name_scope(full + "/Regularizer/"):
             loss = regularizer(variable)
         if loss is not None:
             context.current_graph().add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
-    if not context.executing_eagerly():
-        store.variables[full] = variable
+    store.variables[full] = variable
     return variable
 
 
@@ -246,7 +274,7 @@ def _create(full, shape, dtype, initializer, scope, trainable, collections, cons
         trainable = trainable and GraphKeys.TRAINABLE_VARIABLES in collections
     parent, _, base = full.rpartition("/")
     if context.executing_eagerly():
-        return variables_mod.Variable(initial_value, trainable=trainable, name=base, dtype=dtype)
+        return variables_mod.Variable(initial_value, trainable=trainable, name=full, dtype=dtype)
     graph = context.current_graph()
     with graph.name_scope(None), graph.name_scope(parent + "/" if parent else None):
         variable = variables_mod.Variable(initial_value, trainable=trainable, name=base, dtype=dtype,
