@@ -9,6 +9,8 @@ import re
 
 from ... import context
 from ... import variables as variables_mod
+from ...ops.dispatch import apply
+from ...ops.registry import get
 
 
 class GraphKeys:
@@ -102,6 +104,4 @@ def local_variables_initializer():
 
 def is_variable_initialized(variable):
     """A bool tensor: whether `variable` holds a value yet."""
-    from ...ops.dispatch import apply
-    from ...ops.registry import get
     return apply(get("VarIsInitializedOp"), (), {"var": variable._state})
