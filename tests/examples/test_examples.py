@@ -1,6 +1,6 @@
 """Each TF1 example and its eager twin print identical results (each run in its own process):
 examples/tf1_graph.py and eager_session.py, examples/tf1_training.py (Session + minimize) and
-eager_training.py (GradientTape)."""
+eager_training.py (GradientTape); examples/tf1_compat_v1_digits.py (a TF1 script on graphflow.compat.v1)."""
 import os
 import subprocess
 import sys
@@ -30,3 +30,11 @@ def test_tf1_and_eager_training_print_the_same_losses():
     first = float(lines[0].split("loss=")[1])
     final = float(lines[-1].split("loss=")[1].split()[0])
     assert final < first / 2          # it learned
+
+
+def test_compat_v1_script_trains_with_layers_losses_metrics_and_adam():
+    out = run_example("tf1_compat_v1_digits.py")
+    lines = out.splitlines()
+    assert lines[-2].startswith("global step 150;")
+    assert float(lines[-2].split("accuracy=")[1]) > 0.8
+    assert "classifier/batch_normalization/gamma:0" in lines[-1] and "classifier/logits/kernel:0" in lines[-1]
