@@ -4,7 +4,6 @@ decayed learning rate and a global step, trained in a Session on the bundled dig
 
     python examples/tf1_compat_v1_digits.py
 """
-import numpy as np
 
 import graphflow
 import graphflow.compat.v1 as tf
