@@ -6,7 +6,6 @@ optimizers and schedules (tf.train), placeholders and Sessions. Start a TF1 prog
 `tf.disable_v2_behavior()`.
 """
 from ... import (
-    compat,
     config,
     errors,  # noqa: F401
 )
@@ -31,6 +30,7 @@ from ...dtypes import (  # noqa: A004
 from ...dtypes import bool_ as bool  # noqa: A004
 from ...eager.tape import GradientTape
 from ...function import function, init_scope
+from ...function.control_flow import cond, while_loop
 from ...graph.graph import Graph, Operation, get_default_graph, reset_default_graph
 from ...graph.placeholders import placeholder, placeholder_with_default
 from ...graph.session import InteractiveSession, Session, get_default_session
@@ -127,7 +127,6 @@ from ...ops.api import (  # noqa: A004
     zeros_like,
 )
 from ...ops.api import print_ as print  # noqa: A004
-from ...ops.control import cond, while_loop
 from ...ops.convert import convert_to_tensor
 from ...ops.random import set_seed as set_random_seed
 from ...shapes import TensorShape
@@ -222,3 +221,11 @@ variables_initializer = initializers.variables
 
 def is_tensor(x) -> bool:
     return isinstance(x, Tensor) or hasattr(x, "_as_graph_tensor")
+
+
+def __getattr__(name):
+    # `tf.compat.v1` from inside v1 code: the parent package, looked up rather than imported (it imports us)
+    if name == "compat":
+        import sys
+        return sys.modules["graphflow.compat"]
+    raise AttributeError(f"module 'graphflow.compat.v1' has no attribute {name!r}")
