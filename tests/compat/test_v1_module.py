@@ -100,3 +100,16 @@ def test_tensor_equality_switches_alone():
     finally:
         tf.enable_tensor_equality()
     assert (a == a).numpy().tolist() == [True]
+
+
+def test_reset_default_graph_starts_a_new_graph_but_not_inside_one():
+    tf.disable_v2_behavior()
+    try:
+        before = tf.get_default_graph()
+        tf.constant(1.0)
+        tf.reset_default_graph()
+        assert tf.get_default_graph() is not before and not tf.get_default_graph().get_operations()
+        with tf.Graph().as_default(), pytest.raises(AssertionError, match="reset_default_graph"):
+            tf.reset_default_graph()
+    finally:
+        tf.enable_v2_behavior()

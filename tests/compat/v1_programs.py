@@ -769,3 +769,42 @@ def global_step_helpers_and_v1_aliases(tf):
             for name, t in fetches.items():
                 out[name] = sess.run(t)
     return out
+
+
+@program
+def remaining_v1_names(tf):
+    """The last v1 names: initializer aliases, default session, random op shapes, elementwise aliases,
+    compute_weighted_loss, root_mean_squared_error, a bare Layer, dimension_at_index."""
+    out = {}
+    with tf.Graph().as_default():
+        tf.set_random_seed(1)
+        x = tf.constant([[0.5, -1.5], [2.0, 0.0]])
+        v = tf.Variable(1.0, name="v")
+        local = tf.get_variable("local", [2], initializer=tf.zeros_initializer(),
+                                collections=[tf.GraphKeys.LOCAL_VARIABLES])
+        losses = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+        rmse, rmse_update = tf.metrics.root_mean_squared_error(tf.constant([1.0, 2.0]), tf.constant([2.0, 4.0]))
+        fetches = {
+            "expm1": tf.expm1(x), "is_finite": tf.is_finite(x / 0.0), "is_nan": tf.is_nan(x / 0.0),
+            "logical_xor": tf.logical_xor(tf.greater(x, 0.0), tf.less(x, 1.0)), "realdiv": tf.realdiv(x, 4.0),
+            "saturate_cast": tf.saturate_cast(tf.constant([300.0, -5.0, 7.6]), tf.uint8),
+            "weighted_loss": tf.losses.compute_weighted_loss(losses, weights=[[1.0], [0.0]]),
+            "weighted_loss_sum": tf.losses.compute_weighted_loss(losses, reduction=tf.losses.Reduction.SUM),
+            "bare_layer": tf.layers.Layer()(x),
+        }
+        random_shapes = {"random_normal": tf.random_normal([3, 2]), "random_uniform": tf.random_uniform([4]),
+                         "truncated_normal": tf.truncated_normal([2, 2]), "random_shuffle": tf.random_shuffle(x)}
+        out["is_tensor"] = [tf.is_tensor(x), tf.is_tensor(v), tf.is_tensor(1.0)]
+        out["model_variables"] = len(tf.model_variables())
+        out["dimension_at_index"] = tf.dimension_at_index(x.shape, 1).value
+        with tf.Session() as sess:
+            out["default_session"] = tf.get_default_session() is sess
+            sess.run([tf.initialize_all_variables(), tf.initialize_local_variables(),
+                      tf.initializers.local_variables(), tf.variables_initializer([v, local])])
+            for name, t in fetches.items():
+                out[name] = sess.run(t)
+            for name, t in random_shapes.items():
+                value = sess.run(t)
+                out[f"{name}_shape"] = [list(value.shape), str(value.dtype)]
+            out["rmse_update"], out["rmse"] = sess.run(rmse_update), sess.run(rmse)
+    return out
