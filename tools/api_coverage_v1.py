@@ -46,7 +46,7 @@ V1_ONLY = (
 LEFT_OUT = {
     "compat.v1": "string, sparse, ragged and complex tensors, queues and readers, TF protos (ConfigProto, "
                  "GraphDef, ...), summaries, devices and distribution; the TF2 ops missing from graphflow",
-    "train": "Saver, checkpoints, MonitoredSession and hooks, queue runners and input producers, "
+    "train": "MonitoredSession and hooks, queue runners and input producers, "
              "distributed training (Server, ClusterSpec, SyncReplicasOptimizer), tf.Example protos",
     "nn": "RNN cells and rnn functions, CTC, candidate samplers, quantized ops; convolutions and pools "
           "other than 2-D NHWC",

@@ -105,3 +105,9 @@ def test_collection_ref_sees_later_additions(graph):
     assert ref == [1] and tf.get_collection("things") == [1]
     ref.append(2)
     assert tf.get_collection("things") == [1, 2]
+
+
+def test_get_variable_rejects_a_shape_beside_any_constant_initializer(graph):
+    for i, value in enumerate((np.zeros((2, 3), np.float32), 1.5)):
+        with pytest.raises(ValueError, match="do not specify shape"):
+            tf.get_variable(f"w{i}", [2, 3], initializer=value)

@@ -13,8 +13,9 @@ v1 = gf.compat.v1
 def _tf1_model():
     x = v1.placeholder(gf.float32, [None, 2])
     with v1.variable_scope("dense"):
-        w = v1.get_variable("kernel", [2, 3], initializer=gf.ones_like(np.zeros((2, 3), np.float32)) * 0 + 1.5)
-        b = v1.get_variable("bias", [3], initializer=np.zeros(3, np.float32))
+        # a constant initializer gives the shape (TF1 refuses shape= beside one)
+        w = v1.get_variable("kernel", initializer=gf.ones_like(np.zeros((2, 3), np.float32)) * 0 + 1.5)
+        b = v1.get_variable("bias", initializer=np.zeros(3, np.float32))
     step = v1.train.get_or_create_global_step()
     y = gf.matmul(x, w) + b
     train = v1.train.GradientDescentOptimizer(0.1).minimize(gf.reduce_sum(y), global_step=step)
@@ -77,7 +78,7 @@ def test_init_from_checkpoint_maps_scopes_into_initializers(tmp_path):
     target = gf.Graph()
     with target.as_default():
         with v1.variable_scope("encoder"):
-            kernel = v1.get_variable("kernel", [2, 3], initializer=np.zeros((2, 3), np.float32))
+            kernel = v1.get_variable("kernel", initializer=np.zeros((2, 3), np.float32))
         v1.train.init_from_checkpoint(path, {"dense/": "encoder/"})
         with v1.Session() as sess:
             sess.run(v1.global_variables_initializer())

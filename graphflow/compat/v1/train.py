@@ -1,8 +1,11 @@
-"""tf.compat.v1.train: TF1's optimizers, global step, schedules and moving averages (graphflow.train)."""
+"""tf.compat.v1.train: TF1's optimizers, global step, schedules, moving averages, Saver and checkpoints
+(all from graphflow.train)."""
 from ...train import (  # noqa: F401  (re-exported under TensorFlow's names)
     AdadeltaOptimizer,
     AdagradOptimizer,
     AdamOptimizer,
+    Checkpoint,
+    CheckpointManager,
     ExponentialMovingAverage,
     FtrlOptimizer,
     GradientDescentOptimizer,
@@ -11,6 +14,7 @@ from ...train import (  # noqa: F401  (re-exported under TensorFlow's names)
     ProximalAdagradOptimizer,
     ProximalGradientDescentOptimizer,
     RMSPropOptimizer,
+    Saver,
     assert_global_step,
     cosine_decay,
     cosine_decay_restarts,
@@ -18,8 +22,13 @@ from ...train import (  # noqa: F401  (re-exported under TensorFlow's names)
     exponential_decay,
     get_global_step,
     get_or_create_global_step,
+    init_from_checkpoint,
     inverse_time_decay,
+    latest_checkpoint,
     linear_cosine_decay,
+    list_variables,
+    load_checkpoint,
+    load_variable,
     natural_exp_decay,
     piecewise_constant,
     polynomial_decay,

@@ -248,14 +248,14 @@ def _create(full, shape, dtype, initializer, scope, trainable, collections, cons
     given_value = initializer is not None and not callable(initializer) or isinstance(initializer, Tensor)
     if given_value:
         value = initializer
-        if shape is not None and not _is_scalarish(value):
+        if shape is not None:
             raise ValueError(f"If initializer is a constant, do not specify shape (variable {full}).")
         if isinstance(value, Tensor):
             dtype = dtype or value.dtype
             initial_value = lambda: api.cast(value, dtype)  # noqa: E731
         else:
             dtype = dtype or (scope.dtype if np.ndim(value) == 0 else None)
-            initial_value = lambda: api.constant(value, dtype=dtype, shape=shape)  # noqa: E731
+            initial_value = lambda: api.constant(value, dtype=dtype)  # noqa: E731
     else:
         if shape is None:
             raise ValueError(f"The shape of the new variable {full} must be known: pass shape= or a tensor "
@@ -281,7 +281,3 @@ def _create(full, shape, dtype, initializer, scope, trainable, collections, cons
                                           collections=collections)
     variable.constraint = constraint
     return variable
-
-
-def _is_scalarish(value):
-    return np.ndim(value) == 0 and not isinstance(value, Tensor)
