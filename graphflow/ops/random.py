@@ -6,6 +6,7 @@ new numbers on each Session.run, and re-seeding with `gf.random.set_seed` replay
 """
 from __future__ import annotations
 
+import hashlib
 import itertools
 import threading
 
@@ -47,8 +48,13 @@ def generator(key) -> np.random.Generator:
     gen = gens.get(key)
     if gen is None:
         with _lock:
-            gen = gens.setdefault(key, np.random.Generator(np.random.PCG64(abs(hash(key)) % (2**63))))
+            gen = gens.setdefault(key, np.random.Generator(np.random.PCG64(_stable_seed(key))))
     return gen
+
+
+def _stable_seed(key) -> int:
+    """A seed from the key that is the same in every process (Python's hash() of a str is not)."""
+    return int.from_bytes(hashlib.blake2b(repr(key).encode(), digest_size=8).digest(), "little") >> 1
 
 
 def _shape_infer(shape, dtype, key, **attrs):
