@@ -1,25 +1,94 @@
 """gf.keras.layers: the layer classes (and `Input`)."""
+from .activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
+from .attention import Attention, MultiHeadAttention
 from .base import Layer
 from .conv import Conv2D
+from .conv_nd import (
+    Conv1D,
+    Conv2DTranspose,
+    Conv3D,
+    Convolution1D,
+    Convolution2DTranspose,
+    Convolution3D,
+    DepthwiseConv2D,
+    SeparableConv2D,
+    SeparableConvolution2D,
+)
 from .core import Activation, Dense, Dropout, Embedding, Flatten, Input, InputLayer, Lambda, Reshape
-from .merge import Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract, add, concatenate
+from .mask_layers import Masking
+from .merge import (
+    Add,
+    Average,
+    Concatenate,
+    Maximum,
+    Minimum,
+    Multiply,
+    Subtract,
+    add,
+    average,
+    concatenate,
+    maximum,
+    minimum,
+    multiply,
+    subtract,
+)
 from .normalization import BatchNormalization, LayerNormalization
 from .pooling import (
-                      AveragePooling2D,
-                      AvgPool2D,
-                      GlobalAveragePooling2D,
-                      GlobalAvgPool2D,
-                      GlobalMaxPool2D,
-                      GlobalMaxPooling2D,
-                      MaxPool2D,
-                      MaxPooling2D,
+    AveragePooling2D,
+    AvgPool2D,
+    GlobalAveragePooling2D,
+    GlobalAvgPool2D,
+    GlobalMaxPool2D,
+    GlobalMaxPooling2D,
+    MaxPool2D,
+    MaxPooling2D,
 )
+from .pooling_nd import (
+    AveragePooling1D,
+    AveragePooling3D,
+    AvgPool1D,
+    AvgPool3D,
+    GlobalAveragePooling1D,
+    GlobalAveragePooling3D,
+    GlobalAvgPool1D,
+    GlobalAvgPool3D,
+    GlobalMaxPool1D,
+    GlobalMaxPool3D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling3D,
+    MaxPool1D,
+    MaxPool3D,
+    MaxPooling1D,
+    MaxPooling3D,
+)
+from .preprocessing.categorical import CategoryEncoding, Discretization, IntegerLookup
+from .preprocessing.numeric import Normalization, Rescaling
 from .recurrent import GRU, LSTM, SimpleRNN
+from .reshaping import (
+    Cropping1D,
+    Cropping2D,
+    Permute,
+    RepeatVector,
+    UpSampling1D,
+    UpSampling2D,
+    ZeroPadding1D,
+    ZeroPadding2D,
+)
+from .wrappers import Bidirectional, TimeDistributed
 
 Convolution2D = Conv2D
 
-__all__ = ["Layer", "Conv2D", "Convolution2D", "Activation", "Dense", "Dropout", "Embedding", "Flatten", "Input",
-           "InputLayer", "Lambda", "Reshape", "Add", "Average", "Concatenate", "Maximum", "Minimum", "Multiply",
-           "Subtract", "add", "concatenate", "BatchNormalization", "LayerNormalization", "AveragePooling2D",
+__all__ = ["ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax", "Attention", "MultiHeadAttention", "Layer", "Conv2D",
+           "Conv1D", "Conv2DTranspose", "Conv3D", "Convolution1D", "Convolution2DTranspose", "Convolution3D",
+           "DepthwiseConv2D", "SeparableConv2D", "SeparableConvolution2D", "Activation", "Dense", "Dropout",
+           "Embedding", "Flatten", "Input", "InputLayer", "Lambda", "Reshape", "Masking", "Add", "Average",
+           "Concatenate", "Maximum", "Minimum", "Multiply", "Subtract", "add", "average", "concatenate", "maximum",
+           "minimum", "multiply", "subtract", "BatchNormalization", "LayerNormalization", "AveragePooling2D",
            "AvgPool2D", "GlobalAveragePooling2D", "GlobalAvgPool2D", "GlobalMaxPool2D", "GlobalMaxPooling2D",
-           "MaxPool2D", "MaxPooling2D", "GRU", "LSTM", "SimpleRNN"]
+           "MaxPool2D", "MaxPooling2D", "AveragePooling1D", "AveragePooling3D", "AvgPool1D", "AvgPool3D",
+           "GlobalAveragePooling1D", "GlobalAveragePooling3D", "GlobalAvgPool1D", "GlobalAvgPool3D",
+           "GlobalMaxPool1D", "GlobalMaxPool3D", "GlobalMaxPooling1D", "GlobalMaxPooling3D", "MaxPool1D",
+           "MaxPool3D", "MaxPooling1D", "MaxPooling3D", "CategoryEncoding", "Discretization", "IntegerLookup",
+           "Normalization", "Rescaling", "GRU", "LSTM", "SimpleRNN", "Cropping1D", "Cropping2D", "Permute",
+           "RepeatVector", "UpSampling1D", "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D", "Bidirectional",
+           "TimeDistributed", "Convolution2D"]

@@ -22,7 +22,7 @@ from ...tensor import Tensor
 from ...variables import Variable
 from .. import backend, initializers, nest, regularizers
 from ..keras_tensor import KerasTensor, Node, has_keras_tensor
-from . import tracking
+from . import mask_flow, tracking
 
 _ctx = ctx_mod.context()
 
@@ -347,17 +347,24 @@ class Layer(Module):
         if outer and _has_add_loss[0]:
             self._clear_losses()
         _call_ctx.training.append(training)
+        previous_mask = mask_flow.fill_mask_arguments(self, args, kwargs)
         try:
             if _ctx.eager:
-                return self.call(*args, **kwargs)
-            with api.name_scope(self.name):
                 out = self.call(*args, **kwargs)
-            if self._traced_output_shape is None:   # for summary() of models without KerasTensor nodes
-                self._traced_output_shape = nest.map_structure(
-                    lambda t: (None,) + tuple(t.shape.dims or ())[1:] if isinstance(t, Tensor) else None, out)
+            else:
+                with api.name_scope(self.name):
+                    out = self.call(*args, **kwargs)
+                if self._traced_output_shape is None:   # for summary() of models without KerasTensor nodes
+                    self._traced_output_shape = nest.map_structure(
+                        lambda t: (None,) + tuple(t.shape.dims or ())[1:] if isinstance(t, Tensor) else None, out)
+            mask_flow.attach_output_masks(self, args[0], out, previous_mask, Layer.compute_mask)
             return out
         finally:
             _call_ctx.training.pop()
+
+    def compute_mask(self, inputs, previous_mask):
+        """The mask of the outputs (Keras's rule: layers that support masking pass it on)."""
+        return previous_mask
 
     def _symbolic_call(self, args, kwargs):
         if not self.built:

@@ -89,6 +89,7 @@ class Dense(Layer):
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
         self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
+        self.supports_masking = True
 
     def build(self, input_shape):
         in_dim = input_shape[-1]
@@ -141,6 +142,7 @@ class Activation(Layer):
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
+        self.supports_masking = True
 
     def call(self, inputs):
         return self.activation(inputs)
@@ -223,6 +225,7 @@ class Dropout(Layer):
         if not 0 <= rate <= 1:
             raise ValueError(f"Dropout: rate must be in [0, 1], got {rate}")
         self.rate, self.noise_shape, self.seed = float(rate), noise_shape, seed
+        self.supports_masking = True
 
     def call(self, inputs, training=None):
         if training and self.rate > 0:
@@ -239,7 +242,11 @@ class Dropout(Layer):
 
 
 class Embedding(Layer):
-    """Map integer ids in [0, input_dim) to rows of a trainable (input_dim, output_dim) matrix."""
+    """Map integer ids in [0, input_dim) to rows of a trainable (input_dim, output_dim) matrix.
+
+    With `mask_zero=True`, id 0 is padding: the output carries a mask (ids != 0) that RNNs,
+    GlobalAveragePooling1D, attention and losses downstream respect.
+    """
 
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", embeddings_regularizer=None,
                  embeddings_constraint=None, mask_zero=False, **kwargs):
@@ -260,6 +267,11 @@ class Embedding(Layer):
         if not inputs.dtype.is_integer:
             inputs = api.cast(inputs, dtypes.int32)
         return api.gather(self.embeddings, inputs)
+
+    def compute_mask(self, inputs, previous_mask):
+        if not self.mask_zero:
+            return None
+        return api.not_equal(inputs, api.zeros_like(inputs))
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape) + (self.output_dim,)

@@ -6,6 +6,20 @@ from .base import Layer
 
 
 class _Merge(Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def compute_mask(self, inputs, previous_mask):
+        """Keras's rule: a step is kept when any input keeps it (no mask when an input has none)."""
+        masks = previous_mask if isinstance(previous_mask, (list, tuple)) else [previous_mask]
+        if any(m is None for m in masks):
+            return None
+        out = masks[0]
+        for m in masks[1:]:
+            out = api.logical_or(out, m)
+        return out
+
     def _check(self, inputs):
         if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
             raise ValueError(f"{type(self).__name__} {self.name!r} must be called on a list of at least 2 "
@@ -63,13 +77,54 @@ class Concatenate(_Merge):
         self._check(inputs)
         return api.concat(list(inputs), axis=self.axis)
 
+    def compute_mask(self, inputs, previous_mask):
+        masks = previous_mask if isinstance(previous_mask, (list, tuple)) else [previous_mask]
+        if all(m is None for m in masks):
+            return None
+        full = []
+        for x, m in zip(inputs, masks):
+            if m is None:
+                full.append(api.ones_like(x, dtype="bool"))
+            elif m.shape.rank < x.shape.rank:
+                full.append(api.logical_or(api.expand_dims(m, -1), api.zeros_like(x, dtype="bool")))
+            else:
+                full.append(m)
+        return api.reduce_any(api.concat(full, axis=self.axis), axis=-1)
+
     def get_config(self):
         return {**super().get_config(), "axis": self.axis}
 
 
 def concatenate(inputs, axis=-1, **kwargs):
+    """Functional form of Concatenate: `concatenate([a, b])`."""
     return Concatenate(axis=axis, **kwargs)(inputs)
 
 
 def add(inputs, **kwargs):
+    """Functional form of Add."""
     return Add(**kwargs)(inputs)
+
+
+def subtract(inputs, **kwargs):
+    """Functional form of Subtract."""
+    return Subtract(**kwargs)(inputs)
+
+
+def multiply(inputs, **kwargs):
+    """Functional form of Multiply."""
+    return Multiply(**kwargs)(inputs)
+
+
+def average(inputs, **kwargs):
+    """Functional form of Average."""
+    return Average(**kwargs)(inputs)
+
+
+def maximum(inputs, **kwargs):
+    """Functional form of Maximum."""
+    return Maximum(**kwargs)(inputs)
+
+
+def minimum(inputs, **kwargs):
+    """Functional form of Minimum."""
+    return Minimum(**kwargs)(inputs)

@@ -42,6 +42,7 @@ class BatchNormalization(Layer):
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
         self.beta_regularizer = regularizers.get(beta_regularizer)
         self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.supports_masking = True
 
     def build(self, input_shape):
         axes, rank = _param_shape_and_axes(input_shape, self.axis)
@@ -106,6 +107,7 @@ class LayerNormalization(Layer):
         self.gamma_initializer = initializers.get(gamma_initializer)
         self.beta_regularizer = regularizers.get(beta_regularizer)
         self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.supports_masking = True
 
     def build(self, input_shape):
         axes, rank = _param_shape_and_axes(input_shape, self.axis)

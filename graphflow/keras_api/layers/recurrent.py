@@ -22,7 +22,7 @@ class _RNN(Layer):
     def __init__(self, units, activation="tanh", use_bias=True, kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal", bias_initializer="zeros", kernel_regularizer=None,
                  recurrent_regularizer=None, bias_regularizer=None, return_sequences=False, return_state=False,
-                 go_backwards=False, **kwargs):
+                 go_backwards=False, zero_output_for_mask=False, **kwargs):
         for unsupported in ("dropout", "recurrent_dropout"):
             if kwargs.pop(unsupported, 0.0):
                 raise ValueError(f"{type(self).__name__}: {unsupported} is not supported")
@@ -40,6 +40,8 @@ class _RNN(Layer):
         self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
         self.return_sequences, self.return_state, self.go_backwards = return_sequences, return_state, go_backwards
+        self.zero_output_for_mask = zero_output_for_mask
+        self.supports_masking = True
 
     def _bias_shape(self):
         return (self.gates * self.units,)
@@ -62,7 +64,7 @@ class _RNN(Layer):
 
     _n_states = 1
 
-    def call(self, inputs, initial_state=None, training=None):
+    def call(self, inputs, initial_state=None, mask=None, training=None):
         timesteps, features = inputs.shape[1], inputs.shape[2]
         projected = api.reshape(api.matmul(api.reshape(inputs, [-1, features]), self.kernel),
                                 [-1, timesteps, self.gates * self.units])
@@ -73,9 +75,20 @@ class _RNN(Layer):
         else:
             states = [api.zeros_like(projected[:, 0, :self.units])] * self._n_states
         order = range(timesteps - 1, -1, -1) if self.go_backwards else range(timesteps)
-        outputs = []
+        if isinstance(mask, (list, tuple)):
+            mask = mask[0]
+        outputs, carried = [], []
         for t in order:
-            output, states = self.step(projected[:, t, :], states)
+            output, new_states = self.step(projected[:, t, :], states)
+            if mask is None:
+                states = new_states
+            else:   # a masked step keeps the states and repeats the previous output (Keras's rule)
+                keep = api.expand_dims(api.cast(mask[:, t], "bool"), -1)
+                output = api.where(keep, output, carried[-1] if carried else api.zeros_like(output))
+                states = [api.where(keep, new, old) for new, old in zip(new_states, states)]
+                carried.append(output)
+                if self.zero_output_for_mask:
+                    output = api.where(keep, output, api.zeros_like(output))
             outputs.append(output)
         last = outputs[-1]
         result = api.stack(outputs, axis=1) if self.return_sequences else last
@@ -83,8 +96,10 @@ class _RNN(Layer):
             return [result] + list(states)
         return result
 
-    def step(self, x_projected, states):
-        raise NotImplementedError
+    def compute_mask(self, inputs, previous_mask):
+        mask = previous_mask[0] if isinstance(previous_mask, (list, tuple)) else previous_mask
+        out = mask if self.return_sequences else None
+        return [out] + [None] * self._n_states if self.return_state else out
 
     def compute_output_shape(self, input_shape):
         batch, timesteps = input_shape[0], input_shape[1]
@@ -99,7 +114,7 @@ class _RNN(Layer):
                 "recurrent_initializer": serialize_object(self.recurrent_initializer),
                 "bias_initializer": serialize_object(self.bias_initializer),
                 "return_sequences": self.return_sequences, "return_state": self.return_state,
-                "go_backwards": self.go_backwards}
+                "go_backwards": self.go_backwards, "zero_output_for_mask": self.zero_output_for_mask}
 
 
 def _split(x, n, units):

@@ -1,0 +1,1 @@
+"""Preprocessing layers: feature normalisation, categorical encodings and image augmentation."""

@@ -1,0 +1,64 @@
+"""Record Keras 3 layer outputs for the layer harness (tests/keras_api/layers/test_layer_harness.py).
+
+Each case of tests/keras_api/layers/breadth_cases.py is built under real Keras, called on the
+harness's inputs (numpy seed 0, batch 2), given the harness's random weights (seed 1, in
+Keras's weight order) and called again; the output is written to
+tests/data/keras_breadth/layers.npz, the weight shapes to layers.json.
+
+    /work/tfvenv/bin/python tools/tfref/record_keras_layers.py
+"""
+from __future__ import annotations
+
+import numpy as np
+from keras_record_io import case_tables, import_keras, write
+
+
+def make_inputs(case, batch=2, seed=0):
+    rng = np.random.default_rng(seed)
+    if case.int_input:
+        return rng.integers(0, case.int_input, (batch,) + tuple(case.input_shape))
+    if isinstance(case.input_shape, list):
+        return [rng.standard_normal((batch,) + s) for s in case.input_shape]
+    return rng.standard_normal((batch,) + tuple(case.input_shape))
+
+
+def randomize_weights(layer, seed=1):
+    rng = np.random.default_rng(seed)
+    values = []
+    for w in layer.weights:
+        v = np.abs(rng.standard_normal(w.shape)) + 0.5 if "variance" in w.path else rng.standard_normal(w.shape)
+        values.append(v.astype(w.dtype))
+    layer.set_weights(values)
+    if hasattr(layer, "finalize_state"):     # Normalization caches its statistics outside the weights
+        layer.finalize_state()
+
+
+def run(layer, x, unpack):
+    return layer(*x) if unpack else layer(x)
+
+
+def main():
+    _, keras = import_keras()
+    cases = case_tables().CASES
+    meta, arrays = {}, {}
+    for case in cases:
+        layer = case.make(keras.layers)
+        if case.tf_float32:
+            layer = type(layer).from_config({**layer.get_config(), "dtype": "float32"})
+        x = make_inputs(case)
+        if case.tf_float32:
+            x = x.astype(np.float32)
+        run(layer, x, case.unpack)
+        randomize_weights(layer)
+        out = np.asarray(run(layer, x, case.unpack))
+        if case.tf_float32:
+            out = out.astype(np.float64)
+        arrays[f"{case.id}/output"] = out
+        meta[case.id] = {"weight_shapes": [list(w.shape) for w in layer.weights], "output_dtype": str(out.dtype),
+                         "class_name": type(layer).__name__}
+        print(f"{case.id:40s} {out.shape} {out.dtype}")
+    write("layers", meta, arrays)
+
+
+if __name__ == "__main__":
+    main()
