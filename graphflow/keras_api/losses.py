@@ -10,6 +10,7 @@ from .. import dtypes
 from ..ops import api
 from . import backend
 from .activations import logits_of
+from .masking import get_mask
 from .serialization import class_registry, deserialize_object
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
@@ -53,9 +54,30 @@ def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
     return api.divide(loss, api.maximum(divisor, 1e-30))
 
 
-def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch_size"):
+def apply_mask(sample_weight, mask, dtype, reduction):
+    """Fold a Keras mask (of y_pred) into the sample weights. For mean reductions the kept
+    entries weigh total / kept, so the mean runs over the kept entries only (as Keras)."""
+    if mask is None:
+        return sample_weight
+    keep = api.cast(mask, "bool")
+    if reduction in ("mean", "sum_over_batch_size"):
+        total = api.cast(api.size(keep), dtype)
+        kept = api.reduce_sum(api.cast(keep, dtype))
+        scale = api.where(api.greater(kept, 0), api.truediv(total, api.maximum(kept, 1)), api.zeros_like(kept))
+        weights = api.where(keep, api.broadcast_to(scale, api.shape(keep)), api.zeros_like(keep, dtype=dtype))
+    else:
+        weights = api.cast(keep, dtype)
+    if sample_weight is None:
+        return weights
+    sample_weight = api.cast(api.convert_to_tensor(sample_weight), dtype)
+    weights, sample_weight = squeeze_or_expand_to_same_rank(weights, sample_weight)
+    return api.multiply(sample_weight, weights)
+
+
+def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch_size", mask=None):
     if reduction not in REDUCTIONS:
         raise ValueError(f"Invalid reduction {reduction!r}; expected one of {REDUCTIONS}")
+    sample_weight = apply_mask(sample_weight, mask, values.dtype, reduction)
     if sample_weight is not None:
         sample_weight = api.cast(api.convert_to_tensor(sample_weight), values.dtype)
         values, sample_weight = squeeze_or_expand_to_same_rank(values, sample_weight)
@@ -88,9 +110,10 @@ class Loss:
         self._dtype = dtypes.as_dtype(dtype or backend.floatx())
 
     def __call__(self, y_true, y_pred, sample_weight=None):
+        mask = get_mask(y_pred)            # padded steps (Embedding(mask_zero), Masking) do not count
         y_pred = _float(y_pred, self._dtype)
         y_true = _float(y_true, self._dtype)
-        return reduce_weighted_values(self.call(y_true, y_pred), sample_weight, self.reduction)
+        return reduce_weighted_values(self.call(y_true, y_pred), sample_weight, self.reduction, mask=mask)
 
     def call(self, y_true, y_pred):
         raise NotImplementedError
