@@ -278,11 +278,53 @@ BinaryCrossentropy = _loss_class("BinaryCrossentropy", binary_crossentropy, "bin
                                  [("from_logits", False), ("label_smoothing", 0.0), ("axis", -1)])
 KLDivergence = _loss_class("KLDivergence", kl_divergence, "kl_divergence", [])
 
+from .classification_losses import (  # noqa: E402  (they build on the helpers above)
+    binary_focal_crossentropy,
+    categorical_focal_crossentropy,
+    categorical_hinge,
+    hinge,
+    squared_hinge,
+)
+from .regression_losses import (  # noqa: E402
+    MAPE,
+    MSLE,
+    cosine_similarity,
+    log_cosh,
+    logcosh,
+    mape,
+    mean_absolute_percentage_error,
+    mean_squared_logarithmic_error,
+    msle,
+    poisson,
+)
+
+LogCosh = _loss_class("LogCosh", log_cosh, "log_cosh", [])
+Poisson = _loss_class("Poisson", poisson, "poisson", [])
+MeanAbsolutePercentageError = _loss_class("MeanAbsolutePercentageError", mean_absolute_percentage_error,
+                                          "mean_absolute_percentage_error", [])
+MeanSquaredLogarithmicError = _loss_class("MeanSquaredLogarithmicError", mean_squared_logarithmic_error,
+                                          "mean_squared_logarithmic_error", [])
+CosineSimilarity = _loss_class("CosineSimilarity", cosine_similarity, "cosine_similarity", [("axis", -1)])
+Hinge = _loss_class("Hinge", hinge, "hinge", [])
+SquaredHinge = _loss_class("SquaredHinge", squared_hinge, "squared_hinge", [])
+CategoricalHinge = _loss_class("CategoricalHinge", categorical_hinge, "categorical_hinge", [])
+CategoricalFocalCrossentropy = _loss_class(
+    "CategoricalFocalCrossentropy", categorical_focal_crossentropy, "categorical_focal_crossentropy",
+    [("alpha", 0.25), ("gamma", 2.0), ("from_logits", False), ("label_smoothing", 0.0), ("axis", -1)])
+BinaryFocalCrossentropy = _loss_class(
+    "BinaryFocalCrossentropy", binary_focal_crossentropy, "binary_focal_crossentropy",
+    [("apply_class_balancing", False), ("alpha", 0.25), ("gamma", 2.0), ("from_logits", False),
+     ("label_smoothing", 0.0), ("axis", -1)])
+
 _CLASSES = class_registry(Loss, globals())
-_FUNCTIONS = {f.__name__: f for f in (mean_squared_error, mean_absolute_error, huber, categorical_crossentropy,
-                                      sparse_categorical_crossentropy, binary_crossentropy, kl_divergence)}
+_FUNCTIONS = {f.__name__: f for f in (
+    mean_squared_error, mean_absolute_error, huber, categorical_crossentropy, sparse_categorical_crossentropy,
+    binary_crossentropy, kl_divergence, log_cosh, poisson, mean_absolute_percentage_error,
+    mean_squared_logarithmic_error, cosine_similarity, hinge, squared_hinge, categorical_hinge,
+    categorical_focal_crossentropy, binary_focal_crossentropy)}
 _FUNCTIONS.update({"mse": mean_squared_error, "mae": mean_absolute_error, "kld": kl_divergence,
-                   "huber_loss": huber})
+                   "huber_loss": huber, "mape": mape, "msle": msle, "logcosh": logcosh, "MAPE": MAPE,
+                   "MSLE": MSLE})
 
 
 def get(identifier):
