@@ -11,6 +11,7 @@ from ..variables import Variable
 from . import backend
 from . import losses as losses_mod
 from .losses import squeeze_or_expand_to_same_rank
+from .masking import get_mask
 from .serialization import class_registry, deserialize_object
 
 
@@ -143,7 +144,9 @@ class MeanMetricWrapper(Mean):
         self._fn, self._fn_kwargs = fn, kwargs
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+        mask = get_mask(y_pred)                      # masked steps do not count (as Keras)
         values = self._fn(y_true, y_pred, **self._fn_kwargs)
+        sample_weight = losses_mod.apply_mask(sample_weight, mask, self._dtype, "sum")
         return super().update_state(values, sample_weight)
 
     def get_config(self):
@@ -197,6 +200,11 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
     return api.cast(api.less(higher, k), backend.floatx())
 
 
+def top_k_categorical_accuracy(y_true, y_pred, k=5):
+    """1 where the true class (argmax of one-hot y_true) is among the k highest predictions."""
+    return sparse_top_k_categorical_accuracy(api.argmax(api.convert_to_tensor(y_true), axis=-1), y_pred, k)
+
+
 def _wrapper_class(class_name, fn, default_name, params=()):
     def __init__(self, name=default_name, dtype=None, **kwargs):
         values = dict(params)
@@ -226,6 +234,28 @@ BinaryCrossentropy = _wrapper_class("BinaryCrossentropy", losses_mod.binary_cros
                                     [("from_logits", False)])
 
 
+TopKCategoricalAccuracy = _wrapper_class("TopKCategoricalAccuracy", top_k_categorical_accuracy,
+                                         "top_k_categorical_accuracy", [("k", 5)])
+MeanAbsolutePercentageError = _wrapper_class("MeanAbsolutePercentageError", losses_mod.mean_absolute_percentage_error,
+                                             "mean_absolute_percentage_error")
+MeanSquaredLogarithmicError = _wrapper_class("MeanSquaredLogarithmicError", losses_mod.mean_squared_logarithmic_error,
+                                             "mean_squared_logarithmic_error")
+LogCoshError = _wrapper_class("LogCoshError", losses_mod.log_cosh, "logcosh")
+Poisson = _wrapper_class("Poisson", losses_mod.poisson, "poisson")
+KLDivergence = _wrapper_class("KLDivergence", losses_mod.kl_divergence, "kl_divergence")
+Hinge = _wrapper_class("Hinge", losses_mod.hinge, "hinge")
+SquaredHinge = _wrapper_class("SquaredHinge", losses_mod.squared_hinge, "squared_hinge")
+CategoricalHinge = _wrapper_class("CategoricalHinge", losses_mod.categorical_hinge, "categorical_hinge")
+
+
+def cosine_similarity(y_true, y_pred, axis=-1):
+    """cos(y_true, y_pred) along `axis` (the metric is the positive cosine; the loss negates it)."""
+    return api.negative(losses_mod.cosine_similarity(y_true, y_pred, axis=axis))
+
+
+CosineSimilarity = _wrapper_class("CosineSimilarity", cosine_similarity, "cosine_similarity", [("axis", -1)])
+
+
 class RootMeanSquaredError(Mean):
     def __init__(self, name="root_mean_squared_error", dtype=None):
         super().__init__(name, dtype)
@@ -245,8 +275,10 @@ class AUC(Metric):
     summed with the trapezoid rule ('interpolation') as Keras does."""
 
     def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation", name=None, dtype=None,
-                 from_logits=False, **kwargs):
+                 from_logits=False, multi_label=False, num_labels=None, label_weights=None, **kwargs):
         super().__init__(name or "auc", dtype)
+        if multi_label or label_weights is not None:
+            raise ValueError("AUC: multi_label and label_weights are not supported")
         if curve not in ("ROC", "PR"):
             raise ValueError(f"AUC: curve must be 'ROC' or 'PR', got {curve!r}")
         self.num_thresholds, self.curve, self.from_logits = int(num_thresholds), curve, from_logits
@@ -286,6 +318,8 @@ class AUC(Metric):
         else:
             x, y = recall, math_divide_no_nan(tp, api.add(tp, fp))
         n = self.num_thresholds
+        if self.curve == "PR" and self.summation_method == "interpolation":
+            return self._interpolated_pr_auc(tp, fp, fn)
         if self.summation_method == "interpolation":
             heights = api.multiply(api.add(y[: n - 1], y[1:]), 0.5)
         elif self.summation_method == "minoring":
@@ -294,20 +328,54 @@ class AUC(Metric):
             heights = api.maximum(y[: n - 1], y[1:])
         return api.reduce_sum(api.multiply(api.subtract(x[: n - 1], x[1:]), heights))
 
+    def _interpolated_pr_auc(self, tp, fp, fn):
+        """PR AUC with precision interpolated between thresholds as tp / (tp + fp) varies
+        (Davis & Goadrich, 2006), which Keras uses instead of straight-line segments."""
+        n = self.num_thresholds
+        dtp = api.subtract(tp[: n - 1], tp[1:])
+        p = api.add(tp, fp)
+        dp = api.subtract(p[: n - 1], p[1:])
+        slope = math_divide_no_nan(dtp, api.maximum(dp, 0.0))
+        intercept = api.subtract(tp[1:], api.multiply(slope, p[1:]))
+        both = api.logical_and(api.greater(p[: n - 1], 0.0), api.greater(p[1:], 0.0))
+        ratio = api.where(both, math_divide_no_nan(p[: n - 1], api.maximum(p[1:], 0.0)), api.ones_like(p[1:]))
+        increments = math_divide_no_nan(api.multiply(slope, api.add(dtp, api.multiply(intercept, api.log(ratio)))),
+                                        api.maximum(api.add(tp[1:], fn[1:]), 0.0))
+        return api.reduce_sum(increments)
+
     def get_config(self):
         return {**super().get_config(), "num_thresholds": self.num_thresholds, "curve": self.curve,
-                "summation_method": self.summation_method, "from_logits": self.from_logits}
+                "summation_method": self.summation_method, "from_logits": self.from_logits, "multi_label": False,
+                "num_labels": None, "label_weights": None}
 
+
+from .confusion_metrics import (  # noqa: E402, F401  (they build on Metric above; found via globals())
+    FalseNegatives,
+    FalsePositives,
+    Precision,
+    PrecisionAtRecall,
+    Recall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
+    TrueNegatives,
+    TruePositives,
+)
+from .score_metrics import F1Score, FBetaScore, MeanIoU, R2Score  # noqa: E402, F401
 
 _CLASSES = class_registry(Metric, globals())
 _FUNCTIONS = {f.__name__: f for f in (accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
-                                      sparse_top_k_categorical_accuracy)}
+                                      sparse_top_k_categorical_accuracy, top_k_categorical_accuracy)}
 _FUNCTIONS.update({"mse": losses_mod.mean_squared_error, "mae": losses_mod.mean_absolute_error,
                    "mean_squared_error": losses_mod.mean_squared_error,
                    "mean_absolute_error": losses_mod.mean_absolute_error,
                    "sparse_categorical_crossentropy": losses_mod.sparse_categorical_crossentropy,
                    "categorical_crossentropy": losses_mod.categorical_crossentropy,
-                   "binary_crossentropy": losses_mod.binary_crossentropy})
+                   "binary_crossentropy": losses_mod.binary_crossentropy,
+                   "mape": losses_mod.mean_absolute_percentage_error,
+                   "mean_absolute_percentage_error": losses_mod.mean_absolute_percentage_error,
+                   "msle": losses_mod.mean_squared_logarithmic_error,
+                   "mean_squared_logarithmic_error": losses_mod.mean_squared_logarithmic_error})
 _FUNCTIONS["acc"] = accuracy
 _CLASS_ALIASES = {"auc": AUC, "AUC": AUC}
 

@@ -145,7 +145,7 @@ class CompileMetrics(metrics_mod.Metric):
         super().__init__(name="compile_metrics")
         self.spec, self.weighted_spec = metrics, weighted_metrics
         self.output_names = output_names
-        self.per_output = None
+        self.per_output = self.weighted_per_output = None
         self.built = False
 
     def build(self, y_true, y_pred):
@@ -154,7 +154,20 @@ class CompileMetrics(metrics_mod.Metric):
             [f"output_{i}" for i in range(len(preds))]
         self.output_names = names
         trues = _match_targets(y_true, y_pred, names)
-        specs = self.spec
+        self.per_output = self._resolve(self.spec, names, trues, preds)
+        self.weighted_per_output = self._resolve(self.weighted_spec, names, trues, preds)
+        taken = {m.name for objs in self.per_output for m in objs}
+        for i, objs in enumerate(self.weighted_per_output):     # Keras: a repeated name becomes weighted_<name>
+            for m in objs:
+                if m.name in taken:
+                    base = m.name[len(names[i]) + 1:] if len(preds) > 1 else m.name
+                    m.name = f"{names[i]}_weighted_{base}" if len(preds) > 1 else f"weighted_{base}"
+                taken.add(m.name)
+        self.built = True
+
+    @staticmethod
+    def _resolve(specs, names, trues, preds) -> list:
+        """Metric objects per output from a compile() spec (one, a list, a list per output or a dict)."""
         if isinstance(specs, dict):
             per = _per_output(specs, names, "metrics")
         elif isinstance(specs, (list, tuple)) and len(preds) > 1 and specs and all(
@@ -162,7 +175,7 @@ class CompileMetrics(metrics_mod.Metric):
             per = list(specs)
         else:
             per = [specs] * len(preds)
-        self.per_output = []
+        out = []
         for i, (spec, yt, yp) in enumerate(zip(per, trues, preds)):
             items = [] if spec is None else (list(spec) if isinstance(spec, (list, tuple)) else [spec])
             objs = []
@@ -173,24 +186,34 @@ class CompileMetrics(metrics_mod.Metric):
                 if len(preds) > 1:
                     m.name = f"{names[i]}_{m.name}"
                 objs.append(m)
-            self.per_output.append(objs)
-        self.built = True
+            out.append(objs)
+        return out
 
     @property
     def metrics(self) -> list:
-        return [m for objs in (self.per_output or []) for m in objs]
+        return [m for group in (self.per_output or [], self.weighted_per_output or []) for objs in group
+                for m in objs]
 
     @property
     def variables(self) -> list:
         return [v for m in self.metrics for v in m.variables]
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+        """`metrics` ignore sample weights; `weighted_metrics` use them (as Keras)."""
         if not self.built:
             self.build(y_true, y_pred)
         trues = _match_targets(y_true, y_pred, self.output_names)
-        for objs, yt, yp in zip(self.per_output, trues, nest.flatten(y_pred)):
+        preds = nest.flatten(y_pred)
+        for objs, yt, yp in zip(self.per_output, trues, preds):
             for m in objs:
                 m.update_state(yt, yp)
+        weights = nest.flatten(sample_weight) if isinstance(sample_weight, (list, tuple, dict)) else \
+            [sample_weight] * len(preds)
+        if len(weights) < len(preds):
+            weights = [weights[0]] * len(preds)
+        for objs, yt, yp, sw in zip(self.weighted_per_output, trues, preds, weights):
+            for m in objs:
+                m.update_state(yt, yp, sample_weight=sw)
 
     def result(self) -> dict:
         return {m.name: m.result() for m in self.metrics}

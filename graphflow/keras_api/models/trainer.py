@@ -106,7 +106,8 @@ class Trainer:
         self.loss = loss
         names = self.output_names
         self._compile_loss = CompileLoss(loss, loss_weights, names) if loss is not None else None
-        self._compile_metrics = CompileMetrics(metrics, weighted_metrics, names) if metrics else None
+        self._compile_metrics = CompileMetrics(metrics, weighted_metrics, names) if metrics or weighted_metrics \
+            else None
         self._loss_tracker = metrics_mod.Mean(name="loss")
         self._run_eagerly = bool(run_eagerly)
         self.train_function = self.test_function = self.predict_function = None
@@ -115,6 +116,8 @@ class Trainer:
                                 "loss": self._compile_loss.get_config()["loss"] if self._compile_loss else None,
                                 "loss_weights": loss_weights,
                                 "metrics": self._compile_metrics.get_config()["metrics"]
+                                if self._compile_metrics else None,
+                                "weighted_metrics": self._compile_metrics.get_config()["weighted_metrics"]
                                 if self._compile_metrics else None,
                                 "run_eagerly": self._run_eagerly}
 
@@ -413,7 +416,9 @@ class Trainer:
         loss = config.get("loss")
         self.compile(optimizer=optimizers_mod.deserialize(config["optimizer"]),
                      loss=_deserialize_loss(loss, losses_mod), loss_weights=config.get("loss_weights"),
-                     metrics=_deserialize_metrics(config.get("metrics")), run_eagerly=config.get("run_eagerly", False))
+                     metrics=_deserialize_metrics(config.get("metrics")),
+                     weighted_metrics=_deserialize_metrics(config.get("weighted_metrics")),
+                     run_eagerly=config.get("run_eagerly", False))
 
 
 def _deserialize_loss(spec, losses_mod):
