@@ -306,6 +306,8 @@ class Trainer:
             cbs.on_epoch_end(epoch, epoch_logs)
             if self.stop_training or getattr(data, "ran_out", False):
                 break
+        if epochs > initial_epoch and hasattr(self.optimizer, "finalize_variable_values"):
+            self.optimizer.finalize_variable_values(self.trainable_weights)    # use_ema: weights become averages
         cbs.on_train_end(epoch_logs)
         return cbs.history
 

@@ -1,13 +1,17 @@
-"""gf.keras.optimizers: SGD, Adam, RMSprop, Adagrad and learning-rate schedules."""
+"""gf.keras.optimizers: SGD, Adam, AdamW, Nadam, Adamax, RMSprop, Adagrad, Adadelta, Ftrl, Lion and
+learning-rate schedules."""
 from __future__ import annotations
 
 from ..serialization import deserialize_object
 from . import schedules
+from .accumulator_algorithms import Adadelta, Ftrl
+from .adam_variants import Adamax, AdamW, Lion, Nadam
 from .algorithms import SGD, Adagrad, Adam, RMSprop
 from .base import Optimizer
 
-_CLASSES = {"SGD": SGD, "Adam": Adam, "RMSprop": RMSprop, "Adagrad": Adagrad}
-_ALIASES = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop, "adagrad": Adagrad}
+_CLASSES = {"SGD": SGD, "Adam": Adam, "RMSprop": RMSprop, "Adagrad": Adagrad, "AdamW": AdamW, "Nadam": Nadam,
+            "Adamax": Adamax, "Adadelta": Adadelta, "Ftrl": Ftrl, "Lion": Lion}
+_ALIASES = {name.lower(): cls for name, cls in _CLASSES.items()}
 
 
 def get(identifier) -> Optimizer:
@@ -36,4 +40,5 @@ def deserialize(config, custom_objects=None) -> Optimizer:
     return deserialize_object(config, _CLASSES, "optimizer", custom_objects)
 
 
-__all__ = ["SGD", "Adam", "RMSprop", "Adagrad", "Optimizer", "schedules", "get", "serialize", "deserialize"]
+__all__ = ["SGD", "Adam", "RMSprop", "Adagrad", "AdamW", "Nadam", "Adamax", "Adadelta", "Ftrl", "Lion", "Optimizer",
+           "schedules", "get", "serialize", "deserialize"]

@@ -23,15 +23,28 @@ class Optimizer:
         learning_rate: a float or a `keras.optimizers.schedules.LearningRateSchedule`.
         weight_decay: decoupled weight decay (variable -= lr * wd * variable), optional.
         clipnorm / clipvalue / global_clipnorm: gradient clipping, optional.
+        use_ema: keep an exponential moving average of the weights (`ema_momentum`, default
+            0.99), copied into the weights every `ema_overwrite_frequency` steps and by
+            `finalize_variable_values` (fit calls it at the end).
+        gradient_accumulation_steps: apply the mean gradient of every n steps (the steps in
+            between only accumulate).
+        loss_scale_factor: gradients are divided by it (the loss was multiplied by it).
     """
 
     def __init__(self, learning_rate=0.001, weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
-                 name=None, **kwargs):
-        kwargs.pop("use_ema", None)
-        kwargs.pop("ema_momentum", None)
-        kwargs.pop("ema_overwrite_frequency", None)
-        kwargs.pop("loss_scale_factor", None)
-        kwargs.pop("gradient_accumulation_steps", None)
+                 use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        if clipnorm is not None and global_clipnorm is not None:
+            raise ValueError("Only one of clipnorm and global_clipnorm can be set")
+        if gradient_accumulation_steps is not None and int(gradient_accumulation_steps) < 2:
+            raise ValueError(f"gradient_accumulation_steps must be an integer >= 2, got {gradient_accumulation_steps}")
+        if use_ema and not 0 <= ema_momentum <= 1:
+            raise ValueError(f"ema_momentum must be in [0, 1], got {ema_momentum}")
+        self.use_ema, self.ema_momentum = bool(use_ema), float(ema_momentum)
+        self.ema_overwrite_frequency = None if ema_overwrite_frequency is None else int(ema_overwrite_frequency)
+        self.loss_scale_factor = loss_scale_factor
+        self.gradient_accumulation_steps = None if gradient_accumulation_steps is None \
+            else int(gradient_accumulation_steps)
         if "lr" in kwargs:
             learning_rate = kwargs.pop("lr")
         if kwargs:
@@ -90,7 +103,12 @@ class Optimizer:
         """Create the slots of every variable in `var_list` (outside any graph being traced)."""
         for var in var_list:
             if id(var) not in self._slots:
-                self._slots[id(var)] = self.build_slots(var)
+                slots = self.build_slots(var)
+                if self.gradient_accumulation_steps:
+                    slots["_accumulated"] = self.add_variable_from_reference(var, "accumulated_grad")
+                if self.use_ema:
+                    slots["_average"] = self.add_variable_from_reference(var, "average")
+                self._slots[id(var)] = slots
         self.built = True
 
     def build_slots(self, var) -> dict:
@@ -145,23 +163,77 @@ class Optimizer:
         if missing:
             self.build(missing)
         grads = [api.convert_to_tensor(g) for g in grads]
-        grads = self._clip(grads)
-        step = api.convert_to_tensor(self.iterations)
-        lr = self._current_learning_rate(step)
+        if self.loss_scale_factor is not None:
+            grads = [api.divide(g, api.cast(self.loss_scale_factor, g.dtype)) for g in grads]
+        raw_step = api.convert_to_tensor(self.iterations)
+        n = self.gradient_accumulation_steps
+        # with accumulation, schedules, bias corrections and the EMA count real updates (as Keras)
+        step = api.floordiv(raw_step, np.int64(n)) if n else raw_step
         next_step = api.add(step, np.int64(1))
-        t = api.cast(next_step, dtypes.float32)
-        context = self.prepare_step(lr, t)
+        if n:
+            from ...ops.control import cond
+            accumulated = [self._slots[id(v)]["_accumulated"] for v in variables]
+
+            def update():
+                mean = [api.divide(api.add(g, api.cast(a, g.dtype)), api.cast(n, g.dtype))
+                        for g, a in zip(grads, accumulated)]
+                self._update(mean, variables, step, next_step)
+                for a in accumulated:
+                    a.assign(api.zeros_like(a))
+                return api.constant(True)
+
+            def accumulate():
+                for g, a in zip(grads, accumulated):
+                    a.assign_add(api.cast(g, a.dtype))
+                return api.constant(False)
+            cond(api.equal(api.mod(api.add(raw_step, np.int64(1)), np.int64(n)), np.int64(0)), update, accumulate)
+        else:
+            self._update(grads, variables, step, next_step)
+        for var in variables:
+            constraint = getattr(var, "_keras_constraint", None)
+            if constraint is not None:
+                var.assign(constraint(var))
+        if self.use_ema:
+            self._update_moving_averages(variables, step, next_step)
+        raw_next = api.add(raw_step, np.int64(1))
+        self.iterations.assign(raw_next)
+        return raw_next
+
+    def _update(self, grads, variables, step, next_step):
+        """Clip, decay and update every variable (one real step)."""
+        grads = self._clip(grads)
+        lr = self._current_learning_rate(step)
+        context = self.prepare_step(lr, api.cast(next_step, dtypes.float32))
         for g, var in zip(grads, variables):
             if g.dtype is not var.dtype:
                 g = api.cast(g, var.dtype)
             if self.weight_decay:
                 var.assign_sub(api.multiply(api.multiply(var, lr), self.weight_decay))
             self.update_step(g, var, self._slots[id(var)], lr, context)
-            constraint = getattr(var, "_keras_constraint", None)
-            if constraint is not None:
-                var.assign(constraint(var))
-        self.iterations.assign(next_step)
-        return next_step
+
+    def _update_moving_averages(self, variables, step, next_step):
+        """average = m * average + (1 - m) * var, with m = 0 on the first step (so it starts at var)."""
+        for var in variables:
+            average = self._slots[id(var)]["_average"]
+            momentum = api.multiply(api.cast(api.not_equal(step, np.int64(0)), var.dtype), self.ema_momentum)
+            average.assign(api.add(api.multiply(momentum, average), api.multiply(api.subtract(1.0, momentum), var)))
+        if self.ema_overwrite_frequency:
+            from ...ops.control import cond
+
+            def overwrite():
+                self.finalize_variable_values(variables)
+                return api.constant(True)
+            cond(api.equal(api.mod(next_step, np.int64(self.ema_overwrite_frequency)), np.int64(0)), overwrite,
+                 lambda: api.constant(False))
+
+    def finalize_variable_values(self, var_list) -> None:
+        """With use_ema, set each variable to its moving average (Keras does this after fit)."""
+        if not self.use_ema:
+            return
+        for var in var_list:
+            slots = self._slots.get(id(var))
+            if slots is not None and "_average" in slots:
+                var.assign(slots["_average"])
 
     def apply(self, grads, trainable_variables=None):
         if trainable_variables is None:
@@ -191,7 +263,10 @@ class Optimizer:
     def get_config(self) -> dict:
         lr = schedules.serialize(self._schedule) if self._schedule is not None else float(self._lr_var.numpy())
         return {"name": self.name, "learning_rate": lr, "weight_decay": self.weight_decay,
-                "clipnorm": self.clipnorm, "clipvalue": self.clipvalue, "global_clipnorm": self.global_clipnorm}
+                "clipnorm": self.clipnorm, "clipvalue": self.clipvalue, "global_clipnorm": self.global_clipnorm,
+                "use_ema": self.use_ema, "ema_momentum": self.ema_momentum,
+                "ema_overwrite_frequency": self.ema_overwrite_frequency, "loss_scale_factor": self.loss_scale_factor,
+                "gradient_accumulation_steps": self.gradient_accumulation_steps}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
