@@ -1,6 +1,7 @@
 """Each TF1 example and its eager twin print identical results (each run in its own process):
 examples/tf1_graph.py and eager_session.py, examples/tf1_training.py (Session + minimize) and
-eager_training.py (GradientTape); examples/tf1_compat_v1_digits.py (a TF1 script on graphflow.compat.v1)."""
+eager_training.py (GradientTape); examples/tf1_compat_v1_digits.py (a TF1 script on graphflow.compat.v1);
+the Keras examples train and report."""
 import os
 import subprocess
 import sys
@@ -8,9 +9,9 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def run_example(name: str) -> str:
-    proc = subprocess.run([sys.executable, os.path.join(ROOT, "examples", name)], capture_output=True, text=True,
-                          timeout=300, cwd=ROOT)
+def run_example(name: str, *args: str) -> str:
+    proc = subprocess.run([sys.executable, os.path.join(ROOT, "examples", name), *args], capture_output=True,
+                          text=True, timeout=300, cwd=ROOT, env={**os.environ, "PYTHONPATH": ROOT})
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 
@@ -38,3 +39,11 @@ def test_compat_v1_script_trains_with_layers_losses_metrics_and_adam():
     assert lines[-2].startswith("global step 150;")
     assert float(lines[-2].split("accuracy=")[1]) > 0.8
     assert "classifier/batch_normalization/gamma:0" in lines[-1] and "classifier/logits/kernel:0" in lines[-1]
+
+
+def test_keras_conv1d_and_token_attention_examples_train_and_report():
+    conv = run_example("keras_conv1d_sequences.py", "--epochs", "1", "--samples", "64")
+    assert conv.startswith("epoch 1: loss=") and "test accuracy:" in conv
+    attention = run_example("keras_token_attention.py", "--epochs", "1", "--samples", "64")
+    assert "extra padding changes predictions: False" in attention
+

@@ -7,7 +7,6 @@ import numpy as np
 
 from ...ops import api
 from .. import backend, initializers, regularizers
-from ..masking import set_mask
 from ..serialization import serialize_object
 from .base import Layer
 
@@ -207,8 +206,6 @@ class MultiHeadAttention(Layer):
             self._build_for(query, value, key)
         if key is None:
             key = value
-        for t in (query, value, key):     # as Keras: the layer consumes its inputs' masks
-            set_mask(t, None)
         keep = self._attention_mask(query, value, key, query_mask, value_mask, key_mask, attention_mask,
                                     use_causal_mask)
         q = self._project(query, self._query)

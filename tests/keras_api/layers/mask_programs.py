@@ -54,6 +54,15 @@ def embedding_attention_pooled(keras):
     return _compile(keras, keras.Model(ids, L.Dense(1)(L.GlobalAveragePooling1D()(x)))), IDS, TARGET
 
 
+def embedding_attention_residual_pooled(keras):
+    """A transformer block: the residual Add keeps the padding mask (Keras's functional behaviour)."""
+    L = keras.layers
+    ids = keras.Input((5,), dtype="int32")
+    x = L.Embedding(6, 4, mask_zero=True)(ids)
+    x = L.LayerNormalization()(L.Add()([x, L.MultiHeadAttention(2, 2)(x, x)]))
+    return _compile(keras, keras.Model(ids, L.Dense(1)(L.GlobalAveragePooling1D()(x)))), IDS, TARGET
+
+
 def embedding_bidirectional_sequence_loss(keras):
     L = keras.layers
     ids = keras.Input((5,), dtype="int32")
@@ -70,7 +79,7 @@ def embedding_dense_sequence_loss(keras):
 
 
 PROGRAMS = [embedding_lstm, embedding_gru_sequences_pooled, masking_simple_rnn_sequences,
-            embedding_attention_pooled, embedding_bidirectional_sequence_loss, embedding_dense_sequence_loss]
+            embedding_attention_pooled, embedding_attention_residual_pooled, embedding_bidirectional_sequence_loss, embedding_dense_sequence_loss]
 
 
 def set_weights(model, seed=1):
