@@ -78,8 +78,8 @@ def embedding_dense_sequence_loss(keras):
     return _compile(keras, model), IDS, TARGET_SEQ
 
 
-PROGRAMS = [embedding_lstm, embedding_gru_sequences_pooled, masking_simple_rnn_sequences,
-            embedding_attention_pooled, embedding_attention_residual_pooled, embedding_bidirectional_sequence_loss, embedding_dense_sequence_loss]
+PROGRAMS = [embedding_lstm, embedding_gru_sequences_pooled, masking_simple_rnn_sequences, embedding_attention_pooled,
+            embedding_attention_residual_pooled, embedding_bidirectional_sequence_loss, embedding_dense_sequence_loss]
 
 
 def set_weights(model, seed=1):
