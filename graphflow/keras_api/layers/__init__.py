@@ -61,6 +61,7 @@ from .pooling_nd import (
     MaxPooling1D,
     MaxPooling3D,
 )
+from .preprocessing.augmentation import RandomContrast, RandomFlip, RandomRotation, RandomTranslation, RandomZoom
 from .preprocessing.categorical import CategoryEncoding, Discretization, IntegerLookup
 from .preprocessing.numeric import Normalization, Rescaling
 from .recurrent import GRU, LSTM, SimpleRNN
@@ -88,7 +89,8 @@ __all__ = ["ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax", "Attention", "MultiHe
            "MaxPool2D", "MaxPooling2D", "AveragePooling1D", "AveragePooling3D", "AvgPool1D", "AvgPool3D",
            "GlobalAveragePooling1D", "GlobalAveragePooling3D", "GlobalAvgPool1D", "GlobalAvgPool3D",
            "GlobalMaxPool1D", "GlobalMaxPool3D", "GlobalMaxPooling1D", "GlobalMaxPooling3D", "MaxPool1D",
-           "MaxPool3D", "MaxPooling1D", "MaxPooling3D", "CategoryEncoding", "Discretization", "IntegerLookup",
+           "MaxPool3D", "MaxPooling1D", "MaxPooling3D", "RandomContrast", "RandomFlip",
+           "RandomRotation", "RandomTranslation", "RandomZoom", "CategoryEncoding", "Discretization", "IntegerLookup",
            "Normalization", "Rescaling", "GRU", "LSTM", "SimpleRNN", "Cropping1D", "Cropping2D", "Permute",
            "RepeatVector", "UpSampling1D", "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D", "Bidirectional",
            "TimeDistributed", "Convolution2D"]
