@@ -206,6 +206,9 @@ class MultiHeadAttention(Layer):
             self._build_for(query, value, key)
         if key is None:
             key = value
+        query, value, key = (api.cast(t, self._dtype) if t.dtype.is_floating and t.dtype is not self._dtype else t
+                             for t in (api.convert_to_tensor(query), api.convert_to_tensor(value),
+                                       api.convert_to_tensor(key)))
         keep = self._attention_mask(query, value, key, query_mask, value_mask, key_mask, attention_mask,
                                     use_causal_mask)
         q = self._project(query, self._query)

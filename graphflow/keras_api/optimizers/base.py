@@ -207,9 +207,12 @@ class Optimizer:
         for g, var in zip(grads, variables):
             if g.dtype is not var.dtype:
                 g = api.cast(g, var.dtype)
+            var_lr, var_context = lr, context
+            if var.dtype is not lr.dtype and var.dtype.is_floating:    # float64 (or float16) weights
+                var_lr, var_context = api.cast(lr, var.dtype), _cast_floats(context, var.dtype)
             if self.weight_decay:
-                var.assign_sub(api.multiply(api.multiply(var, lr), self.weight_decay))
-            self.update_step(g, var, self._slots[id(var)], lr, context)
+                var.assign_sub(api.multiply(api.multiply(var, var_lr), self.weight_decay))
+            self.update_step(g, var, self._slots[id(var)], var_lr, var_context)
 
     def _update_moving_averages(self, variables, step, next_step):
         """average = m * average + (1 - m) * var, with m = 0 on the first step (so it starts at var)."""
@@ -278,3 +281,12 @@ class Optimizer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}>"
+
+
+def _cast_floats(value, dtype):
+    """The per-step context with its float tensors in `dtype` (tuples kept as tuples)."""
+    if isinstance(value, (tuple, list)):
+        return type(value)(_cast_floats(v, dtype) for v in value)
+    if hasattr(value, "dtype") and getattr(value.dtype, "is_floating", False):
+        return api.cast(value, dtype)
+    return value

@@ -317,3 +317,25 @@ def test_embedding_gradient_sums_rows_of_repeated_ids():
     expected[1] = 2
     expected[3] = 1
     np.testing.assert_allclose(np.asarray(gf.convert_to_tensor(grad)), expected)
+
+
+# one case per layer family trains inside a compiled fit step (the gradient test covers every case eagerly)
+FIT_CASES = ["conv1d_causal_dilated", "conv3d_same_strided", "conv2d_transpose_same", "separable_conv2d",
+             "average_pooling3d_same", "upsampling2d", "cropping2d", "prelu_shared_axes",
+             "bidirectional_gru_sum_sequences", "time_distributed_dense", "multi_head_attention_self", "normalization"]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.id in FIT_CASES], ids=FIT_CASES)
+def test_layer_trains_inside_a_compiled_fit_step(case):
+    x = make_inputs(case, batch=4)
+    inputs = [keras.Input(s, dtype="float64") for s in case.input_shape] if isinstance(x, list) else \
+        keras.Input(case.input_shape, dtype="float64")
+    out = call(case, case.make(), inputs)
+    out = L.Dense(1, dtype="float64")(L.Flatten(dtype="float64")(out))
+    model = keras.Model(inputs, out)
+    y = np.random.default_rng(3).standard_normal((4, 1))
+    model.compile(optimizer=keras.optimizers.SGD(0.01), loss="mse")
+    before = [w.copy() for w in model.get_weights()]
+    history = model.fit(x, y, batch_size=4, epochs=2, verbose=0)
+    assert np.isfinite(history.history["loss"]).all()
+    assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
