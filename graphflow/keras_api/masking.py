@@ -13,6 +13,11 @@ _masks: dict = {}
 _lock = threading.Lock()
 
 
+def any_masks() -> bool:
+    """False while no live tensor has a mask (the common case: layer calls skip mask work)."""
+    return bool(_masks)
+
+
 def get_mask(x):
     """The mask attached to tensor `x`, or None."""
     entry = _masks.get(id(x))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import inspect
 
 from .. import nest
-from ..masking import get_mask, set_mask
+from ..masking import any_masks, get_mask, set_mask
 
 _ARG_NAMES: dict = {}
 
@@ -26,12 +26,16 @@ def _masks_of(x):
 
 
 def _any(masks) -> bool:
+    if masks is None:
+        return False
     return any(m is not None for m in nest.flatten(masks))
 
 
 def fill_mask_arguments(layer, args, kwargs):
     """Put the inputs' masks into the `mask`/`<arg>_mask` arguments `call` takes; returns the
     mask of the first input (what `compute_mask` receives)."""
+    if not any_masks() and kwargs.get("mask") is None:
+        return None
     names = _arg_names(type(layer))
     if "mask" in names and kwargs.get("mask") is None:
         masks = _masks_of(args[0])
@@ -55,9 +59,7 @@ def fill_mask_arguments(layer, args, kwargs):
 def attach_output_masks(layer, inputs, outputs, previous_mask, default_compute_mask) -> None:
     """Give each output the mask `compute_mask` returns (unless the output already has one)."""
     overridden = type(layer).compute_mask is not default_compute_mask
-    if not (overridden or layer.supports_masking):
-        return
-    if not overridden and not _any(previous_mask):
+    if not overridden and (previous_mask is None or not layer.supports_masking or not _any(previous_mask)):
         return
     flat_out = nest.flatten(outputs)
     if all(get_mask(t) is not None for t in flat_out):
