@@ -6,7 +6,8 @@ from __future__ import annotations
 from ..ops import api
 from . import activations, backend
 from .activations import logits_of
-from .losses import _float, _float_tensor
+from .loss_inputs import as_float as _float
+from .loss_inputs import float_tensor as _float_tensor
 
 
 def _hinge_labels(y_true):

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..ops import api
-from .losses import squeeze_or_expand_to_same_rank
-from .metrics import Metric, math_divide_no_nan
+from .loss_inputs import squeeze_or_expand_to_same_rank
+from .metric_base import Metric, math_divide_no_nan
 
 _NEG_INF = -1e10
 

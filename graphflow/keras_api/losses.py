@@ -10,26 +10,32 @@ from .. import dtypes
 from ..ops import api
 from . import backend
 from .activations import logits_of
+from .classification_losses import (
+    binary_focal_crossentropy,
+    categorical_focal_crossentropy,
+    categorical_hinge,
+    hinge,
+    squared_hinge,
+)
+from .loss_inputs import as_float as _float
+from .loss_inputs import float_tensor as _float_tensor
+from .loss_inputs import squeeze_or_expand_to_same_rank
 from .masking import get_mask
+from .regression_losses import (
+    MAPE,
+    MSLE,
+    cosine_similarity,
+    log_cosh,
+    logcosh,
+    mape,
+    mean_absolute_percentage_error,
+    mean_squared_logarithmic_error,
+    msle,
+    poisson,
+)
 from .serialization import class_registry, deserialize_object
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
-
-
-def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1: bool = True):
-    """Make ranks equal when they differ by a trailing dimension of 1."""
-    r1, r2 = x1.shape.rank, x2.shape.rank
-    if r1 == r2 or r1 is None or r2 is None:
-        return x1, x2
-    if r1 == r2 + 1 and x1.shape[-1] == 1:
-        if r2 == 1 and expand_rank_1:
-            return x1, api.expand_dims(x2, -1)
-        return api.squeeze(x1, [-1]), x2
-    if r2 == r1 + 1 and x2.shape[-1] == 1:
-        if r1 == 1 and expand_rank_1:
-            return api.expand_dims(x1, -1), x2
-        return x1, api.squeeze(x2, [-1])
-    return x1, x2
 
 
 def _num_elements(values):
@@ -83,17 +89,6 @@ def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch
         values, sample_weight = squeeze_or_expand_to_same_rank(values, sample_weight)
         values = api.multiply(values, sample_weight)
     return reduce_values(values, sample_weight, reduction)
-
-
-def _float_tensor(x):
-    """x as a float tensor (integers become floatx), as Keras's mean of integers is a float."""
-    t = api.convert_to_tensor(x)
-    return t if t.dtype.is_floating else api.cast(t, backend.floatx())
-
-
-def _float(x, dtype):
-    t = api.convert_to_tensor(x)
-    return t if t.dtype is dtype else api.cast(t, dtype)
 
 
 class Loss:
@@ -277,26 +272,6 @@ SparseCategoricalCrossentropy = _loss_class("SparseCategoricalCrossentropy", spa
 BinaryCrossentropy = _loss_class("BinaryCrossentropy", binary_crossentropy, "binary_crossentropy",
                                  [("from_logits", False), ("label_smoothing", 0.0), ("axis", -1)])
 KLDivergence = _loss_class("KLDivergence", kl_divergence, "kl_divergence", [])
-
-from .classification_losses import (  # noqa: E402  (they build on the helpers above)
-    binary_focal_crossentropy,
-    categorical_focal_crossentropy,
-    categorical_hinge,
-    hinge,
-    squared_hinge,
-)
-from .regression_losses import (  # noqa: E402
-    MAPE,
-    MSLE,
-    cosine_similarity,
-    log_cosh,
-    logcosh,
-    mape,
-    mean_absolute_percentage_error,
-    mean_squared_logarithmic_error,
-    msle,
-    poisson,
-)
 
 LogCosh = _loss_class("LogCosh", log_cosh, "log_cosh", [])
 Poisson = _loss_class("Poisson", poisson, "poisson", [])

@@ -6,7 +6,9 @@ import math
 
 from ..ops import api
 from . import backend
-from .losses import _float, _float_tensor, squeeze_or_expand_to_same_rank
+from .loss_inputs import as_float as _float
+from .loss_inputs import float_tensor as _float_tensor
+from .loss_inputs import squeeze_or_expand_to_same_rank
 
 
 def _pair(y_true, y_pred):

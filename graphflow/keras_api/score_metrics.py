@@ -5,8 +5,8 @@ import numpy as np
 
 from ..ops import api
 from . import backend
-from .losses import squeeze_or_expand_to_same_rank
-from .metrics import Metric
+from .loss_inputs import squeeze_or_expand_to_same_rank
+from .metric_base import Metric
 
 
 class FBetaScore(Metric):

@@ -7,10 +7,18 @@ from ..serialization import deserialize_object, serialize_object
 from .base import Layer
 
 
+def _layer_classes() -> dict:
+    """Every Layer class defined so far, by name (the built-in ones are all imported by then)."""
+    table, stack = {}, [Layer]
+    while stack:
+        cls = stack.pop()
+        table.setdefault(cls.__name__, cls)
+        stack.extend(cls.__subclasses__())
+    return table
+
+
 def _layer_from_config(config, custom_objects=None):
-    from .. import layers as layers_mod
-    table = {name: obj for name, obj in vars(layers_mod).items() if isinstance(obj, type)}
-    return deserialize_object(config, table, "layer", custom_objects)
+    return deserialize_object(config, _layer_classes(), "layer", custom_objects)
 
 
 def _check_layer(layer, wrapper):
