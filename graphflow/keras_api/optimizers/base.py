@@ -10,6 +10,7 @@ import numpy as np
 
 from ... import dtypes
 from ...checkpoint.object_graph import restore_created
+from ...function.control_flow import cond
 from ...ops import api
 from ...variables import Variable
 from .. import backend
@@ -171,7 +172,6 @@ class Optimizer:
         step = api.floordiv(raw_step, np.int64(n)) if n else raw_step
         next_step = api.add(step, np.int64(1))
         if n:
-            from ...ops.control import cond
             accumulated = [self._slots[id(v)]["_accumulated"] for v in variables]
 
             def update():
@@ -221,7 +221,6 @@ class Optimizer:
             momentum = api.multiply(api.cast(api.not_equal(step, np.int64(0)), var.dtype), self.ema_momentum)
             average.assign(api.add(api.multiply(momentum, average), api.multiply(api.subtract(1.0, momentum), var)))
         if self.ema_overwrite_frequency:
-            from ...ops.control import cond
 
             def overwrite():
                 self.finalize_variable_values(variables)
