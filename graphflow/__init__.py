@@ -4,6 +4,7 @@
 This module only re-exports; the logic lives in the submodules.
 """
 from . import (
+    autograph,
     compat,  # tf.compat.v1 / tf.compat.v2
     config,  # noqa: E402
     data,

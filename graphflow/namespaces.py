@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import types
 
-from .ops import api
+from .ops import api, assertions
 from .ops import random as random_ops
 from .ops.dropout import dropout
 
@@ -46,4 +46,5 @@ random = namespace(
     "random", set_seed=random_ops.set_seed, normal=api.random_normal, uniform=api.random_uniform,
     truncated_normal=api.truncated_normal, shuffle=api.random_shuffle)
 
-debugging = namespace("debugging", check_numerics=api.check_numerics, assert_equal=api.assert_equal)
+debugging = namespace("debugging", check_numerics=api.check_numerics, assert_equal=api.assert_equal,
+                      Assert=assertions.Assert)

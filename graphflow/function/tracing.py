@@ -16,6 +16,7 @@ import weakref
 
 from .. import config as _config
 from .. import context as ctx_mod
+from ..autograph import entry as autograph_entry
 from ..eager.tensor import EagerTensor
 from ..explain import explain
 from ..graph.func_graph import FuncGraph, tracing
@@ -164,6 +165,7 @@ class Function:
         def bound(*args, **kwargs):
             return fn(ref(), *args, **kwargs)
 
+        bound.__ag_method__ = (fn, ref)      # AutoGraph converts fn, not this wrapper
         if self._parameters:
             bound.__signature__ = self._signature.replace(parameters=self._parameters[1:])
         return Function(bound, self._input_signature, self._jit_compile, self._reduce_retracing, self._autograph,
@@ -228,11 +230,10 @@ class Function:
         return tuple(bound.arguments.values())
 
     def _invoke(self, root):
-        """Call the Python function with canonical arguments."""
-        if self._parameters is None:
-            args, kwargs = root
-            return self._python_function(*args, **kwargs)
-        args, kwargs = call_arguments(self._parameters, root)
+        """Call the Python function with canonical arguments (converted by AutoGraph unless autograph=False)."""
+        args, kwargs = root if self._parameters is None else call_arguments(self._parameters, root)
+        if self._autograph:
+            return autograph_entry.call(self._python_function, args, kwargs)
         return self._python_function(*args, **kwargs)
 
     def _leaf_names(self, root) -> list:
@@ -385,8 +386,8 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None, 
       func: the function (or method) to trace; omitted when used as `@gf.function(...)`.
       input_signature: a (nested) list of `gf.TensorSpec`; then one trace serves every call, None
         dimensions admit any size, and incompatible arguments raise TypeError.
-      autograph: accepted for compatibility; Python control flow on Python values unrolls at
-        trace time, and tensor-dependent control flow needs gf.cond / gf.while_loop.
+      autograph: convert Python `if`/`while`/`for` on tensors into gf.cond / gf.while_loop when
+        tracing (see docs/function.md); False traces the function as written.
       jit_compile: accepted; every graph is compiled by graphflow's pipeline anyway.
       reduce_retracing: after a retrace, generalise shapes (dims that differ become None) so
         fewer traces are needed.

@@ -1,0 +1,249 @@
+"""`while` and `for` at trace time: Python loops over Python values (unrolled into the trace),
+gf.while_loop over graph tensors, with the loop variables the analysis found.
+
+A `while` whose test becomes a graph tensor after some Python iterations continues as a graph
+loop from the state reached; a Python `for` whose early exit (break, return) becomes a graph
+tensor runs its remaining iterations under gf.cond. Iteration over other types (datasets) is
+dispatched through `register_iteration`.
+"""
+from __future__ import annotations
+
+from ... import context as ctx_mod
+from ...graph.func_graph import FuncGraph, flatten, pack_as, tracing
+from ...graph.graph import SymbolicTensor
+from ...ops import api, control
+from ...shapes import TensorShape
+from . import state
+from .conditionals import if_stmt
+from .variables import Undefined
+
+_ITERATION_HANDLERS: list = []
+
+
+def register_iteration(cls, handler) -> None:
+    """Make `for x in <cls instance>:` in converted code call `handler`.
+
+    The handler is called as `handler(iterable, extra_test, body, get_state, set_state,
+    symbol_names, opts)` with the arguments `for_stmt` received (see there) and decides how to
+    iterate (e.g. gf.data registers its Dataset so a loop over one becomes a graph loop).
+    """
+    _ITERATION_HANDLERS.append((cls, handler))
+
+
+# ---- while ----------------------------------------------------------------------------------------------
+
+def while_stmt(test, body, get_state, set_state, symbol_names: tuple, opts: dict) -> None:
+    """`while test(): body()`: a Python loop while `test()` gives Python values or eager tensors, a
+    gf.while_loop (from the current state) as soon as it gives a graph tensor.
+
+    Args:
+      opts: loop options from `set_loop_options` (shape_invariants, maximum_iterations).
+    """
+    while True:
+        verdict = test()
+        if state.is_graph_tensor(verdict):
+            graph_loop(test, body, get_state, set_state, symbol_names, opts)
+            return
+        if not verdict:
+            return
+        body()
+
+
+# ---- for ------------------------------------------------------------------------------------------------
+
+def for_stmt(iterable, extra_test, body, get_state, set_state, symbol_names: tuple, opts: dict) -> None:
+    """`for x in iterable: body(x)`, stopping early when `extra_test()` (break/return flags) is false.
+
+    A graph tensor is iterated along its first axis by a gf.while_loop; a tensor range
+    (`range`/`gf.range` with graph-tensor bounds) likewise; other Python iterables (lists,
+    ranges, eager tensors) unroll into the trace.
+    """
+    for cls, handler in _ITERATION_HANDLERS:
+        if isinstance(iterable, cls):
+            handler(iterable, extra_test, body, get_state, set_state, symbol_names, opts)
+            return
+    if state.is_graph_tensor(iterable):
+        _tensor_for(iterable, extra_test, body, get_state, set_state, symbol_names, opts)
+    elif isinstance(iterable, TensorRange):
+        _range_for(iterable, extra_test, body, get_state, set_state, symbol_names, opts)
+    else:
+        _python_for(iterable, extra_test, body, get_state, set_state, symbol_names)
+
+
+def _python_for(iterable, extra_test, body, get_state, set_state, names):
+    for item in iterable:
+        verdict = True if extra_test is None else extra_test()
+        if state.is_graph_tensor(verdict):
+            # A break or return decided by a graph tensor: this and each later iteration only run
+            # when it has not happened yet.
+            if_stmt(verdict, lambda item=item: body(item), lambda: None, get_state, set_state, names, len(names))
+            continue
+        if not verdict:
+            return
+        body(item)
+
+
+class TensorRange:
+    """`range(start, limit, delta)` with graph-tensor bounds: what a `for` loop iterates (graphflow's
+    Range op needs constant bounds, so this only exists as the iterable of a converted loop)."""
+
+    def __init__(self, start, limit, delta):
+        self.start, self.limit, self.delta = start, limit, delta
+
+    def _fail(self, *args, **kwargs):
+        raise TypeError("gf.range / range with graph-tensor bounds can only be iterated by a for loop in a "
+                        "gf.function (graphflow's Range op needs constant bounds)" + state.where())
+
+    __iter__ = __len__ = __getitem__ = __array__ = __add__ = __mul__ = _fail
+
+    def __getattr__(self, attr):
+        if attr.startswith("_"):
+            raise AttributeError(attr)
+        self._fail()
+
+
+def _counted_loop(more, first, element_of, next_of, extra_test, body, get_state, set_state, names, opts):
+    """A graph loop over a counter `i` (an extra loop variable): `body(element_of(i))` while `more(i)`."""
+    counter = [first]
+
+    def get():
+        return (counter[0],) + tuple(get_state())
+
+    def set_(values):
+        counter[0] = values[0]
+        set_state(tuple(values[1:]))
+
+    def test():
+        in_range = more(counter[0])
+        if extra_test is None:
+            return in_range
+        extra = extra_test()
+        return api.logical_and(in_range, extra) if state.is_tensor(extra) else (in_range if extra else
+                                                                                 api.constant(False))
+
+    def step():
+        i = counter[0]
+        body(element_of(i))
+        counter[0] = next_of(i)
+
+    graph_loop(test, step, get, set_, ("<iteration counter>",) + tuple(names), opts)
+
+
+def _tensor_for(tensor, extra_test, body, get_state, set_state, names, opts):
+    t = api.convert_to_tensor(tensor)
+    if t.shape.rank == 0:
+        raise TypeError(f"cannot iterate over a scalar tensor ({t.name}){state.where()}")
+    dim = t.shape.dims[0] if t.shape.dims is not None else None
+    n = dim if dim is not None else api.shape(t)[0]
+    _counted_loop(lambda i: api.less(i, n), api.constant(0), lambda i: api.gather(t, i), lambda i: api.add(i, 1),
+                  extra_test, body, get_state, set_state, names, opts)
+
+
+def _range_for(r: TensorRange, extra_test, body, get_state, set_state, names, opts):
+    start, limit, delta = (api.convert_to_tensor(v) for v in (r.start, r.limit, r.delta))
+    dtype = start.dtype
+    limit, delta = api.cast(limit, dtype), api.cast(delta, dtype)
+    zero = api.zeros([], dtype=dtype)
+
+    def more(i):
+        return api.logical_or(api.logical_and(api.greater(delta, zero), api.less(i, limit)),
+                              api.logical_and(api.less(delta, zero), api.greater(i, limit)))
+
+    _counted_loop(more, start, lambda i: i, lambda i: api.add(i, delta), extra_test, body, get_state, set_state,
+                  names, opts)
+
+
+# ---- the graph loop -------------------------------------------------------------------------------------
+
+def graph_loop(test, body, get_state, set_state, names, opts) -> None:
+    """gf.while_loop over the variables `get_state` returns, checked against the loop rules.
+
+    Variables still undefined when the loop starts get a zero stand-in of the type one
+    iteration gives them (run once, in a scratch graph)."""
+    if not names:                       # only side effects: the loop still needs one variable
+        dummy = [api.constant(0)]
+        graph_loop(test, body, lambda: (dummy[0],), lambda v: dummy.__setitem__(0, v[0]), ("<no variables>",),
+                   opts)
+        return
+    init = list(get_state())
+    if any(isinstance(v, Undefined) for v in init):
+        init = _define_from_one_iteration(init, body, get_state, set_state, names)
+    init = [state.to_tensors(v, n, "before the loop") for v, n in zip(init, names)]
+    invariants = _shape_invariants(opts.get("shape_invariants"), get_state(), init, names)
+
+    def cond_fn(*values):
+        set_state(values)
+        verdict = test()
+        if not state.is_tensor(verdict):
+            verdict = api.constant(bool(verdict))
+        return verdict
+
+    def body_fn(*values):
+        set_state(values)
+        body()
+        after = [state.to_tensors(v, n, "after one iteration") for v, n in zip(get_state(), names)]
+        for v0, v1, n, inv in zip(init, after, names, invariants):
+            state.check_same_kind(n, v0, v1, "before the loop", "after one iteration")
+            state.check_shape(n, v0, v1, inv)
+        return tuple(after)
+
+    shape_invariants = tuple(pack_as(v, inv) for v, inv in zip(init, invariants))
+    outs = control.while_loop(cond_fn, body_fn, tuple(init), shape_invariants=shape_invariants,
+                              maximum_iterations=opts.get("maximum_iterations"))
+    set_state(tuple(outs))
+
+
+def _shape_invariants(given, initial_values, init, names) -> list:
+    """Per variable, the shape of each leaf it must keep: its initial shape unless
+    `shape_invariants=[(var, shape), ...]` names the variable (matched by identity, as in TF)."""
+    by_id = {}
+    for pair in given or ():
+        if not (isinstance(pair, (list, tuple)) and len(pair) == 2):
+            raise ValueError(f"shape_invariants must be a list of (variable, shape) pairs, got {pair!r}{state.where()}")
+        by_id[id(pair[0])] = pair[1]
+    out = []
+    for raw, tensors, name in zip(initial_values, init, names):
+        leaves = flatten(tensors)
+        shape = by_id.get(id(raw))
+        if shape is None:
+            out.append([t.shape for t in leaves])
+            continue
+        shapes = flatten(shape) if isinstance(shape, dict) or (isinstance(shape, (list, tuple)) and shape and
+                                                                not isinstance(shape[0], (int, type(None)))) \
+            else [shape]
+        shapes = [s if isinstance(s, TensorShape) else TensorShape(s) for s in shapes]
+        if len(shapes) != len(leaves):
+            raise ValueError(f"the shape invariant of '{name}' has {len(shapes)} shapes for {len(leaves)} tensors"
+                             f"{state.where()}")
+        for t, s in zip(leaves, shapes):
+            if not s.is_compatible_with(t.shape):
+                raise ValueError(f"the shape invariant {s} of '{name}' does not admit its shape {t.shape} before the "
+                                 f"loop{state.where()}")
+        out.append(shapes)
+    return out
+
+
+def _define_from_one_iteration(init, body, get_state, set_state, names):
+    """Trace one iteration in a scratch graph to learn the type of variables undefined before the
+    loop; they start as zeros of that type (their value is only read after being assigned)."""
+    outer = ctx_mod.current_graph()
+    scratch = FuncGraph("autograph_undefined_probe", outer_graph=outer, lift_captures=True)
+    with tracing(scratch):
+        set_state(tuple(init))
+        body()
+        after = list(get_state())
+    set_state(tuple(init))
+    out = []
+    for v0, v1, name in zip(init, after, names):
+        if not isinstance(v0, Undefined):
+            out.append(v0)
+            continue
+        leaves = flatten(v1)
+        if isinstance(v1, Undefined) or any(t is None or isinstance(t, Undefined) for t in leaves):
+            state.raise_undefined(v0, name, "before the loop")
+        tensors = [t if isinstance(t, SymbolicTensor) else api.convert_to_tensor(t) for t in leaves]
+        if not all(t.shape.is_fully_defined() for t in tensors):
+            state.raise_undefined(v0, name, "before the loop (its shape after one iteration is not fully known, "
+                                  "so no stand-in can be made)")
+        out.append(pack_as(v1, [api.zeros(t.shape.dims, dtype=t.dtype) for t in tensors]))
+    return out
