@@ -449,8 +449,8 @@ def test_shape_errors_while_tracing_name_the_users_line():
         f(gf.ones([2]))
 
 
-def test_python_if_on_a_tensor_points_to_gf_cond():
-    @gf.function
+def test_python_if_on_a_tensor_without_autograph_points_to_gf_cond():
+    @gf.function(autograph=False)
     def f(x):
         if x > 0:
             return x

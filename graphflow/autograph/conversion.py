@@ -60,8 +60,8 @@ def converted_or_none(fn):
     """The converted form of a user function, or None when it runs as it is (library code, marked
     do_not_convert, already converted, or not convertible: then a warning says why)."""
     if (getattr(fn, "__ag_do_not_convert__", False) or not isinstance(fn, types.FunctionType)
-            or is_converted(fn) or is_library_code(fn)):
-        return None
+            or fn.__code__.co_name == "<lambda>" or is_converted(fn) or is_library_code(fn)):
+        return None                     # (a lambda holds no statements to convert)
     with _lock:
         cached = _functions.get(fn)
         if cached is None:

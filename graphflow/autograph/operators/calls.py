@@ -28,7 +28,8 @@ def converted_call(f, args: tuple, kwargs):
     if inspect.isfunction(f):
         target = conversion.converted_or_none(f)
         return (target or f)(*args, **kwargs)
-    call = type(f).__dict__.get("__call__") if not inspect.isclass(f) else None
+    call = None if inspect.isclass(f) else next((vars(c)["__call__"] for c in type(f).__mro__
+                                                 if "__call__" in vars(c)), None)
     if inspect.isfunction(call):
         target = conversion.converted_or_none(call)   # a user object's __call__
         if target is not None:
