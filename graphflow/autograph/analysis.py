@@ -126,6 +126,7 @@ def _live_stmt(s, live_out: set) -> set:
         s.ag_live_out = set(live_out)
         after = _live_block(s.orelse, live_out)
         test = read_names(s.test) if isinstance(s, ast.While) else set()
+        test |= read_names(getattr(s, "ag_extra_tests", []))     # break/return flags (see exits.py)
         targets = assigned_names(s.target) if isinstance(s, ast.For) else set()
         head = after | test
         while True:
@@ -144,7 +145,8 @@ def _live_stmt(s, live_out: set) -> set:
         orelse = _live_block(s.orelse, final)
         return _live_block(s.body, orelse | handlers | final) | handlers
     if isinstance(s, ast.With):
-        return _live_block(s.body, live_out) | read_names([i.context_expr for i in s.items])
+        targets = assigned_names([i.optional_vars for i in s.items if i.optional_vars is not None])
+        return (_live_block(s.body, live_out) - targets) | read_names([i.context_expr for i in s.items])
     if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return (live_out - {s.name}) | read_names(s)
     return (live_out - assigned_names(s)) | read_names(s)

@@ -241,7 +241,7 @@ def _define_from_one_iteration(init, body, get_state, set_state, names):
         leaves = flatten(v1)
         if isinstance(v1, Undefined) or any(t is None or isinstance(t, Undefined) for t in leaves):
             state.raise_undefined(v0, name, "before the loop")
-        tensors = [t if isinstance(t, SymbolicTensor) else api.convert_to_tensor(t) for t in leaves]
+        tensors = flatten(state.to_tensors(v1, name, "after one iteration"))
         if not all(t.shape.is_fully_defined() for t in tensors):
             state.raise_undefined(v0, name, "before the loop (its shape after one iteration is not fully known, "
                                   "so no stand-in can be made)")
