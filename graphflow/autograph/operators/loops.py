@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from ... import context as ctx_mod
 from ...graph.func_graph import FuncGraph, flatten, pack_as, tracing
-from ...graph.graph import SymbolicTensor
 from ...ops import api, control
 from ...shapes import TensorShape
 from . import state
