@@ -6,7 +6,7 @@ from __future__ import annotations
 import linecache
 import os
 
-from .conversion import is_converted
+from .conversion import is_converted_code
 
 _AUTOGRAPH_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
@@ -31,7 +31,7 @@ def point_at_user_code(error: BaseException) -> None:
     lines = []
     for tb in kept:
         code = tb.tb_frame.f_code
-        if is_converted(tb.tb_frame.f_code):
+        if is_converted_code(code):
             text = linecache.getline(code.co_filename, tb.tb_lineno).strip()
             lines.append(f'    File "{code.co_filename}", line {tb.tb_lineno}, in {code.co_name}\n        {text}')
     if lines:

@@ -132,8 +132,11 @@ class Returns:
         self.retval = self.namer.new("retval_")
         head = [sx.assign(self.do_return, sx.const(False)),
                 sx.assign(self.retval, sx.call_operator("UndefinedReturnValue"))]
-        lowered, _ = self._block(body)
-        tail = ast.Return(value=sx.call_operator("retval", sx.load(self.retval)))
+        lowered, always = self._block(body)
+        # A function that may finish without returning gets its flag checked: with a graph-tensor
+        # flag some paths return a value and others None, which a graph cannot express.
+        flag = [] if always else [sx.load(self.do_return)]
+        tail = ast.Return(value=sx.call_operator("retval", sx.load(self.retval), *flag))
         fn.body = sx.located(head, body[0]) + lowered + [sx.located(tail, body[-1])]
 
     def _set_return(self, ret: ast.Return) -> list:

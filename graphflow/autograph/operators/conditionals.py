@@ -59,8 +59,10 @@ def _trace_cond(cond, body, orelse, get_state, set_state, names, nouts, init, st
             outs = []
             for i, (v, n) in enumerate(zip(values, names)):
                 if isinstance(v, UndefinedReturnValue) and i in stand_ins:
-                    v = pack_as(stand_ins[i], [api.zeros(s.shape.dims, dtype=s.dtype) for s in flatten(stand_ins[i])])
-                outs.append(v if isinstance(v, UndefinedReturnValue)
+                    spec = stand_ins[i]
+                    v = None if spec is None else pack_as(spec, [api.zeros(s.shape.dims, dtype=s.dtype)
+                                                                 for s in flatten(spec)])
+                outs.append(v if v is None or isinstance(v, UndefinedReturnValue)
                             else state.to_tensors(v, n, f"at the end of the {label} branch"))
             traced[label] = outs
             if label == "else":
@@ -91,13 +93,19 @@ def _check_branches(main, other, names):
             state.raise_undefined(a, names[i], "in the main and else branches")
         if a_unset or b_unset:
             defined, label = (b, "main") if a_unset else (a, "else")
+            if defined is None:               # `return` without a value, and no return: both None
+                missing[i] = None
+                continue
             if not all(t.shape.is_fully_defined() for t in flatten(defined)):
                 state.raise_undefined(UndefinedReturnValue(), names[i], f"in the {label} branch")
             missing[i] = pack_as(defined, [TensorSpec(t.shape, t.dtype) for t in flatten(defined)])
     if missing:
         raise _NeedStandIn(missing)
     for name, a, b in zip(names, main, other):
-        state.check_same_kind(name, a, b, "in the main branch", "in the else branch")
+        if (a is None) != (b is None):        # None in both (e.g. `return` without a value) stays None
+            state.to_tensors(None, name, f"at the end of the {'main' if a is None else 'else'} branch")
+        if a is not None:
+            state.check_same_kind(name, a, b, "in the main branch", "in the else branch")
 
 
 def if_exp(cond, if_true, if_false):

@@ -49,8 +49,15 @@ def is_undefined(value) -> bool:
     return isinstance(value, Undefined)
 
 
-def retval(value):
-    """The function's result: None if it finished without returning."""
+def retval(value, returned=True):
+    """The function's result: None if it finished without returning.
+
+    `returned` (given when some path may finish without a return) must not be a graph tensor:
+    the function would return a value on some paths and None on others."""
+    from .state import is_graph_tensor, where
+    if is_graph_tensor(returned) and value is not None and not isinstance(value, UndefinedReturnValue):
+        raise ValueError("the function returns a value on some paths and none on others, depending on a tensor: "
+                         "with a tensor-dependent if or loop every path must end in a return statement" + where())
     return None if isinstance(value, UndefinedReturnValue) else value
 
 
