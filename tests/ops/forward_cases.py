@@ -779,6 +779,8 @@ case("CheckNumerics", lambda d: ([values(d, shape(d), float_dtype(d))], {}),
      lambda x: gf.debugging.check_numerics(x, "finite"), lambda x: x)
 case("AssertEqual", lambda d: ([values(d, shape(d), d(st.sampled_from(ALL_NUMERIC)))], {}),
      lambda x: _after(gf.debugging.assert_equal(x, x), x), lambda x: x)
+case("Assert", lambda d: ([values(d, shape(d), d(st.sampled_from(ALL_NUMERIC)))], {}),
+     lambda x: _after(gf.debugging.Assert(gf.constant(True), ["x is", x]), x), lambda x: x)
 
 
 def captured_stdout():
