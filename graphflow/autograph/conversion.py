@@ -5,6 +5,7 @@ cells. Results are cached per function object (the compiled code per code object
 from __future__ import annotations
 
 import ast
+import inspect
 import logging
 import os
 import sysconfig
@@ -65,8 +66,8 @@ def converted_or_none(fn):
     """The converted form of a user function, or None when it runs as it is (library code, marked
     do_not_convert, already converted, or not convertible: then a warning says why)."""
     if (getattr(fn, "__ag_do_not_convert__", False) or not isinstance(fn, types.FunctionType)
-            or fn.__code__.co_name == "<lambda>" or is_converted(fn) or is_library_code(fn)):
-        return None                     # (a lambda holds no statements to convert)
+            or is_converted(fn) or is_library_code(fn) or _runs_as_written(fn)):
+        return None
     with _lock:
         cached = _functions.get(fn)
         if cached is None:
@@ -78,6 +79,12 @@ def converted_or_none(fn):
                 cached = _FAILED
             _functions[fn] = cached
     return None if cached is _FAILED else cached
+
+
+def _runs_as_written(fn) -> bool:
+    """Lambdas hold no statements; generators and coroutines are not converted (as in TensorFlow)."""
+    return (fn.__code__.co_name == "<lambda>" or inspect.isgeneratorfunction(fn) or inspect.iscoroutinefunction(fn)
+            or inspect.isasyncgenfunction(fn))
 
 
 def to_code(fn) -> str:

@@ -334,7 +334,36 @@ def test_methods_and_callable_objects_are_converted():
             if x > 0:
                 x = x * 10.0
             return x
-    assert value(Model().run(gf.constant(3.0))) == 32.0
+    model = Model()
+    assert value(model.run(gf.constant(3.0))) == 32.0
+
+
+def test_generators_run_as_written():
+    def steps(n):
+        yield from range(n)
+
+    @gf.function
+    def f(x):
+        for k in steps(3):
+            x = x + k
+        return x
+    assert value(f(gf.constant(0.0))) == 3.0
+
+
+def test_zero_argument_super_in_a_converted_method():
+    class Base:
+        def scale(self, x):
+            if x > 0:
+                x = x * 2.0
+            return x
+
+    class Child(Base):
+        @gf.function
+        def run(self, x):
+            return super().scale(x) + 1.0
+    child = Child()
+    assert value(child.run(gf.constant(2.0))) == 5.0
+    assert value(child.run(gf.constant(-1.0))) == 0.0
 
 
 def test_print_of_a_tensor_prints_each_call(capsys):
