@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import types
 
-from .ops import api, assertions
+from .ops import api
 from .ops import random as random_ops
 from .ops.dropout import dropout
 
@@ -47,4 +47,4 @@ random = namespace(
     truncated_normal=api.truncated_normal, shuffle=api.random_shuffle)
 
 debugging = namespace("debugging", check_numerics=api.check_numerics, assert_equal=api.assert_equal,
-                      Assert=assertions.Assert)
+                      Assert=api.Assert)

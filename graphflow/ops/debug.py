@@ -1,4 +1,4 @@
-"""Debugging ops: gf.print, check_numerics, assert_equal (stateful, so never folded or pruned)."""
+"""Debugging ops: gf.print, check_numerics, assert_equal, Assert (stateful, so never folded or pruned)."""
 from __future__ import annotations
 
 import sys
@@ -57,4 +57,23 @@ def _assert_equal(x, y, message, summarize=3):
 
 
 register(OpDef("AssertEqual", _assert_infer, _assert_equal, stateful=True, num_outputs=0, differentiable=False))
+
+
+def _assert_condition_infer(condition, *data, template, summarize=3):
+    if condition.dtype.name != "bool":
+        raise TypeError(f"Assert: the condition must be a bool tensor, got {condition.dtype.name}")
+    return []
+
+
+def _assert_condition(condition, *data, template, summarize=3):
+    """`template` holds the Python parts of the data with None where a tensor goes."""
+    if np.all(condition):
+        return ()
+    values = iter(data)
+    parts = [_format_value(next(values), summarize) if t is None else str(t) for t in template]
+    raise InvalidArgumentError(None, None, "assertion failed: " + " ".join(f"[{p}]" for p in parts))
+
+
+register(OpDef("Assert", _assert_condition_infer, _assert_condition, stateful=True, num_outputs=0,
+               differentiable=False))
 _ = (TensorShape, Spec)

@@ -7,7 +7,6 @@ import builtins
 import sys
 
 from ...ops import api
-from ...ops.assertions import Assert
 from . import state
 from .loops import TensorRange
 
@@ -61,7 +60,7 @@ def assert_stmt(test, message=None):
     if state.is_graph_tensor(test):
         text = message() if message is not None else None
         data = [text] if text is not None else [f"Assertion failed{state.where()}"]
-        Assert(test, data)
+        api.Assert(test, data)
         return None
     if not test:
         raise AssertionError(message()) if message is not None else AssertionError()

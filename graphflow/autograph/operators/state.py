@@ -9,7 +9,7 @@ from ...eager.tensor import EagerTensor
 from ...errors import format_location, user_frame
 from ...graph.func_graph import flatten, pack_as, signature
 from ...graph.graph import SymbolicTensor
-from ...ops import dispatch
+from ...ops import convert
 from ...shapes import TensorShape
 from ...tensor import Tensor
 from .variables import Undefined, UndefinedReturnValue
@@ -44,7 +44,7 @@ def _to_tensor(leaf, name: str, context: str):
         raise ValueError(f"'{name}' is None {context}. A variable a tensor-dependent if or loop carries must hold "
                          f"a tensor (or a number){where()}")
     try:
-        return dispatch.convert_to_tensor(leaf)
+        return convert.convert_to_tensor(leaf)
     except (TypeError, ValueError) as e:
         raise TypeError(f"'{name}' holds {type(leaf).__name__} {context}, which cannot become a tensor ({e}). A "
                         f"variable a tensor-dependent if or loop carries must hold tensors{where()}") from None

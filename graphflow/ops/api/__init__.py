@@ -32,6 +32,7 @@ from .construct import (  # noqa: A004
     zeros_like,
 )
 from .debug import (  # noqa: A004
+    Assert,
     assert_equal,
     check_numerics,
     print_,

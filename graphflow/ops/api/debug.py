@@ -1,4 +1,4 @@
-"""Debugging ops: gf.print, gf.debugging.check_numerics, assert_equal."""
+"""Debugging ops: gf.print, gf.debugging.check_numerics, assert_equal, Assert."""
 from __future__ import annotations
 
 from ... import context as ctx_mod
@@ -28,3 +28,21 @@ def assert_equal(x, y, data=None, summarize=None, message=None, name=None):
     x, y = pair(x, y)
     return apply(opdef("AssertEqual"), (x, y), {"message": (message + " ") if message else "",
                                               "summarize": summarize or 3}, name)
+
+
+def Assert(condition, data, summarize=None, name=None):  # noqa: N802  (TensorFlow's name)
+    """Fail with InvalidArgumentError ("assertion failed: [data...]") when `condition` is false
+    (what an `assert` on a tensor becomes under AutoGraph).
+
+    Args:
+      condition: a bool tensor; every element must be true.
+      data: a list of tensors and Python values shown when the assertion fails.
+      summarize: how many leading and trailing elements of each tensor to show (default 3).
+    Returns:
+      None eagerly (the error is raised at once); the op in a graph.
+    """
+    items = list(data) if isinstance(data, (list, tuple)) else [data]
+    tensors = [convert_to_tensor(x) for x in items if is_tensorlike(x)]
+    template = tuple(None if is_tensorlike(x) else x for x in items)
+    return apply(opdef("Assert"), (convert_to_tensor(condition), *tensors),
+                 {"template": template, "summarize": summarize or 3}, name or "Assert")
