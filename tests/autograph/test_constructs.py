@@ -487,3 +487,15 @@ def test_bare_return_in_a_tensor_branch():
     assert value(v.read_value()) == 2.0
     f(gf.constant(-1.0))
     assert value(v.read_value()) == 10.0
+
+
+def test_for_over_zip_and_enumerate_of_tensors():
+    def g(a, b):
+        total = 0.0
+        for x, y in zip(a, b):              # as long as the shorter
+            total += x * y
+        for i, x in enumerate(a, 1):
+            total += gf.cast(i, gf.float32) * x
+        return total
+    a, b = gf.constant([1.0, 2.0, 3.0]), gf.constant([4.0, 5.0, 6.0, 7.0])
+    assert value(agree(g, a, b)) == 4.0 + 10.0 + 18.0 + (1.0 + 4.0 + 9.0)

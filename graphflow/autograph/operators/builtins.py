@@ -1,6 +1,6 @@
 """Python builtins with tensor forms under AutoGraph: `print` of tensors is gf.print (prints each
-time the graph runs), `len` of a tensor its first dimension, `range` over tensor bounds a loop
-range, `assert` on a tensor gf.debugging.Assert."""
+time the graph runs), `len` of a tensor its first dimension, `range` over tensor bounds, `zip`
+and `enumerate` of graph tensors loop iterables, `assert` on a tensor gf.debugging.Assert."""
 from __future__ import annotations
 
 import builtins
@@ -8,7 +8,7 @@ import sys
 
 from ...ops import api
 from . import state
-from .loops import TensorRange
+from .loops import TensorEnumerate, TensorRange, TensorZip
 
 
 def print_(*objects, sep=" ", end="\n", file=None, flush=False):
@@ -55,6 +55,20 @@ def _tensor_range(start, limit=None, delta=1):
     return TensorRange(start, limit, delta)
 
 
+def zip_(*iterables, **kwargs):
+    """zip, or of graph tensors (only), what a for loop iterates in step along their first axis."""
+    if iterables and not kwargs and all(state.is_graph_tensor(t) for t in iterables):
+        return TensorZip(iterables)
+    return builtins.zip(*iterables, **kwargs)
+
+
+def enumerate_(iterable, start=0):
+    """enumerate, or of a graph tensor, what a for loop iterates as (index, row)."""
+    if state.is_graph_tensor(iterable):
+        return TensorEnumerate(iterable, start)
+    return builtins.enumerate(iterable, start)
+
+
 def assert_stmt(test, message=None):
     """`assert test, message()`: gf.debugging.Assert when `test` is a graph tensor."""
     if state.is_graph_tensor(test):
@@ -67,4 +81,5 @@ def assert_stmt(test, message=None):
     return None
 
 
-OVERLOADS = {builtins.print: print_, builtins.len: len_, builtins.range: range_, api.range: gf_range}
+OVERLOADS = {builtins.print: print_, builtins.len: len_, builtins.range: range_, api.range: gf_range,
+             builtins.zip: zip_, builtins.enumerate: enumerate_}

@@ -53,16 +53,24 @@ def while_stmt(test, body, get_state, set_state, symbol_names: tuple, opts: dict
 def for_stmt(iterable, extra_test, body, get_state, set_state, symbol_names: tuple, opts: dict) -> None:
     """`for x in iterable: body(x)`, stopping early when `extra_test()` (break/return flags) is false.
 
-    A graph tensor is iterated along its first axis by a gf.while_loop; a tensor range
-    (`range`/`gf.range` with graph-tensor bounds) likewise; other Python iterables (lists,
-    ranges, eager tensors) unroll into the trace.
+    A graph tensor is iterated along its first axis by a gf.while_loop; so are `zip` and
+    `enumerate` of graph tensors, and a tensor range (`range`/`gf.range` with graph-tensor
+    bounds); other Python iterables (lists, ranges, eager tensors) unroll into the trace.
     """
     for cls, handler in _ITERATION_HANDLERS:
         if isinstance(iterable, cls):
             handler(iterable, extra_test, body, get_state, set_state, symbol_names, opts)
             return
     if state.is_graph_tensor(iterable):
-        _tensor_for(iterable, extra_test, body, get_state, set_state, symbol_names, opts)
+        _tensor_for([iterable], lambda i, items: items[0], extra_test, body, get_state, set_state, symbol_names,
+                    opts)
+    elif isinstance(iterable, TensorZip):
+        _tensor_for(iterable.tensors, lambda i, items: tuple(items), extra_test, body, get_state, set_state,
+                    symbol_names, opts)
+    elif isinstance(iterable, TensorEnumerate):
+        start = iterable.start
+        _tensor_for([iterable.tensor], lambda i, items: (api.add(i, start), items[0]), extra_test, body, get_state,
+                    set_state, symbol_names, opts)
     elif isinstance(iterable, TensorRange):
         _range_for(iterable, extra_test, body, get_state, set_state, symbol_names, opts)
     else:
@@ -128,14 +136,40 @@ def _counted_loop(more, first, element_of, next_of, extra_test, body, get_state,
     graph_loop(test, step, get, set_, ("<iteration counter>",) + tuple(names), opts)
 
 
-def _tensor_for(tensor, extra_test, body, get_state, set_state, names, opts):
-    t = api.convert_to_tensor(tensor)
-    if t.shape.rank == 0:
-        raise TypeError(f"cannot iterate over a scalar tensor ({t.name}){state.where()}")
-    dim = t.shape.dims[0] if t.shape.dims is not None else None
-    n = dim if dim is not None else api.shape(t)[0]
-    _counted_loop(lambda i: api.less(i, n), api.constant(0), lambda i: api.gather(t, i), lambda i: api.add(i, 1),
+def _tensor_for(tensors: list, item_of, extra_test, body, get_state, set_state, names, opts):
+    """A graph loop over the first axis of `tensors` (zipped: as long as the shortest); the loop's
+    item at index i is `item_of(i, [t[i] for t in tensors])`."""
+    lengths = []
+    for tensor in tensors:
+        t = api.convert_to_tensor(tensor)
+        if t.shape.rank == 0:
+            raise TypeError(f"cannot iterate over a scalar tensor ({t.name}){state.where()}")
+        dim = t.shape.dims[0] if t.shape.dims is not None else None
+        lengths.append(dim if dim is not None else api.shape(t)[0])
+    static = [n for n in lengths if isinstance(n, int)]
+    dynamic = [n for n in lengths if not isinstance(n, int)]
+    n = min(static) if static and not dynamic else None
+    if n is None:
+        n = dynamic[0]
+        for other in dynamic[1:] + ([api.constant(min(static))] if static else []):
+            n = api.minimum(n, other)
+    _counted_loop(lambda i: api.less(i, n), api.constant(0),
+                  lambda i: item_of(i, [api.gather(t, i) for t in tensors]), lambda i: api.add(i, 1),
                   extra_test, body, get_state, set_state, names, opts)
+
+
+class TensorZip:
+    """`zip(...)` of graph tensors, as the iterable of a converted for loop."""
+
+    def __init__(self, tensors):
+        self.tensors = list(tensors)
+
+
+class TensorEnumerate:
+    """`enumerate(t)` of a graph tensor, as the iterable of a converted for loop."""
+
+    def __init__(self, tensor, start=0):
+        self.tensor, self.start = tensor, start
 
 
 def _range_for(r: TensorRange, extra_test, body, get_state, set_state, names, opts):
