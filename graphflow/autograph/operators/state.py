@@ -10,7 +10,6 @@ from ...errors import format_location, user_frame
 from ...graph.func_graph import flatten, pack_as, signature
 from ...graph.graph import SymbolicTensor
 from ...ops import convert
-from ...shapes import TensorShape
 from ...tensor import Tensor
 from .variables import Undefined, UndefinedReturnValue
 
@@ -67,15 +66,11 @@ def raise_undefined(leaf, name, context):
 
 
 def describe(value) -> str:
-    leaves = flatten(value)
+    """`float32(2,)`, or the structure of such descriptions."""
+    leaves = [f"{t.dtype.name}{t.shape}" for t in flatten(value)]
     if len(leaves) == 1 and not isinstance(value, (list, tuple, dict)):
-        t = leaves[0]
-        return f"{t.dtype.name}{_shape_text(t.shape)}"
-    return str(pack_as(value, [f"{t.dtype.name}{_shape_text(t.shape)}" for t in leaves]))
-
-
-def _shape_text(shape: TensorShape) -> str:
-    return str(shape)
+        return leaves[0]
+    return str(pack_as(value, leaves))
 
 
 def check_same_kind(name: str, first, second, first_ctx: str, second_ctx: str, error=TypeError) -> None:
