@@ -88,8 +88,10 @@ def _runs_as_written(fn) -> bool:
 
 
 def to_code(fn) -> str:
-    """The converted source of `fn` (what AutoGraph makes of it), as Python text."""
+    """The converted source of `fn` (a function, method or gf.function), as Python text."""
     fn = getattr(fn, "python_function", fn)
+    fn = getattr(fn, "__ag_method__", (fn,))[0]          # a gf.function method bound to an instance
+    fn = getattr(fn, "__func__", fn)                       # a bound method
     return _compiled(fn).source
 
 

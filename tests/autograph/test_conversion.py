@@ -33,6 +33,23 @@ def test_to_code_of_a_gf_function_drops_its_decorator():
     assert "ag__.while_stmt(loop_test, loop_body, get_state, set_state, ('x',), {})" in code
 
 
+def test_to_code_of_methods():
+    class Model:
+        @gf.function
+        def call(self, x):
+            if x > 0:
+                x = -x
+            return x
+
+        def plain(self, x):
+            while x > 0:
+                x = x - 1.0
+            return x
+    model = Model()
+    assert gf.autograph.to_code(model.call).startswith("def call(self, x):")
+    assert "ag__.while_stmt" in gf.autograph.to_code(model.plain)
+
+
 def test_loop_variables_are_the_assigned_names_live_at_the_loop_head():
     source = """
 def f(x, n):
