@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import functools
 
-from .operators.loops import register_iteration
-
-__all__ = ["do_not_convert", "register_iteration", "set_loop_options"]
+__all__ = ["do_not_convert", "set_loop_options"]
 
 
 def do_not_convert(func=None):

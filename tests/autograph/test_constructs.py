@@ -499,3 +499,43 @@ def test_for_over_zip_and_enumerate_of_tensors():
         return total
     a, b = gf.constant([1.0, 2.0, 3.0]), gf.constant([4.0, 5.0, 6.0, 7.0])
     assert value(agree(g, a, b)) == 4.0 + 10.0 + 18.0 + (1.0 + 4.0 + 9.0)
+
+
+class RowsDataset:
+    """A stand-in for a gf.data Dataset: Python iteration eagerly, and the `_as_graph_loop`
+    protocol AutoGraph uses for `for element in dataset:` inside gf.function."""
+
+    def __init__(self, rows):
+        self.rows = gf.constant(rows)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def _as_graph_loop(self, step, loop_vars):
+        n = self.rows.shape[0]
+
+        def body(i, *values):
+            return (i + 1, *step(gf.gather(self.rows, i), *values))
+        return gf.while_loop(lambda i, *values: i < n, body, (gf.constant(0), *loop_vars))[1:]
+
+
+def test_for_over_a_dataset_uses_its_graph_loop_protocol():
+    w = gf.Variable(0.0)
+
+    def train(ds):
+        total = 0.0
+        steps = 0
+        for batch in ds:
+            if total > 6.0:
+                break
+            w.assign_add(gf.reduce_sum(batch))
+            total += gf.reduce_sum(batch)
+            steps += 1
+        return total, steps
+    ds = RowsDataset(np.arange(12, dtype=np.float32).reshape(4, 3))     # row sums 3, 12, 21, 30
+    total, steps = gf.function(train)(ds)
+    assert (value(total), value(steps), value(w.read_value())) == (15.0, 2, 15.0)
+    graph = gf.function(train).get_concrete_function(ds).graph
+    assert [op.type for op in graph.operations if "While" in op.type] == ["While"]
+    w.assign(0.0)
+    assert [value(v) for v in train(ds)] == [15.0, 2]

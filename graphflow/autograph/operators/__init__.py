@@ -5,8 +5,8 @@ from .builtins import assert_stmt
 from .calls import converted_call
 from .conditionals import if_exp, if_stmt
 from .logical import and_, not_, or_
-from .loops import for_stmt, register_iteration, while_stmt
+from .loops import for_stmt, while_stmt
 from .variables import Undefined, UndefinedReturnValue, ld_or_undefined, retval
 
 __all__ = ["Undefined", "UndefinedReturnValue", "and_", "assert_stmt", "converted_call", "for_stmt", "if_exp",
-           "if_stmt", "ld_or_undefined", "not_", "or_", "register_iteration", "retval", "while_stmt"]
+           "if_stmt", "ld_or_undefined", "not_", "or_", "retval", "while_stmt"]

@@ -16,19 +16,6 @@ from . import state
 from .conditionals import if_stmt
 from .variables import Undefined
 
-_ITERATION_HANDLERS: list = []
-
-
-def register_iteration(cls, handler) -> None:
-    """Make `for x in <cls instance>:` in converted code call `handler`.
-
-    The handler is called as `handler(iterable, extra_test, body, get_state, set_state,
-    symbol_names, opts)` with the arguments `for_stmt` received (see there) and decides how to
-    iterate (e.g. gf.data registers its Dataset so a loop over one becomes a graph loop).
-    """
-    _ITERATION_HANDLERS.append((cls, handler))
-
-
 # ---- while ----------------------------------------------------------------------------------------------
 
 def while_stmt(test, body, get_state, set_state, symbol_names: tuple, opts: dict) -> None:
@@ -55,13 +42,13 @@ def for_stmt(iterable, extra_test, body, get_state, set_state, symbol_names: tup
 
     A graph tensor is iterated along its first axis by a gf.while_loop; so are `zip` and
     `enumerate` of graph tensors, and a tensor range (`range`/`gf.range` with graph-tensor
-    bounds); other Python iterables (lists, ranges, eager tensors) unroll into the trace.
+    bounds). An object whose class has `_as_graph_loop` (a gf.data Dataset) builds the loop
+    itself (see `_graph_loop_protocol`). Other Python iterables (lists, ranges, eager tensors)
+    unroll into the trace.
     """
-    for cls, handler in _ITERATION_HANDLERS:
-        if isinstance(iterable, cls):
-            handler(iterable, extra_test, body, get_state, set_state, symbol_names, opts)
-            return
-    if state.is_graph_tensor(iterable):
+    if hasattr(type(iterable), "_as_graph_loop") and not ctx_mod.context().eager:
+        _graph_loop_protocol(iterable, extra_test, body, get_state, set_state, symbol_names)
+    elif state.is_graph_tensor(iterable):
         _tensor_for([iterable], lambda i, items: items[0], extra_test, body, get_state, set_state, symbol_names,
                     opts)
     elif isinstance(iterable, TensorZip):
@@ -184,6 +171,35 @@ def _range_for(r: TensorRange, extra_test, body, get_state, set_state, names, op
 
     _counted_loop(more, start, lambda i: i, lambda i: api.add(i, delta), extra_test, body, get_state, set_state,
                   names, opts)
+
+
+def _graph_loop_protocol(iterable, extra_test, body, get_state, set_state, names):
+    """`for x in iterable` for objects that build their own graph loop (gf.data's Dataset):
+    `iterable._as_graph_loop(step, loop_vars)` calls `step(element, *loop_vars)` per element
+    and returns the final flat loop variables. A break or return (the extra test) makes the
+    remaining elements no-ops, since such a loop runs until its elements end."""
+    init = list(get_state())
+    for v, n in zip(init, names):
+        if isinstance(v, Undefined):
+            state.raise_undefined(v, n, "before the loop")
+    init = [state.to_tensors(v, n, "before the loop") for v, n in zip(init, names)]
+    flat_init = flatten(init)
+
+    def step(element, *flat):
+        set_state(tuple(pack_as(init, list(flat))))
+        verdict = True if extra_test is None else extra_test()
+        if state.is_graph_tensor(verdict):
+            if_stmt(verdict, lambda: body(element), lambda: None, get_state, set_state, names, len(names))
+        elif verdict:
+            body(element)
+        after = [state.to_tensors(v, n, "after one iteration") for v, n in zip(get_state(), names)]
+        for v0, v1, n in zip(init, after, names):
+            state.check_same_kind(n, v0, v1, "before the loop", "after one iteration")
+            state.check_shape(n, v0, v1, [t.shape for t in flatten(v0)])
+        return tuple(flatten(after))
+
+    out = iterable._as_graph_loop(step, tuple(flat_init))
+    set_state(tuple(pack_as(init, list(out))))
 
 
 # ---- the graph loop -------------------------------------------------------------------------------------
