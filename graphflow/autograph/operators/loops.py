@@ -3,8 +3,8 @@ gf.while_loop over graph tensors, with the loop variables the analysis found.
 
 A `while` whose test becomes a graph tensor after some Python iterations continues as a graph
 loop from the state reached; a Python `for` whose early exit (break, return) becomes a graph
-tensor runs its remaining iterations under gf.cond. Iteration over other types (datasets) is
-dispatched through `register_iteration`.
+tensor runs its remaining iterations under gf.cond. Objects that build their own graph loop
+(gf.data datasets) are iterated through their `_as_graph_loop` method.
 """
 from __future__ import annotations
 
