@@ -539,3 +539,15 @@ def test_for_over_a_dataset_uses_its_graph_loop_protocol():
     assert [op.type for op in graph.operations if "While" in op.type] == ["While"]
     w.assign(0.0)
     assert [value(v) for v in train(ds)] == [15.0, 2]
+
+
+def test_while_loop_with_only_side_effects():
+    v = gf.Variable(0)
+
+    @gf.function
+    def count_up(limit):
+        while v < limit:
+            v.assign_add(1)
+        return v.read_value()
+    assert value(count_up(gf.constant(7))) == 7
+    assert value(v.read_value()) == 7
