@@ -551,3 +551,13 @@ def test_while_loop_with_only_side_effects():
         return v.read_value()
     assert value(count_up(gf.constant(7))) == 7
     assert value(v.read_value()) == 7
+
+
+def test_indexing_with_a_loop_counter():
+    def f(x):
+        total = 0.0
+        for i in gf.range(gf.size(x)):
+            if x[i] > 0:
+                total += x[i]
+        return total
+    assert value(gf.function(f)(gf.constant([1.0, -2.0, 3.0]))) == 4.0

@@ -151,8 +151,12 @@ def rank(input, name=None):  # noqa: A002
 
 
 def strided_slice(x, key):
-    """x[key]: ints, slices (negative steps too), `...` and None (new axis)."""
+    """x[key]: ints, slices (negative steps too), `...` and None (new axis); a scalar integer
+    graph tensor as the key (`x[i]` in a converted loop) gathers along the first axis."""
     x = convert_to_tensor(x)
+    if isinstance(key, Tensor) and not isinstance(key, EagerTensor) and key.shape.rank == 0 \
+            and key.dtype.is_integer:
+        return gather(x, key)
     try:
         index = _array_ops.normalize_index(key)
     except ValueError as e:
