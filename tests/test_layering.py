@@ -14,6 +14,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1] / "graphflow"
 # `graph.session` and `graph.func_graph` run plans built by the compiler driver (function floor,
 # with gf.function, whose traces are FuncGraphs).
 # `explain` reports what the compiler does to a gf.function and `Function.explain` calls it.
+# `autograph` converts the functions gf.function traces; its operators build gf.cond/while_loop.
 FLOORS = [
     ("dtypes", "shapes", "errors", "context", "config", "nest", "tensor", "tensor_spec", "eager.tensor", "atomic_file"),
     ("ops",),
@@ -23,7 +24,7 @@ FLOORS = [
     ("passes",),
     ("kernels",),
     ("compiler",),
-    ("function", "graph.func_graph", "graph.session", "explain", "namespaces"),
+    ("function", "autograph", "graph.func_graph", "graph.session", "explain", "namespaces"),
     ("data", "train", "checkpoint", "saved_model", "summary", "onnx", "distribute", "compat", "module"),
     ("keras_api",),
     ("bench", "cli"),

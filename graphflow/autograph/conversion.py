@@ -5,6 +5,7 @@ cells. Results are cached per function object (the compiled code per code object
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import logging
 import os
@@ -21,6 +22,7 @@ from .calls import CallsAndExpressions
 from .control_flow import convert_scope
 from .directives import LoopDirectives
 from .exits import LoopExits, Returns
+from .operators.builtins import OVERLOADS
 from .source import ConversionError, parse_function
 
 _log = logging.getLogger("graphflow")
@@ -206,9 +208,43 @@ def _instantiate(fn, compiled: CompiledConversion):
     except KeyError as e:
         raise ConversionError(f"the converted code refers to {e} which is not in the original's closure") from None
     factory = types.FunctionType(code, fn.__globals__, _FACTORY, None, closure or None)
-    converted = factory(operators)
+    converted = factory(_AG)
     converted.__defaults__ = fn.__defaults__
     converted.__kwdefaults__ = fn.__kwdefaults__
     for attr in ("__module__", "__doc__", "__name__", "__qualname__"):
         setattr(converted, attr, getattr(fn, attr))
     return converted
+
+
+# ---- ag__.converted_call --------------------------------------------------------------------------------
+
+def converted_call(f, args: tuple, kwargs):
+    """Every call in converted code: user functions (methods, callable objects of user classes,
+    partials of them) run converted; library code, gf.function objects and functions marked
+    do_not_convert run as they are; print/len/range/zip/enumerate get their tensor forms."""
+    kwargs = kwargs or {}
+    try:
+        overload = OVERLOADS.get(f)
+    except TypeError:                      # unhashable callable
+        overload = None
+    if overload is not None:
+        return overload(*args, **kwargs)
+    if isinstance(f, functools.partial):
+        return converted_call(f.func, f.args + tuple(args), {**f.keywords, **kwargs})
+    if inspect.ismethod(f):
+        target = converted_or_none(f.__func__)
+        return target(f.__self__, *args, **kwargs) if target is not None else f(*args, **kwargs)
+    if inspect.isfunction(f):
+        return (converted_or_none(f) or f)(*args, **kwargs)
+    call = None if inspect.isclass(f) else next((vars(c)["__call__"] for c in type(f).__mro__
+                                                 if "__call__" in vars(c)), None)
+    if inspect.isfunction(call):
+        target = converted_or_none(call)   # a user object's __call__
+        if target is not None:
+            return target(f, *args, **kwargs)
+    return f(*args, **kwargs)
+
+
+# What converted code knows as `ag__`: the runtime operators and converted_call.
+_AG = types.SimpleNamespace(**{name: getattr(operators, name) for name in operators.__all__},
+                            converted_call=converted_call)

@@ -16,7 +16,6 @@ import weakref
 
 from .. import config as _config
 from .. import context as ctx_mod
-from ..autograph import entry as autograph_entry
 from ..eager.tensor import EagerTensor
 from ..explain import explain
 from ..graph.func_graph import FuncGraph, tracing
@@ -233,7 +232,8 @@ class Function:
         """Call the Python function with canonical arguments (converted by AutoGraph unless autograph=False)."""
         args, kwargs = root if self._parameters is None else call_arguments(self._parameters, root)
         if self._autograph:
-            return autograph_entry.call(self._python_function, args, kwargs)
+            from ..autograph import entry  # (autograph's operators build on function.control_flow)
+            return entry.call(self._python_function, args, kwargs)
         return self._python_function(*args, **kwargs)
 
     def _leaf_names(self, root) -> list:

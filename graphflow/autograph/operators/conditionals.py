@@ -2,8 +2,9 @@
 gf.cond whose outputs are the variables the branches assign when it is a graph tensor."""
 from __future__ import annotations
 
+from ...function import control_flow as control
 from ...graph.func_graph import flatten, pack_as
-from ...ops import api, control
+from ...ops import api
 from ...tensor_spec import TensorSpec
 from . import state
 from .variables import UndefinedReturnValue

@@ -2,7 +2,8 @@
 gf.cond for a graph tensor, as Python would skip it), Python semantics otherwise."""
 from __future__ import annotations
 
-from ...ops import api, control
+from ...function import control_flow as control
+from ...ops import api
 from . import state
 
 

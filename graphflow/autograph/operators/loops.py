@@ -9,8 +9,9 @@ tensor runs its remaining iterations under gf.cond. Objects that build their own
 from __future__ import annotations
 
 from ... import context as ctx_mod
+from ...function import control_flow as control
 from ...graph.func_graph import FuncGraph, flatten, pack_as, tracing
-from ...ops import api, control
+from ...ops import api
 from ...shapes import TensorShape
 from . import state
 from .conditionals import if_stmt

@@ -4,6 +4,7 @@ function that has not returned. Any use of one is an error that names the variab
 from __future__ import annotations
 
 from ...errors import format_location, user_frame
+from ...graph.graph import SymbolicTensor
 
 
 class Undefined:
@@ -54,10 +55,11 @@ def retval(value, returned=True):
 
     `returned` (given when some path may finish without a return) must not be a graph tensor:
     the function would return a value on some paths and None on others."""
-    from .state import is_graph_tensor, where
-    if is_graph_tensor(returned) and value is not None and not isinstance(value, UndefinedReturnValue):
+    if isinstance(returned, SymbolicTensor) and value is not None and not isinstance(value, UndefinedReturnValue):
+        where = format_location(user_frame())
         raise ValueError("the function returns a value on some paths and none on others, depending on a tensor: "
-                         "with a tensor-dependent if or loop every path must end in a return statement" + where())
+                         "with a tensor-dependent if or loop every path must end in a return statement"
+                         + (f" (at {where})" if where else ""))
     return None if isinstance(value, UndefinedReturnValue) else value
 
 
