@@ -38,13 +38,10 @@ class _NeedStandIn(Exception):
 
 def _graph_if(cond, body, orelse, get_state, set_state, names, nouts):
     init = tuple(get_state())
-    stand_ins: dict = {}
-    for _ in range(2):
-        try:
-            outs = _trace_cond(cond, body, orelse, get_state, set_state, names, nouts, init, stand_ins)
-            break
-        except _NeedStandIn as e:
-            stand_ins = e.specs
+    try:
+        outs = _trace_cond(cond, body, orelse, get_state, set_state, names, nouts, init, {})
+    except _NeedStandIn as e:        # the second trace knows every stand-in it needs
+        outs = _trace_cond(cond, body, orelse, get_state, set_state, names, nouts, init, e.specs)
     outs = list(outs) if isinstance(outs, (list, tuple)) else [outs]
     set_state(tuple(outs[:nouts]) + init[nouts:])
 
