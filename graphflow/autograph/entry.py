@@ -2,21 +2,19 @@
 the error at the user's lines."""
 from __future__ import annotations
 
-from .conversion import converted_or_none
+from .conversion import converted_call
 from .errors import point_at_user_code
 
 
 def call(fn, args, kwargs):
-    """`fn(*args, **kwargs)` with `fn` converted (a method bound by gf.function converts its function)."""
+    """`fn(*args, **kwargs)` with `fn` converted: a function, a bound method, a partial or a callable
+    object of a user class (a method bound by gf.function converts its function)."""
     method = getattr(fn, "__ag_method__", None)
     if method is not None:                 # gf.function's wrapper of a method: (function, instance ref)
-        func, instance = method
-        target = converted_or_none(func) or func
+        fn, instance = method
         args = (instance(), *args)
-    else:
-        target = converted_or_none(fn) or fn
     try:
-        return target(*args, **kwargs)
+        return converted_call(fn, tuple(args), kwargs)
     except Exception as e:
         point_at_user_code(e)
         raise

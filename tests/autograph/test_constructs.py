@@ -561,3 +561,20 @@ def test_indexing_with_a_loop_counter():
                 total += x[i]
         return total
     assert value(gf.function(f)(gf.constant([1.0, -2.0, 3.0]))) == 4.0
+
+
+def test_gf_function_of_a_bound_method_and_of_a_callable_object():
+    class Gate:
+        def __init__(self, level):
+            self.level = level
+
+        def open(self, x):
+            if x > self.level:
+                x = x - self.level
+            return x
+
+        def __call__(self, x):
+            return self.open(x) * 2.0
+    gate = Gate(1.0)
+    assert value(gf.function(gate.open)(gf.constant(3.0))) == 2.0
+    assert value(gf.function(gate)(gf.constant(3.0))) == 4.0
