@@ -75,9 +75,10 @@ def converted_or_none(fn):
         if cached is None:
             try:
                 cached = _instantiate(fn, _compiled(fn))
-            except ConversionError as e:
+            except Exception as e:         # a construct the transformers do not handle: run as written
+                reason = str(e) if isinstance(e, ConversionError) else f"{type(e).__name__}: {e}"
                 _log.warning("AutoGraph could not convert %s and runs it as it is (Python control flow on graph "
-                             "tensors in it will fail): %s", getattr(fn, "__qualname__", fn), e)
+                             "tensors in it will fail): %s", getattr(fn, "__qualname__", fn), reason)
                 cached = _FAILED
             _functions[fn] = cached
     return None if cached is _FAILED else cached
