@@ -44,6 +44,20 @@ class _Assigned(ast.NodeVisitor):
         if node.name != "*":
             self.names.add((node.asname or node.name).split(".")[0])
 
+    def visit_MatchAs(self, node):
+        if node.name:
+            self.names.add(node.name)
+        self.generic_visit(node)
+
+    def visit_MatchStar(self, node):
+        if node.name:
+            self.names.add(node.name)
+
+    def visit_MatchMapping(self, node):
+        if node.rest:
+            self.names.add(node.rest)
+        self.generic_visit(node)
+
     def visit_ExceptHandler(self, node):
         if node.name:
             self.names.add(node.name)
@@ -104,6 +118,12 @@ def declared_names(fn: ast.FunctionDef) -> tuple[set, set]:
     return globals_, nonlocals
 
 
+def _pattern_names(pattern) -> set:
+    """Names a match pattern binds (`case Point(x=px) as p` binds px and p)."""
+    return {n.name for n in ast.walk(pattern) if isinstance(n, (ast.MatchAs, ast.MatchStar)) and n.name} | \
+        {n.rest for n in ast.walk(pattern) if isinstance(n, ast.MatchMapping) and n.rest}
+
+
 # ---- liveness (backward) ---------------------------------------------------------------------------------
 
 def annotate_liveness(body: list) -> None:
@@ -147,6 +167,9 @@ def _live_stmt(s, live_out: set) -> set:
     if isinstance(s, ast.With):
         targets = assigned_names([i.optional_vars for i in s.items if i.optional_vars is not None])
         return (_live_block(s.body, live_out) - targets) | read_names([i.context_expr for i in s.items])
+    if isinstance(s, ast.Match):
+        cases = [(_live_block(c.body, live_out) | read_names(c.guard)) - _pattern_names(c.pattern) for c in s.cases]
+        return read_names(s.subject) | live_out | set().union(*cases)
     if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return (live_out - {s.name}) | read_names(s)
     return (live_out - assigned_names(s)) | read_names(s)
@@ -188,6 +211,11 @@ def _define_stmt(s, definite: set, possible: set):
     if isinstance(s, ast.With):
         targets = assigned_names([i.optional_vars for i in s.items if i.optional_vars is not None])
         return _define_block(s.body, definite | targets, possible | targets)
+    if isinstance(s, ast.Match):              # no case is certain to run
+        for c in s.cases:
+            bound = _pattern_names(c.pattern)
+            _, possible = _define_block(c.body, definite | bound, possible | bound)
+        return definite, possible
     if isinstance(s, ast.Delete):
         return definite - assigned_names(s), possible
     names = assigned_names(s)

@@ -578,3 +578,24 @@ def test_gf_function_of_a_bound_method_and_of_a_callable_object():
     gate = Gate(1.0)
     assert value(gf.function(gate.open)(gf.constant(3.0))) == 2.0
     assert value(gf.function(gate)(gf.constant(3.0))) == 4.0
+
+
+def test_match_and_try_bodies_are_converted():
+    @gf.function
+    def f(x, mode):
+        match mode:
+            case "double":
+                if x > 0:
+                    x = x * 2.0
+            case other:
+                if x > 0:
+                    x = x + len(other)
+        try:
+            if x > 100.0:
+                x = x / 100.0
+        except ValueError:
+            pass
+        return x
+    assert value(f(gf.constant(3.0), "double")) == 6.0
+    assert value(f(gf.constant(3.0), "abc")) == 6.0
+    assert value(f(gf.constant(300.0), "double")) == 6.0
