@@ -599,3 +599,22 @@ def test_match_and_try_bodies_are_converted():
     assert value(f(gf.constant(3.0), "double")) == 6.0
     assert value(f(gf.constant(3.0), "abc")) == 6.0
     assert value(f(gf.constant(300.0), "double")) == 6.0
+
+
+def test_for_over_a_gf_data_dataset_with_an_early_break():
+    ds = gf.data.Dataset.from_tensor_slices(np.arange(12, dtype=np.float32).reshape(6, 2)).batch(2)
+    w = gf.Variable(0.0)
+
+    @gf.function
+    def train(ds):
+        total, steps = 0.0, 0
+        for batch in ds:                    # batch sums 6, 22, 38
+            if total > 20.0:
+                break
+            w.assign_add(gf.reduce_sum(batch))
+            total += gf.reduce_sum(batch)
+            steps += 1
+        return total, steps
+    total, steps = train(ds)
+    assert (value(total), value(steps), value(w.read_value())) == (28.0, 2, 28.0)
+    assert [op.type for op in train.get_concrete_function(ds).graph.operations].count("While") == 1
