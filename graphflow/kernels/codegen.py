@@ -220,7 +220,7 @@ def generate(group, parallel: bool = False, inplace=None) -> KernelSource:
         used_inputs.update(a[1] for a in m.args if a[0] == "in")
         t_dtype = arg_dtype(m.args[0]) if m.args else m.dtype.name
         expr = render(m.opdef.scalar_expr, args, m.attrs, t_dtype, m.dtype.name)
-        body.append(f"v{j} = {expr}")
+        body.append(f"v{j} = {_in_dtype(expr, m.dtype.name)}")
     for j in red_exits:
         a = members[j].args[0]
         if a[0] == "in":
@@ -339,6 +339,13 @@ def generate(group, parallel: bool = False, inplace=None) -> KernelSource:
     source = "\n".join(header) + "\n\n\n" + deco + "\n" + fn_src + "\n"
     key = hashlib.sha256(source.encode()).hexdigest()[:20]
     return KernelSource("kernel", source, key, layout)
+
+
+def _in_dtype(expr: str, dtype_name: str) -> str:
+    """`expr` converted to the member's dtype. Numba widens small-int (and mixed) scalar arithmetic
+    to int64/float64; without the conversion int32 `x * x` would not wrap, and a cast consuming it
+    would see the wide value (eager and TF wrap)."""
+    return expr if dtype_name == "bool" else f"{_NP_CTOR[dtype_name]}({expr})"
 
 
 def _mean_count(group, j) -> int:
