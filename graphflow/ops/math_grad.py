@@ -9,6 +9,7 @@ from __future__ import annotations
 import math as _math
 
 from . import api as gf
+from .cwise_grad_ops import reciprocal_grad, rsqrt_grad, sqrt_grad
 from .grad_ops import reduce_to, relu_grad
 from .registry import get, set_gradient
 
@@ -135,13 +136,12 @@ def _log1p_grad(op, g):
 
 @set_gradient("Sqrt")
 def _sqrt_grad(op, g):
-    return (gf.multiply(g, gf.realdiv(gf.multiply(gf.ones_like(g), 0.5), op.outputs[0])),)
+    return (sqrt_grad(op.outputs[0], g),)
 
 
 @set_gradient("Rsqrt")
 def _rsqrt_grad(op, g):
-    y = op.outputs[0]
-    return (gf.multiply(gf.multiply(g, -0.5), gf.multiply(gf.square(y), y)),)
+    return (rsqrt_grad(op.outputs[0], g),)
 
 
 @set_gradient("Square")
@@ -151,7 +151,7 @@ def _square_grad(op, g):
 
 @set_gradient("Reciprocal")
 def _reciprocal_grad(op, g):
-    return (gf.negative(gf.multiply(g, gf.square(op.outputs[0]))),)
+    return (reciprocal_grad(op.outputs[0], g),)
 
 
 @set_gradient("Sin")

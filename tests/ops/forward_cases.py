@@ -873,6 +873,22 @@ def _draw_relu_grad(d):
     return [values(d, s, dt), values(d, s, dt)], {}
 
 
+def _draw_cwise_grad(d):
+    """(y, dy) with some zeros in dy: the grad kernels return 0 there, whatever y is."""
+    s = shape(d)
+    dt = d(st.sampled_from(FLOAT_DTYPES))
+    dy = values(d, s, dt)
+    dy[values(d, s, dt) > 1.0] = 0
+    return [values(d, s, dt, lo=0.25, hi=3.0) * np.where(values(d, s, dt) > 0, 1, -1).astype(dt), dy], {}
+
+
+def _zero_where_no_upstream(formula):
+    def ref(y, dy):
+        with np.errstate(all="ignore"):
+            return np.where(dy == 0, 0, formula(y, dy)).astype(dy.dtype)
+    return ref
+
+
 def _draw_split_v(d):
     (x,), attrs = _draw_split(d)
     n = x.shape[attrs["axis"]]
@@ -1049,6 +1065,12 @@ else:
     case("SumToShape", _draw_sum_to_shape, lambda dy, s: _apply("SumToShape", (dy, s), {}), _sum_to_shape_ref)
     case("ReluGrad", _draw_relu_grad, lambda dy, y: _apply("ReluGrad", (dy, y), {}),
          lambda dy, y: np.where(y > 0, dy, 0).astype(dy.dtype))
+    case("SqrtGrad", _draw_cwise_grad, lambda y, dy: _apply("SqrtGrad", (y, dy), {}),
+         _zero_where_no_upstream(lambda y, dy: dy * 0.5 / y))
+    case("RsqrtGrad", _draw_cwise_grad, lambda y, dy: _apply("RsqrtGrad", (y, dy), {}),
+         _zero_where_no_upstream(lambda y, dy: dy * -0.5 * y ** 3))
+    case("ReciprocalGrad", _draw_cwise_grad, lambda y, dy: _apply("ReciprocalGrad", (y, dy), {}),
+         _zero_where_no_upstream(lambda y, dy: -dy * y * y))
     case("SplitV", _draw_split_v,
          lambda x, sizes, axis: list(_apply("SplitV", (x, sizes), {"axis": axis, "num": int(sizes.shape[0])})),
          lambda x, sizes, axis: np.split(x, np.cumsum(sizes)[:-1], axis))

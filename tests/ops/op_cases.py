@@ -255,6 +255,8 @@ OP_CASES["AvgPool"] = _pool_cases()
 OP_CASES["SumToShape"] = [Case((rand(2, 3), i32(1, 3)), {}, "sum rows"), Case((rand(2, 3, 4), i32(3, 1)), {},
                                                                             "drop lead axis, sum last")]
 OP_CASES["ReluGrad"] = [Case((rand(2, 3), away(2, 3)), {}, "mixed signs", wrt=(0,))]
+for _name in ("SqrtGrad", "RsqrtGrad", "ReciprocalGrad"):
+    OP_CASES[_name] = [Case((positive(2, 3), rand(2, 3)), {}, "positive outputs")]
 OP_CASES["SparseSoftmaxCrossEntropyGrad"] = [Case((rand(4, 5), i32(1, 0, 4, 2), rand(4)), {}, "batch of 4")]
 OP_CASES["SplitV"] = [Case((rand(2, 5), i32(2, 3)), {"axis": 1, "num": 2}, "two pieces")]
 OP_CASES["ScatterNd"] = [Case((np.array([[0], [2], [0]], np.int32), rand(3, 2), i32(4, 2)), {}, "rows with a repeat")]
