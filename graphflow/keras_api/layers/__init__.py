@@ -15,6 +15,7 @@ from .conv_nd import (
     SeparableConvolution2D,
 )
 from .core import Activation, Dense, Dropout, Embedding, Flatten, Input, InputLayer, Lambda, Reshape
+from .input_spec import InputSpec
 from .mask_layers import Masking
 from .merge import (
     Add,
@@ -93,4 +94,4 @@ __all__ = ["ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax", "Attention", "MultiHe
            "RandomRotation", "RandomTranslation", "RandomZoom", "CategoryEncoding", "Discretization", "IntegerLookup",
            "Normalization", "Rescaling", "GRU", "LSTM", "SimpleRNN", "Cropping1D", "Cropping2D", "Permute",
            "RepeatVector", "UpSampling1D", "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D", "Bidirectional",
-           "TimeDistributed", "Convolution2D"]
+           "TimeDistributed", "Convolution2D", "InputSpec"]

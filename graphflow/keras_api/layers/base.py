@@ -23,6 +23,7 @@ from ...variables import Variable
 from .. import backend, initializers, nest, regularizers
 from ..keras_tensor import KerasTensor, Node, has_keras_tensor
 from . import mask_flow, tracking
+from .input_spec import assert_input_compatibility
 
 _ctx = ctx_mod.context()
 
@@ -77,6 +78,8 @@ class Layer(Module):
         name: unique name; by default the snake-cased class name (`dense`, `dense_1`, ...).
         dtype: the dtype of the weights and computations (default `backend.floatx()`).
     """
+
+    input_spec = None   # an InputSpec (or a list, one per input) checked on every call
 
     def __new__(cls, *args, **kwargs):
         obj = super().__new__(cls)
@@ -336,6 +339,8 @@ class Layer(Module):
             args = (first,) + args[1:]
         if not self.built:
             self._maybe_build(first)
+        if self.input_spec is not None:
+            assert_input_compatibility(self.input_spec, first, self.name)
         training = kwargs.get("training")
         if training is None:
             training = current_training()
@@ -369,6 +374,8 @@ class Layer(Module):
     def _symbolic_call(self, args, kwargs):
         if not self.built:
             self._maybe_build(args[0])
+        if self.input_spec is not None:
+            assert_input_compatibility(self.input_spec, args[0], self.name)
         outputs = self.compute_output_spec(*args, **kwargs)
         Node(self, args, kwargs, outputs)
         return outputs

@@ -6,6 +6,7 @@ from ...ops.nn import conv_out_size
 from .. import activations, initializers, regularizers
 from ..serialization import serialize_object
 from .base import Layer
+from .input_spec import InputSpec
 
 
 def normalize_tuple(value, n: int, name: str) -> tuple:
@@ -67,6 +68,7 @@ class Conv2D(Layer):
                                       name="kernel")
         self.bias = self.add_weight(shape=(self.filters,), initializer=self.bias_initializer,
                                     regularizer=self.bias_regularizer, name="bias") if self.use_bias else None
+        self.input_spec = InputSpec(min_ndim=4, axes={-1: input_shape[-1]})
         self.built = True
 
     def call(self, inputs):

@@ -9,6 +9,7 @@ from .. import activations, backend, initializers, regularizers
 from ..keras_tensor import KerasTensor, Node
 from ..serialization import serialize_object
 from .base import Layer
+from .input_spec import InputSpec
 
 
 def _static_or_dynamic_shape(x, tail: list):
@@ -102,6 +103,7 @@ class Dense(Layer):
         self.bias = self.add_weight(shape=(self.units,), initializer=self.bias_initializer,
                                     regularizer=self.bias_regularizer, constraint=self.bias_constraint,
                                     name="bias") if self.use_bias else None
+        self.input_spec = InputSpec(min_ndim=2, axes={-1: in_dim})
         self.built = True
 
     def call(self, inputs):
@@ -160,6 +162,7 @@ class Flatten(Layer):
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
         self.data_format = data_format
+        self.input_spec = InputSpec(min_ndim=1)
 
     def call(self, inputs):
         dims = inputs.shape.dims

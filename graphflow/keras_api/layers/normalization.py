@@ -6,6 +6,7 @@ from ...ops import api
 from .. import initializers, regularizers
 from ..serialization import serialize_object
 from .base import Layer
+from .input_spec import InputSpec
 
 
 def _param_shape_and_axes(input_shape, axis):
@@ -58,6 +59,7 @@ class BatchNormalization(Layer):
                                            trainable=False, name="moving_mean")
         self.moving_variance = self.add_weight(shape=shape, initializer=self.moving_variance_initializer,
                                                trainable=False, name="moving_variance")
+        self.input_spec = InputSpec(ndim=rank, axes={a: input_shape[a] for a in axes})
         self.built = True
 
     def _b(self, t):

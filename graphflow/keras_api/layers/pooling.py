@@ -5,6 +5,7 @@ from ...ops import api
 from ...ops.nn import conv_out_size
 from .base import Layer
 from .conv import normalize_padding, normalize_tuple
+from .input_spec import InputSpec
 
 
 class _Pooling2D(Layer):
@@ -17,6 +18,7 @@ class _Pooling2D(Layer):
         self.pool_size = normalize_tuple(pool_size, 2, "pool_size")
         self.strides = normalize_tuple(strides if strides is not None else self.pool_size, 2, "strides")
         self.padding = normalize_padding(padding)
+        self.input_spec = InputSpec(ndim=4)
 
     def call(self, inputs):
         return type(self)._op(inputs, self.pool_size, self.strides, self.padding.upper())
@@ -49,6 +51,7 @@ class _GlobalPooling2D(Layer):
     def __init__(self, data_format=None, keepdims=False, **kwargs):
         super().__init__(**kwargs)
         self.keepdims = keepdims
+        self.input_spec = InputSpec(ndim=4)
 
     def call(self, inputs):
         return type(self)._reduce(inputs, axis=[1, 2], keepdims=self.keepdims)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from .. import backend, nest
 from ..keras_tensor import KerasTensor, is_keras_tensor
 from ..layers.core import InputLayer
+from ..layers.input_spec import InputSpec, adjust_input_rank, assert_input_compatibility
 from . import keras_config
 from .model import Model
 
@@ -118,9 +119,17 @@ class Functional(Model):
                              f"{[getattr(t, 'shape', t) for t in flat]}")
         return flat
 
+    def _checked_inputs(self, inputs) -> list:
+        """The flat inputs fitted to the model's Inputs (rank adjusted, shapes checked)."""
+        flat = [adjust_input_rank(value, kt.shape, kt._keras_history[0].name)
+                for kt, value in zip(self._input_tensors, self._flatten_inputs(inputs))]
+        specs = [InputSpec(shape=kt.shape, name=kt._keras_history[0].name) for kt in self._input_tensors]
+        assert_input_compatibility(specs, flat, self.name)
+        return flat
+
     def call(self, inputs, training=None):
         values = {}
-        for kt, value in zip(self._input_tensors, self._flatten_inputs(inputs)):
+        for kt, value in zip(self._input_tensors, self._checked_inputs(inputs)):
             values[id(kt)] = value
         lookup = lambda t: values[id(t)] if type(t) is KerasTensor else t  # noqa: E731
         for node in self._nodes:

@@ -9,6 +9,7 @@ from .. import backend
 from ..keras_tensor import KerasTensor
 from ..layers.base import Layer
 from ..layers.core import InputLayer
+from ..layers.input_spec import adjust_input_rank
 from . import keras_config
 from .model import Model
 
@@ -117,6 +118,8 @@ class Sequential(Model):
 
     def call(self, inputs, training=None):
         x = inputs
+        if self._input_layer is not None:
+            x = adjust_input_rank(x, self._input_layer.batch_shape, self._input_layer.name)
         for layer in self._layers:   # `training` reaches the layers through the call context
             x = layer(x)
         return x
