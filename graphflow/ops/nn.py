@@ -17,13 +17,19 @@ def _softmax_infer(x, axis=-1):
     return [x]
 
 
+def _row_max(x, axis):
+    # `initial` makes the max of a size-0 axis -inf instead of an error: softmax of an empty
+    # tensor is empty, as in TensorFlow
+    return np.max(x, axis=axis, keepdims=True, initial=-np.inf)
+
+
 def _softmax(x, axis=-1):
-    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    e = np.exp(x - _row_max(x, axis))
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
 def _log_softmax(x, axis=-1):
-    shifted = x - np.max(x, axis=axis, keepdims=True)
+    shifted = x - _row_max(x, axis)
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
@@ -46,6 +52,8 @@ def _sparse_xent_infer(logits, labels):
 
 def _sparse_xent(logits, labels):
     n = logits.shape[-1]
+    if n == 0 and labels.size:
+        raise ValueError(f"Must have at least one class, but got logits shape {list(logits.shape)}")
     if labels.size and (labels.min() < 0 or labels.max() >= n):
         raise ValueError(f"SparseSoftmaxCrossEntropyWithLogits: label values must be in [0, {n}), got "
                          f"{labels[(labels < 0) | (labels >= n)].flat[0]}")
@@ -68,7 +76,8 @@ def _xent_infer(logits, labels, axis=-1):
 
 
 def _xent(logits, labels, axis=-1):
-    return -np.sum(labels * _log_softmax(logits, axis), axis=axis)
+    # sum of labels * -log p, not -(sum of labels * log p): zero classes give 0, not -0, as TF
+    return np.sum(labels * -_log_softmax(logits, axis), axis=axis)
 
 
 register(OpDef("SoftmaxCrossEntropyWithLogits", _xent_infer, _xent))
@@ -128,6 +137,8 @@ def _conv_infer(x, w, strides=(1, 1), padding="VALID", dilations=(1, 1)):
     kh, kw, ci, co = w.shape.dims
     if c is not None and ci is not None and c != ci:
         raise ValueError(f"Conv2D: input has {c} channels but the filter expects {ci} ({x.shape} vs {w.shape})")
+    if ci == 0:
+        raise ValueError(f"Conv2D: filter depth must be strictly positive, got 0 (filter shape {w.shape})")
     sh, sw = _pair(strides, "strides")
     dh, dw = _pair(dilations, "dilations")
     oh, _ = conv_out_size(h, kh, sh, dh, _dim_padding(padding, 0))

@@ -76,11 +76,19 @@ def _arg_infer(spec, axis=0, output_type=dtypes.int64):
         return [inf.Spec(TensorShape(None), output_type)]
     dims = spec.shape.dims
     a = inf.normalize_axis(axis, len(dims), "ArgMax")
+    if dims[a] == 0:
+        raise ValueError(_empty_axis(a, dims))
     return [inf.Spec(TensorShape(dims[:a] + dims[a + 1:]), output_type)]
+
+
+def _empty_axis(axis, dims) -> str:
+    return f"Reduction axis {axis} is empty in shape [{','.join('?' if d is None else str(d) for d in dims)}]"
 
 
 def _arg(npfn):
     def kernel(x, axis=0, output_type=dtypes.int64):
+        if x.ndim and x.shape[axis] == 0:     # TF: an error, not numpy's "empty sequence"
+            raise ValueError(_empty_axis(axis % x.ndim, x.shape))
         return np.asarray(npfn(x, axis=axis), dtype=output_type.np)
     return kernel
 

@@ -211,9 +211,20 @@ def _np_axis(axis):
     return tuple(axis) if isinstance(axis, list) else axis
 
 
+def _max_ref(x, axis, keepdims):
+    """TF's max of an empty axis is the dtype's lowest value."""
+    lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    return np.max(x, axis=axis, keepdims=keepdims, initial=lowest)
+
+
+def _min_ref(x, axis, keepdims):
+    highest = np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).max
+    return np.min(x, axis=axis, keepdims=keepdims, initial=highest)
+
+
 for _op, _fn, _ref, _dts in (
         ("Sum", gf.reduce_sum, np.sum, ALL_NUMERIC), ("Prod", gf.reduce_prod, np.prod, ALL_NUMERIC),
-        ("Max", gf.reduce_max, np.max, None), ("Min", gf.reduce_min, np.min, None),
+        ("Max", gf.reduce_max, _max_ref, ALL_NUMERIC), ("Min", gf.reduce_min, _min_ref, ALL_NUMERIC),
         ("Any", gf.reduce_any, np.any, (np.bool_,)), ("All", gf.reduce_all, np.all, (np.bool_,))):
     case(_op, _draw_reduce(_dts), (lambda fn: lambda x, axis, keepdims: fn(x, axis, keepdims))(_fn),
          (lambda ref: lambda x, axis, keepdims: np.asarray(ref(x, axis=_np_axis(axis), keepdims=keepdims),
@@ -544,12 +555,12 @@ def _after(op, x):
 # ---- nn ---------------------------------------------------------------------------------------------------------
 
 def _draw_softmax(d):
-    x = values(d, shape(d, min_dims=1, min_side=1), float_dtype(d), -10, 10)
+    x = values(d, shape(d, min_dims=1), float_dtype(d), -10, 10)
     return [x], {"axis": axis_for(d, x.ndim)}
 
 
 def _softmax_ref(x, axis):
-    e = np.exp(x.astype(np.float64) - x.max(axis, keepdims=True))
+    e = np.exp(x.astype(np.float64) - x.max(axis, keepdims=True, initial=-np.inf))
     return (e / e.sum(axis, keepdims=True)).astype(x.dtype)
 
 
@@ -576,7 +587,7 @@ case("SparseSoftmaxCrossEntropyWithLogits", _draw_sparse_xent,
 
 
 def _draw_xent(d):
-    s = shape(d, min_dims=1, min_side=1)
+    s = shape(d, min_dims=1)
     dt = float_dtype(d)
     labels = values(d, s, dt, 0, 1)
     return [values(d, s, dt), labels / np.maximum(labels.sum(-1, keepdims=True), 1e-3).astype(dt)], {}
