@@ -9,6 +9,13 @@ directory name hashes the Python, numpy and numba versions and the helper module
 code imports (scalar.py, fastmath.py): numba checks only the kernel file's own timestamp, so a
 change in a helper must change the directory. A corrupt or stale entry is deleted and
 compiled again; if that fails too the caller falls back to the reference kernel.
+
+Validation: the module's name is the hash of its source, and the file is compared byte for byte
+with the source before use. numba checks its index against the source but not its data files,
+so after each compile `gfk_<key>.sha256` records a digest of the entry's numba files; a warm
+entry whose files do not match (another kernel's code, truncated, garbage) is rebuilt before it
+is imported. A cache directory that cannot be written (a read-only install) is not an error:
+kernels are then compiled in memory, once per process.
 """
 from __future__ import annotations
 
@@ -21,10 +28,13 @@ import tempfile
 import threading
 import warnings
 
+from ..atomic_file import write_atomic
+
 _lock = threading.RLock()
 _modules: dict = {}
 _toolchain = [None]
-stats = {"memory_hits": 0, "disk_loads": 0, "compiles": 0, "repairs": 0}
+_writable: dict = {}     # directory -> whether kernels can be written there (asked once)
+stats = {"memory_hits": 0, "disk_loads": 0, "compiles": 0, "repairs": 0, "in_memory": 0}
 
 
 def cache_root() -> str:
@@ -55,20 +65,61 @@ def kernel_dir() -> str:
     return os.path.join(cache_root(), toolchain_tag())
 
 
-def _atomic_write(path: str, text: str) -> None:
-    d = os.path.dirname(path)
-    os.makedirs(d, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-", suffix=".py")
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
+def writable(directory: str) -> bool:
+    """Whether `directory` can hold cache files (created if missing); asked once per directory."""
+    ok = _writable.get(directory)
+    if ok is None:
         try:
-            os.unlink(tmp)
+            os.makedirs(directory, exist_ok=True)
+            tempfile.TemporaryFile(dir=directory).close()
+            ok = True
         except OSError:
-            pass
-        raise
+            ok = False
+            warnings.warn(f"graphflow: the kernel cache directory {directory} is not writable; kernels are "
+                          "compiled in memory for this process (set GRAPHFLOW_CACHE_DIR to a writable "
+                          "directory to keep them)", RuntimeWarning, stacklevel=3)
+        _writable[directory] = ok
+    return ok
+
+
+def _atomic_write(path: str, text: str) -> None:
+    write_atomic(path, text)
+
+
+def _entry_digest(directory: str, name: str) -> str:
+    """sha256 over the names and bytes of numba's files for this entry."""
+    h = hashlib.sha256()
+    pyc = os.path.join(directory, "__pycache__")
+    try:
+        files = sorted(f for f in os.listdir(pyc) if f.startswith(name + "."))
+    except OSError:
+        files = []
+    for f in files:
+        h.update(f.encode() + b"\0")
+        with open(os.path.join(pyc, f), "rb") as fh:
+            h.update(fh.read())
+    return h.hexdigest()
+
+
+def _digest_path(directory: str, name: str) -> str:
+    return os.path.join(directory, name + ".sha256")
+
+
+def _verified(directory: str, name: str) -> bool:
+    """Whether numba's files for this entry are the ones recorded after it was compiled."""
+    try:
+        with open(_digest_path(directory, name), "rb") as f:
+            recorded = f.read().decode("ascii", "replace").strip()
+        return recorded == _entry_digest(directory, name)
+    except OSError:
+        return False
+
+
+def _record_digest(directory: str, name: str) -> None:
+    try:
+        _atomic_write(_digest_path(directory, name), _entry_digest(directory, name) + "\n")
+    except OSError:
+        pass
 
 
 def _is_cached_on_disk(directory: str, name: str) -> bool:
@@ -89,6 +140,10 @@ def _forget(directory: str, name: str) -> None:
     sys.modules.pop(name, None)
     pyc = os.path.join(directory, "__pycache__")
     try:
+        os.unlink(_digest_path(directory, name))
+    except OSError:
+        pass
+    try:
         for f in os.listdir(pyc):
             if f.startswith(name + "."):
                 os.unlink(os.path.join(pyc, f))
@@ -105,30 +160,53 @@ def load(key: str, source: str, attr: str = "kernel"):
             stats["memory_hits"] += 1
             return getattr(mod, attr)
         directory = kernel_dir()
+        if not writable(directory):
+            mod = _import_in_memory(name, source)
+            stats["in_memory"] += 1
+            _modules[name] = mod
+            return getattr(mod, attr)
         path = os.path.join(directory, name + ".py")
         warm = _is_cached_on_disk(directory, name)
         try:
-            with open(path) as f:
-                fresh = f.read() != source
+            with open(path, "rb") as f:        # bytes: a file with non-UTF-8 garbage is just different
+                fresh = f.read() != source.encode("utf-8")
         except OSError:
             fresh = True
         if fresh:                       # missing, truncated or foreign: (re)write, drop stale objects
             _forget(directory, name)
             _atomic_write(path, source)
             warm = False
+        elif warm and not _verified(directory, name):
+            _repair(directory, name, path, source, "its compiled code does not match the recorded digest")
+            warm = False
         try:
             mod = _import(name, path)
         except Exception as first:      # noqa: BLE001  corrupt numba cache entry: start over once
-            stats["repairs"] += 1
-            warnings.warn(f"graphflow: kernel cache entry {name} was unusable ({type(first).__name__}: "
-                          f"{first}); recompiling", RuntimeWarning, stacklevel=2)
-            _forget(directory, name)
-            _atomic_write(path, source)
+            _repair(directory, name, path, source, f"{type(first).__name__}: {first}")
             mod = _import(name, path)
             warm = False
+        if not warm:
+            _record_digest(directory, name)
         stats["disk_loads" if warm else "compiles"] += 1
         _modules[name] = mod
         return getattr(mod, attr)
+
+
+def _repair(directory: str, name: str, path: str, source: str, why: str) -> None:
+    stats["repairs"] += 1
+    warnings.warn(f"graphflow: kernel cache entry {name} was unusable ({why}); recompiling",
+                  RuntimeWarning, stacklevel=3)
+    _forget(directory, name)
+    _atomic_write(path, source)
+
+
+def _import_in_memory(name: str, source: str):
+    """The module compiled from `source` without numba's disk cache (nothing is written)."""
+    import types
+    mod = types.ModuleType(name)
+    code = compile(source.replace("cache=True", "cache=False"), f"<graphflow kernel {name}>", "exec")
+    exec(code, mod.__dict__)
+    return mod
 
 
 def _import(name: str, path: str):

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from numba import njit
 
-_OPTS = dict(cache=True, error_model="numpy", nogil=True)
+from .static_cache import cache_option
+
+_OPTS = dict(cache=cache_option(), error_model="numpy", nogil=True)
 
 
 @njit(**_OPTS)

@@ -11,7 +11,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-_OPTS = dict(cache=True, error_model="numpy", nogil=True)
+from .static_cache import cache_option
+
+_OPTS = dict(cache=cache_option(), error_model="numpy", nogil=True)
 
 
 @njit(**_OPTS)

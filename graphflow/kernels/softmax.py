@@ -11,8 +11,9 @@ from numba import njit
 
 from .fastmath import fast_exp, fast_log
 from .scalar import acc_add, acc_max
+from .static_cache import cache_option
 
-_OPTS = dict(cache=True, error_model="numpy", nogil=True)
+_OPTS = dict(cache=cache_option(), error_model="numpy", nogil=True)
 _ROW = dict(_OPTS, inline="always")   # row helpers: inlined into each kernel, as if written there
 
 
