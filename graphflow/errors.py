@@ -83,3 +83,10 @@ def describe_inputs(values) -> str:
         dims = "?" if dims is None else ",".join("?" if d is None else str(d) for d in dims)
         parts.append(f"{name}[{dims}]")
     return ", ".join(parts)
+
+
+def without_op_prefix(op_name: str, detail: str) -> str:
+    """`detail` without a leading "<op_name>:" (inference messages name their op; the caller's
+    message already does, and "MatMul: MatMul: ..." helps nobody)."""
+    prefix = f"{op_name}:"
+    return detail[len(prefix):].lstrip() if detail.startswith(prefix) else detail

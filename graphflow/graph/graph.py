@@ -10,7 +10,7 @@ import re
 import threading
 
 from .. import context as ctx_mod
-from ..errors import describe_inputs, format_location, user_frame
+from ..errors import describe_inputs, format_location, user_frame, without_op_prefix
 from ..ops.registry import OpDef, Spec
 from ..ops.static_value import constant_value
 from ..shapes import TensorShape
@@ -284,6 +284,7 @@ class Graph:
 
 def _message(opdef, name, inputs, detail):
     where = format_location(user_frame())
+    detail = without_op_prefix(opdef.name, detail)
     return (f"{opdef.name}{f' ({name})' if name else ''}: {detail}. Inputs: {describe_inputs(inputs)}"
             + (f". Built at {where}" if where else ""))
 

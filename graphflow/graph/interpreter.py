@@ -5,7 +5,8 @@ It is the semantics every optimised plan is tested against (`Session(optimize=Fa
 """
 from __future__ import annotations
 
-from ..errors import InvalidArgumentError, OpError, format_location
+from ..errors import InvalidArgumentError, OpError, describe_inputs, format_location
+from ..ops.runtime_check import failure_detail
 from .graph import Operation, SymbolicTensor
 
 
@@ -43,8 +44,8 @@ def run_op(op: Operation, args):
         raise
     except Exception as e:
         raise InvalidArgumentError(
-            None, op, f"{op.type} (node {op.name}) failed: {type(e).__name__}: {e}. "
-                      f"Defined at {format_location(op.location)}") from None
+            None, op, f"{op.type} (node {op.name}) failed: {failure_detail(op.opdef, args, op.attrs, e)}. "
+                      f"Inputs: {describe_inputs(args)}. Defined at {format_location(op.location)}") from None
 
 
 class InterpreterPlan:

@@ -14,7 +14,7 @@ from functools import partial
 
 import numpy as np
 
-from ..errors import InvalidArgumentError, OpError, format_location
+from ..errors import InvalidArgumentError, OpError, format_location, without_op_prefix
 from .lower import LOWERINGS, Lowering, calls_blas
 from .target import KernelTarget
 
@@ -245,5 +245,5 @@ def _fail(op, e):
             e.args = (e.message,)
         raise e
     raise InvalidArgumentError(
-        None, op, f"{op.type} (node {op.name}) failed: {type(e).__name__}: {e}. "
+        None, op, f"{op.type} (node {op.name}) failed: {without_op_prefix(op.type, str(e))}. "
                   f"Defined at {format_location(op.location)}") from None

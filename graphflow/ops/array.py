@@ -186,6 +186,9 @@ def _split_infer(x, sizes, axis=0):
 
 
 def _split(x, sizes, axis=0):
+    if sum(sizes) != x.shape[axis]:     # unknown when the graph was built: checked here
+        raise ValueError(f"sizes {list(sizes)} do not add up to dimension {axis} of size {x.shape[axis]} "
+                         f"(shape {x.shape})")
     return tuple(np.split(x, np.cumsum(sizes)[:-1], axis=axis))
 
 

@@ -11,9 +11,10 @@ import numpy as np
 from .. import context as ctx_mod
 from .. import dtypes
 from ..eager.tensor import EagerTensor
-from ..errors import InvalidArgumentError, OpError, describe_inputs, format_location, user_frame
+from ..errors import InvalidArgumentError, OpError, describe_inputs, format_location, user_frame, without_op_prefix
 from ..shapes import TensorShape
 from .registry import OpDef, Spec
+from .runtime_check import failure_detail
 
 _ctx = ctx_mod.context()
 
@@ -58,7 +59,7 @@ def execute(opdef: OpDef, inputs, attrs: dict):
     except Exception as e:   # numpy's own complaint: explain it in the op's terms
         if not opdef.check_in_eager:
             _infer_eager(opdef, inputs, arrays, attrs)
-        _raise(opdef, inputs, f"{type(e).__name__}: {e}", InvalidArgumentError)
+        _raise(opdef, inputs, failure_detail(opdef, arrays, attrs, e), InvalidArgumentError)
     if opdef.num_outputs == 1:
         result = EagerTensor(out)
         outputs = (result,)
@@ -110,8 +111,7 @@ def _infer_eager(opdef, inputs, arrays, attrs):
 
 def _raise(opdef, inputs, detail, kind):
     where = format_location(user_frame())
-    if detail.startswith(f"{opdef.name}:"):
-        detail = detail[len(opdef.name) + 1:].lstrip()
+    detail = without_op_prefix(opdef.name, detail)
     msg = f"{opdef.name}: {detail}. Inputs: {describe_inputs(inputs)}" + (f". Called at {where}" if where else "")
     if kind is InvalidArgumentError:
         raise InvalidArgumentError(None, opdef.name, msg) from None

@@ -11,7 +11,6 @@ import operator
 import numpy as np
 
 from .. import dtypes
-from ..errors import InvalidArgumentError
 from . import infer as inf
 from .registry import ELEMENTWISE, OpDef, register
 
@@ -33,7 +32,7 @@ def _relu(x):
 
 def _check_int_divisor(x, y):
     if x.dtype.kind in "iu" and not np.all(y):
-        raise InvalidArgumentError(None, None, "Integer division by zero")
+        raise ZeroDivisionError("Integer division by zero")
 
 
 def _floordiv(x, y):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+
 def bits_equal(a, b) -> bool:
     a, b = np.asarray(a), np.asarray(b)
     if a.dtype != b.dtype or a.shape != b.shape:

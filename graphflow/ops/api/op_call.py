@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ... import context as ctx_mod
 from ...eager.tensor import EagerTensor
-from ...errors import InvalidArgumentError
+from ...errors import InvalidArgumentError, format_location, user_frame
 from ..convert import convert_to_tensor, fast_eager_operand, pair
 from ..dispatch import apply
 from ..registry import get
@@ -24,9 +24,11 @@ def opdef(name):
 def argument_error(op, message, graph_error=ValueError):
     """An argument error found before the op exists: TensorFlow reports it as
     InvalidArgumentError when eager, and as ValueError/TypeError while a graph is built."""
+    where = user_frame()
     if _ctx.eager:
-        return InvalidArgumentError(None, op, f"{op}: {message}")
-    return graph_error(f"{op}: {message}")
+        return InvalidArgumentError(None, op, f"{op}: {message}" + (f". Called at {format_location(where)}"
+                                                                   if where else ""))
+    return graph_error(f"{op}: {message}" + (f". Built at {format_location(where)}" if where else ""))
 
 
 def binary(name, x, y, op_name=None):

@@ -84,7 +84,8 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
     if isinstance(num_or_size_splits, int) or scalar_tensor:
         n = int(axis_value(num_or_size_splits))
         if dim is None:
-            raise ValueError(f"split: the size of dimension {axis} must be known to split it into {n}")
+            raise argument_error("Split", f"the size of dimension {axis} must be known to split it into {n} "
+                                 f"pieces (shape {x.shape}); pass the piece sizes instead")
         if dim % n:
             raise argument_error("Split", f"dimension {axis} of size {dim} is not divisible by {n} (shape {x.shape})")
         sizes = (dim // n,) * n
