@@ -62,16 +62,16 @@ def configure(options: Optional[dict] = None, parallel: bool = True,
     return config
 
 
-def build(prog: Program, config: PassConfig, dump: Optional[Callable] = None, fallback=None) -> Executable:
+def build(prog: Program, config: PassConfig, dump: Optional[Callable] = None) -> Executable:
     """Optimise `prog` with the passes, then lower it to a straight-line function.
 
     `dump(pass_name, program)` sees the program before the first pass and after each one (explain
-    uses it); `fallback(feeds)` serves calls made while another thread holds the plan's buffers.
+    uses it).
     """
     if dump is not None:
         config = dataclasses.replace(config, dump=dump)
     prog, stats = manager.run(prog, config)
-    return lower_program(prog, stats, config.target, fallback)
+    return lower_program(prog, stats, config.target)
 
 
 def compile_plan(graph, fetch_tensors, fetch_ops, feed_tensors, options: Optional[dict] = None):
@@ -134,7 +134,7 @@ class CompiledPlan:
         t0 = time.perf_counter()
         try:
             prog = specialise(self.graph, self.fetch_tensors, self.fetch_ops, self.feed_tensors, list(key))
-            ex = build(prog, self.config, fallback=self.reference)
+            ex = build(prog, self.config)
         except OpError:
             self._execs[key] = None     # a user error: the interpreter raises it properly
             return None

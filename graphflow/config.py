@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import os as _os
 import threading
 import types
 
@@ -92,3 +93,39 @@ experimental = types.SimpleNamespace(
     set_memory_growth=lambda device, enable: None,
     enable_op_determinism=lambda: None,
 )
+
+
+# ---- bounded caches ---------------------------------------------------------------------------------
+# Compiled kernels (per process) and traced concrete functions (per gf.function) are kept in LRU
+# caches: a long fuzzing or serving process that retraces forever otherwise grows without bound
+# (issue 11 measured 1.7 GB). The layers that own the caches register how to measure them.
+
+_cache_limits = {"compiled_kernels": int(_os.environ.get("GRAPHFLOW_MAX_KERNELS", 512)),
+                 "concrete_functions": int(_os.environ.get("GRAPHFLOW_MAX_TRACES", 64))}
+_cache_sizes: dict = {}
+
+
+def set_cache_limits(compiled_kernels: int | None = None, concrete_functions: int | None = None) -> None:
+    """Bound the compiled-kernel cache (process-wide) and the traces kept per gf.function.
+    Least recently used entries beyond a limit are dropped (a dropped trace is retraced on use)."""
+    for key, value in (("compiled_kernels", compiled_kernels), ("concrete_functions", concrete_functions)):
+        if value is not None:
+            if int(value) < 1:
+                raise ValueError(f"set_cache_limits: {key} must be at least 1, got {value}")
+            _cache_limits[key] = int(value)
+
+
+def cache_limit(name: str) -> int:
+    return _cache_limits[name]
+
+
+def register_cache_size(name: str, size) -> None:
+    """`size()` returns the current number of entries of cache `name` (called by get_cache_info)."""
+    _cache_sizes[name] = size
+
+
+def get_cache_info() -> dict:
+    """{cache name: {"size": entries now, "limit": the LRU bound}} for the compiled kernels and
+    the concrete functions (summed over live gf.functions; the limit is per function)."""
+    return {name: {"size": int(_cache_sizes[name]()) if name in _cache_sizes else 0, "limit": limit}
+            for name, limit in _cache_limits.items()}

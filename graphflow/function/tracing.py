@@ -63,6 +63,10 @@ def _is_structure(x) -> bool:
 
 # ---- gf.function --------------------------------------------------------------------------------------
 
+_LIVE = weakref.WeakSet()      # every gf.function alive, for gf.config.get_cache_info()
+_config.register_cache_size("concrete_functions", lambda: sum(len(f._concretes) for f in list(_LIVE)))
+
+
 class Function:
     """A Python function traced into graphs on demand; see `function`."""
 
@@ -93,6 +97,8 @@ class Function:
         self._cache: dict = {}          # (structure, leaf keys) -> ConcreteFunction
         self._fast: dict = {}           # tuple of (shape, dtype) per EagerTensor argument -> ConcreteFunction
         self._concretes: list = []
+        self._last_use: dict = {}       # id(ConcreteFunction) -> tick of its last lookup (the LRU order)
+        self._tick = 0
         self._signature_cf = None
         self._tracing_count = 0
         self._untraced_calls = 0
@@ -101,6 +107,7 @@ class Function:
         self._lock = threading.RLock()
         self._descriptor_cache = weakref.WeakKeyDictionary()
         self._descriptor_strong: dict = {}
+        _LIVE.add(self)
 
     def _set_input_signature(self, input_signature):
         if not isinstance(input_signature, (list, tuple)):
@@ -249,9 +256,11 @@ class Function:
         struct = signature(root)
         key = (struct, tuple(keys))
         cf = self._cache.get(key)
+        self._tick += 1
         if cf is not None and cf.usable_here():
             if count_call:
                 self._untraced_calls += 1
+            self._last_use[id(cf)] = self._tick
             return cf
         with self._lock:
             cf = self._compatible(struct, kinds, keys)
@@ -261,6 +270,7 @@ class Function:
             elif count_call:
                 self._untraced_calls += 1
             self._cache[key] = cf
+            self._last_use[id(cf)] = self._tick
         return cf
 
     def _compatible(self, struct, kinds, keys):
@@ -308,7 +318,24 @@ class Function:
             self._detector.traced(untraced, self._python_function)
         cf = ConcreteFunction(graph, n_args, struct, specs, kinds, pack_as(root, spec_root), self)
         self._concretes.append(cf)
+        self._last_use[id(cf)] = self._tick
+        self._evict_beyond(_config.cache_limit("concrete_functions"), keep=cf)
         return cf
+
+    def _evict_beyond(self, limit: int, keep) -> None:
+        """Drop the least recently looked-up traces beyond `limit` (never `keep`, the new one, nor
+        the input_signature's); a dropped trace is traced again if its arguments come back. Calls
+        served by the eager fast path do not refresh a trace's place (that path stays one dict
+        lookup): a hot trace may be dropped and traced once more."""
+        while len(self._concretes) > limit:
+            victims = [cf for cf in self._concretes if cf is not self._signature_cf and cf is not keep]
+            if not victims:
+                return
+            victim = min(victims, key=lambda cf: self._last_use.get(id(cf), 0))
+            self._concretes.remove(victim)
+            self._last_use.pop(id(victim), None)
+            self._cache = {k: v for k, v in self._cache.items() if v is not victim}
+            self._fast = {k: e for k, e in self._fast.items() if e[0] is not victim._plan}
 
     def _trace_graph(self, root, kinds, specs, values):
         outer = None if _ctx.eager else ctx_mod.current_graph()

@@ -27,11 +27,13 @@ import sys
 import tempfile
 import threading
 import warnings
+from collections import OrderedDict
 
+from .. import config
 from ..atomic_file import write_atomic
 
 _lock = threading.RLock()
-_modules: dict = {}
+_modules: OrderedDict = OrderedDict()     # LRU of loaded kernel modules, bounded by gf.config
 _toolchain = [None]
 _writable: dict = {}     # directory -> whether kernels can be written there (asked once)
 stats = {"memory_hits": 0, "disk_loads": 0, "compiles": 0, "repairs": 0, "in_memory": 0}
@@ -158,12 +160,13 @@ def load(key: str, source: str, attr: str = "kernel"):
         mod = _modules.get(name)
         if mod is not None:
             stats["memory_hits"] += 1
+            _modules.move_to_end(name)
             return getattr(mod, attr)
         directory = kernel_dir()
         if not writable(directory):
             mod = _import_in_memory(name, source)
             stats["in_memory"] += 1
-            _modules[name] = mod
+            _remember(name, mod)
             return getattr(mod, attr)
         path = os.path.join(directory, name + ".py")
         warm = _is_cached_on_disk(directory, name)
@@ -188,8 +191,21 @@ def load(key: str, source: str, attr: str = "kernel"):
         if not warm:
             _record_digest(directory, name)
         stats["disk_loads" if warm else "compiles"] += 1
-        _modules[name] = mod
+        _remember(name, mod)
         return getattr(mod, attr)
+
+
+def _remember(name: str, mod) -> None:
+    """Keep `mod` loaded, dropping the least recently used kernels beyond gf.config's limit (plans
+    that still hold a dropped kernel keep it alive; a new plan loads it again from disk)."""
+    _modules[name] = mod
+    limit = config.cache_limit("compiled_kernels")
+    while len(_modules) > limit:
+        old, _ = _modules.popitem(last=False)
+        sys.modules.pop(old, None)
+
+
+config.register_cache_size("compiled_kernels", lambda: len(_modules))
 
 
 def _repair(directory: str, name: str, path: str, source: str, why: str) -> None:

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..errors import InvalidArgumentError, OpError, format_location, without_op_prefix
 from .lower import LOWERINGS, Lowering, calls_blas
+from .plan_copies import PlanCopies
 from .target import KernelTarget
 
 # ---- building one executable -------------------------------------------------------------------
@@ -76,10 +77,10 @@ class Executable:
         return self.run(feeds)
 
 
-def lower_program(prog, stats=None, target: KernelTarget = KernelTarget(), fallback=None) -> Executable:
+def lower_program(prog, stats=None, target: KernelTarget = KernelTarget()) -> Executable:
     """The executable of an optimised program. `target` says how kernels are built (parallelism,
-    loading, strictness); `fallback(feeds)` serves a call made while another thread is inside
-    (buffers busy)."""
+    loading, strictness). A call made while another is inside (buffers busy) runs a copy of the
+    function with buffers of its own (plan_copies.py)."""
     allow_parallel = target.allow_parallel and not any(calls_blas(op) for op in prog.operations)
     ctx = Lowering(target.load_kernel, allow_parallel, prog.buffer_plan)
     S = _Source()
@@ -129,6 +130,7 @@ def lower_program(prog, stats=None, target: KernelTarget = KernelTarget(), fallb
         return f"v{counter[0]}"
 
     shared = set()           # outputs naming a plan global (constants): fetched as copies
+    slot_views: dict = {}    # global name of a view into a reused buffer -> where it points
     for op, step in lowered:
         ins = [name[t] for t in op.inputs]
         if step is None:
@@ -161,7 +163,9 @@ def lower_program(prog, stats=None, target: KernelTarget = KernelTarget(), fallb
             if bp is not None and t in bp.slot_of:
                 s = bp.slot_of[t]
                 view = slots[s][:_nbytes(t)].view(t.dtype.np).reshape(t.shape.dims)
-                S.line(f"{v} = {S.bind(view, 'b')}")
+                g = S.bind(view, "b")
+                slot_views[g] = (s, _nbytes(t), t.dtype.np, tuple(t.shape.dims))
+                S.line(f"{v} = {g}")
             else:
                 S.line(f"{v} = _np.empty({tuple(t.shape.dims)!r}, {S.bind(t.dtype.np, 'd')})")
         if not step.template:
@@ -192,7 +196,9 @@ def lower_program(prog, stats=None, target: KernelTarget = KernelTarget(), fallb
     namespace = dict(S.globals)
     exec(compile(src, "<graphflow plan>", "exec"), namespace)
     fn = namespace["run"]
-    namespace["_fallback"] = fallback
+    # a call overlapping another runs a copy with its own buffers: the same kernels, the same bits
+    if slots:
+        namespace["_fallback"] = PlanCopies(src, S.globals, bp.slot_bytes, slot_views)
     steps = [(op, step) for op, step in lowered if step is None or step.template]
     return Executable(prog, stats or [], fn, src, steps, kernels)
 
