@@ -1,5 +1,7 @@
 """Compiled kernels and traced concrete functions live in bounded LRU caches whose sizes
 gf.config reports: a process that retraces forever stays bounded."""
+import gc
+
 import numpy as np
 import pytest
 
@@ -61,9 +63,14 @@ def test_compiled_kernels_are_bounded_and_reported(limits, tmp_path, monkeypatch
 
 def test_cache_info_reports_concrete_functions(limits):
     f = gf.function(lambda x: -x)
-    before = gf.config.get_cache_info()["concrete_functions"]["size"]
-    f(gf.ones([2]))
-    assert gf.config.get_cache_info()["concrete_functions"]["size"] == before + 1
+    gc.collect()
+    gc.disable()                  # functions of earlier tests must not be collected in between
+    try:
+        before = gf.config.get_cache_info()["concrete_functions"]["size"]
+        f(gf.ones([2]))
+        assert gf.config.get_cache_info()["concrete_functions"]["size"] == before + 1
+    finally:
+        gc.enable()
 
 
 def test_cache_limits_must_be_positive():
