@@ -86,7 +86,8 @@ ANY = N | B
 # unary
 _unary("Neg", np.negative, "(-{0})", S)
 _unary("Abs", np.abs, "abs({0})", S)
-_unary("Sign", np.sign, "sign({0})", S)
+# not numba's np.sign, which keeps the sign of -0.0; numpy and TF give +0.0 (x - x), NaN stays NaN
+_unary("Sign", np.sign, "(T(1) if {0} > T(0) else (T(-1) if {0} < T(0) else ({0} - {0})))", S)
 _unary("Exp", np.exp, "exp({0})", F)
 _unary("Expm1", np.expm1, "expm1({0})", F)
 _unary("Log", np.log, "log({0})", F)
