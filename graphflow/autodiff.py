@@ -13,6 +13,7 @@ from . import context as ctx_mod
 from .eager.tensor import EagerTensor
 from .ops import api as gf
 from .ops import registry
+from .ops.registry import VARIABLE
 from .variables import is_variable
 
 _ctx = ctx_mod.context()
@@ -201,7 +202,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", gate_gradients=False, aggr
 def _graph_reads(graph, var):
     """The tensors read from `var` in `graph`: together they stand for the variable."""
     state = var._state
-    return [op.outputs[0] for op in graph.operations if op.type == "ReadVariableOp" and op.attrs["var"] is state]
+    return [op.outputs[0] for op in graph.operations if op.opdef.source == VARIABLE and op.attrs["var"] is state]
 
 
 def _ops_from(operations, sources, stop: set) -> tuple[list, set]:

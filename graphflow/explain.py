@@ -15,6 +15,7 @@ from typing import Optional
 import numpy as np
 
 from .graph.text import to_text, type_str
+from .ops.registry import FEED
 
 
 @dataclass
@@ -144,7 +145,7 @@ def _as_graph(target, args, fetches, feeds):
         fetches = list(fetches) if isinstance(fetches, (list, tuple)) else [fetches]
         if feeds is None:
             from .graph.interpreter import prune
-            feeds = [op.outputs[0] for op in prune([t.op for t in fetches], set()) if op.type == "Placeholder"]
+            feeds = [op.outputs[0] for op in prune([t.op for t in fetches], set()) if op.opdef.source == FEED]
         return target, fetches, list(feeds)
     concrete = getattr(target, "get_concrete_function", None)
     if concrete is not None:

@@ -14,14 +14,10 @@ from ..compiler import compile_plan
 from ..errors import format_location, user_frame
 from ..nest import flatten, is_nested, map_structure, pack_as, signature  # noqa: F401  (re-exported)
 from ..ops import convert, dispatch, registry
-from ..ops.registry import SOURCE
+from ..ops.registry import FEED, SOURCE
 from .graph import Graph, Operation, SymbolicTensor
 
 _ctx = ctx_mod.context()
-
-
-def _placeholder_def():
-    return registry.get("Placeholder")
 
 
 # ---- the graph ------------------------------------------------------------------------------------------
@@ -71,7 +67,7 @@ class FuncGraph(Graph):
     def add_input(self, shape, dtype, name: str = "input") -> SymbolicTensor:
         dims = None if shape is None or getattr(shape, "dims", ()) is None else tuple(
             getattr(shape, "dims", shape))
-        op = self.create_op(_placeholder_def(), (), {"shape": dims, "dtype": dtype}, _op_name(name))
+        op = self.create_op(registry.get("Placeholder"), (), {"shape": dims, "dtype": dtype}, _op_name(name))
         t = op.outputs[0]
         self.inputs.append(t)
         return t
@@ -153,7 +149,7 @@ class FuncGraph(Graph):
     # ---- ops: program order for side effects ------------------------------------------------------
     def create_op(self, opdef, inputs, attrs, name=None) -> Operation:
         op = super().create_op(opdef, inputs, attrs, name)
-        if opdef.stateful and opdef is not _placeholder_def():
+        if opdef.stateful and opdef.source != FEED:
             self._order(op)
         return op
 
@@ -172,8 +168,7 @@ class FuncGraph(Graph):
 
     def is_stateful(self) -> bool:
         """True when running the graph reads or changes state (variables, streams, output)."""
-        ph = _placeholder_def()
-        return any(op.opdef.stateful and op.opdef is not ph for op in self.operations)
+        return any(op.opdef.stateful and op.opdef.source != FEED for op in self.operations)
 
     def plan(self):
         """The compiled plan running this graph: fed `inputs`, fetches `outputs`, runs side effects."""
@@ -191,9 +186,8 @@ def saved_for_gradient(graph: FuncGraph) -> list:
     """Outputs a gradient must not recompute: variable reads (so the gradient sees the value the
     forward pass read, and can be routed to the variable) and stateful ops that would not give
     the same values again (random draws, assignments). Control-flow ops are recomputed."""
-    ph = _placeholder_def()
     return [t for op in graph.operations
-            if op.opdef.stateful and op.opdef is not ph
+            if op.opdef.stateful and op.opdef.source != FEED
             and (is_variable_read(op) or not op.opdef.extra.get("replayable"))
             for t in op.outputs]
 
@@ -334,7 +328,7 @@ def replay(graph: FuncGraph, inputs, outputs=None, op_map: dict | None = None, f
     for op in ops:
         if op.outputs and all(o in env for o in op.outputs):
             continue
-        if op.opdef is _placeholder_def():
+        if op.opdef.source == FEED:
             raise ValueError(f"replay: placeholder {op.name} of {graph.name} has no value")
         if for_gradient and op.opdef.stateful and not is_variable_read(op) and not op.opdef.extra.get("replayable"):
             raise NotImplementedError(

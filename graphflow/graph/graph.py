@@ -11,7 +11,7 @@ import threading
 
 from .. import context as ctx_mod
 from ..errors import describe_inputs, format_location, user_frame, without_op_prefix
-from ..ops.registry import OpDef, Spec
+from ..ops.registry import OpCheckError, OpDef, Spec
 from ..ops.static_value import constant_value
 from ..shapes import TensorShape
 from ..tensor import Tensor, compare
@@ -151,15 +151,10 @@ class Graph:
                 raise ValueError(f"{opdef.name}: input {t.name} belongs to another graph; tensors must "
                                  f"come from the same graph (at {format_location(user_frame())})")
         specs = [Spec(t.shape, t.dtype, constant_value(t)) for t in inputs]
-        if opdef.same_dtype and len(specs) > 1 and any(s.dtype is not specs[0].dtype for s in specs):
-            raise TypeError(_message(opdef, name, inputs, "all inputs must have the same dtype"))
-        if opdef.allowed is not None and specs and specs[0].dtype.name not in opdef.allowed:
-            raise TypeError(_message(opdef, name, inputs, f"dtype {specs[0].dtype.name} is not supported "
-                                     f"(allowed: {', '.join(sorted(opdef.allowed))})"))
         try:
-            out_specs = opdef.infer(*specs, **attrs)
-        except (ValueError, TypeError, IndexError) as e:
-            raise type(e)(_message(opdef, name, inputs, str(e))) from None
+            out_specs = opdef.check(specs, attrs)
+        except OpCheckError as e:     # TF raises the builder's TypeError/ValueError at the user's line
+            raise e.kind(_message(opdef, name, inputs, e.detail)) from None
         with self._lock:
             op = Operation(self, opdef, self.unique_name(name or opdef.name), inputs, attrs,
                            self._current_control_inputs(), user_frame())

@@ -6,6 +6,7 @@ It is the semantics every optimised plan is tested against (`Session(optimize=Fa
 from __future__ import annotations
 
 from ..errors import InvalidArgumentError, OpError, describe_inputs, format_location
+from ..ops.registry import FEED
 from ..ops.runtime_check import failure_detail
 from .graph import Operation, SymbolicTensor
 
@@ -48,6 +49,15 @@ def run_op(op: Operation, args):
                       f"Inputs: {describe_inputs(args)}. Defined at {format_location(op.location)}") from None
 
 
+def missing_feed(op) -> InvalidArgumentError:
+    """TF's error for a placeholder that a fetch needs and nobody fed."""
+    shape = op.attrs["shape"]
+    dims = "<unknown>" if shape is None else "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
+    return InvalidArgumentError(
+        None, op, f"You must feed a value for placeholder tensor '{op.name}' with dtype "
+                  f"{op.attrs['dtype'].name} and shape {dims} (defined at {format_location(op.location)})")
+
+
 class InterpreterPlan:
     """A pruned op list that runs with the reference kernels. Call with the fed arrays."""
 
@@ -57,13 +67,8 @@ class InterpreterPlan:
         fed = set(self.feed_tensors)
         self.ops = prune([t.op for t in self.fetch_tensors] + list(fetch_ops), fed)
         for op in self.ops:
-            if op.type == "Placeholder" and not all(o in fed for o in op.outputs):
-                shape = op.attrs["shape"]
-                dims = ("<unknown>" if shape is None
-                        else "[" + ",".join("?" if d is None else str(d) for d in shape) + "]")
-                raise InvalidArgumentError(
-                    None, op, f"You must feed a value for placeholder tensor '{op.name}' with dtype "
-                              f"{op.attrs['dtype'].name} and shape {dims} (defined at {format_location(op.location)})")
+            if op.opdef.source == FEED and not all(o in fed for o in op.outputs):
+                raise missing_feed(op)
 
     def __call__(self, feed_values):
         values: dict[SymbolicTensor, object] = dict(zip(self.feed_tensors, feed_values))

@@ -150,35 +150,32 @@ class KernelSource:
     layout: Layout
 
 
-_REDUCE = {  # reducer -> (combine helper, init for float, init for int/bool)
-    "Sum": ("acc_add", "0", "0"), "Mean": ("acc_add", "0", "0"), "Prod": ("acc_mul", "1", "1"),
-    "Max": ("acc_max", "-np.inf", None), "Min": ("acc_min", "np.inf", None),
-    "Any": (None, "False", "False"), "All": (None, "True", "True"),
-}
+# Reducer.combine -> the accumulation step, in numba source
+_COMBINE = {"add": "acc_add({0}, {1})", "mul": "acc_mul({0}, {1})", "max": "acc_max({0}, {1})",
+            "min": "acc_min({0}, {1})", "or": "({0} or {1})", "and": "({0} and {1})"}
 
 
-def _acc_dtype(op: str, dt: str) -> str:
-    if op in ("Any", "All"):
-        return "bool"
-    if op in ("Sum", "Mean", "Prod"):
+def _acc_dtype(r, dt: str) -> str:
+    """The accumulator's dtype for reducer `r` over `dt` elements."""
+    if r.wide:
         return "float64" if dt.startswith("float") else ("int64" if dt != "bool" else dt)
     return dt
 
 
-def _init(op: str, dt: str) -> str:
-    acc = _acc_dtype(op, dt)
-    if op in ("Max", "Min") and not dt.startswith("float"):
+def _init(r, dt: str) -> str:
+    """The accumulator's initial value: the reducer's identity (+-inf: the integer extremes)."""
+    acc = _acc_dtype(r, dt)
+    ident = r.identity
+    if isinstance(ident, float) and np.isinf(ident):
+        if dt.startswith("float"):
+            return f"{_NP_CTOR[acc]}({'-' if ident < 0 else ''}np.inf)"
         info = np.iinfo(np.dtype(dt))
-        return f"{_NP_CTOR[acc]}({info.min if op == 'Max' else info.max})"
-    return f"{_NP_CTOR[acc]}({_REDUCE[op][1]})"
+        return f"{_NP_CTOR[acc]}({info.min if ident < 0 else info.max})"
+    return f"{_NP_CTOR[acc]}({ident!r})"
 
 
-def _combine(op: str, acc: str, v: str) -> str:
-    if op == "Any":
-        return f"({acc} or {v})"
-    if op == "All":
-        return f"({acc} and {v})"
-    return f"{_REDUCE[op][0]}({acc}, {v})"
+def _combine(r, acc: str, v: str) -> str:
+    return _COMBINE[r.combine].format(acc, v)
 
 
 def _array_type(dtype_name: str, ndim: int) -> str:
@@ -200,7 +197,7 @@ def generate(group, parallel: bool = False, inplace=None) -> KernelSource:
     members = group.members
     n_in = len(group.input_specs)
     exits = list(group.exits)
-    red_exits = [j for j in exits if members[j].opdef.name in _REDUCE and members[j].opdef.kind == "reduction"]
+    red_exits = [j for j in exits if members[j].opdef.reducer is not None and members[j].opdef.kind == "reduction"]
     ew_exits = [j for j in exits if j not in red_exits]
     parallel = parallel and c >= 1 and not layout.reduced[0]
 
@@ -265,12 +262,12 @@ def generate(group, parallel: bool = False, inplace=None) -> KernelSource:
             lines.append(f"{ind}g{i} = o{i}.reshape(o{i}.size)")
     exit_slot = {j: i for i, j in enumerate(exits)}
     for j in red_exits:
-        op = members[j].opdef.name
+        r = members[j].opdef.reducer
         src_dt = arg_dtype(members[j].args[0])
-        acc_dt = _acc_dtype(op, src_dt)
+        acc_dt = _acc_dtype(r, src_dt)
         lines.append(f"{ind}r{j} = np.empty(g{exit_slot[j]}.size, {_NP_CTOR[acc_dt]})")
         lines.append(f"{ind}for k in range(r{j}.size):")
-        lines.append(f"{ind}    r{j}[k] = {_init(op, src_dt)}")
+        lines.append(f"{ind}    r{j}[k] = {_init(r, src_dt)}")
     for k in sorted(used_inputs):          # inputs broadcast along every dim: load once
         if all(layout.masks[k]):
             lines.append(f"{ind}x{k} = f{k}[0]")
@@ -279,8 +276,8 @@ def generate(group, parallel: bool = False, inplace=None) -> KernelSource:
         rng = "prange" if (d == 0 and parallel) else "range"
         if d == c - 1 and innermost_reduced and red_exits:
             for j in red_exits:
-                op = members[j].opdef.name
-                lines.append(f"{ind}s{j} = {_init(op, arg_dtype(members[j].args[0]))}")
+                r = members[j].opdef.reducer
+                lines.append(f"{ind}s{j} = {_init(r, arg_dtype(members[j].args[0]))}")
         lines.append(f"{ind}for i{d} in {rng}(n{d}):")
         ind += "    "
         if d < c - 1:
@@ -294,26 +291,26 @@ def generate(group, parallel: bool = False, inplace=None) -> KernelSource:
     for j in ew_exits:
         lines.append(f"{ind}g{exit_slot[j]}[{index(full, c - 1)}] = v{j}")
     for j in red_exits:
-        op = members[j].opdef.name
+        r = members[j].opdef.reducer
         src = arg_name(members[j].args[0])
-        acc_dt = _acc_dtype(op, arg_dtype(members[j].args[0]))
+        acc_dt = _acc_dtype(r, arg_dtype(members[j].args[0]))
         val = f"{_NP_CTOR[acc_dt]}({src})"
         if innermost_reduced:
-            lines.append(f"{ind}s{j} = {_combine(op, f's{j}', val)}")
+            lines.append(f"{ind}s{j} = {_combine(r, f's{j}', val)}")
         else:
             kidx = index(kept_mask, c - 1)
-            lines.append(f"{ind}r{j}[{kidx}] = {_combine(op, f'r{j}[{kidx}]', val)}")
+            lines.append(f"{ind}r{j}[{kidx}] = {_combine(r, f'r{j}[{kidx}]', val)}")
     if innermost_reduced and red_exits:
         ind = ind[:-4]
         kidx = index(kept_mask, c - 1)      # the kept prefix of the enclosing loop (or 0)
         for j in red_exits:
-            op = members[j].opdef.name
-            lines.append(f"{ind}r{j}[{kidx}] = {_combine(op, f'r{j}[{kidx}]', f's{j}')}")
+            r = members[j].opdef.reducer
+            lines.append(f"{ind}r{j}[{kidx}] = {_combine(r, f'r{j}[{kidx}]', f's{j}')}")
     ind = "    "
     for j in red_exits:
-        op = members[j].opdef.name
+        r = members[j].opdef.reducer
         out_dt = members[j].dtype.name
-        if op == "Mean":
+        if r.mean:
             count = _mean_count(group, j)
             val = f"r{j}[k] / {count}.0"
         else:

@@ -1,17 +1,17 @@
 """Lowering: how each op of an optimised program runs in a compiled plan.
 
-One table, LOWERINGS, maps op types to lowerings; every other op runs its numpy reference
+One table, LOWERINGS, maps op types to rows (lowering, view, blas); every other op runs its reference
 kernel inside the plan, so nothing is unsupported. A lowering returns a `Step`: lines of Python
 calling a compiled kernel over arrays the plan provides (outputs included, so the memory planner
 can place them in reused buffers), or naming arrays that already exist (a feed, a constant, a
-variable's array, a view: the ops in VIEWS). Lowerings that cannot handle an op (a dtype, a
+variable's array, a view: the rows marked `view`). Lowerings that cannot handle an op (a dtype, a
 layout, a codegen failure) return None and the op falls back to its reference kernel.
 """
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Callable, NamedTuple, Optional
 
 import numpy as np
 
@@ -350,55 +350,60 @@ def lower_gemm_update(op, ctx: Lowering) -> Optional[Step]:
     return Step(code, g, allocates=False, releases=releases)
 
 
-# Ops whose lowering calls BLAS. OpenBLAS's threads spin for a while after each call; a numba
-# parallel loop on the same two cores then fights them (W4's step ran 2.1x slower with parallel
-# epilogues), so a program that calls BLAS runs its generated loops serially.
-BLAS_OPS = frozenset({"MatMul", "FusedMatMul", "InplaceGemmUpdate", "Conv2D", "Conv2DBackpropFilter",
-                      "Conv2DBackpropInput"})
-
-
-
-def calls_blas(op) -> bool:
-    return op.type in BLAS_OPS
+class Row(NamedTuple):
+    """How one op type runs in a plan. `lower(op, ctx)` makes its Step (or None: the reference
+    kernel); `view`: the step names arrays that already exist (a feed, a constant, a variable's
+    own array, a view of an input) instead of writing into buffers the plan provides; `blas`: the
+    step calls BLAS. OpenBLAS's threads spin for a while after each call, and a numba parallel
+    loop on the same two cores then fights them (W4's step ran 2.1x slower with parallel
+    epilogues), so a program with a BLAS step runs its generated loops serially."""
+    lower: Callable
+    view: bool = False
+    blas: bool = False
 
 
 LOWERINGS = {
-    "Placeholder": lower_feed,
-    "Const": lower_const,
-    "NoOp": lower_no_op,
-    "ReadVariableOp": lower_read_variable,
-    "AssignVariableOp": lower_assign_variable,
-    "Reshape": lower_reshape,
-    "InplaceGemmUpdate": lower_gemm_update,
-    "Conv2D": lower_conv2d,
-    "Conv2DBackpropFilter": lower_conv2d_backprop_filter,
-    "Conv2DBackpropInput": lower_conv2d_backprop_input,
-    "MaxPool": lower_max_pool,
-    "AvgPool": lower_avg_pool,
-    "MaxPoolGrad": lower_max_pool_grad,
-    "AvgPoolGrad": lower_avg_pool_grad,
-    "FusedElementwise": lower_fused,
-    "FusedMatMul": lower_fused_matmul,
-    "MatMul": lower_matmul,
-    "Softmax": lower_softmax,
-    "LogSoftmax": lower_log_softmax,
-    "SparseSoftmaxCrossEntropyWithLogits": lower_sparse_xent,
-    "SparseSoftmaxCrossEntropyGrad": lower_sparse_xent_grad,
+    "Placeholder":                          Row(lower_feed, view=True),
+    "Const":                                Row(lower_const, view=True),
+    "NoOp":                                 Row(lower_no_op, view=True),
+    "ReadVariableOp":                       Row(lower_read_variable, view=True),
+    "AssignVariableOp":                     Row(lower_assign_variable, view=True),
+    "Reshape":                              Row(lower_reshape, view=True),
+    "InplaceGemmUpdate":                    Row(lower_gemm_update, view=True, blas=True),
+    "Conv2D":                               Row(lower_conv2d, blas=True),
+    "Conv2DBackpropFilter":                 Row(lower_conv2d_backprop_filter, blas=True),
+    "Conv2DBackpropInput":                  Row(lower_conv2d_backprop_input, blas=True),
+    "MaxPool":                              Row(lower_max_pool),
+    "AvgPool":                              Row(lower_avg_pool),
+    "MaxPoolGrad":                          Row(lower_max_pool_grad),
+    "AvgPoolGrad":                          Row(lower_avg_pool_grad),
+    "FusedElementwise":                     Row(lower_fused),
+    "FusedMatMul":                          Row(lower_fused_matmul, blas=True),
+    "MatMul":                               Row(lower_matmul, blas=True),
+    "Softmax":                              Row(lower_softmax),
+    "LogSoftmax":                           Row(lower_log_softmax),
+    "SparseSoftmaxCrossEntropyWithLogits":  Row(lower_sparse_xent),
+    "SparseSoftmaxCrossEntropyGrad":        Row(lower_sparse_xent_grad),
 }
 
 
-# Ops lowered to names for arrays that already exist (their outputs may be views of inputs or
-# a variable's own array), not to kernels writing into buffers the plan provides.
-VIEWS = frozenset({"Placeholder", "Const", "NoOp", "ReadVariableOp", "AssignVariableOp", "Reshape",
-                   "InplaceGemmUpdate"})
+def lowering_of(op) -> Optional[Row]:
+    """The op's row of LOWERINGS (keyed by the registry's op names), or None."""
+    return LOWERINGS.get(op.opdef.name)
+
+
+def calls_blas(op) -> bool:
+    row = lowering_of(op)
+    return row is not None and row.blas
 
 
 def writes_into_buffer(op) -> bool:
     """Whether the lowering of `op` writes into buffers the plan provides (memory planning)."""
-    return (op.type in LOWERINGS and op.type not in VIEWS and all(_static(t) for t in op.outputs)
-            and bool(op.outputs))
+    row = lowering_of(op)
+    return row is not None and not row.view and all(_static(t) for t in op.outputs) and bool(op.outputs)
 
 
 def inplace_ok(op) -> bool:
     """Only generated elementwise kernels read and write each element at the same index."""
-    return LOWERINGS.get(op.type) is lower_fused
+    row = lowering_of(op)
+    return row is not None and row.lower is lower_fused

@@ -15,7 +15,7 @@ from functools import partial
 import numpy as np
 
 from ..errors import InvalidArgumentError, OpError, format_location, without_op_prefix
-from .lower import LOWERINGS, Lowering, calls_blas
+from .lower import Lowering, calls_blas, lowering_of
 from .plan_copies import PlanCopies
 from .target import KernelTarget
 
@@ -88,11 +88,11 @@ def lower_program(prog, stats=None, target: KernelTarget = KernelTarget()) -> Ex
     compiled_inputs = set()  # tensors some compiled step reads
     lowered: list = []       # (op, Step or None: its reference kernel) for every op
     for op in prog.operations:
-        lowering = LOWERINGS.get(op.type)
+        row = lowering_of(op)
         step = None
-        if lowering is not None:
+        if row is not None:
             try:
-                step = lowering(op, ctx)
+                step = row.lower(op, ctx)
             except Exception as e:  # noqa: BLE001  a kernel that cannot be built: use the reference
                 if target.strict:
                     raise

@@ -8,7 +8,8 @@ import numpy as np
 from .. import dtypes
 from ..shapes import TensorShape
 from . import infer as inf
-from .registry import ELEMENTWISE, OPAQUE, SOURCE, OpDef, Spec, register
+from . import static_value as sv
+from .registry import CONSTANT, ELEMENTWISE, FEED, OPAQUE, SOURCE, OpDef, Spec, register
 
 ANY = inf.NUMERIC | inf.BOOL
 
@@ -21,7 +22,12 @@ def _const(value):
     return value
 
 
-register(OpDef("Const", _const_infer, _const, kind=SOURCE))
+def _spec_is_in_attrs(op):
+    """Verifier of Const and Placeholder: their output spec is written in their attrs."""
+
+
+register(OpDef("Const", _const_infer, _const, kind=SOURCE, source=CONSTANT, static_value=sv.value_attr,
+               verify=_spec_is_in_attrs))
 
 
 def _placeholder_infer(shape, dtype):
@@ -32,7 +38,8 @@ def _placeholder(shape, dtype):
     raise ValueError("A placeholder has no value of its own: feed it")
 
 
-register(OpDef("Placeholder", _placeholder_infer, _placeholder, kind=SOURCE, stateful=True, differentiable=False))
+register(OpDef("Placeholder", _placeholder_infer, _placeholder, kind=SOURCE, stateful=True, differentiable=False,
+               source=FEED, verify=_spec_is_in_attrs))
 
 
 # ---- reshape ---------------------------------------------------------------------------------
@@ -159,7 +166,7 @@ def _pack(*xs, axis=0):
     return np.stack(xs, axis=axis)
 
 
-register(OpDef("Pack", _pack_infer, _pack))
+register(OpDef("Pack", _pack_infer, _pack, static_value=sv.stacked_values))
 
 
 def _unpack_infer(x, num, axis=0):
@@ -349,7 +356,7 @@ def _shape(x, out_type=dtypes.int32):
     return np.asarray(np.shape(x), dtype=out_type.np)
 
 
-register(OpDef("Shape", _shape_infer, _shape, differentiable=False))
+register(OpDef("Shape", _shape_infer, _shape, differentiable=False, static_value=sv.static_shape))
 
 
 def _size_infer(x, out_type=dtypes.int32):
@@ -459,7 +466,7 @@ def _strided_slice(x, index):
     return x[to_numpy_key(index)]
 
 
-register(OpDef("StridedSlice", _slice_infer, _strided_slice))
+register(OpDef("StridedSlice", _slice_infer, _strided_slice, static_value=sv.kernel_of_known_input))
 
 
 def _slice_grad_infer(x, dy, index):
@@ -591,4 +598,5 @@ def _no_op():
     return ()
 
 
-register(OpDef("NoOp", _no_op_infer, _no_op, kind=OPAQUE, stateful=True, num_outputs=0, differentiable=False))
+register(OpDef("NoOp", _no_op_infer, _no_op, kind=OPAQUE, stateful=True, num_outputs=0, differentiable=False,
+               control_only=True))

@@ -13,7 +13,7 @@ from .. import dtypes
 from ..eager.tensor import EagerTensor
 from ..errors import InvalidArgumentError, OpError, describe_inputs, format_location, user_frame, without_op_prefix
 from ..shapes import TensorShape
-from .registry import OpDef, Spec
+from .registry import OpCheckError, OpDef, Spec
 from .runtime_check import failure_detail
 
 _ctx = ctx_mod.context()
@@ -40,15 +40,14 @@ def execute(opdef: OpDef, inputs, attrs: dict):
                 if len(_validated) > _VALIDATED_MAX:
                     _validated.clear()
                 _validated.add(key)
-    else:
+    else:   # the dtype rules of OpDef.check, on numpy dtypes; a broken one is explained by check
         if opdef.same_dtype and len(arrays) > 1:
             dt = arrays[0].dtype
             for a in arrays:
                 if a.dtype != dt:
-                    _raise(opdef, inputs, "all inputs must have the same dtype", TypeError)
+                    _infer_eager(opdef, inputs, arrays, attrs)
         if opdef.allowed_np is not None and arrays[0].dtype not in opdef.allowed_np:
-            _raise(opdef, inputs, f"dtype {arrays[0].dtype} is not supported "
-                   f"(allowed: {', '.join(sorted(opdef.allowed))})", TypeError)
+            _infer_eager(opdef, inputs, arrays, attrs)
     try:
         fast = opdef.fast_kernel         # OpDef.compute, inlined: this is the eager hot path
         out = None if fast is None else fast(*arrays, **attrs)
@@ -59,7 +58,7 @@ def execute(opdef: OpDef, inputs, attrs: dict):
     except Exception as e:   # numpy's own complaint: explain it in the op's terms
         if not opdef.check_in_eager:
             _infer_eager(opdef, inputs, arrays, attrs)
-        _raise(opdef, inputs, failure_detail(opdef, arrays, attrs, e), InvalidArgumentError)
+        _raise(opdef, inputs, failure_detail(opdef, arrays, attrs, e))
     if opdef.num_outputs == 1:
         result = EagerTensor(out)
         outputs = (result,)
@@ -98,24 +97,14 @@ def _validation_key(opdef, arrays, attrs):
 
 def _infer_eager(opdef, inputs, arrays, attrs):
     specs = [Spec(TensorShape(np.shape(a)), dtypes.from_numpy(a.dtype), a) for a in arrays]
-    if opdef.same_dtype and len(specs) > 1 and any(s.dtype is not specs[0].dtype for s in specs):
-        _raise(opdef, inputs, "all inputs must have the same dtype", TypeError)
-    if opdef.allowed is not None and specs and specs[0].dtype.name not in opdef.allowed:
-        _raise(opdef, inputs, f"dtype {specs[0].dtype.name} is not supported "
-               f"(allowed: {', '.join(sorted(opdef.allowed))})", TypeError)
     try:
-        return opdef.infer(*specs, **attrs)
-    except (ValueError, TypeError, IndexError) as e:
-        _raise(opdef, inputs, str(e), InvalidArgumentError)
+        return opdef.check(specs, attrs)
+    except OpCheckError as e:     # TF reports every eager complaint, dtypes too, as InvalidArgumentError
+        _raise(opdef, inputs, e.detail)
 
 
-def _raise(opdef, inputs, detail, kind):
+def _raise(opdef, inputs, detail):
     where = format_location(user_frame())
     detail = without_op_prefix(opdef.name, detail)
     msg = f"{opdef.name}: {detail}. Inputs: {describe_inputs(inputs)}" + (f". Called at {where}" if where else "")
-    if kind is InvalidArgumentError:
-        raise InvalidArgumentError(None, opdef.name, msg) from None
-    if kind is TypeError:
-        # TensorFlow reports eager dtype mismatches as InvalidArgumentError too.
-        raise InvalidArgumentError(None, opdef.name, msg) from None
-    raise kind(msg) from None
+    raise InvalidArgumentError(None, opdef.name, msg) from None

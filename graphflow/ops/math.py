@@ -13,6 +13,7 @@ import numpy as np
 from .. import dtypes
 from . import infer as inf
 from .registry import ELEMENTWISE, OpDef, register
+from .static_value import kernel_of_known_input
 
 _erf_scalar = np.frompyfunc(math.erf, 1, 1)
 
@@ -121,7 +122,8 @@ def _cast(x, dtype):
     return x.astype(dtype.np, copy=False) if x.dtype != dtype.np else x
 
 
-register(OpDef("Cast", _cast_infer, _cast, kind=ELEMENTWISE, scalar_expr="cast({0})", check_in_eager=False))
+register(OpDef("Cast", _cast_infer, _cast, kind=ELEMENTWISE, scalar_expr="cast({0})", check_in_eager=False,
+               static_value=kernel_of_known_input))
 
 # binary
 # Python operators rather than ufuncs: the same numpy arithmetic, but numpy scalars (0-d eager

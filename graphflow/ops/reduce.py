@@ -1,12 +1,14 @@
 """Reductions over axes (`axis` None, int or list; `keepdims`) and arg-reductions."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import dtypes
 from ..shapes import TensorShape
 from . import infer as inf
-from .registry import REDUCTION, OpDef, register
+from .registry import REDUCTION, OpDef, Reducer, register
 
 
 def _reduce_infer(spec, axis=None, keepdims=False, op=""):
@@ -54,21 +56,24 @@ def _mean(x, axis=None, keepdims=False):
     return np.mean(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
 
 
-def _declare(name, kernel, allowed, differentiable=True):
+def _declare(name, kernel, allowed, reducer, differentiable=True):
     def infer(spec, axis=None, keepdims=False):
         if spec.dtype.name not in allowed:
             raise TypeError(f"{name} does not support dtype {spec.dtype.name}")
         return _reduce_infer(spec, axis, keepdims, name)
-    register(OpDef(name, infer, kernel, kind=REDUCTION, differentiable=differentiable, allowed=allowed))
+    register(OpDef(name, infer, kernel, kind=REDUCTION, differentiable=differentiable, allowed=allowed,
+                   reducer=reducer))
 
 
-_declare("Sum", _reducer(np.sum), inf.NUMERIC)
-_declare("Mean", _mean, inf.NUMERIC)
-_declare("Max", _extremum(np.max, True), inf.NUMERIC)
-_declare("Min", _extremum(np.min, False), inf.NUMERIC)
-_declare("Prod", _reducer(np.prod), inf.NUMERIC)
-_declare("Any", _reducer(np.any), inf.BOOL, differentiable=False)
-_declare("All", _reducer(np.all), inf.BOOL, differentiable=False)
+# Sums and products accumulate in float64/int64: a float32 loop adding one element at a time
+# would drift from numpy's pairwise sum.
+_declare("Sum", _reducer(np.sum), inf.NUMERIC, Reducer("add", 0, wide=True))
+_declare("Mean", _mean, inf.NUMERIC, Reducer("add", 0, wide=True, mean=True))
+_declare("Max", _extremum(np.max, True), inf.NUMERIC, Reducer("max", -math.inf))
+_declare("Min", _extremum(np.min, False), inf.NUMERIC, Reducer("min", math.inf))
+_declare("Prod", _reducer(np.prod), inf.NUMERIC, Reducer("mul", 1, wide=True))
+_declare("Any", _reducer(np.any), inf.BOOL, Reducer("or", False), differentiable=False)
+_declare("All", _reducer(np.all), inf.BOOL, Reducer("and", True), differentiable=False)
 
 
 def _arg_infer(spec, axis=0, output_type=dtypes.int64):

@@ -17,6 +17,11 @@ from ..shapes import TensorShape
 
 ELEMENTWISE, REDUCTION, OPAQUE, STATEFUL, SOURCE = "elementwise", "reduction", "opaque", "stateful", "source"
 
+# What a SOURCE op's output is, where passes and executors must know (`OpDef.source`): a value
+# the caller feeds (Placeholder), the array in its `value` attr (Const), the value of the
+# variable in its `var` attr (ReadVariableOp). Sources that compute (Range, random ops) have None.
+FEED, CONSTANT, VARIABLE = "feed", "constant", "variable"
+
 
 class Spec(NamedTuple):
     """What inference knows about a value: a (possibly partial) shape, a dtype and, when it is
@@ -24,6 +29,28 @@ class Spec(NamedTuple):
     shape: TensorShape
     dtype: DType
     value: object = None
+
+
+class Reducer(NamedTuple):
+    """How a reduction folds elements, for the code generator: `combine` is the binary step
+    ("add", "mul", "max", "min", "or", "and"), `identity` its neutral element (+-inf stand for
+    the dtype's extremes on integers), `wide` accumulates in float64/int64, `mean` divides the
+    result by the number of elements folded."""
+    combine: str
+    identity: object
+    wide: bool = False
+    mean: bool = False
+
+
+class OpCheckError(Exception):
+    """Inputs an op does not take, said neutrally: `kind` is the builtin class of the complaint
+    (TypeError for a dtype rule, else the class inference raised), `detail` the text. Eager
+    dispatch, graph building and the compiler each turn it into their TensorFlow exception."""
+
+    def __init__(self, kind: type, detail: str):
+        super().__init__(detail)
+        self.kind = kind
+        self.detail = detail
 
 
 @dataclass(eq=False)
@@ -37,6 +64,12 @@ class OpDef:
     syntax, for elementwise ops the fuser may inline. `fast_kernel`, set by kernels/fast.py for
     some opaque ops, is what eager runs: the compiled plan's kernels for the op, so that every
     mode runs one program; it returns None for inputs it does not handle.
+
+    What passes and executors ask about an op is a field here, never its name: `source` (FEED,
+    CONSTANT, VARIABLE: what a source op's output is), `control_only` (runs nothing and stands
+    for its control inputs: `gf.group`'s NoOp), `static_value(op)` (the output's value while the
+    graph is built, or None; ops/static_value.py), `reducer` (how a fusable reduction folds) and
+    `verify(op)` (the invariant the pass verifier checks instead of re-running `infer`).
     """
     name: str
     infer: Callable
@@ -53,6 +86,11 @@ class OpDef:
     check_in_eager: Optional[bool] = None  # run infer before the kernel in eager (default: non-elementwise)
     retains_inputs: bool = True            # a stateful op may keep its input arrays (an assign does)
     fast_kernel: Optional[Callable] = None  # compiled kernel, as `kernel`; None result: use `kernel`
+    source: Optional[str] = None           # FEED, CONSTANT or VARIABLE for those source ops
+    control_only: bool = False             # no outputs, no work: stands for its control inputs
+    static_value: Optional[Callable] = None  # op -> its output's value at build time, or None
+    reducer: Optional[Reducer] = None      # a reduction the code generator can fold in a loop
+    verify: Optional[Callable] = None      # op -> None, raising AssertionError on a broken op
     extra: dict = field(default_factory=dict)
     allowed_np: Optional[frozenset] = field(default=None, repr=False)   # derived from `allowed`
 
@@ -68,6 +106,22 @@ class OpDef:
             if out is not None:
                 return out
         return self.kernel(*arrays, **attrs)
+
+    def check(self, specs, attrs) -> list:
+        """The output Specs for inputs `specs` (one per input) and `attrs`, after the dtype rules
+        (`same_dtype`, `allowed`); raises OpCheckError. The one op check every mode runs."""
+        if self.same_dtype and len(specs) > 1:
+            first = specs[0].dtype
+            for s in specs:
+                if s.dtype is not first:
+                    raise OpCheckError(TypeError, "all inputs must have the same dtype")
+        if self.allowed is not None and specs and specs[0].dtype.name not in self.allowed:
+            raise OpCheckError(TypeError, f"dtype {specs[0].dtype.name} is not supported "
+                                          f"(allowed: {', '.join(sorted(self.allowed))})")
+        try:
+            return self.infer(*specs, **attrs)
+        except (ValueError, TypeError, IndexError) as e:
+            raise OpCheckError(type(e), str(e)) from None
 
 
 REGISTRY: dict[str, OpDef] = {}

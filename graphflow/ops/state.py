@@ -10,7 +10,7 @@ import numpy as np
 from .. import dtypes
 from ..errors import FailedPreconditionError
 from ..shapes import TensorShape
-from .registry import SOURCE, STATEFUL, OpDef, Spec, register
+from .registry import SOURCE, STATEFUL, VARIABLE, OpDef, Spec, register
 
 
 class VariableState:
@@ -49,7 +49,8 @@ def _read(var):
     return var.read()
 
 
-register(OpDef("ReadVariableOp", _read_infer, _read, kind=SOURCE, stateful=True, differentiable=True))
+register(OpDef("ReadVariableOp", _read_infer, _read, kind=SOURCE, stateful=True, differentiable=True,
+               source=VARIABLE))
 
 
 def _assign_infer(value, var):

@@ -1,27 +1,47 @@
-"""What a symbolic tensor's value is while the graph is built, when the ops that make it say so
-(a Const, the Shape of a fully defined shape, ...): inference reads it, e.g. for Reshape's shape."""
+"""What a symbolic tensor's value is while the graph is built, when the op that makes it says so
+(`OpDef.static_value`: a Const, the Shape of a fully defined shape, ...): inference reads it, e.g.
+for Reshape's shape. The rules below are the values of the ops that declare one."""
 from __future__ import annotations
 
 import numpy as np
 
+from .registry import CONSTANT
+
 
 def constant_value(t):
     """The value of a symbolic tensor when it is known at graph-build time, else None."""
+    rule = t.op.opdef.static_value
+    return None if rule is None else rule(t.op)
+
+
+def literal(t):
+    """The array a constant op holds for `t` (no inference: only what is written in the graph)."""
     op = t.op
-    if op.type == "Const":
-        return op.attrs["value"]
-    if op.type == "Shape" and op.inputs[0].shape.is_fully_defined():
-        return np.asarray(op.inputs[0].shape.dims, dtype=op.attrs.get("out_type").np)
-    if op.type == "Pack":
-        vals = [constant_value(i) for i in op.inputs]
-        if all(v is not None for v in vals):
-            return np.stack(vals, axis=op.attrs.get("axis", 0))
-    if op.type == "StridedSlice":
-        v = constant_value(op.inputs[0])
-        if v is not None:
-            return op.opdef.kernel(v, **op.attrs)
-    if op.type == "Cast":
-        v = constant_value(op.inputs[0])
-        if v is not None:
-            return op.opdef.kernel(v, **op.attrs)
+    return op.attrs["value"] if op.opdef.source == CONSTANT else None
+
+
+def value_attr(op):
+    """Const: the array in its attrs."""
+    return op.attrs["value"]
+
+
+def static_shape(op):
+    """Shape: its input's shape, when fully defined."""
+    shape = op.inputs[0].shape
+    if not shape.is_fully_defined():
+        return None
+    return np.asarray(shape.dims, dtype=op.attrs.get("out_type").np)
+
+
+def stacked_values(op):
+    """Pack: the stacked values of its inputs, when all are known."""
+    vals = [constant_value(i) for i in op.inputs]
+    if all(v is not None for v in vals):
+        return np.stack(vals, axis=op.attrs.get("axis", 0))
     return None
+
+
+def kernel_of_known_input(op):
+    """One-input ops cheap to evaluate (StridedSlice, Cast): the kernel over the known value."""
+    v = constant_value(op.inputs[0])
+    return None if v is None else op.opdef.kernel(v, **op.attrs)

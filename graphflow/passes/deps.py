@@ -1,8 +1,8 @@
 """Dependency optimisation: tidy control edges without changing what runs before what.
 
 Control inputs that duplicate a data edge or another control input are dropped, and a control
-dependency on a NoOp (`gf.group`) that is not itself a target is replaced by the NoOp's own
-control inputs, so chains of groups collapse.
+dependency on a control-only op (`OpDef.control_only`: `gf.group`'s NoOp) that is not itself a
+target is replaced by that op's own control inputs, so chains of groups collapse.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from .program import Program, rebuild
 
 def _flatten(op, targets, memo):
     """The ops `op` stands for as a control input."""
-    if op.type != "NoOp" or op in targets:
+    if not op.opdef.control_only or op in targets:
         return (op,)
     if op not in memo:
         out = []

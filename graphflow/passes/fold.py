@@ -12,10 +12,10 @@ import numpy as np
 
 from ..graph.graph import Graph
 from ..ops.registry import SOURCE, Spec, get
+from ..ops.static_value import literal
 from ..shapes import TensorShape
+from .pattern import P, Rules
 from .program import Program, rebuild
-
-_SHAPE_OPS = ("Shape", "Size", "Rank")
 
 
 def _foldable(op) -> bool:
@@ -25,17 +25,35 @@ def _foldable(op) -> bool:
     return not any(isinstance(v, Graph) or (callable(v) and not isinstance(v, type)) for v in op.attrs.values())
 
 
-def _static_shape_value(op, x):
+def _out_type(op):
+    out_type = op.attrs.get("out_type")
+    return out_type.np if out_type is not None else np.int32
+
+
+def _rank(ctx, op, x):
     dims = x.shape.dims
-    if op.type == "Rank":
-        return None if dims is None else np.int32(len(dims))
+    return None if dims is None else [np.asarray(np.int32(len(dims)))]
+
+
+def _shape(ctx, op, x):
+    return [np.asarray(x.shape.dims, dtype=_out_type(op))] if x.shape.is_fully_defined() else None
+
+
+def _size(ctx, op, x):
     if not x.shape.is_fully_defined():
         return None
-    out_type = op.attrs.get("out_type")
-    dt = out_type.np if out_type is not None else np.int32
-    if op.type == "Shape":
-        return np.asarray(dims, dtype=dt)
-    return np.asarray(int(np.prod(dims, dtype=np.int64)), dtype=dt)
+    return [np.asarray(int(np.prod(x.shape.dims, dtype=np.int64)), dtype=_out_type(op))]
+
+
+X = P.var("x")
+
+# Ops that fold without constant inputs: their value is in the input's static shape.
+SHAPE_FOLDS = Rules([
+    # pattern        value              why it is known now
+    (P("Rank", X),   _rank,             "the input's rank is static"),
+    (P("Shape", X),  _shape,            "the input's shape is fully defined"),
+    (P("Size", X),   _size,             "the input's shape is fully defined"),
+])
 
 
 def _as_declared(value, t):
@@ -56,12 +74,12 @@ def _as_declared(value, t):
 
 def fold_op(op, inputs, cap):
     """The folded output arrays of `op` (inputs: tensors of the new program), or None."""
-    if op.type in _SHAPE_OPS:
-        v = _static_shape_value(op, inputs[0])
-        return None if v is None else [np.asarray(v)]
-    if not _foldable(op) or not all(t.op.type == "Const" for t in inputs):
+    hit = SHAPE_FOLDS.first(None, op, inputs)
+    if hit is not None:
+        return hit[0]
+    values = [literal(t) for t in inputs]
+    if not _foldable(op) or any(v is None for v in values):
         return None
-    values = [t.op.attrs["value"] for t in inputs]
     limit = max(cap, sum(int(np.size(v)) for v in values))
     for t in op.outputs:
         n = t.shape.num_elements()
@@ -82,9 +100,9 @@ def fold_op(op, inputs, cap):
 
 
 def _candidate(op) -> bool:
-    if op.type in _SHAPE_OPS:
-        return _static_shape_value(op, op.inputs[0]) is not None
-    return _foldable(op) and all(t.op.type == "Const" for t in op.inputs)
+    if SHAPE_FOLDS.first(None, op, op.inputs) is not None:
+        return True
+    return _foldable(op) and all(literal(t) is not None for t in op.inputs)
 
 
 def run(graph: Program, config):

@@ -2,12 +2,13 @@
 
 A group iterates over one shape: every member's output has the group's shape, so broadcasting
 happens only on the group's inputs and nothing is recomputed (an op on a smaller, broadcast
-operand forms its own group). Reductions (Sum, Mean, Max, Min, Prod, Any, All) join the group of
-their producer as epilogues: their outputs leave the group, so no member consumes them. Members
-whose values are needed outside become extra outputs (multi-output groups). A merge is refused
-when a path leaves the group and comes back (it would make a cycle), where paths include the
-order of side effects; groups are capped in size because numba's compile time grows faster than
-linearly with kernel size (BENCHMARKS.md: 1000 fused ops take 35 s to compile).
+operand forms its own group). Reductions that declare a `reducer` (Sum, Mean, Max, Min, Prod,
+Any, All) join the group of their producer as epilogues: their outputs leave the group, so no
+member consumes them. Members whose values are needed outside become extra outputs (multi-output
+groups). A merge is refused when a path leaves the group and comes back (it would make a cycle),
+where paths include the order of side effects; groups are capped in size because numba's compile
+time grows faster than linearly with kernel size (BENCHMARKS.md: 1000 fused ops take 35 s to
+compile).
 
 The FusedElementwise op keeps a reference kernel (its members' numpy kernels, in order), so the
 reference interpreter runs fused programs too and fusion is testable apart from code generation.
@@ -23,7 +24,6 @@ from ..ops.registry import ELEMENTWISE, REDUCTION, OpDef, Spec
 from ..shapes import TensorShape
 from .program import Program
 
-REDUCERS = ("Sum", "Mean", "Max", "Min", "Prod", "Any", "All")
 SUPPORTED_DTYPES = frozenset({"float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool"})
 
 
@@ -86,7 +86,7 @@ def _fused_verify(op):
 
 
 FUSED = OpDef("FusedElementwise", _fused_infer, _fused_kernel, kind="fused", num_outputs=-1,
-              differentiable=False, foldable=False, extra={"verify": _fused_verify})
+              differentiable=False, foldable=False, verify=_fused_verify)
 
 
 # ---- choosing groups --------------------------------------------------------------------------
@@ -114,13 +114,14 @@ def fusable(op, target) -> bool:
 
 def reduce_axes_of(op):
     """Normalised reduced axes if `op` is a reduction the code generator can fuse, else None."""
-    if op.type not in REDUCERS or op.opdef.kind != REDUCTION or op.control_inputs or len(op.inputs) != 1:
+    reducer = op.opdef.reducer
+    if reducer is None or op.opdef.kind != REDUCTION or op.control_inputs or len(op.inputs) != 1:
         return None
     x = op.inputs[0]
     shape = _static(x)
     if shape is None or 0 in shape or not _dtype_ok(x) or _static(op.outputs[0]) is None:
         return None
-    if op.type == "Mean" and not x.dtype.is_floating:
+    if reducer.mean and not x.dtype.is_floating:
         return None          # integer mean truncates; left to the reference kernel
     axis = op.attrs.get("axis")
     rank = len(shape)

@@ -11,7 +11,8 @@ from typing import Callable, Optional
 
 from ..errors import InvalidArgumentError, format_location
 from ..graph.graph import Graph, Operation, SymbolicTensor, constant_value
-from ..ops.registry import Spec, get
+from ..graph.interpreter import missing_feed, prune
+from ..ops.registry import FEED, OpCheckError, Spec, get
 from ..shapes import TensorShape
 
 
@@ -52,29 +53,31 @@ class Program(Graph):
 
 
 def infer_specs(opdef, inputs, attrs, name=None, location=None):
+    """Output specs of an op the compiler emits; a failure is the user's error at run time."""
     specs = [Spec(t.shape, t.dtype, constant_value(t)) for t in inputs]
     try:
-        return opdef.infer(*specs, **attrs)
-    except (ValueError, TypeError, IndexError) as e:
-        where = format_location(location)
-        raise InvalidArgumentError(
-            None, name, f"{opdef.name}{f' ({name})' if name else ''}: {e}. Inputs: "
-                        + ", ".join(f"{s.dtype.name}{s.shape}" for s in specs)
-                        + (f". Defined at {where}" if where else "")) from None
+        return opdef.check(specs, attrs)
+    except OpCheckError as e:
+        raise InvalidArgumentError(None, name, _message(opdef, name, specs, e.detail, location)) from None
+
+
+def _message(opdef, name, specs, detail, location) -> str:
+    where = format_location(location)
+    return (f"{opdef.name}{f' ({name})' if name else ''}: {detail}. Inputs: "
+            + ", ".join(f"{s.dtype.name}{s.shape}" for s in specs) + (f". Defined at {where}" if where else ""))
 
 
 def specialise(graph, fetch_tensors, fetch_ops, feed_tensors, feed_shapes=None) -> Program:
     """A Program computing the fetches from the feeds; `feed_shapes` (one per feed) refine the
     fed tensors' static shapes, and inference re-runs wherever an input shape changed."""
     fed = {t: i for i, t in enumerate(feed_tensors)}
-    from ..graph.interpreter import prune
     ops = prune([t.op for t in fetch_tensors] + list(fetch_ops), set(fed))
     prog = Program()
     tmap: dict = {}
     placeholder = get("Placeholder")
     for i, t in enumerate(feed_tensors):
         shape = TensorShape(feed_shapes[i]) if feed_shapes is not None else t.shape
-        name = t.op.name if t.value_index == 0 and t.op.type == "Placeholder" else f"feed/{t.op.name}_{t.value_index}"
+        name = t.op.name if t.value_index == 0 and t.op.opdef.source == FEED else f"feed/{t.op.name}_{t.value_index}"
         op = prog.emit(placeholder, (), {"shape": shape.dims, "dtype": t.dtype}, name=name,
                        specs=[Spec(shape, t.dtype)], location=t.op.location)
         tmap[t] = op.outputs[0]
@@ -83,7 +86,7 @@ def specialise(graph, fetch_tensors, fetch_ops, feed_tensors, feed_shapes=None) 
     for op in ops:
         if op.outputs and all(o in fed for o in op.outputs):
             continue
-        if op.type == "Placeholder":
+        if op.opdef.source == FEED:
             raise missing_feed(op)
         inputs = [tmap[t] for t in op.inputs]
         changed = any(n.shape != t.shape for n, t in zip(inputs, op.inputs))
@@ -98,14 +101,6 @@ def specialise(graph, fetch_tensors, fetch_ops, feed_tensors, feed_shapes=None) 
     prog.outputs = [tmap[t] for t in fetch_tensors]
     prog.targets = [omap[op] for op in fetch_ops if op in omap]
     return prog
-
-
-def missing_feed(op) -> InvalidArgumentError:
-    shape = op.attrs["shape"]
-    dims = "<unknown>" if shape is None else "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
-    return InvalidArgumentError(
-        None, op, f"You must feed a value for placeholder tensor '{op.name}' with dtype "
-                  f"{op.attrs['dtype'].name} and shape {dims} (defined at {format_location(op.location)})")
 
 
 Visit = Callable[[Program, Operation, list], Optional[list]]

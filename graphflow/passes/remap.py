@@ -11,6 +11,7 @@ from __future__ import annotations
 from ..ops.registry import OpDef, Spec, get
 from . import prune
 from .fuse import FUSED, run_members
+from .pattern import P, Rules
 from .program import Program, consumers, rebuild
 
 
@@ -32,34 +33,37 @@ def _verify(op):
 
 
 FUSED_MATMUL = OpDef("FusedMatMul", _infer, _kernel, kind="fused", num_outputs=-1, differentiable=False,
-                     foldable=False, extra={"verify": _verify})
+                     foldable=False, verify=_verify)
 
 
-def _match(op, users, outputs):
-    """(matmul op, epilogue op, operand index) if `op` is an epilogue group over a MatMul."""
-    if op.opdef is not FUSED or op.control_inputs:
-        return None
+def _epilogue(facts, op, product):
+    """(the MatMul, operand index) when the product's only use is this group, which iterates
+    over the product's 2-D float shape, reduces nothing and waits for nothing."""
+    users, outputs = facts
     group = op.attrs["group"]
-    if group.reduce_axes:
+    m = product.op
+    if (op.control_inputs or group.reduce_axes or len(users.get(product, ())) != 1 or product in outputs
+            or product.shape.rank != 2 or product.shape.dims != group.shape
+            or product.dtype.name not in ("float32", "float64")
+            or not all(i.shape.rank == 2 and i.shape.is_fully_defined() for i in m.inputs)
+            or op.inputs.count(product) != 1):
         return None
-    for k, t in enumerate(op.inputs):
-        m = t.op
-        if (m.type == "MatMul" and not m.control_inputs and len(users.get(t, ())) == 1 and t not in outputs
-                and t.shape.rank == 2 and t.shape.dims == group.shape and t.dtype.name in ("float32", "float64")
-                and all(i.shape.rank == 2 and i.shape.is_fully_defined() for i in m.inputs)
-                and op.inputs.count(t) == 1):
-            return m, k
-    return None
+    return m, op.inputs.index(product)
+
+
+RULES = Rules([
+    # pattern                                          match        why it pays
+    (P(FUSED, P.some(P("MatMul", name="product"))),   _epilogue,   "the product is never written and read back"),
+])
 
 
 def run(graph: Program, config=None):
-    users = consumers(graph)
-    outputs = set(graph.outputs)
+    facts = (consumers(graph), set(graph.outputs))
     matches = {}
     for op in graph.operations:
-        hit = _match(op, users, outputs)
+        hit = RULES.first(facts, op, op.inputs)
         if hit is not None:
-            matches[op] = hit
+            matches[op] = hit[0]
     if not matches:
         return graph, {"fused_matmuls": 0}
 

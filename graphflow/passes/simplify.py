@@ -1,6 +1,6 @@
 """Algebraic simplification: rewrites that give bit-identical results, and nothing else.
 
-Float arithmetic is not real arithmetic, so every rule states why it is exact:
+Float arithmetic is not real arithmetic, so every rule (a row of RULES) states why it is exact:
   x * 1 -> x               exact for every x, NaN and -0 included
   x * -1 -> -x             exact (negation only flips the sign bit)
   x + (-0.0) -> x          exact; but x + (+0.0) is NOT x for floats ((-0) + 0 = +0): ints only
@@ -20,23 +20,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..ops.registry import Spec, get
-from ..shapes import TensorShape
-from .program import rebuild
-
-
-def const_of(t):
-    return t.op.attrs["value"] if t.op.type == "Const" else None
-
-
-def _unit(t, out, pred) -> bool:
-    """t is a constant of size 1 whose broadcast cannot change the other operand's shape,
-    and all of whose elements satisfy `pred`."""
-    v = const_of(t)
-    if v is None:
-        return False
-    v = np.asarray(v)
-    rank = out.shape.rank
-    return v.size == 1 and rank is not None and v.ndim <= rank and bool(pred(v.reshape(())[()]))
+from ..ops.static_value import literal
+from ..shapes import TensorShape, broadcast_dims
+from .pattern import P, Rules, rewrite
 
 
 def _keeps(x, op) -> bool:
@@ -44,54 +30,14 @@ def _keeps(x, op) -> bool:
     return x.dtype is out.dtype and x.shape.dims is not None and x.shape == out.shape
 
 
-def _is(value):
-    return lambda v: v == value
+def _adds_nothing(v) -> bool:
+    """-0.0, or 0 for integers: x + (+0.0) is not x for floats ((-0) + 0 = +0)."""
+    return v == 0 and (v.dtype.kind != "f" or bool(np.signbit(v)))
 
 
-def _neg_zero(v):
-    return v == 0 and np.signbit(v)
-
-
-def _pos_zero(v):
-    return v == 0 and not np.signbit(v)
-
-
-def _binary_identity(new, op, inputs, unit_pred_left, unit_pred_right):
-    x, y = inputs
-    out = op.outputs[0]
-    if unit_pred_right is not None and _unit(y, out, unit_pred_right) and _keeps(x, op):
-        return [x]
-    if unit_pred_left is not None and _unit(x, out, unit_pred_left) and _keeps(y, op):
-        return [y]
-    return None
-
-
-def _mul(new, op, inputs):
-    hit = _binary_identity(new, op, inputs, _is(1), _is(1))
-    if hit:
-        return hit
-    if op.outputs[0].dtype.name in ("float16", "float32", "float64", "int8", "int16", "int32", "int64"):
-        x, y = inputs
-        for a, b in ((x, y), (y, x)):
-            if _unit(b, op.outputs[0], _is(-1)) and _keeps(a, op):
-                return _emit(new, op, "Neg", [a])
-    return None
-
-
-def _add(new, op, inputs):
-    zero = _neg_zero if op.outputs[0].dtype.is_floating else _is(0)
-    return _binary_identity(new, op, inputs, zero, zero)
-
-
-def _sub(new, op, inputs):
-    x, y = inputs
-    dt = op.outputs[0].dtype
-    hit = _binary_identity(new, op, inputs, None, _pos_zero if dt.is_floating else _is(0))
-    if hit:
-        return hit
-    if x is y and dt.is_integer and _keeps(x, op):
-        return _emit(new, op, "ZerosLike", [x])
-    return None
+def _subtracts_nothing(v) -> bool:
+    """+0.0, or 0 for integers: x - (-0.0) is not x for floats ((-0) - (-0) = +0)."""
+    return v == 0 and (v.dtype.kind != "f" or not np.signbit(v))
 
 
 def _power_of_two_inverse(c):
@@ -107,115 +53,6 @@ def _power_of_two_inverse(c):
     return inv
 
 
-def _realdiv(new, op, inputs):
-    x, y = inputs
-    out = op.outputs[0]
-    if not out.dtype.is_floating or not _unit(y, out, lambda v: True) or not _keeps(x, op):
-        return None
-    c = np.asarray(const_of(y)).reshape(())[()]
-    if c == 1:
-        return [x]
-    inv = _power_of_two_inverse(c)
-    if inv is None:
-        return None
-    k = new.const(np.asarray(inv, dtype=out.dtype.np).reshape(np.shape(const_of(y))), name=f"{op.name}/reciprocal")
-    return _emit(new, op, "Mul", [x, k])
-
-
-def _involution(new, op, inputs):
-    (x,) = inputs
-    if x.op.type == op.type and not x.op.control_inputs:
-        return [x.op.inputs[0]]
-    return None
-
-
-def _perm(op, rank):
-    p = op.attrs.get("perm")
-    return tuple(reversed(range(rank))) if p is None else tuple(int(i) % max(rank, 1) for i in p)
-
-
-def _transpose(new, op, inputs):
-    (x,) = inputs
-    rank = x.shape.rank
-    if rank is None:
-        return None
-    p = _perm(op, rank)
-    if p == tuple(range(rank)):
-        return [x]
-    if x.op.type == "Transpose" and not x.op.control_inputs:
-        inner = _perm(x.op, rank)
-        composed = tuple(inner[i] for i in p)
-        src = x.op.inputs[0]
-        if composed == tuple(range(rank)):
-            return [src]
-        return _emit(new, op, "Transpose", [src], {"perm": composed})
-    return None
-
-
-def _reshape(new, op, inputs):
-    x, shape = inputs
-    out = op.outputs[0]
-    if out.shape.is_fully_defined() and x.shape == out.shape and x.dtype is out.dtype:
-        return [x]
-    if x.op.type == "Reshape" and not x.op.control_inputs:
-        return _emit(new, op, "Reshape", [x.op.inputs[0], shape])
-    return None
-
-
-def _identity(new, op, inputs):
-    return [inputs[0]]
-
-
-def _pow(new, op, inputs):
-    x, y = inputs
-    out = op.outputs[0]
-    if _unit(y, out, _is(1)) and _keeps(x, op):
-        return [x]
-    if _unit(y, out, _is(2)) and _keeps(x, op):
-        return _emit(new, op, "Square", [x])
-    return None
-
-
-def _cast(new, op, inputs):
-    (x,) = inputs
-    return [x] if x.dtype is op.attrs["dtype"] else None
-
-
-def _broadcast_to(new, op, inputs):
-    x = inputs[0]
-    return [x] if x.shape.is_fully_defined() and x.shape == op.outputs[0].shape else None
-
-
-def _assign_update(new, op, inputs):
-    """assign_sub(v, d) -> assign(v, read(v) - d): the same subtraction the kernel does, as ops
-    the fuser can put in one loop with d's producer (an SGD step becomes one pass over the
-    weights). The read goes right before the assign, so it sees the same value."""
-    (delta,) = inputs
-    var = op.attrs["var"]
-    if not var.shape.is_fully_defined() or not delta.shape.is_fully_defined() or delta.dtype is not var.dtype:
-        return None
-    from ..shapes import broadcast_dims
-    try:
-        if broadcast_dims(var.shape.dims, delta.shape.dims) != var.shape.dims:
-            return None
-    except ValueError:
-        return None
-    read = new.emit(get("ReadVariableOp"), (), {"var": var}, name=f"{op.name}/read",
-                    specs=[Spec(TensorShape(var.shape), var.dtype)], location=op.location)
-    kind = "Sub" if op.type == "AssignSubVariableOp" else "Add"
-    value = new.emit(get(kind), [read.outputs[0], delta], {}, name=f"{op.name}/{kind.lower()}",
-                     specs=[Spec(TensorShape(var.shape), var.dtype)], location=op.location)
-    return _emit(new, op, "AssignVariableOp", [value.outputs[0]], {"var": var})
-
-
-RULES = {
-    "Mul": _mul, "Add": _add, "Sub": _sub, "RealDiv": _realdiv, "Neg": _involution,
-    "LogicalNot": _involution, "Transpose": _transpose, "Reshape": _reshape, "Identity": _identity,
-    "StopGradient": _identity, "Pow": _pow, "Cast": _cast, "BroadcastTo": _broadcast_to,
-    "AssignSubVariableOp": _assign_update, "AssignAddVariableOp": _assign_update,
-}
-
-
 def _emit(new, op, type_name, inputs, attrs=None):
     out = op.outputs[0]
     n = new.emit(get(type_name), inputs, {} if attrs is None else attrs, name=op.name,
@@ -223,16 +60,121 @@ def _emit(new, op, type_name, inputs, attrs=None):
     return list(n.outputs)
 
 
-def _any_rule_fires(graph) -> bool:
-    """A dry run on the program itself (rules may emit into a scratch program): most programs
-    have nothing to simplify, and then no copy is made."""
-    from .program import Program
-    scratch = Program()
-    for op in graph.operations:
-        rule = RULES.get(op.type)
-        if rule is not None and rule(scratch, op, list(op.inputs)) is not None:
-            return True
-    return False
+# ---- rewrites: (new program, the op, bound tensors) -> replacement tensors, or None -------------
+
+def _x(new, op, x):
+    return [x]
+
+
+def _same(new, op, x):
+    """x, when it has the op's shape and dtype (the constant did not broadcast it)."""
+    return [x] if _keeps(x, op) else None
+
+
+def _negated(new, op, x):
+    if op.outputs[0].dtype.name not in ("float16", "float32", "float64", "int8", "int16", "int32", "int64"):
+        return None
+    return _emit(new, op, "Neg", [x]) if _keeps(x, op) else None
+
+
+def _zeros_if_integer(new, op, x):
+    return _emit(new, op, "ZerosLike", [x]) if op.outputs[0].dtype.is_integer and _keeps(x, op) else None
+
+
+def _times_reciprocal(new, op, x, c):
+    out = op.outputs[0]
+    if not out.dtype.is_floating or not _keeps(x, op):
+        return None
+    value = np.asarray(literal(c)).reshape(())[()]
+    if value == 1:
+        return [x]
+    inv = _power_of_two_inverse(value)
+    if inv is None:
+        return None
+    k = new.const(np.asarray(inv, dtype=out.dtype.np).reshape(np.shape(literal(c))), name=f"{op.name}/reciprocal")
+    return _emit(new, op, "Mul", [x, k])
+
+
+def _squared(new, op, x):
+    return _emit(new, op, "Square", [x]) if _keeps(x, op) else None
+
+
+def _perm(op, rank):
+    p = op.attrs.get("perm")
+    return tuple(reversed(range(rank))) if p is None else tuple(int(i) % max(rank, 1) for i in p)
+
+
+def _identity_perm(new, op, x):
+    rank = x.shape.rank
+    return [x] if rank is not None and _perm(op, rank) == tuple(range(rank)) else None
+
+
+def _composed_perm(new, op, x, inner):
+    rank = inner.shape.rank
+    if rank is None:
+        return None
+    composed = tuple(_perm(inner.op, rank)[i] for i in _perm(op, rank))
+    return [x] if composed == tuple(range(rank)) else _emit(new, op, "Transpose", [x], {"perm": composed})
+
+
+def _same_shape(new, op, x):
+    out = op.outputs[0]
+    return [x] if out.shape.is_fully_defined() and x.shape == out.shape and x.dtype is out.dtype else None
+
+
+def _reshape_once(new, op, x, shape):
+    return _emit(new, op, "Reshape", [x, shape])
+
+
+def _uncast(new, op, x):
+    return [x] if x.dtype is op.attrs["dtype"] else None
+
+
+def _assign_update(kind):
+    def rewrite(new, op, delta):
+        """assign_sub(v, d) -> assign(v, read(v) - d): the same subtraction the kernel does, as
+        ops the fuser can put in one loop with d's producer (an SGD step becomes one pass over
+        the weights). The read goes right before the assign, so it sees the same value."""
+        var = op.attrs["var"]
+        if not var.shape.is_fully_defined() or not delta.shape.is_fully_defined() or delta.dtype is not var.dtype:
+            return None
+        try:
+            if broadcast_dims(var.shape.dims, delta.shape.dims) != var.shape.dims:
+                return None
+        except ValueError:
+            return None
+        read = new.emit(get("ReadVariableOp"), (), {"var": var}, name=f"{op.name}/read",
+                        specs=[Spec(TensorShape(var.shape), var.dtype)], location=op.location)
+        value = new.emit(get(kind), [read.outputs[0], delta], {}, name=f"{op.name}/{kind.lower()}",
+                         specs=[Spec(TensorShape(var.shape), var.dtype)], location=op.location)
+        return _emit(new, op, "AssignVariableOp", [value.outputs[0]], {"var": var})
+    return rewrite
+
+
+X, ANY, SHAPE = P.var("x"), P(), P.var("shape")
+
+RULES = Rules([
+    # pattern                                                   rewrite           why it is exact
+    (P("Mul", X, P.const(1), commutative=True),                 _same,            "x * 1 = x, NaN and -0 too"),
+    (P("Mul", X, P.const(-1), commutative=True),                _negated,         "negation flips the sign bit only"),
+    (P("Add", X, P.const(_adds_nothing), commutative=True),     _same,            "x + (-0.0) = x; ints: x + 0"),
+    (P("Sub", X, P.const(_subtracts_nothing)),                  _same,            "x - (+0.0) = x; ints: x - 0"),
+    (P("Sub", X, X),                                            _zeros_if_integer, "ints only: inf - inf is NaN"),
+    (P("RealDiv", X, P.const(name="c")),                        _times_reciprocal, "x / 1 = x; x / 2**k = x * 2**-k"),
+    (P("Neg", P("Neg", X)),                                     _x,               "--x = x"),
+    (P("LogicalNot", P("LogicalNot", X)),                       _x,               "!!x = x"),
+    (P("Transpose", X),                                         _identity_perm,   "the identity permutation"),
+    (P("Transpose", P("Transpose", X, name="inner")),           _composed_perm,   "one permutation, composed"),
+    (P("Reshape", X, ANY),                                      _same_shape,      "reshape to x's own shape"),
+    (P("Reshape", P("Reshape", X, ANY), SHAPE),                 _reshape_once,    "only the last shape counts"),
+    (P(("Identity", "StopGradient"), X),                        _x,               "gradients are built already"),
+    (P("Pow", X, P.const(1)),                                   _same,            "pow(x, 1) = x"),
+    (P("Pow", X, P.const(2)),                                   _squared,         "pow is exact at exponent 2"),
+    (P("Cast", X),                                              _uncast,          "cast to x's own dtype"),
+    (P("BroadcastTo", X, ANY),                                  _same_shape,      "broadcast to x's own shape"),
+    (P("AssignSubVariableOp", P.var("delta")),                  _assign_update("Sub"), "the kernel's own subtraction"),
+    (P("AssignAddVariableOp", P.var("delta")),                  _assign_update("Add"), "the kernel's own addition"),
+])
 
 
 def _drop_inherited_controls(prog) -> None:
@@ -252,21 +194,16 @@ def _drop_inherited_controls(prog) -> None:
 
 
 def run(graph, config=None):
-    if not _any_rule_fires(graph):
-        return graph, {"rewrites": 0}
     fired: dict = {}
+    stateful = []
 
-    def visit(new, op, inputs):
-        rule = RULES.get(op.type)
-        if rule is None:
-            return None
-        result = rule(new, op, inputs)
-        if result is not None:
-            fired[op.type] = fired.get(op.type, 0) + 1
-        return result
+    def count(op, row):
+        fired[op.type] = fired.get(op.type, 0) + 1
+        if op.opdef.stateful:       # an assign became read, update, assign
+            stateful.append(op)
 
-    new = rebuild(graph, visit)
-    if fired.get("AssignSubVariableOp") or fired.get("AssignAddVariableOp"):
+    new = rewrite(graph, RULES, count)
+    if stateful:
         _drop_inherited_controls(new)
     total = sum(fired.values())
     return (new if total else graph), {"rewrites": total, **{f"rewrites_{k}": v for k, v in sorted(fired.items())}}
