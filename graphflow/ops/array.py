@@ -23,7 +23,8 @@ def _const(value):
 
 
 def _spec_is_in_attrs(op):
-    """Verifier of Const and Placeholder: their output spec is written in their attrs."""
+    """The pass verifier's check of Const and Placeholder: none. Whoever emits one writes its
+    spec from the same attrs (value, or shape and dtype) that inference would read."""
 
 
 register(OpDef("Const", _const_infer, _const, kind=SOURCE, source=CONSTANT, static_value=sv.value_attr,
