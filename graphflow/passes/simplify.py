@@ -154,26 +154,26 @@ def _assign_update(kind):
 X, ANY, SHAPE = P.var("x"), P(), P.var("shape")
 
 RULES = Rules([
-    # pattern                                                   rewrite           why it is exact
-    (P("Mul", X, P.const(1), commutative=True),                 _same,            "x * 1 = x, NaN and -0 too"),
-    (P("Mul", X, P.const(-1), commutative=True),                _negated,         "negation flips the sign bit only"),
-    (P("Add", X, P.const(_adds_nothing), commutative=True),     _same,            "x + (-0.0) = x; ints: x + 0"),
-    (P("Sub", X, P.const(_subtracts_nothing)),                  _same,            "x - (+0.0) = x; ints: x - 0"),
-    (P("Sub", X, X),                                            _zeros_if_integer, "ints only: inf - inf is NaN"),
-    (P("RealDiv", X, P.const(name="c")),                        _times_reciprocal, "x / 1 = x; x / 2**k = x * 2**-k"),
-    (P("Neg", P("Neg", X)),                                     _x,               "--x = x"),
-    (P("LogicalNot", P("LogicalNot", X)),                       _x,               "!!x = x"),
-    (P("Transpose", X),                                         _identity_perm,   "the identity permutation"),
-    (P("Transpose", P("Transpose", X, name="inner")),           _composed_perm,   "one permutation, composed"),
-    (P("Reshape", X, ANY),                                      _same_shape,      "reshape to x's own shape"),
-    (P("Reshape", P("Reshape", X, ANY), SHAPE),                 _reshape_once,    "only the last shape counts"),
-    (P(("Identity", "StopGradient"), X),                        _x,               "gradients are built already"),
-    (P("Pow", X, P.const(1)),                                   _same,            "pow(x, 1) = x"),
-    (P("Pow", X, P.const(2)),                                   _squared,         "pow is exact at exponent 2"),
-    (P("Cast", X),                                              _uncast,          "cast to x's own dtype"),
-    (P("BroadcastTo", X, ANY),                                  _same_shape,      "broadcast to x's own shape"),
-    (P("AssignSubVariableOp", P.var("delta")),                  _assign_update("Sub"), "the kernel's own subtraction"),
-    (P("AssignAddVariableOp", P.var("delta")),                  _assign_update("Add"), "the kernel's own addition"),
+    # pattern                                                 rewrite                why it is exact
+    (P("Mul", X, P.const(1), commutative=True),                _same,                 "x * 1 = x, NaN and -0 too"),
+    (P("Mul", X, P.const(-1), commutative=True),               _negated,              "-x only flips the sign bit"),
+    (P("Add", X, P.const(_adds_nothing), commutative=True),    _same,                 "x + (-0.0) = x; ints: x + 0"),
+    (P("Sub", X, P.const(_subtracts_nothing)),                 _same,                 "x - (+0.0) = x; ints: x - 0"),
+    (P("Sub", X, X),                                           _zeros_if_integer,     "ints only: inf - inf is NaN"),
+    (P("RealDiv", X, P.const(name="c")),                       _times_reciprocal,     "x/1 = x; x/2**k = x*2**-k"),
+    (P("Neg", P("Neg", X)),                                    _x,                    "--x = x"),
+    (P("LogicalNot", P("LogicalNot", X)),                      _x,                    "!!x = x"),
+    (P("Transpose", X),                                        _identity_perm,        "the identity permutation"),
+    (P("Transpose", P("Transpose", X, name="inner")),          _composed_perm,        "one permutation, composed"),
+    (P("Reshape", X, ANY),                                     _same_shape,           "reshape to x's own shape"),
+    (P("Reshape", P("Reshape", X, ANY), SHAPE),                _reshape_once,         "only the last shape counts"),
+    (P(("Identity", "StopGradient"), X),                       _x,                    "gradients are built already"),
+    (P("Pow", X, P.const(1)),                                  _same,                 "pow(x, 1) = x"),
+    (P("Pow", X, P.const(2)),                                  _squared,              "pow is exact at exponent 2"),
+    (P("Cast", X),                                             _uncast,               "cast to x's own dtype"),
+    (P("BroadcastTo", X, ANY),                                 _same_shape,           "broadcast to x's own shape"),
+    (P("AssignSubVariableOp", P.var("delta")),                 _assign_update("Sub"), "the kernel's own subtraction"),
+    (P("AssignAddVariableOp", P.var("delta")),                 _assign_update("Add"), "the kernel's own addition"),
 ])
 
 
