@@ -30,17 +30,6 @@ FLOORS = [
     ("bench", "cli"),
 ]
 
-# Known exceptions, to delete as they are removed (each is a named debt, not a rule):
-# Keras builds a Functional from Model(inputs, outputs), and a KerasTensor's operators make
-# OpLambda layers, which return KerasTensors: circles inside keras_api. (Saving no longer closes
-# circles: the model classes register themselves with models/keras_config.py.)
-KERAS_CIRCLES_TO_BREAK = {
-    frozenset({"graphflow.keras_api.keras_tensor", "graphflow.keras_api.layers.core"}),
-    frozenset({"graphflow.keras_api.keras_tensor", "graphflow.keras_api.layers.core",
-               "graphflow.keras_api.layers.base"}),
-    frozenset({"graphflow.keras_api.models.model", "graphflow.keras_api.models.functional"}),
-}
-
 
 def _floor(module: str) -> int:
     name = module.removeprefix("graphflow.")
@@ -91,4 +80,4 @@ def test_imports_only_point_down_the_floors():
 
 def test_no_module_imports_itself_in_a_circle():
     circles = {frozenset(c) for c in nx.simple_cycles(_import_graph())}
-    assert circles - KERAS_CIRCLES_TO_BREAK == set()
+    assert circles == set()

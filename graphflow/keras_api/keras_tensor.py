@@ -66,16 +66,27 @@ class KerasTensor:
         return _binary(lambda a, b: a @ b, self, other, "matmul")
 
     def __neg__(self):
-        from .layers.core import OpLambda
-        return OpLambda(lambda a: -a, name="negative")(self)
+        return _op_layer()(lambda a: -a, name="negative")(self)
 
     def __getitem__(self, key):
-        from .layers.core import OpLambda
-        return OpLambda(lambda a: a[key], name="get_item")(self)
+        return _op_layer()(lambda a: a[key], name="get_item")(self)
+
+
+# The layer that records an operator on a KerasTensor lives in layers.core, which builds on this
+# module; it registers itself here when it is defined instead of this module importing it back.
+_OP_LAYER: list = []
+
+
+def register_op_layer(cls) -> None:
+    _OP_LAYER[:] = [cls]
+
+
+def _op_layer():
+    return _OP_LAYER[0]
 
 
 def _binary(fn, a, b, name):
-    from .layers.core import OpLambda
+    OpLambda = _op_layer()
     if isinstance(b, KerasTensor):
         return OpLambda(lambda xs: fn(xs[0], xs[1]), name=name)([a, b])
     return OpLambda(lambda x: fn(x, b), name=name)(a)

@@ -6,7 +6,7 @@ import numpy as np
 from ... import dtypes
 from ...ops import api
 from .. import activations, backend, initializers, regularizers
-from ..keras_tensor import KerasTensor, Node
+from ..keras_tensor import KerasTensor, Node, register_op_layer
 from ..serialization import serialize_object
 from .base import Layer
 from .input_spec import InputSpec
@@ -308,3 +308,5 @@ class OpLambda(Lambda):
     def __init__(self, function, name="lambda", **kwargs):
         super().__init__(function, name=backend.unique_name(name), **kwargs)
 
+
+register_op_layer(OpLambda)

@@ -10,7 +10,7 @@ from ..keras_tensor import KerasTensor, is_keras_tensor
 from ..layers.core import InputLayer
 from ..layers.input_spec import InputSpec, adjust_input_rank, assert_input_compatibility
 from . import keras_config
-from .model import Model
+from .model import Model, register_functional
 
 
 def _topological_nodes(outputs) -> list:
@@ -154,3 +154,4 @@ class Functional(Model):
 
 
 keras_config.register_model_class(Functional)
+register_functional(Functional, init_graph_network)

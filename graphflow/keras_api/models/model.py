@@ -9,6 +9,14 @@ from ..layers.base import Layer, trace_output_spec
 from . import keras_config
 from .trainer import Trainer
 
+# Functional builds on Model, and Model(inputs, outputs) must become one: functional.py registers
+# its class and graph-network builder here when it is imported, instead of Model importing it back.
+_FUNCTIONAL: dict = {}
+
+
+def register_functional(cls, init_graph_network) -> None:
+    _FUNCTIONAL.update(cls=cls, init=init_graph_network)
+
 
 class Model(Trainer, Layer):
     """A trainable layer graph.
@@ -19,8 +27,8 @@ class Model(Trainer, Layer):
 
     def __new__(cls, *args, **kwargs):
         if cls is Model and (len(args) >= 2 or "inputs" in kwargs or "outputs" in kwargs):
-            from .functional import Functional
-            return Functional.__new__(Functional, *args, **kwargs)
+            functional = _FUNCTIONAL["cls"]
+            return functional.__new__(functional, *args, **kwargs)
         return super().__new__(cls, *args, **kwargs)
 
     def __init__(self, *args, **kwargs):
@@ -31,8 +39,7 @@ class Model(Trainer, Layer):
         self._init_trainer()
         self._output_tensors = None
         if inputs is not None or outputs is not None:
-            from .functional import init_graph_network
-            init_graph_network(self, inputs, outputs)
+            _FUNCTIONAL["init"](self, inputs, outputs)
 
     # ---- structure -----------------------------------------------------------------------------------------
     @property

@@ -206,7 +206,7 @@ class Trainer:
         return n if n is not None else api.shape(first)[0]
 
     def train_step(self, data):
-        from ... import GradientTape
+        from ...eager.tape import GradientTape
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         with GradientTape() as tape:
             y_pred = self(x, training=True)

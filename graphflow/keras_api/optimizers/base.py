@@ -244,7 +244,7 @@ class Optimizer:
 
     def minimize(self, loss, var_list, tape=None):
         """Compute gradients of `loss` (a tensor with `tape`, or a callable) and apply them."""
-        from ... import GradientTape
+        from ...eager.tape import GradientTape
         if callable(loss):
             with GradientTape() as tape:
                 loss = loss()
