@@ -16,7 +16,7 @@ from .autodiff import UnconnectedGradients, gradients  # noqa: E402  (declares e
 from .bench.compare import compare_modes
 from .context import disable_eager_execution, eager_mode, enable_eager_execution, executing_eagerly, graph_mode
 from .data import v1 as _v1_data  # noqa: E402  (gf.data; gf.compat.v1.data below)
-from .dtypes import DType, as_dtype, double, float16, float32, float64, half, int8, int16, int32, int64, uint8  # noqa: A004
+from .dtypes import DType, as_dtype, double, float16, float32, float64, half, int8, int16, int32, int64, string, uint8  # noqa: A004
 from .dtypes import bool_ as bool
 from .eager.tape import GradientTape  # noqa: E402
 from .eager.tensor import EagerTensor
@@ -121,6 +121,7 @@ from .ops.api import (  # noqa: A004
 from .ops.api import print_ as print  # noqa: A004
 from .ops.convert import convert_to_tensor
 from .shapes import TensorShape
+from .summary.namespace import summary  # noqa: E402  (tensorboard itself loads at the first write)
 from .tensor import Tensor
 from .tensor_spec import TensorSpec  # noqa: E402
 from .variables import Variable

@@ -78,14 +78,15 @@ int32 = DType("int32", np.int32)
 int64 = DType("int64", np.int64)
 uint8 = DType("uint8", np.uint8)
 bool_ = DType("bool", np.bool_)
+string = DType("string", np.object_)   # bytes; only serialized summaries are strings here
 half, double = float16, float64
 
 ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool_)
-_BY_NAME = {d.name: d for d in ALL} | {"half": float16, "double": float64, "float": float32}
-_BY_NUMPY = {d.np: d for d in ALL}
+_BY_NAME = {d.name: d for d in ALL} | {"half": float16, "double": float64, "float": float32, "string": string}
+_BY_NUMPY = {d.np: d for d in ALL} | {string.np: string}
 # TensorFlow's DataType enum numbers (types.proto), for programs that pass dtypes as integers.
 _ENUM_OF = {"float32": 1, "float64": 2, "int32": 3, "uint8": 4, "int16": 5, "int8": 6, "int64": 9, "bool": 10,
-            "float16": 19}
+            "float16": 19, "string": 7}
 _BY_ENUM = {n: _BY_NAME[name] for name, n in _ENUM_OF.items()}
 
 

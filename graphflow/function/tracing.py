@@ -37,6 +37,10 @@ _SINGLETON_VARIABLES = ("tf.function only supports singleton tf.Variables create
 _FAST_CACHE_LIMIT = 256        # distinct (shape, dtype) tuples remembered for the fast call path
 
 
+# Called with each new ConcreteFunction right after its trace (gf.summary.trace_on records graphs).
+trace_listeners: list = []
+
+
 def _graph_outputs(graph: FuncGraph, result, fn_name: str):
     """Convert what the traced function returned into graph tensors (None and values that cannot be
     tensors are kept as they are), and record them as the graph's outputs."""
@@ -320,6 +324,8 @@ class Function:
         self._concretes.append(cf)
         self._last_use[id(cf)] = self._tick
         self._evict_beyond(_config.cache_limit("concrete_functions"), keep=cf)
+        for listener in list(trace_listeners):
+            listener(cf)
         return cf
 
     def _evict_beyond(self, limit: int, keep) -> None:

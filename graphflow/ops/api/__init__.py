@@ -15,6 +15,7 @@ from .. import nn as _nn_ops
 from .. import random as _random_ops
 from .. import reduce as _reduce_ops
 from .. import state as _state_ops
+from .. import summary as _summary_ops
 from ..convert import convert_to_tensor
 from .construct import (  # noqa: A004
     constant,
