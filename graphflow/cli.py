@@ -26,8 +26,26 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     add_bench_parser(sub)
     from .explain import add_explain_parser
-    add_explain_parser(sub)
+    explain_parser = add_explain_parser(sub)
+    explain_parser.add_argument("--tensorboard", metavar="DIR",
+                                help="write the graph before and after the passes as TensorBoard runs DIR/before "
+                                     "and DIR/after (view with: tensorboard --logdir DIR)")
+    explain_parser.set_defaults(func=run_explain_command)
     return parser
+
+
+def run_explain_command(args) -> int:
+    """`graphflow explain`: the report, and with --tensorboard the before/after graphs."""
+    from .explain import run_explain
+    if not args.tensorboard:
+        return run_explain(args)
+    from .summary.compiler_graphs import write_explanation
+
+    def write(explanation):
+        before, after = write_explanation(explanation, args.tensorboard)
+        print(f"wrote TensorBoard graphs: {before} ({explanation.stages[0].n_ops} ops), "
+              f"{after} ({explanation.stages[-1].n_ops} ops)", file=sys.stderr)
+    return run_explain(args, after=write)
 
 
 # ---- graphflow bench ------------------------------------------------------------------------------

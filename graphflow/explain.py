@@ -38,6 +38,7 @@ class Explanation:
     plan_source: str             # the straight-line function the plan runs
     dot: str                     # DOT text of the optimised program
     program: object = None
+    input_program: object = None  # the program before the first pass
 
     def svg(self) -> Optional[str]:
         """The optimised program as SVG, or None when Graphviz's `dot` is not installed."""
@@ -105,7 +106,11 @@ def explain(fn_or_graph, *args, fetches=None, feeds=None, feed_shapes=None, opti
     from .passes.program import specialise
     stages: list = []
 
+    inputs: list = []
+
     def dump(name, prog):
+        if not stages:
+            inputs.append(prog)
         stages.append(Stage(name, to_text(prog), manager.op_counts(prog)))
     config = compiler.configure(options, load_kernel=None if compile else _source_only)
     ex = compiler.build(specialise(graph, list(fetches), [], list(feeds), feed_shapes), config, dump=dump)
@@ -120,7 +125,7 @@ def explain(fn_or_graph, *args, fetches=None, feeds=None, feed_shapes=None, opti
                            "members": [m.opdef.name for m in group.members],
                            "exits": [type_str(t.dtype, t.shape) for t in op.outputs]})
     kernels = [(f"gfk_{k.key}", k.source) for k in ex.kernels]
-    return Explanation(stages, groups, kernels, ex.source, to_dot(prog, "graphflow"), prog)
+    return Explanation(stages, groups, kernels, ex.source, to_dot(prog, "graphflow"), prog, inputs[0])
 
 
 def _source_only(src):
@@ -255,7 +260,8 @@ def _load_target(target: str):
     return getattr(fn, "python_function", fn), None
 
 
-def run_explain(args) -> int:
+def run_explain(args, after=None) -> int:
+    """Print the report for the parsed command line; `after(explanation)` then writes extra outputs."""
     import sys
     fn, default_inputs = _load_target(args.target)
     inputs = args.input or default_inputs
@@ -265,6 +271,8 @@ def run_explain(args) -> int:
     options = {name.strip(): False for name in args.disable.split(",") if name.strip()}
     result = explain(fn, *[_parse_input(i) for i in inputs], options=options, compile=args.compile)
     print(result.report(passes=not args.final_only, kernels=not args.no_kernels))
+    if after is not None:
+        after(result)
     if args.dot:
         with open(args.dot, "w") as f:
             f.write(result.dot)
