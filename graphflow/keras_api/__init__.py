@@ -28,6 +28,9 @@ from .layers import Input
 from .models import Model, Sequential
 from .progbar import Progbar
 from .serialization import get_registered_object, register_keras_serializable
+from .tensorboard_callback import TensorBoard
+
+callbacks.TensorBoard = TensorBoard      # keras.callbacks.TensorBoard (its module needs callbacks.Callback)
 
 
 def to_categorical(y, num_classes=None, dtype="float32") -> np.ndarray:
