@@ -26,8 +26,9 @@ class TensorBoard(Callback):
                  write_steps_per_second=False, update_freq="epoch", profile_batch=0, embeddings_freq=0,
                  embeddings_metadata=None):
         super().__init__()
-        if update_freq != "epoch" and update_freq != "batch" and not (isinstance(update_freq, int) and update_freq > 0):
-            raise ValueError(f"TensorBoard: update_freq must be 'epoch', 'batch' or a positive int, got {update_freq!r}")
+        if update_freq not in ("epoch", "batch") and not (isinstance(update_freq, int) and update_freq > 0):
+            raise ValueError(f"TensorBoard: update_freq must be 'epoch', 'batch' or a positive int, "
+                             f"got {update_freq!r}")
         self.log_dir = os.fspath(log_dir)
         self.histogram_freq = int(histogram_freq)
         self.write_graph = write_graph
