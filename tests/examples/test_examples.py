@@ -1,7 +1,7 @@
 """Each TF1 example and its eager twin print identical results (each run in its own process):
 examples/tf1_graph.py and eager_session.py, examples/tf1_training.py (Session + minimize) and
 eager_training.py (GradientTape); examples/tf1_compat_v1_digits.py (a TF1 script on graphflow.compat.v1);
-the Keras examples train and report."""
+the Keras examples train and report; the TensorBoard examples write logs the tensorboard package reads."""
 import os
 import subprocess
 import sys
@@ -47,3 +47,19 @@ def test_keras_conv1d_and_token_attention_examples_train_and_report():
     attention = run_example("keras_token_attention.py", "--epochs", "1", "--samples", "64")
     assert "extra padding changes predictions: False" in attention
 
+
+def test_tensorboard_examples_write_logs_tensorboard_reads(tmp_path):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    proc = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "tensorboard_tf1.py"), str(tmp_path / "tf1")],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    proc = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "tensorboard_keras.py"),
+                           str(tmp_path / "keras")], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    tf1 = EventAccumulator(str(tmp_path / "tf1"))
+    tf1.Reload()
+    assert [e.step for e in tf1.Scalars("loss")] == [0, 10, 20, 30, 40, 50]
+    assert tf1.Tags()["graph"] and tf1.Tags()["images"] == ["digits/image/0", "digits/image/1"]
+    train = EventAccumulator(str(tmp_path / "keras" / "train"))
+    train.Reload()
+    assert "epoch_loss" in train.Tags()["tensors"] and train.Tags()["graph"]
