@@ -1,8 +1,8 @@
 """Read what graphflow wrote with the real tensorboard package, as TensorBoard itself would."""
-import json
 import pathlib
 
 import numpy as np
+
 DATA = pathlib.Path(__file__).resolve().parents[1] / "data" / "summary"
 
 
