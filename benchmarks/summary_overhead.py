@@ -82,7 +82,8 @@ def main() -> None:
     print(f"{'CPU time per step':<48} {'lowest':>8} {'change':>7}   {'p10':>8} {'change':>7}")
     for name, values in results.items():
         low, p10 = (float(np.percentile(values, q)) for q in (0, 10))
-        print(f"{name:<48} {low:8.1f} {100 * (low / base[0] - 1):+6.1f}%   {p10:8.1f} {100 * (p10 / base[10] - 1):+6.1f}%")
+        change_low, change_p10 = 100 * (low / base[0] - 1), 100 * (p10 / base[10] - 1)
+        print(f"{name:<48} {low:8.1f} {change_low:+6.1f}%   {p10:8.1f} {change_p10:+6.1f}%")
 
 
 if __name__ == "__main__":
