@@ -794,6 +794,39 @@ case("Assert", lambda d: ([values(d, shape(d), d(st.sampled_from(ALL_NUMERIC)))]
      lambda x: _after(gf.debugging.Assert(gf.constant(True), ["x is", x]), x), lambda x: x)
 
 
+
+# ---- summaries (graphflow/ops/summary.py): the sink/encoder attrs stand in for graphflow.summary ------------
+
+class _CollectingSink:
+    """A WriteSummary sink that keeps what it was handed."""
+
+    def __init__(self):
+        self.written = []
+
+    def __call__(self, step, value):
+        self.written.append((step, np.array(value)))
+
+
+def _bytes_of(value) -> bytes:
+    return np.ascontiguousarray(value).tobytes()
+
+
+def _write_summary_draw(d):
+    return [np.bool_(d(st.booleans())), np.int64(d(st.integers(0, 100))), values(d, shape(d))], \
+        {"sink": _CollectingSink()}
+
+
+case("WriteSummary", _write_summary_draw,
+     lambda c, s, x, sink: dispatch.apply(get("WriteSummary"), (c, s, x), {"sink": sink}),
+     lambda c, s, x, sink: np.bool_(c))
+case("EncodeSummary", lambda d: ([values(d, shape(d))], {}),
+     lambda x: dispatch.apply(get("EncodeSummary"), (x,), {"encode": _bytes_of}),
+     lambda x: np.asarray(_bytes_of(x)))             # a fetched string scalar is bytes, as in TF
+case("MergeSummary", lambda d: ([values(d, shape(d)), values(d, shape(d))], {}),
+     lambda x, y: dispatch.apply(get("MergeSummary"), tuple(
+         dispatch.apply(get("EncodeSummary"), (t,), {"encode": _bytes_of}) for t in (x, y)), {}),
+     lambda x, y: np.asarray(_bytes_of(x) + _bytes_of(y)))
+
 def captured_stdout():
     """Collects what PrintV2 writes (it looks up sys.stdout when it runs)."""
     buf = io.StringIO()
