@@ -17,7 +17,11 @@ def test_as_dtype_accepts_names_numpy_and_python_types(value, dtype):
 
 def test_as_dtype_rejects_unknown_types():
     with pytest.raises(TypeError):
-        gf.as_dtype("string")
+        gf.as_dtype("complex64")
+
+
+def test_string_is_the_dtype_of_serialized_summaries():
+    assert gf.as_dtype("string") is gf.string and gf.as_dtype(np.object_) is gf.string
 
 
 def test_dtype_attributes():
