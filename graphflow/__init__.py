@@ -122,12 +122,14 @@ from .ops.api import print_ as print  # noqa: A004
 from .ops.convert import convert_to_tensor
 from .shapes import TensorShape
 from .summary.namespace import summary  # noqa: E402  (tensorboard itself loads at the first write)
+from .summary.namespace import summary_v1 as _v1_summary
 from .tensor import Tensor
 from .tensor_spec import TensorSpec  # noqa: E402
 from .variables import Variable
 
 newaxis = None
 compat.v1.data = _v1_data
+compat.v1.summary = _v1_summary
 __version__ = "0.1.0"
 
 

@@ -1,9 +1,9 @@
-"""The public namespaces gf.summary (with gf.summary.experimental) and gf.compat.v1.summary."""
+"""The public namespaces gf.summary (with gf.summary.experimental) and gf.compat.v1.summary
+(`summary_v1`, which graphflow/__init__.py hangs on gf.compat.v1)."""
 from __future__ import annotations
 
 import types
 
-from ..namespaces import v1 as _v1
 from . import trace, writer_v1, writer_v2
 
 
@@ -25,4 +25,3 @@ summary = _module(
 summary_v1 = _module(
     "compat.v1.summary", scalar=writer_v1.scalar, histogram=writer_v1.histogram, image=writer_v1.image,
     text=writer_v1.text, merge=writer_v1.merge, merge_all=writer_v1.merge_all, FileWriter=writer_v1.FileWriter)
-_v1.summary = summary_v1
