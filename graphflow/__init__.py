@@ -9,6 +9,7 @@ from . import (
     config,  # noqa: E402
     data,
     errors,
+    onnx,  # noqa: E402  (gf.onnx.export; the onnx package loads on first use)
     saved_model,  # noqa: E402
     train,  # gf.train: checkpoints (and the TF1 optimizers behind compat.v1.train)
 )

@@ -165,3 +165,10 @@ class CompiledPlan:
     def explain_text(self) -> str:
         ex = self.executable()
         return to_text(ex.program) if ex is not None else "(not compiled)"
+
+
+def optimise(prog: Program, options: Optional[dict] = None) -> Program:
+    """The passes alone, for the reference target (no kernel lowering): what exporters write out
+    (graphflow/onnx) is the program graphflow optimises, folded, simplified and fused."""
+    prog, _ = manager.run(prog, current(options))
+    return prog

@@ -38,6 +38,11 @@ class LoadedConcreteFunction:
     def variables(self) -> tuple:
         return tuple(self.graph.variables)
 
+    @property
+    def captured_inputs(self) -> list:
+        """The saved captures' values, fed after the arguments (as a ConcreteFunction's)."""
+        return list(self._captures)
+
     def accepts(self, arrays: list) -> bool:
         return len(arrays) == len(self.input_specs) and all(
             a.dtype == s.dtype.np and s.shape.is_compatible_with(a.shape) for a, s in zip(arrays, self.input_specs))
