@@ -49,7 +49,7 @@ class Walker:
     def read_variable(self, op, names):
         state = op.attrs["var"]
         if id(state) not in self._variables:
-            self._variables[id(state)] = self.b.const(state.read(), hint=state.name)
+            self._variables[id(state)] = self.b.const(state.read(), hint=state.name.rpartition(":")[0] or state.name)
         return [self._variables[id(state)]]
 
     def body(self, graph, bound: dict, name: str, inputs=(), extra_outputs=()) -> tuple:
