@@ -31,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
                                 help="write the graph before and after the passes as TensorBoard runs DIR/before "
                                      "and DIR/after (view with: tensorboard --logdir DIR)")
     explain_parser.set_defaults(func=run_explain_command)
+    from .onnx.command import add_export_parser
+    add_export_parser(sub)
     return parser
 
 

@@ -98,13 +98,13 @@ class Walker:
         outs = [b.one("Identity", v) for v in new]
         count_out = b.one("Add", counter, b.const(np.int32(1)))
         scope = b.pop()
-        loop_vars = [t.dtype for t in op.inputs[:n]]
-        graph = helper.make_graph(
-            scope.nodes, b.name(f"{op.name}_body"),
-            [value_info(it, np.dtype(np.int64), ()), value_info(cond_in, np.dtype(bool), ())]
-            + [value_info(s, d, None) for s, d in zip(state, loop_vars)] + [value_info(counter, np.dtype(np.int32), ())],
-            [value_info(cond_out, np.dtype(bool), ())] + [value_info(o, d, None) for o, d in zip(outs, loop_vars)]
-            + [value_info(count_out, np.dtype(np.int32), ())])
+        dtypes = [t.dtype for t in op.inputs[:n]]
+        int32, int64, boolean = np.dtype(np.int32), np.dtype(np.int64), np.dtype(bool)
+        body_inputs = ([value_info(it, int64, ()), value_info(cond_in, boolean, ())]
+                       + [value_info(s, d, None) for s, d in zip(state, dtypes)] + [value_info(counter, int32, ())])
+        body_outputs = ([value_info(cond_out, boolean, ())] + [value_info(o, d, None) for o, d in zip(outs, dtypes)]
+                        + [value_info(count_out, int32, ())])
+        graph = helper.make_graph(scope.nodes, b.name(f"{op.name}_body"), body_inputs, body_outputs)
         limit = b.cast(names[op.inputs[-1]], np.dtype(np.int64)) if op.attrs["has_max"] else ""
         return b.node("Loop", [limit, first, *init, b.const(np.int32(0))], n_out=n + 1, name=op.name, body=graph)
 
@@ -126,7 +126,7 @@ def export_graph(graph, feeds: list, fetches: list, constants: dict, opset: int,
     b = ModelBuilder(opset)
     names = {}
     b.reserve([n for _, n in feeds] + [n for _, n in fetches])
-    for (t, input_name), p in zip(feeds, prog.inputs):
+    for (_, input_name), p in zip(feeds, prog.inputs):
         names[p] = input_name
     for array, p in zip(constants.values(), prog.inputs[len(feeds):]):
         names[p] = b.const(np.asarray(array), hint="capture")

@@ -7,13 +7,12 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from onnx_checks import assert_matches, run_onnx
+from ops import forward_cases as fc
 
 import graphflow as gf
 from graphflow.onnx.mapping import EMITTERS, NOT_EXPORTABLE, WALKER_OPS
 from graphflow.ops.registry import REGISTRY
-
-from onnx_checks import assert_matches, run_onnx
-from ops import forward_cases as fc
 
 SETTINGS = settings(max_examples=4, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,

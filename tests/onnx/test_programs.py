@@ -8,12 +8,12 @@ import inspect
 import numpy as np
 import onnx
 import pytest
+from onnx_checks import assert_matches, run_onnx
 
 import graphflow as gf
 from graphflow.compiler import optimise
 from graphflow.onnx.builder import ExportError
 from graphflow.passes.program import specialise
-from onnx_checks import assert_matches, run_onnx
 
 RNG = np.random.RandomState(0)
 
