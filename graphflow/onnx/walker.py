@@ -52,8 +52,9 @@ class Walker:
             self._variables[id(state)] = self.b.const(state.read(), hint=state.name.rpartition(":")[0] or state.name)
         return [self._variables[id(state)]]
 
-    def body(self, graph, bound: dict, name: str, inputs=(), extra_outputs=()) -> tuple:
-        """Walk a traced sub-graph in a new scope; returns (scope nodes, output names)."""
+    def branch(self, graph, bound: dict) -> tuple:
+        """Walk an If branch in a new scope (its inputs bound to outer names, which ONNX bodies may
+        read); returns (the scope, its output names)."""
         self.b.push()
         names = dict(bound)
         self.walk(graph.operations, names)
@@ -68,7 +69,7 @@ class Walker:
         for key in ("then_graph", "else_graph"):
             graph = op.attrs[key]
             bound = {g: names[t] for g, t in zip(graph.inputs, op.inputs[1:])}
-            scope, outs = self.body(graph, bound, key)
+            scope, outs = self.branch(graph, bound)
             branches[key.replace("_graph", "_branch")] = helper.make_graph(
                 scope.nodes, self.b.name(f"{op.name}_{key}"), [],
                 [value_info(o, t.dtype, None) for o, t in zip(outs, op.outputs)])
