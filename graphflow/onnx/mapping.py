@@ -43,19 +43,21 @@ class OpView:
 
 
 EMITTERS: dict[str, Callable] = {}
+FORMS: dict[str, str] = {}      # op -> what it becomes, for docs/onnx.md (tools/onnx_op_table.py)
 
 
-def row(*names):
+def row(*names, form: str):
     def deco(fn):
         for n in names:
             EMITTERS[n] = fn
+            FORMS[n] = form
         return fn
     return deco
 
 
-def simple(onnx_type: str, **fixed):
+def simple(onnx_type: str):
     def emit(b, v):
-        return b.node(onnx_type, v.inputs, name=v.name, **fixed)
+        return b.node(onnx_type, v.inputs, name=v.name)
     return emit
 
 
@@ -79,59 +81,59 @@ for _gf, _onnx in {"Neg": "Neg", "Abs": "Abs", "Sign": "Sign", "Exp": "Exp", "Lo
                    "GreaterEqual": "GreaterOrEqual", "Equal": "Equal", "LogicalAnd": "And", "LogicalOr": "Or",
                    "BitwiseAnd": "BitwiseAnd", "BitwiseOr": "BitwiseOr", "BitwiseXor": "BitwiseXor",
                    "Select": "Where"}.items():
-    EMITTERS[_gf] = simple(_onnx)
+    EMITTERS[_gf], FORMS[_gf] = simple(_onnx), _onnx
 
 
-@row("CheckNumerics")
+@row("CheckNumerics", form="Identity (the check is dropped)")
 def _check_numerics(b, v):
     return [b.one("Identity", v.inputs[0])]     # the check itself is dropped: ONNX has no assertions
 
 
-@row("Expm1")
+@row("Expm1", form="Sub(Exp(x), 1)")
 def _expm1(b, v):
     return [b.one("Sub", b.one("Exp", v.inputs[0]), _scalar(b, v, 1))]
 
 
-@row("Log1p")
+@row("Log1p", form="Log(Add(x, 1))")
 def _log1p(b, v):
     return [b.one("Log", b.one("Add", v.inputs[0], _scalar(b, v, 1)))]
 
 
-@row("Rsqrt")
+@row("Rsqrt", form="Reciprocal(Sqrt(x))")
 def _rsqrt(b, v):
     return [b.one("Reciprocal", b.one("Sqrt", v.inputs[0]))]
 
 
-@row("Square")
+@row("Square", form="Mul(x, x)")
 def _square(b, v):
     return [b.one("Mul", v.inputs[0], v.inputs[0])]
 
 
-@row("SquaredDifference")
+@row("SquaredDifference", form="Mul(d, d), d = Sub(x, y)")
 def _squared_difference(b, v):
     d = b.one("Sub", *v.inputs)
     return [b.one("Mul", d, d)]
 
 
-@row("IsFinite")
+@row("IsFinite", form="Not(Or(IsNaN(x), IsInf(x)))")
 def _is_finite(b, v):
     x = v.inputs[0]
     return [b.one("Not", b.one("Or", b.one("IsNaN", x), b.one("IsInf", x)))]
 
 
-@row("NotEqual")
+@row("NotEqual", form="Not(Equal(x, y))")
 def _not_equal(b, v):
     return [b.one("Not", b.one("Equal", *v.inputs))]
 
 
-@row("ZerosLike", "OnesLike")
+@row("ZerosLike", "OnesLike", form="ConstantOfShape(Shape(x))")
 def _fill_like(b, v):
     value = np.asarray([0 if v.type == "ZerosLike" else 1], v.dtype().np)
     from onnx import numpy_helper
     return [b.one("ConstantOfShape", b.one("Shape", v.inputs[0]), value=numpy_helper.from_array(value))]
 
 
-@row("FloorDiv")
+@row("FloorDiv", form="Floor(Div) for floats; Div(Sub(x, Mod(x, y)), y) for integers")
 def _floor_div(b, v):
     x, y = v.inputs
     if _is_float(v.dtype()):
@@ -139,7 +141,7 @@ def _floor_div(b, v):
     return [b.one("Div", b.one("Sub", x, b.one("Mod", x, y, fmod=0)), y)]   # exact: x - x mod y divides
 
 
-@row("FloorMod")
+@row("FloorMod", form="x - Floor(x / y) * y for floats; Mod(fmod=0) for integers")
 def _floor_mod(b, v):
     x, y = v.inputs
     if _is_float(v.dtype()):
@@ -147,13 +149,13 @@ def _floor_mod(b, v):
     return [b.one("Mod", x, y, fmod=0)]
 
 
-@row("ReluGrad")
+@row("ReluGrad", form="Where(Greater(y, 0), dy, 0)")
 def _relu_grad(b, v):
     dy, y = v.inputs
     return [b.one("Where", b.one("Greater", y, _scalar(b, v, 0, 1)), dy, _scalar(b, v, 0))]
 
 
-@row("Cast")
+@row("Cast", form="Cast")
 def _cast(b, v):
     return [b.cast(v.inputs[0], v.attrs["dtype"])]
 
@@ -176,10 +178,10 @@ def _reduce(b, v, onnx_type, x=None):
 
 
 for _gf, _onnx in {"Sum": "ReduceSum", "Max": "ReduceMax", "Min": "ReduceMin", "Prod": "ReduceProd"}.items():
-    EMITTERS[_gf] = (lambda t: lambda b, v: [_reduce(b, v, t)])(_onnx)
+    EMITTERS[_gf], FORMS[_gf] = (lambda t: lambda b, v: [_reduce(b, v, t)])(_onnx), f"{_onnx} (axes as an input)"
 
 
-@row("Mean")
+@row("Mean", form="Div(ReduceSum, count) (NaN over no elements, integer truncation as TF)")
 def _mean(b, v):
     """Sum / count: over no elements a float mean is 0/0 = NaN (TF's answer; ReduceMean gives 0), an
     integer mean truncates like TF's."""
@@ -194,13 +196,13 @@ def _mean(b, v):
     return [b.one("Div", _reduce(b, v, "ReduceSum"), _scalar(b, v, count))]
 
 
-@row("Any", "All")
+@row("Any", "All", form="ReduceMax / ReduceMin over Cast(int32), Cast(bool)")
 def _any_all(b, v):
     as_int = b.cast(v.inputs[0], np.dtype(np.int32))
     return [b.cast(_reduce(b, v, "ReduceMax" if v.type == "Any" else "ReduceMin", as_int), np.dtype(bool))]
 
 
-@row("ArgMax", "ArgMin")
+@row("ArgMax", "ArgMin", form="ArgMax / ArgMin (keepdims=0), Cast to output_type")
 def _arg(b, v):
     out = b.one(v.type, v.inputs[0], axis=v.attrs.get("axis", 0) % v.rank(), keepdims=0)
     return [b.cast(out, v.out_dtype())]
@@ -214,7 +216,7 @@ def _swap_last(b, x, rank):
     return b.one("Transpose", x, perm=perm)
 
 
-@row("MatMul")
+@row("MatMul", form="Gemm (2-D float), else MatMul with Transpose for transpose_a/b")
 def _matmul(b, v):
     a, c = v.inputs
     ta, tb = bool(v.attrs.get("transpose_a")), bool(v.attrs.get("transpose_b"))
@@ -225,7 +227,7 @@ def _matmul(b, v):
     return [b.one("MatMul", a, c)]
 
 
-@row("Einsum")
+@row("Einsum", form="Einsum")
 def _einsum(b, v):
     return [b.one("Einsum", *v.inputs, equation=v.attrs["equation"].replace(" ", ""))]
 
@@ -273,7 +275,7 @@ def _empty_window(b, v):
     return [b.one("ConstantOfShape", shape, value=numpy_helper.from_array(np.zeros(1, v.out_dtype().np)))]
 
 
-@row("Conv2D")
+@row("Conv2D", form="Transpose(NHWC->NCHW), Conv (explicit SAME pads), Transpose back")
 def _conv2d(b, v):
     empty = _empty_window(b, v)
     if empty:
@@ -288,7 +290,7 @@ def _conv2d(b, v):
     return [b.one("Transpose", y, perm=NCHW_TO_NHWC)]
 
 
-@row("MaxPool", "AvgPool")
+@row("MaxPool", "AvgPool", form="MaxPool / AveragePool(count_include_pad=0) between Transposes")
 def _pool(b, v):
     empty = _empty_window(b, v)
     if empty:
@@ -301,12 +303,12 @@ def _pool(b, v):
     return [b.one("Transpose", y, perm=NCHW_TO_NHWC)]
 
 
-@row("Softmax", "LogSoftmax")
+@row("Softmax", "LogSoftmax", form="Softmax / LogSoftmax")
 def _softmax(b, v):
     return [b.one(v.type, v.inputs[0], axis=v.attrs.get("axis", -1))]
 
 
-@row("SoftmaxCrossEntropyWithLogits")
+@row("SoftmaxCrossEntropyWithLogits", form="Neg(ReduceSum(labels * LogSoftmax)); backprop Softmax - labels")
 def _softmax_xent(b, v):
     logits, labels = v.inputs
     axis = v.attrs.get("axis", -1)
@@ -317,7 +319,7 @@ def _softmax_xent(b, v):
     return [loss, b.one("Sub", b.one("Softmax", logits, axis=axis), labels)]
 
 
-@row("SparseSoftmaxCrossEntropyWithLogits")
+@row("SparseSoftmaxCrossEntropyWithLogits", form="Neg(GatherElements(LogSoftmax, labels))")
 def _sparse_softmax_xent(b, v):
     logits, labels = v.inputs
     index = b.one("Unsqueeze", b.cast(labels, np.dtype(np.int64)), b.ints([-1]))
@@ -337,35 +339,35 @@ def _int64(b, x):
     return b.cast(x, np.dtype(np.int64))
 
 
-@row("Reshape")
+@row("Reshape", form="Reshape(allowzero=1)")
 def _reshape(b, v):
     return [b.one("Reshape", v.inputs[0], _int64(b, v.inputs[1]), allowzero=1)]
 
 
-@row("BroadcastTo")
+@row("BroadcastTo", form="Expand")
 def _broadcast_to(b, v):
     return [b.one("Expand", v.inputs[0], _int64(b, v.inputs[1]))]
 
 
-@row("Fill")
+@row("Fill", form="Expand(value, dims)")
 def _fill(b, v):
     return [b.one("Expand", v.inputs[1], _int64(b, v.inputs[0]))]
 
 
-@row("Transpose")
+@row("Transpose", form="Transpose")
 def _transpose(b, v):
     perm = v.attrs.get("perm")
     perm = list(range(v.rank()))[::-1] if perm is None else [p % v.rank() for p in perm]
     return [b.one("Transpose", v.inputs[0], perm=perm)]
 
 
-@row("ExpandDims")
+@row("ExpandDims", form="Unsqueeze")
 def _expand_dims(b, v):
     axis = v.attrs["axis"]
     return [b.one("Unsqueeze", v.inputs[0], b.ints([axis if axis >= 0 else axis + v.rank() + 1]))]
 
 
-@row("Squeeze")
+@row("Squeeze", form="Squeeze")
 def _squeeze(b, v):
     axis = v.attrs.get("axis")
     if axis is None:
@@ -377,18 +379,18 @@ def _squeeze(b, v):
     return [b.one("Squeeze", v.inputs[0], b.ints(axes)) if axes else b.one("Identity", v.inputs[0])]
 
 
-@row("ConcatV2")
+@row("ConcatV2", form="Concat")
 def _concat(b, v):
     return [b.one("Concat", *v.inputs, axis=v.attrs.get("axis", 0) % v.rank())]
 
 
-@row("Pack")
+@row("Pack", form="Unsqueeze each, Concat")
 def _pack(b, v):
     axis = v.attrs.get("axis", 0) % (v.rank() + 1)
     return [b.one("Concat", *[b.one("Unsqueeze", x, b.ints([axis])) for x in v.inputs], axis=axis)]
 
 
-@row("Unpack")
+@row("Unpack", form="Split, Squeeze each")
 def _unpack(b, v):
     axis, num = v.attrs.get("axis", 0) % v.rank(), v.attrs["num"]
     if num == 0:
@@ -397,7 +399,7 @@ def _unpack(b, v):
     return [b.one("Squeeze", p, b.ints([axis])) for p in parts]
 
 
-@row("Split")
+@row("Split", form="Split")
 def _split(b, v):
     sizes = list(v.attrs["sizes"])
     if len(sizes) == 1:
@@ -405,7 +407,7 @@ def _split(b, v):
     return b.node("Split", [v.inputs[0], b.ints(sizes)], n_out=len(sizes), axis=v.attrs.get("axis", 0) % v.rank())
 
 
-@row("SplitV")
+@row("SplitV", form="Split (sizes as an input)")
 def _split_v(b, v):
     num = v.attrs.get("num", 1)
     if num == 1:
@@ -413,12 +415,12 @@ def _split_v(b, v):
     return b.node("Split", [v.inputs[0], _int64(b, v.inputs[1])], n_out=num, axis=v.attrs.get("axis", 0) % v.rank())
 
 
-@row("Tile")
+@row("Tile", form="Tile")
 def _tile(b, v):
     return [b.one("Tile", v.inputs[0], b.ints(v.attrs["multiples"]))]
 
 
-@row("Pad")
+@row("Pad", form="Pad (constant, reflect); SYMMETRIC as reversed Slices and Concat")
 def _pad(b, v):
     mode = str(v.attrs.get("mode", "CONSTANT")).upper()
     pads = np.asarray(v.attrs["paddings"], np.int64).reshape(-1, 2)
@@ -447,7 +449,7 @@ def _pad_symmetric(b, x, pads):
     return x
 
 
-@row("StridedSlice")
+@row("StridedSlice", form="Slice, Squeeze (integer indices), Unsqueeze (newaxis)")
 def _strided_slice(b, v):
     index, rank = v.attrs["index"], v.rank()
     consumed = sum(1 for k in index if k[0] in ("int", "slice"))
@@ -482,19 +484,19 @@ def _strided_slice(b, v):
     return [x if x != v.inputs[0] else b.one("Identity", x)]
 
 
-@row("GatherV2")
+@row("GatherV2", form="Gather (batch_dims=0)")
 def _gather(b, v):
     if v.attrs.get("batch_dims", 0):
         raise export_error(v, "batch_dims != 0 (ONNX Gather has no batch dimensions)")
     return [b.one("Gather", v.inputs[0], v.inputs[1], axis=v.attrs.get("axis", 0) % v.rank())]
 
 
-@row("GatherNd")
+@row("GatherNd", form="GatherND")
 def _gather_nd(b, v):
     return [b.one("GatherND", v.inputs[0], _int64(b, v.inputs[1]), batch_dims=v.attrs.get("batch_dims", 0))]
 
 
-@row("OneHot")
+@row("OneHot", form="Where(Equal(Unsqueeze(indices), range(depth)), on, off)")
 def _one_hot(b, v):
     """indices == range(depth), broadcast along the new axis, then on/off values (ONNX's OneHot
     refuses scalar indices and onnxruntime has few of its dtype combinations)."""
@@ -507,7 +509,7 @@ def _one_hot(b, v):
                   b.const(np.asarray(v.attrs["off_value"], dtype)))]
 
 
-@row("ScatterNd")
+@row("ScatterNd", form="ScatterND(reduction=add) into zeros")
 def _scatter_nd(b, v):
     indices, updates = v.inputs[:2]
     shape = v.inputs[2] if len(v.inputs) > 2 else b.ints(v.attrs["shape"])
@@ -515,7 +517,7 @@ def _scatter_nd(b, v):
     return [b.one("ScatterND", zeros, _int64(b, indices), updates, reduction="add")]   # duplicates add, as TF
 
 
-@row("UnsortedSegmentSum")
+@row("UnsortedSegmentSum", form="ScatterND(reduction=add) into zeros")
 def _unsorted_segment_sum(b, v):
     data, ids = v.inputs
     tail = b.one("Slice", b.one("Shape", data), b.ints([v.rank(1)]), b.ints([INT64_MAX]))
@@ -525,7 +527,7 @@ def _unsorted_segment_sum(b, v):
     return [b.one("ScatterND", zeros, index, data, reduction="add")]
 
 
-@row("Where")
+@row("Where", form="Transpose(NonZero(x)), Cast")
 def _where(b, v):
     if v.rank() == 0:     # TF: (n, 0) coordinates of a scalar; ONNX NonZero needs a dimension
         hits = b.one("Transpose", b.one("NonZero", b.one("Reshape", v.inputs[0], b.ints([1]))), perm=[1, 0])
@@ -533,29 +535,29 @@ def _where(b, v):
     return [b.cast(b.one("Transpose", b.one("NonZero", v.inputs[0]), perm=[1, 0]), v.out_dtype())]
 
 
-@row("Shape")
+@row("Shape", form="Shape, Cast")
 def _shape(b, v):
     return [b.cast(b.one("Shape", v.inputs[0]), v.out_dtype())]
 
 
-@row("Size")
+@row("Size", form="Size, Cast")
 def _size(b, v):
     return [b.cast(b.one("Size", v.inputs[0]), v.out_dtype())]
 
 
-@row("Rank")
+@row("Rank", form="Size(Shape(x)), Cast")
 def _rank(b, v):
     return [b.cast(b.one("Size", b.one("Shape", v.inputs[0])), v.out_dtype())]
 
 
-@row("Range")
+@row("Range", form="Range")
 def _range(b, v):
     dtype = v.out_dtype().np
     return [b.one("Range", *[b.const(np.asarray(v.attrs[k], dtype)) for k in ("start", "limit", "delta")])]
 
 
 # Ops whose only job is an effect ONNX does not have; an exported inference graph leaves them out.
-@row("NoOp", "PrintV2", "AssertEqual")
+@row("NoOp", "PrintV2", "AssertEqual", form="nothing (effects ONNX has not: left out of the served graph)")
 def _effect_only(b, v):
     return []
 
@@ -574,12 +576,12 @@ def _expand_group(b, v, group, inputs):
     return [values[j] for j in group.exits]
 
 
-@row("FusedElementwise")
+@row("FusedElementwise", form="its member ops' rows, in order")
 def _fused_elementwise(b, v):
     return _expand_group(b, v, v.attrs["group"], v.inputs)
 
 
-@row("FusedMatMul")
+@row("FusedMatMul", form="MatMul's row, then its epilogue members' rows")
 def _fused_matmul(b, v):
     a, c, *rest = v.inputs
     product = _matmul(b, OpView("MatMul", v.name, v.location, [a, c], v.in_specs[:2], [], v.attrs))[0]
@@ -604,7 +606,15 @@ NOT_EXPORTABLE: dict[str, str] = {
 }
 # Handled by the graph walker itself rather than a row: feeds, constants and variable reads become
 # graph inputs and initializers, control flow becomes If/Loop with nested bodies.
-WALKER_OPS = ("Placeholder", "Const", "ReadVariableOp", "If", "StatelessIf", "While", "StatelessWhile")
+WALKER_FORMS = {
+    "Placeholder": "a graph input (unknown dims stay dynamic)",
+    "Const": "an initializer (after constant folding)",
+    "ReadVariableOp": "an initializer holding the variable's value at export",
+    "If": "If, branches as nested graphs reading outer values", "StatelessIf": "If",
+    "While": "Loop: the body, then the condition on its results; cond checked once before",
+    "StatelessWhile": "Loop",
+}
+WALKER_OPS = tuple(WALKER_FORMS)
 
 
 def emit(b, v: OpView) -> list:
@@ -616,4 +626,4 @@ def emit(b, v: OpView) -> list:
     return fn(b, v)
 
 
-__all__ = ["EMITTERS", "NOT_EXPORTABLE", "WALKER_OPS", "OpView", "emit", "onnx_dtype"]
+__all__ = ["EMITTERS", "FORMS", "NOT_EXPORTABLE", "WALKER_FORMS", "WALKER_OPS", "OpView", "emit", "onnx_dtype"]

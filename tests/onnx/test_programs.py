@@ -118,14 +118,15 @@ def test_w5_cnn_keras_model_exports_from_its_input_layer(tmp_path):
     assert_matches(run_onnx(tmp_path / "cnn.onnx", {name: xs})[0], model(xs).numpy(), atol=1e-5, what="CNN")
 
 
-def test_lstm_keras_model_exports_through_its_graph(tmp_path):
+@pytest.mark.parametrize("layer", ["LSTM", "GRU", "SimpleRNN"])
+def test_rnn_keras_models_export_through_their_graph(tmp_path, layer):
     keras = gf.keras
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((5, 4)), keras.layers.LSTM(8), keras.layers.Dense(3)])
-    exported = gf.onnx.export(model, tmp_path / "lstm.onnx")
+    model = keras.Sequential([keras.Input((5, 4)), getattr(keras.layers, layer)(8), keras.layers.Dense(3)])
+    exported = gf.onnx.export(model, tmp_path / "rnn.onnx")
     xs = RNG.randn(2, 5, 4).astype(np.float32)
     name = exported.graph.input[0].name
-    assert_matches(run_onnx(tmp_path / "lstm.onnx", {name: xs})[0], model(xs).numpy(), what="LSTM")
+    assert_matches(run_onnx(tmp_path / "rnn.onnx", {name: xs})[0], model(xs).numpy(), what=layer)
 
 
 def test_keras_model_without_input_layer_takes_a_signature(tmp_path):
