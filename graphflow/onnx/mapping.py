@@ -593,6 +593,7 @@ def _fused_matmul(b, v):
 
 _GRADIENT = "a training gradient op: export the inference graph (ONNX serves forward passes)"
 _RANDOM = "ONNX's random ops draw other numbers than graphflow's seeded streams"
+_PIPELINE = "an input-pipeline op: an ONNX model takes tensors; export the model and feed it the batches"
 _UPDATE = "it updates a variable; an ONNX model is a pure function of its inputs and initializers"
 NOT_EXPORTABLE: dict[str, str] = {
     "AssignVariableOp": _UPDATE, "AssignAddVariableOp": _UPDATE, "AssignSubVariableOp": _UPDATE,
@@ -600,6 +601,7 @@ NOT_EXPORTABLE: dict[str, str] = {
     "VarIsInitializedOp": "initialisation state exists only in a running process (initializers always are)",
     "RandomUniform": _RANDOM, "RandomStandardNormal": _RANDOM, "TruncatedNormal": _RANDOM,
     "RandomShuffle": _RANDOM,
+    "MakeIterator": _PIPELINE, "IteratorGetNext": _PIPELINE, "IteratorGetNextOrEnd": _PIPELINE,
     "AvgPoolGrad": _GRADIENT, "MaxPoolGrad": _GRADIENT, "MaxPoolGradGrad": _GRADIENT,
     "Conv2DBackpropFilter": _GRADIENT, "Conv2DBackpropInput": _GRADIENT, "MirrorPadGrad": _GRADIENT,
     "SparseSoftmaxCrossEntropyGrad": _GRADIENT, "StridedSliceGrad": _GRADIENT, "SumToShape": _GRADIENT,
