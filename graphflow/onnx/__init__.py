@@ -1,5 +1,5 @@
 """gf.onnx: export graphflow programs as ONNX models (graphflow[onnx]); the onnx package is
 imported only when export runs, so `import graphflow` stays light."""
-from .export import DEFAULT_OPSET, export
+from .front_ends import DEFAULT_OPSET, export
 
 __all__ = ["DEFAULT_OPSET", "export"]

@@ -21,7 +21,7 @@ def add_export_parser(sub) -> argparse.ArgumentParser:
 def run_export(args: argparse.Namespace) -> int:
     from ..saved_model import load
     from .builder import ExportError
-    from .export import DEFAULT_OPSET, export
+    from .front_ends import DEFAULT_OPSET, export
     try:
         loaded = load(args.saved_model)
     except (OSError, ValueError) as e:
