@@ -84,6 +84,11 @@ for _gf, _onnx in {"Neg": "Neg", "Abs": "Abs", "Sign": "Sign", "Exp": "Exp", "Lo
     EMITTERS[_gf], FORMS[_gf] = simple(_onnx), _onnx
 
 
+@row("PlaceholderWithDefault", form="Identity of the default (pass it in inputs= to make it a graph input)")
+def _placeholder_with_default(b, v):
+    return [b.one("Identity", v.inputs[0])]
+
+
 @row("CheckNumerics", form="Identity (the check is dropped)")
 def _check_numerics(b, v):
     return [b.one("Identity", v.inputs[0])]     # the check itself is dropped: ONNX has no assertions
@@ -557,7 +562,7 @@ def _range(b, v):
 
 
 # Ops whose only job is an effect ONNX does not have; an exported inference graph leaves them out.
-@row("NoOp", "PrintV2", "AssertEqual", form="nothing (effects ONNX has not: left out of the served graph)")
+@row("NoOp", "PrintV2", "AssertEqual", "Assert", form="nothing (effects ONNX has not: left out of the served graph)")
 def _effect_only(b, v):
     return []
 
@@ -597,7 +602,7 @@ _PIPELINE = "an input-pipeline op: an ONNX model takes tensors; export the model
 _UPDATE = "it updates a variable; an ONNX model is a pure function of its inputs and initializers"
 NOT_EXPORTABLE: dict[str, str] = {
     "AssignVariableOp": _UPDATE, "AssignAddVariableOp": _UPDATE, "AssignSubVariableOp": _UPDATE,
-    "InplaceGemmUpdate": _UPDATE,
+    "InplaceGemmUpdate": _UPDATE, "ResourceScatter": _UPDATE, "ResourceScatterNd": _UPDATE,
     "VarIsInitializedOp": "initialisation state exists only in a running process (initializers always are)",
     "RandomUniform": _RANDOM, "RandomStandardNormal": _RANDOM, "TruncatedNormal": _RANDOM,
     "RandomShuffle": _RANDOM,

@@ -18,7 +18,7 @@ SETTINGS = settings(max_examples=4, deadline=None, derandomize=True, database=No
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                            HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture])
 EXPORTED = set(EMITTERS) | set(WALKER_OPS)
-EFFECT_ONLY = {"NoOp", "PrintV2", "AssertEqual"}
+EFFECT_ONLY = {"NoOp", "PrintV2", "AssertEqual", "Assert"}
 # Ops whose forward case also builds what export refuses (the variable's initializer): the walker's
 # handling of them is tested on whole programs in test_programs.py.
 TESTED_IN_PROGRAMS = {"ReadVariableOp"}
