@@ -190,3 +190,16 @@ def test_opset_below_18_is_refused():
     f = gf.function(lambda x: x + 1.0, input_signature=[gf.TensorSpec([None], gf.float32)])
     with pytest.raises(ValueError, match="opset"):
         gf.onnx.export(f, opset=13)
+
+
+def test_placeholder_with_default_exports_its_default_or_becomes_an_input(tmp_path):
+    graph = gf.Graph()
+    with graph.as_default():
+        x = gf.compat.v1.placeholder_with_default(np.array([1.0, 2.0], np.float32), [None], name="x")
+        y = x * 3.0
+    with gf.compat.v1.Session(graph=graph) as sess:
+        gf.onnx.export(sess, tmp_path / "default.onnx", inputs=[], outputs=[y])
+        gf.onnx.export(sess, tmp_path / "fed.onnx", inputs=[x], outputs=[y])
+    assert_matches(run_onnx(tmp_path / "default.onnx", {})[0], np.array([3.0, 6.0], np.float32), what="default")
+    xs = np.array([5.0], np.float32)
+    assert_matches(run_onnx(tmp_path / "fed.onnx", {"x": xs})[0], xs * 3.0, what="fed")
