@@ -131,9 +131,12 @@ def _not_equal(b, v):
     return [b.one("Not", b.one("Equal", *v.inputs))]
 
 
-@row("ZerosLike", "OnesLike", form="ConstantOfShape(Shape(x))")
+_FILL_VALUE = {"ZerosLike": 0, "OnesLike": 1}
+
+
+@row(*_FILL_VALUE, form="ConstantOfShape(Shape(x))")
 def _fill_like(b, v):
-    value = np.asarray([0 if v.type == "ZerosLike" else 1], v.dtype().np)
+    value = np.asarray([_FILL_VALUE[v.type]], v.dtype().np)
     from onnx import numpy_helper
     return [b.one("ConstantOfShape", b.one("Shape", v.inputs[0]), value=numpy_helper.from_array(value))]
 
@@ -201,10 +204,13 @@ def _mean(b, v):
     return [b.one("Div", _reduce(b, v, "ReduceSum"), _scalar(b, v, count))]
 
 
-@row("Any", "All", form="ReduceMax / ReduceMin over Cast(int32), Cast(bool)")
+_BOOL_REDUCER = {"Any": "ReduceMax", "All": "ReduceMin"}
+
+
+@row(*_BOOL_REDUCER, form="ReduceMax / ReduceMin over Cast(int32), Cast(bool)")
 def _any_all(b, v):
     as_int = b.cast(v.inputs[0], np.dtype(np.int32))
-    return [b.cast(_reduce(b, v, "ReduceMax" if v.type == "Any" else "ReduceMin", as_int), np.dtype(bool))]
+    return [b.cast(_reduce(b, v, _BOOL_REDUCER[v.type], as_int), np.dtype(bool))]
 
 
 @row("ArgMax", "ArgMin", form="ArgMax / ArgMin (keepdims=0), Cast to output_type")
@@ -295,15 +301,19 @@ def _conv2d(b, v):
     return [b.one("Transpose", y, perm=NCHW_TO_NHWC)]
 
 
-@row("MaxPool", "AvgPool", form="MaxPool / AveragePool(count_include_pad=0) between Transposes")
+# TF's average pooling divides by the window's in-bounds count, ONNX's by default by the full window.
+_POOL = {"MaxPool": ("MaxPool", {}), "AvgPool": ("AveragePool", {"count_include_pad": 0})}
+
+
+@row(*_POOL, form="MaxPool / AveragePool(count_include_pad=0) between Transposes")
 def _pool(b, v):
     empty = _empty_window(b, v)
     if empty:
         return empty
     x = b.one("Transpose", v.inputs[0], perm=NHWC_TO_NCHW)
     ksize, strides = _window(v.attrs["ksize"]), _window(v.attrs["strides"])
-    extra = {"count_include_pad": 0} if v.type == "AvgPool" else {}
-    y = b.one("MaxPool" if v.type == "MaxPool" else "AveragePool", x, kernel_shape=ksize, strides=strides,
+    onnx_op, extra = _POOL[v.type]
+    y = b.one(onnx_op, x, kernel_shape=ksize, strides=strides,
               **_padding(v, v.attrs.get("padding", "VALID"), ksize, strides), **extra)
     return [b.one("Transpose", y, perm=NCHW_TO_NHWC)]
 
@@ -600,6 +610,7 @@ _GRADIENT = "a training gradient op: export the inference graph (ONNX serves for
 _RANDOM = "ONNX's random ops draw other numbers than graphflow's seeded streams"
 _PIPELINE = "an input-pipeline op: an ONNX model takes tensors; export the model and feed it the batches"
 _UPDATE = "it updates a variable; an ONNX model is a pure function of its inputs and initializers"
+_SUMMARY = "summaries write TensorBoard event files from a running process; a served model has none"
 NOT_EXPORTABLE: dict[str, str] = {
     "AssignVariableOp": _UPDATE, "AssignAddVariableOp": _UPDATE, "AssignSubVariableOp": _UPDATE,
     "InplaceGemmUpdate": _UPDATE, "ResourceScatter": _UPDATE, "ResourceScatterNd": _UPDATE,
@@ -610,6 +621,8 @@ NOT_EXPORTABLE: dict[str, str] = {
     "AvgPoolGrad": _GRADIENT, "MaxPoolGrad": _GRADIENT, "MaxPoolGradGrad": _GRADIENT,
     "Conv2DBackpropFilter": _GRADIENT, "Conv2DBackpropInput": _GRADIENT, "MirrorPadGrad": _GRADIENT,
     "SparseSoftmaxCrossEntropyGrad": _GRADIENT, "StridedSliceGrad": _GRADIENT, "SumToShape": _GRADIENT,
+    "SqrtGrad": _GRADIENT, "RsqrtGrad": _GRADIENT, "ReciprocalGrad": _GRADIENT,
+    "WriteSummary": _SUMMARY, "EncodeSummary": _SUMMARY, "MergeSummary": _SUMMARY,
 }
 # Handled by the graph walker itself rather than a row: feeds, constants and variable reads become
 # graph inputs and initializers, control flow becomes If/Loop with nested bodies.
