@@ -10,6 +10,7 @@ from . import (
     data,
     errors,
     onnx,  # noqa: E402  (gf.onnx.export; the onnx package loads on first use)
+    profiler,  # noqa: E402  (gf.profiler.experimental: start/stop/Trace)
     saved_model,  # noqa: E402
     train,  # gf.train: checkpoints (and the TF1 optimizers behind compat.v1.train)
 )

@@ -1,4 +1,5 @@
-"""The `graphflow` command: `graphflow bench` compares the execution models on this machine.
+"""The `graphflow` command: `graphflow bench` compares the execution models on this machine;
+`graphflow compare` / `graphflow profile` do it for the user's own script.
 
 One subparser per subcommand; each sets `func`, which `main` calls with the parsed arguments.
 Heavy imports happen inside the subcommand, so `graphflow --help` stays instant.
@@ -16,8 +17,8 @@ WORKLOAD_IDS = ("W1", "W2", "W3", "W4", "W5", "W6")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    from .bench.script_cli import parse_with_script_args
+    args = parse_with_script_args(build_parser(), sys.argv[1:] if argv is None else list(argv))
     return args.func(args)
 
 
@@ -33,6 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
     explain_parser.set_defaults(func=run_explain_command)
     from .onnx.command import add_export_parser
     add_export_parser(sub)
+    from .bench.script_cli import add_compare_parser, add_profile_parser
+    add_compare_parser(sub)
+    add_profile_parser(sub)
     return parser
 
 

@@ -52,6 +52,14 @@ class DataLossError(OpError):
     """A saved file is truncated or does not match its index."""
 
 
+class AlreadyExistsError(OpError):
+    """E.g. starting a profiler while another one runs."""
+
+
+class UnavailableError(OpError):
+    """E.g. stopping a profiler that is not running."""
+
+
 def user_frame(skip_package: bool = True):
     """(filename, lineno) of the innermost stack frame outside the graphflow package."""
     frame = sys._getframe(1)

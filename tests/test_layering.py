@@ -27,7 +27,7 @@ FLOORS = [
     ("function", "autograph", "graph.func_graph", "graph.session", "explain", "namespaces"),
     ("data", "train", "checkpoint", "saved_model", "summary", "onnx", "distribute", "compat", "module"),
     ("keras_api",),
-    ("bench", "cli"),
+    ("bench", "cli", "profiler"),
 ]
 
 

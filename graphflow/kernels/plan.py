@@ -65,8 +65,9 @@ class Executable:
     that run code at call time as (op, Step), Step None for an op running its reference kernel;
     feeds, constants and no-ops run nothing and are not listed."""
 
-    def __init__(self, prog, stats: list, fn, source: str, steps: list, kernels: list):
+    def __init__(self, prog, stats: list, fn, source: str, steps: list, kernels: list, kernel_globals=None):
         self.program = prog
+        self.kernel_globals = kernel_globals or {}   # global name in `run` -> ops whose kernel it is (profiler)
         self.stats = stats
         self.source = source
         self.steps = steps
@@ -123,6 +124,7 @@ def lower_program(prog, stats=None, target: KernelTarget = KernelTarget()) -> Ex
     line = S.line
     S.line = lambda text, d=1: line(text, d + depth - 1)
     kernels = []
+    kernel_globals: dict = {}
     counter = [0]
 
     def fresh():
@@ -134,7 +136,8 @@ def lower_program(prog, stats=None, target: KernelTarget = KernelTarget()) -> Ex
     for op, step in lowered:
         ins = [name[t] for t in op.inputs]
         if step is None:
-            _emit_reference(S, op, prog.source_op(op), ins, name, fresh, compiled_inputs)
+            kernel_globals.setdefault(_emit_reference(S, op, prog.source_op(op), ins, name, fresh, compiled_inputs),
+                                      []).append(op)
             continue
         kernels.extend(step.kernels)
         for t in step.releases:     # locals that would keep an array's reference count up
@@ -173,6 +176,8 @@ def lower_program(prog, stats=None, target: KernelTarget = KernelTarget()) -> Ex
         fmt = {f"in{i}": n for i, n in enumerate(ins)}
         fmt.update({f"out{i}": n for i, n in enumerate(outs)})
         fmt.update({k: S.bind(_fast_callable(v), "k") for k, v in step.globals.items()})
+        for k in step.globals:
+            kernel_globals.setdefault(fmt[k], []).append(op)
         if "{op}" in step.template or step.post is not None:
             fmt["op"], fmt["fail"] = S.bind(prog.source_op(op), "op"), "_fail"
             S.globals["_fail"] = _fail
@@ -200,7 +205,7 @@ def lower_program(prog, stats=None, target: KernelTarget = KernelTarget()) -> Ex
     if slots:
         namespace["_fallback"] = PlanCopies(src, S.globals, bp.slot_bytes, slot_views)
     steps = [(op, step) for op, step in lowered if step is None or step.template]
-    return Executable(prog, stats or [], fn, src, steps, kernels)
+    return Executable(prog, stats or [], fn, src, steps, kernels, kernel_globals)
 
 
 def _fast_callable(obj):
@@ -217,7 +222,8 @@ def _nbytes(t):
     return int(np.prod(t.shape.dims, dtype=np.int64)) * t.dtype.np.itemsize
 
 
-def _emit_reference(S: _Source, op, source_op, ins, name, fresh, compiled_inputs):
+def _emit_reference(S: _Source, op, source_op, ins, name, fresh, compiled_inputs) -> str:
+    """Emit a call of the op's reference kernel; returns the global naming that kernel."""
     opdef = op.opdef
     kernel = opdef.kernel if opdef.fast_kernel is None else opdef.compute     # as eager runs it
     fn = partial(kernel, **op.attrs) if op.attrs else kernel
@@ -240,6 +246,7 @@ def _emit_reference(S: _Source, op, source_op, ins, name, fresh, compiled_inputs
         name[t] = v
         if t in compiled_inputs:
             S.line(f"{v} = {S.bind(_declared_array, 'a')}({v}, {S.bind(t, 't')})")
+    return f
 
 
 def _fail(op, e):
