@@ -1,7 +1,7 @@
 """Instrumented twins of the places where work happens, swapped in by `install` and back out by
 the function it returns: eager `dispatch.execute` and EagerTensor's fast operators, the reference
-interpreter's `run_op`, and compiled plans (the plan call, and inside plans built while profiling,
-every kernel, labelled with the ops it computes)."""
+interpreter's `run_op`, tracing and plan compilation, and compiled plans (the plan call, and
+inside plans built while profiling, every kernel, labelled with the ops it computes)."""
 from __future__ import annotations
 
 import time
@@ -10,7 +10,7 @@ import weakref
 
 import numpy as np
 
-from .recorder import EAGER_OP, GRAPH_OP, KERNEL, PLAN, Recorder
+from .recorder import COMPILE, EAGER_OP, GRAPH_OP, KERNEL, PLAN, Recorder
 
 _clock = time.perf_counter_ns
 
@@ -19,6 +19,7 @@ def install(rec: Recorder):
     """Patch the hooks to record into `rec`; returns the function that undoes every patch."""
     from .. import compiler
     from ..eager.tensor import EagerTensor
+    from ..function import tracing
     from ..graph import interpreter
     from ..ops import dispatch, fastpath
 
@@ -49,6 +50,26 @@ def install(rec: Recorder):
         rec.add(op.type, GRAPH_OP, t0, _clock(), {"op": op.name})
         return out
     patch(interpreter, "run_op", timed_run_op)
+
+    trace = tracing.Function._trace
+
+    def timed_trace(fn, *args, **kwargs):
+        t0 = _clock()
+        try:
+            return trace(fn, *args, **kwargs)
+        finally:
+            rec.add(f"trace {fn.name}", COMPILE, t0, _clock())
+    patch(tracing.Function, "_trace", timed_trace)
+
+    compile_signature = compiler.CompiledPlan._build
+
+    def timed_compile(plan, key):
+        t0 = _clock()
+        try:
+            return compile_signature(plan, key)
+        finally:
+            rec.add("compile plan", COMPILE, t0, _clock(), {"shapes": [list(s) for s in key]})
+    patch(compiler.CompiledPlan, "_build", timed_compile)
 
     build = compiler.build
     originals: dict = {}              # instrumented run -> (executable, its own run)

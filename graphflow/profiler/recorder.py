@@ -20,6 +20,7 @@ GRAPH_OP = "graph op (interpreted)"
 KERNEL = "kernel (compiled plan)"
 PLAN = "plan call"
 TRACE = "trace"          # a user's gf.profiler.experimental.Trace block
+COMPILE = "trace/compile"   # tracing a gf.function, compiling a plan for a feed signature
 LEAVES = (EAGER_OP, GRAPH_OP, KERNEL)
 
 

@@ -11,7 +11,7 @@ import os
 from collections import defaultdict
 from typing import Optional
 
-from .recorder import LEAVES, PLAN
+from .recorder import COMPILE, LEAVES, PLAN
 
 
 def load_events(path: str) -> dict:
@@ -43,12 +43,28 @@ def top(trace: dict, n: int = 15) -> list[dict]:
 
 
 def totals(trace: dict) -> dict:
-    """Window, time in ops/kernels, in plan calls, and the Python between ops (microseconds)."""
+    """Window, time in ops/kernels, in plan calls, tracing/compiling, and the Python between ops
+    (microseconds). Ops a trace runs (eager replays, the interpreter's first calls) count as compile."""
     events = [e for e in trace["traceEvents"] if e.get("ph") == "X"]
-    in_ops = sum(e["dur"] for e in events if e["cat"] in LEAVES)
-    in_plans = sum(e["dur"] for e in events if e["cat"] == PLAN)
+    compiling = _outermost([e for e in events if e["cat"] == COMPILE])
+    outside = [e for e in events if not any(c["ts"] <= e["ts"] <= c["ts"] + c["dur"] for c in compiling)]
+    in_ops = sum(e["dur"] for e in outside if e["cat"] in LEAVES)
+    in_plans = sum(e["dur"] for e in outside if e["cat"] == PLAN)
+    in_compile = sum(e["dur"] for e in compiling)
     window = trace.get("otherData", {}).get("window_us") or sum(e["dur"] for e in events)
-    return {"window_us": window, "ops_us": in_ops, "plans_us": in_plans, "python_us": max(window - in_ops, 0.0)}
+    return {"window_us": window, "ops_us": in_ops, "plans_us": in_plans, "compile_us": in_compile,
+            "python_us": max(window - in_ops - in_compile, 0.0)}
+
+
+def _outermost(events: list) -> list:
+    """Events not nested in another of the list (a plan compiled inside a trace counts once)."""
+    events = sorted(events, key=lambda e: (e["ts"], -e["dur"]))
+    out, end = [], -1.0
+    for e in events:
+        if e["ts"] >= end:
+            out.append(e)
+            end = e["ts"] + e["dur"]
+    return out
 
 
 def _us(v: float) -> str:
@@ -67,7 +83,8 @@ def format_top(trace: dict, n: int = 15) -> str:
     for r in rows:
         if r["ops"]:
             lines.append(f"  {r['name'][:60]} covers: {', '.join(r['ops'])}")
-    lines.append(f"run {_us(t['window_us'])}: in ops/kernels {_us(t['ops_us'])} "
+    lines.append(f"run {_us(t['window_us'])}: tracing/compiling {_us(t['compile_us'])} "
+                 f"({100 * t['compile_us'] / window:.1f}%), in ops/kernels {_us(t['ops_us'])} "
                  f"({100 * t['ops_us'] / window:.1f}%), Python between ops {_us(t['python_us'])} "
                  f"({100 * t['python_us'] / window:.1f}%)")
     return "\n".join(lines)
