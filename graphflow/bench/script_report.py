@@ -3,6 +3,7 @@ and a bar chart. Figures are medians over `--repeat` runs; `-` means not measure
 from __future__ import annotations
 
 import json
+import sys
 
 from .report import fmt_time
 from .script_compare import ModeResult, ScriptComparison
@@ -57,7 +58,11 @@ def format_table(c: ScriptComparison) -> str:
 
 
 def print_table(c: ScriptComparison) -> None:
-    """rich's table on a terminal when rich is installed; the plain table otherwise."""
+    """rich's table on a terminal when rich is installed; the plain table otherwise (and when the
+    output goes to a file or a pipe, so it stays easy to read by programs)."""
+    if not sys.stdout.isatty():
+        print(format_table(c))
+        return
     try:
         from rich.console import Console
         from rich.table import Table
