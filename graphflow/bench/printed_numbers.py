@@ -1,5 +1,5 @@
 """Do two runs of a script print the same numbers? Line by line: the text around the numbers must be
-equal, and each number must match within float32 tolerance, widened by one unit of the last
+equal (up to spacing: a table's columns widen with their numbers), and each number must match within float32 tolerance, widened by one unit of the last
 digit printed (`loss=0.1234` against `0.1235` is a rounding of the same float32 value).
 
 Numbers that are durations (followed by a time unit: `12.3 ms`, `4s`, `2ms/step`) are not
@@ -53,7 +53,8 @@ def parse(output: str, ignore: tuple = ()) -> list[Line]:
             parts.append("#")
             values.append((float(m.group()), _last_digit(m.group())))
         parts.append(kept[pos:])
-        lines.append(Line(i, text, "".join(parts).rstrip(), tuple(values)))
+        skeleton = " ".join("".join(parts).split())     # column widths may change with the numbers
+        lines.append(Line(i, text, skeleton, tuple(values)))
     return lines
 
 

@@ -27,14 +27,15 @@ def latest_trace(logdir) -> Optional[str]:
 
 
 def top(trace: dict, n: int = 15) -> list[dict]:
-    """Rows {name, category, calls, total_us, mean_us, ops} for op and kernel events, most time first."""
-    rows: dict = defaultdict(lambda: {"calls": 0, "total_us": 0.0, "ops": None})
+    """Rows {name, category, calls, total_us, mean_us, max_us, ops} for op and kernel events, most time first."""
+    rows: dict = defaultdict(lambda: {"calls": 0, "total_us": 0.0, "max_us": 0.0, "ops": None})
     for e in trace["traceEvents"]:
         if e.get("ph") != "X" or e["cat"] not in LEAVES:
             continue
         row = rows[(e["name"], e["cat"])]
         row["calls"] += 1
         row["total_us"] += e["dur"]
+        row["max_us"] = max(row["max_us"], e["dur"])
         if row["ops"] is None and "ops" in e.get("args", {}):
             row["ops"] = e["args"]["ops"]
     out = [{"name": name, "category": cat, "mean_us": r["total_us"] / r["calls"], **r}
@@ -74,9 +75,9 @@ def _us(v: float) -> str:
 def format_top(trace: dict, n: int = 15) -> str:
     rows, t = top(trace, n), totals(trace)
     window = t["window_us"] or 1.0
-    head = ["name", "category", "calls", "total", "mean", "% of run"]
+    head = ["name", "category", "calls", "total", "mean", "max", "% of run"]
     body = [[r["name"][:60], r["category"], str(r["calls"]), _us(r["total_us"]), _us(r["mean_us"]),
-             f"{100 * r['total_us'] / window:.1f}"] for r in rows]
+             _us(r["max_us"]), f"{100 * r['total_us'] / window:.1f}"] for r in rows]
     widths = [max(len(x[i]) for x in [head] + body) for i in range(len(head))]
     lines = ["  ".join(v.ljust(w) if i < 2 else v.rjust(w) for i, (v, w) in enumerate(zip(row, widths))).rstrip()
              for row in [head] + body]
