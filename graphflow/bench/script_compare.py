@@ -32,6 +32,7 @@ class ModeResult:
     steady_s: Optional[float] = None
     trace_s: Optional[float] = None
     compile_s: Optional[float] = None
+    first_calls_s: Optional[float] = None
     peak_rss_mb: Optional[float] = None
     kernels: Optional[int] = None
     traces: Optional[int] = None
@@ -189,6 +190,7 @@ def _fill(result: ModeResult, runs: list, timeout: Optional[float]) -> None:
     result.steady_s = statistics.median(s["steady_s"] for s in good)
     result.trace_s = statistics.median(s["trace_s"] for s in good)
     result.compile_s = statistics.median(s["compile_s"] for s in good)
+    result.first_calls_s = statistics.median(s["first_calls_s"] for s in good)
     result.peak_rss_mb = max(s["peak_rss_mb"] for s in good)
     result.kernels = stats["kernels"]
     result.traces = stats["traces"]

@@ -8,7 +8,7 @@ import sys
 from .report import fmt_time
 from .script_compare import ModeResult, ScriptComparison
 
-HEAD = ["mode", "wall", "steady", "compile", "peak mem", "kernels", "agrees", "notes"]
+HEAD = ["mode", "wall", "steady", "compile", "first calls", "peak mem", "kernels", "agrees", "notes"]
 
 
 def cells(r: ModeResult) -> list[str]:
@@ -18,8 +18,8 @@ def cells(r: ModeResult) -> list[str]:
     if r.disagreement is not None:
         note = f"line {r.disagreement.line}: {r.disagreement.reason}"
     status = {"ok": None, "error": "error", "timeout": "timeout", "n/a": "n/a"}[r.status]
-    return [r.mode, status or sec(r.wall_s), sec(r.steady_s), sec(None if r.compile_s is None else
-                                                                     r.compile_s + (r.trace_s or 0.0)),
+    compile_s = None if r.compile_s is None else r.compile_s + (r.trace_s or 0.0)
+    return [r.mode, status or sec(r.wall_s), sec(r.steady_s), sec(compile_s), sec(r.first_calls_s),
             "-" if r.peak_rss_mb is None else f"{r.peak_rss_mb:.0f} MB",
             "-" if r.kernels is None else str(r.kernels), agrees, note]
 
@@ -52,7 +52,7 @@ def format_table(c: ScriptComparison) -> str:
     widths = [max(len(x[i]) for x in [HEAD] + rows) for i in range(len(HEAD))]
     lines = [headline(c)]
     for row in [HEAD] + rows:
-        lines.append("  ".join(v.ljust(w) if i in (0, 7) else v.rjust(w)
+        lines.append("  ".join(v.ljust(w) if i in (0, 8) else v.rjust(w)
                                for i, (v, w) in enumerate(zip(row, widths))).rstrip())
     return "\n".join(lines + details(c))
 
@@ -71,7 +71,7 @@ def print_table(c: ScriptComparison) -> None:
         return
     table = Table(title=headline(c))
     for i, h in enumerate(HEAD):
-        table.add_column(h, justify="left" if i in (0, 7) else "right")
+        table.add_column(h, justify="left" if i in (0, 8) else "right")
     for r in c.results:
         table.add_row(*cells(r))
     console = Console()

@@ -22,13 +22,13 @@ def script(name):
 
 
 def test_tf2_function_script_agrees_eager_and_compiled(tmp_path, capsys):
-    out = tmp_path / "out.json"
+    out, plot = tmp_path / "out.json", tmp_path / "modes.png"
     code = main(["compare", example("function_training.py"), "--modes", "eager,compiled", "--json", str(out),
-                 "--quiet"])
+                 "--plot", str(plot), "--quiet"])
     table = capsys.readouterr().out
     assert code == 0, table
     assert "all modes agree" in table
-    for column in ("mode", "wall", "steady", "compile", "peak mem", "kernels", "agrees"):
+    for column in ("mode", "wall", "steady", "compile", "first calls", "peak mem", "kernels", "agrees"):
         assert column in table.splitlines()[1]
     report = json.loads(out.read_text())
     eager, compiled = report["modes"]
@@ -36,6 +36,7 @@ def test_tf2_function_script_agrees_eager_and_compiled(tmp_path, capsys):
     assert compiled["traces"] >= 2 and compiled["kernels"] > 0 and compiled["compile_s"] > 0
     assert eager["traces"] == 0 and eager["kernels"] == 0      # run_functions_eagerly: nothing traced
     assert compiled["steady_s"] <= compiled["wall_s"] and compiled["peak_rss_mb"] > 0
+    assert plot.read_bytes()[:4] == b"\x89PNG"
 
 
 def test_keras_script_agrees_with_run_eagerly(tmp_path):
