@@ -1,6 +1,7 @@
-"""Do two runs of a script print the same numbers? Line by line: the text around the numbers must be
-equal (up to spacing: a table's columns widen with their numbers), and each number must match within float32 tolerance, widened by one unit of the last
-digit printed (`loss=0.1234` against `0.1235` is a rounding of the same float32 value).
+"""Do two runs of a script print the same numbers? Line by line: the text around the numbers must
+be equal (up to spacing: a table's columns widen with their numbers), and each number must match
+within float32 tolerance, widened by one unit of the last digit printed (`loss=0.1234` against
+`0.1235` is a rounding of the same float32 value).
 
 Numbers that are durations (followed by a time unit: `12.3 ms`, `4s`, `2ms/step`) are not
 compared, nor those a repeated run of one mode printed differently (timings, unseeded draws),

@@ -29,18 +29,35 @@ class Counters:
         self.trace_s = 0.0
         self.traces = 0
         self.compile_s = 0.0
-        self.first_calls_s = 0.0      # first call of each plan and feed signature, compile excluded
         self.compiles = 0
         self.kernels = 0
         self.functions = 0
         self.session_plans = 0
+        self.first_calls_s = 0.0      # first call of each plan and feed signature, compile excluded,
+        # and numba compiling or loading a kernel outside those (eager's compiled kernels)
+        self.depth = 0                # > 0 inside a trace, a build or a first call
+
+    def timed(self, field: str, fn, *args, nested: bool = False):
+        """Call fn(*args), adding its time to `field`; with nested=False only when no enclosing
+        region (a trace, a build, a first call) already counts it."""
+        if self.depth and not nested:
+            return fn(*args)
+        self.depth += 1
+        t0 = time.perf_counter()
+        try:
+            return fn(*args)
+        finally:
+            self.depth -= 1
+            setattr(self, field, getattr(self, field) + time.perf_counter() - t0)
 
     def as_dict(self) -> dict:
-        return dict(vars(self))
+        return {k: v for k, v in vars(self).items() if k != "depth"}
 
 
 def install_counters(counters: Counters) -> None:
     """Wrap the cold paths that trace, compile and plan (this process only)."""
+    from numba.core.dispatcher import _DispatcherBase
+
     from .. import compiler
     from ..function import tracing
     from ..graph import session
@@ -48,21 +65,14 @@ def install_counters(counters: Counters) -> None:
     trace, build, init, make_plan = (tracing.Function._trace, compiler.CompiledPlan._build,
                                      tracing.Function.__init__, session.Session._make_plan)
     dispatch = compiler.CompiledPlan._dispatch
+    numba_compile = _DispatcherBase._compile_for_args
 
     def timed_trace(self, *args, **kwargs):
-        t0 = time.perf_counter()
-        try:
-            return trace(self, *args, **kwargs)
-        finally:
-            counters.trace_s += time.perf_counter() - t0
-            counters.traces += 1
+        counters.traces += 1
+        return counters.timed("trace_s", lambda: trace(self, *args, **kwargs), nested=True)
 
     def counted_build(self, key):
-        t0 = time.perf_counter()
-        try:
-            ex = build(self, key)
-        finally:
-            counters.compile_s += time.perf_counter() - t0
+        ex = counters.timed("compile_s", build, self, key, nested=True)
         counters.compiles += 1
         counters.kernels += len(ex.kernels) if ex is not None else 0
         return ex
@@ -82,14 +92,20 @@ def install_counters(counters: Counters) -> None:
         if key in seen:
             return dispatch(self, feeds)
         seen.add(key)
-        t0, compiled = time.perf_counter(), counters.compile_s
-        try:
+        if counters.depth:
             return dispatch(self, feeds)
-        finally:
-            counters.first_calls_s += time.perf_counter() - t0 - (counters.compile_s - compiled)
+        compiled = counters.compile_s
+        try:
+            return counters.timed("first_calls_s", dispatch, self, feeds)
+        finally:                        # a compile inside this first call is in compile_s already
+            counters.first_calls_s -= counters.compile_s - compiled
+
+    def timed_numba(self, *args, **kwargs):
+        return counters.timed("first_calls_s", lambda: numba_compile(self, *args, **kwargs))
 
     tracing.Function._trace = timed_trace
     compiler.CompiledPlan._dispatch = timed_first_call
+    _DispatcherBase._compile_for_args = timed_numba
     compiler.CompiledPlan._build = counted_build
     tracing.Function.__init__ = counted_init
     session.Session._make_plan = counted_plan
