@@ -5,8 +5,9 @@ one execution model, counts tracing and compilation, runs the user's script unch
     python -m graphflow.bench.script_child STATS.json MODE [--profile LOGDIR] script.py [args...]
 
 The counters wrap cold paths only (a trace, a plan build, a plan's first call per feed signature,
-a Session plan, a gf.function created), so the script's steady state runs exactly the code it
-runs without them.
+numba compiling a kernel, a Session plan, a gf.function created), so the script's steady state
+runs exactly the code it runs without them (a plan whose hot function declines a call, on a
+new feed signature, pays one set lookup).
 """
 from __future__ import annotations
 
