@@ -36,12 +36,12 @@ def _seconds(text: str) -> float:
     return value
 
 
-def _add_script_arguments(p: argparse.ArgumentParser) -> None:
+def _add_script_arguments(p: argparse.ArgumentParser, modes: tuple) -> None:
     p.add_argument("script", help="the Python script to run, unchanged")
     p.add_argument("script_args", nargs="*", metavar="args",
                    help="arguments for the script (its own --options go after --)")
-    p.add_argument("--modes", type=_modes, default=list(DEFAULT_MODES), metavar=",".join(DEFAULT_MODES),
-                   help="execution models to run, comma-separated (default: all four)")
+    p.add_argument("--modes", type=_modes, default=list(modes), metavar=",".join(DEFAULT_MODES),
+                   help=f"execution models to run, comma-separated (default: {','.join(modes)})")
     p.add_argument("--timeout", type=_seconds, default=None, metavar="S",
                    help="stop a mode's run after S seconds (the script gets no standard input either way)")
     p.add_argument("--quiet", action="store_true", help="no progress display on stderr")
@@ -54,7 +54,7 @@ def add_compare_parser(sub) -> argparse.ArgumentParser:
                     "without optimisation, compiled), each in a fresh process, and report wall time, "
                     "steady-state time, compile time, peak memory, kernels and whether the numbers it "
                     "prints agree. See docs/compare.md.")
-    _add_script_arguments(p)
+    _add_script_arguments(p, DEFAULT_MODES)
     p.add_argument("--repeat", type=_positive, default=1, help="runs per mode; medians are reported, and "
                    "numbers that change between runs of one mode (timings) are not compared")
     p.add_argument("--ignore", action="append", default=[], metavar="REGEX",
@@ -73,8 +73,7 @@ def add_profile_parser(sub) -> argparse.ArgumentParser:
         description="Run an unchanged script under the profiler once per execution model and write a "
                     "Chrome trace / Perfetto JSON per mode (open in ui.perfetto.dev or chrome://tracing) "
                     "and print the top ops and kernels by time. See docs/compare.md.")
-    _add_script_arguments(p)
-    p.set_defaults(modes=["eager", "compiled"])
+    _add_script_arguments(p, ("eager", "compiled"))
     p.add_argument("--logdir", type=Path, default=Path("gf-profile"), help="where the traces go (gf-profile)")
     p.add_argument("--top", type=_positive, default=15, help="rows of the summary per mode (15)")
     p.set_defaults(func=run_profile)
