@@ -75,8 +75,8 @@ def install(rec: Recorder):
     originals: dict = {}              # instrumented run -> (executable, its own run)
     plans = weakref.WeakSet()         # plans called while profiling: their `_hot` may be instrumented
 
-    def instrumented_build(prog, config, dump=None, fallback=None):
-        ex = build(prog, config, dump, fallback)
+    def instrumented_build(*args, **kwargs):
+        ex = build(*args, **kwargs)
         run = ex.run
         originals[instrument(ex, rec)] = (ex, run)
         return ex
