@@ -61,8 +61,9 @@ def test_tape_gradient_of_a_variable_with_respect_to_itself_is_ones():
 def test_dtype_enum_integers_convert():
     assert [gf.as_dtype(i) for i in (1, 2, 3, 9, 10)] == [gf.float32, gf.float64, gf.int32, gf.int64, gf.bool]
     assert tf.int16.as_datatype_enum == 5 and tf.as_dtype(tf.uint8.as_datatype_enum) is tf.uint8
-    with pytest.raises(TypeError, match="enum value 7"):
-        gf.as_dtype(7)       # DT_STRING: graphflow has no string tensors
+    assert gf.as_dtype(7) is gf.string          # DT_STRING (serialized summaries are strings)
+    with pytest.raises(TypeError, match="enum value 8"):
+        gf.as_dtype(8)       # DT_COMPLEX64: graphflow has no complex tensors
 
 
 def test_dropout_rate_as_a_placeholder_is_checked_when_run():
