@@ -11,6 +11,7 @@ from .tb_read import DATA, load_run
 
 
 def _fit(log_dir, **options):
+    gf.keras.backend.clear_session()     # layer names (the histogram tags) start again from "sequential"
     gf.keras.utils.set_random_seed(0)
     model = gf.keras.Sequential([gf.keras.Input((4,)), gf.keras.layers.Dense(3, activation="relu"),
                                  gf.keras.layers.Dense(1)])

@@ -150,6 +150,9 @@ def cast(x, dtype, name=None):
     x = convert_to_tensor(x)
     if x.dtype is dtype:
         return x
+    if dtypes.string in (x.dtype, dtype):   # strings hold serialized summaries, never numbers
+        raise TypeError(f"Cast: casting {x.dtype.name} to {dtype.name} is not supported "
+                        f"(TensorFlow raises UnimplementedError)")
     return apply(opdef("Cast"), (x,), {"dtype": dtype}, name)
 
 
