@@ -23,6 +23,12 @@ def _require_step(global_step, name):
         raise ValueError(f"global_step is required for {name}.")
 
 
+def _progress(step, steps, staircase):
+    """step / decay_steps, floored when staircase: the exponent the three decays share."""
+    p = gf.realdiv(step, steps)
+    return gf.floor(p) if staircase else p
+
+
 def _as_float(learning_rate, global_step, *more):
     lr = gf.convert_to_tensor(learning_rate, dtype_hint="float32")
     if not lr.dtype.is_floating:
@@ -36,9 +42,7 @@ def exponential_decay(learning_rate, global_step, decay_steps, decay_rate, stair
 
     def value():
         lr, step, steps, rate = _as_float(learning_rate, global_step, decay_steps, decay_rate)
-        p = gf.realdiv(step, steps)
-        if staircase:
-            p = gf.floor(p)
+        p = _progress(step, steps, staircase)
         return gf.multiply(lr, gf.pow(rate, p), name)
     return _schedule(value)
 
@@ -49,9 +53,7 @@ def inverse_time_decay(learning_rate, global_step, decay_steps, decay_rate, stai
 
     def value():
         lr, step, steps, rate = _as_float(learning_rate, global_step, decay_steps, decay_rate)
-        p = gf.realdiv(step, steps)
-        if staircase:
-            p = gf.floor(p)
+        p = _progress(step, steps, staircase)
         return gf.realdiv(lr, gf.add(1.0, gf.multiply(rate, p)), name)
     return _schedule(value)
 
@@ -62,9 +64,7 @@ def natural_exp_decay(learning_rate, global_step, decay_steps, decay_rate, stair
 
     def value():
         lr, step, steps, rate = _as_float(learning_rate, global_step, decay_steps, decay_rate)
-        p = gf.realdiv(step, steps)
-        if staircase:
-            p = gf.floor(p)
+        p = _progress(step, steps, staircase)
         return gf.multiply(lr, gf.exp(gf.negative(gf.multiply(rate, p))), name)
     return _schedule(value)
 
