@@ -416,6 +416,11 @@ def _unpack(b, v):
 
 @row("Split", form="Split")
 def _split(b, v):
+    if v.attrs["sizes"] is None:       # equal pieces of a dimension unknown at export
+        num = v.attrs["num"]
+        if num == 1:
+            return [b.one("Identity", v.inputs[0])]
+        return b.node("Split", [v.inputs[0]], n_out=num, axis=v.attrs.get("axis", 0) % v.rank(), num_outputs=num)
     sizes = list(v.attrs["sizes"])
     if len(sizes) == 1:
         return [b.one("Identity", v.inputs[0])]

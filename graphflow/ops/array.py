@@ -185,15 +185,22 @@ def _unpack(x, num, axis=0):
 register(OpDef("Unpack", _unpack_infer, _unpack, num_outputs=-1))
 
 
-def _split_infer(x, sizes, axis=0):
+def _split_infer(x, sizes, axis=0, num=None):
     dims = x.shape.dims
     a = inf.normalize_axis(axis, len(dims), "Split")
+    if sizes is None:       # equal pieces of a dimension unknown while building: checked at run time
+        return [Spec(TensorShape(dims[:a] + (None,) + dims[a + 1:]), x.dtype) for _ in range(num)]
     if dims[a] is not None and sum(sizes) != dims[a]:
         raise ValueError(f"Split: sizes {list(sizes)} do not add up to dimension {a} of size {dims[a]}")
     return [Spec(TensorShape(dims[:a] + (s,) + dims[a + 1:]), x.dtype) for s in sizes]
 
 
-def _split(x, sizes, axis=0):
+def _split(x, sizes, axis=0, num=None):
+    if sizes is None:
+        if x.shape[axis] % num:
+            raise ValueError(f"dimension {axis} of size {x.shape[axis]} is not divisible by {num} "
+                             f"(shape {x.shape})")
+        sizes = (x.shape[axis] // num,) * num
     if sum(sizes) != x.shape[axis]:     # unknown when the graph was built: checked here
         raise ValueError(f"sizes {list(sizes)} do not add up to dimension {axis} of size {x.shape[axis]} "
                          f"(shape {x.shape})")

@@ -84,10 +84,25 @@ def test_split_errors_name_the_shape_and_line():
     with pytest.raises(gf.errors.InvalidArgumentError) as excinfo:
         gf.split(gf.ones([3]), 2)
     _check(excinfo, r"Split: dimension 0 of size 3 is not divisible by 2 \(shape \(3,\)\)")
+
+
+def test_equal_split_of_an_unknown_dimension_is_decided_at_run_time():
+    # As in TF: building succeeds with pieces of unknown size; a size that does not divide fails at run time.
     graph = gf.Graph()
-    with graph.as_default(), pytest.raises(ValueError) as excinfo:
-        gf.split(gf.compat.v1.placeholder(gf.float32, (None,)), 2)
-    _check(excinfo, r"Split: the size of dimension 0 must be known to split it into 2 pieces \(shape \(None,\)\)")
+    with graph.as_default():
+        x = gf.compat.v1.placeholder(gf.float32, (None, 3))
+        a, b = gf.split(x, 2)
+        assert a.shape.as_list() == [None, 3]
+        total = gf.reduce_sum(a) - gf.reduce_sum(b)
+        grad = gf.gradients(total, x)[0]
+        with gf.compat.v1.Session() as sess:
+            value = np.arange(12, dtype=np.float32).reshape(4, 3)
+            out, g = sess.run([total, grad], {x: value})
+            assert out == value[:2].sum() - value[2:].sum()
+            np.testing.assert_array_equal(g, [[1] * 3] * 2 + [[-1] * 3] * 2)
+            with pytest.raises(gf.errors.InvalidArgumentError) as excinfo:
+                sess.run(a, {x: np.zeros((3, 3), np.float32)})
+    _check(excinfo, r"dimension 0 of size 3 is not divisible by 2 \(shape \(3, 3\)\)")
 
 
 def test_split_sizes_that_do_not_cover_the_axis_raise_eagerly():

@@ -83,9 +83,8 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
     scalar_tensor = isinstance(num_or_size_splits, Tensor) and num_or_size_splits.shape.rank == 0
     if isinstance(num_or_size_splits, int) or scalar_tensor:
         n = int(axis_value(num_or_size_splits))
-        if dim is None:
-            raise argument_error("Split", f"the size of dimension {axis} must be known to split it into {n} "
-                                 f"pieces (shape {x.shape}); pass the piece sizes instead")
+        if dim is None:     # TF splits at run time; the pieces' size along `axis` stays unknown
+            return list(apply(opdef("Split"), (x,), {"sizes": None, "num": n, "axis": axis}, name))
         if dim % n:
             raise argument_error("Split", f"dimension {axis} of size {dim} is not divisible by {n} (shape {x.shape})")
         sizes = (dim // n,) * n
