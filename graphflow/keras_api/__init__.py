@@ -24,11 +24,16 @@ from . import (
     optimizers,
     regularizers,
 )
+from .data_adapter import pack_x_y_sample_weight, unpack_x_y_sample_weight
+from .dataset_split import split_dataset
 from .layers import Input
 from .models import Model, Sequential
 from .progbar import Progbar
+from .py_dataset import PyDataset, Sequence
+from .sequence_utils import pad_sequences
 from .serialization import get_registered_object, register_keras_serializable
 from .tensorboard_callback import TensorBoard
+from .timeseries import timeseries_dataset_from_array
 
 callbacks.TensorBoard = TensorBoard      # keras.callbacks.TensorBoard (its module needs callbacks.Callback)
 
@@ -58,10 +63,18 @@ def _module(name: str, doc: str, **members) -> types.ModuleType:
     return mod
 
 
-utils = _module("utils", "Helpers: seeding, one-hot labels, custom-object registration.",
+utils = _module("utils", "Helpers: seeding, one-hot labels, padding, windows, splits, Python datasets, "
+                "custom-object registration.",
                 set_random_seed=backend.set_random_seed, to_categorical=to_categorical, normalize=normalize,
                 register_keras_serializable=register_keras_serializable,
-                get_registered_object=get_registered_object, Progbar=Progbar)
+                get_registered_object=get_registered_object, Progbar=Progbar, pad_sequences=pad_sequences,
+                timeseries_dataset_from_array=timeseries_dataset_from_array, split_dataset=split_dataset,
+                PyDataset=PyDataset, Sequence=Sequence, pack_x_y_sample_weight=pack_x_y_sample_weight,
+                unpack_x_y_sample_weight=unpack_x_y_sample_weight)
+preprocessing = _module("preprocessing", "keras.preprocessing: the sequence and time-series helpers.",
+                        timeseries_dataset_from_array=timeseries_dataset_from_array,
+                        sequence=_module("preprocessing.sequence", "keras.preprocessing.sequence",
+                                         pad_sequences=pad_sequences))
 keras_backend = _module("backend", "A minimal Keras backend: session, precision and naming state.",
                         clear_session=backend.clear_session, floatx=backend.floatx, set_floatx=backend.set_floatx,
                         epsilon=backend.epsilon, set_epsilon=backend.set_epsilon,
@@ -75,7 +88,8 @@ schedules = optimizers.schedules
 keras_namespace = _module(
     "", __doc__, layers=layers, models=models, optimizers=optimizers, losses=losses, metrics=metrics,
     callbacks=callbacks, initializers=initializers, activations=activations, regularizers=regularizers,
-    datasets=datasets, utils=utils, backend=keras_backend, saving=saving, Input=Input, Model=Model,
+    datasets=datasets, utils=utils, backend=keras_backend, saving=saving, preprocessing=preprocessing,
+    Input=Input, Model=Model,
     Sequential=Sequential, Layer=layers.Layer, __version__="3.0.0-graphflow")
 
 for _name, _mod in (("keras", keras_namespace), ("keras.layers", layers), ("keras.models", models),
@@ -83,5 +97,6 @@ for _name, _mod in (("keras", keras_namespace), ("keras.layers", layers), ("kera
                     ("keras.losses", losses), ("keras.metrics", metrics), ("keras.callbacks", callbacks),
                     ("keras.initializers", initializers), ("keras.activations", activations),
                     ("keras.regularizers", regularizers), ("keras.datasets", datasets), ("keras.utils", utils),
+                    ("keras.preprocessing", preprocessing), ("keras.preprocessing.sequence", preprocessing.sequence),
                     ("keras.backend", keras_backend), ("keras.saving", saving)):
     sys.modules.setdefault(f"graphflow.{_name}", _mod)

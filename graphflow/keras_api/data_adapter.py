@@ -16,6 +16,7 @@ from ..eager.tensor import EagerTensor
 from ..tensor import Tensor
 from ..variables import Variable
 from . import backend, nest
+from .py_dataset import PyDataset, batches_of, epoch_order
 
 
 def _as_array(x):
@@ -229,9 +230,46 @@ class DatasetData(IterableData):
             lambda s: np.zeros([1 if d is None else d for d in s.shape.dims], s.dtype.np), x)
 
 
+class PyDatasetData(IterableData):
+    """Batches from a keras.utils.PyDataset: `ds[i]` for every index each epoch (shuffled per
+    epoch when asked), with its epoch hooks; `steps` caps an epoch (needed if it is infinite)."""
+
+    def __init__(self, dataset: PyDataset, shuffle=False, steps=None):
+        if dataset.num_batches is None and steps is None:
+            raise ValueError("This PyDataset is infinite (no __len__ or num_batches): pass steps_per_epoch / "
+                             "steps")
+        super().__init__(dataset, steps)
+        self.dataset, self.shuffle, self.epoch = dataset, shuffle, 0
+        self.progress_steps = steps if steps is not None else dataset.num_batches
+
+    def batches(self):
+        self.dataset.on_epoch_begin()
+        order = epoch_order(self.dataset, self.shuffle, self.epoch)
+        count = 0
+        for batch in batches_of(self.dataset, order):
+            yield self._convert(batch if isinstance(batch, tuple) else (batch,))
+            count += 1
+            if self.steps is not None and count >= self.steps:
+                break
+        self.epoch += 1
+        self.dataset.on_epoch_end()
+
+    def _one_shot(self) -> bool:
+        return False
+
+    def first_x(self):
+        first = self.dataset[0]
+        x, _, _ = unpack_x_y_sample_weight(first if isinstance(first, tuple) else (first,))
+        return x
+
+
 def make_data(x, y=None, sample_weight=None, batch_size=None, shuffle=False, class_weight=None, steps=None):
     if isinstance(x, (ArrayData, IterableData)):
         return x
+    if isinstance(x, PyDataset):
+        if y is not None:
+            raise ValueError("`y` argument is not supported when using a PyDataset as input: its batches hold y")
+        return PyDatasetData(x, shuffle=bool(shuffle), steps=steps)
     if isinstance(x, Dataset):
         if y is not None:
             raise ValueError("`y` argument is not supported when using a dataset as input: the dataset yields "
