@@ -12,10 +12,23 @@ from .trainer import Trainer
 # Functional builds on Model, and Model(inputs, outputs) must become one: functional.py registers
 # its class and graph-network builder here when it is imported, instead of Model importing it back.
 _FUNCTIONAL: dict = {}
+_FUNCTIONAL_SUBCLASSES: dict = {}
 
 
 def register_functional(cls, init_graph_network) -> None:
     _FUNCTIONAL.update(cls=cls, init=init_graph_network)
+
+
+def _functional_version(cls: type) -> type:
+    """`cls` with Functional mixed in below it: a Model subclass built from (inputs, outputs)
+    (the "customizing fit" pattern) runs the layer graph and keeps its own train_step etc.
+    Named like `cls`, so reprs, summaries and saved class names are the user's."""
+    combined = _FUNCTIONAL_SUBCLASSES.get(cls)
+    if combined is None:
+        combined = type(cls.__name__, (cls, _FUNCTIONAL["cls"]),
+                        {"__module__": cls.__module__, "__qualname__": cls.__qualname__})
+        _FUNCTIONAL_SUBCLASSES[cls] = combined
+    return combined
 
 
 class Model(Trainer, Layer):
@@ -39,6 +52,8 @@ class Model(Trainer, Layer):
         self._init_trainer()
         self._output_tensors = None
         if inputs is not None or outputs is not None:
+            if not isinstance(self, _FUNCTIONAL["cls"]):
+                self.__class__ = _functional_version(type(self))
             _FUNCTIONAL["init"](self, inputs, outputs)
 
     # ---- structure -----------------------------------------------------------------------------------------

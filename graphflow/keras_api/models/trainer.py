@@ -22,8 +22,13 @@ from .compile_utils import CompileLoss, CompileMetrics
 
 
 def _pythonify(logs: dict) -> dict:
+    """Scalars as floats; a nested dict (a custom train_step returning the compiled metrics'
+    result, itself a dict) is merged into the top level, as Keras 3 does."""
     out = {}
     for k, v in logs.items():
+        if isinstance(v, dict):
+            out.update(_pythonify(v))
+            continue
         a = np.asarray(v)
         out[k] = float(a) if a.ndim == 0 else a
     return out
