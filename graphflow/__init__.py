@@ -30,6 +30,7 @@ from .keras_api import keras_namespace as keras  # noqa: E402
 from .kernels import fast as _fast  # noqa: E402,F401  (eager runs the compiled kernels: OpDef.fast_kernel)
 from .module import Module
 from .namespaces import debugging, linalg, math, nn, random
+from .namespaces import namespace as _namespace
 from .ops.api import (  # noqa: A004
     abs,
     add,
@@ -120,7 +121,9 @@ from .ops.api import (  # noqa: A004
     zeros,
     zeros_like,
 )
+from .ops.api import lookup as _lookup_api
 from .ops.api import print_ as print  # noqa: A004
+from .ops.api import strings as _strings_api
 from .ops.convert import convert_to_tensor
 from .shapes import TensorShape
 from .summary.namespace import summary  # noqa: E402  (tensorboard itself loads at the first write)
@@ -130,6 +133,9 @@ from .tensor_spec import TensorSpec  # noqa: E402
 from .variables import Variable
 
 newaxis = None
+strings = _namespace("strings", **{n: getattr(_strings_api, n) for n in _strings_api.__all__})
+lookup = _namespace("lookup", **{n: getattr(_lookup_api, n) for n in _lookup_api.__all__})
+as_string = strings.as_string
 compat.v1.data = _v1_data
 compat.v1.summary = _v1_summary
 __version__ = "0.1.0"

@@ -78,7 +78,7 @@ int32 = DType("int32", np.int32)
 int64 = DType("int64", np.int64)
 uint8 = DType("uint8", np.uint8)
 bool_ = DType("bool", np.bool_)
-string = DType("string", np.object_)   # bytes; only serialized summaries are strings here
+string = DType("string", np.object_)   # a numpy object array of Python bytes, as TF's numpy() gives
 half, double = float16, float64
 
 ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool_)
@@ -137,4 +137,28 @@ def infer_python_dtype(value) -> DType:
         return bool_
     if kind == "c":
         raise TypeError("Complex values are not supported by graphflow.")
+    if kind in "SU" or (kind == "O" and arr.size and all(isinstance(v, (str, bytes)) for v in arr.flat)):
+        return string
     raise TypeError(f"Cannot convert {value!r} to a tensor: unsupported element type {arr.dtype}.")
+
+
+def to_bytes_array(value) -> np.ndarray:
+    """Text as TF holds it: an object array of bytes (str is UTF-8 encoded); anything else in it is
+    a TypeError naming the element."""
+    arr = np.array(value, dtype=object) if not isinstance(value, np.ndarray) or value.dtype.kind != "O" \
+        else value
+    if arr.dtype.kind in "SU":
+        arr = arr.astype(object)
+    out = np.empty(arr.shape, dtype=object)
+    flat_in, flat_out = arr.reshape(-1), out.reshape(-1)
+    for i, v in enumerate(flat_in):
+        if isinstance(v, bytes):
+            flat_out[i] = v
+        elif isinstance(v, str):
+            flat_out[i] = v.encode("utf-8")
+        elif isinstance(v, np.bytes_):
+            flat_out[i] = bytes(v)
+        else:
+            raise TypeError(f"Cannot convert {v!r} ({type(v).__name__}) to a string tensor element: "
+                            "expected str or bytes")
+    return out

@@ -27,7 +27,7 @@ def _write_atomically(path: str, arrays: dict) -> None:
 def _encode(elements: list, width: int) -> dict:
     out = {"count": np.int64(len(elements))}
     for j in range(width):
-        parts = [np.asarray(e[j]) for e in elements]
+        parts = [structure.leaf_array(e[j]) for e in elements]
         if parts and all(p.shape == parts[0].shape for p in parts):
             out[f"c{j}_stacked"] = np.stack(parts)
         else:

@@ -85,6 +85,13 @@ class Dataset:
         return Dataset(sources.Generator(generator, output_signature, args))
 
     @staticmethod
+    def list_files(file_pattern, shuffle=None, seed=None, name=None) -> "Dataset":
+        """The files matching the pattern(s), as string elements: shuffled unless `shuffle=False`."""
+        files = np.array([f.encode() for f in experimental._files(file_pattern)], dtype=object)
+        ds = Dataset.from_tensor_slices(files)
+        return ds.shuffle(len(files), seed=seed) if shuffle is None or shuffle else ds
+
+    @staticmethod
     def range(*args, output_type=int64, name=None) -> "Dataset":
         """int64 scalars start, start + step, ... below stop, like Python's range."""
         return Dataset(sources.Range(*args, dtype=output_type))
@@ -253,7 +260,8 @@ class Dataset:
                             f"({self._node.spec}); iterate it instead")
         spec = self._node.spec
         for flat in self._node.iterate():
-            yield structure.pack(spec, [a[()] if np.ndim(a) == 0 else np.asarray(a) for a in flat])
+            yield structure.pack(spec, [a if isinstance(a, bytes) else a[()] if np.ndim(a) == 0
+                                        else structure.leaf_array(a) for a in flat])
 
     def as_numpy_batches(self):
         """The flat numpy elements as they leave the pipeline (what Keras and iterators consume)."""
@@ -290,7 +298,7 @@ class Iterator:
         flat = next(self._flat)
         if self._dataset_leaves:
             return transform.wrap_element(flat, self._spec, Dataset._wrap)
-        return structure.pack(self._spec, [EagerTensor(a if type(a) is np.ndarray else np.asarray(a))
+        return structure.pack(self._spec, [EagerTensor(structure.leaf_array(a))
                                            for a in flat])
 
     def get_next(self):

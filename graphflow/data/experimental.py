@@ -8,7 +8,7 @@ import os
 
 import numpy as np
 
-from ..dtypes import float32, int32, int64
+from ..dtypes import DType, float32, int32, int64, string
 from ..errors import InvalidArgumentError, NotFoundError
 from ..shapes import TensorShape
 from ..tensor_spec import TensorSpec
@@ -132,8 +132,7 @@ def _infer_dtype(values, na_value):
                 float(v)
                 kind = float32
             except ValueError:
-                raise TypeError(f"make_csv_dataset: column value {v!r} is not numeric; graphflow has no string "
-                                "dtype, so select numeric columns with select_columns") from None
+                return string           # text: the column is a string column, as TF infers
     return kind
 
 
@@ -142,6 +141,8 @@ def _parse(value, dtype, default, na_value, column, line):
         if default is None:
             raise InvalidArgumentError(None, None, f"CSV: field {column} is empty in {line} and has no default")
         return default
+    if dtype is string:
+        return value.encode("utf-8")
     try:
         return dtype.np.type(float(value) if dtype is float32 else int(value))
     except ValueError:
@@ -206,10 +207,9 @@ def csv_rows(file_pattern, column_names=None, column_defaults=None, select_colum
     for k, i in enumerate(select):
         given = None if column_defaults is None else column_defaults[k]
         if given is not None and not (isinstance(given, (list, tuple)) and not given):
-            default = structure.to_array(given[0] if isinstance(given, (list, tuple)) else given)
-            dtype = {np.dtype(np.int32): int32, np.dtype(np.int64): int64}.get(default.dtype, float32)
+            dtype, default = typed_default(given[0] if isinstance(given, (list, tuple)) else given)
             dtypes_.append(dtype)
-            defaults.append(dtype.np.type(default))
+            defaults.append(default)
             continue
         if given is not None and isinstance(given, (int, float)):
             dtypes_.append(float32 if isinstance(given, float) else int32)
@@ -217,9 +217,20 @@ def csv_rows(file_pattern, column_names=None, column_defaults=None, select_colum
             continue
         dtype = _infer_dtype([r[i] for r in rows if i < len(r)], na_value)
         dtypes_.append(dtype)
-        defaults.append(dtype.np.type(0))
+        defaults.append(b"" if dtype is string else dtype.np.type(0))
     node = CsvRows(files, [names[i] for i in select], dtypes_, defaults, header, field_delim, na_value, select)
     return node, [names[i] for i in select]
+
+
+def typed_default(value):
+    """(dtype, default) of a CSV column from its default value: text is a string column."""
+    if isinstance(value, DType):
+        return value, None
+    arr = structure.to_array(value)
+    if arr.dtype == object:
+        return string, arr[()] if arr.ndim == 0 else arr.reshape(-1)[0]
+    dtype = {np.dtype(np.int32): int32, np.dtype(np.int64): int64}.get(arr.dtype, float32)
+    return dtype, dtype.np.type(arr)
 
 
 def _missing(column, names):

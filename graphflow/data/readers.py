@@ -1,16 +1,22 @@
-"""Datasets read from files: `make_csv_dataset` (batches of feature dicts and labels) and
-`CsvDataset` (rows as tuples of scalars)."""
+"""Datasets read from files: `make_csv_dataset` (batches of feature dicts and labels),
+`CsvDataset` (rows as tuples of scalars) and `TextLineDataset` (lines as strings)."""
 from __future__ import annotations
 
+import gzip
+import os
+import zlib
 from collections import OrderedDict
 
 import numpy as np
 
-from ..dtypes import DType, float32, int32, int64
-from . import structure
+from ..dtypes import string
+from ..errors import NotFoundError
+from ..shapes import TensorShape
+from ..tensor_spec import TensorSpec
 from .dataset import Dataset
-from .experimental import CsvRows, _files, _header, csv_rows
+from .experimental import CsvRows, _files, _header, csv_rows, typed_default
 from .parallel import AUTOTUNE
+from .sources import UNKNOWN
 
 
 def make_csv_dataset(file_pattern, batch_size, column_names=None, column_defaults=None, label_name=None,
@@ -21,7 +27,7 @@ def make_csv_dataset(file_pattern, batch_size, column_names=None, column_default
     """Batches of (features, label) from CSV files: features an OrderedDict of column batches.
 
     Repeats forever unless `num_epochs` is given, and shuffles unless `shuffle=False`, as
-    TensorFlow's does.  Columns must be numeric (graphflow has no string dtype).
+    TensorFlow's does. Text columns are string columns.
     """
     node, names = csv_rows(file_pattern, column_names, column_defaults, select_columns, field_delim, na_value,
                            header, num_rows_for_inference)
@@ -50,14 +56,9 @@ def CsvDataset(filenames, record_defaults, compression_type=None, buffer_size=No
     files = _files(filenames)
     dtypes_, defaults = [], []
     for d in record_defaults:
-        if isinstance(d, DType):
-            dtypes_.append(d)
-            defaults.append(None)
-            continue
-        arr = structure.to_array(d[0] if isinstance(d, (list, tuple)) and d else d)
-        dtype = {np.dtype(np.int32): int32, np.dtype(np.int64): int64}.get(arr.dtype, float32)
+        dtype, default = typed_default(d[0] if isinstance(d, (list, tuple)) and d else d)
         dtypes_.append(dtype)
-        defaults.append(dtype.np.type(arr))
+        defaults.append(default)
     width = len(_header(files[0], field_delim))
     select = list(select_cols) if select_cols is not None else [i for i in range(width)
                                                                  if exclude_cols is None or i not in exclude_cols]
@@ -65,3 +66,73 @@ def CsvDataset(filenames, record_defaults, compression_type=None, buffer_size=No
         raise ValueError(f"CsvDataset: {len(record_defaults)} record_defaults for {len(select)} selected columns")
     node = CsvRows(files, [f"column {i}" for i in select], dtypes_, defaults, header, field_delim, na_value, select)
     return Dataset._wrap(node)
+
+
+def _lines(path: str, compression_type: str):
+    """The lines of one file without their line ends, decompressed as asked."""
+    if compression_type == "GZIP":
+        f = gzip.open(path, "rb")
+    else:
+        f = open(path, "rb")
+    with f:
+        data = f.read() if compression_type == "ZLIB" else None
+        source = zlib.decompress(data).splitlines(keepends=True) if data is not None else f
+        for line in source:
+            if line.endswith(b"\n"):
+                line = line[:-2] if line.endswith(b"\r\n") else line[:-1]
+            yield line
+
+
+class TextLines:
+    """Lines of text files as scalar strings: file after file, or `parallel` files at a time with
+    their lines interleaved one by one (TF's order for num_parallel_reads)."""
+
+    def __init__(self, files, compression_type, parallel):
+        self.files, self.compression, self.parallel = files, compression_type, max(1, parallel)
+        self.spec = TensorSpec(TensorShape(()), string)
+
+    def cardinality(self) -> int:
+        return UNKNOWN
+
+    def iterate(self):
+        pending = list(self.files)
+        active = []
+        while pending or active:
+            while pending and len(active) < self.parallel:
+                active.append(_lines(pending.pop(0), self.compression))
+            for reader in list(active):
+                line = next(reader, None)
+                if line is None:
+                    active.remove(reader)
+                    continue
+                yield (line,)
+
+
+def TextLineDataset(filenames, compression_type=None, buffer_size=None, num_parallel_reads=None,  # noqa: N802
+                    name=None):
+    """Every line of the files (in order; line ends removed) as a scalar string element.
+    `compression_type`: None/"" (plain), "GZIP" or "ZLIB"."""
+    compression = (compression_type or "").upper()
+    if compression not in ("", "GZIP", "ZLIB"):
+        raise ValueError(f"TextLineDataset: compression_type must be None, '', 'GZIP' or 'ZLIB', got "
+                         f"{compression_type!r}")
+    files = _exact_files(filenames)
+    if num_parallel_reads is None:
+        parallel = 1
+    elif num_parallel_reads == AUTOTUNE:
+        parallel = len(files)
+    else:
+        parallel = int(num_parallel_reads)
+    return Dataset._wrap(TextLines(files, compression, parallel))
+
+
+def _exact_files(filenames) -> list:
+    """File names as given (a name, a list, or a string tensor of them): no pattern matching."""
+    if hasattr(filenames, "numpy"):
+        filenames = filenames.numpy()
+    names = [filenames] if isinstance(filenames, (str, bytes, os.PathLike)) else list(np.ravel(filenames))
+    files = [os.fsdecode(n) if isinstance(n, bytes) else os.fspath(n) for n in names]
+    for f in files:
+        if not os.path.isfile(f):
+            raise NotFoundError(None, None, f"{f}; No such file or directory")
+    return files

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..dtypes import as_dtype, from_numpy
+from ..dtypes import as_dtype, from_numpy, string, to_bytes_array
 from ..shapes import TensorShape
 from ..tensor_spec import TensorSpec
 
@@ -69,10 +69,14 @@ def to_array(value, dtype=None) -> np.ndarray:
     elif hasattr(value, "numpy") and not isinstance(value, np.ndarray):
         value = value.numpy()
     if dtype is not None:
+        if as_dtype(dtype) is string:
+            return to_bytes_array(value)
         return np.asarray(value, dtype=as_dtype(dtype).np)
-    if isinstance(value, np.ndarray):
+    if isinstance(value, np.ndarray) and value.dtype.kind != "U" and value.dtype.kind != "S":
         return value
     arr = np.asarray(value)
+    if arr.dtype.kind in "SUO":
+        return to_bytes_array(arr)      # text: TF's string tensors, bytes in object arrays
     if arr.dtype == np.float64 and not isinstance(value, np.generic):
         arr = arr.astype(np.float32)      # Python floats and lists of them: tf.constant's float32
     elif arr.dtype.kind in "iu" and arr.dtype != np.int64 and not isinstance(value, np.generic):
@@ -81,8 +85,18 @@ def to_array(value, dtype=None) -> np.ndarray:
         arr = arr.astype(np.int32) if arr.size == 0 or (np.abs(arr).max() < 2**31) else arr
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"tf.data: cannot make a tensor of {value!r} (numpy dtype {arr.dtype}): graphflow "
-                        "datasets hold numeric and bool tensors")
+                        "datasets hold numeric, bool and string tensors")
     return arr
+
+
+def leaf_array(value) -> np.ndarray:
+    """An element's component as an array: a bytes scalar (a string row) stays text, in a 0-d
+    object array, instead of numpy's fixed-width bytes type."""
+    if type(value) is np.ndarray:
+        return value
+    if isinstance(value, bytes):
+        return np.array(value, dtype=object)
+    return np.asarray(value)
 
 
 def spec_of(array: np.ndarray) -> TensorSpec:

@@ -295,7 +295,7 @@ def dataset_function_spec(fn, element_spec, what: str, make_dataset):
 def wrap_element(flat, spec, make_dataset):
     """A flat element as the user's structure: EagerTensors, and datasets for dataset leaves
     (`make_dataset` turns a node into the user's Dataset)."""
-    leaves = [make_dataset(v) if isinstance(s, DatasetSpec) else EagerTensor(np.asarray(v))
+    leaves = [make_dataset(v) if isinstance(s, DatasetSpec) else EagerTensor(structure.leaf_array(v))
               for v, s in zip(flat, structure.flatten(spec))]
     return structure.pack(spec, leaves)
 

@@ -112,7 +112,7 @@ class _Ref:
 def _numpy_repr(v):
     """What TensorFlow shows after `numpy=`: numpy's repr of arrays, the Python value of scalars,
     and a leading newline when the text spans several lines."""
-    text = repr(v.item()) if np.ndim(v) == 0 else repr(np.asarray(v))
+    text = repr(v.item() if hasattr(v, "item") else v) if np.ndim(v) == 0 else repr(np.asarray(v))
     return "\n" + text if "\n" in text else text
 
 

@@ -142,8 +142,13 @@ def _feed_value(t: SymbolicTensor, value):
                         "include Python scalars, strings, lists, numpy ndarrays, or TensorHandles.")
     if hasattr(value, "_value") and not isinstance(value, np.ndarray):
         value = value._value
-    arr = np.asarray(value)
+    if t.dtype is dtypes.string:
+        arr = dtypes.to_bytes_array(value)
+    else:
+        arr = np.asarray(value)
     if arr.dtype != t.dtype.np:
+        if arr.dtype.kind in "SUO":
+            raise TypeError(f"Cannot feed text {value!r} to {t.name} of dtype {t.dtype.name}")
         if arr.dtype.kind == "f" and t.dtype.is_integer:
             raise ValueError(f"Cannot feed a float value to {t.name} of dtype {t.dtype.name}")
         if arr.dtype.kind not in "fiub":

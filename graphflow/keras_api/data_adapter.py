@@ -10,6 +10,7 @@ import warnings
 
 import numpy as np
 
+from .. import dtypes
 from ..data import structure as data_structure
 from ..data.dataset import INFINITE, Dataset
 from ..eager.tensor import EagerTensor
@@ -28,6 +29,8 @@ def _as_array(x):
         x = np.asarray(x)
     if x.dtype == np.float64:
         x = x.astype(backend.floatx())
+    elif x.dtype.kind in "SU":
+        x = dtypes.to_bytes_array(x)     # text: a string tensor's object array of bytes
     return x
 
 

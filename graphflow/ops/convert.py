@@ -28,6 +28,10 @@ def to_array(value, dtype=None, strict_python=True) -> np.ndarray:
 
     Python floats never silently become integers: `gf.constant(1.5, gf.int32)` is a TypeError.
     """
+    if dtype is dtypes.string or (dtype is None and _is_text(value)):
+        return dtypes.to_bytes_array(value)
+    if _is_text(value):
+        raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
     if isinstance(value, np.ndarray) or isinstance(value, np.generic):
         arr = np.asarray(value)
         if dtype is None:
@@ -51,9 +55,24 @@ def to_array(value, dtype=None, strict_python=True) -> np.ndarray:
     return np.asarray(value, dtype=dtype.np)
 
 
+def _is_text(value) -> bool:
+    """Text values (str, bytes, numpy text arrays, lists of them) become string tensors."""
+    if isinstance(value, (str, bytes, np.str_, np.bytes_)):
+        return True
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "SU" or (value.dtype.kind == "O" and value.size > 0
+                                             and isinstance(value.flat[0], (str, bytes)))
+    if isinstance(value, (list, tuple)) and value:
+        first = value[0]
+        while isinstance(first, (list, tuple)) and first:
+            first = first[0]
+        return isinstance(first, (str, bytes, np.str_, np.bytes_))
+    return False
+
+
 def scalar_or_array(arr):
     """Eager 0-d values are kept as numpy scalars: numpy's scalar arithmetic is far cheaper."""
-    return arr[()] if arr.ndim == 0 else arr
+    return arr[()] if arr.ndim == 0 and arr.dtype.kind != "O" else arr   # a 0-d string stays an array
 
 
 def _contains_tensor(value) -> bool:

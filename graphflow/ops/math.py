@@ -83,6 +83,7 @@ def _binary(name, kernel, expr, allowed=inf.NUMERIC, out_dtype=None, differentia
 
 F, N, S, B = inf.FLOATS, inf.NUMERIC, inf.SIGNED, inf.BOOL
 ANY = N | B
+TEXT_TOO = ANY | {"string"}     # ops that move or compare values also take strings
 
 # unary
 _unary("Neg", np.negative, "(-{0})", S)
@@ -110,8 +111,8 @@ _unary("Relu", _relu, "({0} if ({0} > T(0) or {0} != {0}) else T(0))", N)   # Na
 _unary("IsNan", np.isnan, "isnan({0})", F, out_dtype=dtypes.bool_, differentiable=False)
 _unary("IsFinite", np.isfinite, "isfinite({0})", F, out_dtype=dtypes.bool_, differentiable=False)
 _unary("LogicalNot", np.logical_not, "(not {0})", B, differentiable=False)
-_unary("Identity", _identity, "{0}", ANY)
-_unary("StopGradient", _identity, "{0}", ANY, differentiable=False)
+_unary("Identity", _identity, "{0}", TEXT_TOO)
+_unary("StopGradient", _identity, "{0}", TEXT_TOO, differentiable=False)
 
 
 def _cast_infer(spec, dtype):
@@ -141,7 +142,7 @@ _binary("SquaredDifference", _squared_difference, "(({0} - {1}) * ({0} - {1}))",
 for _name, _fn, _sym in (("Less", operator.lt, "<"), ("LessEqual", operator.le, "<="),
                          ("Greater", operator.gt, ">"), ("GreaterEqual", operator.ge, ">="),
                          ("Equal", np.equal, "=="), ("NotEqual", np.not_equal, "!=")):
-    _binary(_name, _fn, f"({{0}} {_sym} {{1}})", ANY if _sym in ("==", "!=") else N,
+    _binary(_name, _fn, f"({{0}} {_sym} {{1}})", TEXT_TOO if _sym in ("==", "!=") else N,
             out_dtype=dtypes.bool_, differentiable=False)
 _binary("LogicalAnd", np.logical_and, "({0} and {1})", B, differentiable=False)
 _binary("LogicalOr", np.logical_or, "({0} or {1})", B, differentiable=False)

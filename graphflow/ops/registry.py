@@ -135,7 +135,7 @@ def register(opdef: OpDef) -> OpDef:
     if opdef.check_in_eager is None:
         opdef.check_in_eager = opdef.kind != ELEMENTWISE
     opdef.allowed_np = None if opdef.allowed is None else frozenset(
-        _np.dtype(n) for n in opdef.allowed)
+        _np.dtype(object if n == "string" else n) for n in opdef.allowed)
     REGISTRY[opdef.name] = opdef
     return opdef
 

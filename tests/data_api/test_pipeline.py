@@ -96,7 +96,12 @@ def test_reduce_state_dtype_change_is_an_error():
 
 def test_map_returning_a_python_object_is_an_error():
     with pytest.raises(TypeError, match="not a tensor"):
-        Dataset.range(3).map(lambda v: (v, "text"))
+        Dataset.range(3).map(lambda v: (v, object()))
+
+
+def test_map_returning_text_gives_string_elements():
+    # As in TF: a Python string returned by the map function is a string tensor.
+    assert list(Dataset.range(2).map(lambda v: (v, "text")).as_numpy_iterator()) == [(0, b"text"), (1, b"text")]
 
 
 def test_len_of_infinite_and_unknown_datasets():

@@ -65,6 +65,7 @@ from .pooling_nd import (
 from .preprocessing.augmentation import RandomContrast, RandomFlip, RandomRotation, RandomTranslation, RandomZoom
 from .preprocessing.categorical import CategoryEncoding, Discretization, IntegerLookup
 from .preprocessing.numeric import Normalization, Rescaling
+from .preprocessing.text import StringLookup, TextVectorization
 from .recurrent import GRU, LSTM, SimpleRNN
 from .reshaping import (
     Cropping1D,
@@ -92,6 +93,7 @@ __all__ = ["ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax", "Attention", "MultiHe
            "GlobalMaxPool1D", "GlobalMaxPool3D", "GlobalMaxPooling1D", "GlobalMaxPooling3D", "MaxPool1D",
            "MaxPool3D", "MaxPooling1D", "MaxPooling3D", "RandomContrast", "RandomFlip",
            "RandomRotation", "RandomTranslation", "RandomZoom", "CategoryEncoding", "Discretization", "IntegerLookup",
+           "StringLookup", "TextVectorization",
            "Normalization", "Rescaling", "GRU", "LSTM", "SimpleRNN", "Cropping1D", "Cropping2D", "Permute",
            "RepeatVector", "UpSampling1D", "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D", "Bidirectional",
            "TimeDistributed", "Convolution2D", "InputSpec"]

@@ -1,0 +1,92 @@
+"""tf.strings: text tensors' functions (the ops are in ops/strings.py)."""
+from __future__ import annotations
+
+from ... import dtypes
+from .. import strings as _ops
+from ..convert import convert_to_tensor
+from ..dispatch import apply
+from .op_call import opdef
+from .shape import axis_value
+
+__all__ = ["as_string", "join", "length", "lower", "reduce_join", "regex_full_match", "regex_replace",
+           "strip", "substr", "to_number", "upper"]
+
+
+def _text(x, op):
+    t = convert_to_tensor(x)
+    if t.dtype is not dtypes.string:
+        raise TypeError(f"{op}: expected a string tensor, got {t.dtype.name}")
+    return t
+
+
+def lower(input, encoding="", name=None):  # noqa: A002
+    return apply(opdef("StringLower"), (_text(input, "lower"),), {"encoding": encoding.lower()}, name)
+
+
+def upper(input, encoding="", name=None):  # noqa: A002
+    return apply(opdef("StringUpper"), (_text(input, "upper"),), {"encoding": encoding.lower()}, name)
+
+
+def strip(input, name=None):  # noqa: A002
+    return apply(opdef("StringStrip"), (_text(input, "strip"),), {}, name)
+
+
+def length(input, unit="BYTE", name=None):  # noqa: A002
+    if unit not in ("BYTE", "UTF8_CHAR"):
+        raise ValueError(f"length: unit must be 'BYTE' or 'UTF8_CHAR', got {unit!r}")
+    return apply(opdef("StringLength"), (_text(input, "length"),), {"unit": unit}, name)
+
+
+def _static(value, what):
+    if hasattr(value, "numpy"):
+        value = value.numpy()
+    if hasattr(value, "item"):
+        value = value.item()
+    if not isinstance(value, (str, bytes)):
+        raise TypeError(f"{what} must be a Python string (or a constant string tensor), got {value!r}")
+    return value.encode("utf-8") if isinstance(value, str) else value
+
+
+def regex_replace(input, pattern, rewrite, replace_global=True, name=None):  # noqa: A002
+    return apply(opdef("StaticRegexReplace"), (_text(input, "regex_replace"),),
+                 {"pattern": _ops.compile_pattern(_static(pattern, "regex_replace: pattern")),
+                  "rewrite": _static(rewrite, "regex_replace: rewrite"), "replace_global": bool(replace_global)},
+                 name)
+
+
+def regex_full_match(input, pattern, name=None):  # noqa: A002
+    return apply(opdef("StaticRegexFullMatch"), (_text(input, "regex_full_match"),),
+                 {"pattern": _ops.compile_pattern(_static(pattern, "regex_full_match: pattern"))}, name)
+
+
+def to_number(string_tensor, out_type=dtypes.float32, name=None):
+    return apply(opdef("StringToNumber"), (_text(string_tensor, "to_number"),),
+                 {"out_type": dtypes.as_dtype(out_type)}, name)
+
+
+def as_string(input, precision=-1, scientific=False, shortest=False, width=-1, fill="", name=None):  # noqa: A002
+    return apply(opdef("AsString"), (convert_to_tensor(input),),
+                 {"precision": int(precision), "scientific": bool(scientific), "shortest": bool(shortest),
+                  "width": int(width), "fill": fill}, name)
+
+
+def join(inputs, separator="", name=None):
+    parts = tuple(_text(x, "join") for x in inputs)
+    if not parts:
+        raise ValueError("join: needs at least one input")
+    return apply(opdef("StringJoin"), parts, {"separator": _static(separator, "join: separator")}, name)
+
+
+def reduce_join(inputs, axis=None, keepdims=False, separator="", name=None):
+    x = _text(inputs, "reduce_join")
+    if axis is not None:
+        axis = axis_value(axis)
+        axis = tuple(axis) if isinstance(axis, (list, tuple)) else (axis,)
+    return apply(opdef("ReduceJoin"), (x,), {"axis": axis, "keepdims": bool(keepdims),
+                                             "separator": _static(separator, "reduce_join: separator")}, name)
+
+
+def substr(input, pos, len, unit="BYTE", name=None):  # noqa: A002
+    if unit not in ("BYTE", "UTF8_CHAR"):
+        raise ValueError(f"substr: unit must be 'BYTE' or 'UTF8_CHAR', got {unit!r}")
+    return apply(opdef("Substr"), (_text(input, "substr"),), {"pos": int(pos), "len": int(len), "unit": unit}, name)
