@@ -26,6 +26,10 @@ def _batch_cardinality(n, size, drop_remainder) -> int:
 
 def _stack(elements, j, what):
     parts = [e[j] for e in elements]
+    if isinstance(parts[0], bytes):       # string rows: keep TF's object array of bytes
+        out = np.empty(len(parts), dtype=object)
+        out[:] = parts
+        return out
     try:
         return np.stack(parts)
     except ValueError:
@@ -113,6 +117,11 @@ def _padded_shape(spec: TensorSpec, given, what) -> tuple:
     return shape
 
 
+def _default_padding(dtype):
+    """TF pads with 0, False, or the empty string."""
+    return np.array(b"", dtype=object) if dtype.np == np.object_ else np.zeros((), dtype.np)
+
+
 class PaddedBatch:
     """`padded_batch`: each component padded to `padded_shapes` (unknown dims: to the batch's
     longest) with `padding_values` (default 0 / False)."""
@@ -125,7 +134,7 @@ class PaddedBatch:
         shapes = [None] * len(specs) if padded_shapes is None else _flatten_like(node.spec, padded_shapes)
         values = [None] * len(specs) if padding_values is None else _flatten_like(node.spec, padding_values)
         self.shapes = [_padded_shape(s, g, "padded_batch") for s, g in zip(specs, shapes)]
-        self.values = [np.zeros((), s.dtype.np) if v is None else structure.to_array(v, s.dtype)
+        self.values = [_default_padding(s.dtype) if v is None else structure.to_array(v, s.dtype)
                        for s, v in zip(specs, values)]
         n = self.size if self.drop_remainder else None
         self.spec = structure.pack(node.spec, [TensorSpec(TensorShape((n,) + shape), s.dtype)
@@ -135,7 +144,7 @@ class PaddedBatch:
         return _batch_cardinality(self.input.cardinality(), self.size, self.drop_remainder)
 
     def _pad(self, pending, j):
-        parts = [e[j] for e in pending]
+        parts = [structure.leaf_array(e[j]) for e in pending]
         target = self.shapes[j]
         ranks = {np.ndim(p) for p in parts}
         if len(ranks) > 1:
@@ -148,7 +157,7 @@ class PaddedBatch:
                 raise InvalidArgumentError(None, None, f"padded_batch: Attempted to pad to a smaller size than the "
                                            f"input element: component {j}, element shape {list(shape)}, padded "
                                            f"shape {list(full)}")
-            out[(i,) + tuple(slice(0, s) for s in shape)] = p
+            out[(i,) + tuple(slice(0, s) for s in shape)] = p[()] if p.ndim == 0 else p
         return out
 
     def iterate(self):

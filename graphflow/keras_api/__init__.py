@@ -26,6 +26,7 @@ from . import (
 )
 from .data_adapter import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from .dataset_split import split_dataset
+from .directory_datasets import text_dataset_from_directory
 from .layers import Input
 from .models import Model, Sequential
 from .progbar import Progbar
@@ -70,7 +71,8 @@ utils = _module("utils", "Helpers: seeding, one-hot labels, padding, windows, sp
                 get_registered_object=get_registered_object, Progbar=Progbar, pad_sequences=pad_sequences,
                 timeseries_dataset_from_array=timeseries_dataset_from_array, split_dataset=split_dataset,
                 PyDataset=PyDataset, Sequence=Sequence, pack_x_y_sample_weight=pack_x_y_sample_weight,
-                unpack_x_y_sample_weight=unpack_x_y_sample_weight)
+                unpack_x_y_sample_weight=unpack_x_y_sample_weight,
+                text_dataset_from_directory=text_dataset_from_directory)
 preprocessing = _module("preprocessing", "keras.preprocessing: the sequence and time-series helpers.",
                         timeseries_dataset_from_array=timeseries_dataset_from_array,
                         sequence=_module("preprocessing.sequence", "keras.preprocessing.sequence",

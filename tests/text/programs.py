@@ -151,5 +151,20 @@ def text_vectorization(tf, tmp):
     return out
 
 
+def text_directory(tf, tmp):
+    for label, words in (("pos", ["good", "great", "fine", "nice"]), ("neg", ["bad", "awful", "poor"])):
+        os.makedirs(os.path.join(tmp, "reviews", label))
+        for i, w in enumerate(words):
+            with open(os.path.join(tmp, "reviews", label, f"{i}.txt"), "w") as f:
+                f.write(f"a {w} film number {i}")
+    root = os.path.join(tmp, "reviews")
+    plain = tf.keras.utils.text_dataset_from_directory(root, batch_size=3, shuffle=False, max_length=8,
+                                                        verbose=False)
+    train, val = tf.keras.utils.text_dataset_from_directory(root, batch_size=None, seed=5, validation_split=0.3,
+                                                            subset="both", label_mode="binary", verbose=False)
+    return {"class_names": plain.class_names, "plain": _py(list(plain.as_numpy_iterator())),
+            "train": sorted(_py(list(train.as_numpy_iterator()))), "val": sorted(_py(list(val.as_numpy_iterator())))}
+
+
 PROGRAMS = {f.__name__: f for f in (string_ops, string_ops_in_function, lookup_table, text_files, string_lookup,
-                                     text_vectorization)}
+                                     text_vectorization, text_directory)}

@@ -1,0 +1,141 @@
+"""keras.utils.text_dataset_from_directory: a folder per class of text files as a gf.data
+dataset of (texts, labels) batches, indexed, shuffled and split as Keras does (same files, same
+seeded file order, same splits)."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from ..data.dataset import AUTOTUNE, Dataset
+from ..ops.api import strings as text_ops
+
+
+def _valid_files(directory, follow_links, formats):
+    for root, _, files in sorted(os.walk(directory, followlinks=follow_links), key=lambda w: w[0]):
+        for name in sorted(files):
+            if name.lower().endswith(formats):
+                yield os.path.join(root, name)
+
+
+def index_directory(directory, labels, formats, class_names=None, shuffle=True, seed=None, follow_links=False,
+                    verbose=True):
+    """(file paths, int labels or None, class names): class folders in alphanumeric order (or
+    `class_names`' order), files sorted within each; shuffled with numpy's RandomState(seed)."""
+    if not os.path.isdir(directory):
+        raise ValueError(f"Directory {directory!r} does not exist or is not a directory")
+    if labels == "inferred":
+        subdirs = [d for d in sorted(os.listdir(directory))
+                   if os.path.isdir(os.path.join(directory, d)) and not d.startswith(".")]
+        if class_names is not None:
+            if not set(class_names) <= set(subdirs):
+                raise ValueError(f"The class_names passed did not match the subdirectories of {directory!r}. "
+                                 f"Expected: {subdirs} (or a subset of it), received: class_names={class_names}")
+            subdirs = list(class_names)
+    else:
+        if class_names is not None:
+            raise ValueError("class_names can only be given with labels='inferred'")
+        subdirs = [""]
+    paths, label_values = [], []
+    for index, sub in enumerate(subdirs):
+        found = list(_valid_files(os.path.join(directory, sub), follow_links, formats))
+        paths.extend(found)
+        label_values.extend([index] * len(found))
+    if labels == "inferred":
+        names = subdirs
+        label_values = np.asarray(label_values, np.int32)
+    elif labels is None:
+        names, label_values = None, None
+    else:
+        if len(labels) != len(paths):
+            raise ValueError(f"len(labels) is {len(labels)} but {len(paths)} files were found in {directory!r}")
+        label_values = np.asarray(labels)
+        names = [str(v) for v in sorted(set(label_values.tolist()))]
+    if verbose:
+        print(f"Found {len(paths)} files." if label_values is None
+              else f"Found {len(paths)} files belonging to {len(names)} classes.")
+    if shuffle:
+        seed = np.random.randint(1_000_000) if seed is None else seed
+        np.random.RandomState(seed).shuffle(paths)
+        if label_values is not None:
+            np.random.RandomState(seed).shuffle(label_values)
+    return paths, label_values, names
+
+
+def split_for_subset(paths, labels, validation_split, subset, verbose=True):
+    """Training = all but the last `validation_split` fraction; validation = that fraction."""
+    if not validation_split:
+        return paths, labels
+    count = int(validation_split * len(paths))
+    if subset == "training":
+        if verbose:
+            print(f"Using {len(paths) - count} files for training.")
+        return paths[:len(paths) - count], None if labels is None else labels[:len(paths) - count]
+    if subset == "validation":
+        if verbose:
+            print(f"Using {count} files for validation.")
+        return paths[len(paths) - count:], None if labels is None else labels[len(paths) - count:]
+    raise ValueError(f"subset must be 'training', 'validation' or 'both' with validation_split, got {subset!r}")
+
+
+def _check_split(validation_split, subset, shuffle, seed):
+    if validation_split is not None and not 0 < validation_split < 1:
+        raise ValueError(f"validation_split must be between 0 and 1, got {validation_split}")
+    if (validation_split is None) != (subset is None):
+        raise ValueError("validation_split and subset must be given together")
+    if validation_split and shuffle and seed is None:
+        raise ValueError("If using validation_split and shuffling the data, you must provide a seed, so the "
+                         "training and validation subsets do not overlap")
+
+
+def _labels_as(labels, label_mode, num_classes):
+    if label_mode == "int":
+        return labels.astype(np.int32)
+    if label_mode == "binary":
+        if num_classes != 2:
+            raise ValueError(f"label_mode='binary' needs exactly 2 classes, found {num_classes}")
+        return labels.astype(np.float32).reshape(-1, 1)
+    if label_mode == "categorical":
+        return np.eye(num_classes, dtype=np.float32)[labels]
+    raise ValueError(f"label_mode must be 'int', 'categorical', 'binary' or None, got {label_mode!r}")
+
+
+def _read_text(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def text_dataset_from_directory(directory, labels="inferred", label_mode="int", class_names=None, batch_size=32,
+                                max_length=None, shuffle=True, seed=None, validation_split=None, subset=None,
+                                follow_links=False, verbose=True):
+    """A dataset of (texts, labels) batches from `directory/<class>/*.txt` (or texts alone with
+    `labels=None`); `subset="both"` returns (training, validation)."""
+    _check_split(validation_split, subset, shuffle, seed)
+    seed = np.random.randint(1_000_000) if shuffle and seed is None else seed
+    paths, label_values, names = index_directory(directory, labels, (".txt",), class_names, shuffle, seed,
+                                                 follow_links, verbose)
+    if label_mode is not None and label_values is None:
+        label_mode = None
+
+    def build(chosen_paths, chosen_labels):
+        texts = np.empty(len(chosen_paths), dtype=object)
+        texts[:] = [_read_text(p) for p in chosen_paths]
+        ds = Dataset.from_tensor_slices(texts)
+        if max_length is not None:
+            ds = ds.map(lambda t: text_ops.substr(t, 0, max_length))
+        if label_mode is not None:
+            ds = Dataset.zip((ds, Dataset.from_tensor_slices(_labels_as(chosen_labels, label_mode, len(names)))))
+        if shuffle:
+            ds = ds.shuffle(batch_size * 8 if batch_size is not None else 1024, seed=seed)
+        if batch_size is not None:
+            ds = ds.batch(batch_size)
+        ds = ds.prefetch(AUTOTUNE)
+        ds.class_names = names
+        return ds
+
+    if subset == "both":
+        train = split_for_subset(paths, label_values, validation_split, "training", verbose)
+        val = split_for_subset(paths, label_values, validation_split, "validation", verbose)
+        return build(*train), build(*val)
+    return build(*split_for_subset(paths, label_values, validation_split, subset, verbose))
+
