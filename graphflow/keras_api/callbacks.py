@@ -136,32 +136,64 @@ class History(Callback):
 
 
 class ProgbarLogger(Callback):
-    """Prints `Epoch i/N` and a progress bar (verbose=1) or one line per epoch (verbose=2)."""
+    """Prints `Epoch i/N` and a progress bar (verbose=1) or one line per epoch (verbose=2), with the
+    validation metrics on the epoch's final line, as Keras 3 does. Before the first step of the
+    first epoch a terminal shows what the wait is for (tracing and compiling the step)."""
 
     def __init__(self, count_mode="steps", stateful_metrics=None):
         super().__init__()
         self.progbar = None
         self.verbose = 1
         self.epochs = 1
+        self._noted = False
 
     def set_params(self, params):
         super().set_params(params)
         self.verbose = params.get("verbose", 1)
         self.epochs = params.get("epochs", 1)
 
+    def _new_bar(self):
+        return Progbar(self.params.get("steps"), verbose=self.verbose, unit_name="step")
+
     def on_epoch_begin(self, epoch, logs=None):
         if self.verbose:
             print(f"Epoch {epoch + 1}/{self.epochs}", flush=True)
-        self.progbar = Progbar(self.params.get("steps"), verbose=self.verbose, unit_name="step")
+        self.progbar = self._new_bar()
+        if not self._noted:
+            self._noted = True
+            self.progbar.note("- tracing and compiling the train step...")
 
     def on_train_batch_end(self, batch, logs=None):
         if self.verbose == 1 and self.progbar is not None:
-            self.progbar.update(batch + 1, logs)
+            self.progbar.update(batch + 1, logs, finalize=False)
 
     def on_epoch_end(self, epoch, logs=None):
         if self.progbar is not None:
             steps = self.params.get("steps") or self.progbar.seen or 0
             self.progbar.update(steps, logs, finalize=True)
+
+    # evaluate and predict (fit's validation runs without this callback)
+    def on_test_begin(self, logs=None):
+        self.progbar = self._new_bar()
+
+    def on_test_batch_end(self, batch, logs=None):
+        if self.verbose == 1 and self.progbar is not None:
+            self.progbar.update(batch + 1, logs, finalize=False)
+
+    def on_test_end(self, logs=None):
+        if self.progbar is not None:
+            self.progbar.update(self.params.get("steps") or self.progbar.seen or 0, logs, finalize=True)
+
+    def on_predict_begin(self, logs=None):
+        self.progbar = self._new_bar()
+
+    def on_predict_batch_end(self, batch, logs=None):
+        if self.verbose == 1 and self.progbar is not None:
+            self.progbar.update(batch + 1, None, finalize=False)
+
+    def on_predict_end(self, logs=None):
+        if self.progbar is not None:
+            self.progbar.update(self.params.get("steps") or self.progbar.seen or 0, None, finalize=True)
 
 
 class EarlyStopping(Callback):

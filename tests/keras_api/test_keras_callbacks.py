@@ -124,15 +124,24 @@ def test_verbose_two_prints_one_line_per_epoch(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "Epoch 1/2" and lines[2] == "Epoch 2/2" and len(lines) == 4
     assert lines[1].startswith("2/2 - ") and " - loss: " in lines[1] and " - accuracy: " in lines[1]
-    assert lines[1].endswith("/step")
+    assert " - 0s - " in lines[1] and "/step - loss: " in lines[1]     # Keras 3: "2/2 - 0s - 89ms/step - loss: ..."
 
 
 def test_verbose_one_prints_a_keras_progress_bar(capsys):
-    model().fit(X, Y, batch_size=6, epochs=1, verbose=1)
+    model().fit(X, Y, batch_size=6, epochs=1, verbose=1, validation_data=(X, Y))
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "Epoch 1/1"
-    assert lines[-1].startswith("2/2 [==============================] - ")
-    assert "/step - loss: " in lines[-1]
+    assert lines[-1].startswith("2/2 " + "━" * 20 + " ")
+    assert "/step - loss: " in lines[-1] and " - val_loss: " in lines[-1]      # validation on the epoch's line
+
+
+def test_predict_and_evaluate_show_a_bar(capsys):
+    m = model()
+    m.predict(X, batch_size=6, verbose=1)
+    m.evaluate(X, Y, batch_size=6, verbose=1)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("2/2 " + "━" * 20) and lines[0].endswith("/step")
+    assert lines[1].startswith("2/2 " + "━" * 20) and " - loss: " in lines[1]
 
 
 def test_verbose_zero_prints_nothing(capsys):
@@ -146,4 +155,18 @@ def test_progress_bar_shows_eta_while_running():
     bar = keras.utils.Progbar(45, stream=stream)
     bar.dynamic = True
     bar.update(12, {"loss": 0.12345, "accuracy": 0.9})
-    assert stream.getvalue() == "\r12/45 [=======>......................] - ETA: 0s - loss: 0.1235 - accuracy: 0.9000"
+    shown = stream.getvalue()
+    assert shown.startswith("\r\x1b[1m12/45\x1b[0m \x1b[32m" + "━" * 5 + "\x1b[0m\x1b[37m" + "━" * 15 + "\x1b[0m")
+    assert shown.endswith("/step - loss: 0.1235 - accuracy: 0.9000")
+
+
+def test_progress_bar_averages_running_values_and_shows_the_final_ones():
+    import io
+    stream = io.StringIO()
+    bar = keras.utils.Progbar(2, stream=stream, interval=0)
+    bar.dynamic = True
+    bar.update(1, {"loss": 1.0})
+    bar.update(2, {"loss": 3.0}, finalize=False)
+    assert stream.getvalue().endswith(" - loss: 2.0000")
+    bar.update(2, {"loss": 5.0}, finalize=True)
+    assert stream.getvalue().rstrip().endswith(" - loss: 5.0000")

@@ -1,14 +1,17 @@
-"""model.summary(): the layer table Keras prints.
+"""model.summary(): the layer table Keras 3 prints.
 
     Model: "sequential"
-    _________________________________________________________________
-     Layer (type)                Output Shape              Param #
-    =================================================================
-     dense (Dense)               (None, 128)               8320
-    ...
-    Total params: 9610 (37.54 KB)
+    ┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━┓
+    ┃ Layer (type)                         ┃ Output Shape                ┃         Param # ┃
+    ┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━┩
+    │ dense (Dense)                        │ (None, 128)                 │           8,320 │
+    └──────────────────────────────────────┴─────────────────────────────┴─────────────────┘
+     Total params: 9,610 (37.54 KB)
 """
 from __future__ import annotations
+
+import shutil
+import sys
 
 import numpy as np
 
@@ -18,7 +21,7 @@ def _format_shape(shape) -> str:
         return "?"
     if isinstance(shape, list):
         return ", ".join(_format_shape(s) for s in shape)
-    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + (",)" if len(shape) == 1 else ")")
+    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ")"      # Keras 3: "(None)"
 
 
 def _output_shape(layer):
@@ -66,49 +69,99 @@ def _is_chain(model) -> bool:
     return len(getattr(model, "_input_tensors", [])) <= 1 and len(getattr(model, "_output_tensors", [])) <= 1
 
 
-def _cell(text: str, width: int) -> str:
-    return text[: max(width - 1, 0)].ljust(width) if len(text) >= width else text.ljust(width)
+def _column_widths(positions, line_length) -> list:
+    widths, current = [], 0
+    for pos in positions:
+        width = int(pos * line_length) - current if pos <= 1 else int(pos) - current
+        if width < 4:
+            raise ValueError("Insufficient console width to print summary.")
+        widths.append(width)
+        current += width
+    return widths
 
 
-def print_summary(model, line_length=None, positions=None, print_fn=None) -> None:
-    print_fn = print_fn or print
-    chain = _is_chain(model)
-    line_length = line_length or (65 if chain else 98)
-    positions = positions or ([0.45, 0.85, 1.0] if chain else [0.33, 0.55, 0.67, 1.0])
-    if positions[-1] <= 1:
-        positions = [int(line_length * p) for p in positions]
-    headers = ["Layer (type)", "Output Shape", "Param #"] + ([] if chain else ["Connected to"])
-
-    def row(fields):
-        line, start = "", 0
-        for text, end in zip(fields, positions):
-            line += _cell(" " + text if start == 0 else text, end - start)
-            start = end
-        return line.rstrip()
-
-    print_fn(f'Model: "{model.name}"')
-    print_fn("_" * line_length)
-    print_fn(row(headers))
-    print_fn("=" * line_length)
-    layers = model.layers
-    for i, layer in enumerate(layers):
-        params = str(layer.count_params()) if layer.built else "0 (unbuilt)"
-        fields = [f"{layer.name} ({type(layer).__name__})", _format_shape(_output_shape(layer)), params]
-        if chain:
-            print_fn(row(fields))
-        else:
-            links = _connections(model, layer) or [""]
-            print_fn(row(fields + [links[0]]))
-            for link in links[1:]:
-                print_fn(row(["", "", "", link]))
-        print_fn("=" * line_length if i == len(layers) - 1 else "")
-    if not layers:
-        print_fn("=" * line_length)
+def _totals(model) -> list:
     weights = model.weights
     trainable = model.trainable_weights
     trainable_ids = {id(w) for w in trainable}
     non_trainable = [w for w in weights if id(w) not in trainable_ids]
-    print_fn(f"Total params: {_count(weights)} ({_readable_size(_weights_bytes(weights))})")
-    print_fn(f"Trainable params: {_count(trainable)} ({_readable_size(_weights_bytes(trainable))})")
-    print_fn(f"Non-trainable params: {_count(non_trainable)} ({_readable_size(_weights_bytes(non_trainable))})")
-    print_fn("_" * line_length)
+    lines = [("Total params", weights), ("Trainable params", trainable), ("Non-trainable params", non_trainable)]
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is not None and getattr(optimizer, "built", False):
+        lines.append(("Optimizer params", list(optimizer.variables)))
+    return [(name, f"{_count(ws):,}", _readable_size(_weights_bytes(ws))) for name, ws in lines]
+
+
+def _rows(model, chain) -> list:
+    rows = []
+    for layer in model.layers:
+        params = f"{layer.count_params():,}" if layer.built else "0 (unbuilt)"
+        fields = [f"{layer.name} ({type(layer).__name__})", _format_shape(_output_shape(layer)), params]
+        if not chain:
+            fields.append(", ".join(_connections(model, layer)) or "-")
+        rows.append(fields)
+    return rows
+
+
+def _render_rich(rich, title, headers, aligns, widths, line_length, rows, totals) -> str:
+    table = rich.table.Table(*[rich.table.Column(h, justify=a, width=w) for h, a, w in zip(headers, aligns, widths)],
+                             width=line_length, show_lines=True)
+    for row in rows:
+        table.add_row(*[rich.markup.escape(c) for c in row])
+    console = rich.console.Console(highlight=False, force_terminal=False, color_system=None, width=line_length + 4)
+    console.begin_capture()
+    console.print(rich.text.Text(title))
+    console.print(table)
+    for name, count, size in totals:
+        console.print(rich.text.Text(f" {name}: {count} ({size})"))
+    return console.end_capture()
+
+
+def _render_plain(title, headers, aligns, widths, rows, totals) -> str:
+    """The same box drawn by hand, for when rich is not installed."""
+    def cells(fields, heavy=False):
+        bar = "┃" if heavy else "│"
+        out = []
+        for text, align, width in zip(fields, aligns, widths):
+            inner = width - 2
+            text = text if len(text) <= inner else text[:inner - 1] + "…"
+            out.append(" " + (text.rjust(inner) if align == "right" else text.ljust(inner)) + " ")
+        return bar + bar.join(out) + bar
+
+    def rule(left, mid, right, fill):
+        return left + mid.join(fill * w for w in widths) + right
+
+    lines = [title, rule("┏", "┳", "┓", "━"), cells(headers, heavy=True), rule("┡", "╇", "┩", "━")]
+    for i, row in enumerate(rows):
+        if i:
+            lines.append(rule("├", "┼", "┤", "─"))
+        lines.append(cells(row))
+    lines.append(rule("└", "┴", "┘", "─"))
+    lines.extend(f" {name}: {count} ({size})" for name, count, size in totals)
+    return "\n".join(lines) + "\n"
+
+
+def print_summary(model, line_length=None, positions=None, print_fn=None) -> None:
+    """Keras 3's summary: a boxed table (rich draws it when installed), then the parameter
+    totals with thousands separators."""
+    chain = _is_chain(model)
+    headers = ["Layer (type)", "Output Shape", "Param #"] + ([] if chain else ["Connected to"])
+    aligns = ["left", "left", "right"] + ([] if chain else ["left"])
+    positions = positions or ([0.45, 0.80, 1.0] if chain else [0.3, 0.56, 0.74, 1.0])
+    default_length = min(88 if chain else 108, shutil.get_terminal_size().columns - 4)
+    line_length = line_length or default_length
+    widths = _column_widths(positions, line_length)
+    title, rows, totals = f'Model: "{model.name}"', _rows(model, chain), _totals(model)
+    try:
+        import rich.console
+        import rich.markup
+        import rich.table
+        import rich.text
+        text = _render_rich(rich, title, headers, aligns, widths, line_length, rows, totals)
+    except ImportError:
+        text = _render_plain(title, headers, aligns, widths, rows, totals)
+    if print_fn is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    print_fn(text)      # Keras 3 hands print_fn the whole table at once

@@ -326,27 +326,19 @@ class Trainer:
         step = self.make_test_function()
         cbs = callbacks if isinstance(callbacks, callbacks_mod.CallbackList) else callbacks_mod.CallbackList(
             callbacks, add_progbar=verbose != 0 and not _internal, model=self, verbose=verbose, epochs=1,
-            steps=getattr(data, "steps", None))
+            steps=getattr(data, "progress_steps", getattr(data, "steps", None)))
         batch_logs_needed = cbs.needs_batch_logs("test")
         self.reset_metrics()
         cbs.on_test_begin()
         logs = None
-        progbar = None
-        if verbose and not _internal:
-            from ..progbar import Progbar
-            progbar = Progbar(getattr(data, "steps", None), verbose=verbose)
         for index, (bx, by, bsw) in enumerate(data.batches()):
             cbs.on_test_batch_begin(index)
             logs = step(bx, by, bsw)
             if batch_logs_needed:
                 cbs.on_test_batch_end(index, _pythonify(logs))
-            if progbar is not None and verbose == 1:
-                progbar.update(index + 1, _pythonify(logs))
         if logs is None:
             raise ValueError("evaluate: the data produced no batches")
         logs = _pythonify(logs)
-        if progbar is not None:
-            progbar.update(progbar.seen, logs, finalize=True)
         cbs.on_test_end(logs)
         if return_dict:
             return logs
@@ -364,7 +356,8 @@ class Trainer:
         self._prepare_for_steps(data, training=False)
         step = self.make_predict_function()
         cbs = callbacks if isinstance(callbacks, callbacks_mod.CallbackList) else callbacks_mod.CallbackList(
-            callbacks, model=self, verbose=verbose, epochs=1, steps=getattr(data, "steps", None))
+            callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
+            steps=getattr(data, "progress_steps", getattr(data, "steps", None)))
         cbs.on_predict_begin()
         outputs = []
         for index, (bx, _, _) in enumerate(data.batches()):
