@@ -41,11 +41,11 @@ def test_compat_v1_script_trains_with_layers_losses_metrics_and_adam():
     assert "classifier/batch_normalization/gamma:0" in lines[-1] and "classifier/logits/kernel:0" in lines[-1]
 
 
-def test_keras_conv1d_and_token_attention_examples_train_and_report():
+def test_keras_conv1d_and_text_transformer_examples_train_and_report():
     conv = run_example("keras_conv1d_sequences.py", "--epochs", "1", "--samples", "64")
     assert conv.startswith("epoch 1: loss=") and "test accuracy:" in conv
-    attention = run_example("keras_token_attention.py", "--epochs", "1", "--samples", "64")
-    assert "extra padding changes predictions: False" in attention
+    transformer = run_example("keras_text_transformer.py", "--epochs", "1", "--samples", "64")
+    assert "extra padding changes predictions: False" in transformer and transformer.startswith("epoch 1: loss=")
 
 
 def test_tensorboard_examples_write_logs_tensorboard_reads(tmp_path):
