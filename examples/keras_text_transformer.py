@@ -70,7 +70,8 @@ def main():
     embed = keras.Model(model.inputs, model.layers[2].output)       # the embedding of the same ids
     padded_text = np.array([t + " " for t in x_val[:8]], dtype=object)   # trailing space: same tokens and padding
     same = np.allclose(model.predict(x_val[:8], verbose=0), model.predict(padded_text, verbose=0), atol=1e-5)
-    print(f"extra padding changes predictions: {not same}; embedding shape: {embed.predict(x_val[:2], verbose=0).shape}")
+    shape = embed.predict(x_val[:2], verbose=0).shape
+    print(f"extra padding changes predictions: {not same}; embedding shape: {shape}")
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ def _as_array(x):
         x = np.asarray(x)
     if x.dtype == np.float64:
         x = x.astype(backend.floatx())
-    elif x.dtype.kind in "SU":
+    elif x.dtype.kind in "SU" or (x.dtype.kind == "O" and x.size and isinstance(x.flat[0], str)):
         x = dtypes.to_bytes_array(x)     # text: a string tensor's object array of bytes
     return x
 
