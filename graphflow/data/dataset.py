@@ -176,7 +176,8 @@ class Dataset:
         if cycle == AUTOTUNE:
             cycle = parallel.default_parallelism()
         return self._then(transform.Interleave(self._node, map_func, cycle, 1 if block_length is None
-                                               else block_length, Dataset._wrap))
+                                               else block_length, Dataset._wrap,
+                                               parallel=num_parallel_calls is not None))
 
     def window(self, size, shift=None, stride=1, drop_remainder=False, name=None) -> "Dataset":
         return self._then(transform.Window(self._node, size, shift, stride, drop_remainder))

@@ -1,6 +1,7 @@
-"""Work off the consumer's thread: `prefetch` (a producer thread filling a bounded queue) and
+"""Work off the consumer's thread: `prefetch` (a producer thread filling a bounded queue),
 `map(num_parallel_calls=...)` (a pool of threads, a bounded number of elements in flight,
-in input order unless `deterministic=False`).
+in input order unless `deterministic=False`) and the open datasets of a parallel `interleave`
+(each read ahead by a thread of its own).
 
 Compiled plans and numpy kernels release the GIL for large arrays, so a prefetching pipeline
 overlaps with a training step; the bounds keep memory at buffer_size elements.  Threads stop
@@ -75,21 +76,26 @@ class Prefetch:
         if self.buffer_size == 0 or getattr(self.input, "slices_rows", lambda: False)():
             yield from self.input.iterate()
             return
-        q: queue.Queue = queue.Queue(self.buffer_size)
-        stop = threading.Event()
-        thread = threading.Thread(target=_produce, args=(iter(self.input.iterate()), q, stop),
-                                  name="graphflow-prefetch", daemon=True)
-        thread.start()
-        try:
-            while True:
-                item = q.get()
-                if item is _END:
-                    return
-                if isinstance(item, _Failure):
-                    raise item.error
-                yield item
-        finally:
-            stop.set()
+        yield from background(self.input.iterate(), self.buffer_size, "graphflow-prefetch")
+
+
+def background(source, buffer_size: int, name: str):
+    """The elements of `source`, produced by a thread of their own at most `buffer_size` ahead;
+    the thread stops when this generator is closed."""
+    q: queue.Queue = queue.Queue(max(1, buffer_size))
+    stop = threading.Event()
+    thread = threading.Thread(target=_produce, args=(iter(source), q, stop), name=name, daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = q.get()
+            if item is _END:
+                return
+            if isinstance(item, _Failure):
+                raise item.error
+            yield item
+    finally:
+        stop.set()
 
 
 class ParallelMap:

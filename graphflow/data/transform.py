@@ -10,6 +10,7 @@ from ..errors import InvalidArgumentError
 from ..shapes import TensorShape
 from ..tensor_spec import TensorSpec
 from . import functions, structure
+from .parallel import background
 from .sources import INFINITE, UNKNOWN, normalise
 
 
@@ -321,11 +322,13 @@ class FlatMap:
 
 class Interleave:
     """`interleave`: `cycle_length` datasets open at once, `block_length` elements from each in
-    turn; an exhausted one is replaced by the next input element's dataset in the same slot."""
+    turn; an exhausted one is replaced by the next input element's dataset in the same slot.
+    With `parallel` (num_parallel_calls given) each open dataset is read ahead by a thread of its
+    own, so slow sources (files, Python generators) overlap; the order stays TF's."""
 
-    def __init__(self, node, fn, cycle_length, block_length, make_dataset):
+    def __init__(self, node, fn, cycle_length, block_length, make_dataset, parallel=False):
         self.input = node
-        self.fn, self.make_dataset = fn, make_dataset
+        self.fn, self.make_dataset, self.parallel = fn, make_dataset, parallel
         self.cycle_length, self.block_length = cycle_length, _count(block_length, "interleave")
         if self.cycle_length <= 0 or self.block_length <= 0:
             raise InvalidArgumentError(None, None, "interleave: cycle_length and block_length must be positive")
@@ -337,6 +340,14 @@ class Interleave:
     def iterate(self):
         inputs = self.input.iterate()
         slots = [None] * self.cycle_length
+        try:
+            yield from self._cycle(inputs, slots)
+        finally:
+            for reader in slots:
+                if reader is not None:
+                    reader.close()
+
+    def _cycle(self, inputs, slots):
         index = block = open_count = 0
         end_of_input = False
         while not end_of_input or open_count:
@@ -361,7 +372,9 @@ class Interleave:
                     continue
                 element = wrap_element(flat, self.input.spec, self.make_dataset)
                 ds = functions.call_python(self.fn, element, "interleave")
-                slots[index] = ds._node.iterate()
+                opened = ds._node.iterate()
+                slots[index] = background(opened, 2 * self.block_length, "graphflow-interleave") \
+                    if self.parallel else opened
                 open_count += 1
             else:
                 index, block = (index + 1) % self.cycle_length, 0

@@ -327,3 +327,25 @@ def test_generator_runs_again_for_every_pass():
         yield from range(2)
     ds = Dataset.from_generator(gen, output_signature=gf.TensorSpec((), gf.int64))
     assert _order(ds.repeat(3)) == [0, 1] * 3 and len(calls) == 3
+
+
+def test_parallel_interleave_reads_each_open_dataset_on_its_own_thread_in_tf_order():
+    import threading
+    readers = set()
+
+    def rows(i):
+        def gen():
+            for k in range(3):
+                readers.add(threading.current_thread().name)
+                yield 10 * int(i) + k
+        return Dataset.from_generator(gen, output_signature=gf.TensorSpec((), gf.int64))
+
+    plain = list(Dataset.range(4).interleave(rows, cycle_length=3, block_length=2).as_numpy_iterator())
+    assert readers == {threading.current_thread().name}
+    readers.clear()
+    parallel = Dataset.range(4).interleave(rows, cycle_length=3, block_length=2, num_parallel_calls=3)
+    assert list(parallel.as_numpy_iterator()) == plain == [0, 1, 10, 11, 20, 21, 2, 12, 22, 30, 31, 32]
+    assert readers == {"graphflow-interleave"}
+    assert list(parallel.take(3).as_numpy_iterator()) == [0, 1, 10]
+    assert not [t for t in threading.enumerate() if t.name == "graphflow-interleave" and t.is_alive()
+                and not t.join(2) and t.is_alive()]
