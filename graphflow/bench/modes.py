@@ -3,7 +3,7 @@
 This is the part of the contract that keeps the measurement honest, shared by the workload
 modules and `graphflow.compare_modes`: every mode is called once (its first call, trace and
 compile included, is timed on its own), its output is compared with the reference mode's, and
-only a mode that agrees is timed. A mode that disagrees is flagged and never timed; a mode whose
+only a mode that agrees is timed, in rounds with the other modes and the peers. A mode that disagrees is flagged and never timed; a mode whose
 machinery does not exist yet (NotImplementedError, ImportError) is listed as unavailable.
 """
 from __future__ import annotations
@@ -14,9 +14,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import progress
+from . import progress, rounds
 from .row import DISAGREES, ERROR, NUMPY, UNAVAILABLE, Row
-from .timing import measure
+from .rounds import Sampler, run_rounds
 
 
 @dataclass
@@ -34,13 +34,20 @@ class Mode:
 def run_modes(workload: str, modes: list[Mode], *, case: str = "", repeat: int = 20, warmup: int = 3,
               inner: int = 1, rtol: float = 1e-5, atol: float = 1e-6, reference: str | None = NUMPY,
               max_time: float | None = 10.0) -> list[Row]:
-    """Rows for `modes`, in order. The reference is the mode named `reference` (else the first)."""
+    """Rows for `modes`, in order. The reference is the mode named `reference` (else the first).
+
+    Every mode's first call and agreement check come first; then the modes that agree are timed
+    in rounds (graphflow.bench.rounds), together with the peers the runner installed for this
+    workload, so all of them see the same load.
+    """
     ref_name = reference if any(m.name == reference for m in modes) else (modes[0].name if modes else None)
     ordered = sorted(modes, key=lambda m: m.name != ref_name)   # the reference runs first
+    label = f"{workload}{' ' + case if case else ''}"
     expected: Any = None
     rows: dict[str, Row] = {}
+    timed: list[tuple[Mode, Row, Sampler]] = []
     for mode in ordered:
-        progress.step(f"{workload}{' ' + case if case else ''}: {mode.name}")
+        progress.step(f"{label}: {mode.name}")
         row = Row(workload=workload, mode=mode.name, case=case, framework=mode.framework, note=mode.note)
         rows[mode.name] = row
         try:
@@ -63,14 +70,21 @@ def run_modes(workload: str, modes: list[Mode], *, case: str = "", repeat: int =
                 row.status, row.note = DISAGREES, detail
                 continue
         try:
-            t = measure(mode.fn, repeat=repeat, warmup=warmup, inner=inner, first_call=row.first_call_s,
-                        max_time=max_time)
+            for _ in range(warmup):
+                mode.fn()
         except Exception as e:
             row.status, row.note = ERROR, _short(e)
             continue
-        row.median_s, row.min_s, row.max_s, row.repeats = t.median, t.min, t.max, t.repeats
+        timed.append((mode, row, Sampler(mode.fn, repeat=repeat, inner=inner, max_time=max_time)))
+    log = run_rounds([s for _, _, s in timed], rounds.partners_for(workload, case), label)
+    for mode, row, sampler in timed:
+        row.load_avg = log.load
+        if sampler.error is not None or not sampler.samples:
+            row.status, row.note = ERROR, _short(sampler.error or RuntimeError("no samples"))
+            continue
+        row.median_s, row.min_s, row.max_s, row.repeats = sampler.stats()
         if mode.compiles:
-            row.compile_s = max(0.0, row.first_call_s - t.median)
+            row.compile_s = max(0.0, row.first_call_s - row.median_s)
         _apply_stats(row, mode)   # again: a tiered plan compiles after its first call
     return [rows[m.name] for m in modes]
 

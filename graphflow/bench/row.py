@@ -50,6 +50,8 @@ class Row:
     framework: str = "graphflow"        # graphflow | numpy | numba | tensorflow | jax | torch
     ratio_vs_eager: float | None = None     # filled by the runner: median / graphflow eager's median
     ratio_vs_numpy: float | None = None     # filled by the runner: median / numpy baseline's median
+    load_avg: float | None = None       # the highest 1-minute load average seen while it was timed
+    noisy: str = ""                     # filled by the report: why the figure is suspect ("" if it is not)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -1,11 +1,17 @@
-"""The suite: run the selected workloads (then the peers) and assemble the report."""
+"""The suite: run the selected workloads with the peers interleaved, and assemble the report.
+
+Per workload, every found peer's process starts first (graphflow.bench.peer_runner); while the
+workload runs, `run_modes` times graphflow's modes and the peers' modes of the same case in the
+same rounds (graphflow.bench.rounds). Cases a workload measures otherwise (W5's epochs, W6's
+fresh processes) are run by the peers right after it.
+"""
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from . import peer_runner, progress, workloads
+from . import peer_runner, progress, rounds, workloads
 from .machine import load_average, machine_info
 from .report import Report, add_ratios
 from .row import EAGER, FUNCTION, GRAPH_COMPILED, GRAPH_INTERPRETED, KERAS_COMPILED, KERAS_EAGER, NUMPY, Row
@@ -25,27 +31,52 @@ class SuiteConfig:
 
 def run_suite(config: SuiteConfig, listener: Callable[[str], None] | None = None,
               modules: dict[str, Any] | None = None) -> Report:
-    """Run every selected workload, then every peer on the same cases; never raises for a workload."""
+    """Run every selected workload, the peers in the same rounds; never raises for a workload."""
     start = time.perf_counter()
     load_at_start = load_average()
     rows: list[Row] = []
     descriptions: dict[str, str] = {}
-    with progress.listening(listener):
-        for wid in config.workloads:
-            progress.step(f"{wid}: starting")
+    found, peer_status = peer_runner.discover(config.peers)
+    tracker = progress.SuiteProgress(listener, config.workloads, config.quick, len(found)) if listener else None
+    with progress.listening(tracker):
+        for k, wid in enumerate(config.workloads):
+            if tracker is not None:
+                tracker.start_workload(k)
             w = workloads.load(wid, modules)
             descriptions[wid] = w.description
-            rows += workloads.run(w, size=config.sizes.get(wid), repeat=config.repeat, quick=config.quick)
-        peer_status: dict[str, str] = {}
-        if config.peers:
-            cases = {wid: _cases(rows, wid) for wid in config.workloads}
-            peer_rows, peer_status = peer_runner.run_peers(config.peers, cases, config.repeat, config.quick,
-                                                              config.sizes)
-            rows = _merge(rows, peer_rows, config.workloads)
+            mine, theirs = run_workload(w, config, found)
+            rows += _merge(mine, theirs)
+    for peer in found:
+        version = next((r.extra["version"] for r in rows if r.framework == peer and "version" in r.extra), "?")
+        peer_status[peer] = f"{peer} {version} ({found[peer]})"
+    rows += peer_runner.skipped_rows(peer_status, found)
     add_ratios(rows)
     cfg = {"workloads": config.workloads, "sizes": config.sizes, "repeat": config.repeat, "quick": config.quick,
            "peers": config.peers, "peer_status": peer_status}
     return Report(rows, machine_info(load_at_start), config.command, descriptions, cfg, time.perf_counter() - start)
+
+
+def run_workload(w: workloads.Workload, config: SuiteConfig, found: dict[str, str]) -> tuple[list[Row], list[Row]]:
+    """(graphflow's rows, the peers' rows) of one workload, timed in shared rounds."""
+    size = config.sizes.get(w.id)
+    peer_config = {"repeat": config.repeat, "quick": config.quick, "size": size}
+    peers = peer_runner.start_workload(found, w.id, peer_config) if found and w.module is not None else []
+
+    def partners(workload: str, case: str) -> list:
+        if workload != w.id or not case:
+            return []
+        return [c for c in (p.prepare([case]) for p in peers) if c is not None]
+    try:
+        with rounds.interleaved(partners):
+            mine = workloads.run(w, size=size, repeat=config.repeat, quick=config.quick)
+        theirs: list[Row] = []
+        for p in peers:
+            p.run_remaining(_cases(mine, w.id))
+            theirs += p.rows
+    finally:
+        for p in peers:
+            p.process.close()
+    return mine, theirs
 
 
 def _cases(rows: list[Row], wid: str) -> list[str]:
@@ -60,15 +91,10 @@ def _cases(rows: list[Row], wid: str) -> list[str]:
     return seen
 
 
-def _merge(rows: list[Row], peer_rows: list[Row], order: list[str]) -> list[Row]:
-    """Peers' rows right after graphflow's rows of the same workload and case."""
+def _merge(mine: list[Row], theirs: list[Row]) -> list[Row]:
+    """Peers' rows right after graphflow's rows of the same case."""
     out: list[Row] = []
-    for wid in order:
-        mine = [r for r in rows if r.workload == wid]
-        theirs = [r for r in peer_rows if r.workload == wid]
-        cases = list(dict.fromkeys([r.case for r in mine] + [r.case for r in theirs]))
-        for case in cases:
-            out += [r for r in mine if r.case == case] + [r for r in theirs if r.case == case]
-    out += [r for r in rows if r.workload not in order]
-    out += [r for r in peer_rows if r.workload not in order]
+    cases = list(dict.fromkeys([r.case for r in mine] + [r.case for r in theirs]))
+    for case in cases:
+        out += [r for r in mine if r.case == case] + [r for r in theirs if r.case == case]
     return out

@@ -3,23 +3,40 @@
 Imported by the peer scripts as a sibling module (a script's directory is first on sys.path).
 Only the standard library and numpy here: a peer may run under an interpreter without graphflow.
 
-Protocol: `python <framework>_peer.py --workload W1 [--case N=4194304 ...] [--repeat N] [--quick]
-[--size S] [--digits path.csv.gz]` prints one line `GRAPHFLOW_PEER_ROWS <json list of rows>` on stdout; a row
-has the keys of graphflow.bench.row.Row (workload, mode, case, median_s, ..., status, note, extra).
-`--probe` prints the framework's version and exits.
+Two ways to run a peer script:
+- one shot: `python <framework>_peer.py --workload W1 [--case N=4194304 ...] [--repeat N] [--quick]
+  [--size S] [--digits path.csv.gz]` prints one line `GRAPHFLOW_PEER_ROWS <json list of rows>` on
+  stdout; a row has the keys of graphflow.bench.row.Row (workload, mode, case, median_s, ...,
+  status, note, extra). `--probe` prints the framework's version and exits.
+- served (`--serve`, what `graphflow bench` uses): the process stays alive for a workload and is
+  timed in rounds together with graphflow's modes. It reads one JSON command per line on stdin
+  and answers each with one line `GRAPHFLOW_PEER <json>` on stdout (the framework's own chatter
+  is sent to stderr):
+    (start)                                                  -> {"ready": true, "version": "2.21.0"}
+    {"op": "case", "workload": "W1", "cases": [...], "repeat": null, "quick": true, "size": null,
+     "digits": null}   first calls and agreement checks      -> {"active": <modes left to time>}
+    {"op": "round"}    one sample of every active mode       -> {"active": n}
+    {"op": "finish"}   the rows of the prepared cases         -> {"rows": [...]}
+    {"op": "exit"} or end of input: the process ends.
+  Handlers are the same in both ways: `time_modes` times at once in one-shot runs and registers
+  its modes for the rounds when served; code that reads the timings afterwards goes through
+  `after_timing(fn)` so it runs once the rows are complete.
 """
 from __future__ import annotations
 
 import argparse
 import gzip
 import json
+import os
 import statistics
 import sys
 import time
+from dataclasses import dataclass, field
 
 import numpy as np
 
 MARKER = "GRAPHFLOW_PEER_ROWS "
+SERVE_MARKER = "GRAPHFLOW_PEER "
 
 # Cases per workload when graphflow passed none: BENCHMARKS.md sizes (quick: what fits the
 # default suite's time budget).
@@ -39,7 +56,13 @@ def parse_args(argv=None):
     p.add_argument("--size", default=None, help="the user's --size override (W5: epochs); cases carry the rest")
     p.add_argument("--digits", default=None, help="path of graphflow's digits.csv.gz (W5)")
     p.add_argument("--probe", action="store_true")
+    p.add_argument("--serve", action="store_true", help="stay alive and answer JSON commands on stdin")
     args = p.parse_args(argv)
+    with_default_cases(args)
+    return args
+
+
+def with_default_cases(args):
     if not args.case and args.workload:
         args.case = list((QUICK_CASES if args.quick else DEFAULT_CASES).get(args.workload, []))
     return args
@@ -70,6 +93,13 @@ def main(handlers: dict, framework: str, version: str, argv=None) -> int:
     if args.probe:
         print(version)
         return 0
+    if args.serve:
+        return serve(handlers, framework, version)
+    emit(run_cases(handlers, framework, version, args))
+    return 0
+
+
+def run_cases(handlers: dict, framework: str, version: str, args) -> list[dict]:
     rows: list[dict] = []
     handler = handlers.get(args.workload)
     if handler is None:
@@ -85,7 +115,125 @@ def main(handlers: dict, framework: str, version: str, argv=None) -> int:
     for r in rows:
         r["framework"] = framework
         r.setdefault("extra", {})["version"] = version
-    emit(rows)
+    return rows
+
+
+# ---- served: timed in rounds alongside graphflow ------------------------------------------------------
+@dataclass
+class Sampler:
+    """One mode timed in rounds (graphflow.bench.rounds.Sampler's twin: per round one untimed call,
+    then `inner` timed calls)."""
+    row: dict
+    fn: object
+    repeat: int
+    inner: int = 1
+    max_time: float = 10.0
+    compiles: bool = False
+    samples: list = field(default_factory=list)
+    spent: float = 0.0
+
+    @property
+    def active(self) -> bool:
+        if self.row["status"] != "ok" or len(self.samples) >= max(1, self.repeat):
+            return False
+        return not (len(self.samples) >= 3 and self.spent > self.max_time)
+
+    def sample(self) -> None:
+        start = time.perf_counter()
+        try:
+            self.fn()
+            t0 = time.perf_counter()
+            for _ in range(self.inner):
+                self.fn()
+            end = time.perf_counter()
+        except Exception as e:
+            self.row.update(status="error", note=f"{type(e).__name__}: {e}".splitlines()[0][:160])
+            return
+        self.samples.append((end - t0) / self.inner)
+        self.spent += end - start
+
+    def fill(self) -> None:
+        if self.row["status"] != "ok":
+            return
+        if not self.samples:
+            self.row.update(status="error", note="no samples")
+            return
+        self.row.update(median_s=statistics.median(self.samples), min_s=min(self.samples),
+                        max_s=max(self.samples), repeats=len(self.samples))
+        if self.compiles:
+            self.row["compile_s"] = max(0.0, self.row["first_call_s"] - self.row["median_s"])
+
+
+class Session:
+    """What a served process holds between commands: the modes of the prepared cases."""
+
+    def __init__(self):
+        self.samplers: list[Sampler] = []
+        self.finishers: list = []
+
+    def active(self) -> int:
+        return sum(s.active for s in self.samplers)
+
+    def round(self) -> int:
+        for s in self.samplers:
+            if s.active:
+                s.sample()
+        return self.active()
+
+    def finish(self) -> None:
+        for s in self.samplers:
+            s.fill()
+        for fn in self.finishers:
+            fn()
+        self.samplers, self.finishers = [], []
+
+
+_session: Session | None = None
+
+
+def after_timing(fn) -> None:
+    """Run `fn` once the rows have their timings: now in a one-shot run, after the rounds when served."""
+    if _session is None:
+        fn()
+    else:
+        _session.finishers.append(fn)
+
+
+def serve(handlers: dict, framework: str, version: str, stdin=None) -> int:
+    """Answer JSON commands (see the module docstring) until "exit" or the end of the input."""
+    global _session
+    proto = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)                 # frameworks print to stdout: keep the protocol's channel clean
+    sys.stdout = sys.stderr
+    _session = Session()
+    rows: list[dict] = []
+
+    def reply(obj) -> None:
+        proto.write(SERVE_MARKER + json.dumps(obj, default=float) + "\n")
+        proto.flush()
+
+    reply({"ready": True, "version": version})
+    for line in stdin or sys.stdin:
+        if not line.strip():
+            continue
+        msg = json.loads(line)
+        op = msg.get("op")
+        if op == "case":
+            args = argparse.Namespace(workload=msg["workload"], case=list(msg.get("cases") or []),
+                                      repeat=msg.get("repeat"), quick=bool(msg.get("quick")),
+                                      size=msg.get("size"), digits=msg.get("digits"), probe=False, serve=True)
+            rows += run_cases(handlers, framework, version, with_default_cases(args))
+            reply({"active": _session.active()})
+        elif op == "round":
+            reply({"active": _session.round()})
+        elif op == "finish":
+            _session.finish()
+            reply({"rows": rows})
+            rows = []
+        elif op == "exit":
+            break
+        else:
+            reply({"error": f"unknown command {op!r}"})
     return 0
 
 
@@ -156,6 +304,12 @@ def time_modes(workload, case, modes, expected, repeat, rtol=1e-5, atol=1e-6, in
                     r.update(status="disagrees", note=detail)
                     rows.append(r)
                     continue
+            if _session is not None:
+                for _ in range(3):   # warm-up, as measure() does
+                    step()
+                _session.samplers.append(Sampler(r, step, repeat, inner, compiles=compiles))
+                rows.append(r)
+                continue
             r.update(measure(step, repeat=repeat, inner=inner, first_call=r["first_call_s"]))
             if compiles:
                 r["compile_s"] = max(0.0, r["first_call_s"] - r["median_s"])
@@ -167,9 +321,14 @@ def time_modes(workload, case, modes, expected, repeat, rtol=1e-5, atol=1e-6, in
 
 def dispatch_notes(rows, k):
     """W2 notes as graphflow writes them: per op for op-by-op modes, per call for graphs."""
+    after_timing(lambda: _dispatch_notes(rows, k))
+    return rows
+
+
+def _dispatch_notes(rows, k):
     for r in rows:
         if r.get("median_s"):
-            r["extra"] = {"per_op_us": r["median_s"] / k * 1e6}
+            r.setdefault("extra", {})["per_op_us"] = r["median_s"] / k * 1e6
             per_op = any(w in r["mode"] for w in ("eager", "op-by-op"))
             r["note"] = f"{r['median_s'] / k * 1e6:.2f} µs/op" if per_op else f"{r['median_s'] * 1e6:.1f} µs/call"
     return rows
