@@ -1,6 +1,7 @@
-"""The registry of workloads (BENCHMARKS.md W1-W6) and the adapter that runs any of them.
+"""The registry of workloads (BENCHMARKS.md W1-W9) and the adapter that runs any of them.
 
-A workload module exposes `WORKLOAD`, `DESCRIPTION` and `run(size=None, repeat=None,
+Adding a workload is one line in MODULES (the CLI, `bench --list` and the default suite read it);
+a line in TITLES names it while its module is missing. A workload module exposes `WORKLOAD`, `DESCRIPTION` and `run(size=None, repeat=None,
 quick=False) -> list[Row | dict]` (see docs/bench.md). Modules are imported only when selected,
 so a missing or broken one costs its own rows, never the suite.
 """
@@ -21,6 +22,9 @@ MODULES = {
     "W4": "graphflow.bench.w4_mlp",
     "W5": "graphflow.bench.w5_keras",
     "W6": "graphflow.bench.w6_compile",
+    "W7": "graphflow.bench.w7_cnn",
+    "W8": "graphflow.bench.w8_lstm",
+    "W9": "graphflow.bench.w9_infer",
 }
 TITLES = {   # used when a module is missing or has no DESCRIPTION
     "W1": "GELU chain, float32 vector",
@@ -29,8 +33,17 @@ TITLES = {   # used when a module is missing or has no DESCRIPTION
     "W4": "MLP 784-1024-1024-10 training step, batch 512 (time per step)",
     "W5": "Keras fit on the digits dataset (time per epoch, test accuracy)",
     "W6": "first-call time of a K-op elementwise chain (trace + optimise + compile + run)",
+    "W7": "CNN training step, 28x28x1, batch 64 (time per step)",
+    "W8": "LSTM(128) forward + backward on (32, 50, 64) (time per step)",
+    "W9": "MLP 64-128-128-10 inference at batch 1 (time per call)",
 }
 ALL = tuple(MODULES)
+
+
+def describe(workload_id: str) -> str:
+    """The workload's one-line description, for `graphflow bench --list`."""
+    w = load(workload_id)
+    return w.description + (f" [{w.missing}]" if w.missing else "")
 
 
 @dataclass

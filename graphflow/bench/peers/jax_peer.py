@@ -108,5 +108,26 @@ def w6(case, args):
                          to_numpy=_np)
 
 
+def w9(case, args):
+    """Batch-1 inference through jax.jit."""
+    batch = pc.case_value(case, "batch", 1)
+    sizes = pc.MLP_SIZES["W9"]
+    params_np = pc.mlp_params(sizes)
+    x_np = pc.infer_input(batch, sizes[0])
+    params, x = [jnp.asarray(p) for p in params_np], jnp.asarray(x_np)
+
+    def forward(params, v):
+        n = len(params) // 2
+        for i in range(n):
+            v = v @ params[2 * i] + params[2 * i + 1]
+            if i < n - 1:
+                v = jax.nn.relu(v)
+        return v
+    jit = jax.jit(forward)
+    modes = [(f"{FW} jit", lambda: jit(params, x).block_until_ready(), True)]
+    return pc.time_modes("W9", case, modes, [pc.mlp_forward_numpy(params_np, x_np)], args.repeat or 30, rtol=1e-5,
+                         atol=1e-5, inner=pc.INFER_INNER, to_numpy=_np)
+
+
 if __name__ == "__main__":
-    raise SystemExit(pc.main({"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W6": w6}, FW, jax.__version__))
+    raise SystemExit(pc.main({"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W6": w6, "W9": w9}, FW, jax.__version__))

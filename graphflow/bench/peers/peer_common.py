@@ -41,9 +41,10 @@ SERVE_MARKER = "GRAPHFLOW_PEER "
 # Cases per workload when graphflow passed none: BENCHMARKS.md sizes (quick: what fits the
 # default suite's time budget).
 DEFAULT_CASES = {"W1": ["N=4194304"], "W2": ["chain=100"], "W3": ["batch=256"], "W4": ["batch=512"],
-                 "W5": ["MLP", "CNN"], "W6": ["K=10", "K=100", "K=1000"]}
+                 "W5": ["MLP", "CNN"], "W6": ["K=10", "K=100", "K=1000"], "W9": ["batch=1"]}
 QUICK_CASES = {**DEFAULT_CASES, "W6": ["K=10", "K=100"]}
-MLP_SIZES = {"W3": (64, 128, 128, 10), "W4": (784, 1024, 1024, 10)}
+MLP_SIZES = {"W3": (64, 128, 128, 10), "W4": (784, 1024, 1024, 10), "W9": (64, 128, 128, 10)}
+INFER_INNER = 20      # W9: calls per timed sample (a call is microseconds), as graphflow's w9_infer
 TRAIN_RTOL, TRAIN_ATOL = 1e-3, 1e-4   # float32 training steps: BLAS summation orders differ
 
 
@@ -394,6 +395,22 @@ def mlp_step_numpy(params, x, y, lr=0.1):
         if i:
             d = (d @ params[2 * i].T) * (acts[i] > 0)
     return logits.dtype.type(loss), [p - p.dtype.type(lr) * g for p, g in zip(params, grads)]
+
+
+def infer_input(batch, in_dim=64):
+    """W9's input rows: RandomState(1), as graphflow's w9_infer.sample."""
+    return np.random.RandomState(1).standard_normal((batch, in_dim)).astype(np.float32)
+
+
+def mlp_forward_numpy(params, x):
+    """W9's reference logits: the relu MLP's forward pass."""
+    h = x
+    n_layers = len(params) // 2
+    for i in range(n_layers):
+        h = h @ params[2 * i] + params[2 * i + 1]
+        if i < n_layers - 1:
+            h = np.maximum(h, 0)
+    return h
 
 
 def load_digits(path):

@@ -188,5 +188,31 @@ def w6(case, args):
     return rows
 
 
+def w9(case, args):
+    """Batch-1 inference: tf.function (TF's fastest call) and a Keras model called as model(x)."""
+    batch = pc.case_value(case, "batch", 1)
+    sizes = pc.MLP_SIZES["W9"]
+    params = pc.mlp_params(sizes)
+    x_np = pc.infer_input(batch, sizes[0])
+    weights = [tf.constant(p) for p in params]
+    x = tf.constant(x_np)
+
+    def forward(v):
+        for i in range(0, len(weights), 2):
+            v = tf.matmul(v, weights[i]) + weights[i + 1]
+            if i + 2 < len(weights):
+                v = tf.nn.relu(v)
+        return v
+    fn = tf.function(forward)
+    model = tf.keras.Sequential([tf.keras.Input((sizes[0],)), tf.keras.layers.Dense(sizes[1], activation="relu"),
+                                 tf.keras.layers.Dense(sizes[2], activation="relu"), tf.keras.layers.Dense(sizes[3])])
+    model.set_weights(params)
+    modes = [(f"{FW} tf.function", lambda: fn(x).numpy(), True),
+             (f"{FW} keras __call__", lambda: model(x_np).numpy(), False)]
+    return pc.time_modes("W9", case, modes, [pc.mlp_forward_numpy(params, x_np)], args.repeat or 30, rtol=1e-5,
+                         atol=1e-5, inner=pc.INFER_INNER, to_numpy=lambda o: [o])
+
+
 if __name__ == "__main__":
-    raise SystemExit(pc.main({"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6}, FW, tf.__version__))
+    raise SystemExit(pc.main({"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W9": w9}, FW,
+                             tf.__version__))

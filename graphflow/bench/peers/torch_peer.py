@@ -153,6 +153,29 @@ def w6(case, args):
                          to_numpy=_np)
 
 
+def w9(case, args):
+    """Batch-1 inference, eager under torch.inference_mode (PyTorch's fastest plain call)."""
+    batch = pc.case_value(case, "batch", 1)
+    sizes = pc.MLP_SIZES["W9"]
+    params_np = pc.mlp_params(sizes)
+    x_np = pc.infer_input(batch, sizes[0])
+    params, x = [torch.from_numpy(p) for p in params_np], torch.from_numpy(x_np)
+
+    def forward():
+        with torch.inference_mode():
+            v = x
+            n = len(params) // 2
+            for i in range(n):
+                v = torch.addmm(params[2 * i + 1], v, params[2 * i])
+                if i < n - 1:
+                    v = torch.relu(v)
+            return v
+    modes = [(f"{FW} eager", forward, False)]
+    return pc.time_modes("W9", case, modes, [pc.mlp_forward_numpy(params_np, x_np)], args.repeat or 30, rtol=1e-5,
+                         atol=1e-5, inner=pc.INFER_INNER, to_numpy=_np)
+
+
 if __name__ == "__main__":
     torch.set_num_threads(max(1, torch.get_num_threads()))
-    raise SystemExit(pc.main({"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6}, FW, torch.__version__))
+    raise SystemExit(pc.main({"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W9": w9}, FW,
+                             torch.__version__))
