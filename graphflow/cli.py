@@ -18,12 +18,19 @@ from .bench.workloads import ALL as WORKLOAD_IDS   # the registry: one line per 
 
 def main(argv: list[str] | None = None) -> int:
     from .bench.script_cli import parse_with_script_args
-    args = parse_with_script_args(build_parser(), sys.argv[1:] if argv is None else list(argv))
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser()
+    if not argv:      # plain `graphflow`: say what it can do rather than complain
+        parser.print_help()
+        return 0
+    args = parse_with_script_args(parser, argv)
     return args.func(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
     parser = argparse.ArgumentParser(prog="graphflow", description="graphflow command-line tools")
+    parser.add_argument("--version", action="version", version=f"graphflow {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     add_bench_parser(sub)
     from .explain import add_explain_parser
@@ -63,20 +70,24 @@ def add_bench_parser(sub) -> argparse.ArgumentParser:
                     "default suite uses quick sizes and fits in about 2 minutes on 2 cores; --full uses "
                     "the BENCHMARKS.md sizes.")
     bench.add_argument("--workloads", type=parse_workloads, default=list(WORKLOAD_IDS), metavar="W1,W3",
-                       help="comma-separated workload ids (default: all of W1-W6)")
+                       help=f"comma-separated workload ids (default: all of {','.join(WORKLOAD_IDS)}; --list "
+                            "describes them)")
+    bench.add_argument("--list", action="store_true", help="name the workloads with one line each, and stop")
     bench.add_argument("--size", action="append", type=parse_sizes, default=[], metavar="W1=4194304",
                        help="size override per workload, repeatable or comma-separated: W1=4194304 (vector "
                             "length), W2=100 (chain length), W3=256 (batch), W5=10 (epochs), W6=10,100,1000 (K)")
     bench.add_argument("--repeat", type=positive_int, default=None, help="timed repeats per mode")
     bench.add_argument("--full", action="store_true", help="BENCHMARKS.md sizes instead of the quick defaults")
     bench.add_argument("--peers", type=parse_peers, default=[], metavar="tensorflow,jax,torch",
-                       help="also run these frameworks, each in its own subprocess; one not installed is "
-                            "skipped (set GRAPHFLOW_PEER_PYTHON_<NAME> to use another interpreter)")
+                       help="also run these frameworks ('all' for every one), each in its own subprocess and timed "
+                            "in the same rounds as graphflow's modes; one not installed is skipped (install "
+                            "graphflow[peers], or set GRAPHFLOW_PEER_PYTHON_<NAME> to another interpreter)")
     bench.add_argument("--json", type=Path, metavar="OUT.json", help="write the report as JSON")
     bench.add_argument("--csv", type=Path, metavar="OUT.csv", help="write the rows as CSV")
     bench.add_argument("--markdown", type=Path, metavar="RESULTS.md", help="write the report as Markdown")
     bench.add_argument("--plot", type=Path, metavar="OUT.png",
-                       help="bar chart of the modes per workload and W6's compile-time curve (needs matplotlib)")
+                       help="the spread (min, median, max) of every mode per workload and W6's compile-time curve "
+                            "(needs matplotlib)")
     bench.add_argument("--quiet", action="store_true", help="no progress display on stderr")
     bench.set_defaults(func=run_bench)
     return bench
@@ -131,11 +142,22 @@ def positive_int(text: str) -> int:
     return value
 
 
+def list_workloads() -> int:
+    """`graphflow bench --list`: the registry, one line per workload."""
+    from .bench.workloads import describe
+    for wid in WORKLOAD_IDS:
+        print(f"{wid}  {describe(wid)}")
+    return 0
+
+
 def run_bench(args: argparse.Namespace) -> int:
+    from .bench import peer_runner
     from .bench import report as report_mod
     from .bench.progress import StderrProgress
     from .bench.runner import SuiteConfig, run_suite
 
+    if args.list:
+        return list_workloads()
     if args.plot and importlib.util.find_spec("matplotlib") is None:
         print("graphflow bench: --plot needs matplotlib, which is not installed: "
               "pip install 'graphflow[plot]' (or pip install matplotlib)", file=sys.stderr)
@@ -149,7 +171,9 @@ def run_bench(args: argparse.Namespace) -> int:
     report = run_suite(config, progress)
     if progress is not None:
         progress.done()
-    print(report_mod.format_table(report))
+    if not args.peers:
+        report.config["peer_hint"] = peer_runner.how_to_add(peer_runner.discover(list(peer_runner.PEERS))[0])
+    report_mod.print_table(report)
     if args.json:
         args.json.write_text(report_mod.to_json(report) + "\n")
     if args.csv:

@@ -33,8 +33,10 @@ TIMEOUT_S = {"quick": 300, "full": 1200}
 
 
 def normalise(names: list[str]) -> list[str]:
-    """Canonical peer names; ValueError names an unknown one."""
+    """Canonical peer names ("all": every peer); ValueError names an unknown one."""
     out = []
+    if [n.strip().lower() for n in names] == ["all"]:
+        return list(PEERS)
     for name in names:
         key = ALIASES.get(name.strip().lower(), name.strip().lower())
         if key not in PEERS:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,7 +49,30 @@ def add_ratios(rows: list[Row]) -> None:
             r.ratio_vs_numpy = r.median_s / numpy[key] if numpy.get(key) else None
 
 
+# ---- noisy rows ------------------------------------------------------------------------------------
+NOISY_SPREAD = 1.5     # median/min above this: the samples disagree too much to trust the median
+NOISY_MARK = "*"
+
+
+def mark_noisy(rows: list[Row], cores: int | None) -> None:
+    """Fill `noisy` with the reasons a timed row is suspect: a wide spread, or a load average above
+    the cores while it was timed (other processes competed for the CPU)."""
+    for r in rows:
+        reasons = []
+        if r.timed and r.min_s and r.median_s / r.min_s > NOISY_SPREAD:
+            reasons.append(f"median/min {r.median_s / r.min_s:.1f}")
+        if r.timed and cores and r.load_avg is not None and r.load_avg > cores:
+            reasons.append(f"load {r.load_avg:.1f} on {cores} cores")
+        r.noisy = "; ".join(reasons)
+
+
 # ---- text -----------------------------------------------------------------------------------------
+WIDTH = 100                    # the table fits a 100-column terminal
+MODE_WIDTH = 24
+HEAD = ("mode", "median", "min", "×eager", "×numpy", "1st call", "compile", "ops", "kern", "notes")
+FRAMEWORK_SHORT = {"tensorflow": "tf"}   # "tensorflow tf.function" reads as "tf tf.function" in the table
+
+
 def fmt_time(seconds: float | None) -> str:
     if seconds is None:
         return "-"
@@ -66,18 +91,34 @@ def fmt_ratio(r: float | None) -> str:
 
 
 def cells(r: Row) -> list[str]:
-    """One table line's cells (COLUMNS)."""
+    """One row's cells for the wide forms (Markdown, compare_modes): COLUMNS."""
     workload = f"{r.workload} {r.case}".strip()
     ops = "-" if r.ops_before is None and r.ops_after is None else f"{_n(r.ops_before)}/{_n(r.ops_after)}"
     if not r.timed:
         status = r.status.upper() if r.status == "disagrees" else r.status
         return [workload, r.mode, status, "", "", "", "", "", ops if r.status == "disagrees" else "", "", r.note]
-    return [workload, r.mode, fmt_time(r.median_s), fmt_time(r.min_s), fmt_ratio(r.ratio_vs_eager),
+    median = fmt_time(r.median_s) + (NOISY_MARK if r.noisy else "")
+    return [workload, r.mode, median, fmt_time(r.min_s), fmt_ratio(r.ratio_vs_eager),
             fmt_ratio(r.ratio_vs_numpy), fmt_time(r.first_call_s), fmt_time(r.compile_s), ops, _n(r.kernels), r.note]
 
 
+def short_mode(r: Row) -> str:
+    first, _, rest = r.mode.partition(" ")
+    name = f"{FRAMEWORK_SHORT[first]} {rest}" if first in FRAMEWORK_SHORT and rest else r.mode
+    return _clip(name, MODE_WIDTH)
+
+
+def table_cells(r: Row) -> list[str]:
+    """One row's cells for the 100-column table (HEAD): the case is in the group's title line, and
+    the median carries the noisy mark (or a space, so the numbers stay aligned)."""
+    c = cells(r)
+    if r.timed:
+        c[2] = c[2] if r.noisy else c[2] + " "
+    return [short_mode(r)] + c[2:]
+
+
 def _clip(note: str, limit: int = 90) -> str:
-    """Notes stay on one screen line in the table; JSON/CSV/Markdown keep them whole."""
+    """Text stays on one screen line in the table; JSON/CSV/Markdown keep it whole."""
     return note if len(note) <= limit else note[: limit - 3] + "..."
 
 
@@ -85,44 +126,98 @@ def _n(v) -> str:
     return "-" if v is None else str(v)
 
 
-def format_table(report: Report) -> str:
-    """The plain-text table, grouped by workload, with the machine on top."""
-    lines = [describe(report.machine)]
+def groups(report: Report) -> list[tuple[str, list[Row]]]:
+    """(title line, rows) per workload and case, in the report's order."""
+    out: list[tuple[str, list[Row]]] = []
+    key = None
+    for r in report.rows:
+        if (r.workload, r.case) != key:
+            key = (r.workload, r.case)
+            desc = report.descriptions.get(r.workload, "")
+            title = f"{r.workload} {r.case}".strip() + (f": {desc}" if desc else "")
+            out.append((_clip(title, WIDTH), []))
+        out[-1][1].append(r)
+    return out
+
+
+def header_lines(report: Report) -> list[str]:
+    """The machine, the peers (or how to add them), wrapped to the table's width."""
+    lines = [line for part in describe(report.machine).splitlines()
+             for line in textwrap.wrap(part, WIDTH, subsequent_indent="  ")]
     peers = report.config.get("peer_status") or {}
     if peers:
-        lines.append("peers: " + "; ".join(peers.values()))
-    lines.append("")
-    table = [list(COLUMNS)]
-    groups: list[tuple[str, list[Row]]] = []
-    for r in report.rows:
-        if not groups or groups[-1][0] != r.workload:
-            groups.append((r.workload, []))
-        groups[-1][1].append(r)
-    body: list[list[str] | str] = []
-    for wid, rows in groups:
-        desc = report.descriptions.get(wid)
-        if desc:
-            body.append(f"{wid}: {desc}")
-        body.extend(cells(r) for r in rows)
-    widths = [max(len(row[i]) for row in table + [b for b in body if isinstance(b, list)])
-              for i in range(len(COLUMNS) - 1)]
-    right = set(range(2, len(COLUMNS) - 1))
+        lines += textwrap.wrap("peers: " + "; ".join(peers.values()), WIDTH, subsequent_indent="  ")
+    if report.config.get("peer_hint"):
+        lines += textwrap.wrap(report.config["peer_hint"], WIDTH, subsequent_indent="  ")
+    return lines
 
-    def line(row: list[str]) -> str:
-        parts = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
-        return ("  ".join(parts) + "  " + row[-1]).rstrip()
 
-    lines.append(line(table[0]))
-    lines.append("-" * len(line(table[0])))
-    for b in body:
-        lines.append(("  " + b) if isinstance(b, str) else line(b[:-1] + [_clip(b[-1])]))
-    lines.append("")
-    lines.append("vs eager / vs numpy: median divided by graphflow eager's / the hand-written numpy "
-                 "baseline's median for the same workload and case (lower is faster).\ncompile: the "
-                 "plan's measured compile time when it reports one (a tiered plan compiles on a later call than "
-                 "the first), else first call minus steady state.\nops: graph ops before/after the passes; "
-                 "kernels: kernel calls per run.")
-    return "\n".join(lines)
+def footnotes(report: Report) -> list[str]:
+    cores = report.machine.get("usable_cores")
+    text = ["×eager / ×numpy: median over graphflow eager's / the numpy baseline's median, same workload and "
+            "case (lower is faster). 1st call: the first call, tracing and compilation included. compile: "
+            "the plan's compile time when it reports one, else 1st call minus median. ops: graph ops before/"
+            "after the passes; kern: kernel calls per run."]
+    if any(r.noisy for r in report.rows):
+        text.append(f"{NOISY_MARK} noisy: the median is more than {NOISY_SPREAD}x the min, or the load average "
+                    f"exceeded the {cores} cores while the row was timed; trust it less and re-run on a quieter "
+                    "machine. Every mode and peer of a case is timed in the same rounds, so ratios within a "
+                    "case hold better than absolute times.")
+    return [line for t in text for line in textwrap.wrap(t, WIDTH)]
+
+
+def format_table(report: Report) -> str:
+    """The plain-text table (at most WIDTH columns), grouped by workload and case, machine on top."""
+    body = [(title, [table_cells(r) for r in rows]) for title, rows in groups(report)]
+    all_cells = [list(HEAD)] + [c for _, rows in body for c in rows]
+    widths = [max(len(c[i]) for c in all_cells) for i in range(len(HEAD) - 1)]
+    used = sum(widths) + len(widths) - 1 + 2
+    room = max(12, WIDTH - used)
+
+    def line(c: list[str]) -> str:
+        fixed = " ".join(v.ljust(w) if i == 0 else v.rjust(w) for i, (v, w) in enumerate(zip(c, widths)))
+        return (fixed + "  " + _clip(c[-1], room)).rstrip()
+
+    lines = header_lines(report) + ["", line(list(HEAD)), "-" * min(WIDTH, len(line(list(HEAD))) + room)]
+    for title, rows in body:
+        lines.append(title)
+        lines += [line(c) for c in rows]
+    return "\n".join(lines + [""] + footnotes(report))
+
+
+def print_table(report: Report, stream=None) -> None:
+    """rich's table on a terminal when rich is installed; the plain table otherwise (and when the output
+    goes to a file or a pipe, so it stays easy for programs to read)."""
+    stream = stream or sys.stdout
+    try:
+        if not stream.isatty():
+            raise ImportError
+        from rich import box
+        from rich.console import Console
+        from rich.table import Table
+    except (ImportError, AttributeError):
+        print(format_table(report), file=stream)
+        return
+    console = Console(file=stream, width=min(Console(file=stream).width, WIDTH))
+    for line in header_lines(report):
+        console.print(line, markup=False, highlight=False)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), show_edge=False)
+    for i, h in enumerate(HEAD):
+        table.add_column(h, justify="left" if i in (0, len(HEAD) - 1) else "right",
+                         no_wrap=i < len(HEAD) - 1, overflow="ellipsis" if i == 0 else "fold")
+    for title, rows in groups(report):
+        table.add_row(f"[bold]{escape(title)}[/bold]", *[""] * (len(HEAD) - 1), end_section=False)
+        for r in rows:
+            style = "yellow" if r.noisy else "red" if r.status in ("disagrees", "error") else None
+            table.add_row(*[escape(c) for c in table_cells(r)], style=style)
+    console.print(table)
+    for line in footnotes(report):
+        console.print(line, markup=False, highlight=False)
+
+
+def escape(text: str) -> str:
+    from rich.markup import escape as rich_escape
+    return rich_escape(text)
 
 
 # ---- files ----------------------------------------------------------------------------------------
@@ -166,8 +261,8 @@ def to_markdown(report: Report) -> str:
            "above the core count means other processes competed for the CPU.", ""]
     peers = report.config.get("peer_status") or {}
     if peers:
-        out.append("Peers, each in its own process per workload (interpreters from the current Python or "
-                   "`GRAPHFLOW_PEER_PYTHON_<NAME>`): " + "; ".join(peers.values()) + ".")
+        out.append("Peers, each in its own process per workload and timed in the same rounds as graphflow's modes "
+                   "(interpreters from the current Python or `GRAPHFLOW_PEER_PYTHON_<NAME>`): " + "; ".join(peers.values()) + ".")
         out.append("")
     by_workload: dict[str, list[Row]] = {}
     for r in report.rows:
@@ -177,6 +272,12 @@ def to_markdown(report: Report) -> str:
         out.append("| " + " | ".join(COLUMNS) + " |")
         out.append("|" + "---|" * len(COLUMNS))
         for r in rows:
-            out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells(r)) + " |")
+            out.append("| " + " | ".join(c.replace("|", "\\|").replace("*", "\\*") for c in cells(r)) + " |")
+        out.append("")
+    noisy = [r for r in report.rows if r.noisy]
+    if noisy:
+        out.append(f"\\* noisy (median more than {NOISY_SPREAD}x the min, or a load average above the "
+                   f"{m['usable_cores']} cores while timed): " + "; ".join(
+                       f"{r.workload} {r.mode} ({r.noisy})" for r in noisy) + ".")
         out.append("")
     return "\n".join(out)

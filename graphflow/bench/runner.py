@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from . import peer_runner, progress, rounds, workloads
 from .machine import load_average, machine_info
-from .report import Report, add_ratios
+from .report import Report, add_ratios, mark_noisy
 from .row import EAGER, FUNCTION, GRAPH_COMPILED, GRAPH_INTERPRETED, KERAS_COMPILED, KERAS_EAGER, NUMPY, Row
 
 STANDARD_MODES = (NUMPY, EAGER, GRAPH_INTERPRETED, GRAPH_COMPILED, FUNCTION, KERAS_COMPILED, KERAS_EAGER)
@@ -53,7 +53,9 @@ def run_suite(config: SuiteConfig, listener: Callable[[str], None] | None = None
     add_ratios(rows)
     cfg = {"workloads": config.workloads, "sizes": config.sizes, "repeat": config.repeat, "quick": config.quick,
            "peers": config.peers, "peer_status": peer_status}
-    return Report(rows, machine_info(load_at_start), config.command, descriptions, cfg, time.perf_counter() - start)
+    machine = machine_info(load_at_start)
+    mark_noisy(rows, machine.get("usable_cores"))
+    return Report(rows, machine, config.command, descriptions, cfg, time.perf_counter() - start)
 
 
 def run_workload(w: workloads.Workload, config: SuiteConfig, found: dict[str, str]) -> tuple[list[Row], list[Row]]:
