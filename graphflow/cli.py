@@ -151,6 +151,7 @@ def list_workloads() -> int:
 
 
 def run_bench(args: argparse.Namespace) -> int:
+    from .atomic_file import write_atomic
     from .bench import peer_runner
     from .bench import report as report_mod
     from .bench.progress import StderrProgress
@@ -175,11 +176,11 @@ def run_bench(args: argparse.Namespace) -> int:
         report.config["peer_hint"] = peer_runner.how_to_add(peer_runner.discover(list(peer_runner.PEERS))[0])
     report_mod.print_table(report)
     if args.json:
-        args.json.write_text(report_mod.to_json(report) + "\n")
+        write_atomic(args.json, report_mod.to_json(report) + "\n")
     if args.csv:
-        args.csv.write_text(report_mod.to_csv(report))
+        write_atomic(args.csv, report_mod.to_csv(report))
     if args.markdown:
-        args.markdown.write_text(report_mod.to_markdown(report) + "\n")
+        write_atomic(args.markdown, report_mod.to_markdown(report) + "\n")
     if args.plot:
         from .bench.plot import plot_report
         plot_report(report, args.plot)

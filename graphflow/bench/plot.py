@@ -1,4 +1,5 @@
-"""`graphflow bench --plot`: the modes of each workload as bars, and W6's compile-time curve.
+"""`graphflow bench --plot`: the spread of every mode per workload (min, median, max on a log
+axis, so a noisy row shows as a long whisker), and W6's compile-time curve.
 
 matplotlib is an optional extra (`pip install 'graphflow[plot]'`); it is imported only here.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..atomic_file import atomic_path
 from .report import Report, fmt_time
 
 
@@ -29,20 +31,7 @@ def plot_report(report: Report, path: str | Path) -> None:
     fig, axes = plt.subplots(nrows, cols, figsize=(7 * cols, 3.2 * nrows), squeeze=False)
     flat = [ax for row in axes for ax in row]
     for ax, (title, rows) in zip(flat, groups.items()):
-        labels = [r.mode for r in rows]
-        values = [r.median_s * 1e3 for r in rows]
-        colors = ["tab:blue" if r.framework == "graphflow" else "tab:gray" if r.framework == "numpy"
-                  else "tab:orange" for r in rows]
-        ax.barh(range(len(rows)), values, color=colors)
-        ax.set_yticks(range(len(rows)), labels, fontsize=7)
-        ax.invert_yaxis()
-        ax.set_xscale("log")
-        # log bars need a floor well below the shortest one, or the shortest looks like nothing
-        ax.set_xlim(min(values) / 4, max(values) * 4)
-        for i, r in enumerate(rows):
-            ax.text(values[i], i, " " + fmt_time(r.median_s), va="center", fontsize=6)
-        ax.set_xlabel("median ms (log scale; lower is faster)", fontsize=8)
-        ax.set_title(title, fontsize=8)
+        draw_spread(ax, title, rows)
     if w6:
         ax = flat[len(groups)]
         series: dict[str, list] = {}
@@ -64,5 +53,30 @@ def plot_report(report: Report, path: str | Path) -> None:
     fig.suptitle(f"graphflow bench on {report.machine.get('cpu', '?')}, {report.machine.get('usable_cores')} cores",
                  fontsize=9)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    suffix = str(path).rsplit(".", 1)[-1] if "." in str(path) else "png"
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=110, format=suffix)
     plt.close(fig)
+
+
+COLORS = {"graphflow": "tab:blue", "numpy": "tab:gray", "numba": "tab:gray"}
+
+
+def draw_spread(ax, title: str, rows) -> None:
+    """One panel: a line from min to max per mode with a dot at the median (hollow when noisy)."""
+    ys = range(len(rows))
+    lows = [r.min_s * 1e3 for r in rows]
+    meds = [r.median_s * 1e3 for r in rows]
+    highs = [(r.max_s if r.max_s is not None else r.median_s) * 1e3 for r in rows]
+    for y, r, lo, med, hi in zip(ys, rows, lows, meds, highs):
+        color = COLORS.get(r.framework, "tab:orange")
+        ax.plot([lo, hi], [y, y], color=color, linewidth=2, solid_capstyle="butt")
+        ax.plot([lo, lo], [y - 0.2, y + 0.2], color=color, linewidth=1)
+        ax.plot(med, y, "o", color=color, markersize=5, markerfacecolor="white" if r.noisy else color)
+        ax.text(hi, y, " " + fmt_time(r.median_s) + ("*" if r.noisy else ""), va="center", fontsize=6)
+    ax.set_yticks(list(ys), [r.mode for r in rows], fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.set_xlim(min(lows) / 2, max(highs) * 6)   # room for the labels right of the whiskers
+    ax.set_xlabel("ms per unit, log scale: min to max, dot at the median (hollow: noisy)", fontsize=7)
+    ax.set_title(title, fontsize=8)
