@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .bench.workloads import ALL as WORKLOAD_IDS   # the registry: one line per workload there
+from .bench.workloads import ALL as WORKLOAD_IDS  # the registry: one line per workload there
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,20 +4,31 @@ import json
 
 import pytest
 
-from graphflow import cli
+from graphflow import __version__, cli
+from graphflow.bench import peer_runner, workloads
 from graphflow.bench.report import CSV_FIELDS
 from graphflow.bench.row import ROW_FIELDS
 
 TINY = ["bench", "--workloads", "W2", "--size", "W2=5", "--repeat", "2"]
 
 
+@pytest.fixture
+def no_peers(monkeypatch):
+    """A machine with no peer installed (the run then says how to add them)."""
+    real = peer_runner.importlib.util.find_spec
+    monkeypatch.setattr(peer_runner.importlib.util, "find_spec",
+                        lambda name, *a: None if name in peer_runner.PEERS else real(name, *a))
+    for peer in peer_runner.PEERS:
+        monkeypatch.delenv(peer_runner.env_var(peer), raising=False)
+
+
 def parse(*argv):
     return cli.build_parser().parse_args(list(argv))
 
 
-def test_bench_defaults_select_every_workload_in_quick_mode():
+def test_bench_defaults_select_every_registered_workload_in_quick_mode():
     args = parse("bench")
-    assert args.workloads == ["W1", "W2", "W3", "W4", "W5", "W6"]
+    assert args.workloads == list(workloads.ALL) and "W9" in args.workloads
     assert not args.full and args.peers == [] and args.repeat is None and not args.quiet
 
 
@@ -25,12 +36,12 @@ def test_workloads_are_normalised_and_deduplicated():
     assert parse("bench", "--workloads", "w3, W1,W3").workloads == ["W3", "W1"]
 
 
-@pytest.mark.parametrize("bad", ["W7", "", "W1,X"])
+@pytest.mark.parametrize("bad", ["W99", "", "W1,X"])
 def test_unknown_workload_is_a_usage_error(bad, capsys):
     with pytest.raises(SystemExit) as e:
         parse("bench", "--workloads", bad)
     assert e.value.code == 2
-    assert "W1,W2,W3,W4,W5,W6" in capsys.readouterr().err
+    assert ",".join(workloads.ALL) in capsys.readouterr().err
 
 
 def test_size_overrides_take_ints_and_lists():
@@ -38,7 +49,7 @@ def test_size_overrides_take_ints_and_lists():
     assert args.size == [{"W1": 4194304, "W6": [10, 100, 1000]}, {"W5": 3}]
 
 
-@pytest.mark.parametrize("bad", ["4194304", "W9=3"])
+@pytest.mark.parametrize("bad", ["4194304", "W99=3"])
 def test_malformed_size_is_a_usage_error(bad):
     with pytest.raises(SystemExit):
         parse("bench", "--size", bad)
@@ -46,6 +57,7 @@ def test_malformed_size_is_a_usage_error(bad):
 
 def test_peer_names_accept_aliases_and_reject_unknown_ones():
     assert parse("bench", "--peers", "tf,jax,pytorch,torch").peers == ["tensorflow", "jax", "torch"]
+    assert parse("bench", "--peers", "all").peers == list(peer_runner.PEERS)
     with pytest.raises(SystemExit):
         parse("bench", "--peers", "mxnet")
 
@@ -83,21 +95,45 @@ def test_csv_has_one_line_per_row_and_fixed_columns(tmp_path):
     assert all(r["workload"] == "W2" for r in rows)
 
 
-def test_table_on_stdout_names_machine_and_columns(capsys):
+def test_table_on_stdout_names_machine_and_columns_within_100_columns(no_peers, capsys):
     assert cli.main(TINY + ["--quiet"]) == 0
     out = capsys.readouterr().out
     assert "machine:" in out and "numba" in out and "threading layer" in out
-    for column in ("workload", "mode", "median", "min", "vs eager", "vs numpy", "compile", "ops before/after",
-                   "kernels"):
+    for column in ("mode", "median", "min", "×eager", "×numpy", "1st call", "compile", "ops", "kern"):
         assert column in out
-    assert "W2 chain=5" in out
+    assert "W2 chain=5: dispatch overhead" in out
+    assert max(len(line) for line in out.splitlines()) <= 100
 
 
-def test_progress_goes_to_stderr_and_quiet_silences_it(capsys):
+def test_a_run_without_peers_says_which_were_found_and_how_to_add_them(no_peers, capsys):
+    cli.main(TINY + ["--quiet"])
+    out = capsys.readouterr().out
+    assert "no peers found" in out and "pip install 'graphflow[peers]'" in out
+    assert "GRAPHFLOW_PEER_PYTHON_TENSORFLOW" in out
+
+
+def test_progress_counts_workloads_with_an_eta_on_stderr_and_quiet_silences_it(capsys):
     cli.main(TINY)
-    assert "W2 chain=5: eager" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "[1 of 1] W2 chain=5: eager (ETA " in err
     cli.main(TINY + ["--quiet"])
     assert capsys.readouterr().err == ""
+
+
+def test_version_and_bare_command(capsys):
+    with pytest.raises(SystemExit) as e:
+        cli.main(["--version"])
+    assert e.value.code == 0 and capsys.readouterr().out.strip() == f"graphflow {__version__}"
+    assert cli.main([]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: graphflow") and "bench" in out and "compare" in out
+
+
+def test_bench_list_names_every_workload_with_one_line(capsys):
+    assert cli.main(["bench", "--list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == list(workloads.ALL)
+    assert "batch 1" in lines[list(workloads.ALL).index("W9")]
 
 
 def test_markdown_starts_with_the_command_that_made_it(tmp_path):
@@ -117,7 +153,12 @@ def test_plot_without_matplotlib_says_how_to_install(monkeypatch, tmp_path, caps
     assert not (tmp_path / "p.png").exists()
 
 
-def test_plot_writes_a_png(tmp_path):
+def test_plot_writes_a_png_of_the_spread(tmp_path, monkeypatch):
+    from graphflow.bench import plot
+    drawn = []
+    real = plot.draw_spread
+    monkeypatch.setattr(plot, "draw_spread", lambda ax, title, rows: drawn.append(title) or real(ax, title, rows))
     out = tmp_path / "p.png"
     assert cli.main(TINY + ["--quiet", "--plot", str(out)]) == 0
     assert out.read_bytes()[:4] == b"\x89PNG"
+    assert drawn == ["W2 chain=5"]

@@ -3,8 +3,9 @@
 This is the part of the contract that keeps the measurement honest, shared by the workload
 modules and `graphflow.compare_modes`: every mode is called once (its first call, trace and
 compile included, is timed on its own), its output is compared with the reference mode's, and
-only a mode that agrees is timed, in rounds with the other modes and the peers. A mode that disagrees is flagged and never timed; a mode whose
-machinery does not exist yet (NotImplementedError, ImportError) is listed as unavailable.
+only a mode that agrees is timed, in rounds with the other modes and the peers. A mode that
+disagrees is flagged and never timed; a mode whose machinery does not exist yet
+(NotImplementedError, ImportError) is listed as unavailable.
 """
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from typing import Any, Callable
 import numpy as np
 
 from . import progress, rounds
-from .row import DISAGREES, ERROR, NUMPY, UNAVAILABLE, Row
 from .rounds import Sampler, run_rounds
+from .row import DISAGREES, ERROR, NUMPY, UNAVAILABLE, Row
 
 
 @dataclass

@@ -230,7 +230,8 @@ class PeerWorkload:
         case.finish()
 
     def _error_row(self, case: str) -> None:
-        if not any(r.status == ERROR and r.case == case for r in self.rows):
+        """One row saying why the peer stopped answering (once: later cases fail for the same reason)."""
+        if not any(r.status == ERROR and r.mode == self.peer for r in self.rows):
             self.rows.append(Row(self.workload, self.peer, case, status=ERROR, framework=self.peer,
                                  note=self.process.failure or "no answer"))
 

@@ -262,7 +262,8 @@ def to_markdown(report: Report) -> str:
     peers = report.config.get("peer_status") or {}
     if peers:
         out.append("Peers, each in its own process per workload and timed in the same rounds as graphflow's modes "
-                   "(interpreters from the current Python or `GRAPHFLOW_PEER_PYTHON_<NAME>`): " + "; ".join(peers.values()) + ".")
+                   "(interpreters from the current Python or `GRAPHFLOW_PEER_PYTHON_<NAME>`): "
+                   + "; ".join(peers.values()) + ".")
         out.append("")
     by_workload: dict[str, list[Row]] = {}
     for r in report.rows:

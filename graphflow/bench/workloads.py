@@ -1,9 +1,9 @@
 """The registry of workloads (BENCHMARKS.md W1-W9) and the adapter that runs any of them.
 
 Adding a workload is one line in MODULES (the CLI, `bench --list` and the default suite read it);
-a line in TITLES names it while its module is missing. A workload module exposes `WORKLOAD`, `DESCRIPTION` and `run(size=None, repeat=None,
-quick=False) -> list[Row | dict]` (see docs/bench.md). Modules are imported only when selected,
-so a missing or broken one costs its own rows, never the suite.
+a line in TITLES names it while its module is missing. A workload module exposes `WORKLOAD`,
+`DESCRIPTION` and `run(size=None, repeat=None, quick=False) -> list[Row | dict]` (see docs/bench.md).
+Modules are imported only when selected, so a missing or broken one costs its own rows, never the suite.
 """
 from __future__ import annotations
 

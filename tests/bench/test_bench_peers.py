@@ -25,11 +25,11 @@ def no_peers_installed(monkeypatch):
 
 
 def test_a_missing_peer_is_skipped_not_an_error(no_peers_installed):
-    rows, status = peer_runner.run_peers(["jax"], {"W2": ["chain=100"]}, repeat=2, quick=True)
-    (row,) = rows
+    found, status = peer_runner.discover(["jax"])
+    assert found == {} and status["jax"].startswith("skipped (not installed")
+    (row,) = peer_runner.skipped_rows(status, found)
     assert row.status == "skipped" and row.framework == "jax"
     assert "not installed" in row.note and "GRAPHFLOW_PEER_PYTHON_JAX" in row.note
-    assert status["jax"].startswith("skipped (not installed")
 
 
 def test_an_env_interpreter_without_the_peer_is_skipped(no_peers_installed, monkeypatch):
@@ -50,27 +50,42 @@ def write_fake_peer(tmp_path, body):
     (tmp_path / "peer_common.py").write_text((SCRIPTS / "peer_common.py").read_text())
 
 
-def test_peer_rows_come_back_over_the_json_protocol(tmp_path, monkeypatch):
+def test_a_served_peer_answers_case_round_and_finish(tmp_path, monkeypatch):
     write_fake_peer(tmp_path, """
         import sys
+        import numpy as np
         import peer_common as pc
         def w2(case, args):
-            return [pc.row("W2", "tensorflow eager", case, median_s=1e-4, repeats=args.repeat)]
-        print("some framework chatter on stdout")
+            print("some framework chatter on stdout")
+            modes = [("tensorflow eager", lambda: [np.float32(3.0)], False)]
+            return pc.dispatch_notes(pc.time_modes("W2", case, modes, [np.float32(3.0)], args.repeat), 2)
         sys.exit(pc.main({"W2": w2}, "tensorflow", "9.9"))
     """)
     monkeypatch.setattr(peer_runner, "SCRIPTS", tmp_path)
-    rows = peer_runner.run_peer("tensorflow", "W2", ["chain=100"], sys.executable, repeat=3, quick=True)
-    (row,) = rows
-    assert (row.workload, row.mode, row.case, row.median_s, row.repeats) == ("W2", "tensorflow eager", "chain=100",
-                                                                              1e-4, 3)
-    assert row.framework == "tensorflow" and row.extra["version"] == "9.9"
+    (peer,) = peer_runner.start_workload({"tensorflow": sys.executable}, "W2", {"repeat": 3, "quick": True})
+    try:
+        assert peer.process.version == "9.9"
+        case = peer.prepare(["chain=2"])
+        assert case.active == 1 and peer.prepare(["chain=2"]) is None   # a case runs once
+        rounds = 0
+        while case.round():
+            rounds += 1
+        case.finish()
+    finally:
+        peer.process.close()
+    assert rounds == 2            # the third sample's round reports nothing left to time
+    (row,) = peer.rows
+    assert (row.workload, row.mode, row.case, row.repeats, row.agrees) == ("W2", "tensorflow eager", "chain=2", 3, True)
+    assert row.timed and row.framework == "tensorflow" and row.extra["version"] == "9.9"
+    assert row.note.endswith("µs/op") and row.load_avg is not None      # notes written after the rounds
 
 
 def test_a_crashing_peer_becomes_an_error_row(tmp_path, monkeypatch):
     write_fake_peer(tmp_path, "raise ImportError('libcudart.so not found')\n")
     monkeypatch.setattr(peer_runner, "SCRIPTS", tmp_path)
-    (row,) = peer_runner.run_peer("tensorflow", "W1", [], sys.executable, repeat=None, quick=True)
+    (peer,) = peer_runner.start_workload({"tensorflow": sys.executable}, "W1", {"quick": True})
+    assert peer.prepare(["N=4"]) is None
+    (row,) = peer.rows
     assert row.status == "error" and "libcudart.so not found" in row.note
 
 
