@@ -76,3 +76,11 @@ def test_well_shaped_inputs_still_run_in_every_entry_point():
     assert model.predict(x, verbose=0).shape == (3, 2)
     model.compile(optimizer="sgd", loss="mse")
     model.fit(x, np.ones((3, 2), np.float32), epochs=1, verbose=0)
+
+
+def test_a_layer_checks_a_new_input_shape_after_serving_another():
+    layer = keras.layers.Dense(3)
+    layer(np.ones((1, 4), np.float32))
+    layer(np.ones((2, 4), np.float32))          # a remembered verdict is per shape
+    with pytest.raises(ValueError, match="expected axis -1 of input shape to have value 4"):
+        layer(np.ones((1, 5), np.float32))
