@@ -77,7 +77,10 @@ def add_bench_parser(sub) -> argparse.ArgumentParser:
                        help="size override per workload, repeatable or comma-separated: W1=4194304 (vector "
                             "length), W2=100 (chain length), W3=256 (batch), W5=10 (epochs), W6=10,100,1000 (K)")
     bench.add_argument("--repeat", type=positive_int, default=None, help="timed repeats per mode")
-    bench.add_argument("--full", action="store_true", help="BENCHMARKS.md sizes instead of the quick defaults")
+    size_choice = bench.add_mutually_exclusive_group()
+    size_choice.add_argument("--full", action="store_true", help="BENCHMARKS.md sizes instead of the quick defaults")
+    size_choice.add_argument("--quick", action="store_true",
+                             help="the quick sizes of the default suite (the default; say it in scripts)")
     bench.add_argument("--peers", type=parse_peers, default=[], metavar="tensorflow,jax,torch",
                        help="also run these frameworks ('all' for every one), each in its own subprocess and timed "
                             "in the same rounds as graphflow's modes; one not installed is skipped (install "
@@ -202,6 +205,8 @@ def command_line(args: argparse.Namespace) -> str:
         parts += ["--repeat", str(args.repeat)]
     if args.full:
         parts.append("--full")
+    if args.quick:
+        parts.append("--quick")
     if args.peers:
         parts += ["--peers", ",".join(args.peers)]
     for flag in ("json", "csv", "markdown", "plot"):
