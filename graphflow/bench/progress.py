@@ -72,8 +72,9 @@ class SuiteProgress:
         done = sum(self.weights[:self.k]) + self.weights[self.k] * self.within if self.weights else 0.0
         left = sum(self.weights) - done
         elapsed = self.clock() - self.start
-        speed = elapsed / done if done > 0 and elapsed > 5 else 1.0
-        return max(0.0, left * speed)
+        if done <= 0 or elapsed < 5:      # nothing measured yet: the estimate, less the time gone
+            return max(0.0, left - elapsed)
+        return max(0.0, left * elapsed / done)
 
     def __call__(self, message: str) -> None:
         n = len(self.weights)

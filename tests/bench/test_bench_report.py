@@ -41,3 +41,19 @@ def test_a_quiet_run_has_no_noisy_footnote():
 def test_peer_modes_are_shortened_for_the_table():
     r = Row("W1", "tensorflow tf.function(jit_compile)", framework="tensorflow")
     assert report.short_mode(r) == "tf tf.function(jit_co..."
+
+
+def test_progress_counts_workloads_and_scales_the_eta_by_the_pace_so_far():
+    from graphflow.bench.progress import SuiteProgress
+    now = [0.0]
+    seen = []
+    p = SuiteProgress(seen.append, ["W2", "W9"], clock=lambda: now[0])
+    p.start_workload(0)
+    p("W2 chain=100: eager")
+    assert seen[-1] == "[1 of 2] W2 chain=100: eager (ETA 0:18)"     # the usual 8 s + 10 s
+    now[0] = 16.0                                                     # W2 took twice its usual time
+    p.start_workload(1)
+    p("W9 batch=1: eager")
+    assert seen[-1] == "[2 of 2] W9 batch=1: eager (ETA 0:20)"       # W9's usual 10 s, at W2's pace
+    p.fraction(0.5)                                                  # 13 of 18 expected seconds done in 16
+    assert abs(p.eta() - 5 * 16 / 13) < 1e-9
