@@ -1,4 +1,4 @@
-"""The registry of workloads (BENCHMARKS.md W1-W9) and the adapter that runs any of them.
+"""The registry of workloads (BENCHMARKS.md's W1, W2, ...) and the adapter that runs any of them.
 
 Adding a workload is one line in MODULES (the CLI, `bench --list` and the default suite read it);
 a line in TITLES names it while its module is missing. A workload module exposes `WORKLOAD`,
@@ -22,8 +22,6 @@ MODULES = {
     "W4": "graphflow.bench.w4_mlp",
     "W5": "graphflow.bench.w5_keras",
     "W6": "graphflow.bench.w6_compile",
-    "W7": "graphflow.bench.w7_cnn",
-    "W8": "graphflow.bench.w8_lstm",
     "W9": "graphflow.bench.w9_infer",
 }
 TITLES = {   # used when a module is missing or has no DESCRIPTION
@@ -33,8 +31,6 @@ TITLES = {   # used when a module is missing or has no DESCRIPTION
     "W4": "MLP 784-1024-1024-10 training step, batch 512 (time per step)",
     "W5": "Keras fit on the digits dataset (time per epoch, test accuracy)",
     "W6": "first-call time of a K-op elementwise chain (trace + optimise + compile + run)",
-    "W7": "CNN training step, 28x28x1, batch 64 (time per step)",
-    "W8": "LSTM(128) forward + backward on (32, 50, 64) (time per step)",
     "W9": "MLP 64-128-128-10 inference at batch 1 (time per call)",
 }
 ALL = tuple(MODULES)
