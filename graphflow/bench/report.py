@@ -140,19 +140,22 @@ def groups(report: Report) -> list[tuple[str, list[Row]]]:
     return out
 
 
-def header_lines(report: Report) -> list[str]:
-    """The machine, the peers (or how to add them), wrapped to the table's width."""
-    lines = [line for part in describe(report.machine).splitlines()
-             for line in textwrap.wrap(part, WIDTH, subsequent_indent="  ")]
+def header_paragraphs(report: Report) -> list[str]:
+    """The machine, the peers (or how to add them): one paragraph each."""
+    out = describe(report.machine).splitlines()
     peers = report.config.get("peer_status") or {}
     if peers:
-        lines += textwrap.wrap("peers: " + "; ".join(peers.values()), WIDTH, subsequent_indent="  ")
+        out.append("peers: " + "; ".join(peers.values()))
     if report.config.get("peer_hint"):
-        lines += textwrap.wrap(report.config["peer_hint"], WIDTH, subsequent_indent="  ")
-    return lines
+        out.append(report.config["peer_hint"])
+    return out
 
 
-def footnotes(report: Report) -> list[str]:
+def header_lines(report: Report) -> list[str]:
+    return [line for part in header_paragraphs(report) for line in textwrap.wrap(part, WIDTH, subsequent_indent="  ")]
+
+
+def footnote_paragraphs(report: Report) -> list[str]:
     cores = report.machine.get("usable_cores")
     text = ["×eager / ×numpy: median over graphflow eager's / the numpy baseline's median, same workload and "
             "case (lower is faster). 1st call: the first call, tracing and compilation included. compile: "
@@ -163,61 +166,59 @@ def footnotes(report: Report) -> list[str]:
                     f"exceeded the {cores} cores while the row was timed; trust it less and re-run on a quieter "
                     "machine. Every mode and peer of a case is timed in the same rounds, so ratios within a "
                     "case hold better than absolute times.")
-    return [line for t in text for line in textwrap.wrap(t, WIDTH)]
+    return text
 
 
-def format_table(report: Report) -> str:
-    """The plain-text table (at most WIDTH columns), grouped by workload and case, machine on top."""
-    body = [(title, [table_cells(r) for r in rows]) for title, rows in groups(report)]
-    all_cells = [list(HEAD)] + [c for _, rows in body for c in rows]
+def footnotes(report: Report) -> list[str]:
+    return [line for t in footnote_paragraphs(report) for line in textwrap.wrap(t, WIDTH)]
+
+
+def table_lines(report: Report) -> list[tuple[str, Row | None]]:
+    """The table's lines (at most WIDTH columns), each with its row (None for titles and rules)."""
+    body = [(title, rows, [table_cells(r) for r in rows]) for title, rows in groups(report)]
+    all_cells = [list(HEAD)] + [c for _, _, cs in body for c in cs]
     widths = [max(len(c[i]) for c in all_cells) for i in range(len(HEAD) - 1)]
-    used = sum(widths) + len(widths) - 1 + 2
-    room = max(12, WIDTH - used)
+    room = max(12, WIDTH - (sum(widths) + len(widths) - 1 + 2))
 
     def line(c: list[str]) -> str:
         fixed = " ".join(v.ljust(w) if i == 0 else v.rjust(w) for i, (v, w) in enumerate(zip(c, widths)))
         return (fixed + "  " + _clip(c[-1], room)).rstrip()
 
-    lines = header_lines(report) + ["", line(list(HEAD)), "-" * min(WIDTH, len(line(list(HEAD))) + room)]
-    for title, rows in body:
-        lines.append(title)
-        lines += [line(c) for c in rows]
+    head = line(list(HEAD))
+    out: list[tuple[str, Row | None]] = [(head, None), ("-" * min(WIDTH, len(head) + room), None)]
+    for title, rows, cs in body:
+        out.append((title, None))
+        out += [(line(c), r) for r, c in zip(rows, cs)]
+    return out
+
+
+def format_table(report: Report) -> str:
+    """The plain-text table, grouped by workload and case, machine on top, footnotes below."""
+    lines = header_lines(report) + [""] + [text for text, _ in table_lines(report)]
     return "\n".join(lines + [""] + footnotes(report))
 
 
 def print_table(report: Report, stream=None) -> None:
-    """rich's table on a terminal when rich is installed; the plain table otherwise (and when the output
-    goes to a file or a pipe, so it stays easy for programs to read)."""
+    """On a terminal with rich installed, the table through rich (titles bold, noisy rows yellow,
+    failed rows red); the plain table otherwise (a file or a pipe stays easy for programs to read)."""
     stream = stream or sys.stdout
     try:
         if not stream.isatty():
             raise ImportError
-        from rich import box
         from rich.console import Console
-        from rich.table import Table
+        from rich.text import Text
     except (ImportError, AttributeError):
         print(format_table(report), file=stream)
         return
-    console = Console(file=stream, width=min(Console(file=stream).width, WIDTH))
-    for line in header_lines(report):
-        console.print(line, markup=False, highlight=False)
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), show_edge=False)
-    for i, h in enumerate(HEAD):
-        table.add_column(h, justify="left" if i in (0, len(HEAD) - 1) else "right",
-                         no_wrap=i < len(HEAD) - 1, overflow="ellipsis" if i == 0 else "fold")
-    for title, rows in groups(report):
-        table.add_row(f"[bold]{escape(title)}[/bold]", *[""] * (len(HEAD) - 1), end_section=False)
-        for r in rows:
-            style = "yellow" if r.noisy else "red" if r.status in ("disagrees", "error") else None
-            table.add_row(*[escape(c) for c in table_cells(r)], style=style)
-    console.print(table)
-    for line in footnotes(report):
-        console.print(line, markup=False, highlight=False)
-
-
-def escape(text: str) -> str:
-    from rich.markup import escape as rich_escape
-    return rich_escape(text)
+    console = Console(file=stream, width=min(Console(file=stream).width, WIDTH), highlight=False)
+    for text in header_lines(report) + [""]:
+        console.print(Text(text))
+    for n, (text, r) in enumerate(table_lines(report)):
+        style = ("bold" if n == 0 or r is None else "yellow" if r.noisy
+                 else "red" if r.status in ("disagrees", "error") else "")
+        console.print(Text(text, style=style), no_wrap=True, overflow="ellipsis")
+    for text in [""] + footnotes(report):
+        console.print(Text(text))
 
 
 # ---- files ----------------------------------------------------------------------------------------

@@ -57,3 +57,22 @@ def test_progress_counts_workloads_and_scales_the_eta_by_the_pace_so_far():
     assert seen[-1] == "[2 of 2] W9 batch=1: eager (ETA 0:20)"       # W9's usual 10 s, at W2's pace
     p.fraction(0.5)                                                  # 13 of 18 expected seconds done in 16
     assert abs(p.eta() - 5 * 16 / 13) < 1e-9
+
+
+def test_on_a_terminal_rich_draws_the_same_100_column_table(monkeypatch):
+    import io
+    import re
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+    monkeypatch.setenv("COLUMNS", "120")
+    rows = [row("eager", 1e-5, 9e-6), row("function", 3e-5, 1e-5, note="x" * 200)]
+    mark_noisy(rows, cores=2)
+    out = Terminal()
+    report.print_table(Report(rows, MACHINE), out)
+    text = re.sub(r"\x1b\[[0-9;]*m", "", out.getvalue())
+    assert "\x1b[" in out.getvalue()                 # styled: the noisy row is coloured
+    assert text.splitlines()[-len(format_table(Report(rows, MACHINE)).splitlines()):] == \
+        format_table(Report(rows, MACHINE)).splitlines()
+    assert max(len(line) for line in text.splitlines()) <= report.WIDTH
