@@ -68,9 +68,11 @@ def run_workload(w: workloads.Workload, config: SuiteConfig, found: dict[str, st
         if workload != w.id or not case:
             return []
         return [c for c in (p.prepare([case]) for p in peers) if c is not None]
+    load = load_average()
     try:
         with rounds.interleaved(partners):
             mine = workloads.run(w, size=size, repeat=config.repeat, quick=config.quick)
+        load = _max_load(load, load_average())
         theirs: list[Row] = []
         for p in peers:
             p.run_remaining(_cases(mine, w.id))
@@ -78,7 +80,14 @@ def run_workload(w: workloads.Workload, config: SuiteConfig, found: dict[str, st
     finally:
         for p in peers:
             p.process.close()
+    for r in mine:    # rows timed outside the rounds (W5's epochs, W6's processes): the workload's load
+        if r.timed and r.load_avg is None:
+            r.load_avg = load
     return mine, theirs
+
+
+def _max_load(a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else max(a, b)
 
 
 def _cases(rows: list[Row], wid: str) -> list[str]:

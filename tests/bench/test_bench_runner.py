@@ -135,3 +135,9 @@ def test_peers_get_the_cases_of_graphflows_standard_modes_only():
             Row("W1", "graph-compiled serial", "N=1024"), Row("W6", "graph-compiled", "K=10")]
     assert _cases(rows, "W1") == ["N=4194304"]
     assert _cases(rows, "W6") == ["K=10"]
+
+
+def test_rows_timed_outside_the_rounds_get_the_workloads_load_average():
+    module = types.SimpleNamespace(run=lambda: [{"workload": "W5", "mode": "keras-eager", "median": 2.0, "min": 1.0}])
+    (row,) = suite({"W5": module}).rows
+    assert row.load_avg is not None and row.noisy.startswith("median/min 2.0")
