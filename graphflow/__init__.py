@@ -8,6 +8,7 @@ from . import (
     compat,  # tf.compat.v1 / tf.compat.v2
     config,  # noqa: E402
     data,
+    distribute,  # gf.distribute: strategies over MPI ranks (mpi4py loads on first use)
     errors,
     onnx,  # noqa: E402  (gf.onnx.export; the onnx package loads on first use)
     profiler,  # noqa: E402  (gf.profiler.experimental: start/stop/Trace)
@@ -138,6 +139,7 @@ lookup = _namespace("lookup", **{n: getattr(_lookup_api, n) for n in _lookup_api
 as_string = strings.as_string
 compat.v1.data = _v1_data
 compat.v1.summary = _v1_summary
+nn.compute_average_loss = distribute.compute_average_loss
 __version__ = "0.1.0"
 
 

@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     from .bench.script_cli import add_compare_parser, add_profile_parser
     add_compare_parser(sub)
     add_profile_parser(sub)
+    from .distribute.launch import add_launch_parser
+    add_launch_parser(sub)
     return parser
 
 

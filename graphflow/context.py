@@ -18,6 +18,7 @@ class _Context(threading.local):
         self.run_functions_eagerly = False
         self.control_dependencies = []
         self.sessions = []          # default sessions (`with sess:`), innermost last
+        self.variable_hooks = []    # called with each new eager variable (gf.distribute broadcasts it)
 
 
 _global_eager = True

@@ -60,6 +60,10 @@ class UnavailableError(OpError):
     """E.g. stopping a profiler that is not running."""
 
 
+class DeadlineExceededError(OpError):
+    """An operation waited longer than its deadline (a collective whose peer rank died)."""
+
+
 def user_frame(skip_package: bool = True):
     """(filename, lineno) of the innermost stack frame outside the graphflow package."""
     frame = sys._getframe(1)

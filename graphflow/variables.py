@@ -71,6 +71,8 @@ class Variable(OperatorsMixin):
             self._state = VariableState(self._name, shape if shape is not None else value.shape,
                                         dtypes.from_numpy(value.dtype), value)
             self.initializer = None
+            for hook in _ctx.variable_hooks:
+                hook(self)
         else:
             graph = ctx_mod.current_graph()
             with graph.control_dependencies(None):

@@ -58,7 +58,7 @@ class CallbackList:
     """Dispatches each hook to every callback. Batch hooks go only to callbacks that override
     them, so a fit without such callbacks pays nothing per batch."""
 
-    def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None, **params):
+    def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None, is_chief=True, **params):
         self.callbacks = list(callbacks or [])
         if add_history and not any(isinstance(c, History) for c in self.callbacks):
             self.history = History()
@@ -71,11 +71,19 @@ class CallbackList:
             if model is not None:
                 c.set_model(model)
             c.set_params(dict(params))
-        self._batch_users = {hook: [c for c in self.callbacks if _overrides(c, hook)] for hook in _BATCH_HOOKS}
+        users = {hook: [c for c in self.callbacks if _overrides(c, hook)] for hook in _BATCH_HOOKS}
+        # decided before dropping the chief's callbacks: every rank must compute the same batch logs
+        # (reducing them across ranks is a collective)
+        self._needs_batch_logs = {mode: bool(users[f"on_{mode}_batch_end"] or
+                                             (mode == "train" and users["on_batch_end"]))
+                                  for mode in ("train", "test", "predict")}
+        if not is_chief:     # under a multi-worker strategy only rank 0 writes files and prints progress
+            self.callbacks = [c for c in self.callbacks if not getattr(c, "chief_only", False)]
+            users = {hook: [c for c in cs if c in self.callbacks] for hook, cs in users.items()}
+        self._batch_users = users
 
     def needs_batch_logs(self, mode: str) -> bool:
-        return bool(self._batch_users[f"on_{mode}_batch_end"] or
-                    (mode == "train" and self._batch_users["on_batch_end"]))
+        return self._needs_batch_logs[mode]
 
     def _call(self, hook, *args):
         for c in self.callbacks:
@@ -139,6 +147,8 @@ class ProgbarLogger(Callback):
     """Prints `Epoch i/N` and a progress bar (verbose=1) or one line per epoch (verbose=2), with the
     validation metrics on the epoch's final line, as Keras 3 does. Before the first step of the
     first epoch a terminal shows what the wait is for (tracing and compiling the step)."""
+
+    chief_only = True        # one writer under a multi-worker strategy: rank 0
 
     def __init__(self, count_mode="steps", stateful_metrics=None):
         super().__init__()
@@ -284,6 +294,8 @@ class ModelCheckpoint(Callback):
     `filepath` may hold `{epoch}` and log names: 'ckpt-{epoch:02d}-{val_loss:.2f}.keras'.
     """
 
+    chief_only = True        # one writer under a multi-worker strategy: rank 0
+
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False, save_weights_only=False,
                  mode="auto", save_freq="epoch", initial_value_threshold=None):
         super().__init__()
@@ -400,6 +412,8 @@ class ReduceLROnPlateau(Callback):
 
 class CSVLogger(Callback):
     """Append one row per epoch (epoch and every log value) to a CSV file."""
+
+    chief_only = True        # one writer under a multi-worker strategy: rank 0
 
     def __init__(self, filename, separator=",", append=False):
         super().__init__()

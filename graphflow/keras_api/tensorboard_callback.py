@@ -22,6 +22,8 @@ class TensorBoard(Callback):
     Other TF arguments (write_images, profile_batch, embeddings_*) are accepted and have no effect.
     """
 
+    chief_only = True        # one writer under a multi-worker strategy: rank 0
+
     def __init__(self, log_dir="logs", histogram_freq=0, write_graph=True, write_images=False,
                  write_steps_per_second=False, update_freq="epoch", profile_batch=0, embeddings_freq=0,
                  embeddings_metadata=None):

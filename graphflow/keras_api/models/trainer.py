@@ -8,16 +8,19 @@ metric totals) is a gf.Variable, so the compiled step updates state in place.
 """
 from __future__ import annotations
 
+import contextlib
 import warnings
 
 import numpy as np
 
+from ...distribute import distribute_context
 from ...ops import api
 from .. import callbacks as callbacks_mod
 from .. import metrics as metrics_mod
 from .. import nest
 from .. import optimizers as optimizers_mod
 from ..data_adapter import ArrayData, make_data, unpack_x_y_sample_weight
+from . import replica_training
 from .compile_utils import CompileLoss, CompileMetrics
 
 
@@ -98,6 +101,15 @@ class Trainer:
         self.stop_training = False
         self.history = None
         self._compile_config = None
+        self._distribute_strategy = distribute_context.get_strategy()   # the scope the model was made in
+
+    @property
+    def distribute_strategy(self):
+        return self._distribute_strategy
+
+    def _logs(self, logs, strategy) -> dict:
+        """Step logs as Python numbers; under several replicas, from metrics summed over the ranks."""
+        return _pythonify(logs if strategy is None else replica_training.reduced_metrics_result(self, strategy))
 
     # ---- compile -----------------------------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
@@ -217,6 +229,9 @@ class Trainer:
             y_pred = self(x, training=True)
             loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True)
             self._loss_tracker.update_state(loss, sample_weight=self._batch_size_of(x))
+            scale = distribute_context.loss_scale_for_replicas()   # 1/N: the optimizer sums N replicas' gradients
+            if scale is not None:
+                loss = api.multiply(loss, api.cast(scale, loss.dtype))
         weights = self.trainable_weights
         if weights:
             grads = tape.gradient(loss, weights)
@@ -252,6 +267,13 @@ class Trainer:
             self.predict_function = StepFunction(self.predict_step, not self.run_eagerly, "predict_function")
         return self.predict_function
 
+    @staticmethod
+    def _replica_step(step, strategy):
+        """`step` run as this process's replica of `strategy` (gradients and metrics then span the ranks)."""
+        if strategy is None:
+            return step
+        return lambda *args: strategy.run(step, args)
+
     def _prepare_for_steps(self, data, training: bool):
         """Build the model and (for training) the optimizer's slots before any step is traced."""
         if not self.built:
@@ -270,6 +292,8 @@ class Trainer:
         """Train for `epochs` epochs; returns a History whose `.history` holds the epoch logs."""
         self._assert_compiled("fit")
         verbose = 1 if verbose == "auto" else int(verbose)
+        strategy = replica_training.training_strategy(self)
+        x = replica_training.global_input(x)
         data = make_data(x, y, sample_weight, batch_size, shuffle, class_weight, steps_per_epoch)
         val_data = None
         if validation_data is not None:
@@ -280,11 +304,14 @@ class Trainer:
             if not isinstance(data, ArrayData):
                 raise ValueError("validation_split is only supported for array inputs")
             data, val_data = data.split(validation_split)
-        self._prepare_for_steps(data, training=True)
-        step = self.make_train_function()
+        if strategy is not None:
+            data = replica_training.ReplicaData(data, strategy)
+        with strategy.scope() if strategy is not None else contextlib.nullcontext():
+            self._prepare_for_steps(data, training=True)
+        step = self._replica_step(self.make_train_function(), strategy)
         cbs = callbacks if isinstance(callbacks, callbacks_mod.CallbackList) else callbacks_mod.CallbackList(
             callbacks, add_history=True, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=epochs,
-            steps=getattr(data, "progress_steps", data.steps))
+            steps=getattr(data, "progress_steps", data.steps), is_chief=strategy is None or strategy.is_chief)
         batch_logs_needed = cbs.needs_batch_logs("train")
         self.stop_training = False
         cbs.on_train_begin()
@@ -297,14 +324,14 @@ class Trainer:
                 cbs.on_train_batch_begin(index)
                 logs = step(bx, by, bsw)
                 if batch_logs_needed:
-                    cbs.on_train_batch_end(index, _pythonify(logs))
+                    cbs.on_train_batch_end(index, self._logs(logs, strategy))
                 if self.stop_training:
                     break
             if logs is None and getattr(data, "ran_out", False):
                 break                  # a one-shot input is exhausted: Keras stops training with a warning
             if logs is None:
                 raise ValueError("fit: the training data produced no batches")
-            epoch_logs = _pythonify(logs)
+            epoch_logs = self._logs(logs, strategy)
             if val_data is not None and (epoch + 1) % validation_freq == 0:
                 val_logs = self.evaluate(val_data, verbose=0, return_dict=True, _internal=True)
                 epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
@@ -321,12 +348,17 @@ class Trainer:
         """Loss and metrics over the data: a scalar, a list [loss, *metrics], or a dict."""
         self._assert_compiled("evaluate")
         verbose = 1 if verbose == "auto" else int(verbose)
-        data = make_data(x, y, sample_weight, batch_size, False, None, steps)
-        self._prepare_for_steps(data, training=False)
-        step = self.make_test_function()
+        strategy = replica_training.training_strategy(self)
+        data = make_data(replica_training.global_input(x), y, sample_weight, batch_size, False, None, steps)
+        if strategy is not None:
+            data = replica_training.ReplicaData(data, strategy)
+        with strategy.scope() if strategy is not None else contextlib.nullcontext():
+            self._prepare_for_steps(data, training=False)
+        step = self._replica_step(self.make_test_function(), strategy)
         cbs = callbacks if isinstance(callbacks, callbacks_mod.CallbackList) else callbacks_mod.CallbackList(
             callbacks, add_progbar=verbose != 0 and not _internal, model=self, verbose=verbose, epochs=1,
-            steps=getattr(data, "progress_steps", getattr(data, "steps", None)))
+            steps=getattr(data, "progress_steps", getattr(data, "steps", None)),
+            is_chief=strategy is None or strategy.is_chief)
         batch_logs_needed = cbs.needs_batch_logs("test")
         self.reset_metrics()
         cbs.on_test_begin()
@@ -335,10 +367,10 @@ class Trainer:
             cbs.on_test_batch_begin(index)
             logs = step(bx, by, bsw)
             if batch_logs_needed:
-                cbs.on_test_batch_end(index, _pythonify(logs))
+                cbs.on_test_batch_end(index, self._logs(logs, strategy))
         if logs is None:
             raise ValueError("evaluate: the data produced no batches")
-        logs = _pythonify(logs)
+        logs = self._logs(logs, strategy)
         cbs.on_test_end(logs)
         if return_dict:
             return logs
@@ -352,12 +384,17 @@ class Trainer:
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """The model's outputs for every sample, as numpy arrays (batched)."""
         verbose = 1 if verbose == "auto" else int(verbose)
-        data = make_data(x, None, None, batch_size, False, None, steps)
-        self._prepare_for_steps(data, training=False)
-        step = self.make_predict_function()
+        strategy = replica_training.training_strategy(self)
+        data = make_data(replica_training.global_input(x), None, None, batch_size, False, None, steps)
+        if strategy is not None:
+            data = replica_training.ReplicaData(data, strategy)
+        with strategy.scope() if strategy is not None else contextlib.nullcontext():
+            self._prepare_for_steps(data, training=False)
+        step = self._replica_step(self.make_predict_function(), strategy)
         cbs = callbacks if isinstance(callbacks, callbacks_mod.CallbackList) else callbacks_mod.CallbackList(
             callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
-            steps=getattr(data, "progress_steps", getattr(data, "steps", None)))
+            steps=getattr(data, "progress_steps", getattr(data, "steps", None)),
+            is_chief=strategy is None or strategy.is_chief)
         cbs.on_predict_begin()
         outputs = []
         for index, (bx, _, _) in enumerate(data.batches()):
@@ -368,6 +405,8 @@ class Trainer:
         cbs.on_predict_end()
         if not outputs:
             raise ValueError("predict: the data produced no batches")
+        if strategy is not None:
+            return nest.pack_sequence_as(outputs[0], replica_training.gather_predictions(outputs, data, strategy))
         flat = [nest.flatten(o) for o in outputs]
         joined = [np.concatenate([f[i] for f in flat], axis=0) for i in range(len(flat[0]))]
         return nest.pack_sequence_as(outputs[0], joined)

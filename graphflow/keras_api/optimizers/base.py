@@ -10,6 +10,7 @@ import numpy as np
 
 from ... import dtypes
 from ...checkpoint.object_graph import restore_created
+from ...distribute import distribute_context
 from ...function.control_flow import cond
 from ...ops import api
 from ...variables import Variable
@@ -164,6 +165,7 @@ class Optimizer:
         if missing:
             self.build(missing)
         grads = [api.convert_to_tensor(g) for g in grads]
+        grads = distribute_context.sum_gradients_over_replicas(grads, variables)   # inside strategy.run
         if self.loss_scale_factor is not None:
             grads = [api.divide(g, api.cast(self.loss_scale_factor, g.dtype)) for g in grads]
         raw_step = api.convert_to_tensor(self.iterations)

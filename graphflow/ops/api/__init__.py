@@ -7,7 +7,8 @@ moments, logsumexp...) are written with primitive ops, so they get gradients and
 """
 from __future__ import annotations
 
-from .. import debug as _debug_ops  # importing an op family registers its OpDefs
+from .. import collective as _collective_ops  # importing an op family registers its OpDefs
+from .. import debug as _debug_ops
 from .. import gemm_update as _gemm_update_ops
 from .. import linalg as _linalg_ops
 from .. import math as _math_ops

@@ -1,0 +1,145 @@
+"""Small TF-style training programs that run on every MPI rank (python rank_programs.py OUT_DIR) and,
+with the default strategy, in the test process as the one-process reference.
+
+Each program takes the strategy it runs under and returns what the test compares: final weights,
+logs, predictions. Run as a script, every rank writes OUT_DIR/rank<r>.json.
+"""
+import json
+import os
+import sys
+
+import numpy as np
+
+import graphflow as gf
+
+GLOBAL_BATCH, STEPS = 8, 10
+
+
+def data():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(GLOBAL_BATCH * STEPS, 4)).astype(np.float32)
+    y = (x[:, 0] + x[:, 1] > 0).astype(np.int64) + (x[:, 2] > 1).astype(np.int64)
+    return x, y
+
+
+def initial_weights():
+    rng = np.random.default_rng(1)
+    return [rng.normal(scale=0.5, size=(4, 8)).astype(np.float32), np.zeros(8, np.float32),
+            rng.normal(scale=0.5, size=(8, 3)).astype(np.float32), np.zeros(3, np.float32)]
+
+
+def make_model(perturb: float = 0.0):
+    """The model every program trains. `perturb` shifts this rank's initial weights: a strategy's
+    scope() must start every rank from rank 0's."""
+    w = [a + np.float32(perturb) for a in initial_weights()]
+
+    def init(a):
+        return lambda shape, dtype=None: gf.constant(a)
+    return gf.keras.Sequential([gf.keras.Input((4,)),
+                                gf.keras.layers.Dense(8, activation="relu", kernel_initializer=init(w[0]),
+                                                      bias_initializer=init(w[1])),
+                                gf.keras.layers.Dense(3, kernel_initializer=init(w[2]), bias_initializer=init(w[3]))])
+
+
+def keras_fit(strategy, out_dir=None):
+    """fit for 10 steps of the global batch, then evaluate and predict; checkpoints and CSV logs."""
+    x, y = data()
+    rank = strategy.replica_id
+    with strategy.scope():
+        model = make_model(perturb=0.1 * rank)
+        model.compile(optimizer=gf.keras.optimizers.Adam(0.01),
+                      loss=gf.keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+    callbacks = []
+    if out_dir is not None:
+        mine = os.path.join(out_dir, f"files-rank{rank}")
+        os.makedirs(mine, exist_ok=True)
+        callbacks = [gf.keras.callbacks.ModelCheckpoint(os.path.join(mine, "ckpt.weights.h5"),
+                                                        save_weights_only=True, monitor="loss"),
+                     gf.keras.callbacks.CSVLogger(os.path.join(mine, "log.csv"))]
+    history = model.fit(x, y, batch_size=GLOBAL_BATCH, epochs=1, shuffle=False, verbose=0, callbacks=callbacks)
+    evaluated = model.evaluate(x, y, batch_size=GLOBAL_BATCH, verbose=0, return_dict=True)
+    predicted = model.predict(x[:20], batch_size=GLOBAL_BATCH, verbose=0)
+    return {"weights": [w.tolist() for w in model.get_weights()],
+            "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},
+            "evaluate": {k: float(v) for k, v in evaluated.items()},
+            "predict": np.asarray(predicted).tolist()}
+
+
+def custom_loop(strategy):
+    """strategy.run(step_fn) inside gf.function over a distributed dataset, TF's custom loop."""
+    x, y = data()
+    with strategy.scope():
+        model = make_model(perturb=0.1 * strategy.replica_id)
+        optimizer = gf.keras.optimizers.SGD(0.1)
+    dataset = strategy.experimental_distribute_dataset(gf.data.Dataset.from_tensor_slices((x, y)).batch(GLOBAL_BATCH))
+    loss_fn = gf.keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction="none")
+
+    @gf.function
+    def train_step(bx, by):
+        def step_fn(bx, by):
+            with gf.GradientTape() as tape:
+                loss = gf.nn.compute_average_loss(loss_fn(by, model(bx, training=True)),
+                                                  global_batch_size=GLOBAL_BATCH)
+            grads = tape.gradient(loss, model.trainable_variables)
+            optimizer.apply_gradients(zip(grads, model.trainable_variables))
+            return loss
+        per_replica = strategy.run(step_fn, args=(bx, by))
+        return strategy.reduce(gf.distribute.ReduceOp.SUM, per_replica, axis=None)
+
+    losses = [float(train_step(bx, by)) for bx, by in dataset]
+    return {"weights": [w.tolist() for w in model.get_weights()], "losses": losses}
+
+
+def session_script(rank: int, size: int, hvd=None):
+    """A TF1 graph with Horovod's DistributedOptimizer: each rank feeds its rows of the global batch."""
+    x, y = data()
+    target = (x @ np.array([1.0, -2.0, 0.5, 3.0], np.float32))[:, None]
+    graph = gf.Graph()
+    with graph.as_default():
+        xs = gf.compat.v1.placeholder(gf.float32, [None, 4])
+        ys = gf.compat.v1.placeholder(gf.float32, [None, 1])
+        w = gf.compat.v1.get_variable("w", initializer=np.full((4, 1), float(rank + 1), np.float32))
+        loss = gf.reduce_mean(gf.square(gf.matmul(xs, w) - ys))
+        opt = gf.compat.v1.train.GradientDescentOptimizer(0.05)
+        if hvd is not None:
+            opt = hvd.DistributedOptimizer(opt)
+        train_op = opt.minimize(loss)
+        init = gf.compat.v1.global_variables_initializer()
+        bcast = hvd.broadcast_global_variables(0) if hvd is not None else None
+    with gf.compat.v1.Session(graph=graph) as sess:
+        sess.run(init)
+        if bcast is not None:
+            sess.run(bcast)
+        rows_per_rank = GLOBAL_BATCH // size
+        for step in range(STEPS):
+            lo = step * GLOBAL_BATCH + rank * rows_per_rank
+            sess.run(train_op, {xs: x[lo:lo + rows_per_rank], ys: target[lo:lo + rows_per_rank]})
+        return {"w": sess.run(w).tolist()}
+
+
+def mismatched_variable(strategy) -> str:
+    """Every rank creating a variable of another shape fails at the broadcast, on every rank."""
+    try:
+        with strategy.scope():
+            gf.Variable(np.zeros(strategy.replica_id + 2, np.float32), name="mismatched")
+    except ValueError as e:
+        return str(e)
+    return ""
+
+
+def main(out_dir: str) -> None:
+    strategy = gf.distribute.MultiWorkerMirroredStrategy()
+    import graphflow.distribute.mpi as hvd
+    rank, size = hvd.rank(), hvd.size()
+    result = {"rank": rank, "size": size, "num_replicas_in_sync": strategy.num_replicas_in_sync,
+              "task_id": strategy.cluster_resolver.task_id,
+              "mismatch": mismatched_variable(strategy),
+              "keras": keras_fit(strategy, out_dir),
+              "custom_loop": custom_loop(strategy),
+              "session": session_script(rank, size, hvd)}
+    with open(os.path.join(out_dir, f"rank{rank}.json"), "w") as f:
+        json.dump(result, f)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
