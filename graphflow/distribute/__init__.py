@@ -7,8 +7,14 @@ the process group (process_group.py). See docs/distributed.md.
 """
 from . import mpi
 from .cluster_resolver import MPIClusterResolver
-from .distribute_context import compute_average_loss
-from .distribute_context import ReplicaContext, get_replica_context, get_strategy, has_strategy, in_cross_replica_context
+from .distribute_context import (
+    ReplicaContext,
+    compute_average_loss,
+    get_replica_context,
+    get_strategy,
+    has_strategy,
+    in_cross_replica_context,
+)
 from .distributed_dataset import DistributedDataset, InputContext
 from .strategy import (
     MirroredStrategy,
@@ -18,6 +24,6 @@ from .strategy import (
     Strategy,
 )
 
-__all__ = ["mpi", "compute_average_loss", "MPIClusterResolver", "ReplicaContext", "get_replica_context", "get_strategy", "has_strategy",
-           "in_cross_replica_context", "DistributedDataset", "InputContext", "MirroredStrategy",
-           "MultiWorkerMirroredStrategy", "OneDeviceStrategy", "ReduceOp", "Strategy"]
+__all__ = ["mpi", "compute_average_loss", "MPIClusterResolver", "ReplicaContext", "get_replica_context",
+           "get_strategy", "has_strategy", "in_cross_replica_context", "DistributedDataset", "InputContext",
+           "MirroredStrategy", "MultiWorkerMirroredStrategy", "OneDeviceStrategy", "ReduceOp", "Strategy"]

@@ -7,6 +7,7 @@ logs, predictions. Run as a script, every rank writes OUT_DIR/rank<r>.json.
 import json
 import os
 import sys
+import time
 
 import numpy as np
 
@@ -127,7 +128,21 @@ def mismatched_variable(strategy) -> str:
     return ""
 
 
-def main(out_dir: str) -> None:
+def stalled_rank(strategy) -> str:
+    """Rank 1 never joins an all-reduce: rank 0 gets DeadlineExceededError instead of hanging."""
+    if strategy.replica_id == 1:
+        return ""
+    strategy._group.timeout = 2.0
+    try:
+        strategy.reduce(gf.distribute.ReduceOp.SUM, gf.constant(1.0))
+    except gf.errors.DeadlineExceededError as e:
+        return str(e)
+    return ""
+
+
+def main(out_dir: str, with_stall: bool) -> None:
+    """Every program once; with `with_stall`, last, rank 1 stalls (then rank 0 exits with status 1
+    and mpiexec ends the job)."""
     strategy = gf.distribute.MultiWorkerMirroredStrategy()
     import graphflow.distribute.mpi as hvd
     rank, size = hvd.rank(), hvd.size()
@@ -137,9 +152,15 @@ def main(out_dir: str) -> None:
               "keras": keras_fit(strategy, out_dir),
               "custom_loop": custom_loop(strategy),
               "session": session_script(rank, size, hvd)}
+    if with_stall:
+        if rank == 1:
+            with open(os.path.join(out_dir, f"rank{rank}.json"), "w") as f:
+                json.dump(result, f)
+            time.sleep(600)
+        result["stall"] = stalled_rank(strategy)
     with open(os.path.join(out_dir, f"rank{rank}.json"), "w") as f:
         json.dump(result, f)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], with_stall="--stall" in sys.argv)
