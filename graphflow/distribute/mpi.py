@@ -12,6 +12,7 @@ graph (or run now, eagerly), the same op MultiWorkerMirroredStrategy uses.
 from __future__ import annotations
 
 from .. import context as ctx_mod
+from .. import nest
 from .. import variables as variables_mod
 from ..ops import api
 from .process_group import world
@@ -122,10 +123,10 @@ class DistributedGradientTape:
         self._reduction = _average_reduction(op)
 
     def gradient(self, target, sources, output_gradients=None):
-        flat = list(sources)
+        flat = nest.flatten(sources)
         grads = self._tape.gradient(target, flat, output_gradients=output_gradients)
         pairs = _allreduce_gradients(list(zip(grads, flat)), self._reduction)
-        return [g for g, _ in pairs]
+        return nest.pack_as(sources, [g for g, _ in pairs])
 
     def __getattr__(self, name):
         return getattr(self._tape, name)

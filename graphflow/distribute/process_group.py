@@ -112,6 +112,7 @@ class MpiGroup:
         self.timeout = timeout_from_env() if timeout is None else float(timeout)
         self.fusion_bytes = int(fusion_bytes)
         self._broken = None
+        self._buffers: dict = {}
         self._ops = {"sum": self._mpi.SUM, "mean": self._mpi.SUM, "max": self._mpi.MAX, "min": self._mpi.MIN}
 
     # ---- waiting with a deadline ---------------------------------------------------------------------
@@ -158,17 +159,18 @@ class MpiGroup:
         op = self._ops[reduction]
         outputs: list = [None] * len(arrays)
         pending, keep = [], []
-        for bucket in fusion_buckets(arrays, self.fusion_bytes):
+        for k, bucket in enumerate(fusion_buckets(arrays, self.fusion_bytes)):
+            # one buffer per bucket, reduced in place: the op's outputs are views of it
+            recv = self._bucket_buffer(k, arrays[bucket[0]].dtype, sum(arrays[i].size for i in bucket))
             if len(bucket) == 1:
-                send = arrays[bucket[0]].reshape(-1)
+                pending.append(self.comm.Iallreduce(arrays[bucket[0]].reshape(-1), recv, op=op))
             else:
-                send = np.concatenate([arrays[i].reshape(-1) for i in bucket])
-            recv = np.empty_like(send)
-            pending.append(self.comm.Iallreduce(send, recv, op=op))
-            keep.append((bucket, send, recv))
+                np.concatenate([arrays[i].reshape(-1) for i in bucket], out=recv)
+                pending.append(self.comm.Iallreduce(self._mpi.IN_PLACE, recv, op=op))
+            keep.append((bucket, recv))
         total = sum(a.nbytes for a in arrays)
         self._wait(pending, f"all-reduce ({reduction}) of {len(arrays)} tensors ({total} bytes)")
-        for bucket, _, recv in keep:
+        for bucket, recv in keep:
             if reduction == "mean":
                 if recv.dtype.kind == "f":
                     recv /= recv.dtype.type(self.size)
@@ -180,6 +182,17 @@ class MpiGroup:
                 outputs[i] = recv[offset:offset + n].reshape(arrays[i].shape)
                 offset += n
         return outputs
+
+    def _bucket_buffer(self, index: int, dtype, size: int) -> np.ndarray:
+        """The fusion buffer of bucket `index`: last step's when no output of that step is still
+        alive (nothing but this cache refers to it), else a new one. Reusing it saves the page faults
+        of a fresh large allocation every step (a 64 MB buffer costs more to fault in than to reduce)."""
+        key = (index, np.dtype(dtype).str, size)
+        buf = self._buffers.get(key)
+        if buf is not None and sys.getrefcount(buf) == 3:     # the dict, `buf` and the argument
+            return buf
+        buf = self._buffers[key] = np.empty(size, dtype)
+        return buf
 
     def _check_same_signature(self, arrays: list, root: int, names, what: str) -> None:
         """Raise the same ValueError on every rank when shapes or dtypes differ from `root`'s."""

@@ -125,6 +125,5 @@ def test_a_stalled_rank_makes_the_others_raise_deadline_exceeded(two_ranks):
 def test_a_killed_rank_ends_the_job_with_an_error():
     proc = _launch(2, "rank_faults.py")
     assert proc.returncode != 0
-    assert "rank 0: first all-reduce [2.0, 2.0, 2.0]" in proc.stdout
     assert "second all-reduce completed" not in proc.stdout
     assert "signal 9" in (proc.stdout + proc.stderr).lower() or "killed" in (proc.stdout + proc.stderr).lower()
