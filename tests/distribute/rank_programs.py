@@ -58,12 +58,21 @@ def keras_fit(strategy, out_dir=None):
                                                         save_weights_only=True, monitor="loss"),
                      gf.keras.callbacks.CSVLogger(os.path.join(mine, "log.csv"))]
     history = model.fit(x, y, batch_size=GLOBAL_BATCH, epochs=1, shuffle=False, verbose=0, callbacks=callbacks)
+    rows = GLOBAL_BATCH // strategy.num_replicas_in_sync
+    train_graph = model.train_function.functions[2].get_concrete_function(gf.constant(x[:rows]),
+                                                                          gf.constant(y[:rows])).graph
     evaluated = model.evaluate(x, y, batch_size=GLOBAL_BATCH, verbose=0, return_dict=True)
     predicted = model.predict(x[:20], batch_size=GLOBAL_BATCH, verbose=0)
     return {"weights": [w.tolist() for w in model.get_weights()],
             "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},
             "evaluate": {k: float(v) for k, v in evaluated.items()},
-            "predict": np.asarray(predicted).tolist()}
+            "predict": np.asarray(predicted).tolist(),
+            "collectives_in_train_step": _collective_ops(train_graph)}
+
+
+def _collective_ops(graph) -> list:
+    """The collective ops a traced step holds (the all-reduce must be inside the compiled step)."""
+    return sorted(op.type for op in graph.get_operations() if op.type.startswith("Collective"))
 
 
 def custom_loop(strategy):
@@ -87,8 +96,11 @@ def custom_loop(strategy):
         per_replica = strategy.run(step_fn, args=(bx, by))
         return strategy.reduce(gf.distribute.ReduceOp.SUM, per_replica, axis=None)
 
-    losses = [float(train_step(bx, by)) for bx, by in dataset]
-    return {"weights": [w.tolist() for w in model.get_weights()], "losses": losses}
+    batches = list(dataset)
+    losses = [float(train_step(bx, by)) for bx, by in batches]
+    step_graph = train_step.get_concrete_function(*batches[0]).graph
+    return {"weights": [w.tolist() for w in model.get_weights()], "losses": losses,
+            "collectives_in_train_step": _collective_ops(step_graph)}
 
 
 def session_script(rank: int, size: int, hvd=None):

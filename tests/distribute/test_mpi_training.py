@@ -83,6 +83,13 @@ def test_ranks_after_ten_steps_equal_one_process_on_the_same_global_batch(ranks,
         _close(result["session"]["w"], one_process["session"]["w"])
 
 
+def test_gradients_are_all_reduced_by_one_op_inside_the_compiled_step(ranks, one_process):
+    for result in ranks:
+        assert result["keras"]["collectives_in_train_step"] == ["CollectiveAllReduce"]
+        assert result["custom_loop"]["collectives_in_train_step"] == ["CollectiveAllReduce", "CollectiveAllReduce"]
+    assert one_process["keras"]["collectives_in_train_step"] == []     # one replica: nothing to reduce
+
+
 def test_fit_logs_evaluate_and_predict_span_every_rank(ranks, one_process):
     want = one_process["keras"]
     for result in ranks:
