@@ -12,6 +12,7 @@ import time
 import numpy as np
 
 import graphflow as gf
+from graphflow.keras_api import backend as keras_backend
 
 GLOBAL_BATCH, STEPS = 8, 10
 
@@ -63,7 +64,11 @@ def keras_fit(strategy, out_dir=None):
                                                                           gf.constant(y[:rows])).graph
     evaluated = model.evaluate(x, y, batch_size=GLOBAL_BATCH, verbose=0, return_dict=True)
     predicted = model.predict(x[:20], batch_size=GLOBAL_BATCH, verbose=0)
-    return {"weights": [w.tolist() for w in model.get_weights()],
+    weights = [w.tolist() for w in model.get_weights()]
+    # unseeded shuffling: every rank must still permute the global batches alike
+    model.fit(x, y, batch_size=GLOBAL_BATCH, epochs=1, shuffle=True, verbose=0)
+    return {"weights": weights,
+            "shuffle_draw_after_fit": int(keras_backend.rng().integers(1 << 30)),
             "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},
             "evaluate": {k: float(v) for k, v in evaluated.items()},
             "predict": np.asarray(predicted).tolist(),

@@ -102,6 +102,10 @@ def test_fit_logs_evaluate_and_predict_span_every_rank(ranks, one_process):
         _close(got["predict"], want["predict"])
 
 
+def test_unseeded_shuffling_permutes_alike_on_every_rank(ranks):
+    assert len({r["keras"]["shuffle_draw_after_fit"] for r in ranks}) == 1
+
+
 def test_every_rank_is_one_replica_of_the_job(ranks):
     n = len(ranks)
     assert [r["rank"] for r in ranks] == list(range(n))

@@ -7,12 +7,14 @@ single process would and callbacks decide alike. predict gathers the ranks' rows
 """
 from __future__ import annotations
 
+import json
+
 import numpy as np
 
 from ...distribute import distribute_context
 from ...distribute.distributed_dataset import DistributedDataset, shard_batch
 from ...distribute.process_group import replica_slice
-from .. import nest
+from .. import backend, nest
 
 
 def training_strategy(model):
@@ -50,6 +52,15 @@ class ReplicaData:
 
     def __getattr__(self, name):
         return getattr(self._data, name)
+
+
+def share_shuffle_order(strategy) -> None:
+    """Give every rank rank 0's shuffling generator: fit(shuffle=True) draws each epoch's permutation
+    from it, and ranks must cut the same permuted global batches, else they would train on
+    overlapping rows and miss others (as silently as a wrong answer)."""
+    generator = backend.rng().bit_generator
+    states = strategy._group.all_gather_bytes(json.dumps(generator.state).encode(), "sharing the shuffle order")
+    generator.state = json.loads(states[0])
 
 
 def reduced_metrics_result(model, strategy) -> dict:

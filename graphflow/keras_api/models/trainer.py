@@ -306,6 +306,8 @@ class Trainer:
             data, val_data = data.split(validation_split)
         if strategy is not None:
             data = replica_training.ReplicaData(data, strategy)
+            if shuffle:
+                replica_training.share_shuffle_order(strategy)
         with strategy.scope() if strategy is not None else contextlib.nullcontext():
             self._prepare_for_steps(data, training=True)
         step = self._replica_step(self.make_train_function(), strategy)
