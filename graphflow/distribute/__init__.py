@@ -5,7 +5,7 @@ script uses; gf.distribute.mpi is Horovod's API for Session scripts; launch.py i
 `graphflow launch`. The collectives are ops of the registry (ops/collective.py) whose kernels call
 the process group (process_group.py). See docs/distributed.md.
 """
-from . import mpi
+from . import experimental, mpi
 from .cluster_resolver import MPIClusterResolver
 from .distribute_context import (
     ReplicaContext,
@@ -24,6 +24,6 @@ from .strategy import (
     Strategy,
 )
 
-__all__ = ["mpi", "compute_average_loss", "MPIClusterResolver", "ReplicaContext", "get_replica_context",
+__all__ = ["experimental", "mpi", "compute_average_loss", "MPIClusterResolver", "ReplicaContext", "get_replica_context",
            "get_strategy", "has_strategy", "in_cross_replica_context", "DistributedDataset", "InputContext",
            "MirroredStrategy", "MultiWorkerMirroredStrategy", "OneDeviceStrategy", "ReduceOp", "Strategy"]

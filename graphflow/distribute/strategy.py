@@ -19,8 +19,9 @@ from ..ops import api, dispatch
 from ..ops.registry import get
 from . import distribute_context
 from .cluster_resolver import MPIClusterResolver
+from .communication_options import CommunicationOptions
 from .distributed_dataset import DistributedDataset, InputContext
-from .process_group import LocalGroup
+from .process_group import LocalGroup, MpiGroup, world
 
 _ALL_REDUCE, _BROADCAST = get("CollectiveAllReduce"), get("CollectiveBroadcast")
 
@@ -60,6 +61,15 @@ class Strategy:
     def is_chief(self) -> bool:
         """True on the replica that writes files (rank 0)."""
         return self._group.rank == 0
+
+    @property
+    def should_checkpoint(self) -> bool:
+        """Whether this replica writes checkpoints (the chief)."""
+        return self.is_chief
+
+    @property
+    def should_save_summary(self) -> bool:
+        return self.is_chief
 
     @property
     def cluster_resolver(self):
@@ -203,10 +213,14 @@ class MultiWorkerMirroredStrategy(Strategy):
 
     Without mpiexec it is a job of one rank. Needs mpi4py (pip install 'graphflow[mpi]')."""
 
-    def __init__(self, cluster_resolver=None, communication_options=None):
-        from .process_group import world
+    def __init__(self, cluster_resolver=None, communication_options: CommunicationOptions | None = None):
         group = world()
+        options = communication_options or CommunicationOptions()
+        if options.bytes_per_pack or options.timeout_seconds is not None:   # its own knobs on the same ranks
+            group = MpiGroup(group.comm, timeout=options.timeout_seconds,
+                             fusion_bytes=options.bytes_per_pack or group.fusion_bytes)
         super().__init__(group)
+        self.communication_options = options
         self._cluster_resolver = cluster_resolver or MPIClusterResolver(group)
 
     @property

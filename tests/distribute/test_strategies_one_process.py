@@ -108,3 +108,11 @@ def test_launch_runs_the_script_under_mpiexec_with_this_python(capsys):
 def test_launch_refuses_zero_ranks():
     with pytest.raises(ValueError, match="at least 1"):
         launch.mpiexec_command(0, ["train.py"], mpiexec="mpiexec")
+
+
+def test_communication_options_are_checked_as_in_tensorflow():
+    options = gf.distribute.experimental.CommunicationOptions()
+    assert (options.bytes_per_pack, options.timeout_seconds) == (0, None)
+    assert options.implementation is gf.distribute.experimental.CommunicationImplementation.AUTO
+    with pytest.raises(ValueError, match="must be >=0"):
+        gf.distribute.experimental.CommunicationOptions(bytes_per_pack=-1)
