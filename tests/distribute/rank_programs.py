@@ -58,7 +58,8 @@ def keras_fit(strategy, out_dir=None):
         callbacks = [gf.keras.callbacks.ModelCheckpoint(os.path.join(mine, "ckpt.weights.h5"),
                                                         save_weights_only=True, monitor="loss"),
                      gf.keras.callbacks.CSVLogger(os.path.join(mine, "log.csv"))]
-    history = model.fit(x, y, batch_size=GLOBAL_BATCH, epochs=1, shuffle=False, verbose=0, callbacks=callbacks)
+    history = model.fit(x, y, batch_size=GLOBAL_BATCH, epochs=1, shuffle=False, verbose=0, callbacks=callbacks,
+                        validation_data=(x[:16], y[:16]))
     rows = GLOBAL_BATCH // strategy.num_replicas_in_sync
     train_graph = model.train_function.functions[2].get_concrete_function(gf.constant(x[:rows]),
                                                                           gf.constant(y[:rows])).graph
