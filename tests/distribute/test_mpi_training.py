@@ -46,12 +46,14 @@ def _run_programs(n: int, out_dir, *flags) -> tuple[subprocess.CompletedProcess,
 
 
 @pytest.fixture(scope="module")
-def two_ranks(tmp_path_factory):
+def two_ranks(tmp_path_factory, one_process):
+    # after the one-process run: the ranks then load its compiled kernels from the cache instead
+    # of each compiling them at once
     return _run_programs(2, tmp_path_factory.mktemp("two_ranks"), "--stall")
 
 
 @pytest.fixture(scope="module")
-def four_ranks(tmp_path_factory):
+def four_ranks(tmp_path_factory, two_ranks):
     proc, results, out_dir = _run_programs(4, tmp_path_factory.mktemp("four_ranks"))
     assert proc.returncode == 0, proc.stderr[-5000:]
     return proc, results, out_dir
