@@ -51,7 +51,7 @@ def w4_worker(strategy) -> dict:
         step(x, y)
     times = []
     for _ in range(W4_STEPS):
-        strategy._group.barrier()
+        strategy.process_group.barrier()
         start = time.perf_counter()
         step(x, y).numpy()
         times.append(time.perf_counter() - start)
@@ -71,7 +71,7 @@ def w7_worker(strategy) -> dict:
             keras.layers.Dense(128, activation="relu"), keras.layers.Dense(10)])
         model.compile(keras.optimizers.SGD(0.01), keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     model.fit(x[:128], y[:128], batch_size=64, epochs=1, verbose=0, shuffle=False)      # trace and compile
-    strategy._group.barrier()
+    strategy.process_group.barrier()
     start = time.perf_counter()
     model.fit(x, y, batch_size=64, epochs=1, verbose=0, shuffle=False)
     return {"w7_step_ms": (time.perf_counter() - start) / W7_STEPS * 1e3}
@@ -92,7 +92,7 @@ def _bandwidth_case(strategy, comm, arrays: list) -> dict:
         strategy.all_reduce_tensors(tensors, "sum")[-1].numpy()
 
     def graphflow_kernel():          # what a compiled plan calls: no eager dispatch around it
-        strategy._group.all_reduce(arrays, "sum")
+        strategy.process_group.all_reduce(arrays, "sum")
 
     def raw_per_tensor():
         for a, r in zip(arrays, recvs):

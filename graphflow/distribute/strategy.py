@@ -58,6 +58,11 @@ class Strategy:
         return self._group.rank
 
     @property
+    def process_group(self):
+        """The group whose ranks are this strategy's replicas (MpiGroup or LocalGroup)."""
+        return self._group
+
+    @property
     def is_chief(self) -> bool:
         """True on the replica that writes files (rank 0)."""
         return self._group.rank == 0

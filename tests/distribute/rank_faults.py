@@ -10,7 +10,7 @@ import graphflow as gf
 strategy = gf.distribute.MultiWorkerMirroredStrategy()
 total = strategy.reduce(gf.distribute.ReduceOp.SUM, gf.constant(np.ones(3, np.float32)))
 print(f"rank {strategy.replica_id}: first all-reduce {total.numpy().tolist()}", flush=True)
-strategy._group.barrier()
+strategy.process_group.barrier()
 if strategy.replica_id == 1:
     os.kill(os.getpid(), signal.SIGKILL)
 strategy.reduce(gf.distribute.ReduceOp.SUM, gf.constant(np.ones(3, np.float32)))

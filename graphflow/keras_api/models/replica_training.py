@@ -59,7 +59,7 @@ def share_shuffle_order(strategy) -> None:
     from it, and ranks must cut the same permuted global batches, else they would train on
     overlapping rows and miss others (as silently as a wrong answer)."""
     generator = backend.rng().bit_generator
-    states = strategy._group.all_gather_bytes(json.dumps(generator.state).encode(), "sharing the shuffle order")
+    states = strategy.process_group.all_gather_bytes(json.dumps(generator.state).encode(), "sharing the shuffle order")
     generator.state = json.loads(states[0])
 
 
@@ -85,7 +85,7 @@ def gather_predictions(outputs: list, data: ReplicaData, strategy) -> list:
     merged = []
     for i in range(len(flat[0])):
         mine = np.concatenate([f[i] for f in flat], axis=0)
-        parts = strategy._group.all_gather(mine)
+        parts = strategy.process_group.all_gather(mine)
         offsets = [0] * size
         rows = []
         for n in data.global_batch_sizes:
