@@ -5,6 +5,7 @@ variable gets an initializer op that `global_variables_initializer` groups, as i
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 
 import numpy as np
@@ -23,6 +24,28 @@ _READ, _ASSIGN, _ASSIGN_ADD, _ASSIGN_SUB = (get("ReadVariableOp"), get("AssignVa
                                             get("AssignAddVariableOp"), get("AssignSubVariableOp"))
 _eager_names = itertools.count()
 GLOBAL_VARIABLES, TRAINABLE_VARIABLES = "variables", "trainable_variables"
+# Mixed precision: while a Keras layer with a float16 compute dtype runs, the float variables it
+# marked `_autocast` read as that dtype (TF's AutoCastVariable); the variable itself stays float32.
+_AUTOCAST = [None]
+
+
+@contextlib.contextmanager
+def autocast_scope(dtype):
+    """Inside: autocast variables of another float dtype read as `dtype` (None: as they are)."""
+    previous = _AUTOCAST[0]
+    _AUTOCAST[0] = dtype
+    try:
+        yield
+    finally:
+        _AUTOCAST[0] = previous
+
+
+def _autocast(var, t):
+    target = _AUTOCAST[0]
+    dtype = var._state.dtype
+    if target is None or target is dtype or not var._autocast or not dtype.is_floating:
+        return t
+    return api.cast(t, target)
 
 
 def _create_in_init_scope(var, *args, **kwargs) -> None:
@@ -45,6 +68,8 @@ def _create_in_init_scope(var, *args, **kwargs) -> None:
 
 class Variable(OperatorsMixin):
     """A variable: `assign`, `assign_add`, `assign_sub`, `read_value`, `numpy` (eager)."""
+
+    _autocast = False          # a Keras layer's weight: reads follow the layer's compute dtype
 
     def __init__(self, initial_value=None, trainable=True, name=None, dtype=None, shape=None,
                  validate_shape=True, **unused):
@@ -148,7 +173,7 @@ class Variable(OperatorsMixin):
         if _ctx.tapes:
             for tape in _ctx.tapes:
                 tape.record_variable_read(self, t)
-        return t
+        return t if _AUTOCAST[0] is None else _autocast(self, t)
 
     def _as_graph_tensor(self, graph):
         for tape in _ctx.tapes:
@@ -156,7 +181,7 @@ class Variable(OperatorsMixin):
         t = dispatch.apply(_READ, (), {"var": self._state}, name=self._name.split(":")[0] + "/read")
         for tape in _ctx.tapes:
             tape.record_variable_read(self, t)
-        return t
+        return t if _AUTOCAST[0] is None else _autocast(self, t)
 
     def value(self):
         return convert.convert_to_tensor(self)

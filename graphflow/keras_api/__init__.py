@@ -20,6 +20,7 @@ from . import (
     layers,
     losses,
     metrics,
+    mixed_precision,
     models,
     optimizers,
     regularizers,
@@ -93,6 +94,7 @@ keras_namespace = _module(
     "", __doc__, layers=layers, models=models, optimizers=optimizers, losses=losses, metrics=metrics,
     callbacks=callbacks, initializers=initializers, activations=activations, regularizers=regularizers,
     datasets=datasets, utils=utils, backend=keras_backend, saving=saving, preprocessing=preprocessing,
+    mixed_precision=mixed_precision, DTypePolicy=mixed_precision.DTypePolicy,
     Input=Input, Model=Model,
     Sequential=Sequential, Layer=layers.Layer, __version__="3.0.0-graphflow")
 
@@ -102,5 +104,6 @@ for _name, _mod in (("keras", keras_namespace), ("keras.layers", layers), ("kera
                     ("keras.initializers", initializers), ("keras.activations", activations),
                     ("keras.regularizers", regularizers), ("keras.datasets", datasets), ("keras.utils", utils),
                     ("keras.preprocessing", preprocessing), ("keras.preprocessing.sequence", preprocessing.sequence),
-                    ("keras.backend", keras_backend), ("keras.saving", saving)):
+                    ("keras.backend", keras_backend), ("keras.saving", saving),
+                    ("keras.mixed_precision", mixed_precision)):
     sys.modules.setdefault(f"graphflow.{_name}", _mod)

@@ -206,7 +206,8 @@ class MultiHeadAttention(Layer):
             self._build_for(query, value, key)
         if key is None:
             key = value
-        query, value, key = (api.cast(t, self._dtype) if t.dtype.is_floating and t.dtype is not self._dtype else t
+        compute = self._compute_dtype
+        query, value, key = (api.cast(t, compute) if t.dtype.is_floating and t.dtype is not compute else t
                              for t in (api.convert_to_tensor(query), api.convert_to_tensor(value),
                                        api.convert_to_tensor(key)))
         keep = self._attention_mask(query, value, key, query_mask, value_mask, key_mask, attention_mask,
@@ -254,9 +255,9 @@ class MultiHeadAttention(Layer):
 
     def compute_output_spec(self, query, value, key=None, return_attention_scores=False, **kwargs):
         from ..keras_tensor import KerasTensor
-        out = KerasTensor(self.compute_output_shape(query.shape), self.dtype)
+        out = KerasTensor(self.compute_output_shape(query.shape), self.compute_dtype)
         if return_attention_scores:
-            scores = KerasTensor((query.shape[0], self.num_heads, query.shape[1], value.shape[1]), self.dtype)
+            scores = KerasTensor((query.shape[0], self.num_heads, query.shape[1], value.shape[1]), self.compute_dtype)
             return out, scores
         return out
 

@@ -19,8 +19,8 @@ from ...eager.tensor import EagerTensor
 from ...module import Module
 from ...ops import api
 from ...tensor import Tensor
-from ...variables import Variable
-from .. import backend, initializers, nest, regularizers
+from ...variables import Variable, autocast_scope
+from .. import backend, initializers, mixed_precision, nest, regularizers
 from ..keras_tensor import KerasTensor, Node, has_keras_tensor
 from . import mask_flow, tracking
 from .input_spec import assert_input_compatibility
@@ -107,8 +107,9 @@ class Layer(Module):
         d.setdefault("_non_trainable_weights", [])
         self.name = name or backend.unique_name(backend.to_snake_case(type(self).__name__))
         self._trainable = bool(trainable)
-        self._dtype = dtypes.as_dtype(dtype.get("config", {}).get("name", "float32") if isinstance(dtype, dict)
-                                      else (dtype or backend.floatx()))
+        self._policy = mixed_precision.policy_of(dtype)
+        self._dtype = dtypes.as_dtype(self._policy.variable_dtype)          # the weights'
+        self._compute_dtype = dtypes.as_dtype(self._policy.compute_dtype)  # the inputs', outputs' and math's
         self.autocast = autocast
         self.built = False
         self._inbound_nodes = []
@@ -156,8 +157,15 @@ class Layer(Module):
     def dtype(self) -> str:
         return self._dtype.name
 
-    compute_dtype = dtype
     variable_dtype = dtype
+
+    @property
+    def compute_dtype(self) -> str:
+        return self._compute_dtype.name
+
+    @property
+    def dtype_policy(self):
+        return self._policy
 
     @property
     def trainable(self) -> bool:
@@ -170,7 +178,7 @@ class Layer(Module):
             layer.trainable = value
 
     def get_config(self) -> dict:
-        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self._policy.name}
         if hasattr(self, "_batch_input_shape") and not self._inbound_nodes:
             config["batch_input_shape"] = list(self._batch_input_shape)
         if type(self).get_config is Layer.get_config and _is_user_class(type(self)):
@@ -216,6 +224,7 @@ class Layer(Module):
             value = init(shape, dtype=dtype)
             var = Variable(value, trainable=trainable, name=f"{self.name}/{name}", dtype=dtype)
         var._keras_constraint = constraint
+        var._autocast = bool(given.get("autocast", kwargs.get("autocast", True)))   # mixed precision reads
         (self._trainable_weights if trainable else self._non_trainable_weights).append(var)
         tracking.weight_created(self, var)
         if regularizer is not None:
@@ -333,8 +342,9 @@ class Layer(Module):
         first = args[0]
         if has_keras_tensor(first) or any(has_keras_tensor(v) for v in kwargs.values()):
             return self._symbolic_call(args, kwargs)
-        if type(first) is not EagerTensor:
-            first = nest.map_structure(lambda x: _to_tensor(x, self._dtype), first) if self.autocast \
+        if type(first) is not EagerTensor or (self.autocast and first._value.dtype.kind == "f"
+                                              and first._value.dtype != self._compute_dtype.np):
+            first = nest.map_structure(lambda x: _to_tensor(x, self._compute_dtype), first) if self.autocast \
                 else first
             args = (first,) + args[1:]
         if not self.built:
@@ -360,11 +370,12 @@ class Layer(Module):
         _call_ctx.training.append(training)
         previous_mask = mask_flow.fill_mask_arguments(self, args, kwargs)
         try:
-            if _ctx.eager:
-                out = self.call(*args, **kwargs)
-            else:
-                with api.name_scope(self.name):
+            with autocast_scope(self._compute_dtype if self._policy.is_mixed else None):
+                if _ctx.eager:
                     out = self.call(*args, **kwargs)
+                else:
+                    with api.name_scope(self.name):
+                        out = self.call(*args, **kwargs)
                 if self._traced_output_shape is None:   # for summary() of models without KerasTensor nodes
                     self._traced_output_shape = nest.map_structure(
                         lambda t: (None,) + tuple(t.shape.dims or ())[1:] if isinstance(t, Tensor) else None, out)
@@ -390,11 +401,11 @@ class Layer(Module):
         """KerasTensors for the outputs, from `compute_output_shape` or by tracing `call`."""
         if type(self).compute_output_shape is not Layer.compute_output_shape:
             shape = self.compute_output_shape(nest.map_structure(_shape_of, args[0]))
-            return map_shapes(lambda s: KerasTensor(s, self.dtype), shape)
+            return map_shapes(lambda s: KerasTensor(s, self.compute_dtype), shape)
         return trace_output_spec(self, args, kwargs)
 
     def compute_output_shape(self, input_shape):
-        spec = trace_output_spec(self, (map_shapes(lambda s: KerasTensor(s, self.dtype), input_shape),), {})
+        spec = trace_output_spec(self, (map_shapes(lambda s: KerasTensor(s, self.compute_dtype), input_shape),), {})
         return nest.map_structure(lambda t: t.shape, spec)
 
     # ---- symbolic graph access -----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ categorical accuracy from those shapes, as Keras decides).
 """
 from __future__ import annotations
 
+from ... import dtypes
 from ...ops import api
 from .. import losses as losses_mod
 from .. import metrics as metrics_mod
@@ -67,7 +68,7 @@ class CompileLoss:
     def __call__(self, y_true, y_pred, sample_weight=None):
         if not self.built:
             self.build(y_true, y_pred)
-        preds = nest.flatten(y_pred)
+        preds = [_float32(p) for p in nest.flatten(y_pred)]
         trues = _match_targets(y_true, y_pred, self.output_names)
         sws = nest.flatten(sample_weight) if isinstance(sample_weight, (list, tuple, dict)) else \
             [sample_weight] * len(preds)
@@ -87,6 +88,14 @@ class CompileLoss:
 
     def get_config(self):
         return {"loss": _serialize(self.spec), "loss_weights": self.loss_weights}
+
+
+def _float32(prediction):
+    """Losses and metrics compute in float32 (Keras's default loss dtype), so a float16 output of
+    a mixed-precision model is widened first."""
+    if getattr(prediction, "dtype", None) is dtypes.float16:
+        return api.cast(prediction, dtypes.float32)
+    return prediction
 
 
 def _match_targets(y_true, y_pred, output_names):
@@ -203,7 +212,7 @@ class CompileMetrics(metrics_mod.Metric):
         if not self.built:
             self.build(y_true, y_pred)
         trues = _match_targets(y_true, y_pred, self.output_names)
-        preds = nest.flatten(y_pred)
+        preds = [_float32(p) for p in nest.flatten(y_pred)]
         for objs, yt, yp in zip(self.per_output, trues, preds):
             for m in objs:
                 m.update_state(yt, yp)

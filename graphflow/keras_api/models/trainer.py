@@ -17,7 +17,7 @@ from ...distribute import distribute_context
 from ...ops import api
 from .. import callbacks as callbacks_mod
 from .. import metrics as metrics_mod
-from .. import nest
+from .. import mixed_precision, nest
 from .. import optimizers as optimizers_mod
 from ..data_adapter import ArrayData, make_data, unpack_x_y_sample_weight
 from . import replica_training
@@ -120,6 +120,10 @@ class Trainer:
             if unknown:
                 raise TypeError(f"compile: unexpected arguments {sorted(unknown)}")
         self.optimizer = optimizers_mod.get(optimizer)
+        if auto_scale_loss and getattr(self, "dtype_policy", None) is not None \
+                and self.dtype_policy.name == "mixed_float16" \
+                and not isinstance(self.optimizer, mixed_precision.LossScaleOptimizer):
+            self.optimizer = mixed_precision.LossScaleOptimizer(self.optimizer)
         self.loss = loss
         names = self.output_names
         self._compile_loss = CompileLoss(loss, loss_weights, names) if loss is not None else None
@@ -129,7 +133,8 @@ class Trainer:
         self._run_eagerly = bool(run_eagerly)
         self.train_function = self.test_function = self.predict_function = None
         self.compiled = True
-        self._compile_config = {"optimizer": optimizers_mod.serialize(self.optimizer),
+        self._compile_config = {"optimizer": optimizers_mod.serialize(getattr(self.optimizer, "inner_optimizer",
+                                                                              self.optimizer)),
                                 "loss": self._compile_loss.get_config()["loss"] if self._compile_loss else None,
                                 "loss_weights": loss_weights,
                                 "metrics": self._compile_metrics.get_config()["metrics"]
@@ -232,6 +237,8 @@ class Trainer:
             scale = distribute_context.loss_scale_for_replicas()   # 1/N: the optimizer sums N replicas' gradients
             if scale is not None:
                 loss = api.multiply(loss, api.cast(scale, loss.dtype))
+            if hasattr(self.optimizer, "scale_loss"):      # mixed precision: see mixed_precision.py
+                loss = self.optimizer.scale_loss(loss)
         weights = self.trainable_weights
         if weights:
             grads = tape.gradient(loss, weights)
