@@ -122,6 +122,7 @@ from .ops.api import (  # noqa: A004
     zeros,
     zeros_like,
 )
+from .ops.api import io as _io_api
 from .ops.api import lookup as _lookup_api
 from .ops.api import print_ as print  # noqa: A004
 from .ops.api import strings as _strings_api
@@ -136,6 +137,7 @@ from .variables import Variable
 newaxis = None
 strings = _namespace("strings", **{n: getattr(_strings_api, n) for n in _strings_api.__all__})
 lookup = _namespace("lookup", **{n: getattr(_lookup_api, n) for n in _lookup_api.__all__})
+io = _namespace("io", **{n: getattr(_io_api, n) for n in _io_api.__all__})
 as_string = strings.as_string
 compat.v1.data = _v1_data
 compat.v1.summary = _v1_summary

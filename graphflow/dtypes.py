@@ -90,6 +90,17 @@ _ENUM_OF = {"float32": 1, "float64": 2, "int32": 3, "uint8": 4, "int16": 5, "int
 _BY_ENUM = {n: _BY_NAME[name] for name, n in _ENUM_OF.items()}
 
 
+def enum_of(dtype: DType) -> int:
+    """TensorFlow's DataType enum number of `dtype` (types.proto)."""
+    return _ENUM_OF[dtype.name]
+
+
+def from_enum(number: int) -> DType:
+    if number not in _BY_ENUM:
+        raise TypeError(f"Cannot convert the DataType enum value {number!r} to a graphflow DType.")
+    return _BY_ENUM[number]
+
+
 def as_dtype(value) -> DType:
     """Convert a DType, a numpy dtype/type, a name or a Python type to a DType."""
     if isinstance(value, DType):

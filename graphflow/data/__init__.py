@@ -9,7 +9,7 @@ from . import readers as _readers
 from .dataset import AUTOTUNE, INFINITE, UNKNOWN, Dataset, Iterator
 from .graph_iterator import make_initializable_iterator, make_one_shot_iterator
 from .options import Options
-from .readers import TextLineDataset
+from .readers import TextLineDataset, TFRecordDataset
 from .transform import DatasetSpec
 
 INFINITE_CARDINALITY = INFINITE
@@ -23,10 +23,11 @@ experimental.__dict__.update(
     cardinality=lambda dataset: dataset.cardinality())
 
 v1 = _ModuleType("graphflow.compat.v1.data")
-v1.__dict__.update(Dataset=Dataset, Options=Options, TextLineDataset=TextLineDataset, AUTOTUNE=AUTOTUNE,
+v1.__dict__.update(Dataset=Dataset, Options=Options, TextLineDataset=TextLineDataset, TFRecordDataset=TFRecordDataset,
+                   AUTOTUNE=AUTOTUNE,
                    experimental=experimental,
                    make_one_shot_iterator=make_one_shot_iterator,
                    make_initializable_iterator=make_initializable_iterator, Iterator=Iterator)
 
 __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "Dataset", "DatasetSpec", "Iterator",
-           "Options", "TextLineDataset", "experimental", "v1"]
+           "Options", "TFRecordDataset", "TextLineDataset", "experimental", "v1"]

@@ -1,5 +1,6 @@
 """Datasets read from files: `make_csv_dataset` (batches of feature dicts and labels),
-`CsvDataset` (rows as tuples of scalars) and `TextLineDataset` (lines as strings)."""
+`CsvDataset` (rows as tuples of scalars), `TextLineDataset` (lines as strings) and
+`TFRecordDataset` (records as strings)."""
 from __future__ import annotations
 
 import gzip
@@ -11,6 +12,7 @@ import numpy as np
 
 from ..dtypes import string
 from ..errors import NotFoundError
+from ..ops.api import io as io_api
 from ..shapes import TensorShape
 from ..tensor_spec import TensorSpec
 from .dataset import Dataset
@@ -83,12 +85,12 @@ def _lines(path: str, compression_type: str):
             yield line
 
 
-class TextLines:
-    """Lines of text files as scalar strings: file after file, or `parallel` files at a time with
-    their lines interleaved one by one (TF's order for num_parallel_reads)."""
+class FileRecords:
+    """Records of files (lines, TFRecords) as scalar strings: file after file, or `parallel` files
+    at a time with their records interleaved one by one (TF's order for num_parallel_reads)."""
 
-    def __init__(self, files, compression_type, parallel):
-        self.files, self.compression, self.parallel = files, compression_type, max(1, parallel)
+    def __init__(self, files, read, parallel):
+        self.files, self.read, self.parallel = files, read, max(1, parallel)
         self.spec = TensorSpec(TensorShape(()), string)
 
     def cardinality(self) -> int:
@@ -99,31 +101,45 @@ class TextLines:
         active = []
         while pending or active:
             while pending and len(active) < self.parallel:
-                active.append(_lines(pending.pop(0), self.compression))
+                active.append(self.read(pending.pop(0)))
             for reader in list(active):
-                line = next(reader, None)
-                if line is None:
+                record = next(reader, None)
+                if record is None:
                     active.remove(reader)
                     continue
-                yield (line,)
+                yield (record,)
+
+
+def _compression(kind, what) -> str:
+    compression = (kind or "").upper()
+    if compression not in ("", "GZIP", "ZLIB"):
+        raise ValueError(f"{what}: compression_type must be None, '', 'GZIP' or 'ZLIB', got {kind!r}")
+    return compression
+
+
+def _parallel_reads(num_parallel_reads, files) -> int:
+    if num_parallel_reads is None:
+        return 1
+    return len(files) if num_parallel_reads == AUTOTUNE else int(num_parallel_reads)
 
 
 def TextLineDataset(filenames, compression_type=None, buffer_size=None, num_parallel_reads=None,  # noqa: N802
                     name=None):
     """Every line of the files (in order; line ends removed) as a scalar string element.
     `compression_type`: None/"" (plain), "GZIP" or "ZLIB"."""
-    compression = (compression_type or "").upper()
-    if compression not in ("", "GZIP", "ZLIB"):
-        raise ValueError(f"TextLineDataset: compression_type must be None, '', 'GZIP' or 'ZLIB', got "
-                         f"{compression_type!r}")
+    compression = _compression(compression_type, "TextLineDataset")
     files = _exact_files(filenames)
-    if num_parallel_reads is None:
-        parallel = 1
-    elif num_parallel_reads == AUTOTUNE:
-        parallel = len(files)
-    else:
-        parallel = int(num_parallel_reads)
-    return Dataset._wrap(TextLines(files, compression, parallel))
+    return Dataset._wrap(FileRecords(files, lambda path: _lines(path, compression),
+                                     _parallel_reads(num_parallel_reads, files)))
+
+
+def TFRecordDataset(filenames, compression_type=None, buffer_size=None, num_parallel_reads=None,  # noqa: N802
+                    name=None):
+    """The records of TFRecord files (TensorFlow's framing, both checksums verified) as scalar strings."""
+    compression = _compression(compression_type, "TFRecordDataset")
+    files = _exact_files(filenames)
+    return Dataset._wrap(FileRecords(files, lambda path: io_api.read_records(path, compression),
+                                     _parallel_reads(num_parallel_reads, files)))
 
 
 def _exact_files(filenames) -> list:

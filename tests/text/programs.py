@@ -166,5 +166,45 @@ def text_directory(tf, tmp):
             "train": sorted(_py(list(train.as_numpy_iterator()))), "val": sorted(_py(list(val.as_numpy_iterator())))}
 
 
+def io_ops(tf, tmp):
+    import base64
+    import hashlib
+    path = os.path.join(tmp, "sub", "blob.bin")
+    tf.io.write_file(path, b"\x01\x00\x02\x00hello")
+    blob = tf.io.read_file(path)
+    records = os.path.join(tmp, "data.tfrecord")
+    with tf.io.TFRecordWriter(records) as writer:
+        for r in (b"first", b"", b"third record"):
+            writer.write(r)
+    with open(records, "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    serialized = tf.io.serialize_tensor(tf.constant([[1.5, -2.0], [0.25, 8.0]]))
+    ints = tf.io.serialize_tensor(tf.constant([3, 4], tf.int64))
+    texts = tf.io.serialize_tensor(tf.constant(["a", "bc"]))
+    fields = tf.io.decode_csv(["1,2.5,x", "4,,y"], [[0], [1.0], ["z"]])
+    with tf.io.gfile.GFile(os.path.join(tmp, "g.txt"), "w") as f:
+        f.write("gfile text\nline two\n")
+    with tf.io.gfile.GFile(os.path.join(tmp, "g.txt")) as f:
+        lines = f.readlines()
+    return {
+        "read": _py(blob), "raw": _py(tf.io.decode_raw(blob, tf.uint8)),
+        "raw16": _py(tf.io.decode_raw(tf.strings.substr(blob, 0, 4), tf.int16)),
+        "base64": _py(tf.io.encode_base64(["hello world?", "ÿþ"])),
+        "base64_pad": _py(tf.io.encode_base64(["hi"], pad=True)),
+        "unbase64": _py(tf.io.decode_base64(tf.io.encode_base64(["round trip"]))),
+        "tfrecord_sha256": digest, "tfrecords": _py(list(tf.data.TFRecordDataset(records).as_numpy_iterator())),
+        "serialized": base64.b64encode(serialized.numpy()).decode(),
+        "serialized_int64": base64.b64encode(ints.numpy()).decode(),
+        "serialized_text": base64.b64encode(texts.numpy()).decode(),
+        "parsed": _py(tf.io.parse_tensor(serialized, tf.float32)),
+        "parsed_text": _py(tf.io.parse_tensor(texts, tf.string)),
+        "csv": [_py(f) for f in fields],
+        "matching": [os.path.basename(p) for p in _py(tf.io.matching_files(os.path.join(tmp, "*.t*")))],
+        "gfile_lines": lines, "gfile_exists": tf.io.gfile.exists(os.path.join(tmp, "g.txt")),
+        "gfile_glob": [os.path.basename(p) for p in tf.io.gfile.glob(os.path.join(tmp, "*.txt"))],
+        "gfile_isdir": tf.io.gfile.isdir(os.path.join(tmp, "sub")),
+    }
+
+
 PROGRAMS = {f.__name__: f for f in (string_ops, string_ops_in_function, lookup_table, text_files, string_lookup,
-                                     text_vectorization, text_directory)}
+                                     text_vectorization, text_directory, io_ops)}

@@ -1,0 +1,260 @@
+"""tf.io's ops: files in and out of the graph (ReadFile, WriteFile, MatchingFiles) and decoders of
+string tensors (DecodeRaw, DecodeBase64/EncodeBase64, DecodeCSV, SerializeTensor/ParseTensor).
+
+File ops are stateful (they run every time, in order, and are never folded); decoders are pure.
+All of them are reference kernels over bytes: every mode runs these same functions.
+"""
+from __future__ import annotations
+
+import base64
+import csv
+import glob
+import os
+
+import numpy as np
+
+from .. import dtypes
+from ..atomic_file import atomic_writer
+from ..shapes import TensorShape
+from .registry import STATEFUL, OpDef, Spec, register
+
+
+def _scalar_text(spec, op):
+    if spec.dtype is not dtypes.string or spec.shape.rank not in (0, None):
+        raise TypeError(f"{op}: expected a scalar string, got {spec.dtype.name}{spec.shape}")
+
+
+def _item(x) -> bytes:
+    v = np.asarray(x, dtype=object).reshape(-1)[0] if np.ndim(x) else np.asarray(x, dtype=object)[()]
+    return v if isinstance(v, bytes) else str(v).encode()
+
+
+def _read_infer(filename):
+    _scalar_text(filename, "ReadFile")
+    return [Spec(TensorShape([]), dtypes.string)]
+
+
+def _read_file(filename):
+    path = os.fsdecode(_item(filename))
+    try:
+        with open(path, "rb") as f:
+            return np.array(f.read(), dtype=object)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{path}; No such file or directory") from None
+
+
+register(OpDef("ReadFile", _read_infer, _read_file, kind=STATEFUL, stateful=True, differentiable=False))
+
+
+def _write_infer(filename, contents):
+    _scalar_text(filename, "WriteFile")
+    _scalar_text(contents, "WriteFile")
+    return []
+
+
+def _write_file(filename, contents):
+    """Write atomically, creating the folder if needed (as TF does)."""
+    path = os.fsdecode(_item(filename))
+    folder = os.path.dirname(path)
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+    with atomic_writer(path) as f:
+        f.write(_item(contents))
+    return ()
+
+
+register(OpDef("WriteFile", _write_infer, _write_file, kind=STATEFUL, stateful=True, differentiable=False,
+               num_outputs=0))
+
+
+def _matching_infer(pattern):
+    if pattern.dtype is not dtypes.string:
+        raise TypeError(f"MatchingFiles: the pattern must be a string, got {pattern.dtype.name}")
+    return [Spec(TensorShape([None]), dtypes.string)]
+
+
+def _matching_files(pattern):
+    patterns = np.asarray(pattern, dtype=object).reshape(-1)
+    found = sorted({m for p in patterns for m in glob.glob(os.fsdecode(p))})
+    return np.array([os.fsencode(m) for m in found], dtype=object).reshape(len(found))
+
+
+register(OpDef("MatchingFiles", _matching_infer, _matching_files, kind=STATEFUL, stateful=True,
+               differentiable=False))
+
+
+# ---- decoders --------------------------------------------------------------------------------------------------
+def _decode_raw_infer(x, out_type, little_endian=True, fixed_length=None):
+    if x.dtype is not dtypes.string:
+        raise TypeError(f"DecodeRaw: the input must be a string, got {x.dtype.name}")
+    width = None if fixed_length is None else fixed_length // out_type.np().itemsize
+    return [Spec(TensorShape(list(x.shape.dims or []) + [width]) if x.shape.dims is not None else TensorShape(None),
+                 out_type)]
+
+
+def _decode_raw(x, out_type, little_endian=True, fixed_length=None):
+    dtype = np.dtype(out_type.np).newbyteorder("<" if little_endian else ">")
+    flat = np.asarray(x, dtype=object).reshape(-1)
+    rows = []
+    for v in flat:
+        if fixed_length is not None:
+            v = v[:fixed_length].ljust(fixed_length, b"\0")
+        if len(v) % dtype.itemsize:
+            raise ValueError(f"DecodeRaw: input to DecodeRaw has length {len(v)} that is not a multiple of "
+                             f"{dtype.itemsize}, the size of {out_type.name}")
+        rows.append(np.frombuffer(v, dtype=dtype).astype(out_type.np))
+    if len({len(r) for r in rows}) > 1:
+        raise ValueError("DecodeRaw: the inputs decode to different lengths; all must have the same length")
+    width = len(rows[0]) if rows else 0
+    return np.stack(rows).reshape(np.shape(x) + (width,)) if rows else np.zeros(np.shape(x) + (0,), out_type.np)
+
+
+register(OpDef("DecodeRaw", _decode_raw_infer, _decode_raw, differentiable=False))
+
+
+def _same_text(x, **attrs):
+    if x.dtype is not dtypes.string:
+        raise TypeError(f"expected a string tensor, got {x.dtype.name}")
+    return [Spec(x.shape, dtypes.string)]
+
+
+def _map_text(fn):
+    def kernel(x, **attrs):
+        out = np.empty(np.shape(x), dtype=object)
+        flat_out, flat_in = out.reshape(-1), np.asarray(x, dtype=object).reshape(-1)
+        for i, v in enumerate(flat_in):
+            flat_out[i] = fn(v, **attrs)
+        return out
+    return kernel
+
+
+def _encode_base64(v, pad=False):
+    text = base64.urlsafe_b64encode(v)
+    return text if pad else text.rstrip(b"=")
+
+
+def _decode_base64(v):
+    try:
+        return base64.urlsafe_b64decode(v + b"=" * (-len(v) % 4))
+    except ValueError:
+        raise ValueError(f"DecodeBase64: invalid character found in base64 {v!r}") from None
+
+
+register(OpDef("EncodeBase64", _same_text, _map_text(_encode_base64), differentiable=False))
+register(OpDef("DecodeBase64", _same_text, _map_text(_decode_base64), differentiable=False))
+
+
+def _csv_infer(records, *defaults, out_types, field_delim=",", use_quote_delim=True, na_value="",
+               select_cols=None):
+    if records.dtype is not dtypes.string:
+        raise TypeError(f"DecodeCSV: records must be strings, got {records.dtype.name}")
+    return [Spec(records.shape, t) for t in out_types]
+
+
+def _parse_field(text, dtype, default, column, row):
+    if text == "" or text == row.na_value:
+        if default is None:
+            raise ValueError(f"DecodeCSV: field {column} is required but missing in record {row.index}")
+        return default
+    if dtype is dtypes.string:
+        return text.encode()
+    try:
+        return dtype.np.type(float(text) if dtype.is_floating else int(text))
+    except ValueError:
+        raise ValueError(f"DecodeCSV: field {column} in record {row.index} is not a valid {dtype.name}: "
+                         f"{text!r}") from None
+
+
+class _Row:
+    def __init__(self, index, na_value):
+        self.index, self.na_value = index, na_value
+
+
+def _decode_csv(records, *defaults, out_types, field_delim=",", use_quote_delim=True, na_value="",
+                select_cols=None):
+    flat = np.asarray(records, dtype=object).reshape(-1)
+    outs = [np.empty(flat.shape, dtype=t.np) for t in out_types]
+    given = [None if np.size(d) == 0 else np.asarray(d).reshape(-1)[0] for d in defaults]
+    for i, record in enumerate(flat):
+        text = record.decode("utf-8")
+        reader = csv.reader([text], delimiter=field_delim, quoting=csv.QUOTE_MINIMAL if use_quote_delim
+                            else csv.QUOTE_NONE)
+        fields = next(reader, [])
+        if select_cols is not None:
+            fields = [fields[c] if c < len(fields) else "" for c in select_cols]
+        if len(fields) != len(out_types):
+            raise ValueError(f"DecodeCSV: expect {len(out_types)} fields but have {len(fields)} in record {i}")
+        for j, (field, t) in enumerate(zip(fields, out_types)):
+            outs[j][i] = _parse_field(field, t, given[j], j, _Row(i, na_value))
+    return tuple(o.reshape(np.shape(records)) for o in outs)
+
+
+register(OpDef("DecodeCSV", _csv_infer, _decode_csv, differentiable=False, num_outputs=-1))
+
+
+# ---- TensorProto serialization ---------------------------------------------------------------------------------
+def _proto_module():
+    try:
+        from tensorboard.compat.proto import tensor_pb2
+    except ImportError:
+        raise ImportError("serialize_tensor/parse_tensor use TensorFlow's TensorProto from the tensorboard "
+                          "package: pip install graphflow[tensorboard]") from None
+    return tensor_pb2
+
+
+def _serialize_infer(x):
+    return [Spec(TensorShape([]), dtypes.string)]
+
+
+def _serialize_tensor(x):
+    tensor_pb2 = _proto_module()
+    arr = np.asarray(x)
+    proto = tensor_pb2.TensorProto(dtype=dtypes.enum_of(dtypes.from_numpy(arr.dtype)))
+    for d in arr.shape:
+        proto.tensor_shape.dim.add(size=d)
+    if arr.dtype == object:
+        proto.string_val.extend(arr.reshape(-1).tolist())
+    else:
+        proto.tensor_content = np.ascontiguousarray(arr).astype(arr.dtype.newbyteorder("<")).tobytes()
+    return np.array(proto.SerializeToString(), dtype=object)
+
+
+register(OpDef("SerializeTensor", _serialize_infer, _serialize_tensor, differentiable=False))
+
+
+def _parse_infer(serialized, out_type):
+    if serialized.dtype is not dtypes.string:
+        raise TypeError(f"ParseTensor: the input must be a string, got {serialized.dtype.name}")
+    return [Spec(TensorShape(None), out_type)]
+
+
+_VALUE_FIELDS = {"float32": "float_val", "float64": "double_val", "int32": "int_val", "int16": "int_val",
+                 "int8": "int_val", "uint8": "int_val", "int64": "int64_val", "bool": "bool_val",
+                 "float16": "half_val", "string": "string_val"}
+
+
+def _parse_tensor(serialized, out_type):
+    tensor_pb2 = _proto_module()
+    proto = tensor_pb2.TensorProto()
+    proto.ParseFromString(_item(serialized))
+    stored = dtypes.from_enum(proto.dtype)
+    if stored is not out_type:
+        raise TypeError(f"ParseTensor: Type mismatch between parsed tensor ({stored.name}) and dtype "
+                        f"({out_type.name})")
+    shape = tuple(d.size for d in proto.tensor_shape.dim)
+    if proto.tensor_content:
+        return np.frombuffer(proto.tensor_content, dtype=np.dtype(out_type.np).newbyteorder("<")) \
+            .astype(out_type.np).reshape(shape)
+    values = list(getattr(proto, _VALUE_FIELDS[out_type.name]))
+    if out_type is dtypes.string:
+        out = np.empty(int(np.prod(shape)), dtype=object)
+        out[:] = values
+        return out.reshape(shape)
+    if out_type is dtypes.float16:
+        values = np.array(values, np.uint16).view(np.float16)
+    arr = np.array(values, dtype=out_type.np)
+    size = int(np.prod(shape))
+    return (np.full(size, arr[-1] if arr.size else 0, out_type.np) if arr.size < size else arr).reshape(shape)
+
+
+register(OpDef("ParseTensor", _parse_infer, _parse_tensor, differentiable=False))
