@@ -206,5 +206,23 @@ def io_ops(tf, tmp):
     }
 
 
+def v1_text_io(tf, tmp):
+    v1 = tf.compat.v1
+    path = os.path.join(tmp, "records.tfr")
+    with v1.python_io.TFRecordWriter(path) as writer:
+        writer.write(b"one")
+        writer.write(b"two")
+    with v1.gfile.GFile(os.path.join(tmp, "n.txt"), "w") as f:
+        f.write("3.5")
+    return {
+        "records": _py(list(v1.python_io.tf_record_iterator(path))),
+        "exists": v1.gfile.Exists(path), "listed": sorted(v1.gfile.ListDirectory(tmp)),
+        "number": _py(v1.string_to_number(v1.read_file(os.path.join(tmp, "n.txt")))),
+        "joined": _py(v1.string_join([["a", "b"], "c"], separator="+")), "sub": _py(v1.substr("hello", 1, 3)),
+        "csv": [_py(t) for t in v1.decode_csv(["7,x"], [[0], [""]])],
+    }
+
+
 PROGRAMS = {f.__name__: f for f in (string_ops, string_ops_in_function, lookup_table, text_files, string_lookup,
-                                     text_vectorization, text_directory, io_ops)}
+                                     text_vectorization, text_directory, io_ops,
+                                     v1_text_io)}

@@ -184,6 +184,7 @@ from .state_ops import (
     scatter_sub,
     scatter_update,
 )
+from .text_io import V1_NAMES as _TEXT_IO_NAMES
 from .v1_ops import (
     Print,
     arg_max,
@@ -214,6 +215,7 @@ linalg = _namespaces.linalg
 random = _namespaces.random
 debugging = _namespaces.debugging
 newaxis = None
+globals().update(_TEXT_IO_NAMES)     # tf.gfile, tf.python_io, tf.read_file, tf.string_to_number, ...
 initialize_all_variables = global_variables_initializer
 initialize_local_variables = local_variables_initializer
 variables_initializer = initializers.variables
