@@ -258,3 +258,76 @@ def _parse_tensor(serialized, out_type):
 
 
 register(OpDef("ParseTensor", _parse_infer, _parse_tensor, differentiable=False))
+
+
+# ---- image codecs (Pillow) -------------------------------------------------------------------------------------
+def _pillow():
+    try:
+        from PIL import Image
+    except ImportError:
+        raise ImportError("decoding and encoding images needs Pillow: pip install graphflow[image]") from None
+    return Image
+
+
+_MODES = {1: "L", 2: "LA", 3: "RGB", 4: "RGBA"}
+
+
+def _decode_infer(contents, channels=0, formats=None, name_for_errors="DecodeImage"):
+    _scalar_text(contents, name_for_errors)
+    return [Spec(TensorShape([None, None, channels or None]), dtypes.uint8)]
+
+
+def _decode_image(contents, channels=0, formats=None, name_for_errors="DecodeImage"):
+    """uint8 [height, width, channels] of a PNG/JPEG/GIF/BMP; `channels` 0 keeps the file's."""
+    import io
+    Image = _pillow()
+    try:
+        image = Image.open(io.BytesIO(_item(contents)))
+    except Exception:  # noqa: BLE001  Pillow raises several kinds for data that is not an image
+        raise ValueError(f"{name_for_errors}: the data is not a known image format") from None
+    if formats is not None and image.format not in formats:
+        raise ValueError(f"{name_for_errors}: expected {' or '.join(formats)} data, got {image.format}")
+    if image.mode not in ("L", "LA", "RGB", "RGBA"):
+        image = image.convert("RGBA" if "A" in image.mode or "transparency" in image.info else "RGB")
+    if channels in (1, 2) and image.format == "PNG" and image.mode in ("RGB", "RGBA"):
+        return _png_gray(np.asarray(image, dtype=np.uint8), channels)
+    if channels:
+        image = image.convert(_MODES[channels])
+    arr = np.asarray(image, dtype=np.uint8)
+    return arr[:, :, None] if arr.ndim == 2 else arr
+
+
+def _png_gray(rgb, channels):
+    """libpng's colour to grey, as TF's PNG decoder asks it (0.299/0.587 in 15-bit fixed point,
+    truncated): Pillow rounds, which differs by one on some pixels."""
+    r, g, b = (rgb[:, :, i].astype(np.uint32) for i in range(3))
+    gray = ((r * 9798 + g * 19235 + b * 3735) >> 15).astype(np.uint8)[:, :, None]
+    if channels == 2:
+        alpha = rgb[:, :, 3:4] if rgb.shape[2] == 4 else np.full_like(gray, 255)
+        return np.concatenate([gray, alpha], axis=2)
+    return gray
+
+
+register(OpDef("DecodeImage", _decode_infer, _decode_image, differentiable=False))
+
+
+def _encode_infer(image, format="PNG", quality=95):  # noqa: A002
+    if image.dtype is not dtypes.uint8 or image.shape.rank not in (3, None):
+        raise TypeError(f"Encode{format.title()}: expects a uint8 image [height, width, channels], got "
+                        f"{image.dtype.name}{image.shape}")
+    return [Spec(TensorShape([]), dtypes.string)]
+
+
+def _encode_image(image, format="PNG", quality=95):  # noqa: A002
+    import io
+    Image = _pillow()
+    arr = np.asarray(image)
+    if arr.shape[-1] not in _MODES:
+        raise ValueError(f"Encode{format.title()}: images need 1 to 4 channels, got {arr.shape[-1]}")
+    buffer = io.BytesIO()
+    Image.fromarray(arr[:, :, 0] if arr.shape[-1] == 1 else arr, _MODES[arr.shape[-1]]).save(
+        buffer, format=format, **({"quality": quality} if format == "JPEG" else {}))
+    return np.array(buffer.getvalue(), dtype=object)
+
+
+register(OpDef("EncodeImage", _encode_infer, _encode_image, differentiable=False))

@@ -223,6 +223,18 @@ def v1_text_io(tf, tmp):
     }
 
 
+def image_codecs(tf, tmp):
+    rgb = tf.constant(np.arange(2 * 3 * 3, dtype=np.uint8).reshape(2, 3, 3) * 13)
+    png = tf.io.encode_png(rgb)
+    gray = tf.io.encode_png(rgb[:, :, :1])
+    return {
+        "png_roundtrip": _py(tf.io.decode_png(png)), "png_as_gray": _py(tf.io.decode_png(png, channels=1)),
+        "image": _py(tf.io.decode_image(png)), "gray_to_rgb": _py(tf.io.decode_image(gray, channels=3)),
+        "float": _py(tf.io.decode_image(png, dtype=tf.float32)[0, 1]), "gray_shape": list(tf.io.decode_png(gray).shape),
+        "jpeg_shape": list(tf.io.decode_jpeg(tf.io.encode_jpeg(rgb)).shape),
+    }
+
+
 PROGRAMS = {f.__name__: f for f in (string_ops, string_ops_in_function, lookup_table, text_files, string_lookup,
                                      text_vectorization, text_directory, io_ops,
-                                     v1_text_io)}
+                                     v1_text_io, image_codecs)}

@@ -18,7 +18,8 @@ from ..convert import convert_to_tensor
 from ..dispatch import apply
 from .op_call import opdef
 
-__all__ = ["TFRecordOptions", "TFRecordWriter", "decode_base64", "decode_csv", "decode_raw", "encode_base64",
+__all__ = ["TFRecordOptions", "TFRecordWriter", "decode_base64", "decode_bmp", "decode_csv",
+           "decode_image", "decode_jpeg", "decode_png", "decode_raw", "encode_base64", "encode_jpeg", "encode_png",
            "gfile", "matching_files", "parse_tensor", "read_file", "serialize_tensor", "write_file"]
 _ = _ops      # importing the op family registers its OpDefs
 
@@ -86,6 +87,46 @@ def serialize_tensor(tensor, name=None):
 def parse_tensor(serialized, out_type, name=None):
     return apply(opdef("ParseTensor"), (_text(serialized, "parse_tensor"),), {"out_type": dtypes.as_dtype(out_type)},
                  name)
+
+
+# ---- images (Pillow decodes and encodes) ------------------------------------------------------------------------
+def _decode(contents, channels, formats, op, name):
+    if channels not in (0, 1, 2, 3, 4):
+        raise ValueError(f"{op}: channels must be 0, 1, 2, 3 or 4, got {channels}")
+    return apply(opdef("DecodeImage"), (_text(contents, op),),
+                 {"channels": int(channels), "formats": formats, "name_for_errors": op}, name)
+
+
+def decode_image(contents, channels=None, dtype=dtypes.uint8, name=None, expand_animations=True):
+    """uint8 [height, width, channels] from PNG, JPEG or BMP bytes (GIF animations are not read);
+    `dtype` float32 rescales to [0, 1] as TF's convert_image_dtype does."""
+    image = _decode(contents, channels or 0, ("PNG", "JPEG", "BMP"), "decode_image", name)
+    dtype = dtypes.as_dtype(dtype)
+    if dtype is dtypes.uint8:
+        return image
+    from . import math as math_api
+    return math_api.multiply(math_api.cast(image, dtype), 1.0 / 255.0)
+
+
+def decode_png(contents, channels=0, dtype=dtypes.uint8, name=None):
+    return _decode(contents, channels, ("PNG",), "decode_png", name)
+
+
+def decode_jpeg(contents, channels=0, ratio=1, fancy_upscaling=True, try_recover_truncated=False,
+                acceptable_fraction=1, dct_method="", name=None):
+    return _decode(contents, channels, ("JPEG",), "decode_jpeg", name)
+
+
+def decode_bmp(contents, channels=0, name=None):
+    return _decode(contents, channels, ("BMP",), "decode_bmp", name)
+
+
+def encode_png(image, compression=-1, name=None):
+    return apply(opdef("EncodeImage"), (convert_to_tensor(image),), {"format": "PNG"}, name)
+
+
+def encode_jpeg(image, format="", quality=95, name=None, **unused):  # noqa: A002
+    return apply(opdef("EncodeImage"), (convert_to_tensor(image),), {"format": "JPEG", "quality": int(quality)}, name)
 
 
 # ---- gfile: the local file system, as TF's gfile offers it ---------------------------------------------------------
