@@ -3,14 +3,17 @@
 `run_functions_eagerly` makes every gf.function run its Python body eagerly (for debugging).
 `optimizer.set_experimental_options` turns compiler passes on and off; the compiler reads
 `optimizer.get_experimental_options()` (or `pass_enabled(name)`) when it builds a plan.
+`threading` sets the threads kernels use (graphflow/threading_config.py).
 """
 from __future__ import annotations
 
 import os as _os
-import threading
+import threading as _threading
 import types
 
-_lock = threading.Lock()
+from . import threading_config as threading  # gf.config.threading, as in TensorFlow
+
+_lock = _threading.Lock()
 _run_eagerly = [False]   # a list so readers on the gf.function hot path need one load
 
 #: Passes of graphflow's compiler and their defaults, named like TensorFlow's Grappler options.

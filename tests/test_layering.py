@@ -16,7 +16,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[1] / "graphflow"
 # `explain` reports what the compiler does to a gf.function and `Function.explain` calls it.
 # `autograph` converts the functions gf.function traces; its operators build gf.cond/while_loop.
 FLOORS = [
-    ("dtypes", "shapes", "errors", "context", "config", "nest", "tensor", "tensor_spec", "eager.tensor", "atomic_file"),
+    ("dtypes", "shapes", "errors", "context", "config", "nest", "tensor", "tensor_spec", "eager.tensor", "atomic_file",
+     "threading_config", "blas_threads"),
     ("ops",),
     ("variables",),
     ("graph", "eager"),

@@ -29,7 +29,7 @@ import threading
 import warnings
 from collections import OrderedDict
 
-from .. import config
+from .. import config, threading_config
 from ..atomic_file import write_atomic
 
 _lock = threading.RLock()
@@ -156,6 +156,7 @@ def _forget(directory: str, name: str) -> None:
 def load(key: str, source: str, attr: str = "kernel"):
     """The compiled function `attr` of the generated module with this key and source."""
     name = f"gfk_{key}"
+    threading_config.start()
     with _lock:
         mod = _modules.get(name)
         if mod is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import threading_config
 from ..ops import grad_ops, nn  # noqa: F401  (declare the ops whose fast kernels are set below)
 from ..ops.nn import _pair, conv_out_size
 from ..ops.registry import get
@@ -65,6 +66,7 @@ _modules: dict = {}
 def _numba(name: str):
     mod = _modules.get(name)
     if mod is None:
+        threading_config.start()
         import importlib
         mod = _modules[name] = importlib.import_module(f"{__package__}.{name}")
     return mod

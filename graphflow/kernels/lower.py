@@ -15,6 +15,7 @@ from typing import Callable, NamedTuple, Optional
 
 import numpy as np
 
+from .. import threading_config
 from . import codegen, fast
 
 # Parallel loops only above this many elements times ops: below it, waking the second thread
@@ -62,6 +63,8 @@ def lower_fused(op, ctx: Lowering) -> Optional[Step]:
     over = ctx.buffer_plan.inplace if ctx.buffer_plan is not None else {}
     aliases = {i: op.inputs.index(over[t]) for i, t in enumerate(op.outputs) if t in over}
     src = codegen.generate(group, parallel=parallel, inplace=aliases)
+    if parallel:
+        threading_config.start_parallel_loops()
     fn = ctx.load_kernel(src)
     dims = codegen.dims_array(src.layout)
     n_in = len(op.inputs)

@@ -14,6 +14,7 @@ from functools import partial
 
 import numpy as np
 
+from .. import threading_config
 from ..errors import InvalidArgumentError, OpError, format_location, without_op_prefix
 from .lower import Lowering, calls_blas, lowering_of
 from .plan_copies import PlanCopies
@@ -82,6 +83,7 @@ def lower_program(prog, stats=None, target: KernelTarget = KernelTarget()) -> Ex
     """The executable of an optimised program. `target` says how kernels are built (parallelism,
     loading, strictness). A call made while another is inside (buffers busy) runs a copy of the
     function with buffers of its own (plan_copies.py)."""
+    threading_config.start()
     allow_parallel = target.allow_parallel and not any(calls_blas(op) for op in prog.operations)
     ctx = Lowering(target.load_kernel, allow_parallel, prog.buffer_plan)
     S = _Source()
