@@ -6,13 +6,14 @@ and TensorFlow's processes time their compiled modes. Prints one Markdown table 
 average. Used to choose graphflow's threading defaults (docs/bench.md, "Threads under load").
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE GRAPHFLOW_PEER_PYTHON_TENSORFLOW=/path/to/python \\
-        python benchmarks/threads_contention.py [--setups before,default] [--contend 0,1]
+        python benchmarks/threads_contention.py [--setups before,default] [--contend 0,1] [--rounds 3]
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 
@@ -22,20 +23,22 @@ sys.path.insert(0, ROOT)
 from graphflow.bench import contend  # noqa: E402
 
 # "before" pins what graphflow did before it chose threads itself (numba's and OpenBLAS's own
-# defaults: active OpenMP waiting, a BLAS thread per core); the others are candidates.
+# defaults: active OpenMP waiting, a BLAS thread per core); "default" is graphflow's set-up now;
+# the others are candidates that were measured against it.
 SETUPS = {
     "before": {"GRAPHFLOW_THREADING": "off"},
     "default": {},
+    "default + blas 1": {"OPENBLAS_NUM_THREADS": "1"},
     "omp passive": {"GRAPHFLOW_THREADING": "off", "OMP_WAIT_POLICY": "PASSIVE"},
     "blas 1 thread": {"GRAPHFLOW_THREADING": "off", "OPENBLAS_NUM_THREADS": "1"},
-    "passive + blas 1": {"GRAPHFLOW_THREADING": "off", "OMP_WAIT_POLICY": "PASSIVE", "OPENBLAS_NUM_THREADS": "1"},
     "workqueue": {"GRAPHFLOW_THREADING": "off", "NUMBA_THREADING_LAYER": "workqueue"},
     "1 thread": {"GRAPHFLOW_THREADING": "off", "NUMBA_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"},
 }
+TF = "tf.function"
 
 
 def child(repeat: int) -> dict:
-    """Medians (s) of W1 and W4 compiled in this process."""
+    """Medians (s) of W1 and W4 compiled (TF1 Session through the default pipeline) in this process."""
     import numpy as np
 
     import graphflow as gf
@@ -55,63 +58,98 @@ def child(repeat: int) -> dict:
     return {"W1": w1.median, "W4": w4.median}
 
 
-def run_child(env: dict, repeat: int) -> dict:
-    full = dict(os.environ, PYTHONPATH=ROOT, **env)
-    if env.get("GRAPHFLOW_THREADING") == "off":
-        full.pop("GRAPHFLOW_INTRA_OP_THREADS", None)
-    out = subprocess.run([sys.executable, __file__, "--child", "--repeat", str(repeat)], env=full,
-                         capture_output=True, text=True, check=True).stdout
+def tf_child(repeat: int) -> dict:
+    """The same two workloads in TensorFlow's tf.function (run under the TF interpreter)."""
+    import statistics
+    import time
+
+    import numpy as np
+    import tensorflow as tf
+
+    def median_of(fn, n):
+        for _ in range(3):
+            fn()
+        times = []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t0)
+        return statistics.median(times)
+
+    x = tf.constant(np.random.RandomState(0).uniform(-4, 4, 2 ** 22).astype(np.float32))
+    gelu = tf.function(lambda v: 0.5 * v * (1.0 + tf.tanh(0.7978845608 * (v + 0.044715 * v * v * v))))
+    w1 = median_of(lambda: gelu(x).numpy(), repeat)
+    sizes, rng = (784, 1024, 1024, 10), np.random.RandomState(0)
+    variables = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        variables += [tf.Variable((rng.standard_normal((fan_in, fan_out)) * np.sqrt(2.0 / fan_in)).astype(np.float32)),
+                      tf.Variable(np.zeros(fan_out, np.float32))]
+    xb = tf.constant(np.random.RandomState(1).standard_normal((512, 784)).astype(np.float32))
+    yb = tf.constant(np.random.RandomState(2).randint(0, 10, 512).astype(np.int32))
+
+    @tf.function
+    def step(a, b):
+        with tf.GradientTape() as tape:
+            h = a
+            for i in range(0, 6, 2):
+                h = tf.matmul(h, variables[i]) + variables[i + 1]
+                h = tf.nn.relu(h) if i < 4 else h
+            loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=b, logits=h))
+        for v, g in zip(variables, tape.gradient(loss, variables)):
+            v.assign_sub(0.1 * g)
+        return loss
+    w4 = median_of(lambda: step(xb, yb).numpy(), max(5, repeat // 2))
+    return {"W1": w1, "W4": w4}
+
+
+def run_child(name: str, repeat: int) -> dict:
+    if name == TF:
+        python = os.environ.get("GRAPHFLOW_PEER_PYTHON_TENSORFLOW")
+        if not python:
+            return {}
+        cmd, env = [python, __file__, "--tf-child"], dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+    else:
+        cmd, env = [sys.executable, __file__, "--child"], dict(os.environ, PYTHONPATH=ROOT, **SETUPS[name])
+    out = subprocess.run(cmd + ["--repeat", str(repeat)], env=env, capture_output=True, text=True, check=True).stdout
     return json.loads(out.strip().splitlines()[-1])
-
-
-def run_tf(repeat: int) -> dict:
-    python = os.environ.get("GRAPHFLOW_PEER_PYTHON_TENSORFLOW")
-    if not python:
-        return {}
-    script = os.path.join(ROOT, "graphflow", "bench", "peers", "tensorflow_peer.py")
-    found = {}
-    for wid, case in (("W1", "N=4194304"), ("W4", "batch=512")):
-        out = subprocess.run([python, script, "--workload", wid, "--case", case, "--repeat", str(repeat)],
-                             capture_output=True, text=True, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")).stdout
-        line = next(s for s in reversed(out.splitlines()) if s.startswith("GRAPHFLOW_PEER_ROWS "))
-        for row in json.loads(line.split(" ", 1)[1]):
-            if row["mode"] == "tensorflow tf.function":
-                found[wid] = row["median_s"]
-    return found
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--child", action="store_true")
+    ap.add_argument("--tf-child", action="store_true")
     ap.add_argument("--repeat", type=int, default=20)
+    ap.add_argument("--rounds", type=int, default=1, help="set-ups run round by round, medians over rounds")
     ap.add_argument("--setups", default=",".join(SETUPS))
     ap.add_argument("--contend", default="0,1")
     args = ap.parse_args()
-    if args.child:
-        print(json.dumps(child(args.repeat)))
+    if args.child or args.tf_child:
+        print(json.dumps((child if args.child else tf_child)(args.repeat)))
         return
     levels = [int(c) for c in args.contend.split(",")]
-    names = [s.strip() for s in args.setups.split(",")]
-    results: dict = {}
+    names = [s.strip() for s in args.setups.split(",")] + [TF]
+    samples: dict = {}
+    loads: dict = {}
     for n in levels:
         with contend.busy_processes(n):
-            load = [round(os.getloadavg()[0], 2)]
-            for name in names:
-                results[(name, n)] = run_child(SETUPS[name], args.repeat)
-                print(f"# contend {n} {name}: {results[(name, n)]}", file=sys.stderr, flush=True)
-            results[("tf.function", n)] = run_tf(args.repeat)
-            print(f"# contend {n} tf.function: {results[('tf.function', n)]}", file=sys.stderr, flush=True)
-            load.append(round(os.getloadavg()[0], 2))
-        print(f"contend {n}: load average {load[0]} at start, {load[1]} at end", flush=True)
+            loads[n] = [round(os.getloadavg()[0], 2)]
+            for r in range(args.rounds):
+                for name in names:
+                    got = run_child(name, args.repeat)
+                    print(f"# contend {n} round {r} {name}: {got}", file=sys.stderr, flush=True)
+                    for w, t in got.items():
+                        samples.setdefault((name, n, w), []).append(t)
+            loads[n].append(round(os.getloadavg()[0], 2))
+    med = {k: statistics.median(v) for k, v in samples.items()}
+    for n in levels:
+        print(f"contend {n}: load average {loads[n][0]} at start, {loads[n][1]} at end")
     print("\n| set-up | " + " | ".join(f"{w} contend {n}" for w in ("W1", "W4") for n in levels)
           + " | " + " | ".join(f"{w} slowdown {levels[-1]}/{levels[0]}" for w in ("W1", "W4")) + " |")
     print("|---" * (1 + 2 * len(levels) + 2) + "|")
-    for name in names + ["tf.function"]:
-        cells = []
-        for w in ("W1", "W4"):
-            cells += [f"{results[(name, n)].get(w, float('nan')) * 1e3:.2f} ms" for n in levels]
-        slow = [results[(name, levels[-1])].get(w, float("nan")) / results[(name, levels[0])].get(w, float("nan"))
-                for w in ("W1", "W4")]
+    nan = float("nan")
+    for name in names:
+        cells = [f"{med.get((name, n, w), nan) * 1e3:.2f} ms" for w in ("W1", "W4") for n in levels]
+        slow = [med.get((name, levels[-1], w), nan) / med.get((name, levels[0], w), nan) for w in ("W1", "W4")]
         print(f"| {name} | " + " | ".join(cells) + " | " + " | ".join(f"{s:.2f}x" for s in slow) + " |")
 
 

@@ -94,6 +94,9 @@ def add_bench_parser(sub) -> argparse.ArgumentParser:
                        help="the spread (min, median, max) of every mode per workload and W6's compile-time curve "
                             "(needs matplotlib)")
     bench.add_argument("--quiet", action="store_true", help="no progress display on stderr")
+    bench.add_argument("--contend", type=non_negative_int, default=0, metavar="N",
+                       help="run N busy-loop processes on the cores while graphflow and the peers are timed (a "
+                            "shared machine), stopped afterwards; the report states the level")
     bench.set_defaults(func=run_bench)
     return bench
 
@@ -155,6 +158,13 @@ def list_workloads() -> int:
     return 0
 
 
+def non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or a positive integer, got {text}")
+    return value
+
+
 def run_bench(args: argparse.Namespace) -> int:
     from .atomic_file import write_atomic
     from .bench import peer_runner
@@ -174,7 +184,10 @@ def run_bench(args: argparse.Namespace) -> int:
     config = SuiteConfig(workloads=args.workloads, sizes=sizes, repeat=args.repeat, quick=not args.full,
                          peers=args.peers, command=command_line(args))
     progress = None if args.quiet else StderrProgress()
-    report = run_suite(config, progress)
+    from .bench.contend import busy_processes
+    with busy_processes(args.contend):
+        report = run_suite(config, progress)
+    report.machine["contention"] = args.contend
     if progress is not None:
         progress.done()
     if not args.peers:
@@ -211,6 +224,8 @@ def command_line(args: argparse.Namespace) -> str:
         parts.append("--quick")
     if args.peers:
         parts += ["--peers", ",".join(args.peers)]
+    if getattr(args, "contend", 0):
+        parts += ["--contend", str(args.contend)]
     for flag in ("json", "csv", "markdown", "plot"):
         if getattr(args, flag):
             parts += [f"--{flag}", str(getattr(args, flag))]

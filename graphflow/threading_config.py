@@ -7,8 +7,11 @@ more) as soon as another process wants a core (benchmarks/threads_contention.py,
 graphflow therefore sets them up itself, once, when it first runs a kernel (`start`), not at
 import: `import graphflow` loads neither numba nor the threading layer.
 
-- numba's thread count and OpenBLAS's are the intra-op count (0: one per usable core); a count
-  set before numba loads becomes NUMBA_NUM_THREADS (numba re-reads it, so it stays set);
+- numba's thread count and OpenBLAS's are the intra-op count (0: numba's and OpenBLAS's own,
+  one per usable core); a count set before numba loads becomes NUMBA_NUM_THREADS (numba re-reads
+  it, so it stays set);
+- OpenBLAS's idle workers sleep right after each call instead of spinning for ~0.1 s
+  (blas_threads.stop_spinning: its thread timeout set to the minimum);
 - numba's OpenMP workers wait passively: OMP_WAIT_POLICY=PASSIVE is set only while the threading
   layer loads (libgomp reads its environment once, then) and removed again, so child processes
   do not inherit it; a policy the user set (OMP_WAIT_POLICY, GOMP_SPINCOUNT) is kept;
@@ -27,7 +30,7 @@ from . import blas_threads
 
 _lock = threading.RLock()
 _settings = {"intra_op": 0, "inter_op": 0}
-_state = {"started": False, "parallel_started": False, "wait_policy": None}
+_state = {"started": False, "parallel_started": False, "wait_policy": None, "blas_sleeps": False}
 WAIT_POLICY_VARS = ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")
 
 
@@ -123,7 +126,9 @@ def start() -> None:
             # numba launches this many threads, for every Python thread; it re-reads the variable
             # whenever it reloads its config, so the variable stays (child processes inherit it)
             os.environ["NUMBA_NUM_THREADS"] = str(n)
-        blas_threads.set_num_threads(n)
+        _state["blas_sleeps"] = blas_threads.stop_spinning()
+        if _settings["intra_op"]:
+            blas_threads.set_num_threads(n)    # else OpenBLAS keeps its own count (OPENBLAS_NUM_THREADS or cores)
         _state["started"] = True
 
 
@@ -138,7 +143,8 @@ def start_parallel_loops() -> None:
             return
         import numba
         from numba.np.ufunc import parallel
-        passive = not _disabled() and not parallel._is_initialized and not any(v in os.environ for v in WAIT_POLICY_VARS)
+        user_policy = any(v in os.environ for v in WAIT_POLICY_VARS)
+        passive = not _disabled() and not parallel._is_initialized and not user_policy
         if passive:
             os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
         if _state["wait_policy"] is None:
@@ -160,6 +166,7 @@ def describe() -> dict:
     numba = sys.modules.get("numba")
     info = {"intra_op": _settings["intra_op"], "inter_op": _settings["inter_op"], "started": _state["started"],
             "blas_threads": blas_threads.get_num_threads() if _state["started"] else None,
+            "blas_idle": "sleeps" if _state["blas_sleeps"] else "OpenBLAS's default",
             "numba_threads": None, "threading_layer": None, "wait_policy": None}
     if numba is not None and _state["parallel_started"]:
         info["numba_threads"] = numba.get_num_threads()
@@ -177,3 +184,18 @@ def reset() -> None:
     with _lock:
         _settings.update(intra_op=0, inter_op=0)
         _state.update(started=False, parallel_started=False)
+
+
+def apply_session_config(config) -> None:
+    """A TF1 Session's ConfigProto: its thread counts apply if no kernel has run yet. Once the
+    pools exist they stay, as TensorFlow's process-wide pools do, whatever a later Session asks."""
+    with _lock:
+        if _state["started"]:
+            return
+        for name in ("intra_op", "inter_op"):
+            n = getattr(config, f"{name}_parallelism_threads", 0)
+            if n:
+                _check_count(name, n)
+                if name == "intra_op" and n < 0:
+                    continue             # TensorFlow's proto allows it; graphflow's kernels need one thread
+                _settings[name] = int(n)

@@ -87,6 +87,8 @@ def describe(info: dict) -> str:
     busy = ""
     if load.get("start") is not None:
         busy = f", load average {load['start']} at start / {load['end']} at end"
+    if info.get("contention"):
+        busy += f", {info['contention']} busy-loop process(es) started by --contend"
     return (f"machine: {info['cpu']}, {info['usable_cores']} of {info['cores']} cores, {info['platform']}{busy}\n"
             f"python {info['python']}, numpy {info['numpy']}, numba {info['numba']} "
             f"(threading layer: {info['numba_threading_layer']}; {info['numba_threads']} threads), "

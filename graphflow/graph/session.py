@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import context as ctx_mod
-from .. import dtypes
+from .. import dtypes, threading_config
 from ..compiler import compile_plan
 from ..errors import format_location
 from .graph import Graph, Operation, SymbolicTensor, global_default_graph
@@ -24,6 +24,8 @@ class Session:
 
     def __init__(self, target="", graph=None, config=None, optimize=True):
         self.graph: Graph = graph if graph is not None else ctx_mod.current_graph()
+        if config is not None:
+            threading_config.apply_session_config(config)
         self.optimize = optimize
         self._plans = {}
         self._feed_specs = {}        # fed tensor -> (numpy dtype, static dims): the fast feed check

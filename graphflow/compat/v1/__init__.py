@@ -140,6 +140,7 @@ from .behavior import (
     enable_tensor_equality,
     enable_v2_behavior,
 )
+from .config_proto import ConfigProto, GPUOptions
 from .dimension import Dimension, dimension_at_index, dimension_value
 from .graph_collections import (
     GraphKeys,
