@@ -11,7 +11,7 @@ import os as _os
 import threading as _threading
 import types
 
-from . import threading_config as threading  # gf.config.threading, as in TensorFlow
+from . import threading_config as threading  # noqa: F401  gf.config.threading, as in TensorFlow
 
 _lock = _threading.Lock()
 _run_eagerly = [False]   # a list so readers on the gf.function hot path need one load

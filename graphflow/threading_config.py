@@ -108,6 +108,11 @@ def _disabled() -> bool:
     return os.environ.get("GRAPHFLOW_THREADING", "").strip().lower() in ("off", "0", "false")
 
 
+def enabled() -> bool:
+    """False under GRAPHFLOW_THREADING=off: numba and OpenBLAS run as they set themselves up."""
+    return not _disabled()
+
+
 def started() -> bool:
     return _state["started"]
 

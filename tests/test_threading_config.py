@@ -25,8 +25,8 @@ def fresh_runtime():
 
 
 def test_defaults_are_zero_as_in_tensorflow(fresh_runtime):
-    got = [gf.config.threading.get_intra_op_parallelism_threads(), gf.config.threading.get_inter_op_parallelism_threads()]
-    assert got == TF["defaults"]
+    threads = gf.config.threading
+    assert [threads.get_intra_op_parallelism_threads(), threads.get_inter_op_parallelism_threads()] == TF["defaults"]
 
 
 def test_counts_can_be_set_before_the_runtime_starts(fresh_runtime):

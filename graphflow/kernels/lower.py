@@ -16,7 +16,7 @@ from typing import Callable, NamedTuple, Optional
 import numpy as np
 
 from .. import threading_config
-from . import codegen, fast
+from . import codegen, fast, gemm_pool
 
 # Parallel loops only above this many elements times ops: below it, waking the second thread
 # costs more than it saves (graphflow/bench/w1_gelu.py measures the crossover).
@@ -90,7 +90,7 @@ def lower_fused_matmul(op, ctx: Lowering) -> Optional[Step]:
     dims = codegen.dims_array(src.layout)
     ta = ".T" if op.attrs.get("transpose_a") else ""
     tb = ".T" if op.attrs.get("transpose_b") else ""
-    g = {"k": fn, "dims": dims, "mm": np.matmul}
+    g = {"k": fn, "dims": dims, "mm": gemm_pool.matmul}
     if slot is None:
         g["empty"], g["shape"], g["dtype"] = np.empty, prod_shape, prod_dtype.np
         prod = "_p"
@@ -113,7 +113,7 @@ def lower_matmul(op, ctx: Lowering) -> Optional[Step]:
     tb = ".T" if op.attrs.get("transpose_b") else ""
     if (ta and a.shape.rank != 2) or (tb and b.shape.rank != 2):
         return None
-    return Step(f"{{mm}}({{in0}}{ta}, {{in1}}{tb}, out={{out0}})", {"mm": np.matmul})
+    return Step(f"{{mm}}({{in0}}{ta}, {{in1}}{tb}, out={{out0}})", {"mm": gemm_pool.matmul})
 
 
 def _last_axis(op) -> bool:
@@ -344,7 +344,7 @@ def lower_gemm_update(op, ctx: Lowering) -> Optional[Step]:
                  "{mul}({out0}, {in3}, out={out0})\n"
                  f"{{sub}}({'{var}.value' if read in releases else '{in2}'}, {{out0}}, out={{out0}})\n"
                  "{var}.value = {out0}")
-    g = {"var": op.attrs["var"], "alloc": np.empty, "dtype": out.dtype.np, "mm": np.matmul, "mul": np.multiply,
+    g = {"var": op.attrs["var"], "alloc": np.empty, "dtype": out.dtype.np, "mm": gemm_pool.matmul, "mul": np.multiply,
          "sub": np.subtract, "gemm_update": sgd.run_update}
     if read not in releases:         # not provably the variable's own value: no in-place update
         return Step(new_value, g, allocates=False)

@@ -18,9 +18,12 @@ import ctypes
 import glob
 import os
 import sys
+from functools import partial
 from typing import Optional
 
 import numpy as np
+
+from . import gemm_pool
 
 # below this many weight elements the ctypes call costs more than the epilogue it saves (W3)
 MIN_ELEMENTS = 1 << 16
@@ -71,6 +74,16 @@ def run_update(state, a, b, lr, ta: bool, tb: bool):
         return None
     if (a.shape[1] if ta else a.shape[0]) != m:
         return None
-    gemm_for(w.dtype)(_ROW_MAJOR, _TRANS if ta else _NO_TRANS, _TRANS if tb else _NO_TRANS, m, n, k,
-                      -float(lr), a.ctypes.data, a.shape[1], b.ctypes.data, b.shape[1], 1.0, w.ctypes.data, n)
+    gemm, size = gemm_for(w.dtype), w.itemsize
+    mode = (_ROW_MAJOR, _TRANS if ta else _NO_TRANS, _TRANS if tb else _NO_TRANS)
+    pa, pb, pw, lr = a.ctypes.data, b.ctypes.data, w.ctypes.data, -float(lr)
+
+    def rows(i0, i1):     # rows i0:i1 of w: columns of a when transposed, else rows
+        gemm(*mode, i1 - i0, n, k, lr, pa + i0 * size * (1 if ta else k), a.shape[1], pb, b.shape[1], 1.0,
+             pw + i0 * n * size, n)
+    blocks = gemm_pool.split(m, n, k)
+    if blocks is None:
+        rows(0, m)
+    else:
+        gemm_pool.run_blocks([partial(rows, i0, i1) for i0, i1 in blocks])
     return w

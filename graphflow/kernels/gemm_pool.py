@@ -1,0 +1,132 @@
+"""Matrix products that share a busy CPU well: row blocks claimed one at a time by the caller and
+a small pool of threads, each block one single-threaded BLAS call.
+
+OpenBLAS splits a product statically between its threads and the caller waits for the slowest:
+when another process holds a core, that thread's share waits for a scheduler slice. Measured on
+the 2-core machine under load, a 512x784x1024 sgemm took 2.5-3x longer on OpenBLAS's two threads
+than on one, and TensorFlow's matmul (Eigen's pool: blocks claimed dynamically) as long as one
+(benchmarks/threads_contention.py, docs/bench.md). Here a thread that gets no core leaves its
+blocks to the others, so a product on a busy machine degrades to one thread's speed at worst; on
+idle cores the blocks run on every thread at once, as OpenBLAS's own split does. Idle pool threads
+block on a queue: nothing spins. The caller can always finish a job alone (after a fork, when no
+pool thread ever wakes up, it does).
+"""
+from __future__ import annotations
+
+import itertools
+import queue
+import threading
+
+import numpy as np
+
+from .. import blas_threads, threading_config
+
+# Below this many multiply-adds (~0.4 ms on one core) one BLAS call with OpenBLAS's own threading
+# decision costs less than waking the pool (~30 us).
+MIN_MACS = 1 << 25
+MIN_BLOCK_ROWS = 64
+BLOCKS_PER_THREAD = 3
+
+
+class _Job:
+    """Tasks claimed in order by whoever comes first; `wait` returns when every task has run."""
+
+    def __init__(self, tasks: list):
+        self.tasks = tasks
+        self.claims = itertools.count()          # next() is atomic under the GIL
+        self.left = len(tasks)
+        self.lock = threading.Lock()
+        self.finished = threading.Event()
+        self.error: BaseException | None = None
+
+    def work(self) -> None:
+        n = len(self.tasks)
+        for i in self.claims:
+            if i >= n:
+                return
+            try:
+                self.tasks[i]()
+            except BaseException as e:  # noqa: BLE001  re-raised in the caller's thread
+                self.error = e
+            with self.lock:
+                self.left -= 1
+                if self.left == 0:
+                    self.finished.set()
+
+    def wait(self) -> None:
+        self.finished.wait()
+        if self.error is not None:
+            raise self.error
+
+
+class _Pool:
+    def __init__(self, helpers: int):
+        self.queues = [queue.SimpleQueue() for _ in range(helpers)]
+        for q in self.queues:
+            threading.Thread(target=self._serve, args=(q,), name="graphflow-gemm", daemon=True).start()
+
+    @staticmethod
+    def _serve(q: queue.SimpleQueue) -> None:
+        while True:
+            q.get().work()
+
+    def run(self, tasks: list) -> None:
+        job = _Job(tasks)
+        for q in self.queues:
+            q.put(job)
+        job.work()
+        job.wait()
+
+
+_pools: dict = {}
+_pools_lock = threading.Lock()
+
+
+def _pool(threads: int) -> _Pool:
+    pool = _pools.get(threads)
+    if pool is None:
+        with _pools_lock:
+            pool = _pools.setdefault(threads, _Pool(threads - 1))
+    return pool
+
+
+def row_blocks(m: int, threads: int) -> list[tuple[int, int]]:
+    """[(start, stop)] cutting m rows into blocks for `threads` threads (one block if too few rows)."""
+    n = max(1, min(m // MIN_BLOCK_ROWS, BLOCKS_PER_THREAD * threads))
+    edges = [m * i // n for i in range(n + 1)]
+    return list(zip(edges[:-1], edges[1:]))
+
+
+def run_blocks(tasks: list) -> None:
+    """Run `tasks` (single-threaded BLAS calls) on the caller and the pool, OpenBLAS held at one
+    thread meanwhile so the blocks do not split again."""
+    before = blas_threads.get_num_threads()
+    if before is not None and before != 1:
+        blas_threads.set_num_threads(1)
+    try:
+        _pool(threading_config.intra_op_threads()).run(tasks)
+    finally:
+        if before is not None and before != 1:
+            blas_threads.set_num_threads(before)
+
+
+def split(m: int, n: int, k: int) -> list[tuple[int, int]] | None:
+    """Row blocks for an (m x k) @ (k x n) product worth splitting, else None."""
+    threads = threading_config.intra_op_threads()
+    if threads < 2 or m * n * k < MIN_MACS or m < 2 * MIN_BLOCK_ROWS or not threading_config.enabled():
+        return None
+    if blas_threads.get_num_threads() is None:      # a BLAS graphflow cannot hold at one thread
+        return None
+    return row_blocks(m, threads)
+
+
+def matmul(a, b, out):
+    """`np.matmul(a, b, out=out)` for 2-D operands (views such as `.T` included), split in row
+    blocks when the product is big enough; anything else is one np.matmul call."""
+    blocks = None
+    if a.ndim == 2 and b.ndim == 2 and out.ndim == 2 and out.flags.c_contiguous:
+        blocks = split(out.shape[0], out.shape[1], a.shape[1])
+    if blocks is None:
+        return np.matmul(a, b, out=out)
+    run_blocks([lambda i0=i0, i1=i1: np.matmul(a[i0:i1], b, out=out[i0:i1]) for i0, i1 in blocks])
+    return out

@@ -1,0 +1,66 @@
+"""Products split in row blocks over the caller and a thread pool (kernels/gemm_pool.py) give
+np.matmul's answer, in plans' matmuls and in the in-place SGD update."""
+import numpy as np
+import pytest
+
+from graphflow import blas_threads, threading_config
+from graphflow.kernels import gemm_pool, sgd
+
+
+@pytest.fixture
+def split_small(monkeypatch):
+    """Split even small products, over three threads, whatever the machine has."""
+    monkeypatch.setattr(gemm_pool, "MIN_MACS", 0)
+    monkeypatch.setattr(gemm_pool, "MIN_BLOCK_ROWS", 4)
+    monkeypatch.setattr(threading_config, "intra_op_threads", lambda: 3)
+    if blas_threads.get_num_threads() is None:
+        pytest.skip("no OpenBLAS found: products are never split")
+
+
+def test_row_blocks_cover_every_row_once():
+    for m, threads in ((10, 2), (1000, 2), (1000, 3), (63, 4)):
+        blocks = gemm_pool.row_blocks(m, threads)
+        assert blocks[0][0] == 0 and blocks[-1][1] == m
+        assert all(a[1] == b[0] for a, b in zip(blocks, blocks[1:]))
+
+
+@pytest.mark.parametrize("ta,tb", [(False, False), (True, False), (False, True)])
+def test_split_matmul_matches_numpy(split_small, ta, tb):
+    rng = np.random.RandomState(0)
+    a = rng.standard_normal((24, 40) if ta else (40, 24)).astype(np.float32)
+    b = rng.standard_normal((16, 24) if tb else (24, 16)).astype(np.float32)
+    a_op, b_op = (a.T if ta else a), (b.T if tb else b)
+    out = np.empty((40, 16), np.float32)
+    assert gemm_pool.split(40, 16, 24) is not None
+    gemm_pool.matmul(a_op, b_op, out)
+    np.testing.assert_allclose(out, a_op @ b_op, rtol=1e-5, atol=1e-5)
+
+
+def test_blas_thread_count_is_restored_after_a_split_product(split_small):
+    before = blas_threads.get_num_threads()
+    gemm_pool.matmul(np.ones((32, 8), np.float32), np.ones((8, 8), np.float32), np.empty((32, 8), np.float32))
+    assert blas_threads.get_num_threads() == before
+
+
+@pytest.mark.parametrize("ta,tb", [(True, False), (False, True)])
+def test_split_inplace_sgd_update_matches_numpy(split_small, ta, tb):
+    if sgd.gemm_for(np.float32) is None:
+        pytest.skip("numpy's OpenBLAS GEMM not reachable")
+    rng = np.random.RandomState(1)
+    a = rng.standard_normal((12, 36) if ta else (36, 12)).astype(np.float32)
+    b = rng.standard_normal((20, 12) if tb else (12, 20)).astype(np.float32)
+    w0 = rng.standard_normal((36, 20)).astype(np.float32)
+
+    class State:
+        value = w0.copy()
+    state = State()
+    assert sgd.run_update(state, a, b, 0.1, ta, tb) is state.value
+    expected = w0 - np.float32(0.1) * ((a.T if ta else a) @ (b.T if tb else b))
+    np.testing.assert_allclose(state.value, expected, rtol=1e-5, atol=1e-5)
+
+
+def test_an_error_in_a_block_reaches_the_caller(split_small):
+    def boom():
+        raise ValueError("block failed")
+    with pytest.raises(ValueError, match="block failed"):
+        gemm_pool.run_blocks([lambda: None, boom, lambda: None])
