@@ -29,6 +29,7 @@ SETUPS = {
     "before": {"GRAPHFLOW_THREADING": "off"},
     "default": {},
     "default + blas 1": {"OPENBLAS_NUM_THREADS": "1"},
+    "blas sleeps only": {"GRAPHFLOW_THREADING": "off", "OPENBLAS_THREAD_TIMEOUT": "4"},
     "omp passive": {"GRAPHFLOW_THREADING": "off", "OMP_WAIT_POLICY": "PASSIVE"},
     "blas 1 thread": {"GRAPHFLOW_THREADING": "off", "OPENBLAS_NUM_THREADS": "1"},
     "workqueue": {"GRAPHFLOW_THREADING": "off", "NUMBA_THREADING_LAYER": "workqueue"},

@@ -96,10 +96,13 @@ def stop_spinning() -> bool:
     OpenBLAS reads OPENBLAS_THREAD_TIMEOUT only when its thread server starts, so the variable is
     set, read (`openblas_read_env`) and removed again, and the server is shut down; the next
     threaded call starts it again with the short timeout. Shutting the server down while another
-    thread is inside BLAS would free its buffers, so this is done only while this process runs a
-    single Python thread, and never when the user set OPENBLAS_THREAD_TIMEOUT. True if done.
+    thread is inside BLAS would free its buffers, so this is done only when no other non-daemon
+    Python thread runs (a notebook's daemon threads never call BLAS), and never when the user set
+    OPENBLAS_THREAD_TIMEOUT. True if done.
     """
-    if "OPENBLAS_THREAD_TIMEOUT" in os.environ or threading.active_count() != 1:
+    me = threading.current_thread()
+    others = [t for t in threading.enumerate() if t is not me and not t.daemon]
+    if "OPENBLAS_THREAD_TIMEOUT" in os.environ or others:
         return False
     libraries()
     done = False

@@ -109,3 +109,8 @@ def test_config_proto_fields_and_errors_follow_tensorflow():
     assert str(e.value) == TF["config_proto_unknown_field"]
     with pytest.raises(TypeError):
         gf.compat.v1.ConfigProto(intra_op_parallelism_threads=1.5)
+
+
+def test_a_blas_thread_timeout_the_user_set_is_left_alone(monkeypatch):
+    monkeypatch.setenv("OPENBLAS_THREAD_TIMEOUT", "20")
+    assert blas_threads.stop_spinning() is False

@@ -5,6 +5,8 @@ import os
 import platform
 import sys
 
+from .. import threading_config
+
 
 def cpu_model() -> str:
     try:
@@ -76,6 +78,7 @@ def machine_info(load_at_start: float | None = None) -> dict:
         "numba_threads": threads,
         "numba_threading_layer": numba_threading(),
         "blas": blas(),
+        "threading": threading_config.describe(),
         "graphflow": __version__,
         "load_average": {"start": load_at_start, "end": load_average()},
     }
@@ -92,4 +95,13 @@ def describe(info: dict) -> str:
     return (f"machine: {info['cpu']}, {info['usable_cores']} of {info['cores']} cores, {info['platform']}{busy}\n"
             f"python {info['python']}, numpy {info['numpy']}, numba {info['numba']} "
             f"(threading layer: {info['numba_threading_layer']}; {info['numba_threads']} threads), "
-            f"graphflow {info['graphflow']}; BLAS: {info.get('blas', '?')}")
+            f"graphflow {info['graphflow']}; BLAS: {info.get('blas', '?')}{threads_line(info.get('threading'))}")
+
+
+def threads_line(t: dict | None) -> str:
+    """How the kernels' threads were set up (gf.config.threading), for the machine line."""
+    if not t or not t.get("started"):
+        return ""
+    wait = f", {t['wait_policy']} waiting" if t.get("wait_policy") else ""
+    return (f"\nthreads: intra-op {t['intra_op'] or 'auto'}, numba {t.get('numba_threads') or '-'}{wait}, "
+            f"OpenBLAS {t.get('blas_threads') or '-'} (idle workers: {t.get('blas_idle')})")

@@ -7,48 +7,38 @@ on the CPU only, where every placement is soft and there is no GPU memory to gro
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
 
-
-def _checked(message: str, values: dict) -> dict:
-    known = {f.name: f for f in fields(message)}
-    for key, value in values.items():
-        f = known.get(key)
-        if f is None:
-            raise ValueError(f'Protocol message {message.__name__} has no "{key}" field.')
-        if f.type == "int" and (isinstance(value, bool) or not hasattr(value, "__index__")):
-            raise TypeError(f"{message.__name__}.{key}: expected an int, got {value!r} ({type(value).__name__})")
-        if f.type == "bool" and not isinstance(value, bool):
-            raise TypeError(f"{message.__name__}.{key}: expected a bool, got {value!r} ({type(value).__name__})")
-    return values
-
-
-@dataclass
-class GPUOptions:
-    allow_growth: bool = False
-    per_process_gpu_memory_fraction: float = 0.0
-    visible_device_list: str = ""
+class _Message:
+    """A protocol-buffer-like record: known fields with defaults, TensorFlow's error for others."""
+    FIELDS: dict = {}        # name -> default value (its type is the field's type)
 
     def __init__(self, **kwargs):
-        for f in fields(GPUOptions):
-            setattr(self, f.name, f.default)
-        for key, value in _checked(GPUOptions, kwargs).items():
-            setattr(self, key, value)
+        for name, default in self.FIELDS.items():
+            setattr(self, name, default() if callable(default) else default)
+        for name, value in kwargs.items():
+            if name not in self.FIELDS:
+                raise ValueError(f'Protocol message {type(self).__name__} has no "{name}" field.')
+            setattr(self, name, self._checked(name, value))
+
+    def _checked(self, name, value):
+        default = self.FIELDS[name]
+        wanted = bool if isinstance(default, bool) else int if isinstance(default, int) else None
+        bad = (wanted is int and (isinstance(value, bool) or not hasattr(value, "__index__"))) or (
+            wanted is bool and not isinstance(value, bool))
+        if bad:
+            raise TypeError(f"{type(self).__name__}.{name}: expected {wanted.__name__}, got {value!r} "
+                            f"({type(value).__name__})")
+        return int(value) if wanted is int else value
+
+    def __repr__(self):
+        return f"{type(self).__name__}({', '.join(f'{k}={getattr(self, k)!r}' for k in self.FIELDS)})"
 
 
-@dataclass
-class ConfigProto:
+class GPUOptions(_Message):
+    FIELDS = {"allow_growth": False, "per_process_gpu_memory_fraction": 0.0, "visible_device_list": ""}
+
+
+class ConfigProto(_Message):
     """Session options. Thread counts: 0 lets the system pick (see gf.config.threading)."""
-    intra_op_parallelism_threads: int = 0
-    inter_op_parallelism_threads: int = 0
-    allow_soft_placement: bool = False
-    log_device_placement: bool = False
-    device_count: dict = field(default_factory=dict)
-    gpu_options: GPUOptions = field(default_factory=GPUOptions)
-
-    def __init__(self, **kwargs):
-        self.intra_op_parallelism_threads = self.inter_op_parallelism_threads = 0
-        self.allow_soft_placement = self.log_device_placement = False
-        self.device_count, self.gpu_options = {}, GPUOptions()
-        for key, value in _checked(ConfigProto, kwargs).items():
-            setattr(self, key, dict(value) if key == "device_count" else value)
+    FIELDS = {"intra_op_parallelism_threads": 0, "inter_op_parallelism_threads": 0, "allow_soft_placement": False,
+              "log_device_placement": False, "device_count": dict, "gpu_options": GPUOptions}
