@@ -8,12 +8,13 @@ than on one, and TensorFlow's matmul (Eigen's pool: blocks claimed dynamically) 
 (benchmarks/threads_contention.py, docs/bench.md). Here a thread that gets no core leaves its
 blocks to the others, so a product on a busy machine degrades to one thread's speed at worst; on
 idle cores the blocks run on every thread at once, as OpenBLAS's own split does. Idle pool threads
-block on a queue: nothing spins. The caller can always finish a job alone (after a fork, when no
-pool thread ever wakes up, it does).
+block on a queue: nothing spins. The caller can always finish a job alone, so a pool thread that
+never wakes up delays nothing; a forked child starts a pool of its own.
 """
 from __future__ import annotations
 
 import itertools
+import os
 import queue
 import threading
 
@@ -83,10 +84,13 @@ _pools_lock = threading.Lock()
 
 
 def _pool(threads: int) -> _Pool:
-    pool = _pools.get(threads)
+    key = (os.getpid(), threads)      # a forked child has none of its parent's pool threads: its own pool
+    pool = _pools.get(key)
     if pool is None:
         with _pools_lock:
-            pool = _pools.setdefault(threads, _Pool(threads - 1))
+            pool = _pools.get(key)
+            if pool is None:
+                pool = _pools[key] = _Pool(threads - 1)
     return pool
 
 
