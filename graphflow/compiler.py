@@ -14,7 +14,11 @@
 with `build`. Tiering: the first `jit_after - 1` calls of a signature (default: the first call) run
 the reference interpreter on the user's graph, so a graph run once, like an initializer, never pays
 for compilation; the next call compiles (from the on-disk kernel cache when it can).
-GRAPHFLOW_JIT_AFTER=1 (or the option `jit_after=1`) compiles on the first call. A compiler failure
+GRAPHFLOW_JIT_AFTER=1 (or the option `jit_after=1`) compiles on the first call. Fused groups whose
+specialised kernels are not in the kernel cache first run through the expression interpreter
+(kernels/exprvm.py: one numba kernel compiled once per toolchain, no per-graph compile); after
+`tier_up_after` such calls the executable is lowered again with those kernels compiled
+(GRAPHFLOW_TIER_UP_AFTER=0 compiles them at once). A compiler failure
 warns and interprets instead (GRAPHFLOW_STRICT=1 raises); at most MAX_SIGNATURES signatures compile.
 """
 from __future__ import annotations
@@ -38,6 +42,9 @@ from .passes.config import PassConfig, current
 from .passes.program import Program, specialise
 
 MAX_SIGNATURES = 16
+# calls an executable runs fused groups in the expression interpreter before their specialised
+# kernels are compiled (GRAPHFLOW_TIER_UP_AFTER; 0 compiles at once)
+TIER_UP_AFTER = 1
 
 
 def _env_int(name, default):
@@ -53,12 +60,14 @@ def strict() -> bool:
 
 
 def configure(options: Optional[dict] = None, parallel: bool = True,
-              load_kernel: Optional[Callable] = None) -> PassConfig:
+              load_kernel: Optional[Callable] = None, interpret: bool = False) -> PassConfig:
     """The pass config for `options` (gf.config.optimizer's switches, then these), aimed at the
     kernels: `parallel` allows multi-threaded loops, `load_kernel` turns a KernelSource into a
-    callable (default: the on-disk cache)."""
+    callable (default: the on-disk cache), `interpret` runs fused groups whose kernels are not
+    cached through the expression interpreter."""
     config = current(options)
-    config.target = KernelTarget(allow_parallel=parallel, load_kernel=load_kernel or load_cached, strict=strict())
+    config.target = KernelTarget(allow_parallel=parallel, load_kernel=load_kernel or load_cached, strict=strict(),
+                                 interpret=interpret)
     return config
 
 
@@ -95,10 +104,12 @@ class CompiledPlan:
         self.reference = InterpreterPlan(fetch_tensors, fetch_ops, feed_tensors)   # checks the feeds
         options = dict(options or {})
         self.jit_after = int(options.pop("jit_after", _env_int("GRAPHFLOW_JIT_AFTER", 2)))
+        self.tier_up_after = int(options.pop("tier_up_after", _env_int("GRAPHFLOW_TIER_UP_AFTER", TIER_UP_AFTER)))
         parallel = bool(options.pop("parallel", True))
-        self.config = configure(options, parallel=parallel)
+        self.config = configure(options, parallel=parallel, interpret=self.tier_up_after > 0)
         self._execs: dict = {}
         self._calls: dict = {}
+        self._interpreted: dict = {}    # signature -> calls its executable ran interpreted groups
         self._lock = threading.RLock()
         self._hot = None                # the last executable's function: tried first
         self.compile_seconds = 0.0
@@ -126,7 +137,10 @@ class CompiledPlan:
                     ex = self._build(key)
         if ex is None:
             return self.reference(feeds)
-        self._hot = ex.run
+        if ex.pending:
+            ex = self._count_interpreted(key, ex)
+        if not ex.pending:
+            self._hot = ex.run
         out = ex.run(feeds)
         return out if out is not None else self.reference(feeds)
 
@@ -149,6 +163,29 @@ class CompiledPlan:
             self.compile_seconds += time.perf_counter() - t0
         self._execs[key] = ex
         return ex
+
+    def _count_interpreted(self, key, ex: Executable) -> Executable:
+        """Tier up: after `tier_up_after` calls with groups in the expression interpreter, the
+        same optimised program is lowered again with their specialised kernels compiled."""
+        with self._lock:
+            n = self._interpreted.get(key, 0) + 1
+            self._interpreted[key] = n
+            if n <= self.tier_up_after or self._execs.get(key) is not ex:
+                return self._execs.get(key) or ex
+            t0 = time.perf_counter()
+            try:
+                compiled = lower_program(ex.program, ex.stats, dataclasses.replace(self.config.target, interpret=False))
+            except Exception as e:  # noqa: BLE001  keep interpreting: the results are the same
+                if strict():
+                    raise
+                warnings.warn(f"graphflow: compiling the interpreted kernels failed ({type(e).__name__}: {e}); "
+                              "they stay interpreted", RuntimeWarning, stacklevel=4)
+                ex.pending = []
+                return ex
+            finally:
+                self.compile_seconds += time.perf_counter() - t0
+            self._execs[key] = compiled
+            return compiled
 
     def executable(self, shapes=None) -> Optional[Executable]:
         """The compiled executable for `shapes` (default: the only or first one), building it."""

@@ -16,7 +16,7 @@ from typing import Callable, NamedTuple, Optional
 import numpy as np
 
 from .. import threading_config
-from . import codegen, fast, gemm_pool
+from . import cache, codegen, exprvm, fast, gemm_pool
 
 # Parallel loops only above this many elements times ops: below it, waking the second thread
 # costs more than it saves (graphflow/bench/w1_gelu.py measures the crossover).
@@ -39,15 +39,18 @@ class Step:
     allocates: bool = True
     binds: dict = field(default_factory=dict)     # output index -> key of `globals` that is its value
     releases: tuple = ()            # tensors whose plan locals are dropped before the step runs
+    pending: list = field(default_factory=list)   # KernelSources run by the interpreter, not yet compiled
 
 
 class Lowering:
     """Context the lowerings share: options (parallelism) and the kernel loader."""
 
-    def __init__(self, load_kernel: Callable, allow_parallel: bool = True, buffer_plan=None):
+    def __init__(self, load_kernel: Callable, allow_parallel: bool = True, buffer_plan=None,
+                 interpret: bool = False):
         self.load_kernel = load_kernel
         self.allow_parallel = allow_parallel
         self.buffer_plan = buffer_plan
+        self.interpret = interpret
 
 
 def _static(t):
@@ -63,6 +66,10 @@ def lower_fused(op, ctx: Lowering) -> Optional[Step]:
     over = ctx.buffer_plan.inplace if ctx.buffer_plan is not None else {}
     aliases = {i: op.inputs.index(over[t]) for i, t in enumerate(op.outputs) if t in over}
     src = codegen.generate(group, parallel=parallel, inplace=aliases)
+    if ctx.interpret and not cache.is_warm(src.key):
+        step = _interpreted(op, group, aliases, src)
+        if step is not None:
+            return step
     if parallel:
         threading_config.start_parallel_loops()
     fn = ctx.load_kernel(src)
@@ -72,6 +79,23 @@ def lower_fused(op, ctx: Lowering) -> Optional[Step]:
             + [f"{{out{i}}}" for i in range(len(op.outputs)) if i not in aliases])
     return Step(f"{{k}}({', '.join(args)})", {"k": fn, "dims": dims}, inplace_ok=True, kernels=[src],
                 aliases=aliases)
+
+
+def _interpreted(op, group, aliases, src) -> Optional[Step]:
+    """The group run by the expression interpreter (kernels/exprvm.py), its specialised kernel
+    `src` left pending for the compiler to tier up to; None if the interpreter cannot run it or is
+    not built yet (building it is a one-time compile of many seconds, never on a plan's path)."""
+    prog = exprvm.assemble(group)
+    if prog is None or not exprvm.ready(prog.dtype):
+        return None
+    g = {"k": exprvm.load(prog.dtype), "code": prog.code, "geo": prog.geo, "dims": prog.dims,
+         "z": np.zeros(1, np.dtype(prog.dtype))}
+    ins = [f"{{in{i}}}.reshape(-1)" for i in range(len(op.inputs))]
+    outs = [f"{{in{aliases[i]}}}.reshape(-1)" if i in aliases else f"{{out{i}}}.reshape(-1)"
+            for i in range(len(op.outputs))]
+    args = (ins + ["{z}"] * (exprvm.MAX_INPUTS - len(ins)) + outs + ["{z}"] * (exprvm.MAX_OUTPUTS - len(outs)))
+    return Step(f"{{k}}({{code}}, {{geo}}, {{dims}}, {prog.n_registers}, {', '.join(args)})", g, inplace_ok=True,
+                kernels=[src], aliases=aliases, pending=[src])
 
 
 def lower_fused_matmul(op, ctx: Lowering) -> Optional[Step]:

@@ -66,8 +66,10 @@ class Executable:
     that run code at call time as (op, Step), Step None for an op running its reference kernel;
     feeds, constants and no-ops run nothing and are not listed."""
 
-    def __init__(self, prog, stats: list, fn, source: str, steps: list, kernels: list, kernel_globals=None):
+    def __init__(self, prog, stats: list, fn, source: str, steps: list, kernels: list, kernel_globals=None,
+                 pending=None):
         self.program = prog
+        self.pending = pending or []     # KernelSources the expression interpreter runs for now
         self.kernel_globals = kernel_globals or {}   # global name in `run` -> ops whose kernel it is (profiler)
         self.stats = stats
         self.source = source
@@ -85,7 +87,7 @@ def lower_program(prog, stats=None, target: KernelTarget = KernelTarget()) -> Ex
     function with buffers of its own (plan_copies.py)."""
     threading_config.start()
     allow_parallel = target.allow_parallel and not any(calls_blas(op) for op in prog.operations)
-    ctx = Lowering(target.load_kernel, allow_parallel, prog.buffer_plan)
+    ctx = Lowering(target.load_kernel, allow_parallel, prog.buffer_plan, target.interpret)
     S = _Source()
     name: dict = {}          # tensor -> expression naming its value in the function
     compiled_inputs = set()  # tensors some compiled step reads
@@ -207,7 +209,8 @@ def lower_program(prog, stats=None, target: KernelTarget = KernelTarget()) -> Ex
     if slots:
         namespace["_fallback"] = PlanCopies(src, S.globals, bp.slot_bytes, slot_views)
     steps = [(op, step) for op, step in lowered if step is None or step.template]
-    return Executable(prog, stats or [], fn, src, steps, kernels, kernel_globals)
+    pending = [k for _, step in lowered if step is not None for k in step.pending]
+    return Executable(prog, stats or [], fn, src, steps, kernels, kernel_globals, pending)
 
 
 def _fast_callable(obj):
