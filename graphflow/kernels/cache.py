@@ -28,6 +28,7 @@ import tempfile
 import threading
 import warnings
 from collections import OrderedDict
+from typing import Optional
 
 from .. import config, threading_config
 from ..atomic_file import write_atomic
@@ -124,18 +125,31 @@ def _record_digest(directory: str, name: str) -> None:
         pass
 
 
-def _is_cached_on_disk(directory: str, name: str) -> bool:
+_listing: dict = {}      # __pycache__ dir -> (its mtime, the entry names with a numba index)
+
+
+def _is_cached_on_disk(directory: str, name: str, function: Optional[str] = None) -> bool:
+    """Whether numba has an index for `name`; the directory is listed again only when it changed
+    (a plan asks once per fused group, and listing a cache of thousands of kernels each time was
+    a visible part of a warm first call). With `function`, whether that function of it has one."""
     pyc = os.path.join(directory, "__pycache__")
     try:
-        return any(f.startswith(name + ".") and f.endswith(".nbi") for f in os.listdir(pyc))
+        mtime = os.stat(pyc).st_mtime_ns
+        seen = _listing.get(pyc)
+        if seen is None or seen[0] != mtime:
+            functions = {f.split("-", 1)[0] for f in os.listdir(pyc) if f.endswith(".nbi")}
+            _listing[pyc] = seen = (mtime, functions, {f.split(".", 1)[0] for f in functions})
+        return name in (seen[2] if function is None else seen[1])
     except OSError:
         return False
 
 
-def is_warm(key: str) -> bool:
-    """Whether the kernel is already in this process or in numba's cache on disk."""
+def is_warm(key: str, function: Optional[str] = None) -> bool:
+    """Whether the kernel is already in this process or in numba's cache on disk (with `function`:
+    that function's compiled code is, not only some function of the module's)."""
     name = f"gfk_{key}"
-    return name in _modules or _is_cached_on_disk(kernel_dir(), name)
+    return name in _modules or _is_cached_on_disk(kernel_dir(), name if function is None else f"{name}.{function}",
+                                                  function)
 
 
 def _forget(directory: str, name: str) -> None:

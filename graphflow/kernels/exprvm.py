@@ -243,7 +243,7 @@ def kernel_source(t: str) -> codegen.KernelSource:
 
 def ready(t: str) -> bool:
     """Whether the interpreter for `t` runs without compiling (loaded, or on disk)."""
-    return cache.is_warm(kernel_source(t).key)
+    return cache.is_warm(kernel_source(t).key, "kernel")
 
 
 def load(t: str):
@@ -265,11 +265,10 @@ def register_dtype(group) -> Optional[str]:
 
 
 def assemble(group) -> Optional[RegisterProgram]:
-    """The register program computing `group`, or None if the interpreter does not run it."""
+    """The register program computing `group`, or None if the interpreter does not run it. Its
+    bool inputs and outputs are passed as arrays of the register dtype (the lowering converts)."""
     t = register_dtype(group)
     if (t is None or len(group.input_specs) > MAX_INPUTS or len(group.exits) > MAX_OUTPUTS
-            or any(dt.name != t for dt, _ in group.input_specs)
-            or any(group.members[j].dtype.name != t for j in group.exits)
             or any(m.opdef.kind != registry.ELEMENTWISE for m in group.members)):
         return None
     table = opcodes(t)

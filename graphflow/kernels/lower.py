@@ -88,14 +88,23 @@ def _interpreted(op, group, aliases, src) -> Optional[Step]:
     prog = exprvm.assemble(group)
     if prog is None or not exprvm.ready(prog.dtype):
         return None
+    t = np.dtype(prog.dtype)
     g = {"k": exprvm.load(prog.dtype), "code": prog.code, "geo": prog.geo, "dims": prog.dims,
-         "z": np.zeros(1, np.dtype(prog.dtype))}
-    ins = [f"{{in{i}}}.reshape(-1)" for i in range(len(op.inputs))]
-    outs = [f"{{in{aliases[i]}}}.reshape(-1)" if i in aliases else f"{{out{i}}}.reshape(-1)"
-            for i in range(len(op.outputs))]
+         "z": np.zeros(1, t), "rt": t, "empty": np.empty, "ne": np.not_equal}
+    ins = [f"{{in{i}}}.reshape(-1)" if x.dtype.np == t else f"{{in{i}}}.reshape(-1).astype({{rt}})"
+           for i, x in enumerate(op.inputs)]
+    lines, outs, after = [], [], []
+    for i, y in enumerate(op.outputs):
+        flat = f"{{in{aliases[i]}}}.reshape(-1)" if i in aliases else f"{{out{i}}}.reshape(-1)"
+        if y.dtype.np == t:
+            outs.append(flat)
+        else:            # a bool exit: 0/1 in the register dtype, then compared into the output
+            lines.append(f"_x{i} = {{empty}}({flat}.size, {{rt}})")
+            outs.append(f"_x{i}")
+            after.append(f"{{ne}}(_x{i}, 0, out={flat})")
     args = (ins + ["{z}"] * (exprvm.MAX_INPUTS - len(ins)) + outs + ["{z}"] * (exprvm.MAX_OUTPUTS - len(outs)))
-    return Step(f"{{k}}({{code}}, {{geo}}, {{dims}}, {prog.n_registers}, {', '.join(args)})", g, inplace_ok=True,
-                kernels=[src], aliases=aliases, pending=[src])
+    lines.append(f"{{k}}({{code}}, {{geo}}, {{dims}}, {prog.n_registers}, {', '.join(args)})")
+    return Step("\n".join(lines + after), g, inplace_ok=True, kernels=[src], aliases=aliases, pending=[src])
 
 
 def lower_fused_matmul(op, ctx: Lowering) -> Optional[Step]:
