@@ -181,7 +181,8 @@ def _rows_for(k: int, base: str, repeat: int, interp_build_s: float) -> list[Row
         fig = measure_in_subprocess(k, tmp, jit_after=2, repeat=repeat)
         row = _row(k, GRAPH_COMPILED + " tiered", fig, "cold", interp_build_s)
         row.compile_s = fig["second_call_s"]
-        row.note = "first call: reference interpreter; " + row.note + f"; 2nd call builds in {fig['second_call_s']:.3f}s"
+        row.note = (f"first call: reference interpreter; {row.note}; "
+                    f"2nd call builds in {fig['second_call_s']:.3f}s")
         rows.append(row)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
