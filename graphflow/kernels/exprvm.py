@@ -3,9 +3,10 @@
 A new graph's fused groups would each pay numba's whole pipeline (0.1-0.8 s per kernel, cold)
 before the first call returns. Instead, one numba kernel per register dtype, compiled once per
 toolchain and kept in the kernel cache like any generated kernel, evaluates a group described as
-data: a small program of (opcode, dst, a, b, c) rows over registers holding BLOCK elements each.
+data: a small program of rows over registers holding BLOCK elements each.
 Each block loads the inputs it needs (contiguous, broadcast scalar, or strided by the collapsed
-layout), runs the program, and stores the group's exits; the registers stay in L1.
+layout), runs the program, and stores the group's exits; the registers stay in L1. A row is
+(opcode, dst, a, b, c, imm): registers, and for LOAD/STORE the input/output index in `imm`.
 
 The opcodes are generated from the registry's `scalar_expr`s through codegen.render, the same
 text the specialised kernels are made of, so each member computes the same IEEE operations in
@@ -33,7 +34,7 @@ MAX_INPUTS = 12
 MAX_OUTPUTS = 4
 REGISTER_DTYPES = ("float32", "float64")
 LOAD, STORE = 0, 1      # the two opcodes that are not members
-VERSION = "1"
+VERSION = "2"
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -48,7 +49,7 @@ class Opcode:
 
 @dataclass(frozen=True)
 class RegisterProgram:
-    """What one fused group runs: `code` rows (opcode, dst, a, b, c), `geo` per input (how it is
+    """What one fused group runs: `code` rows (opcode, dst, a, b, c, imm), `geo` per input (how it is
     loaded: 0 contiguous, 1 one value broadcast, 2 strided; then its stride per collapsed dim),
     the collapsed `dims` and the number of registers."""
     dtype: str
@@ -205,10 +206,10 @@ def kernel(code, geo, dims, n_registers, {", ".join(ins + outs)}):
             rb = regs[code[pc, 3]]
             rc = regs[code[pc, 4]]
             if op == {LOAD}:
-                k = code[pc, 2]
+                k = code[pc, 5]
                 _load(rd, _input({", ".join(ins)}, k), geo, k, dims, idx, s, m)
             elif op == {STORE}:
-                dst = _output({", ".join(outs)}, code[pc, 1])
+                dst = _output({", ".join(outs)}, code[pc, 5])
                 for i in range(m):
                     dst[s + i] = ra[i]
 {chr(10).join(cases)}
@@ -305,18 +306,18 @@ def assemble(group) -> Optional[RegisterProgram]:
         for a in m.args:
             if a[0] == "in" and a not in where:
                 where[a] = r = take()
-                rows.append((LOAD, r, a[1], 0, 0))
+                rows.append((LOAD, r, 0, 0, 0, a[1]))
         srcs = [where[a] for a in m.args] + [0] * (3 - len(m.args))
         dst = take()         # never one of its own arguments: LLVM would not vectorise the loop
         where[("v", j)] = dst
-        rows.append((ops[j], dst, *srcs))
+        rows.append((ops[j], dst, *srcs, 0))
         for a in set(m.args):
             if last.get(a) == j:
                 free.append(where[a])
         if ("v", j) not in last:         # a member nobody reads (kept for its side of a sibling)
             free.append(dst)
     for i, j in enumerate(group.exits):
-        rows.append((STORE, i, where[("v", j)], 0, 0))
+        rows.append((STORE, 0, where[("v", j)], 0, 0, i))
     c = len(layout.dims)
     geo = np.zeros((max(len(group.input_specs), 1), 1 + c), np.int64)
     for k, mask in enumerate(layout.masks):
@@ -329,5 +330,5 @@ def assemble(group) -> Optional[RegisterProgram]:
             if not mask[d]:
                 geo[k, 1 + d] = stride
                 stride *= layout.dims[d]
-    return RegisterProgram(t, np.asarray(rows, np.int64).reshape(-1, 5), geo, codegen.dims_array(layout),
+    return RegisterProgram(t, np.asarray(rows, np.int64).reshape(-1, 6), geo, codegen.dims_array(layout),
                            max(n_regs[0], 1))

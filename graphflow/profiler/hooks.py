@@ -82,6 +82,15 @@ def install(rec: Recorder):
         return ex
     patch(compiler, "build", instrumented_build)
 
+    tier_up = compiler.tier_up
+
+    def instrumented_tier_up(*args, **kwargs):
+        ex = tier_up(*args, **kwargs)
+        run = ex.run
+        originals[instrument(ex, rec)] = (ex, run)
+        return ex
+    patch(compiler, "tier_up", instrumented_tier_up)
+
     call = compiler.CompiledPlan.__call__
 
     def timed_call(plan, feeds):
