@@ -14,11 +14,11 @@
 with `build`. Tiering: the first `jit_after - 1` calls of a signature (default: the first call) run
 the reference interpreter on the user's graph, so a graph run once, like an initializer, never pays
 for compilation; the next call compiles (from the on-disk kernel cache when it can).
-GRAPHFLOW_JIT_AFTER=1 (or the option `jit_after=1`) compiles on the first call. Fused groups whose
-specialised kernels are not in the kernel cache first run through the expression interpreter
-(kernels/exprvm.py: one numba kernel compiled once per toolchain, no per-graph compile); after
-`tier_up_after` such calls the executable is lowered again with those kernels compiled
-(GRAPHFLOW_TIER_UP_AFTER=0 compiles them at once). A compiler failure
+GRAPHFLOW_JIT_AFTER=1 (or the option `jit_after=1`) compiles on the first call. Fused groups
+the expression interpreter runs (kernels/exprvm.py: one numba kernel compiled once per toolchain,
+no per-graph compile) run there first; after `tier_up_after` such calls the executable is lowered
+again with their specialised kernels, loaded from the kernel cache or compiled
+(GRAPHFLOW_TIER_UP_AFTER=0 lowers them at once). A compiler failure
 warns and interprets instead (GRAPHFLOW_STRICT=1 raises); at most MAX_SIGNATURES signatures compile.
 """
 from __future__ import annotations

@@ -16,7 +16,7 @@ from typing import Callable, NamedTuple, Optional
 import numpy as np
 
 from .. import threading_config
-from . import cache, codegen, exprvm, fast, gemm_pool
+from . import codegen, exprvm, fast, gemm_pool
 
 # Parallel loops only above this many elements times ops: below it, waking the second thread
 # costs more than it saves (graphflow/bench/w1_gelu.py measures the crossover).
@@ -66,7 +66,7 @@ def lower_fused(op, ctx: Lowering) -> Optional[Step]:
     over = ctx.buffer_plan.inplace if ctx.buffer_plan is not None else {}
     aliases = {i: op.inputs.index(over[t]) for i, t in enumerate(op.outputs) if t in over}
     src = codegen.generate(group, parallel=parallel, inplace=aliases)
-    if ctx.interpret and not cache.is_warm(src.key):
+    if ctx.interpret:       # even when `src` is cached: loading it costs more than this call
         step = _interpreted(op, group, aliases, src)
         if step is not None:
             return step

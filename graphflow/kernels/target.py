@@ -25,8 +25,7 @@ class KernelTarget:
     """`allow_parallel`: generated loops may use threads; `load_kernel(KernelSource)` returns the
     callable kernel (explain passes one that only keeps the source); `strict`: a lowering that
     fails raises instead of falling back to the op's reference kernel; `interpret`: fused groups
-    whose specialised kernel is not cached run through the expression interpreter (exprvm.py)
-    until the compiler tiers up."""
+    run through the expression interpreter (exprvm.py) until the compiler tiers up."""
     allow_parallel: bool = True
     load_kernel: Callable = load_cached
     strict: bool = False
