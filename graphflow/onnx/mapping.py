@@ -616,7 +616,17 @@ _RANDOM = "ONNX's random ops draw other numbers than graphflow's seeded streams"
 _PIPELINE = "an input-pipeline op: an ONNX model takes tensors; export the model and feed it the batches"
 _UPDATE = "it updates a variable; an ONNX model is a pure function of its inputs and initializers"
 _SUMMARY = "summaries write TensorBoard event files from a running process; a served model has none"
+_TEXT = "a string op: graphflow exports numeric models (ONNX's few string operators have other semantics)"
+_FILES = "it reads or writes files of the running process; an ONNX model computes on its inputs"
+_COLLECTIVE = "a collective among training processes (gf.distribute); a served model runs in one process"
 NOT_EXPORTABLE: dict[str, str] = {
+    **{op: _TEXT for op in ("StringLower", "StringUpper", "StringStrip", "StringLength", "StaticRegexReplace",
+                            "StaticRegexFullMatch", "StringToNumber", "AsString", "StringJoin", "ReduceJoin",
+                            "Substr", "TokenizeLookup", "LookupTableFind", "DecodeRaw", "EncodeBase64",
+                            "DecodeBase64", "DecodeCSV", "SerializeTensor", "ParseTensor", "DecodeImage",
+                            "EncodeImage")},
+    "ReadFile": _FILES, "WriteFile": _FILES, "MatchingFiles": _FILES,
+    "CollectiveAllReduce": _COLLECTIVE, "CollectiveBroadcast": _COLLECTIVE,
     "AssignVariableOp": _UPDATE, "AssignAddVariableOp": _UPDATE, "AssignSubVariableOp": _UPDATE,
     "InplaceGemmUpdate": _UPDATE, "ResourceScatter": _UPDATE, "ResourceScatterNd": _UPDATE,
     "VarIsInitializedOp": "initialisation state exists only in a running process (initializers always are)",

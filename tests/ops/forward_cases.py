@@ -1169,3 +1169,5 @@ if hasattr(gf, "cond") and hasattr(gf, "while_loop"):
     BY_OP.clear()
     for _c in CASES:
         BY_OP.setdefault(_c.op, []).append(_c)
+
+from . import forward_cases_text  # noqa: E402,F401  (text, lookup and file ops; rebuilds BY_OP)

@@ -57,6 +57,11 @@ def test_every_registered_op_has_a_forward_case():
     assert not missing, f"ops with no test case in tests/ops/forward_cases.py: {missing}"
 
 
+def _array(value):
+    """A fetched value as an array: a scalar string (bytes, as TF returns it) stays an object array."""
+    return np.array(value, dtype=object) if isinstance(value, bytes) else np.asarray(value)
+
+
 def _leaves(out):
     return list(out) if isinstance(out, (list, tuple)) else [out]
 
@@ -64,7 +69,7 @@ def _leaves(out):
 def run_eager(case, arrays, attrs):
     gf.random.set_seed(SEED)
     out = case.build(*[gf.constant(a) for a in arrays], **attrs)
-    return [np.asarray(t.numpy()) for t in _leaves(out)]
+    return [_array(t.numpy()) for t in _leaves(out)]
 
 
 def build_graph(case, arrays, attrs):
@@ -86,25 +91,25 @@ def run_graph_checking_inference(case, arrays, attrs):
     with gf.compat.v1.Session(graph=graph, optimize=False) as sess:
         values = sess.run(out + everything, feed_dict=feeds)
     for t, v in zip(everything, values[len(out):]):
-        v = np.asarray(v)
+        v = _array(v)
         fetched_as_bytes = t.dtype.name == "string" and v.dtype.kind == "S"    # string scalars fetch as bytes
         assert v.dtype == t.dtype.np or fetched_as_bytes, \
             f"{t.op.type} ({t.name}): kernel gave {v.dtype}, infer said {t.dtype.name}"
         assert t.shape.is_compatible_with(v.shape), \
             f"{t.op.type} ({t.name}): kernel gave shape {v.shape}, infer said {t.shape}"
-    return [np.asarray(v) for v in values[:len(out)]]
+    return [_array(v) for v in values[:len(out)]]
 
 
 def run_graph(case, arrays, attrs):
     graph, out, feeds = build_graph(case, arrays, attrs)
     with gf.compat.v1.Session(graph=graph) as sess:
-        return [np.asarray(v) for v in sess.run(out, feed_dict=feeds)]
+        return [_array(v) for v in sess.run(out, feed_dict=feeds)]
 
 
 def run_function(case, arrays, attrs):
     gf.random.set_seed(SEED)
     f = gf.function(lambda *xs: case.build(*xs, **attrs))
-    return [np.asarray(t.numpy()) for t in _leaves(f(*[gf.constant(a) for a in arrays]))]
+    return [_array(t.numpy()) for t in _leaves(f(*[gf.constant(a) for a in arrays]))]
 
 
 RUNNERS = {"eager": run_eager, "graph_reference": run_graph_checking_inference, "graph": run_graph,
@@ -191,6 +196,6 @@ def test_op_cases_run_identically_eagerly_and_in_graphs(op, sample):
         with gf.compat.v1.Session(graph=graph, optimize=optimize) as sess:
             values = sess.run(out)
         for t, v, e in zip(out, values, eager):
-            v = np.asarray(v)
+            v = _array(v)
             assert v.dtype == t.dtype.np and t.shape.is_compatible_with(v.shape), f"{op}: kernel vs infer"
             assert_close(v, np.asarray(e.numpy()), 1e-6, f"{op} ({sample.desc}) graph vs eager")
