@@ -101,7 +101,9 @@ def backprop(ops, targets, target_grads, source_groups, connected: set | None = 
             else:
                 if not any(id(o) in grads for o in outs):
                     continue
-                dys = tuple(_total(grads, o) if id(o) in grads else gf.zeros_like(o) for o in outs)
+                n_diff = op.opdef.differentiable_outputs
+                dys = tuple(_total(grads, o) if id(o) in grads else None if n_diff is not None and j >= n_diff
+                            else gf.zeros_like(o) for j, o in enumerate(outs))
             opdef = op.opdef
             if not opdef.differentiable:
                 continue

@@ -68,8 +68,10 @@ class OpDef:
     What passes and executors ask about an op is a field here, never its name: `source` (FEED,
     CONSTANT, VARIABLE: what a source op's output is), `control_only` (runs nothing and stands
     for its control inputs: `gf.group`'s NoOp), `static_value(op)` (the output's value while the
-    graph is built, or None; ops/static_value.py), `reducer` (how a fusable reduction folds) and
-    `verify(op)` (the invariant the pass verifier checks instead of re-running `infer`).
+    graph is built, or None; ops/static_value.py), `reducer` (how a fusable reduction folds),
+    `verify(op)` (the invariant the pass verifier checks instead of re-running `infer`) and
+    `differentiable_outputs` (outputs past this many are reserve space the op's own gradient reads,
+    as a recurrent op's saved gates: `grad` receives None for them, never a zero tensor).
     """
     name: str
     infer: Callable
@@ -91,6 +93,7 @@ class OpDef:
     static_value: Optional[Callable] = None  # op -> its output's value at build time, or None
     reducer: Optional[Reducer] = None      # a reduction the code generator can fold in a loop
     verify: Optional[Callable] = None      # op -> None, raising AssertionError on a broken op
+    differentiable_outputs: Optional[int] = None  # outputs past this many are saved for `grad` only
     extra: dict = field(default_factory=dict)
     allowed_np: Optional[frozenset] = field(default=None, repr=False)   # derived from `allowed`
 

@@ -1,14 +1,18 @@
-"""LSTM, GRU and SimpleRNN, unrolled over the (static) time axis.
+"""LSTM, GRU and SimpleRNN: one input-projection matmul, then one recurrent sequence op.
 
-The input projection of every timestep is one matmul; the recurrence is a Python loop, so in a
-gf.function it unrolls at trace time into one graph. Gate layouts and defaults are Keras's
-(LSTM gates i, f, c, o; GRU gates z, r, h with reset_after=True), so weights port across.
+The input projection of every timestep is one matmul over the time-major sequence; the recurrence
+is one op (ops/recurrent.py: a loop over time with the step's gates fused, and one op for the
+backward pass through time), in eager, gf.function graphs and Keras fit alike. An activation the
+ops do not compute (a user's function) runs the per-step chain instead. Gate layouts and defaults
+are Keras's (LSTM gates i, f, c, o; GRU gates z, r, h with reset_after=True), so weights port
+across. See docs/keras.md, "How recurrent layers run".
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ...ops import api
+from ...ops import api, recurrent
+from ...ops.api import recurrent as recurrent_ops
 from .. import activations, initializers, regularizers
 from ..serialization import serialize_object
 from .base import Layer
@@ -65,21 +69,60 @@ class _RNN(Layer):
     _n_states = 1
 
     def call(self, inputs, initial_state=None, mask=None, training=None):
+        if isinstance(mask, (list, tuple)):
+            mask = mask[0]
+        if initial_state is not None:
+            states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
+        else:
+            states = None
+        if not self._runs_as_sequence_op():
+            return self._unrolled_call(inputs, states, mask)
+        timesteps, features = inputs.shape[1], inputs.shape[2]
+        width = self.gates * self.units
+        # time-major from here: each step's slice is contiguous, and the op's gradient writes
+        # every step's input gradient into one (T, B, gates*units) array
+        projected = api.reshape(api.matmul(api.reshape(api.transpose(inputs, [1, 0, 2]), [-1, features]),
+                                           self.kernel), [timesteps, -1, width])
+        if self.use_bias:
+            projected = api.add(projected, self.bias if len(self._bias_shape()) == 1 else self.bias[0])
+        if states is None:
+            states = [api.zeros_like(projected[0, :, :self.units])] * self._n_states
+        mask_tm = None if mask is None else api.transpose(api.cast(mask, inputs.dtype), [1, 0])
+        outputs, states = self.sequence(projected, states, mask_tm)
+        if self.return_sequences:
+            result = api.transpose(outputs, [1, 0, 2])
+        else:   # the last output is the state, unless a mask kept (or zeroed) some rows' outputs
+            result = states[0] if mask is None else outputs[-1]
+        if self.return_state:
+            return [result] + list(states)
+        return result
+
+    def _runs_as_sequence_op(self) -> bool:
+        return all(_op_activation(fn) is not None for fn in self._activations())
+
+    def _activations(self):
+        return [self.activation]
+
+    def _sequence_attrs(self) -> dict:
+        return dict(activation=_op_activation(self.activation), go_backwards=self.go_backwards,
+                    zero_output_for_mask=self.zero_output_for_mask)
+
+    def _unrolled_call(self, inputs, states, mask):
+        """The per-step chain, for activations the sequence ops do not compute (a user's function).
+        The projected input is unstacked once, so each step's input gradient is one slice of one
+        Pack, not a zero tensor of the whole sequence."""
         timesteps, features = inputs.shape[1], inputs.shape[2]
         projected = api.reshape(api.matmul(api.reshape(inputs, [-1, features]), self.kernel),
                                 [-1, timesteps, self.gates * self.units])
         if self.use_bias and self._bias_shape() == (self.gates * self.units,):
             projected = api.add(projected, self.bias)
-        if initial_state is not None:
-            states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
-        else:
+        if states is None:
             states = [api.zeros_like(projected[:, 0, :self.units])] * self._n_states
+        steps = api.unstack(projected, num=timesteps, axis=1)
         order = range(timesteps - 1, -1, -1) if self.go_backwards else range(timesteps)
-        if isinstance(mask, (list, tuple)):
-            mask = mask[0]
         outputs, carried = [], []
         for t in order:
-            output, new_states = self.step(projected[:, t, :], states)
+            output, new_states = self.step(steps[t], states)
             if mask is None:
                 states = new_states
             else:   # a masked step keeps the states and repeats the previous output (Keras's rule)
@@ -117,12 +160,26 @@ class _RNN(Layer):
                 "go_backwards": self.go_backwards, "zero_output_for_mask": self.zero_output_for_mask}
 
 
+def _op_activation(fn):
+    """The Keras name of `fn` if the recurrent ops compute it (ops/recurrent.ACTIVATIONS), else None."""
+    try:
+        name = activations.serialize(fn)
+    except TypeError:
+        return None
+    return name if name in recurrent.ACTIVATIONS and activations.get(name) is fn else None
+
+
 def _split(x, n, units):
     return [x[:, i * units:(i + 1) * units] for i in range(n)]
 
 
 class SimpleRNN(_RNN):
     """h_t = activation(x_t W + h_{t-1} U + b)."""
+
+    def sequence(self, projected, states, mask):
+        outputs, h = recurrent_ops.simple_rnn_sequence(projected, states[0], self.recurrent_kernel, mask,
+                                                       **self._sequence_attrs())
+        return outputs, [h]
 
     def step(self, x_projected, states):
         h = self.activation(api.add(x_projected, api.matmul(states[0], self.recurrent_kernel)))
@@ -154,6 +211,17 @@ class LSTM(_RNN):
                 values = base.sample((units,), np_dtype)
                 return np.concatenate([values, np.ones(units, np_dtype), base.sample((2 * units,), np_dtype)])
         return _ForgetOnes()
+
+    def _activations(self):
+        return [self.activation, self.recurrent_activation]
+
+    def _sequence_attrs(self) -> dict:
+        return {**super()._sequence_attrs(), "recurrent_activation": _op_activation(self.recurrent_activation)}
+
+    def sequence(self, projected, states, mask):
+        outputs, h, c = recurrent_ops.lstm_sequence(projected, states[0], states[1], self.recurrent_kernel, mask,
+                                                    **self._sequence_attrs())
+        return outputs, [h, c]
 
     def step(self, x_projected, states):
         h, c = states
@@ -187,6 +255,18 @@ class GRU(_RNN):
 
     def _bias_shape(self):
         return (2, 3 * self.units)
+
+    def _activations(self):
+        return [self.activation, self.recurrent_activation]
+
+    def _sequence_attrs(self) -> dict:
+        return {**super()._sequence_attrs(), "recurrent_activation": _op_activation(self.recurrent_activation)}
+
+    def sequence(self, projected, states, mask):
+        recurrent_bias = self.bias[1] if self.use_bias else api.zeros([3 * self.units], projected.dtype)
+        outputs, h = recurrent_ops.gru_sequence(projected, states[0], self.recurrent_kernel, recurrent_bias, mask,
+                                                **self._sequence_attrs())
+        return outputs, [h]
 
     def step(self, x_projected, states):
         (h,) = states
