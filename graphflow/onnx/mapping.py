@@ -13,6 +13,7 @@ from typing import Callable
 
 import numpy as np
 
+from . import recurrent
 from .builder import export_error, onnx_dtype
 
 INT64_MAX, INT64_MIN = np.iinfo(np.int64).max, np.iinfo(np.int64).min
@@ -609,6 +610,10 @@ def _fused_matmul(b, v):
     return _expand_group(b, v, v.attrs["group"], rest)
 
 
+for _name, (_emit, _form) in recurrent.ROWS.items():
+    row(_name, form=_form)(_emit)
+
+
 # ---- what cannot be exported, and why -------------------------------------------------------------
 
 _GRADIENT = "a training gradient op: export the inference graph (ONNX serves forward passes)"
@@ -638,6 +643,7 @@ NOT_EXPORTABLE: dict[str, str] = {
     "SparseSoftmaxCrossEntropyGrad": _GRADIENT, "StridedSliceGrad": _GRADIENT, "SumToShape": _GRADIENT,
     "SqrtGrad": _GRADIENT, "RsqrtGrad": _GRADIENT, "ReciprocalGrad": _GRADIENT,
     "WriteSummary": _SUMMARY, "EncodeSummary": _SUMMARY, "MergeSummary": _SUMMARY,
+    "LSTMSequenceGrad": _GRADIENT, "GRUSequenceGrad": _GRADIENT, "SimpleRNNSequenceGrad": _GRADIENT,
 }
 # Handled by the graph walker itself rather than a row: feeds, constants and variable reads become
 # graph inputs and initializers, control flow becomes If/Loop with nested bodies.
