@@ -29,6 +29,7 @@ from .function.control_flow import cond, while_loop  # noqa: E402
 from .graph.graph import Graph, Operation, SymbolicTensor, get_default_graph
 from .keras_api import keras_namespace as keras  # noqa: E402
 from .kernels import fast as _fast  # noqa: E402,F401  (eager runs the compiled kernels: OpDef.fast_kernel)
+from .kernels import recurrent as _recurrent_kernels  # noqa: E402,F401  (the recurrent ops' numba step kernels)
 from .module import Module
 from .namespaces import debugging, linalg, math, nn, random
 from .namespaces import namespace as _namespace
