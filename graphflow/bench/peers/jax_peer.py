@@ -129,5 +129,39 @@ def w9(case, args):
                          atol=1e-5, inner=pc.INFER_INNER, to_numpy=_np)
 
 
+def _lstm_loss(params, x):
+    """sum of the last h of Keras's LSTM (gates i, f, c, o), the recurrence as lax.scan."""
+    kernel, recurrent, bias = params
+    u = recurrent.shape[0]
+    projected = jnp.einsum("btf,fg->tbg", x, kernel) + bias
+
+    def cell(carry, z_x):
+        h, c = carry
+        z = z_x + h @ recurrent
+        i, f = jax.nn.sigmoid(z[:, :u]), jax.nn.sigmoid(z[:, u:2 * u])
+        g, o = jnp.tanh(z[:, 2 * u:3 * u]), jax.nn.sigmoid(z[:, 3 * u:])
+        c = f * c + i * g
+        h = o * jnp.tanh(c)
+        return (h, c), None
+    zeros = jnp.zeros((x.shape[0], u), x.dtype)
+    (h, _), _ = jax.lax.scan(cell, (zeros, zeros), projected)
+    return jnp.sum(h)
+
+
+def w8(case, args):
+    t = pc.case_value(case, "T", 50)
+    params_np, x_np = pc.lstm_params(), pc.lstm_input(t)
+    params, x = [jnp.asarray(p) for p in params_np], jnp.asarray(x_np)
+    jit = jax.jit(jax.value_and_grad(_lstm_loss))
+
+    def run():
+        loss, grads = jit(params, x)
+        return [np.asarray(loss)] + [np.asarray(g) for g in grads]
+    modes = [(f"{FW} jit", run, True, lambda: jax.block_until_ready(jit(params, x)))]
+    return pc.time_modes("W8", case, modes, pc.lstm_numpy(params_np, x_np), args.repeat or 20, pc.LSTM_RTOL,
+                         pc.LSTM_ATOL)
+
+
 if __name__ == "__main__":
-    raise SystemExit(pc.main({"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W6": w6, "W9": w9}, FW, jax.__version__))
+    raise SystemExit(pc.main({"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W6": w6, "W8": w8, "W9": w9}, FW,
+                             jax.__version__))

@@ -41,7 +41,8 @@ SERVE_MARKER = "GRAPHFLOW_PEER "
 # Cases per workload when graphflow passed none: BENCHMARKS.md sizes (quick: what fits the
 # default suite's time budget).
 DEFAULT_CASES = {"W1": ["N=4194304"], "W2": ["chain=100"], "W3": ["batch=256"], "W4": ["batch=512"],
-                 "W5": ["MLP", "CNN"], "W6": ["K=10", "K=100", "K=1000"], "W9": ["batch=1"]}
+                 "W5": ["MLP", "CNN"], "W6": ["K=10", "K=100", "K=1000"], "W8": ["T=50", "T=200"],
+                 "W9": ["batch=1"]}
 QUICK_CASES = {**DEFAULT_CASES, "W6": ["K=10", "K=100"]}
 MLP_SIZES = {"W3": (64, 128, 128, 10), "W4": (784, 1024, 1024, 10), "W9": (64, 128, 128, 10)}
 INFER_INNER = 20      # W9: calls per timed sample (a call is microseconds), as graphflow's w9_infer
@@ -411,6 +412,55 @@ def mlp_forward_numpy(params, x):
         if i < n_layers - 1:
             h = np.maximum(h, 0)
     return h
+# W8: keras LSTM(128) over (32, T, 64), loss = sum of the last output, gradients of the weights
+LSTM_BATCH, LSTM_FEATURES, LSTM_UNITS = 32, 64, 128
+LSTM_RTOL, LSTM_ATOL = 2e-3, 2e-3      # float32 vs the float64 reference, sums over batch*T rows
+
+
+def lstm_params(features=LSTM_FEATURES, units=LSTM_UNITS):
+    """[kernel (F, 4U), recurrent_kernel (U, 4U), bias (4U,)] float32, Keras gate order i, f, c, o:
+    uniform weights from RandomState(3) (glorot limits), bias 0 with the forget gate's at 1."""
+    rs = np.random.RandomState(3)
+    kernel = rs.uniform(-1, 1, (features, 4 * units)) * np.sqrt(6.0 / (features + 4 * units))
+    recurrent = rs.uniform(-1, 1, (units, 4 * units)) * np.sqrt(6.0 / (5 * units))
+    bias = np.zeros(4 * units)
+    bias[units:2 * units] = 1.0
+    return [a.astype(np.float32) for a in (kernel, recurrent, bias)]
+
+
+def lstm_input(timesteps, batch=LSTM_BATCH, features=LSTM_FEATURES):
+    return np.random.RandomState(4).standard_normal((batch, timesteps, features)).astype(np.float32)
+
+
+def lstm_numpy(params, x):
+    """[loss, d kernel, d recurrent_kernel, d bias] of loss = sum(LSTM(x) last output), in float64."""
+    kernel, recurrent, bias = (p.astype(np.float64) for p in params)
+    x = x.astype(np.float64)
+    b, t, _ = x.shape
+    u = recurrent.shape[0]
+    sig = lambda v: 1.0 / (1.0 + np.exp(-v))   # noqa: E731
+    h, c = np.zeros((b, u)), np.zeros((b, u))
+    saved = []
+    for s in range(t):
+        z = x[:, s] @ kernel + h @ recurrent + bias
+        i, f, g, o = sig(z[:, :u]), sig(z[:, u:2 * u]), np.tanh(z[:, 2 * u:3 * u]), sig(z[:, 3 * u:])
+        c_prev, h_prev = c, h
+        c = f * c_prev + i * g
+        h = o * np.tanh(c)
+        saved.append((i, f, g, o, c_prev, h_prev, c))
+    dk, dr, db = np.zeros_like(kernel), np.zeros_like(recurrent), np.zeros_like(bias)
+    dh, dc = np.ones((b, u)), np.zeros((b, u))
+    for s in reversed(range(t)):
+        i, f, g, o, c_prev, h_prev, c = saved[s]
+        tc = np.tanh(c)
+        dc = dc + dh * o * (1 - tc * tc)
+        dz = np.concatenate([dc * g * i * (1 - i), dc * c_prev * f * (1 - f), dc * i * (1 - g * g),
+                             dh * tc * o * (1 - o)], axis=1)
+        dk += x[:, s].T @ dz
+        dr += h_prev.T @ dz
+        db += dz.sum(axis=0)
+        dh, dc = dz @ recurrent.T, dc * f
+    return [np.float32(h.sum()), dk.astype(np.float32), dr.astype(np.float32), db.astype(np.float32)]
 
 
 def load_digits(path):

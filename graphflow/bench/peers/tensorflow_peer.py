@@ -213,6 +213,27 @@ def w9(case, args):
                          atol=1e-5, inner=pc.INFER_INNER, to_numpy=lambda o: [o])
 
 
+def w8(case, args):
+    t = pc.case_value(case, "T", 50)
+    params, x_np = pc.lstm_params(), pc.lstm_input(t)
+    layer = tf.keras.layers.LSTM(pc.LSTM_UNITS)
+    layer.build((pc.LSTM_BATCH, t, pc.LSTM_FEATURES))
+    layer.set_weights(params)
+    x = tf.constant(x_np)
+
+    def step(x):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(layer(x))
+        return [loss] + tape.gradient(loss, layer.trainable_weights)
+    fn = tf.function(step)
+
+    def run(f):
+        return lambda: [v.numpy() for v in f(x)]
+    modes = [(f"{FW} eager", run(step), False), (f"{FW} tf.function", run(fn), True)]
+    return pc.time_modes("W8", case, modes, pc.lstm_numpy(params, x_np), args.repeat or 20, pc.LSTM_RTOL,
+                         pc.LSTM_ATOL)
+
+
 if __name__ == "__main__":
-    raise SystemExit(pc.main({"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W9": w9}, FW,
+    raise SystemExit(pc.main({"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W8": w8, "W9": w9}, FW,
                              tf.__version__))

@@ -173,9 +173,30 @@ def w9(case, args):
     modes = [(f"{FW} eager", forward, False)]
     return pc.time_modes("W9", case, modes, [pc.mlp_forward_numpy(params_np, x_np)], args.repeat or 30, rtol=1e-5,
                          atol=1e-5, inner=pc.INFER_INNER, to_numpy=_np)
+def w8(case, args):
+    """torch.nn.LSTM has Keras's gate order (i, f, g, o); its weights are the transposes."""
+    t = pc.case_value(case, "T", 50)
+    (kernel, recurrent, bias), x_np = pc.lstm_params(), pc.lstm_input(t)
+    lstm = torch.nn.LSTM(pc.LSTM_FEATURES, pc.LSTM_UNITS, batch_first=True)
+    with torch.no_grad():
+        lstm.weight_ih_l0.copy_(torch.from_numpy(kernel.T.copy()))
+        lstm.weight_hh_l0.copy_(torch.from_numpy(recurrent.T.copy()))
+        lstm.bias_ih_l0.copy_(torch.from_numpy(bias))
+        lstm.bias_hh_l0.zero_()
+    x = torch.from_numpy(x_np)
+    weights = [lstm.weight_ih_l0, lstm.weight_hh_l0, lstm.bias_ih_l0]
+
+    def step():
+        _, (h, _) = lstm(x)
+        loss = h.sum()
+        grads = torch.autograd.grad(loss, weights)
+        return [loss.detach().numpy(), grads[0].T.numpy(), grads[1].T.numpy(), grads[2].numpy()]
+    modes = [(f"{FW} eager", step, False)]
+    return pc.time_modes("W8", case, modes, pc.lstm_numpy(pc.lstm_params(), x_np), args.repeat or 20,
+                         pc.LSTM_RTOL, pc.LSTM_ATOL)
 
 
 if __name__ == "__main__":
     torch.set_num_threads(max(1, torch.get_num_threads()))
-    raise SystemExit(pc.main({"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W9": w9}, FW,
+    raise SystemExit(pc.main({"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W8": w8, "W9": w9}, FW,
                              torch.__version__))
