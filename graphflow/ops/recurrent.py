@@ -162,8 +162,8 @@ def _prev(seq, first, s):
     return seq[s - 1] if s else first
 
 
-def lstm_forward(step, x, h0, c0, rk, mask=None, *, activation, recurrent_activation, go_backwards,
-                 zero_output_for_mask):
+def lstm_forward(step, x, h0, c0, rk, mask=None, *, activation="tanh", recurrent_activation="sigmoid",
+                 go_backwards=False, zero_output_for_mask=False):
     dt = x.dtype
     t, b, g = x.shape
     u = g // 4
@@ -195,8 +195,8 @@ def _input_order(dz, go_backwards):
     return np.ascontiguousarray(dz[::-1]) if go_backwards else dz
 
 
-def lstm_backward(step, h0, c0, rk, ys, cs, gates, dys, dh, dc, mask=None, hs=None, *, activation,
-                  recurrent_activation, go_backwards, zero_output_for_mask):
+def lstm_backward(step, h0, c0, rk, ys, cs, gates, dys, dh, dc, mask=None, hs=None, *, activation="tanh",
+                  recurrent_activation="sigmoid", go_backwards=False, zero_output_for_mask=False):
     dt = gates.dtype
     t, b, g = gates.shape
     hs = ys if hs is None else hs
@@ -213,8 +213,8 @@ def lstm_backward(step, h0, c0, rk, ys, cs, gates, dys, dh, dc, mask=None, hs=No
     return _input_order(dz, go_backwards), dh_mm + dh_pass, dc, drk
 
 
-def gru_forward(step, x, h0, rk, rb, mask=None, *, activation, recurrent_activation, go_backwards,
-                zero_output_for_mask):
+def gru_forward(step, x, h0, rk, rb, mask=None, *, activation="tanh", recurrent_activation="sigmoid",
+                go_backwards=False, zero_output_for_mask=False):
     dt = x.dtype
     t, b, g = x.shape
     u = g // 3
@@ -233,8 +233,8 @@ def gru_forward(step, x, h0, rk, rb, mask=None, *, activation, recurrent_activat
     return (ys, h_last, gates, inner) + (() if mask is None else (hs,))
 
 
-def gru_backward(step, h0, rk, rb, ys, gates, inner, dys, dh, mask=None, hs=None, *, activation,
-                 recurrent_activation, go_backwards, zero_output_for_mask):
+def gru_backward(step, h0, rk, rb, ys, gates, inner, dys, dh, mask=None, hs=None, *, activation="tanh",
+                 recurrent_activation="sigmoid", go_backwards=False, zero_output_for_mask=False):
     dt = gates.dtype
     t, b, g = gates.shape
     hs = ys if hs is None else hs
@@ -252,7 +252,8 @@ def gru_backward(step, h0, rk, rb, ys, gates, inner, dys, dh, mask=None, hs=None
     return _input_order(dx, go_backwards), dh_mm + dh_pass, drk, drb
 
 
-def simple_forward(step, x, h0, rk, mask=None, *, activation, go_backwards, zero_output_for_mask):
+def simple_forward(step, x, h0, rk, mask=None, *, activation="tanh", go_backwards=False,
+                   zero_output_for_mask=False):
     dt = x.dtype
     t, b, u = x.shape
     x, h0, rk = _c(x, dt), _c(h0, dt), _c(rk, dt)
@@ -269,8 +270,8 @@ def simple_forward(step, x, h0, rk, mask=None, *, activation, go_backwards, zero
     return (ys, h_last) + (() if mask is None else (hs,))
 
 
-def simple_backward(step, h0, rk, ys, dys, dh, mask=None, hs=None, *, activation, go_backwards,
-                    zero_output_for_mask):
+def simple_backward(step, h0, rk, ys, dys, dh, mask=None, hs=None, *, activation="tanh", go_backwards=False,
+                    zero_output_for_mask=False):
     dt = ys.dtype
     t, b, u = ys.shape
     hs = ys if hs is None else hs

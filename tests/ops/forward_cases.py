@@ -1170,4 +1170,154 @@ if hasattr(gf, "cond") and hasattr(gf, "while_loop"):
     for _c in CASES:
         BY_OP.setdefault(_c.op, []).append(_c)
 
+
+# ---- recurrent sequence ops: Keras's LSTM/GRU/SimpleRNN loops, written out step by step ------------
+
+_RNN_ACT = {"linear": lambda v: v, "relu": lambda v: np.maximum(v, 0), "sigmoid": lambda v: 1 / (1 + np.exp(-v)),
+            "tanh": np.tanh}
+_RNN_GATES = {"LSTMSequence": 4, "GRUSequence": 3, "SimpleRNNSequence": 1}
+
+
+def _rnn_cell(op, z_x, states, rk, rb, act, ract):
+    """One step of the cell on the projected input: (h, new states)."""
+    h = states[0]
+    u = h.shape[1]
+    if op == "SimpleRNNSequence":
+        h = act(z_x + h @ rk)
+        return h, [h]
+    if op == "LSTMSequence":
+        z = z_x + h @ rk
+        i, f, g, o = ract(z[:, :u]), ract(z[:, u:2 * u]), act(z[:, 2 * u:3 * u]), ract(z[:, 3 * u:])
+        c = f * states[1] + i * g
+        h = o * act(c)
+        return h, [h, c]
+    inner = h @ rk + rb
+    z, r = ract(z_x[:, :u] + inner[:, :u]), ract(z_x[:, u:2 * u] + inner[:, u:2 * u])
+    hh = act(z_x[:, 2 * u:] + r * inner[:, 2 * u:])
+    h = z * h + (1 - z) * hh
+    return h, [h]
+
+
+def _rnn_reference(op):
+    """(outputs (T, B, U) in processing order, final states...) with Keras's mask rule."""
+    def ref(x, *rest, activation="tanh", recurrent_activation="sigmoid", go_backwards=False,
+            zero_output_for_mask=False):
+        n_states = 2 if op == "LSTMSequence" else 1
+        states, rk = [s.astype(np.float64) for s in rest[:n_states]], rest[n_states].astype(np.float64)
+        rb = rest[n_states + 1] if op == "GRUSequence" else None
+        mask = rest[n_states + (2 if op == "GRUSequence" else 1):]
+        mask = mask[0] if mask else None
+        act, ract = _RNN_ACT[activation], _RNN_ACT[recurrent_activation]
+        t, u = x.shape[0], rk.shape[0]
+        outs, previous = [], np.zeros((x.shape[1], u))
+        for s in range(t):
+            ti = t - 1 - s if go_backwards else s
+            h, new = _rnn_cell(op, x[ti].astype(np.float64), states, rk, rb, act, ract)
+            if mask is not None:
+                keep = mask[ti][:, None] != 0
+                h = np.where(keep, h, previous)
+                new = [np.where(keep, a, b) for a, b in zip(new, states)]
+                previous = h
+                if zero_output_for_mask:
+                    h = np.where(keep, h, 0.0)
+            outs.append(h)
+            states = new
+        ys = np.stack(outs) if outs else np.zeros((0, x.shape[1], u))
+        return [a.astype(x.dtype) for a in [ys, *states]]
+    return ref
+
+
+def _draw_rnn(op, activations=tuple(_RNN_ACT)):
+    def draw(d):
+        dt = float_dtype(d)
+        t, b, u = d(st.integers(0, 3)), d(st.integers(1, 2)), d(st.integers(1, 3))
+        g = _RNN_GATES[op] * u
+        arrays = [values(d, (t, b, g), dt, -2, 2)] + [values(d, (b, u), dt, -1, 1)
+                                                     for _ in range(2 if op == "LSTMSequence" else 1)]
+        arrays.append(values(d, (u, g), dt, -1, 1))
+        if op == "GRUSequence":
+            arrays.append(values(d, (g,), dt, -1, 1))
+        if d(st.booleans()):
+            arrays.append((_rng(d).random((t, b)) < 0.6).astype(dt))
+        attrs = {"activation": d(st.sampled_from(activations)), "go_backwards": d(st.booleans()),
+                 "zero_output_for_mask": d(st.booleans())}
+        if op != "SimpleRNNSequence":
+            attrs["recurrent_activation"] = d(st.sampled_from(activations))
+        return arrays, attrs
+    return draw
+
+
+def _rnn_build(op):
+    def build(*tensors, **attrs):
+        return list(_apply(op, tensors, attrs))[:3 if op == "LSTMSequence" else 2]   # not the reserve
+    return build
+
+
+for _op in _RNN_GATES:
+    case(_op, _draw_rnn(_op), _rnn_build(_op), _rnn_reference(_op), rtol=1e-4)
+
+
+def _rnn_grad_build(op):
+    """The forward op, then its gradient op on the forward op's outputs (reserve outputs included)."""
+    n_out = 3 if op == "LSTMSequence" else 2
+
+    def build(*tensors, **attrs):
+        outs = list(_apply(op, tensors[:-n_out], attrs))
+        n = _N_INPUTS[op]
+        forward_inputs, mask = tensors[1:n], tensors[n:-n_out]
+        saved = outs[n_out:]
+        hs = saved[-1:] if mask else []
+        reserve = saved[:-1] if mask else saved
+        grads = tensors[-n_out:]
+        return list(_apply(op + "Grad", (*forward_inputs, outs[0], *reserve, *grads, *mask, *hs), attrs))
+    return build
+
+
+_N_INPUTS = {"LSTMSequence": 4, "GRUSequence": 4, "SimpleRNNSequence": 3}
+
+
+def _rnn_vjp(op):
+    """The gradient op's outputs by central differences of the step-by-step reference."""
+    forward = _rnn_reference(op)
+    n_out = 3 if op == "LSTMSequence" else 2
+
+    def ref(*arrays, **attrs):
+        inputs, cotangents = [a.astype(np.float64) for a in arrays[:-n_out]], arrays[-n_out:]
+        n_diff = _N_INPUTS[op]
+
+        def loss(xs):
+            return sum(float(np.sum(w * o)) for w, o in zip(cotangents, forward(*xs, **attrs)))
+        grads = []
+        for i in range(n_diff):
+            g = np.zeros(inputs[i].shape)
+            for j in np.ndindex(*inputs[i].shape):
+                up = [a.copy() for a in inputs]
+                down = [a.copy() for a in inputs]
+                up[i][j] += 1e-6
+                down[i][j] -= 1e-6
+                g[j] = (loss(up) - loss(down)) / 2e-6
+            grads.append(g.astype(arrays[0].dtype))
+        return grads
+    return ref
+
+
+def _draw_rnn_grad(op):
+    draw_forward = _draw_rnn(op, ("linear", "sigmoid", "tanh"))     # no kink for the differences
+
+    def draw(d):
+        arrays, attrs = draw_forward(d)
+        arrays = [a.astype(np.float64) for a in arrays]
+        t, b, u = arrays[0].shape[0], arrays[0].shape[1], arrays[1].shape[1]
+        grads = [values(d, (t, b, u), np.float64)] + [values(d, (b, u), np.float64)
+                                                      for _ in range((3 if op == "LSTMSequence" else 2) - 1)]
+        return arrays + grads, attrs
+    return draw
+
+
+for _op in _RNN_GATES:
+    case(_op + "Grad", _draw_rnn_grad(_op), _rnn_grad_build(_op), _rnn_vjp(_op), rtol=1e-4)
+BY_OP.clear()
+for _c in CASES:
+    BY_OP.setdefault(_c.op, []).append(_c)
+
 from . import forward_cases_text  # noqa: E402,F401  (text, lookup and file ops; rebuilds BY_OP)

@@ -250,6 +250,24 @@ def _pool_cases():
 OP_CASES["MaxPool"] = _pool_cases()
 OP_CASES["AvgPool"] = _pool_cases()
 
+# ---- recurrent sequence ops (time-major; the mask, last input when present, is not differentiated) ---
+_MASK = np.array([[1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
+OP_CASES["LSTMSequence"] = [
+    Case((rand(3, 2, 8), rand(2, 2), rand(2, 2), rand(2, 8)), {}, "3 steps"),
+    Case((rand(3, 2, 8), rand(2, 2), rand(2, 2), rand(2, 8), _MASK), {"go_backwards": True}, "masked, backwards",
+         wrt=(0, 1, 2, 3)),
+]
+OP_CASES["GRUSequence"] = [
+    Case((rand(3, 2, 6), rand(2, 2), rand(2, 6), rand(6)), {}, "3 steps"),
+    Case((rand(3, 2, 6), rand(2, 2), rand(2, 6), rand(6), _MASK), {"zero_output_for_mask": True}, "masked, zeros",
+         wrt=(0, 1, 2, 3)),
+]
+OP_CASES["SimpleRNNSequence"] = [
+    Case((rand(3, 2, 2), rand(2, 2), rand(2, 2)), {}, "3 steps"),
+    Case((rand(3, 2, 2), rand(2, 2), rand(2, 2), _MASK), {"activation": "linear"}, "masked, linear", wrt=(0, 1, 2)),
+]
+
+
 # ---- ops that gradients build ----------------------------------------------------------------------
 
 OP_CASES["SumToShape"] = [Case((rand(2, 3), i32(1, 3)), {}, "sum rows"), Case((rand(2, 3, 4), i32(3, 1)), {},

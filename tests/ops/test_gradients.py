@@ -80,7 +80,9 @@ def _setup(name, index):
     wrt = list(case.wrt) if case.wrt is not None else floats
     outs = _outputs(opdef.kernel(*inputs, **attrs))
     rng = np.random.RandomState(zlib.crc32(f"{name}/{index}".encode()))
-    cotangents = [rng.uniform(-1, 1, np.shape(o)) if np.asarray(o).dtype.kind == "f" else None for o in outs]
+    n_diff = len(outs) if opdef.differentiable_outputs is None else opdef.differentiable_outputs
+    cotangents = [rng.uniform(-1, 1, np.shape(o)) if np.asarray(o).dtype.kind == "f" and k < n_diff else None
+                  for k, o in enumerate(outs)]     # reserve outputs (a recurrent op's saved gates): none
     return opdef, attrs, inputs, wrt, cotangents
 
 
