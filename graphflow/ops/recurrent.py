@@ -154,6 +154,27 @@ def mask_arrays(mask, t, b, dtype, go_backwards, zero_output_for_mask):
     return run, show
 
 
+# OpenBLAS runs a GEMM on the calling thread when M*N*K is at most 65536 * GEMM_MULTITHREAD_THRESHOLD
+# (4 by default). A step's product (32x128 @ 128x512 in W8) is above that, so it woke the BLAS
+# workers 100 times per sequence: measured under load (2 cores, load average 12) 33 ms per product
+# with two threads, 0.67 ms in blocks of rows small enough to stay on the caller (0.16 ms of CPU
+# either way). The big whole-sequence products (input projection, weight gradients) keep threads.
+SINGLE_THREAD_MNK = 65536 * 4
+
+
+def step_matmul(a, w, out):
+    """out = a @ w in blocks of rows that BLAS computes on the calling thread (see above)."""
+    n, k = a.shape
+    rows = max(1, SINGLE_THREAD_MNK // max(1, k * w.shape[1]))
+    if rows >= n:
+        np.matmul(a, w, out=out)
+        return
+    full = n - n % rows
+    np.matmul(a[:full].reshape(-1, rows, k), w, out=out[:full].reshape(-1, rows, out.shape[1]))
+    if full < n:
+        np.matmul(a[full:], w, out=out[full:])
+
+
 def _c(a, dtype):
     return np.ascontiguousarray(a, dtype=dtype)
 
@@ -175,7 +196,7 @@ def lstm_forward(step, x, h0, c0, rk, mask=None, *, activation="tanh", recurrent
     act, ract = activation_code(activation), activation_code(recurrent_activation)
     for s in range(t):
         h_prev, c_prev = _prev(hs, h0, s), _prev(cs, c0, s)
-        np.matmul(h_prev, rk, out=z)
+        step_matmul(h_prev, rk, z)
         step(z, x[input_index(s, t, go_backwards)], h_prev, c_prev, run[s], show[s], gates[s], cs[s], hs[s], ys[s],
              act, ract)
     h_last, c_last = (hs[-1].copy(), cs[-1].copy()) if t else (h0.copy(), c0.copy())
@@ -208,7 +229,7 @@ def lstm_backward(step, h0, c0, rk, ys, cs, gates, dys, dh, dc, mask=None, hs=No
     act, ract = activation_code(activation), activation_code(recurrent_activation)
     for s in range(t - 1, -1, -1):
         step(gates[s], _prev(cs, c0, s), dys[s], run[s], show[s], dh_mm, dh_pass, dc, dz[s], act, ract)
-        np.matmul(dz[s], rk_t, out=dh_mm)
+        step_matmul(dz[s], rk_t, dh_mm)
     drk = _recurrent_kernel_grad(h0, hs, dz) if t else np.zeros(rk.shape, dt)
     return _input_order(dz, go_backwards), dh_mm + dh_pass, dc, drk
 
@@ -226,7 +247,7 @@ def gru_forward(step, x, h0, rk, rb, mask=None, *, activation="tanh", recurrent_
     act, ract = activation_code(activation), activation_code(recurrent_activation)
     for s in range(t):
         h_prev = _prev(hs, h0, s)
-        np.matmul(h_prev, rk, out=z)
+        step_matmul(h_prev, rk, z)
         step(z, rb, x[input_index(s, t, go_backwards)], h_prev, run[s], show[s], gates[s], inner[s], hs[s], ys[s],
              act, ract)
     h_last = hs[-1].copy() if t else h0.copy()
@@ -246,7 +267,7 @@ def gru_backward(step, h0, rk, rb, ys, gates, inner, dys, dh, mask=None, hs=None
     act, ract = activation_code(activation), activation_code(recurrent_activation)
     for s in range(t - 1, -1, -1):
         step(gates[s], inner[s], _prev(hs, h0, s), dys[s], run[s], show[s], dh_mm, dh_pass, dx[s], dinner[s], act, ract)
-        np.matmul(dinner[s], rk_t, out=dh_mm)
+        step_matmul(dinner[s], rk_t, dh_mm)
     drk = _recurrent_kernel_grad(h0, hs, dinner) if t else np.zeros(rk.shape, dt)
     drb = dinner.reshape(-1, g).sum(axis=0)
     return _input_order(dx, go_backwards), dh_mm + dh_pass, drk, drb
@@ -264,7 +285,7 @@ def simple_forward(step, x, h0, rk, mask=None, *, activation="tanh", go_backward
     act = activation_code(activation)
     for s in range(t):
         h_prev = _prev(hs, h0, s)
-        np.matmul(h_prev, rk, out=z)
+        step_matmul(h_prev, rk, z)
         step(z, x[input_index(s, t, go_backwards)], h_prev, run[s], show[s], hs[s], ys[s], act)
     h_last = hs[-1].copy() if t else h0.copy()
     return (ys, h_last) + (() if mask is None else (hs,))
@@ -283,7 +304,7 @@ def simple_backward(step, h0, rk, ys, dys, dh, mask=None, hs=None, *, activation
     act = activation_code(activation)
     for s in range(t - 1, -1, -1):
         step(hs[s], dys[s], run[s], show[s], dh_mm, dh_pass, dz[s], act)
-        np.matmul(dz[s], rk_t, out=dh_mm)
+        step_matmul(dz[s], rk_t, dh_mm)
     drk = _recurrent_kernel_grad(h0, hs, dz) if t else np.zeros(rk.shape, dt)
     return _input_order(dz, go_backwards), dh_mm + dh_pass, drk
 

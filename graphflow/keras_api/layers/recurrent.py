@@ -81,10 +81,10 @@ class _RNN(Layer):
         width = self.gates * self.units
         # time-major from here: each step's slice is contiguous, and the op's gradient writes
         # every step's input gradient into one (T, B, gates*units) array
-        projected = api.reshape(api.matmul(api.reshape(api.transpose(inputs, [1, 0, 2]), [-1, features]),
-                                           self.kernel), [timesteps, -1, width])
-        if self.use_bias:
+        projected = api.matmul(api.reshape(api.transpose(inputs, [1, 0, 2]), [-1, features]), self.kernel)
+        if self.use_bias:   # on the 2-D product: the compiler makes it the matmul's epilogue
             projected = api.add(projected, self.bias if len(self._bias_shape()) == 1 else self.bias[0])
+        projected = api.reshape(projected, [timesteps, -1, width])
         if states is None:
             states = [api.zeros_like(projected[0, :, :self.units])] * self._n_states
         mask_tm = None if mask is None else api.transpose(api.cast(mask, inputs.dtype), [1, 0])
