@@ -122,6 +122,6 @@ def _simple_rnn_sequence(b, v):
 # op name -> (emitter, the form docs/onnx.md shows); onnx/mapping.py adds them to its table
 ROWS = {
     "LSTMSequence": (_lstm_sequence, "per step: Gather, MatMul, Split, the gates, Where for a mask; Concat"),
-    "GRUSequence": (_gru_sequence, "per step: Gather, MatMul, Split, the gates (reset after the matmul), Where; Concat"),
+    "GRUSequence": (_gru_sequence, "per step: Gather, MatMul, Split, the gates (reset after the matmul), Where"),
     "SimpleRNNSequence": (_simple_rnn_sequence, "per step: Gather, MatMul, Add, the activation, Where; Concat"),
 }

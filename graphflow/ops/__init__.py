@@ -5,7 +5,15 @@ from .. import tensor as _tensor
 from . import api, fastpath  # api imports every declaration module, so the ops exist from here on
 
 # isort: split
-from . import array_grad, grad_ops, linalg_grad, math_grad, nn_grad, recurrent_grad, reduce_grad  # noqa: F401,E501  (registers gradients)
+from . import (  # noqa: F401  (registers gradients)
+    array_grad,
+    grad_ops,
+    linalg_grad,
+    math_grad,
+    nn_grad,
+    recurrent_grad,
+    reduce_grad,
+)
 
 _tensor._api = api          # Tensor operators call the public op functions
 fastpath.install()

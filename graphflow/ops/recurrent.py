@@ -109,8 +109,8 @@ def _gru_infer(x, h0, rk, rb, *mask, activation="tanh", recurrent_activation="si
                zero_output_for_mask=False):
     _check_attrs("GRUSequence", activation, recurrent_activation)
     t, b, u = _sequence_infer("GRUSequence", 3, x, (h0,), rk, mask[0] if mask else None, rb)
-    seq = _spec([t, b, u], x.dtype)
-    return [seq, _spec([b, u], x.dtype), _spec([t, b, 3 * u if u is not None else None], x.dtype), seq] + [seq] * len(mask)
+    seq, gates = _spec([t, b, u], x.dtype), _spec([t, b, 3 * u if u is not None else None], x.dtype)
+    return [seq, _spec([b, u], x.dtype), gates, seq] + [seq] * len(mask)
 
 
 def _simple_infer(x, h0, rk, *mask, activation="tanh", go_backwards=False, zero_output_for_mask=False):

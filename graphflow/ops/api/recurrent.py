@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from .. import recurrent as _recurrent_ops  # noqa: F401  (declares the ops)
 from ..convert import convert_to_tensor
-from .op_call import opdef
 from ..dispatch import apply
+from .op_call import opdef
 
 
 def _inputs(tensors, mask, dtype):
