@@ -95,7 +95,9 @@ def run_case(timesteps: int, repeat: int, max_time: float = 10.0) -> list[Row]:
         fns[name] = make(timesteps, params, x_np)
     modes = [Mode(name, fn, framework="numpy" if name == NUMPY else "graphflow",
                   compiles=name in (FUNCTION, KERAS_COMPILED)) for name, fn in fns.items()]
-    rows = run_modes(WORKLOAD, modes, case=f"T={timesteps}", repeat=repeat, rtol=RTOL, atol=ATOL, max_time=max_time)
+    # one warm-up call: the float64 numpy reference alone takes seconds per call on a busy machine
+    rows = run_modes(WORKLOAD, modes, case=f"T={timesteps}", repeat=repeat, warmup=1, rtol=RTOL, atol=ATOL,
+                     max_time=max_time)
     for r in rows:
         if r.timed and r.framework == "graphflow":
             r.extra["peak_mb"] = peak_mb(fns[r.mode])
