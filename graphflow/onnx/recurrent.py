@@ -53,7 +53,13 @@ class _Mask:
         return self.b.one("Mul", h, self.m if self.zero_output else self.seen)
 
 
-def _stack(b, values):
+def _stack(b, values, state):
+    """The steps' (B, W) values as (T, B, W); with no steps, (0, B, W) cut from the state's shape
+    (pass the op's x for a gate-width sequence: with no steps it is that empty array)."""
+    if not values:
+        if len(state) == 2:     # (x,): the empty projected input itself
+            return b.one("Identity", state[1])
+        return b.one("Slice", b.one("Unsqueeze", state[0], b.ints([0])), b.ints([0]), b.ints([0]), b.ints([0]))
     return b.one("Concat", *[b.one("Unsqueeze", x, b.ints([0])) for x in values], axis=0)
 
 
@@ -79,7 +85,9 @@ def _lstm_sequence(b, v):
         hs.append(h)
         cs.append(c)
         ys.append(m.output(run, h))
-    return [_stack(b, ys), h, c, _stack(b, cs), _stack(b, gates)] + ([_stack(b, hs)] if mask is not None else [])
+    h0 = (v.inputs[1],)
+    return [_stack(b, ys, h0), h, c, _stack(b, cs, h0), _stack(b, gates, (None, x))] + (
+        [_stack(b, hs, h0)] if mask is not None else [])
 
 
 def _gru_sequence(b, v):
@@ -101,7 +109,9 @@ def _gru_sequence(b, v):
         h = m.keep(run, h_new, h)
         hs.append(h)
         ys.append(m.output(run, h))
-    return [_stack(b, ys), h, _stack(b, gates), _stack(b, inners)] + ([_stack(b, hs)] if mask is not None else [])
+    h0 = (v.inputs[1],)
+    return [_stack(b, ys, h0), h, _stack(b, gates, (None, x)), _stack(b, inners, h0)] + (
+        [_stack(b, hs, h0)] if mask is not None else [])
 
 
 def _simple_rnn_sequence(b, v):
@@ -116,7 +126,8 @@ def _simple_rnn_sequence(b, v):
         h = m.keep(run, h_new, h)
         hs.append(h)
         ys.append(m.output(run, h))
-    return [_stack(b, ys), h] + ([_stack(b, hs)] if mask is not None else [])
+    h0 = (v.inputs[1],)
+    return [_stack(b, ys, h0), h] + ([_stack(b, hs, h0)] if mask is not None else [])
 
 
 # op name -> (emitter, the form docs/onnx.md shows); onnx/mapping.py adds them to its table
