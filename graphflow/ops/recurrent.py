@@ -203,12 +203,16 @@ def lstm_forward(step, x, h0, c0, rk, mask=None, *, activation="tanh", recurrent
     return (ys, h_last, c_last, cs, gates) + (() if mask is None else (hs,))
 
 
-def _recurrent_kernel_grad(h0, hs, dz):
-    """sum over steps of h_{s-1}^T dz_s, as two matmuls over the whole sequence (processing order)."""
-    u = h0.shape[1]
-    out = h0.T @ dz[0]
+def _recurrent_kernel_grad(h0, hs, dz, product):
+    """sum over steps of h_{s-1}^T dz_s, as two matmuls over the whole sequence (processing order);
+    `product(a, b, out)` computes the big one (the fast kernel passes one that shares a busy CPU)."""
+    u, g = h0.shape[1], dz.shape[2]
+    out = np.empty((u, g), dz.dtype)
     if len(dz) > 1:
-        out += hs[:-1].reshape(-1, u).T @ dz[1:].reshape(-1, dz.shape[2])
+        product(hs[:-1].reshape(-1, u).T, dz[1:].reshape(-1, g), out)
+        out += h0.T @ dz[0]
+    else:
+        np.matmul(h0.T, dz[0], out=out)
     return out
 
 
@@ -217,7 +221,8 @@ def _input_order(dz, go_backwards):
 
 
 def lstm_backward(step, h0, c0, rk, ys, cs, gates, dys, dh, dc, mask=None, hs=None, *, activation="tanh",
-                  recurrent_activation="sigmoid", go_backwards=False, zero_output_for_mask=False):
+                  recurrent_activation="sigmoid", go_backwards=False, zero_output_for_mask=False,
+                  product=np.matmul):
     dt = gates.dtype
     t, b, g = gates.shape
     hs = ys if hs is None else hs
@@ -230,7 +235,7 @@ def lstm_backward(step, h0, c0, rk, ys, cs, gates, dys, dh, dc, mask=None, hs=No
     for s in range(t - 1, -1, -1):
         step(gates[s], _prev(cs, c0, s), dys[s], run[s], show[s], dh_mm, dh_pass, dc, dz[s], act, ract)
         step_matmul(dz[s], rk_t, dh_mm)
-    drk = _recurrent_kernel_grad(h0, hs, dz) if t else np.zeros(rk.shape, dt)
+    drk = _recurrent_kernel_grad(h0, hs, dz, product) if t else np.zeros(rk.shape, dt)
     return _input_order(dz, go_backwards), dh_mm + dh_pass, dc, drk
 
 
@@ -255,7 +260,8 @@ def gru_forward(step, x, h0, rk, rb, mask=None, *, activation="tanh", recurrent_
 
 
 def gru_backward(step, h0, rk, rb, ys, gates, inner, dys, dh, mask=None, hs=None, *, activation="tanh",
-                 recurrent_activation="sigmoid", go_backwards=False, zero_output_for_mask=False):
+                 recurrent_activation="sigmoid", go_backwards=False, zero_output_for_mask=False,
+                  product=np.matmul):
     dt = gates.dtype
     t, b, g = gates.shape
     hs = ys if hs is None else hs
@@ -268,7 +274,7 @@ def gru_backward(step, h0, rk, rb, ys, gates, inner, dys, dh, mask=None, hs=None
     for s in range(t - 1, -1, -1):
         step(gates[s], inner[s], _prev(hs, h0, s), dys[s], run[s], show[s], dh_mm, dh_pass, dx[s], dinner[s], act, ract)
         step_matmul(dinner[s], rk_t, dh_mm)
-    drk = _recurrent_kernel_grad(h0, hs, dinner) if t else np.zeros(rk.shape, dt)
+    drk = _recurrent_kernel_grad(h0, hs, dinner, product) if t else np.zeros(rk.shape, dt)
     drb = dinner.reshape(-1, g).sum(axis=0)
     return _input_order(dx, go_backwards), dh_mm + dh_pass, drk, drb
 
@@ -292,7 +298,7 @@ def simple_forward(step, x, h0, rk, mask=None, *, activation="tanh", go_backward
 
 
 def simple_backward(step, h0, rk, ys, dys, dh, mask=None, hs=None, *, activation="tanh", go_backwards=False,
-                    zero_output_for_mask=False):
+                    zero_output_for_mask=False, product=np.matmul):
     dt = ys.dtype
     t, b, u = ys.shape
     hs = ys if hs is None else hs
@@ -305,7 +311,7 @@ def simple_backward(step, h0, rk, ys, dys, dh, mask=None, hs=None, *, activation
     for s in range(t - 1, -1, -1):
         step(hs[s], dys[s], run[s], show[s], dh_mm, dh_pass, dz[s], act)
         step_matmul(dz[s], rk_t, dh_mm)
-    drk = _recurrent_kernel_grad(h0, hs, dz) if t else np.zeros(rk.shape, dt)
+    drk = _recurrent_kernel_grad(h0, hs, dz, product) if t else np.zeros(rk.shape, dt)
     return _input_order(dz, go_backwards), dh_mm + dh_pass, drk
 
 
