@@ -8,6 +8,7 @@ import types
 
 from .ops import api
 from .ops import random as random_ops
+from .ops.api import matrix as matrix_api
 from .ops.dropout import dropout
 
 
@@ -41,6 +42,12 @@ nn = namespace(
     avg_pool=api.avg_pool2d, dropout=dropout, l2_loss=api.l2_loss, moments=api.moments)
 
 linalg = namespace("linalg", matmul=api.matmul, einsum=api.einsum, tensordot=api.tensordot, eye=api.eye)
+linalg.__dict__.update({n: getattr(matrix_api, n) for n in (
+    "adjoint band_part banded_triangular_solve cholesky cholesky_solve cross det diag diag_part eigh "
+    "eigh_tridiagonal eigvalsh expm global_norm inv l2_normalize logdet lstsq lu lu_matrix_inverse "
+    "lu_reconstruct lu_solve matrix_rank matrix_transpose matvec norm normalize pinv qr set_diag slogdet "
+    "solve sqrtm svd tensor_diag tensor_diag_part trace triangular_solve tridiagonal_matmul "
+    "tridiagonal_solve").split()})
 
 random = namespace(
     "random", set_seed=random_ops.set_seed, normal=api.random_normal, uniform=api.random_uniform,

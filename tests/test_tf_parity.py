@@ -5,6 +5,7 @@ tests and are ignored here.
 """
 from __future__ import annotations
 
+import collections
 import importlib.util
 import json
 import os
@@ -50,9 +51,16 @@ IDENTITY_IN_GRAPHS = ("__eq__", "__ne__")
 
 
 def _load():
-    with open(os.path.join(DATA, "ops.json")) as f:
-        cases = json.load(f)
-    return cases, np.load(os.path.join(DATA, "ops.npz"))
+    """Every recorded case file: ops.json (record_ops.py) and the ops_<namespaces>.json files of the
+    namespace recorders, each with its .npz; case ids and array keys are unique across files."""
+    cases, arrays = [], []
+    for name in sorted(f for f in os.listdir(DATA) if f.startswith("ops") and f.endswith(".json")):
+        with open(os.path.join(DATA, name)) as f:
+            cases += json.load(f)
+        arrays.append(np.load(os.path.join(DATA, name[:-5] + ".npz")))   # read lazily, key by key
+    ids = [c["id"] for c in cases]
+    assert len(ids) == len(set(ids)), "a case id is recorded twice"
+    return cases, collections.ChainMap(*arrays)
 
 
 CASES, ARRAYS = _load()

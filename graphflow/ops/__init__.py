@@ -10,6 +10,7 @@ from . import (  # noqa: F401  (registers gradients)
     grad_ops,
     linalg_grad,
     math_grad,
+    matrix_grad,
     nn_grad,
     recurrent_grad,
     reduce_grad,

@@ -198,6 +198,9 @@ class _Groups:
     def _path(self, a, b) -> bool:
         """A path from group a to group b through something outside both (walking the quotient
         graph: a group runs as one unit, so entering it anywhere reaches all its successors)."""
+        # Past b's last op, program order only leads further on, except into a group that starts
+        # before that point (a group runs as a unit, so entering it by a late member continues from
+        # its early ones): from there, follow only edges into such groups.
         limit = self.hi[b]
         stack = [w for w in self.ext_succ[a] if self.group_of.get(w) != b]
         seen = set()
@@ -207,17 +210,17 @@ class _Groups:
                 continue
             seen.add(node)
             if isinstance(node, int):
-                if self.lo[node] > limit:
-                    continue
+                beyond = self.lo[node] > limit
                 nxt = self.ext_succ[node]
             else:
-                if self.index[node] > limit:
-                    continue
+                beyond = self.index[node] > limit
                 nxt = self.succ[node]
             for x in nxt:
-                if self.group_of.get(x) == b:
+                g = self.group_of.get(x)
+                if g == b:
                     return True
-                stack.append(x)
+                if not beyond or (g is not None and self.lo[g] <= limit):
+                    stack.append(x)
         return False
 
     def legal(self, a, b) -> bool:

@@ -12,6 +12,7 @@ from .. import debug as _debug_ops
 from .. import gemm_update as _gemm_update_ops
 from .. import linalg as _linalg_ops
 from .. import math as _math_ops
+from .. import matrix as _matrix_ops
 from .. import nn as _nn_ops
 from .. import random as _random_ops
 from .. import reduce as _reduce_ops

@@ -1,0 +1,137 @@
+"""Record TensorFlow's outputs and gradients for tf.linalg, tf.nn, tf.image and tf.signal beyond
+record_ops.py, in the same case format (tools/tfref/README.md), into
+tests/data/tf_reference/ops_linalg_nn_image_signal.{json,npz}; test_tf_parity.py and
+test_tf_gradient_parity.py replay every ops*.json file in eager, graph and gf.function modes.
+
+    /work/tfvenv/bin/python tools/tfref/record_linalg_nn_image_signal.py [-v]
+
+Matrices are built well conditioned (or symmetric positive definite) so float32 round-off stays
+within the parity tolerances. Factors unique only up to signs (eigh's and svd's vectors) are not
+recorded here: the eigenvalues and singular values are, and tests/ops/test_linalg_namespace.py
+checks the vectors by what defines them.
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402
+import record_ops as R  # noqa: E402
+from record_ops import D, L, V, a, case, rn, ru  # noqa: E402, F401
+
+tf = R.tf
+F32, F64, I32, I64 = R.F32, R.F64, R.I32, R.I64
+OUT = os.path.join(R.OUT_DIR, "ops_linalg_nn_image_signal")
+rng = np.random.default_rng(12)
+
+
+def well(*shape, dtype=F32):
+    """Well-conditioned square matrices: identity-dominated."""
+    n = shape[-1]
+    return (rng.standard_normal(shape) * 0.3 + 2 * np.eye(n)).astype(dtype)
+
+
+def spd(*shape, dtype=F32):
+    m = rng.standard_normal(shape)
+    return (m @ np.swapaxes(m, -1, -2) + shape[-1] * np.eye(shape[-1])).astype(dtype)
+
+
+def lower(*shape, dtype=F32):
+    return np.tril(well(*shape, dtype=dtype)).astype(dtype)
+
+
+def record_linalg():
+    for dt, s in ((F32, "f32"), (F64, "f64")):
+        case("la_det_%s" % s, "linalg.det", [well(2, 3, 3, dtype=dt)])
+        case("la_slogdet_%s" % s, "linalg.slogdet", [well(2, 3, 3, dtype=dt) * -1])
+        case("la_inv_%s" % s, "linalg.inv", [well(2, 3, 3, dtype=dt)])
+        case("la_solve_%s" % s, "linalg.solve", [well(2, 3, 3, dtype=dt), rn(2, 3, 2, dtype=dt)])
+        case("la_cholesky_%s" % s, "linalg.cholesky", [spd(2, 3, 3, dtype=dt)])
+    case("la_det_2d", "linalg.det", [well(4, 4)])
+    case("la_inv_adjoint", "linalg.inv", [well(3, 3)], {"adjoint": True})
+    case("la_solve_adjoint", "linalg.solve", [well(3, 3), rn(3, 1)], {"adjoint": True})
+    case("la_solve_shape_error", "linalg.solve", [well(3, 3), rn(4, 1)])
+    case("la_det_nonsquare_error", "linalg.det", [rn(2, 3)])
+    case("la_cholesky_solve", "linalg.cholesky_solve", [np.linalg.cholesky(spd(3, 3)).astype(F32), rn(3, 2)])
+    for lo in (True, False):
+        for adj in (True, False):
+            m = lower(3, 3) if lo else np.swapaxes(lower(3, 3), -1, -2).copy()
+            case("la_triangular_solve_%s_%s" % ("lower" if lo else "upper", "adj" if adj else "plain"),
+                 "linalg.triangular_solve", [m, rn(3, 2)], {"lower": lo, "adjoint": adj})
+    case("la_triangular_solve_batch", "linalg.triangular_solve", [lower(2, 3, 3), rn(2, 3, 1)])
+    case("la_qr_square", "linalg.qr", [well(3, 3)])
+    case("la_qr_deep", "linalg.qr", [rn(4, 3)])
+    case("la_qr_wide", "linalg.qr", [rn(2, 3)])
+    case("la_qr_full", "linalg.qr", [rn(4, 3)], {"full_matrices": True}, grad=False)
+    case("la_svd_values", "linalg.svd", [rn(2, 4, 3)], {"compute_uv": False})
+    case("la_eigvalsh", "linalg.eigvalsh", [spd(2, 3, 3)])
+    case("la_eigvalsh_f64", "linalg.eigvalsh", [spd(4, 4, dtype=F64)])
+    case("la_lu", "linalg.lu", [rn(2, 3, 3)], grad=False)
+    lu_in = rn(3, 3)
+    lu_, perm = tf.linalg.lu(lu_in)
+    case("la_lu_reconstruct", "linalg.lu_reconstruct", [lu_.numpy(), perm.numpy()])
+    case("la_lu_solve", "linalg.lu_solve", [lu_.numpy(), perm.numpy(), rn(3, 2)])
+    case("la_lu_matrix_inverse", "linalg.lu_matrix_inverse", [lu_.numpy(), perm.numpy()])
+    case("la_expm", "linalg.expm", [rn(2, 3, 3, scale=0.5)])
+    case("la_expm_large", "linalg.expm", [rn(3, 3, scale=3.0, dtype=F64)])
+    case("la_sqrtm", "linalg.sqrtm", [spd(3, 3)])
+    case("la_logdet", "linalg.logdet", [spd(2, 3, 3)])
+    case("la_lstsq_tall", "linalg.lstsq", [rn(5, 3), rn(5, 2)])
+    case("la_lstsq_wide_reg", "linalg.lstsq", [rn(2, 4), rn(2, 1)], {"l2_regularizer": 0.1})
+    case("la_pinv", "linalg.pinv", [rn(4, 3)])
+    case("la_matrix_rank", "linalg.matrix_rank", [a([[1., 2., 3.], [2., 4., 6.], [0., 1., 1.]])])
+    case("la_matrix_transpose", "linalg.matrix_transpose", [rn(2, 3, 4)])
+    case("la_adjoint", "linalg.adjoint", [rn(3, 2)])
+    case("la_band_part", "linalg.band_part", [rn(2, 4, 5), 1, 2])
+    case("la_band_part_lower", "linalg.band_part", [rn(4, 4), -1, 0])
+    case("la_diag", "linalg.diag", [rn(2, 3)])
+    case("la_diag_k", "linalg.diag", [rn(3)], {"k": 1})
+    case("la_diag_k_neg_rows", "linalg.diag", [rn(2)], {"k": -1, "num_rows": 4, "num_cols": 3})
+    case("la_diag_part", "linalg.diag_part", [rn(2, 3, 4)])
+    case("la_diag_part_k", "linalg.diag_part", [rn(3, 4)], {"k": 1})
+    case("la_set_diag", "linalg.set_diag", [rn(2, 3, 3), rn(2, 3)])
+    case("la_set_diag_k", "linalg.set_diag", [rn(3, 4), rn(3)], {"k": -1 + 1})
+    case("la_trace", "linalg.trace", [rn(2, 3, 3)])
+    case("la_tensor_diag", "linalg.tensor_diag", [rn(2, 2)])
+    case("la_tensor_diag_part", "linalg.tensor_diag_part", [rn(2, 3, 2, 3)])
+    case("la_matvec", "linalg.matvec", [rn(2, 3, 4), rn(2, 4)])
+    case("la_matvec_t", "linalg.matvec", [rn(4, 3), rn(4)], {"transpose_a": True})
+    case("la_cross", "linalg.cross", [rn(2, 3), rn(2, 3)])
+    case("la_norm_default", "linalg.norm", [rn(3, 4)])
+    case("la_norm_axis", "linalg.norm", [rn(3, 4)], {"axis": 1, "ord": 1})
+    case("la_norm_inf", "linalg.norm", [rn(3, 4)], {"axis": -1, "ord": np.inf, "keepdims": True})
+    case("la_norm_p3", "linalg.norm", [rn(5)], {"ord": 3})
+    case("la_norm_fro", "linalg.norm", [rn(2, 3, 4)], {"ord": "fro", "axis": [1, 2]})
+    case("la_norm_mat1", "linalg.norm", [rn(3, 4)], {"ord": 1, "axis": [0, 1]})
+    case("la_norm_matinf", "linalg.norm", [rn(3, 4)], {"ord": np.inf, "axis": [0, 1]})
+    case("la_norm_mat2", "linalg.norm", [rn(3, 4)], {"ord": 2, "axis": [0, 1]})
+    case("la_normalize", "linalg.normalize", [rn(3, 4)], {"axis": 1})
+    case("la_l2_normalize", "linalg.l2_normalize", [rn(3, 4)], {"axis": 1})
+    case("la_l2_normalize_all", "linalg.l2_normalize", [rn(2, 3)])
+    case("la_global_norm", "linalg.global_norm", [L(rn(3), rn(2, 2))])
+    case("la_tridiagonal_matmul", "linalg.tridiagonal_matmul", [rn(3, 4), rn(4, 2)])
+    diags = np.stack([rn(4) * 0.3, 3 + rn(4) * 0.1, rn(4) * 0.3])
+    case("la_tridiagonal_solve", "linalg.tridiagonal_solve", [diags.astype(F32), rn(4, 2)])
+    case("la_banded_triangular_solve", "linalg.banded_triangular_solve",
+         [np.stack([2 + rn(4) * 0.1, rn(4) * 0.3]).astype(F32), rn(4, 2)], grad=False)
+    case("la_banded_triangular_solve_upper", "linalg.banded_triangular_solve",
+         [np.stack([rn(4) * 0.3, 2 + rn(4) * 0.1]).astype(F32), rn(4, 2)], {"lower": False}, grad=False)
+    case("la_eigh_tridiagonal", "linalg.eigh_tridiagonal", [2 + rn(4), rn(3)], grad=False)
+    case("la_einsum", "linalg.einsum", [V("ij,jk->ik"), rn(2, 3), rn(3, 2)])
+    case("la_tensordot", "linalg.tensordot", [rn(2, 3), rn(3, 2), 1])
+
+
+def main():
+    for section in (record_linalg,):
+        section()
+    R._atomic_write_bytes(OUT + ".json", R._json_bytes(R.CASES, allow_nan=True))
+    R._atomic_write_bytes(OUT + ".npz", R._npz_bytes(R.ARRAYS))
+    n_err = sum(1 for c in R.CASES if c["error"])
+    print("cases: %d (%d errors), arrays: %d" % (len(R.CASES), n_err, len(R.ARRAYS)))
+    if "-v" in sys.argv:
+        for k, m in R.ERROR_MESSAGES.items():
+            print("  %s -> %s" % (k, m))
+
+
+if __name__ == "__main__":
+    main()
