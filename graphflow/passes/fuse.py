@@ -198,10 +198,7 @@ class _Groups:
     def _path(self, a, b) -> bool:
         """A path from group a to group b through something outside both (walking the quotient
         graph: a group runs as one unit, so entering it anywhere reaches all its successors)."""
-        # Past b's last op, program order only leads further on, except into a group that starts
-        # before that point (a group runs as a unit, so entering it by a late member continues from
-        # its early ones): from there, follow only edges into such groups.
-        limit = self.hi[b]
+        limit, extended = self.hi[b], False
         stack = [w for w in self.ext_succ[a] if self.group_of.get(w) != b]
         seen = set()
         while stack:
@@ -210,18 +207,29 @@ class _Groups:
                 continue
             seen.add(node)
             if isinstance(node, int):
-                beyond = self.lo[node] > limit
-                nxt = self.ext_succ[node]
+                at, nxt = self.lo[node], self.ext_succ[node]
             else:
-                beyond = self.index[node] > limit
-                nxt = self.succ[node]
+                at, nxt = self.index[node], self.succ[node]
+            if at > limit and not extended:
+                limit, extended = self._horizon(a, limit), True
+            if at > limit:
+                continue
             for x in nxt:
-                g = self.group_of.get(x)
-                if g == b:
+                if self.group_of.get(x) == b:
                     return True
-                if not beyond or (g is not None and self.lo[g] <= limit):
-                    stack.append(x)
+                stack.append(x)
         return False
+
+    def _horizon(self, a, limit) -> int:
+        """The last program index from which b can still be reached: past b's last op, program order
+        leads only further on, except into a group that starts before (a group runs as a unit, so
+        entering it by a late member continues from its early ones); such groups extend the limit."""
+        for g, lo in sorted(self.lo.items(), key=lambda kv: kv[1]):
+            if lo > limit:
+                break
+            if g != a:
+                limit = max(limit, self.hi[g])
+        return limit
 
     def legal(self, a, b) -> bool:
         if self.reducers and (self._reads_reduction(a, b) or self._reads_reduction(b, a)):
