@@ -9,6 +9,7 @@ import types
 from .ops import api
 from .ops import random as random_ops
 from .ops.api import matrix as matrix_api
+from .ops.api import nn_extra
 from .ops.dropout import dropout
 
 
@@ -40,6 +41,15 @@ nn = namespace(
     sigmoid_cross_entropy_with_logits=api.sigmoid_cross_entropy_with_logits, bias_add=api.bias_add,
     conv2d=api.conv2d, max_pool2d=api.max_pool2d, avg_pool2d=api.avg_pool2d, max_pool=api.max_pool2d,
     avg_pool=api.avg_pool2d, dropout=dropout, l2_loss=api.l2_loss, moments=api.moments)
+nn.__dict__.update({n: getattr(nn_extra, n) for n in (
+    "atrous_conv2d atrous_conv2d_transpose avg_pool avg_pool1d avg_pool3d batch_norm_with_global_normalization "
+    "batch_normalization compute_average_loss conv1d conv1d_transpose conv2d_transpose conv3d conv3d_transpose "
+    "conv_transpose convolution crelu depth_to_space depthwise_conv2d depthwise_conv2d_backprop_filter "
+    "depthwise_conv2d_backprop_input dilation2d embedding_lookup erosion2d in_top_k local_response_normalization "
+    "log_poisson_loss lrn max_pool max_pool1d max_pool3d max_pool_with_argmax normalize_moments pool "
+    "scale_regularization_loss separable_conv2d softsign space_to_batch space_to_depth sufficient_statistics "
+    "weighted_cross_entropy_with_logits weighted_moments zero_fraction").split()})
+nn.l2_normalize = matrix_api.l2_normalize
 
 linalg = namespace("linalg", matmul=api.matmul, einsum=api.einsum, tensordot=api.tensordot, eye=api.eye)
 linalg.__dict__.update({n: getattr(matrix_api, n) for n in (

@@ -12,7 +12,7 @@ from . import (  # noqa: F401  (registers gradients)
     math_grad,
     matrix_grad,
     nn_grad,
-    recurrent_grad,
+    nn_nd_grad,
     reduce_grad,
 )
 

@@ -121,8 +121,94 @@ def record_linalg():
     case("la_tensordot", "linalg.tensordot", [rn(2, 3), rn(3, 2), 1])
 
 
+def record_nn_extra():
+    x = rn(2, 3, 4)
+    case("nnx_softsign", "nn.softsign", [rn(3, 4, scale=3)])
+    case("nnx_crelu", "nn.crelu", [rn(2, 3)])
+    case("nnx_crelu_axis", "nn.crelu", [rn(2, 3)], {"axis": 0})
+    case("nnx_l2_normalize", "nn.l2_normalize", [rn(3, 4)], {"axis": -1})
+    case("nnx_weighted_xent", "nn.weighted_cross_entropy_with_logits", [ru(0, 1, 3, 4), rn(3, 4, scale=3), 2.5])
+    case("nnx_log_poisson", "nn.log_poisson_loss", [ru(0, 4, 3, 4), rn(3, 4)])
+    case("nnx_log_poisson_full", "nn.log_poisson_loss", [ru(0, 4, 3, 4), rn(3, 4)], {"compute_full_loss": True})
+    case("nnx_sufficient_statistics_shift", "nn.sufficient_statistics", [x, [1]], {"shift": 0.5, "keepdims": True},
+         grad=False)
+    case("nnx_normalize_moments", "nn.normalize_moments", [a(6.0), rn(4), ru(5, 6, 4), None])
+    case("nnx_normalize_moments_shift", "nn.normalize_moments", [a(6.0), rn(4), ru(5, 6, 4), a(0.3)])
+    case("nnx_weighted_moments", "nn.weighted_moments", [x, [0, 1], ru(0, 1, 2, 3, 1)])
+    case("nnx_weighted_moments_keep", "nn.weighted_moments", [x, 2, ru(0, 1, 2, 3, 4)], {"keepdims": True})
+    case("nnx_batch_normalization", "nn.batch_normalization",
+         [x, rn(4), ru(0.5, 1, 4), rn(4), ru(0.5, 2, 4), 1e-3])
+    case("nnx_batch_normalization_none", "nn.batch_normalization", [x, rn(4), ru(0.5, 1, 4), None, None, 1e-3])
+    case("nnx_batch_norm_global", "nn.batch_norm_with_global_normalization",
+         [x, rn(4), ru(0.5, 1, 4), rn(4), ru(0.5, 2, 4), 1e-3, True])
+    case("nnx_lrn", "nn.local_response_normalization", [rn(1, 2, 2, 6)], {"depth_radius": 2, "bias": 1.5,
+                                                                           "alpha": 0.3, "beta": 0.75})
+    case("nnx_lrn_alias", "nn.lrn", [rn(1, 2, 2, 3)])
+    case("nnx_zero_fraction", "nn.zero_fraction", [a([[0., 1.], [0., 0.]])])
+    case("nnx_compute_average_loss", "nn.compute_average_loss", [rn(4)])
+    case("nnx_compute_average_loss_w", "nn.compute_average_loss", [rn(4)],
+         {"sample_weight": [1.0, 0.5, 0.0, 2.0], "global_batch_size": 8})
+    case("nnx_scale_regularization_loss", "nn.scale_regularization_loss", [rn(3)])
+    case("nnx_in_top_k", "nn.in_top_k", [a([0, 2, 1], I32), a([[0.1, 0.5, 0.4], [0.3, 0.3, 0.3], [1., 2., 3.]]), 2])
+    # convolutions
+    case("nnx_conv1d", "nn.conv1d", [rn(2, 7, 3), rn(3, 3, 2), 1, "SAME"])
+    case("nnx_conv1d_stride_valid", "nn.conv1d", [rn(1, 8, 2), rn(2, 2, 3), 2, "VALID"])
+    case("nnx_conv1d_dilated", "nn.conv1d", [rn(1, 8, 2), rn(2, 2, 3), 1, "SAME"], {"dilations": 2},
+         grad=False)   # TF's CPU conv backprop rejects dilations
+    case("nnx_conv3d", "nn.conv3d", [rn(1, 4, 4, 3, 2), rn(2, 2, 2, 2, 3), [1, 1, 1, 1, 1], "SAME"])
+    case("nnx_conv3d_stride", "nn.conv3d", [rn(2, 5, 4, 4, 1), rn(3, 2, 2, 1, 2), [1, 2, 1, 2, 1], "VALID"])
+    case("nnx_convolution_2d", "nn.convolution", [rn(1, 5, 5, 2), rn(3, 3, 2, 2)], {"padding": "SAME"})
+    case("nnx_convolution_1d", "nn.convolution", [rn(1, 6, 2), rn(2, 2, 1)], {"strides": 2})
+    case("nnx_conv2d_transpose", "nn.conv2d_transpose", [rn(1, 3, 3, 2), rn(3, 3, 4, 2), [1, 6, 6, 4], 2])
+    case("nnx_conv2d_transpose_valid", "nn.conv2d_transpose", [rn(2, 3, 3, 2), rn(2, 2, 1, 2), [2, 4, 4, 1], 1],
+         {"padding": "VALID"})
+    case("nnx_conv1d_transpose", "nn.conv1d_transpose", [rn(1, 4, 2), rn(3, 3, 2), [1, 8, 3], 2])
+    case("nnx_conv3d_transpose", "nn.conv3d_transpose", [rn(1, 2, 2, 2, 2), rn(2, 2, 2, 3, 2), [1, 4, 4, 4, 3],
+                                                         [1, 2, 2, 2, 1]])
+    case("nnx_conv_transpose", "nn.conv_transpose", [rn(1, 3, 3, 2), rn(3, 3, 4, 2), [1, 6, 6, 4], 2])
+    case("nnx_atrous_conv2d", "nn.atrous_conv2d", [rn(1, 6, 6, 2), rn(2, 2, 2, 3), 2, "SAME"])
+    case("nnx_atrous_conv2d_transpose", "nn.atrous_conv2d_transpose",
+         [rn(1, 6, 6, 3), rn(2, 2, 2, 3), [1, 6, 6, 2], 2, "SAME"], grad=False)
+    case("nnx_depthwise_conv2d", "nn.depthwise_conv2d", [rn(2, 5, 5, 3), rn(3, 3, 3, 2), [1, 1, 1, 1], "SAME"])
+    case("nnx_depthwise_conv2d_stride", "nn.depthwise_conv2d", [rn(1, 6, 6, 2), rn(2, 2, 2, 1), [1, 2, 2, 1],
+                                                                "VALID"])
+    case("nnx_depthwise_backprop_input", "nn.depthwise_conv2d_backprop_input",
+         [[1, 5, 5, 3], rn(3, 3, 3, 2), rn(1, 5, 5, 6), [1, 1, 1, 1], "SAME"])
+    case("nnx_depthwise_backprop_filter", "nn.depthwise_conv2d_backprop_filter",
+         [rn(1, 5, 5, 3), [3, 3, 3, 2], rn(1, 5, 5, 6), [1, 1, 1, 1], "SAME"])
+    case("nnx_separable_conv2d", "nn.separable_conv2d", [rn(1, 5, 5, 2), rn(3, 3, 2, 2), rn(1, 1, 4, 3),
+                                                         [1, 1, 1, 1], "SAME"])
+    # pooling
+    case("nnx_max_pool1d", "nn.max_pool1d", [rn(2, 7, 3), 2, 2, "SAME"])
+    case("nnx_avg_pool1d", "nn.avg_pool1d", [rn(2, 7, 3), 3, 2, "SAME"])
+    case("nnx_max_pool3d", "nn.max_pool3d", [rn(1, 4, 4, 4, 2), 2, 2, "VALID"])
+    case("nnx_max_pool3d_same", "nn.max_pool3d", [rn(1, 3, 5, 4, 1), [1, 2, 3, 2, 1], [1, 2, 2, 1, 1], "SAME"])
+    case("nnx_avg_pool3d", "nn.avg_pool3d", [rn(1, 4, 4, 4, 2), 2, 2, "VALID"])
+    case("nnx_avg_pool3d_same", "nn.avg_pool3d", [rn(1, 3, 5, 4, 1), [1, 2, 3, 2, 1], [1, 2, 2, 1, 1], "SAME"])
+    case("nnx_max_pool_rank3", "nn.max_pool", [rn(1, 6, 2), 2, 2, "VALID"])
+    case("nnx_avg_pool_rank5", "nn.avg_pool", [rn(1, 2, 4, 4, 1), 2, 2, "SAME"], grad=False)  # TF's raises
+    case("nnx_pool_max", "nn.pool", [rn(1, 5, 5, 2), [2, 2], "MAX"], {"strides": [2, 2], "padding": "SAME"})
+    case("nnx_pool_avg_1d", "nn.pool", [rn(1, 6, 2), [3], "AVG"], {"strides": [1], "padding": "VALID"})
+    case("nnx_max_pool_with_argmax", "nn.max_pool_with_argmax", [rn(2, 4, 4, 3), 2, 2, "VALID"])
+    case("nnx_max_pool_with_argmax_batch", "nn.max_pool_with_argmax", [rn(2, 5, 5, 2), 3, 2, "SAME"],
+         {"include_batch_in_index": True})
+    case("nnx_dilation2d", "nn.dilation2d", [rn(1, 5, 5, 2), rn(2, 2, 2), [1, 1, 1, 1], "SAME", "NHWC",
+                                             [1, 1, 1, 1]])
+    case("nnx_dilation2d_stride", "nn.dilation2d", [rn(2, 6, 6, 1), rn(3, 2, 1), [1, 2, 2, 1], "VALID", "NHWC",
+                                                    [1, 1, 2, 1]])
+    case("nnx_erosion2d", "nn.erosion2d", [rn(1, 5, 5, 2), rn(2, 3, 2), [1, 1, 1, 1], "SAME", "NHWC",
+                                           [1, 1, 1, 1]])
+    case("nnx_space_to_depth", "nn.space_to_depth", [rn(1, 4, 6, 2), 2])
+    case("nnx_depth_to_space", "nn.depth_to_space", [rn(1, 2, 3, 8), 2])
+    case("nnx_space_to_batch", "nn.space_to_batch", [rn(2, 3, 4, 1), [2, 2], [[1, 0], [0, 0]]])
+    case("nnx_embedding_lookup", "nn.embedding_lookup", [rn(5, 3), a([[0, 4], [2, 2]], I32)])
+    case("nnx_embedding_lookup_max_norm", "nn.embedding_lookup", [rn(5, 3, scale=3), a([1, 3], I32)],
+         {"max_norm": 1.0})
+    case("nnx_max_pool_generic_2d", "nn.max_pool", [rn(1, 4, 4, 1), 2, 2, "VALID"])
+
+
 def main():
-    for section in (record_linalg,):
+    for section in (record_linalg, record_nn_extra):
         section()
     R._atomic_write_bytes(OUT + ".json", R._json_bytes(R.CASES, allow_nan=True))
     R._atomic_write_bytes(OUT + ".npz", R._npz_bytes(R.ARRAYS))
