@@ -13,6 +13,7 @@ from . import (  # noqa: F401  (registers gradients)
     matrix_grad,
     nn_grad,
     nn_nd_grad,
+    recurrent_grad,
     reduce_grad,
 )
 
