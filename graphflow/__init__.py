@@ -31,7 +31,7 @@ from .keras_api import keras_namespace as keras  # noqa: E402
 from .kernels import fast as _fast  # noqa: E402,F401  (eager runs the compiled kernels: OpDef.fast_kernel)
 from .kernels import recurrent as _recurrent_kernels  # noqa: E402,F401  (the recurrent ops' numba step kernels)
 from .module import Module
-from .namespaces import debugging, linalg, math, nn, random
+from .namespaces import debugging, image, linalg, math, nn, random, signal  # noqa: F401  (tf.image, tf.signal)
 from .namespaces import namespace as _namespace
 from .ops.api import (  # noqa: A004
     abs,

@@ -8,8 +8,10 @@ import types
 
 from .ops import api
 from .ops import random as random_ops
+from .ops.api import image as image_api
 from .ops.api import matrix as matrix_api
 from .ops.api import nn_extra
+from .ops.api import signal as signal_api
 from .ops.dropout import dropout
 
 
@@ -65,3 +67,17 @@ random = namespace(
 
 debugging = namespace("debugging", check_numerics=api.check_numerics, assert_equal=api.assert_equal,
                       Assert=api.Assert)
+
+image = namespace("image", transpose=image_api.transpose_image, **{n: getattr(image_api, n) for n in (
+    "ResizeMethod adjust_brightness adjust_contrast adjust_gamma adjust_hue adjust_saturation central_crop "
+    "convert_image_dtype crop_and_resize crop_to_bounding_box draw_bounding_boxes extract_patches flip_left_right "
+    "flip_up_down grayscale_to_rgb hsv_to_rgb image_gradients non_max_suppression non_max_suppression_overlaps "
+    "non_max_suppression_padded non_max_suppression_with_scores pad_to_bounding_box per_image_standardization "
+    "psnr random_brightness random_contrast random_crop random_flip_left_right random_flip_up_down random_hue "
+    "random_saturation resize resize_with_crop_or_pad resize_with_pad rgb_to_grayscale rgb_to_hsv rgb_to_yiq "
+    "rgb_to_yuv rot90 sobel_edges ssim ssim_multiscale total_variation yiq_to_rgb yuv_to_rgb").split()})
+
+signal = namespace("signal", **{n: getattr(signal_api, n) for n in (
+    "dct fftshift frame hamming_window hann_window idct ifftshift inverse_mdct inverse_stft_window_fn "
+    "kaiser_bessel_derived_window kaiser_window linear_to_mel_weight_matrix mdct mfccs_from_log_mel_spectrograms "
+    "overlap_and_add vorbis_window").split()})

@@ -50,16 +50,17 @@ VALUE_DEVIATIONS = {
 IDENTITY_IN_GRAPHS = ("__eq__", "__ne__")
 
 
+# ops.json: tools/tfref/record_ops.py; ops_linalg_nn_image_signal.json:
+# tools/tfref/record_linalg_nn_image_signal.py (the tf.linalg/nn/image/signal names issue 12 added)
+CASE_FILES = ("ops", "ops_linalg_nn_image_signal")
+
+
 def _load():
-    """Every recorded case file: ops.json (record_ops.py) and the ops_<namespaces>.json files of the
-    namespace recorders, each with its .npz; case ids and array keys are unique across files."""
     cases, arrays = [], []
-    for name in sorted(f for f in os.listdir(DATA) if f.startswith("ops") and f.endswith(".json")):
-        with open(os.path.join(DATA, name)) as f:
+    for stem in CASE_FILES:
+        with open(os.path.join(DATA, stem + ".json")) as f:
             cases += json.load(f)
-        arrays.append(np.load(os.path.join(DATA, name[:-5] + ".npz")))   # read lazily, key by key
-    ids = [c["id"] for c in cases]
-    assert len(ids) == len(set(ids)), "a case id is recorded twice"
+        arrays.append(np.load(os.path.join(DATA, stem + ".npz")))
     return cases, collections.ChainMap(*arrays)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from .. import collective as _collective_ops  # importing an op family registers its OpDefs
 from .. import debug as _debug_ops
 from .. import gemm_update as _gemm_update_ops
+from .. import image as _image_ops
 from .. import linalg as _linalg_ops
 from .. import math as _math_ops
 from .. import matrix as _matrix_ops
