@@ -117,9 +117,10 @@ def _padded(idx, sel, dtype, max_output_size, pad):
     return idx.astype(np.int32), sel.astype(dtype), valid
 
 
-def _nms_overlaps(overlaps, scores, max_output_size, overlap_threshold, score_threshold, soft_nms_sigma=0.0,
+def _nms_overlaps(overlaps, scores, max_output_size, iou_threshold, score_threshold, soft_nms_sigma=0.0,
                   pad_to_max_output_size=False):
-    idx, sel = greedy_nms(lambda i, j: overlaps[i, j], scores, max_output_size, overlap_threshold,
+    """As _nms with a given overlap matrix; iou_threshold is the overlap threshold."""
+    idx, sel = greedy_nms(lambda i, j: overlaps[j, i], scores, max_output_size, iou_threshold,
                           score_threshold)
     return _padded(idx, sel, scores.dtype, max_output_size, pad_to_max_output_size)
 

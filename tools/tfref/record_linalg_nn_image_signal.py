@@ -207,8 +207,144 @@ def record_nn_extra():
     case("nnx_max_pool_generic_2d", "nn.max_pool", [rn(1, 4, 4, 1), 2, 2, "VALID"])
 
 
+def record_image():
+    img = ru(0, 1, 2, 5, 6, 3)
+    one = ru(0, 1, 4, 5, 3)
+    u8 = R.ri(0, 256, 4, 5, 3).astype(np.uint8)
+    for m in ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5", "gaussian", "mitchellcubic"):
+        # TF has no gradient for nearest and area resizing (graphflow's einsum/gather have one)
+        case("img_resize_%s_up" % m, "image.resize", [img, [7, 9]], {"method": m}, grad=m not in ("nearest", "area"))
+        case("img_resize_%s_down" % m, "image.resize", [ru(0, 1, 1, 9, 8, 2), [4, 3]], {"method": m},
+             grad=False)
+    for m in ("bilinear", "bicubic", "lanczos3", "area"):
+        case("img_resize_%s_antialias" % m, "image.resize", [ru(0, 1, 1, 9, 8, 2), [4, 3]],
+             {"method": m, "antialias": True}, grad=False)
+    case("img_resize_single", "image.resize", [one, [3, 7]])
+    case("img_resize_aspect", "image.resize", [one, [8, 8]], {"preserve_aspect_ratio": True}, grad=False)
+    case("img_resize_nearest_u8", "image.resize", [u8, [6, 3]], {"method": "nearest"})
+    case("img_resize_u8", "image.resize", [u8, [6, 3]])
+    case("img_resize_with_pad", "image.resize_with_pad", [one, 6, 6], grad=False)
+    case("img_resize_with_crop_or_pad", "image.resize_with_crop_or_pad", [img, 4, 8])
+    case("img_resize_with_crop_or_pad_3d", "image.resize_with_crop_or_pad", [one, 7, 3])
+    case("img_crop_to_bounding_box", "image.crop_to_bounding_box", [img, 1, 2, 3, 3])
+    case("img_crop_error", "image.crop_to_bounding_box", [img, 3, 2, 3, 3])
+    case("img_pad_to_bounding_box", "image.pad_to_bounding_box", [one, 1, 2, 6, 8])
+    case("img_central_crop", "image.central_crop", [img, 0.5])
+    case("img_central_crop_3d", "image.central_crop", [one, 0.7])
+    case("img_flip_left_right", "image.flip_left_right", [img])
+    case("img_flip_up_down", "image.flip_up_down", [one])
+    for k in range(4):
+        case("img_rot90_k%d" % k, "image.rot90", [img], {"k": k})
+    case("img_transpose", "image.transpose", [one])
+    case("img_rgb_to_grayscale", "image.rgb_to_grayscale", [img])
+    case("img_rgb_to_grayscale_u8", "image.rgb_to_grayscale", [u8])
+    case("img_grayscale_to_rgb", "image.grayscale_to_rgb", [ru(0, 1, 2, 3, 1)])
+    hsv_in = np.concatenate([ru(0, 1, 2, 4, 3), a([[[0.5, 0.5, 0.5], [1., 0., 0.], [0., 1., 0.], [0., 0., 1.]]])
+                             .repeat(2, 0)], 1)
+    case("img_rgb_to_hsv", "image.rgb_to_hsv", [hsv_in], grad=False)
+    case("img_hsv_to_rgb", "image.hsv_to_rgb", [ru(0, 1, 2, 4, 3)], grad=False)
+    for f in ("rgb_to_yiq", "yiq_to_rgb", "rgb_to_yuv", "yuv_to_rgb"):
+        case("img_" + f, "image." + f, [ru(0, 1, 3, 4, 3)])
+    case("img_adjust_brightness", "image.adjust_brightness", [img, 0.2])
+    case("img_adjust_brightness_u8", "image.adjust_brightness", [u8, 0.1])
+    case("img_adjust_contrast", "image.adjust_contrast", [img, 1.7], grad=False)   # TF has no gradient
+    case("img_adjust_contrast_u8", "image.adjust_contrast", [u8, 0.6])
+    case("img_adjust_gamma", "image.adjust_gamma", [img, 0.8, 1.2])
+    case("img_adjust_gamma_u8", "image.adjust_gamma", [u8, 1.5])
+    case("img_adjust_hue", "image.adjust_hue", [img, 0.3], grad=False)
+    case("img_adjust_hue_neg", "image.adjust_hue", [one, -0.45], grad=False)
+    case("img_adjust_saturation", "image.adjust_saturation", [img, 1.6], grad=False)
+    case("img_adjust_saturation_low", "image.adjust_saturation", [one, 0.3], grad=False)
+    case("img_per_image_standardization", "image.per_image_standardization", [img])
+    case("img_per_image_standardization_u8", "image.per_image_standardization", [u8])
+    case("img_per_image_standardization_const", "image.per_image_standardization", [np.full((2, 2, 1), 3, F32)])
+    case("img_convert_u8_to_f32", "image.convert_image_dtype", [u8, D("float32")])
+    case("img_convert_f32_to_u8", "image.convert_image_dtype", [img, D("uint8")])
+    case("img_convert_f32_to_u8_sat", "image.convert_image_dtype", [img * 1.5 - 0.2, D("uint8")],
+         {"saturate": True})
+    case("img_convert_u8_to_i32", "image.convert_image_dtype", [u8, D("int32")])
+    case("img_convert_i32_to_u8", "image.convert_image_dtype", [R.ri(0, 2 ** 31 - 1, 2, 3, dtype=I32), D("uint8")])
+    case("img_convert_f32_to_f64", "image.convert_image_dtype", [img, D("float64")])
+    case("img_total_variation", "image.total_variation", [img])
+    case("img_total_variation_3d", "image.total_variation", [one])
+    case("img_psnr", "image.psnr", [img, img * 0.9 + 0.05, 1.0])
+    case("img_psnr_u8", "image.psnr", [u8, np.clip(u8.astype(int) + 3, 0, 255).astype(np.uint8), 255])
+    big = ru(0, 1, 2, 12, 12, 2)
+    case("img_ssim", "image.ssim", [big, np.clip(big + rn(2, 12, 12, 2) * 0.1, 0, 1).astype(F32), 1.0])
+    case("img_ssim_small_filter", "image.ssim", [img, img * 0.8, 1.0], {"filter_size": 3, "filter_sigma": 0.8})
+    ms = ru(0, 1, 1, 35, 35, 1)
+    case("img_ssim_multiscale", "image.ssim_multiscale", [ms, np.clip(ms + rn(1, 35, 35, 1) * 0.1, 0, 1)
+                                                          .astype(F32), 1.0],
+         {"filter_size": 3, "power_factors": [0.3, 0.3, 0.4]}, grad=False)
+    case("img_sobel_edges", "image.sobel_edges", [img])
+    case("img_image_gradients", "image.image_gradients", [img])
+    case("img_extract_patches", "image.extract_patches", [img, [1, 2, 2, 1], [1, 2, 2, 1], [1, 1, 1, 1], "VALID"])
+    case("img_extract_patches_same", "image.extract_patches", [img, [1, 3, 2, 1], [1, 1, 2, 1], [1, 2, 1, 1],
+                                                               "SAME"])
+    boxes = a([[0.1, 0.2, 0.7, 0.9], [0.0, 0.0, 1.0, 1.0], [-0.2, 0.3, 0.5, 1.3]])
+    case("img_crop_and_resize", "image.crop_and_resize", [img, boxes, a([0, 1, 1], I32), [3, 4]])
+    case("img_crop_and_resize_nearest", "image.crop_and_resize", [img, boxes, a([1, 0, 0], I32), [2, 3]],
+         {"method": "nearest", "extrapolation_value": -1.0}, grad=False)
+    case("img_crop_and_resize_one", "image.crop_and_resize", [img, boxes[:2], a([0, 1], I32), [1, 1]], grad=False)
+    case("img_draw_bounding_boxes", "image.draw_bounding_boxes",
+         [np.zeros((1, 6, 7, 3), F32), a([[[0.1, 0.1, 0.8, 0.6], [0.5, 0.5, 1.2, 0.9]]]),
+          a([[1, 0, 0, 1], [0, 1, 0, 1]])], grad=False)
+    nms_boxes = a([[0, 0, 1, 1], [0, 0.1, 1, 1.1], [0, -0.1, 1, 0.9], [0, 10, 1, 11], [0, 10.1, 1, 11.1],
+                   [0, 100, 1, 101]])
+    nms_scores = a([0.9, 0.75, 0.6, 0.95, 0.5, 0.3])
+    case("img_nms", "image.non_max_suppression", [nms_boxes, nms_scores, 3, 0.5], grad=False)
+    case("img_nms_score_threshold", "image.non_max_suppression", [nms_boxes, nms_scores, 6, 0.5, 0.55],
+         grad=False)
+    case("img_nms_with_scores", "image.non_max_suppression_with_scores", [nms_boxes, nms_scores, 6, 1.0, 0.0, 0.5],
+         grad=False)
+    case("img_nms_padded", "image.non_max_suppression_padded", [nms_boxes, nms_scores, 5, 0.5],
+         {"pad_to_max_output_size": True}, grad=False)
+    overlaps = ru(0, 1, 4, 4)
+    case("img_nms_overlaps", "image.non_max_suppression_overlaps", [overlaps, a([0.9, 0.8, 0.7, 0.6]), 3, 0.5],
+         grad=False)
+
+
+def record_signal():
+    sig = rn(2, 10)
+    case("sig_frame", "signal.frame", [sig, 4, 2])
+    case("sig_frame_pad_end", "signal.frame", [sig, 4, 3], {"pad_end": True, "pad_value": 0.5})
+    case("sig_frame_axis0", "signal.frame", [rn(7, 2), 3, 2], {"axis": 0})
+    case("sig_overlap_and_add", "signal.overlap_and_add", [rn(2, 3, 4), 2])
+    case("sig_overlap_and_add_gap", "signal.overlap_and_add", [rn(3, 3), 5])
+    for p in (True, False):
+        for n in (1, 5, 8):
+            case("sig_hann_%d_%s" % (n, p), "signal.hann_window", [n], {"periodic": p})
+            case("sig_hamming_%d_%s" % (n, p), "signal.hamming_window", [n], {"periodic": p})
+    case("sig_hann_f64", "signal.hann_window", [6], {"dtype": D("float64")})
+    case("sig_kaiser", "signal.kaiser_window", [7])
+    case("sig_kaiser_beta", "signal.kaiser_window", [6], {"beta": 4.0, "dtype": D("float64")})
+    case("sig_kaiser_1", "signal.kaiser_window", [1])
+    case("sig_kbd", "signal.kaiser_bessel_derived_window", [8])
+    case("sig_vorbis", "signal.vorbis_window", [8])
+    for t in (1, 2, 3, 4):
+        case("sig_dct%d" % t, "signal.dct", [rn(3, 6)], {"type": t})
+        case("sig_idct%d" % t, "signal.idct", [rn(3, 6)], {"type": t})
+        if t != 1:
+            case("sig_dct%d_ortho" % t, "signal.dct", [rn(2, 5)], {"type": t, "norm": "ortho"})
+            case("sig_idct%d_ortho" % t, "signal.idct", [rn(2, 5)], {"type": t, "norm": "ortho"})
+    case("sig_dct_n_pad", "signal.dct", [rn(2, 4)], {"n": 6})
+    case("sig_dct_n_trunc", "signal.dct", [rn(2, 6)], {"n": 3})
+    case("sig_dct_f64", "signal.dct", [rn(5, dtype=F64)])
+    case("sig_dct1_ortho_error", "signal.dct", [rn(4)], {"type": 1, "norm": "ortho"})
+    case("sig_mdct", "signal.mdct", [rn(2, 16), 8])
+    case("sig_mdct_ortho_pad", "signal.mdct", [rn(18), 8], {"pad_end": True, "norm": "ortho"})
+    case("sig_inverse_mdct", "signal.inverse_mdct", [rn(3, 4)])
+    case("sig_inverse_mdct_ortho", "signal.inverse_mdct", [rn(2, 3, 4)], {"norm": "ortho"})
+    case("sig_mel_default", "signal.linear_to_mel_weight_matrix", [])
+    case("sig_mel", "signal.linear_to_mel_weight_matrix", [8, 33, 16000, 80.0, 7000.0])
+    case("sig_mfccs", "signal.mfccs_from_log_mel_spectrograms", [rn(2, 3, 8)])
+    case("sig_fftshift", "signal.fftshift", [rn(5, 4)])
+    case("sig_fftshift_axes", "signal.fftshift", [rn(3, 5)], {"axes": 1})
+    case("sig_ifftshift", "signal.ifftshift", [rn(5, 4)])
+
+
 def main():
-    for section in (record_linalg, record_nn_extra):
+    for section in (record_linalg, record_nn_extra, record_image, record_signal):
         section()
     R._atomic_write_bytes(OUT + ".json", R._json_bytes(R.CASES, allow_nan=True))
     R._atomic_write_bytes(OUT + ".npz", R._npz_bytes(R.ARRAYS))

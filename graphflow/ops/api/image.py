@@ -21,6 +21,7 @@ from .math import (
     abs,
     add,
     cast,
+    ceil,
     clip_by_value,
     divide,
     floor,
@@ -181,10 +182,12 @@ def resize_with_pad(image, target_height, target_width, method=ResizeMethod.BILI
     x = _image(image, "resize_with_pad")
     h, w = _hw(x)
     th, tw = _int(target_height, "target_height"), _int(target_width, "target_width")
-    ratio = max(w / tw, h / th)
-    rh, rw = int(h / ratio), int(w / ratio)
-    resized = resize(x, [rh, rw], method=method, antialias=antialias)
-    return pad_to_bounding_box(resized, max((th - rh) // 2, 0), max((tw - rw) // 2, 0), th, tw)
+    f32 = np.float32
+    ratio = max(f32(w) / f32(tw), f32(h) / f32(th))
+    rh_f, rw_f = f32(h) / ratio, f32(w) / ratio
+    resized = resize(x, [int(np.floor(rh_f)), int(np.floor(rw_f))], method=method, antialias=antialias)
+    top, left = max(0, int(np.floor((f32(th) - rh_f) / 2))), max(0, int(np.floor((f32(tw) - rw_f) / 2)))
+    return pad_to_bounding_box(resized, top, left, th, tw)
 
 
 # ---- dtype conversion ---------------------------------------------------------------------------------
@@ -215,7 +218,7 @@ def convert_image_dtype(image, dtype, saturate=False, name=None):
 
 def _to_float(x):
     """(float image, dtype to convert back to) as TensorFlow's adjust_* functions do."""
-    if x.dtype in (dtypes.float16, dtypes.float32, dtypes.float64):
+    if x.dtype in (dtypes.float16, dtypes.float32):
         return x, None
     return convert_image_dtype(x, dtypes.float32), x.dtype
 
@@ -321,14 +324,14 @@ def hsv_to_rgb(images, name=None):
 
 def adjust_brightness(image, delta):
     x, orig = _to_float(convert_to_tensor(image))
-    return _back(add(x, delta), orig)
+    return _back(add(x, delta), orig, saturate=True)
 
 
 def adjust_contrast(images, contrast_factor):
     """(x - mean) * factor + mean, the mean per image and channel."""
     x, orig = _to_float(convert_to_tensor(images))
     mean = reduce_mean(x, [-3, -2], keepdims=True)
-    return _back(add(multiply(subtract(x, mean), contrast_factor), mean), orig)
+    return _back(add(multiply(subtract(x, mean), contrast_factor), mean), orig, saturate=True)
 
 
 def adjust_gamma(image, gamma=1, gain=1):
@@ -361,7 +364,7 @@ def adjust_saturation(image, saturation_factor, name=None):
 def per_image_standardization(image):
     """(x - mean) / max(stddev, 1 / sqrt(number of elements)) per image."""
     x = _image(image, "per_image_standardization")
-    x = convert_image_dtype(x, dtypes.float32) if not x.dtype.is_floating else x
+    x = cast(x, dtypes.float32)
     h, w = _hw(x)
     n = h * w * x.shape.dims[-1]
     mean = reduce_mean(x, [-1, -2, -3], keepdims=True)
@@ -539,9 +542,11 @@ def crop_and_resize(image, boxes, box_indices, crop_size, method="bilinear", ext
         y0f, x0f = floor(ys), floor(xs)
         dy, dx = expand_dims(expand_dims(subtract(ys, y0f), -1), -1), expand_dims(expand_dims(subtract(xs, x0f), 1), -1)
         y0 = cast(clip_by_value(y0f, 0.0, h - 1.0), dtypes.int32)
-        y1 = cast(clip_by_value(add(y0f, 1.0), 0.0, h - 1.0), dtypes.int32)
+        # the upper neighbour is ceil (not floor + 1), as TensorFlow's: on an exact grid line both
+        # neighbours coincide, so the gradient with respect to the box is 0 there
+        y1 = cast(clip_by_value(ceil(ys), 0.0, h - 1.0), dtypes.int32)
         x0 = cast(clip_by_value(x0f, 0.0, w - 1.0), dtypes.int32)
-        x1 = cast(clip_by_value(add(x0f, 1.0), 0.0, w - 1.0), dtypes.int32)
+        x1 = cast(clip_by_value(ceil(xs), 0.0, w - 1.0), dtypes.int32)
         top = add(_sample(images, y0, x0), multiply(subtract(_sample(images, y0, x1), _sample(images, y0, x0)), dx))
         bottom = add(_sample(images, y1, x0), multiply(subtract(_sample(images, y1, x1), _sample(images, y1, x0)), dx))
         out = add(top, multiply(subtract(bottom, top), dy))
