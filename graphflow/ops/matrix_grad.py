@@ -168,22 +168,6 @@ def _svd_grad(op, grad_s, grad_u=None, grad_v=None):
     return (la.matrix_transpose(grad) if use_adjoint else grad,)
 
 
-@set_gradient("Lu")
-def _lu_grad(op, lu_grad, perm_grad=None):
-    # Y = P A = L U: Y's gradient is L^-T (tril(L^T Lbar, -1) + triu(Ubar U^T)) U^-T, then rows back.
-    lu_, perm = op.outputs
-    lower = la.set_diag(la.band_part(lu_, -1, 0), gf.ones_like(la.diag_part(lu_)))
-    upper = la.band_part(lu_, 0, -1)
-    l_bar = la.set_diag(la.band_part(lu_grad, -1, 0), gf.zeros_like(la.diag_part(lu_grad)))
-    u_bar = la.band_part(lu_grad, 0, -1)
-    middle = gf.add(la.band_part(la.set_diag(gf.matmul(lower, l_bar, transpose_a=True),
-                                             gf.zeros_like(la.diag_part(lu_grad))), -1, 0),
-                    la.band_part(gf.matmul(u_bar, upper, transpose_b=True), 0, -1))
-    left = la.triangular_solve(lower, middle, lower=True, adjoint=True)
-    grad_y = la.matrix_transpose(la.triangular_solve(upper, la.matrix_transpose(left), lower=False))
-    return (la._permute_rows(grad_y, la._inverse_permutation(perm)),)
-
-
 @set_gradient("MatrixExponential")
 def _expm_grad(op, g):
     # the Frechet derivative's adjoint is the upper-right block of expm([[A^T, G], [0, A^T]])

@@ -343,9 +343,36 @@ def record_signal():
     case("sig_ifftshift", "signal.ifftshift", [rn(5, 4)])
 
 
+def record_programs():
+    """tests/ops/namespace_programs.py under TensorFlow: inputs, value and d value / d input."""
+    sys.path.insert(0, os.path.join(R.ROOT, "tests", "ops"))
+    from namespace_programs import PROGRAMS
+    out = {}
+    for name, (shape, fn) in sorted(PROGRAMS.items()):
+        rec = {}
+        if shape is None:
+            rec["value"] = fn(tf, None).numpy().tolist()
+        else:
+            x = (rng.standard_normal(shape) * 0.7 + np.eye(*shape[-2:])).astype(F32)
+            t = tf.constant(x)
+            with tf.GradientTape() as tape:
+                tape.watch(t)
+                y = fn(tf, t)
+            rec["input"] = x.tolist()
+            rec["value"] = y.numpy().tolist()
+            try:
+                rec["grad"] = tape.gradient(y, t).numpy().tolist()
+            except LookupError:          # TF has no gradient for this op
+                rec["grad_error"] = "LookupError"
+        out[name] = rec
+    R._atomic_write_bytes(os.path.join(R.OUT_DIR, "namespace_programs.json"),
+                          R._json_bytes({"tensorflow": tf.__version__, "programs": out}))
+
+
 def main():
     for section in (record_linalg, record_nn_extra, record_image, record_signal):
         section()
+    record_programs()
     R._atomic_write_bytes(OUT + ".json", R._json_bytes(R.CASES, allow_nan=True))
     R._atomic_write_bytes(OUT + ".npz", R._npz_bytes(R.ARRAYS))
     n_err = sum(1 for c in R.CASES if c["error"])

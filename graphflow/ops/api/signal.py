@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import dtypes
+from ...eager.tensor import EagerTensor
 from ..convert import convert_to_tensor, python_value
 from ..dispatch import apply
 from ..static_value import constant_value
@@ -128,7 +129,7 @@ def inverse_stft_window_fn(frame_step, forward_window_fn=hann_window, name=None)
     def window_fn(frame_length, dtype):
         length = _static(frame_length, "frame_length")
         fw = forward_window_fn(length, dtype=dtype)
-        forward = fw.numpy() if hasattr(fw, "numpy") else constant_value(fw)
+        forward = fw.numpy() if isinstance(fw, EagerTensor) else constant_value(fw)
         if forward is None:
             raise ValueError("inverse_stft_window_fn needs a forward window known when the graph is built")
         overlaps = -(-length // step)
