@@ -114,7 +114,8 @@ def _eigh_grad(op, grad_e, grad_v=None):
         e, v = la.eigh(gf.stop_gradient(x))
     grad_a = gf.matmul(v, gf.matmul(la.diag(grad_e), v, transpose_b=True))
     if grad_v is not None:
-        f = la.set_diag(gf.reciprocal(gf.subtract(gf.expand_dims(e, -2), gf.expand_dims(e, -1))), gf.zeros_like(e))
+        gaps = la.set_diag(gf.subtract(gf.expand_dims(e, -2), gf.expand_dims(e, -1)), gf.ones_like(e))
+        f = la.set_diag(gf.reciprocal(gaps), gf.zeros_like(e))      # 1 / (e_j - e_i) off the diagonal
         inner = gf.add(la.diag(grad_e), gf.multiply(f, gf.matmul(v, grad_v, transpose_a=True)))
         grad_a = gf.matmul(v, gf.matmul(inner, v, transpose_b=True))
     # only the lower triangle was read: fold the gradient of the upper one onto it
