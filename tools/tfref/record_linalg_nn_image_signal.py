@@ -117,6 +117,8 @@ def record_linalg():
     case("la_banded_triangular_solve_upper", "linalg.banded_triangular_solve",
          [np.stack([rn(4) * 0.3, 2 + rn(4) * 0.1]).astype(F32), rn(4, 2)], {"lower": False}, grad=False)
     case("la_eigh_tridiagonal", "linalg.eigh_tridiagonal", [2 + rn(4), rn(3)], grad=False)
+    case("la_eye", "linalg.eye", [3], {"num_columns": 4, "batch_shape": [2]})
+    case("la_eye_f64", "linalg.eye", [2], {"dtype": D("float64")})
     case("la_einsum", "linalg.einsum", [V("ij,jk->ik"), rn(2, 3), rn(3, 2)])
     case("la_tensordot", "linalg.tensordot", [rn(2, 3), rn(3, 2), 1])
 
@@ -124,6 +126,11 @@ def record_linalg():
 def record_nn_extra():
     x = rn(2, 3, 4)
     case("nnx_softsign", "nn.softsign", [rn(3, 4, scale=3)])
+    case("nnx_selu", "nn.selu", [rn(3, 4, scale=2)])
+    case("nnx_silu", "nn.silu", [rn(3, 4, scale=2)])
+    case("nnx_silu_beta", "nn.silu", [rn(5)], {"beta": 0.5})
+    case("nnx_swish", "nn.swish", [rn(3, 4, scale=2)])
+    case("nnx_dropout_rate0", "nn.dropout", [rn(3, 4)], {"rate": 0.0})
     case("nnx_crelu", "nn.crelu", [rn(2, 3)])
     case("nnx_crelu_axis", "nn.crelu", [rn(2, 3)], {"axis": 0})
     case("nnx_l2_normalize", "nn.l2_normalize", [rn(3, 4)], {"axis": -1})
