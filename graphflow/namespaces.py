@@ -9,8 +9,8 @@ import types
 from .ops import api
 from .ops import random as random_ops
 from .ops.api import image as image_api
+from .ops.api import linear_operator, nn_extra
 from .ops.api import matrix as matrix_api
-from .ops.api import nn_extra
 from .ops.api import signal as signal_api
 from .ops.dropout import dropout
 
@@ -60,6 +60,8 @@ linalg.__dict__.update({n: getattr(matrix_api, n) for n in (
     "lu_reconstruct lu_solve matrix_rank matrix_transpose matvec norm normalize pinv qr set_diag slogdet "
     "solve sqrtm svd tensor_diag tensor_diag_part trace triangular_solve tridiagonal_matmul "
     "tridiagonal_solve").split()})
+linalg.__dict__.update({n: getattr(linear_operator, n) for n in dir(linear_operator)
+                        if n.startswith("LinearOperator")})
 
 random = namespace(
     "random", set_seed=random_ops.set_seed, normal=api.random_normal, uniform=api.random_uniform,

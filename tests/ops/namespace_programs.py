@@ -91,3 +91,123 @@ def inverse_stft_window(tf, x):
 @program(None)
 def inverse_stft_window_vorbis(tf, x):
     return tf.signal.inverse_stft_window_fn(4, forward_window_fn=tf.signal.vorbis_window)(8, tf.float64)
+
+
+# ---- tf.linalg.LinearOperator family: every query, through one summary vector ------------------------
+
+def _summary(tf, op, solvable=True):
+    n, m = op.domain_dimension, op.range_dimension
+    batch = op.batch_shape.as_list()
+    rhs = tf.constant(_weights(*batch, n, 2))
+    parts = [op.to_dense(), op.matmul(rhs), op.matvec(rhs[..., 0]), op.adjoint().to_dense(), op.H.to_dense(),
+             op.matmul(rhs, adjoint=True) if m == n else op.to_dense(),
+             tf.cast(op.shape_tensor(), op.dtype), tf.constant([float(op.tensor_rank)], op.dtype)]
+    if m == n:
+        parts += [op.trace(), op.diag_part(), op.add_to_tensor(tf.ones(batch + [m, n], op.dtype))]
+    if solvable:
+        parts += [op.solve(rhs), op.solve(rhs, adjoint=True), op.solvevec(rhs[..., 1]), op.determinant(),
+                  op.log_abs_determinant(), op.inverse().to_dense()]
+    return tf.concat([tf.reshape(p, [-1]) for p in parts], 0)
+
+
+@program((3, 3))
+def lo_full_matrix(tf, x):
+    return _summary(tf, tf.linalg.LinearOperatorFullMatrix(x + 3.0 * tf.eye(3)))
+
+
+@program((2, 3))
+def lo_full_matrix_rectangular(tf, x):
+    return _summary(tf, tf.linalg.LinearOperatorFullMatrix(x), solvable=False)
+
+
+@program((2, 3))
+def lo_diag(tf, x):
+    return _summary(tf, tf.linalg.LinearOperatorDiag(x + 2.0))
+
+
+@program(None)
+def lo_identity(tf, x):
+    return _summary(tf, tf.linalg.LinearOperatorIdentity(3, batch_shape=[2]))
+
+
+@program((2,))
+def lo_scaled_identity(tf, x):
+    return _summary(tf, tf.linalg.LinearOperatorScaledIdentity(3, x + 2.0))
+
+
+@program(None)
+def lo_zeros(tf, x):
+    return _summary(tf, tf.linalg.LinearOperatorZeros(2, 3, is_square=False, is_self_adjoint=False), solvable=False)
+
+
+@program((3, 3))
+def lo_lower_triangular(tf, x):
+    return _summary(tf, tf.linalg.LinearOperatorLowerTriangular(x + 2.0 * tf.eye(3)))
+
+
+@program((3, 3))
+def lo_adjoint(tf, x):
+    return _summary(tf, tf.linalg.LinearOperatorAdjoint(tf.linalg.LinearOperatorFullMatrix(x + 3.0 * tf.eye(3))))
+
+
+@program((3, 3))
+def lo_inversion(tf, x):
+    inner = tf.linalg.LinearOperatorFullMatrix(x + 3.0 * tf.eye(3), is_non_singular=True)
+    return _summary(tf, tf.linalg.LinearOperatorInversion(inner))
+
+
+@program((3, 3))
+def lo_composition(tf, x):
+    a = tf.linalg.LinearOperatorFullMatrix(x + 3.0 * tf.eye(3))
+    d = tf.linalg.LinearOperatorDiag(tf.constant([1.0, 2.0, 3.0]))
+    comp = tf.linalg.LinearOperatorComposition([a, d])
+    return tf.concat([_summary(tf, comp), tf.reshape(a.matmul(d).to_dense(), [-1]),
+                      tf.reshape(a.solve(d).to_dense(), [-1])], 0)
+
+
+@program((2, 2))
+def lo_kronecker(tf, x):
+    a = tf.linalg.LinearOperatorFullMatrix(x + 2.0 * tf.eye(2))
+    b = tf.linalg.LinearOperatorFullMatrix(tf.constant([[1.0, 0.5, 0.0], [0.2, 2.0, 0.1], [0.0, 0.3, 1.5]]))
+    return _summary(tf, tf.linalg.LinearOperatorKronecker([a, b]))
+
+
+@program((2, 2))
+def lo_block_diag(tf, x):
+    a = tf.linalg.LinearOperatorFullMatrix(x + 2.0 * tf.eye(2))
+    return _summary(tf, tf.linalg.LinearOperatorBlockDiag([a, tf.linalg.LinearOperatorDiag(tf.constant([1.0, 2.0, 3.0]))]))
+
+
+@program((3, 2))
+def lo_block_lower_triangular(tf, x):
+    a = tf.linalg.LinearOperatorFullMatrix(tf.constant([[2.0, 0.5], [0.1, 3.0]]))
+    b = tf.linalg.LinearOperatorFullMatrix(x)
+    c = tf.linalg.LinearOperatorDiag(tf.constant([1.0, 2.0, 4.0]))
+    return _summary(tf, tf.linalg.LinearOperatorBlockLowerTriangular([[a], [b, c]]))
+
+
+@program(None)
+def lo_permutation(tf, x):
+    return _summary(tf, tf.linalg.LinearOperatorPermutation(tf.constant([2, 0, 1])))
+
+
+@program((3,))
+def lo_householder(tf, x):
+    return _summary(tf, tf.linalg.LinearOperatorHouseholder(x + 1.0))
+
+
+@program((3, 2))
+def lo_low_rank_update(tf, x):
+    base = tf.linalg.LinearOperatorDiag(tf.constant([2.0, 3.0, 4.0]))
+    return _summary(tf, tf.linalg.LinearOperatorLowRankUpdate(base, x, diag_update=tf.constant([1.0, 0.5])))
+
+
+@program((3,))
+def lo_toeplitz(tf, x):
+    col = x + tf.constant([3.0, 0.0, 0.0])
+    return _summary(tf, tf.linalg.LinearOperatorToeplitz(col, tf.constant([9.0, 0.5, -0.25])))
+
+
+@program((3, 4))
+def lo_tridiag(tf, x):
+    return _summary(tf, tf.linalg.LinearOperatorTridiag(x + tf.constant([[0.0], [3.0], [0.0]])))

@@ -360,7 +360,7 @@ def record_programs():
         if shape is None:
             rec["value"] = fn(tf, None).numpy().tolist()
         else:
-            x = (rng.standard_normal(shape) * 0.7 + np.eye(*shape[-2:])).astype(F32)
+            x = (rng.standard_normal(shape) * 0.7 + (np.eye(*shape[-2:]) if len(shape) > 1 else 0)).astype(F32)
             t = tf.constant(x)
             with tf.GradientTape() as tape:
                 tape.watch(t)
