@@ -137,7 +137,8 @@ def lo_scaled_identity(tf, x):
 
 @program(None)
 def lo_zeros(tf, x):
-    return _summary(tf, tf.linalg.LinearOperatorZeros(2, 3, is_square=False, is_self_adjoint=False), solvable=False)
+    zeros = tf.linalg.LinearOperatorZeros(2, 3, is_square=False, is_self_adjoint=False)
+    return _summary(tf, zeros, solvable=False)
 
 
 @program((3, 3))
@@ -175,7 +176,8 @@ def lo_kronecker(tf, x):
 @program((2, 2))
 def lo_block_diag(tf, x):
     a = tf.linalg.LinearOperatorFullMatrix(x + 2.0 * tf.eye(2))
-    return _summary(tf, tf.linalg.LinearOperatorBlockDiag([a, tf.linalg.LinearOperatorDiag(tf.constant([1.0, 2.0, 3.0]))]))
+    d = tf.linalg.LinearOperatorDiag(tf.constant([1.0, 2.0, 3.0]))
+    return _summary(tf, tf.linalg.LinearOperatorBlockDiag([a, d]))
 
 
 @program((3, 2))
