@@ -127,3 +127,61 @@ def _nms_overlaps(overlaps, scores, max_output_size, iou_threshold, score_thresh
 
 register(OpDef("NonMaxSuppressionV5", _nms_infer, _nms, differentiable=False, num_outputs=3))
 register(OpDef("NonMaxSuppressionWithOverlaps", _nms_infer, _nms_overlaps, differentiable=False, num_outputs=3))
+
+
+# ---- random crops for augmentation ---------------------------------------------------------------------
+
+def seeded_generator(seed) -> np.random.Generator:
+    """The generator of a stateless op: a function of its shape-[2] seed alone."""
+    return np.random.Generator(np.random.Philox(key=np.array([int(v) % 2 ** 64 for v in seed], np.uint64)))
+
+
+def sample_crop(rng, size, boxes, min_object_covered, aspect_ratio_range, area_range, max_attempts,
+                use_image_if_no_bounding_boxes):
+    """(begin, size, box) of a crop with area and aspect ratio drawn from the ranges that covers at
+    least min_object_covered of some bounding box; the whole image after max_attempts failures."""
+    h, w = int(size[0]), int(size[1])
+    boxes = np.asarray(boxes, np.float64).reshape(-1, 4)
+    if not len(boxes):
+        if not use_image_if_no_bounding_boxes:
+            raise ValueError("no bounding boxes given: pass some or set use_image_if_no_bounding_boxes=True")
+        boxes = np.array([[0.0, 0.0, 1.0, 1.0]])
+    pixels = boxes * [h, w, h, w]
+    for _ in range(int(max_attempts)):
+        area = rng.uniform(*area_range) * h * w
+        aspect = rng.uniform(*aspect_ratio_range)
+        ch = int(round(np.sqrt(area / aspect)))
+        cw = int(round(ch * aspect))
+        if not (0 < ch <= h and 0 < cw <= w):
+            continue
+        y, x = int(rng.integers(0, h - ch + 1)), int(rng.integers(0, w - cw + 1))
+        inter_h = np.clip(np.minimum(pixels[:, 2], y + ch) - np.maximum(pixels[:, 0], y), 0, None)
+        inter_w = np.clip(np.minimum(pixels[:, 3], x + cw) - np.maximum(pixels[:, 1], x), 0, None)
+        box_area = (pixels[:, 2] - pixels[:, 0]) * (pixels[:, 3] - pixels[:, 1])
+        covered = np.where(box_area > 0, inter_h * inter_w / np.where(box_area > 0, box_area, 1), 0)
+        if covered.max() >= min_object_covered:
+            break
+    else:
+        y, x, ch, cw = 0, 0, h, w
+    begin = np.array([y, x, 0], np.int32)
+    crop = np.array([ch, cw, -1], np.int32)
+    box = np.array([[[y / h, x / w, (y + ch) / h, (x + cw) / w]]], np.float32)
+    return begin, crop, box
+
+
+def _crop_infer(image_size, boxes, min_object_covered, **attrs):
+    return [Spec(TensorShape((3,)), image_size.dtype), Spec(TensorShape((3,)), image_size.dtype),
+            Spec(TensorShape((1, 1, 4)), dtypes.float32)]
+
+
+def _sample_distorted_bounding_box(image_size, boxes, min_object_covered, key, aspect_ratio_range,
+                                   area_range, max_attempts, use_image_if_no_bounding_boxes):
+    from .random import generator
+    rng = generator(key) if key[0] != "stateless" else seeded_generator(key[1])
+    begin, size, box = sample_crop(rng, image_size, boxes, float(min_object_covered), aspect_ratio_range,
+                                   area_range, max_attempts, use_image_if_no_bounding_boxes)
+    return begin.astype(image_size.dtype), size.astype(image_size.dtype), box
+
+
+register(OpDef("SampleDistortedBoundingBoxV2", _crop_infer, _sample_distorted_bounding_box, stateful=True,
+               differentiable=False, num_outputs=3))

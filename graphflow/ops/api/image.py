@@ -678,3 +678,108 @@ def random_crop(value, size, seed=None, name=None):
     grids = np.stack(np.meshgrid(*[np.arange(s) for s in size], indexing="ij"), -1).astype(np.int32)
     return gather_nd(x, add(constant(grids), offset), name=name)
 
+
+
+# ---- stateless augmentation: one result per seed --------------------------------------------------
+
+def _seed(seed, fn):
+    """A stateless op's seed: two integers known when the graph is built."""
+    v = python_value(seed)
+    if hasattr(v, "op"):
+        v = constant_value(v)
+    if v is None or np.size(v) != 2:
+        raise ValueError(f"{fn}: seed must be a shape [2] integer tensor known when the graph is built, got {seed!r}")
+    return tuple(int(s) for s in np.ravel(v))
+
+
+def _seeded(seed, fn, shape, lo=0.0, hi=1.0):
+    """Uniform floats in [lo, hi) determined by the seed alone, as a constant: the same in every mode
+    and on every run."""
+    from ..image import seeded_generator
+    return constant(seeded_generator(_seed(seed, fn)).uniform(lo, hi, shape).astype(np.float32))
+
+
+def _stateless_flip(image, seed, flip, fn):
+    x = _image(image, fn)
+    n = [x.shape.dims[0]] if x.shape.rank == 4 else []
+    coin = less(_seeded(seed, fn, n), 0.5)
+    if x.shape.rank == 4:
+        coin = reshape(coin, [-1, 1, 1, 1])
+    return where(coin, flip(x), x)
+
+
+def stateless_random_flip_left_right(image, seed):
+    return _stateless_flip(image, seed, flip_left_right, "stateless_random_flip_left_right")
+
+
+def stateless_random_flip_up_down(image, seed):
+    return _stateless_flip(image, seed, flip_up_down, "stateless_random_flip_up_down")
+
+
+def stateless_random_brightness(image, max_delta, seed):
+    if max_delta < 0:
+        raise ValueError("max_delta must be non-negative.")
+    return adjust_brightness(image, _seeded(seed, "stateless_random_brightness", [], -max_delta, max_delta))
+
+
+def stateless_random_contrast(image, lower, upper, seed):
+    if upper <= lower or lower < 0:
+        raise ValueError("stateless_random_contrast needs 0 <= lower < upper")
+    return adjust_contrast(image, _seeded(seed, "stateless_random_contrast", [], lower, upper))
+
+
+def stateless_random_hue(image, max_delta, seed):
+    if not 0 <= max_delta <= 0.5:
+        raise ValueError("max_delta must be in the interval [0, 0.5].")
+    return adjust_hue(image, _seeded(seed, "stateless_random_hue", [], -max_delta, max_delta))
+
+
+def stateless_random_saturation(image, lower, upper, seed):
+    if upper <= lower or lower < 0:
+        raise ValueError("stateless_random_saturation needs 0 <= lower < upper")
+    return adjust_saturation(image, _seeded(seed, "stateless_random_saturation", [], lower, upper))
+
+
+def stateless_random_crop(value, size, seed, name=None):
+    x = convert_to_tensor(value)
+    size = [int(s) for s in np.ravel(python_value(size))]
+    dims = x.shape.as_list()
+    if len(size) != len(dims) or any(s > d for s, d in zip(size, dims)):
+        raise ValueError(f"stateless_random_crop: size {size} must fit shape {dims}")
+    u = _seeded(seed, "stateless_random_crop", [len(dims)])
+    limit = constant([d - s + 1 for d, s in zip(dims, size)], dtype=dtypes.float32)
+    offset = cast(floor(multiply(u, limit)), dtypes.int32)
+    grids = np.stack(np.meshgrid(*[np.arange(s) for s in size], indexing="ij"), -1).astype(np.int32)
+    return gather_nd(x, add(constant(grids), offset), name=name)
+
+
+def _crop_box(image_size, bounding_boxes, min_object_covered, key, aspect_ratio_range, area_range, max_attempts,
+              use_image_if_no_bounding_boxes, name):
+    size = convert_to_tensor(image_size)
+    boxes = convert_to_tensor(bounding_boxes, dtype_hint=dtypes.float32)
+    attrs = {"key": key, "aspect_ratio_range": tuple(float(v) for v in aspect_ratio_range),
+             "area_range": tuple(float(v) for v in area_range), "max_attempts": int(max_attempts or 100),
+             "use_image_if_no_bounding_boxes": bool(use_image_if_no_bounding_boxes)}
+    covered = convert_to_tensor(min_object_covered, dtype=dtypes.float32)
+    return tuple(apply(opdef("SampleDistortedBoundingBoxV2"), (size, boxes, covered), attrs, name))
+
+
+def sample_distorted_bounding_box(image_size, bounding_boxes, seed=0, min_object_covered=0.1,
+                                  aspect_ratio_range=None, area_range=None, max_attempts=None,
+                                  use_image_if_no_bounding_boxes=None, name=None):
+    """(begin, size, box) of a random crop covering at least min_object_covered of a bounding box,
+    with area and aspect ratio in the given ranges; new on every run."""
+    from ..random import op_key
+    return _crop_box(image_size, bounding_boxes, min_object_covered, op_key(seed or None),
+                     aspect_ratio_range or (0.75, 1.33), area_range or (0.05, 1.0), max_attempts,
+                     use_image_if_no_bounding_boxes, name)
+
+
+def stateless_sample_distorted_bounding_box(image_size, bounding_boxes, seed, min_object_covered=0.1,
+                                            aspect_ratio_range=None, area_range=None, max_attempts=None,
+                                            use_image_if_no_bounding_boxes=None, name=None):
+    """As sample_distorted_bounding_box, one crop per seed."""
+    return _crop_box(image_size, bounding_boxes, min_object_covered,
+                     ("stateless", _seed(seed, "stateless_sample_distorted_bounding_box")),
+                     aspect_ratio_range or (0.75, 1.33), area_range or (0.05, 1.0), max_attempts,
+                     use_image_if_no_bounding_boxes, name)
