@@ -185,3 +185,42 @@ def _sample_distorted_bounding_box(image_size, boxes, min_object_covered, key, a
 
 register(OpDef("SampleDistortedBoundingBoxV2", _crop_infer, _sample_distorted_bounding_box, stateful=True,
                differentiable=False, num_outputs=3))
+
+
+def _combined_infer(boxes, scores, max_output_size_per_class, max_total_size, iou_threshold, score_threshold,
+                    pad_per_class=False, clip_boxes=True):
+    b = None if boxes.shape.dims is None else boxes.shape.dims[0]
+    classes = None if scores.shape.dims is None else scores.shape.dims[-1]
+    n = max_total_size if not pad_per_class or classes is None else min(max_total_size,
+                                                                        max_output_size_per_class * classes)
+    return [Spec(TensorShape((b, n, 4)), dtypes.float32), Spec(TensorShape((b, n)), dtypes.float32),
+            Spec(TensorShape((b, n)), dtypes.float32), Spec(TensorShape((b,)), dtypes.int32)]
+
+
+def _combined_nms(boxes, scores, max_output_size_per_class, max_total_size, iou_threshold, score_threshold,
+                  pad_per_class=False, clip_boxes=True):
+    """Per image: NMS class by class, then the best max_total_size detections over all classes."""
+    batch, _, q, _ = boxes.shape
+    classes = scores.shape[-1]
+    n = min(max_total_size, max_output_size_per_class * classes) if pad_per_class else max_total_size
+    out_boxes = np.zeros((batch, n, 4), np.float32)
+    out_scores = np.zeros((batch, n), np.float32)
+    out_classes = np.zeros((batch, n), np.float32)
+    valid = np.zeros(batch, np.int32)
+    for b in range(batch):
+        found = []
+        for c in range(classes):
+            cb = boxes[b, :, 0 if q == 1 else c]
+            idx, sel = greedy_nms(lambda i, j: _iou(cb[i], cb[j]), scores[b, :, c], max_output_size_per_class,
+                                  iou_threshold, score_threshold)
+            found += [(s, c, cb[i]) for i, s in zip(idx, sel)]
+        found.sort(key=lambda t: -t[0])
+        found = found[:n]
+        valid[b] = len(found)
+        for k, (s, c, box) in enumerate(found):
+            out_boxes[b, k] = np.clip(box, 0, 1) if clip_boxes else box
+            out_scores[b, k], out_classes[b, k] = s, c
+    return out_boxes, out_scores, out_classes, valid
+
+
+register(OpDef("CombinedNonMaxSuppression", _combined_infer, _combined_nms, differentiable=False, num_outputs=4))

@@ -306,6 +306,12 @@ def record_image():
          grad=False)
     case("img_nms_padded", "image.non_max_suppression_padded", [nms_boxes, nms_scores, 5, 0.5],
          {"pad_to_max_output_size": True}, grad=False)
+    cboxes = np.stack([nms_boxes / 101.0, (nms_boxes + 0.5) / 101.0], 0)[:, :, None, :].astype(F32)
+    cscores = np.stack([np.stack([nms_scores, nms_scores[::-1]], -1), np.stack([nms_scores[::-1], nms_scores], -1)])
+    case("img_combined_nms", "image.combined_non_max_suppression", [cboxes, cscores.astype(F32), 2, 5],
+         {"iou_threshold": 0.4, "score_threshold": 0.4}, grad=False)
+    case("img_combined_nms_pad", "image.combined_non_max_suppression", [cboxes * 2 - 0.5, cscores.astype(F32), 2, 5],
+         {"pad_per_class": True, "clip_boxes": False}, grad=False)
     overlaps = ru(0, 1, 4, 4)
     case("img_nms_overlaps", "image.non_max_suppression_overlaps", [overlaps, a([0.9, 0.8, 0.7, 0.6]), 3, 0.5],
          grad=False)

@@ -618,6 +618,20 @@ def non_max_suppression_overlaps(overlaps, scores, max_output_size, overlap_thre
                  _nms_attrs(max_output_size, overlap_threshold, score_threshold), name)[0]
 
 
+def combined_non_max_suppression(boxes, scores, max_output_size_per_class, max_total_size, iou_threshold=0.5,
+                                 score_threshold=float("-inf"), pad_per_class=False, clip_boxes=True, name=None):
+    """Per image, non-max suppression class by class, then the best max_total_size detections:
+    (boxes, scores, classes, number valid), zero-padded."""
+    b = convert_to_tensor(boxes, dtype_hint=dtypes.float32)
+    s = convert_to_tensor(scores, dtype_hint=dtypes.float32)
+    attrs = {"max_output_size_per_class": _int(max_output_size_per_class, "max_output_size_per_class"),
+             "max_total_size": _int(max_total_size, "max_total_size"),
+             "iou_threshold": float(python_value(iou_threshold)),
+             "score_threshold": float(python_value(score_threshold)),
+             "pad_per_class": bool(pad_per_class), "clip_boxes": bool(clip_boxes)}
+    return tuple(apply(opdef("CombinedNonMaxSuppression"), (b, s), attrs, name))
+
+
 # ---- random augmentation ----------------------------------------------------------------------------
 
 def _coin(x, seed):
