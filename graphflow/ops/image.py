@@ -211,7 +211,7 @@ def _combined_nms(boxes, scores, max_output_size_per_class, max_total_size, iou_
         found = []
         for c in range(classes):
             cb = boxes[b, :, 0 if q == 1 else c]
-            idx, sel = greedy_nms(lambda i, j: _iou(cb[i], cb[j]), scores[b, :, c], max_output_size_per_class,
+            idx, sel = greedy_nms(lambda i, j, cb=cb: _iou(cb[i], cb[j]), scores[b, :, c], max_output_size_per_class,
                                   iou_threshold, score_threshold)
             found += [(s, c, cb[i]) for i, s in zip(idx, sel)]
         found.sort(key=lambda t: -t[0])

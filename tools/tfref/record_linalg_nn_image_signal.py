@@ -312,6 +312,14 @@ def record_image():
          {"iou_threshold": 0.4, "score_threshold": 0.4}, grad=False)
     case("img_combined_nms_pad", "image.combined_non_max_suppression", [cboxes * 2 - 0.5, cscores.astype(F32), 2, 5],
          {"pad_per_class": True, "clip_boxes": False}, grad=False)
+    glimpse_in = ru(0, 1, 2, 6, 7, 2)
+    for c in (True, False):
+        for nz in (True, False):
+            offsets = a([[0.1, 0.2], [-0.3, 0.5]]) if nz else a([[0.4, 0.8], [-1.2, 2.0]]) + (0 if c else 2.3)
+            case("img_extract_glimpse_%s_%s" % (c, nz), "image.extract_glimpse", [glimpse_in, [3, 4], offsets],
+                 {"centered": c, "normalized": nz, "noise": "zero"}, grad=False)
+    case("img_extract_glimpse_inside", "image.extract_glimpse", [glimpse_in, [2, 3], a([[0., 0.], [0.1, -0.2]])],
+         grad=False)   # TF has no gradient
     overlaps = ru(0, 1, 4, 4)
     case("img_nms_overlaps", "image.non_max_suppression_overlaps", [overlaps, a([0.9, 0.8, 0.7, 0.6]), 3, 0.5],
          grad=False)

@@ -569,6 +569,50 @@ def _sample(images, yi, xi):
     return gather(rows, xi, axis=2, batch_dims=1)                   # [boxes, ch, cw, c]
 
 
+def extract_glimpse(input, size, offsets, centered=True, normalized=True, noise="uniform", name=None):  # noqa: A002
+    """[batch, gh, gw, c] windows of the images at `offsets` ([batch, 2] as (y, x)): with centered
+    and normalized, (y + 1) / 2 of the image minus half the glimpse; centered alone, pixels from
+    the centre; normalized alone, fractions of the size; neither, pixels. Cells outside the image
+    are filled with `noise`: 'uniform' in [min, max] of the image, 'gaussian' with its mean and
+    stddev, or 'zero'."""
+    x = cast(_image(input, "extract_glimpse", ranks=(4,)), dtypes.float32)
+    off = convert_to_tensor(offsets, dtype_hint=dtypes.float32)
+    gh, gw = (int(v) for v in np.ravel(python_value(size)))
+    h, w = _hw(x)
+    if noise not in ("uniform", "gaussian", "zero"):
+        raise ValueError(f"extract_glimpse: noise must be 'uniform', 'gaussian' or 'zero', got {noise!r}")
+
+    def start(o, n, g):
+        if centered and normalized:
+            return subtract(multiply(add(o, 1.0), n / 2.0), g / 2.0)
+        if centered:
+            return add(o, n / 2.0)
+        return multiply(o, float(n)) if normalized else o
+
+    def index(o, n, g):
+        first = cast(start(o, n, g), dtypes.int32)                        # truncated, as TF
+        pos = add(expand_dims(first, -1), constant(np.arange(g, dtype=np.int32)))
+        inside = logical_and(greater_equal(pos, 0), less(pos, n))
+        return clip_by_value(pos, 0, n - 1), inside
+
+    rows, row_ok = index(_channel(off, 0), h, gh)
+    cols, col_ok = index(_channel(off, 1), w, gw)
+    glimpse = gather(gather(x, rows, axis=1, batch_dims=1), cols, axis=2, batch_dims=1)
+    inside = expand_dims(logical_and(expand_dims(row_ok, -1), expand_dims(col_ok, -2)), -1)
+    shape_ = [x.shape.dims[0] or -1, gh, gw, x.shape.dims[-1]]
+    if noise == "zero":
+        fill = zeros_like(glimpse)
+    elif noise == "uniform":
+        lo = reduce_min(x, [1, 2, 3], keepdims=True)
+        fill = add(lo, multiply(random_uniform(shape_), subtract(reduce_max(x, [1, 2, 3], keepdims=True), lo)))
+    else:
+        from .random import random_normal
+        mean = reduce_mean(x, [1, 2, 3], keepdims=True)
+        std = sqrt(reduce_mean(square(subtract(x, mean)), [1, 2, 3], keepdims=True))
+        fill = add(mean, multiply(random_normal(shape_), std))
+    return where(inside, glimpse, fill, name)
+
+
 def draw_bounding_boxes(images, boxes, colors, name=None):
     x = convert_to_tensor(images)
     b = convert_to_tensor(boxes, dtype_hint=dtypes.float32)
