@@ -65,7 +65,7 @@ def record_linalg():
     case("la_qr_full", "linalg.qr", [rn(4, 3)], {"full_matrices": True}, grad=False)
     case("la_svd_values", "linalg.svd", [rn(2, 4, 3)], {"compute_uv": False})
     case("la_eigvalsh", "linalg.eigvalsh", [spd(2, 3, 3)])
-    case("la_eigvalsh_f64", "linalg.eigvalsh", [spd(4, 4, dtype=F64)])
+    case("la_eigvalsh_f64", "linalg.eigvalsh", [spd(4, 4, dtype=F64)], grad=False)   # one gradient compile is enough
     case("la_lu", "linalg.lu", [rn(2, 3, 3)], grad=False)
     lu_in = rn(3, 3)
     lu_, perm = tf.linalg.lu(lu_in)
@@ -212,6 +212,16 @@ def record_nn_extra():
     case("nnx_embedding_lookup_max_norm", "nn.embedding_lookup", [rn(5, 3, scale=3), a([1, 3], I32)],
          {"max_norm": 1.0})
     case("nnx_max_pool_generic_2d", "nn.max_pool", [rn(1, 4, 4, 1), 2, 2, "VALID"])
+    iso = a([[1., 3., 2., 4., 0.5], [5., 1., 1.5, 0., -1.]])
+    case("nnx_isotonic_regression", "nn.isotonic_regression", [iso])
+    case("nnx_isotonic_regression_increasing", "nn.isotonic_regression", [iso], {"decreasing": False})
+    case("nnx_isotonic_regression_axis0", "nn.isotonic_regression", [rn(4, 3)], {"axis": 0})
+    case("nnx_collapse_repeated", "nn.collapse_repeated", [a([[1, 1, 2, 2, 3, 0], [4, 4, 4, 5, 5, 5]], I32),
+                                                          a([5, 4], I32)])
+    case("nnx_ctc_unique_labels", "nn.ctc_unique_labels", [a([[3, 4, 4, 3, 0], [1, 1, 2, 0, 0]], I64)])
+    case("nnx_all_candidate_sampler", "nn.all_candidate_sampler", [a([[1, 2]], I64), 2, 5, True])
+    case("nnx_compute_accidental_hits", "nn.compute_accidental_hits", [a([[1, 2], [0, 3]], I64),
+                                                                      a([2, 0, 3, 1], I64), 2])
 
 
 def record_image():

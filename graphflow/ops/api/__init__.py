@@ -16,6 +16,7 @@ from .. import math as _math_ops
 from .. import matrix as _matrix_ops
 from .. import nn as _nn_ops
 from .. import nn_nd as _nn_nd_ops
+from .. import nn_sequence as _nn_sequence_ops
 from .. import random as _random_ops
 from .. import reduce as _reduce_ops
 from .. import state as _state_ops

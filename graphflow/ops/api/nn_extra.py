@@ -512,3 +512,47 @@ def embedding_lookup(params, ids, max_norm=None, name=None):
     return multiply(rows, scale, name)
 
 
+
+
+# ---- sequences and sampling ---------------------------------------------------------------------
+
+def isotonic_regression(inputs, decreasing=True, axis=-1):
+    """(the least-squares monotone fit along `axis`, the block index of each element):
+    non-increasing when decreasing, else non-decreasing."""
+    x = convert_to_tensor(inputs)
+    rank = x.shape.rank
+    a = axis % rank
+    if a != rank - 1:
+        perm = [i for i in range(rank) if i != a] + [a]
+        back = list(np.argsort(perm))
+        out, seg = isotonic_regression(transpose(x, perm), decreasing)
+        return transpose(out, back), transpose(seg, back)
+    return tuple(apply(opdef("IsotonicRegression"), (x,), {"decreasing": bool(decreasing)}))
+
+
+def collapse_repeated(labels, seq_length, name=None):
+    """(labels with each run of repeats merged into one, padded with 0; the new lengths)."""
+    return tuple(apply(opdef("CollapseRepeated"), (convert_to_tensor(labels), convert_to_tensor(seq_length)), {},
+                       name))
+
+
+def ctc_unique_labels(labels, name=None):
+    """(each row's distinct labels in order of first appearance, zero-padded; each label's index
+    among them)."""
+    return list(apply(opdef("CTCUniqueLabels"), (convert_to_tensor(labels),), {}, name))
+
+
+def all_candidate_sampler(true_classes, num_true, num_sampled, unique, seed=None, name=None):
+    """Every class 0..num_sampled-1 as the sample, each with expected count 1."""
+    t = convert_to_tensor(true_classes)
+    sampled = convert_to_tensor(np.arange(int(num_sampled), dtype=np.int64))
+    true_count = add(zeros_like(cast(t, dtypes.float32)), 1.0)
+    return sampled, true_count, convert_to_tensor(np.ones(int(num_sampled), np.float32))
+
+
+def compute_accidental_hits(true_classes, sampled_candidates, num_true, seed=None, name=None):
+    """(row, position in sampled_candidates, -FLT_MAX) of every sampled candidate that is a true
+    class of its row: the weights that remove those logits from a sampled softmax."""
+    return tuple(apply(opdef("ComputeAccidentalHits"),
+                       (convert_to_tensor(true_classes), convert_to_tensor(sampled_candidates)),
+                       {"num_true": int(num_true)}, name))
