@@ -102,3 +102,67 @@ def _accidental_hits(true_classes, sampled, num_true):
 
 
 register(OpDef("ComputeAccidentalHits", _hits_infer, _accidental_hits, differentiable=False, num_outputs=3))
+
+
+def _ctc_infer(logits, labels, label_length, logit_length, blank_index=0):
+    d = logits.shape.dims
+    return [Spec(TensorShape(None if d is None else (d[1],)), logits.dtype), Spec(logits.shape, logits.dtype)]
+
+
+def _logsumexp(*xs):
+    m = np.maximum.reduce(xs)
+    finite = np.where(np.isfinite(m), m, 0.0)
+    with np.errstate(divide="ignore"):
+        return finite + np.log(sum(np.exp(x - finite) for x in xs))
+
+
+def _ctc_one(logp, label, blank):
+    """(negative log-likelihood, d loss / d logits) of one sequence by the forward-backward
+    recursions over the label with blanks between (log space)."""
+    t_len = logp.shape[0]
+    z = np.full(2 * len(label) + 1, blank)
+    z[1::2] = label
+    s_len = len(z)
+    skip = np.zeros(s_len, bool)
+    skip[2:] = (z[2:] != blank) & (z[2:] != z[:-2])
+    emit = logp[:, z]                                           # [T, S]
+    alpha = np.full((t_len, s_len), -np.inf)
+    alpha[0, :2] = emit[0, :2]
+    for t in range(1, t_len):
+        prev = alpha[t - 1]
+        shift1 = np.concatenate([[-np.inf], prev[:-1]])
+        shift2 = np.where(skip, np.concatenate([[-np.inf, -np.inf], prev[:-2]]), -np.inf)
+        alpha[t] = _logsumexp(prev, shift1, shift2) + emit[t]
+    beta = np.full((t_len, s_len), -np.inf)
+    beta[-1, -2:] = emit[-1, -2:] if s_len > 1 else emit[-1, -1:]
+    skip_back = np.zeros(s_len, bool)
+    skip_back[:-2] = skip[2:]
+    for t in range(t_len - 2, -1, -1):
+        nxt = beta[t + 1]
+        shift1 = np.concatenate([nxt[1:], [-np.inf]])
+        shift2 = np.where(skip_back, np.concatenate([nxt[2:], [-np.inf, -np.inf]]), -np.inf)
+        beta[t] = _logsumexp(nxt, shift1, shift2) + emit[t]
+    log_like = _logsumexp(alpha[-1, -1], alpha[-1, -2]) if s_len > 1 else alpha[-1, -1]
+    occupancy = np.zeros_like(logp)
+    if np.isfinite(log_like):
+        post = np.exp(alpha + beta - emit - log_like)            # [T, S]
+        np.add.at(occupancy.T, z, post.T)
+    return -log_like, np.exp(logp) - occupancy
+
+
+def _ctc_loss(logits, labels, label_length, logit_length, blank_index=0):
+    t_max, batch, classes = logits.shape
+    shifted = logits.astype(np.float64) - logits.max(-1, keepdims=True)
+    logp = shifted - np.log(np.exp(shifted).sum(-1, keepdims=True))
+    loss = np.zeros(batch, logits.dtype)
+    grad = np.zeros(logits.shape, logits.dtype)
+    for b in range(batch):
+        t_len, n = int(logit_length[b]), int(label_length[b])
+        label = labels[b, :n]
+        if np.any((label < 0) | (label >= classes)):
+            raise ValueError(f"labels must be in [0, {classes}), got {label.tolist()}")
+        loss[b], grad[:t_len, b] = _ctc_one(logp[:t_len, b], label, blank_index)
+    return loss, grad
+
+
+register(OpDef("CTCLossDense", _ctc_infer, _ctc_loss, allowed=inf.FLOATS, num_outputs=2))

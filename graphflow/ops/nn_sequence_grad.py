@@ -24,3 +24,10 @@ def _isotonic_grad(op, g, g_segments=None):
     count = apply(get("UnsortedSegmentSum"), (gf.ones([rows * n], g.dtype), ids), attrs)
     mean = gf.divide(gf.gather(total, ids), gf.gather(count, ids))
     return (gf.cast(gf.reshape(mean, dims), x.dtype),)
+
+
+@set_gradient("CTCLossDense")
+def _ctc_loss_grad(op, g, g_grad=None):
+    # the op's second output is d loss / d logits (softmax minus the label's occupancy)
+    scale = gf.expand_dims(gf.expand_dims(g, 0), -1)
+    return gf.multiply(scale, op.outputs[1]), None, None, None

@@ -212,6 +212,11 @@ def record_nn_extra():
     case("nnx_embedding_lookup_max_norm", "nn.embedding_lookup", [rn(5, 3, scale=3), a([1, 3], I32)],
          {"max_norm": 1.0})
     case("nnx_max_pool_generic_2d", "nn.max_pool", [rn(1, 4, 4, 1), 2, 2, "VALID"])
+    ctc_labels = a([[1, 2, 2, 0], [3, 1, 0, 0], [2, 0, 0, 0]], I32)
+    case("nnx_ctc_loss", "nn.ctc_loss", [ctc_labels, rn(6, 3, 4), a([3, 2, 1], I32), a([6, 5, 4], I32)])
+    case("nnx_ctc_loss_batch_major_blank", "nn.ctc_loss", [a([[0, 1, 1], [2, 0, 0]], I32), rn(2, 5, 4),
+                                                           a([3, 1], I32), a([5, 3], I32)],
+         {"logits_time_major": False, "blank_index": -1})
     iso = a([[1., 3., 2., 4., 0.5], [5., 1., 1.5, 0., -1.]])
     case("nnx_isotonic_regression", "nn.isotonic_regression", [iso])
     case("nnx_isotonic_regression_increasing", "nn.isotonic_regression", [iso], {"decreasing": False})

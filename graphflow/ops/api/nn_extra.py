@@ -556,3 +556,19 @@ def compute_accidental_hits(true_classes, sampled_candidates, num_true, seed=Non
     return tuple(apply(opdef("ComputeAccidentalHits"),
                        (convert_to_tensor(true_classes), convert_to_tensor(sampled_candidates)),
                        {"num_true": int(num_true)}, name))
+
+
+def ctc_loss(labels, logits, label_length, logit_length, logits_time_major=True, unique=None, blank_index=None,
+             name=None):
+    """Connectionist temporal classification: -log p(labels | logits) per sequence, for dense labels
+    [batch, max_label_length] with their lengths and logits [time, batch, classes] (or batch-major)."""
+    x = convert_to_tensor(logits)
+    if not logits_time_major:
+        x = transpose(x, [1, 0, 2])
+    classes = x.shape.dims[-1]
+    blank = 0 if blank_index is None else int(blank_index)
+    if blank < 0:
+        blank += classes
+    lab = convert_to_tensor(labels)
+    return apply(opdef("CTCLossDense"), (x, lab, convert_to_tensor(label_length), convert_to_tensor(logit_length)),
+                 {"blank_index": blank}, name)[0]
