@@ -51,7 +51,8 @@ nn.__dict__.update({n: getattr(nn_extra, n) for n in (
     "log_poisson_loss lrn max_pool max_pool1d max_pool3d max_pool_with_argmax normalize_moments pool "
     "scale_regularization_loss separable_conv2d softsign space_to_batch space_to_depth sufficient_statistics "
     "weighted_cross_entropy_with_logits weighted_moments zero_fraction isotonic_regression collapse_repeated "
-    "ctc_unique_labels all_candidate_sampler compute_accidental_hits ctc_loss").split()})
+    "ctc_unique_labels all_candidate_sampler compute_accidental_hits ctc_loss fractional_max_pool "
+    "fractional_avg_pool").split()})
 nn.l2_normalize = matrix_api.l2_normalize
 
 linalg = namespace("linalg", matmul=api.matmul, einsum=api.einsum, tensordot=api.tensordot, eye=api.eye)

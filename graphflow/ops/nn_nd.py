@@ -232,3 +232,75 @@ def _max_pool_with_argmax(x, ksize, strides, padding, include_batch_in_index=Fal
 
 
 register(OpDef("MaxPoolWithArgmax", _argmax_infer, _max_pool_with_argmax, allowed=inf.NUMERIC, num_outputs=2))
+
+
+# ---- fractional pooling ------------------------------------------------------------------------------
+
+def pooling_sequence(rng, size, out, pseudo_random):
+    """Boundaries 0 = b_0 < ... < b_out = size whose steps are floor or ceil of size / out, in a
+    random order (or, pseudo-randomly, ceil(alpha (i + u)) - ceil(alpha u) for one u)."""
+    alpha = size / out
+    if pseudo_random:
+        u = rng.uniform(0, 1)
+        seq = np.ceil(alpha * (np.arange(out + 1) + u)) - np.ceil(alpha * u)
+        seq[-1] = size
+        return seq.astype(np.int64)
+    small, big = int(np.floor(alpha)), int(np.ceil(alpha))
+    n_big = size - small * out
+    steps = np.array([big] * n_big + [small] * (out - n_big))
+    rng.shuffle(steps)
+    return np.concatenate([[0], np.cumsum(steps)]).astype(np.int64)
+
+
+def _windows_of(seq, overlapping, size):
+    return [(int(seq[i]), min(int(seq[i + 1]) + (1 if overlapping else 0), size)) for i in range(len(seq) - 1)]
+
+
+def _fractional_infer(x, ratio, pseudo_random, overlapping, key, mode):
+    d = x.shape.dims
+    out = None if d is None else tuple(None if v is None else int(v // r) for v, r in zip(d, ratio))
+    return [Spec(TensorShape(out), x.dtype), Spec(TensorShape((None,)), dtypes.int64),
+            Spec(TensorShape((None,)), dtypes.int64)]
+
+
+def _fractional_pool(x, ratio, pseudo_random, overlapping, key, mode):
+    from .random import generator
+    rng = generator(key)
+    n, h, w, c = x.shape
+    oh, ow = int(h // ratio[1]), int(w // ratio[2])
+    if oh < 1 or ow < 1:
+        raise ValueError(f"pooling_ratio {list(ratio)} leaves no output for a {h}x{w} input")
+    rows, cols = pooling_sequence(rng, h, oh, pseudo_random), pooling_sequence(rng, w, ow, pseudo_random)
+    out = np.zeros((n, oh, ow, c), x.dtype)
+    reduce = np.max if mode == "max" else np.mean
+    for i, (r0, r1) in enumerate(_windows_of(rows, overlapping, h)):
+        for j, (c0, c1) in enumerate(_windows_of(cols, overlapping, w)):
+            out[:, i, j] = reduce(x[:, r0:r1, c0:c1], axis=(1, 2))
+    return out, rows, cols
+
+
+def _fractional_grad_infer(x, rows, cols, dy, overlapping, mode):
+    return [Spec(x.shape, dy.dtype)]
+
+
+def _fractional_grad(x, rows, cols, dy, overlapping, mode):
+    """Max: each output's gradient to the first maximum of its window; avg: shared equally."""
+    dx = np.zeros(x.shape, dy.dtype)
+    h, w = x.shape[1:3]
+    for i, (r0, r1) in enumerate(_windows_of(rows, overlapping, h)):
+        for j, (c0, c1) in enumerate(_windows_of(cols, overlapping, w)):
+            win = x[:, r0:r1, c0:c1]
+            if mode == "max":
+                flat = win.reshape(win.shape[0], -1, win.shape[-1])
+                k = flat.argmax(axis=1)
+                ri, ci = np.unravel_index(k, win.shape[1:3])
+                b, ch = np.meshgrid(np.arange(x.shape[0]), np.arange(x.shape[-1]), indexing="ij")
+                np.add.at(dx, (b, r0 + ri, c0 + ci, ch), dy[:, i, j])
+            else:
+                dx[:, r0:r1, c0:c1] += dy[:, i, j][:, None, None, :] / ((r1 - r0) * (c1 - c0))
+    return dx
+
+
+register(OpDef("FractionalPool", _fractional_infer, _fractional_pool, allowed=inf.NUMERIC, stateful=True,
+               num_outputs=3))
+register(OpDef("FractionalPoolGrad", _fractional_grad_infer, _fractional_grad, differentiable=False))

@@ -77,3 +77,10 @@ def _max_pool_with_argmax_grad(op, g, g_argmax=None):
     flat = apply(get("UnsortedSegmentSum"), (gf.reshape(g, [-1]), gf.reshape(arg, [-1])),
                  {"num_segments": n * h * w * c})
     return (gf.reshape(flat, [n, h, w, c]),)
+
+
+@set_gradient("FractionalPool")
+def _fractional_pool_grad(op, g, g_rows=None, g_cols=None):
+    _, rows, cols = op.outputs
+    attrs = {"overlapping": op.attrs["overlapping"], "mode": op.attrs["mode"]}
+    return (apply(get("FractionalPoolGrad"), (op.inputs[0], rows, cols, g), attrs),)

@@ -572,3 +572,26 @@ def ctc_loss(labels, logits, label_length, logit_length, logits_time_major=True,
     lab = convert_to_tensor(labels)
     return apply(opdef("CTCLossDense"), (x, lab, convert_to_tensor(label_length), convert_to_tensor(logit_length)),
                  {"blank_index": blank}, name)[0]
+
+
+def _fractional(mode, value, pooling_ratio, pseudo_random, overlapping, seed, name):
+    x = convert_to_tensor(value)
+    ratio = pooling_ratio if isinstance(pooling_ratio, (list, tuple)) else [1.0, pooling_ratio, pooling_ratio, 1.0]
+    ratio = tuple(float(r) for r in ratio)
+    if len(ratio) != 4 or ratio[0] != 1.0 or ratio[3] != 1.0 or min(ratio[1:3]) < 1.0:
+        raise ValueError(f"pooling_ratio must be [1.0, >= 1, >= 1, 1.0] or one float >= 1, got {pooling_ratio!r}")
+    from ..random import op_key
+    return tuple(apply(opdef("FractionalPool"), (x,),
+                       {"ratio": ratio, "pseudo_random": bool(pseudo_random), "overlapping": bool(overlapping),
+                        "key": op_key(seed or None), "mode": mode}, name))
+
+
+def fractional_max_pool(value, pooling_ratio, pseudo_random=False, overlapping=False, seed=0, name=None):
+    """(output, row_pooling_sequence, col_pooling_sequence): max pooling over windows whose sizes
+    are floor or ceil of the ratio, in a random order drawn on each run."""
+    return _fractional("max", value, pooling_ratio, pseudo_random, overlapping, seed, name)
+
+
+def fractional_avg_pool(value, pooling_ratio, pseudo_random=False, overlapping=False, seed=0, name=None):
+    """As fractional_max_pool, averaging."""
+    return _fractional("avg", value, pooling_ratio, pseudo_random, overlapping, seed, name)
