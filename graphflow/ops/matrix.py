@@ -224,7 +224,7 @@ def _lu(x, output_idx_type=dtypes.int32):
 register(OpDef("Qr", _qr_infer, _qr, allowed=REAL_OR_HALF, num_outputs=2))
 register(OpDef("Svd", _svd_infer, _svd, allowed=REAL_OR_HALF, num_outputs=-1))
 register(OpDef("SelfAdjointEigV2", _eigh_infer, _eigh, allowed=REAL_OR_HALF, num_outputs=-1))
-register(OpDef("Lu", _lu_infer, _lu, allowed=REAL_OR_HALF, num_outputs=2))
+register(OpDef("Lu", _lu_infer, _lu, allowed=REAL_OR_HALF, num_outputs=2, differentiable=False))   # as TF
 
 
 # ---- matrix functions ------------------------------------------------------------------------------

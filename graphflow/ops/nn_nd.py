@@ -198,7 +198,7 @@ def _avg_pool_grad(sizes, dy, ksize, strides, padding):
 
 register(OpDef("MaxPool3D", _pool_infer, _max_pool, allowed=inf.FLOATS))
 register(OpDef("AvgPool3D", _pool_infer, _avg_pool, allowed=inf.FLOATS))
-register(OpDef("MaxPool3DGrad", _max_pool_grad_infer, _max_pool_grad))
+register(OpDef("MaxPool3DGrad", _max_pool_grad_infer, _max_pool_grad, differentiable=False))
 register(OpDef("AvgPool3DGrad", _avg_pool_grad_infer, _avg_pool_grad))
 
 

@@ -131,7 +131,7 @@ def _ctc_one(logp, label, blank):
     for t in range(1, t_len):
         prev = alpha[t - 1]
         shift1 = np.concatenate([[-np.inf], prev[:-1]])
-        shift2 = np.where(skip, np.concatenate([[-np.inf, -np.inf], prev[:-2]]), -np.inf)
+        shift2 = np.where(skip, np.concatenate([[-np.inf, -np.inf], prev[:-2]])[:s_len], -np.inf)
         alpha[t] = _logsumexp(prev, shift1, shift2) + emit[t]
     beta = np.full((t_len, s_len), -np.inf)
     beta[-1, -2:] = emit[-1, -2:] if s_len > 1 else emit[-1, -1:]
@@ -140,7 +140,7 @@ def _ctc_one(logp, label, blank):
     for t in range(t_len - 2, -1, -1):
         nxt = beta[t + 1]
         shift1 = np.concatenate([nxt[1:], [-np.inf]])
-        shift2 = np.where(skip_back, np.concatenate([nxt[2:], [-np.inf, -np.inf]]), -np.inf)
+        shift2 = np.where(skip_back, np.concatenate([nxt[2:], [-np.inf, -np.inf]])[:s_len], -np.inf)
         beta[t] = _logsumexp(nxt, shift1, shift2) + emit[t]
     log_like = _logsumexp(alpha[-1, -1], alpha[-1, -2]) if s_len > 1 else alpha[-1, -1]
     occupancy = np.zeros_like(logp)

@@ -883,6 +883,8 @@ case("IteratorGetNextOrEnd", _draw_dataset_values, _iterator_build("IteratorGetN
      lambda values: [np.bool_(True), values])
 case("MakeIterator", _draw_dataset_values, _iterator_build("IteratorGetNext"), lambda values: [values])
 
+from . import forward_cases_linalg_nn_image  # noqa: E402,F401  (adds the tf.linalg/nn/image op cases)
+
 BY_OP = {}
 for _c in CASES:
     BY_OP.setdefault(_c.op, []).append(_c)
