@@ -431,3 +431,75 @@ API_CASES: dict[str, list[Composite]] = {
     "PartitionedCall": [Composite(lambda tf, x, y: tf.function(lambda a, b: a * tf.sin(b))(x, y), (rand(3), rand(3)),
                                   "function called under a tape")],
 }
+
+
+# ---- tf.linalg / tf.nn / tf.image ops (graphflow/ops/matrix.py, nn_nd.py, nn_sequence.py) -----------------
+
+def _well_conditioned(*shape):
+    return rand(*shape, lo=-0.3, hi=0.3) + 2 * np.eye(shape[-1])
+
+
+def _spd(n):
+    m = _well_conditioned(n, n)
+    return m @ m.T
+
+
+def _separated_spd(n):
+    """Symmetric with eigenvalues 1, 2, ..., n: well apart, so eigenvectors are smooth."""
+    q, _ = np.linalg.qr(rand(n, n))
+    return (q * np.arange(1.0, n + 1)) @ q.T
+
+
+OP_CASES["MatrixDeterminant"] = [Case((_well_conditioned(2, 3, 3),), {}, "batch of 3x3")]
+OP_CASES["LogMatrixDeterminant"] = [Case((-_well_conditioned(3, 3),), {}, "negative determinant")]
+OP_CASES["MatrixInverse"] = [Case((_well_conditioned(3, 3),), {"adjoint": False}, "3x3"),
+                             Case((_well_conditioned(2, 2, 2),), {"adjoint": True}, "adjoint, batch")]
+OP_CASES["MatrixSolve"] = [Case((_well_conditioned(3, 3), rand(3, 2)), {"adjoint": False}, "two columns"),
+                           Case((_well_conditioned(2, 3, 3), rand(2, 3, 1)), {"adjoint": True}, "adjoint, batch")]
+OP_CASES["MatrixTriangularSolve"] = [
+    Case((np.tril(_well_conditioned(3, 3)), rand(3, 2)), {"lower": True, "adjoint": False}, "lower"),
+    Case((np.triu(_well_conditioned(3, 3)), rand(3, 1)), {"lower": False, "adjoint": True}, "upper, adjoint")]
+OP_CASES["Qr"] = [Case((rand(4, 3),), {"full_matrices": False}, "deep"),
+                  Case((_well_conditioned(3, 3),), {"full_matrices": False}, "square"),
+                  Case((rand(2, 4),), {"full_matrices": False}, "wide")]
+OP_CASES["Svd"] = [Case((np.diag([3.0, 2.0, 1.0]) + rand(3, 3, lo=-0.2, hi=0.2),),
+                        {"full_matrices": False, "compute_uv": True}, "square, distinct values"),
+                   Case((np.array([[3.0, 0, 0], [0, 2.0, 0], [0, 0, 1.0], [0, 0, 0]]) + rand(4, 3, lo=-0.2, hi=0.2),),
+                        {"full_matrices": False, "compute_uv": True}, "deep"),
+                   Case((rand(2, 4),), {"full_matrices": False, "compute_uv": False}, "values only")]
+OP_CASES["SelfAdjointEigV2"] = [Case((_separated_spd(3),), {"compute_v": True}, "eigenvalues 1, 2, 3")]
+OP_CASES["MatrixExponential"] = [Case((rand(3, 3),), {}, "3x3"), Case((rand(2, 2, 2, lo=-3, hi=3),), {}, "scaled")]
+OP_CASES["MatrixSquareRoot"] = [Case((_spd(3),), {}, "symmetric positive definite")]
+OP_CASES["MatrixBandPart"] = [Case((rand(3, 4),), {"num_lower": 1, "num_upper": 0}, "one subdiagonal")]
+OP_CASES["MatrixDiagV3"] = [Case((rand(2, 3),), {"k": 1, "num_rows": -1, "num_cols": -1, "padding_value": 0},
+                                 "superdiagonal")]
+OP_CASES["MatrixDiagPartV3"] = [Case((rand(3, 4),), {"k": -1, "padding_value": 0}, "subdiagonal")]
+OP_CASES["MatrixSetDiagV3"] = [Case((rand(3, 4), rand(3)), {"k": 0}, "main diagonal")]
+_conv3d = {"strides": (1, 2, 1), "padding": "SAME", "dilations": (1, 1, 1)}
+OP_CASES["Conv3D"] = [Case((rand(1, 3, 4, 3, 2), rand(2, 2, 2, 2, 2)), _conv3d, "same, stride 2")]
+OP_CASES["Conv3DBackpropInputV2"] = [Case((i32(1, 3, 4, 3, 2), rand(2, 2, 2, 2, 2), rand(1, 3, 2, 3, 2)), _conv3d,
+                                          "same, stride 2", wrt=(1, 2))]
+OP_CASES["Conv3DBackpropFilterV2"] = [Case((rand(1, 3, 4, 3, 2), i32(2, 2, 2, 2, 2), rand(1, 3, 2, 3, 2)), _conv3d,
+                                           "same, stride 2", wrt=(0, 2))]
+_pool3d = {"ksize": (2, 2, 2), "strides": (2, 1, 2), "padding": "SAME"}
+OP_CASES["MaxPool3D"] = [Case((distinct(1, 3, 3, 4, 2),), _pool3d, "same padding")]
+OP_CASES["AvgPool3D"] = [Case((rand(1, 3, 3, 4, 2),), _pool3d, "same padding")]
+OP_CASES["AvgPool3DGrad"] = [Case((i32(1, 3, 3, 4, 2), rand(1, 2, 3, 2, 2)), _pool3d, "same padding")]
+OP_CASES["MaxPoolWithArgmax"] = [Case((distinct(2, 4, 5, 2),), {"ksize": (2, 2), "strides": (2, 2),
+                                                               "padding": "SAME", "include_batch_in_index": False},
+                                      "same padding")]
+# the pooling sequences are drawn anew on every call, so finite differences of the kernel are not
+# defined; tests/ops/test_nn_fractional_pool.py checks the gradient against each run's sequences
+OP_CASES["FractionalPool"] = [Case((distinct(1, 4, 5, 1),), {"ratio": (1.0, 1.5, 1.5, 1.0), "pseudo_random": True,
+                                                              "overlapping": False, "key": ("case", 1), "mode": "max"},
+                                   "random sequences", wrt=())]
+OP_CASES["IsotonicRegression"] = [Case((np.array([[1.0, 3.0, 2.0, 4.0, 0.5], [5.0, 1.0, 1.5, 0.0, -1.0]]),),
+                                       {"decreasing": True}, "blocks of several sizes")]
+
+API_CASES["Cholesky"] = [Composite(lambda tf, x: tf.linalg.cholesky(tf.matmul(x, x, transpose_b=True)
+                                                                    + 3.0 * tf.eye(3, dtype=tf.float64)),
+                                   (rand(3, 3),), "of x x^T + 3 I")]
+API_CASES["CTCLossDense"] = [Composite(lambda tf, x: tf.nn.ctc_loss(np.array([[1, 2], [2, 0]], np.int32), x,
+                                                                    np.array([2, 1], np.int32),
+                                                                    np.array([4, 3], np.int32)),
+                                       (rand(4, 2, 3),), "two sequences")]

@@ -33,6 +33,12 @@ NEEDS_STATIC_SHAPES = {
     "Unpack": "the forward op needs the unpacked dimension",
     "Split": "the forward op needs the split dimension",
     "SplitV": "the forward op needs the number of pieces",
+    "Qr": "the deep and wide formulas differ: the matrix's rows and columns decide which applies",
+    "Svd": "the formula depends on the rows and columns (and slices the factors by them)",
+    "MatrixExponential": "the block matrix [[A^T, G], [0, A^T]] is sliced back at the matrix size",
+    "MatrixSquareRoot": "the Sylvester equation is solved as one n^2 x n^2 system",
+    "IsotonicRegression": "rows are flattened into one segment sum of known size",
+    "MaxPoolWithArgmax": "the argmax offsets of each image need the image size",
 }
 
 
