@@ -217,6 +217,13 @@ def record_nn_extra():
     case("nnx_ctc_loss_batch_major_blank", "nn.ctc_loss", [a([[0, 1, 1], [2, 0, 0]], I32), rn(2, 5, 4),
                                                            a([3, 1], I32), a([5, 3], I32)],
          {"logits_time_major": False, "blank_index": -1})
+    sampled = L(a([4, 0, 7], I64), a([[0.3], [0.2]]), a([0.1, 0.4, 0.05]))
+    sampled2 = L(a([4, 0, 7], I64), a([[0.3, 0.25], [0.2, 0.1]]), a([0.1, 0.4, 0.05]))
+    for fn in ("nce_loss", "sampled_softmax_loss"):
+        # sampled_values given (positionally: the recorder passes lists of arrays as arguments only)
+        case("nnx_%s" % fn, "nn." + fn, [rn(8, 3), rn(8), a([[1], [4]], I64), rn(2, 3), 3, 8, 1, sampled])
+        case("nnx_%s_two_true_hits" % fn, "nn." + fn, [rn(8, 3), rn(8), a([[1, 0], [4, 2]], I64), rn(2, 3), 3, 8, 2,
+                                                       sampled2], {"remove_accidental_hits": fn == "nce_loss"})
     iso = a([[1., 3., 2., 4., 0.5], [5., 1., 1.5, 0., -1.]])
     case("nnx_isotonic_regression", "nn.isotonic_regression", [iso])
     case("nnx_isotonic_regression_increasing", "nn.isotonic_regression", [iso], {"decreasing": False})

@@ -595,3 +595,81 @@ def fractional_max_pool(value, pooling_ratio, pseudo_random=False, overlapping=F
 def fractional_avg_pool(value, pooling_ratio, pseudo_random=False, overlapping=False, seed=0, name=None):
     """As fractional_max_pool, averaging."""
     return _fractional("avg", value, pooling_ratio, pseudo_random, overlapping, seed, name)
+
+
+def _sampler(kind, true_classes, num_sampled, unique, range_max, seed, **extra):
+    from ..random import op_key
+    t = cast(convert_to_tensor(true_classes), dtypes.int64)
+    return tuple(apply(opdef("CandidateSampler"), (t,),
+                       {"key": op_key(seed), "kind": kind, "num_sampled": int(num_sampled), "unique": bool(unique),
+                        "range_max": int(range_max), **extra}))
+
+
+def fixed_unigram_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max, vocab_file="",
+                                    distortion=1.0, num_reserved_ids=0, num_shards=1, shard=0, unigrams=(),
+                                    seed=None, name=None):
+    """Classes drawn with probability proportional to unigrams ** distortion: (sampled, expected
+    count of each true class, expected count of each sampled class)."""
+    if vocab_file or num_reserved_ids or num_shards != 1:
+        raise ValueError("fixed_unigram_candidate_sampler: give the counts as `unigrams` (vocab files, "
+                         "reserved ids and shards are not supported)")
+    if len(unigrams) != int(range_max):
+        raise ValueError(f"unigrams must have range_max = {range_max} entries, got {len(unigrams)}")
+    return _sampler("fixed_unigram", true_classes, num_sampled, unique, range_max, seed,
+                    unigrams=tuple(float(u) for u in unigrams), distortion=float(distortion))
+
+
+def _sampled_logits(weights, biases, labels, inputs, num_sampled, num_classes, num_true, sampled_values,
+                    subtract_log_q, remove_accidental_hits, seed):
+    """(logits, labels) over each example's true classes and the shared sampled classes, as
+    TensorFlow's candidate-sampling losses build them."""
+    from ..grad_ops import scatter_nd
+    from .math import stop_gradient
+    x = convert_to_tensor(inputs)
+    labels = cast(convert_to_tensor(labels), dtypes.int64)
+    if sampled_values is None:
+        sampled_values = _sampler("log_uniform", labels, num_sampled, True, num_classes, seed)
+    sampled, true_expected, sampled_expected = (stop_gradient(convert_to_tensor(s)) for s in sampled_values)
+    sampled = cast(sampled, dtypes.int64)
+    flat = reshape(labels, [-1])
+    rows = embedding_lookup(weights, concat([flat, sampled], 0))
+    bias = embedding_lookup(biases, concat([flat, sampled], 0))
+    n_true = flat.shape.dims[0]
+    true_w, sampled_w = rows[:n_true], rows[n_true:]
+    true_b, sampled_b = bias[:n_true], bias[n_true:]
+    dim = x.shape.dims[-1]
+    true_logits = reduce_sum(multiply(expand_dims(x, 1), reshape(true_w, [-1, num_true, dim])), -1)
+    true_logits = add(true_logits, reshape(true_b, [-1, num_true]))
+    from .linalg import matmul
+    sampled_logits = add(matmul(x, sampled_w, transpose_b=True), sampled_b)
+    if remove_accidental_hits:
+        idx, ids, w = compute_accidental_hits(labels, sampled, num_true)
+        where_ = stack([idx, cast(ids, dtypes.int32)], 1)
+        sampled_logits = add(sampled_logits, scatter_nd(where_, cast(w, sampled_logits.dtype),
+                                                        stack([shape(labels)[0], int(num_sampled)])))
+    if subtract_log_q:
+        true_logits = subtract(true_logits, log(true_expected))
+        sampled_logits = subtract(sampled_logits, log(sampled_expected))
+    logits = concat([true_logits, sampled_logits], 1)
+    targets = concat([divide(add(zeros_like(true_logits), 1.0), float(num_true)), zeros_like(sampled_logits)], 1)
+    return logits, targets
+
+
+def nce_loss(weights, biases, labels, inputs, num_sampled, num_classes, num_true=1, sampled_values=None,
+             remove_accidental_hits=False, name="nce_loss"):
+    """Noise-contrastive estimation: per example, the summed sigmoid cross-entropy of the true
+    classes against num_sampled sampled (log-uniform unless sampled_values is given) classes."""
+    from .nn import sigmoid_cross_entropy_with_logits
+    logits, targets = _sampled_logits(weights, biases, labels, inputs, num_sampled, num_classes, num_true,
+                                      sampled_values, True, remove_accidental_hits, None)
+    return reduce_sum(sigmoid_cross_entropy_with_logits(labels=targets, logits=logits), 1)
+
+
+def sampled_softmax_loss(weights, biases, labels, inputs, num_sampled, num_classes, num_true=1,
+                         sampled_values=None, remove_accidental_hits=True, seed=None, name="sampled_softmax_loss"):
+    """Softmax cross-entropy over the true and num_sampled sampled classes only."""
+    from .math import stop_gradient
+    from .nn import softmax_cross_entropy_with_logits
+    logits, targets = _sampled_logits(weights, biases, labels, inputs, num_sampled, num_classes, num_true,
+                                      sampled_values, True, remove_accidental_hits, seed)
+    return softmax_cross_entropy_with_logits(labels=stop_gradient(targets), logits=logits)
