@@ -52,7 +52,7 @@ nn.__dict__.update({n: getattr(nn_extra, n) for n in (
     "scale_regularization_loss separable_conv2d softsign space_to_batch space_to_depth sufficient_statistics "
     "weighted_cross_entropy_with_logits weighted_moments zero_fraction isotonic_regression collapse_repeated "
     "ctc_unique_labels all_candidate_sampler compute_accidental_hits ctc_loss fractional_max_pool "
-    "fractional_avg_pool fixed_unigram_candidate_sampler nce_loss sampled_softmax_loss").split()})
+    "fractional_avg_pool fixed_unigram_candidate_sampler nce_loss sampled_softmax_loss with_space_to_batch").split()})
 nn.l2_normalize = matrix_api.l2_normalize
 
 linalg = namespace("linalg", matmul=api.matmul, einsum=api.einsum, tensordot=api.tensordot, eye=api.eye)

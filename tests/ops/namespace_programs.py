@@ -213,3 +213,22 @@ def lo_toeplitz(tf, x):
 @program((3, 4))
 def lo_tridiag(tf, x):
     return _summary(tf, tf.linalg.LinearOperatorTridiag(x + tf.constant([[0.0], [3.0], [0.0]])))
+
+
+# ---- tf.nn.with_space_to_batch: a dilated op from an undilated one ----------------------------------------
+
+@program((2, 7, 6, 2))
+def with_space_to_batch_same(tf, x):
+    w = tf.constant(_weights(2, 2, 2, 3))
+    return tf.nn.with_space_to_batch(x, [2, 2], "SAME", lambda inp, n, p: tf.nn.conv2d(inp, w, 1, p),
+                                      filter_shape=[2, 2])
+
+
+@program((1, 9, 8, 1))
+def with_space_to_batch_valid(tf, x):
+    return tf.nn.with_space_to_batch(x, [3, 2], "VALID", lambda inp, n, p: tf.nn.avg_pool2d(inp, 2, 1, p))
+
+
+@program((1, 5, 5, 1))
+def with_space_to_batch_rate_one(tf, x):
+    return tf.nn.with_space_to_batch(x, [1, 1], "SAME", lambda inp, n, p: tf.nn.max_pool2d(inp, 3, 1, p))

@@ -673,3 +673,46 @@ def sampled_softmax_loss(weights, biases, labels, inputs, num_sampled, num_class
     logits, targets = _sampled_logits(weights, biases, labels, inputs, num_sampled, num_classes, num_true,
                                       sampled_values, True, remove_accidental_hits, seed)
     return softmax_cross_entropy_with_logits(labels=stop_gradient(targets), logits=logits)
+
+
+def _batch_to_space(x, block, crops):
+    """The inverse of space_to_batch: block offsets back from the batch into the M spatial dims,
+    then `crops` cut from each spatial dim."""
+    m = len(block)
+    dims = x.shape.dims
+    batch = dims[0] // int(np.prod(block))
+    spatial, rest = list(dims[1:1 + m]), list(dims[1 + m:])
+    y = reshape(x, list(block) + [batch] + spatial + rest)
+    perm = [m] + [i for k in range(m) for i in (m + 1 + k, k)] + list(range(2 * m + 1, 2 * m + 1 + len(rest)))
+    y = reshape(transpose(y, perm), [batch] + [s * b for s, b in zip(spatial, block)] + rest)
+    key = (slice(None),) + tuple(slice(c0, s * b - c1) for (c0, c1), s, b in zip(crops, spatial, block))
+    return strided_slice(y, key)
+
+
+def with_space_to_batch(input, dilation_rate, padding, op, filter_shape=None, spatial_dims=None,  # noqa: A002
+                        data_format=None):
+    """op(converted, num_spatial_dims, padding) run on the input rearranged by space_to_batch with
+    block dilation_rate, the result rearranged back: a dilated op from an undilated one."""
+    x = convert_to_tensor(input)
+    rate = [int(r) for r in np.ravel(python_value(dilation_rate))]
+    n = len(rate)
+    if spatial_dims is not None and list(spatial_dims) != list(range(1, n + 1)):
+        raise ValueError("with_space_to_batch: only spatial_dims 1..N (channels last) are supported")
+    padding = _padding(padding)
+    if all(r == 1 for r in rate):
+        return op(x, n, padding)
+    if padding == "SAME":
+        if filter_shape is None:
+            raise ValueError("filter_shape must be specified for SAME padding")
+        extra = [(int(k) - 1) * r for k, r in zip(np.ravel(python_value(filter_shape)), rate)]
+        base = [[e // 2, e - e // 2] for e in extra]
+    else:
+        base = [[0, 0]] * n
+    sizes = x.shape.dims[1:1 + n]
+    pads, crops = [], []
+    for size, (p0, p1), r in zip(sizes, base, rate):
+        end_extra = (r - (size + p0 + p1) % r) % r
+        pads.append([p0, p1 + end_extra])
+        crops.append([0, end_extra])
+    converted = space_to_batch(x, rate, pads)
+    return _batch_to_space(op(converted, n, "VALID"), rate, crops)
