@@ -9,6 +9,7 @@ import types
 from .ops import api
 from .ops import random as random_ops
 from .ops.api import image as image_api
+from .ops.api import io as io_api
 from .ops.api import linear_operator, nn_extra
 from .ops.api import matrix as matrix_api
 from .ops.api import signal as signal_api
@@ -80,10 +81,13 @@ image = namespace("image", transpose=image_api.transpose_image, **{n: getattr(im
     "psnr random_brightness random_contrast random_crop random_flip_left_right random_flip_up_down random_hue "
     "random_saturation resize resize_with_crop_or_pad resize_with_pad rgb_to_grayscale rgb_to_hsv rgb_to_yiq "
     "rgb_to_yuv rot90 sobel_edges ssim ssim_multiscale total_variation yiq_to_rgb yuv_to_rgb "
-    "combined_non_max_suppression extract_glimpse sample_distorted_bounding_box stateless_random_brightness "
+    "combined_non_max_suppression extract_glimpse is_jpeg sample_distorted_bounding_box stateless_random_brightness "
     "stateless_random_contrast stateless_random_crop "
     "stateless_random_flip_left_right stateless_random_flip_up_down stateless_random_hue "
     "stateless_random_saturation stateless_sample_distorted_bounding_box").split()})
+# TF's image codecs are the tf.io functions under a second name
+image.__dict__.update({n: getattr(io_api, n) for n in
+                       "decode_bmp decode_image decode_jpeg decode_png encode_jpeg encode_png".split()})
 
 signal = namespace("signal", **{n: getattr(signal_api, n) for n in (
     "dct fftshift frame hamming_window hann_window idct ifftshift inverse_mdct inverse_stft_window_fn "

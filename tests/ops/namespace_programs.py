@@ -232,3 +232,15 @@ def with_space_to_batch_valid(tf, x):
 @program((1, 5, 5, 1))
 def with_space_to_batch_rate_one(tf, x):
     return tf.nn.with_space_to_batch(x, [1, 1], "SAME", lambda inp, n, p: tf.nn.max_pool2d(inp, 3, 1, p))
+
+
+# ---- tf.image over encoded images (the codecs are tf.io's) -------------------------------------------
+
+@program(None)
+def image_codecs_by_their_image_names(tf, x):
+    rgb = tf.constant((np.arange(2 * 3 * 3).reshape(2, 3, 3) * 13).astype(np.uint8))
+    png, jpeg = tf.image.encode_png(rgb), tf.image.encode_jpeg(rgb)
+    flags = tf.cast(tf.stack([tf.image.is_jpeg(jpeg), tf.image.is_jpeg(png)]), tf.int32)
+    # JPEG is lossy and encoders differ: its decoded shape is compared, PNG's pixels
+    decoded = [tf.image.decode_png(png), tf.image.decode_image(png), tf.shape(tf.image.decode_jpeg(jpeg))]
+    return tf.concat([flags] + [tf.reshape(tf.cast(d, tf.int32), [-1]) for d in decoded], 0)

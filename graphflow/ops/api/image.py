@@ -613,6 +613,12 @@ def extract_glimpse(input, size, offsets, centered=True, normalized=True, noise=
     return where(inside, glimpse, fill, name)
 
 
+def is_jpeg(contents, name=None):
+    """Whether the encoded image starts with JPEG's marker bytes FF D8 FF."""
+    from .strings import substr
+    return equal(substr(convert_to_tensor(contents), 0, 3), b"\xff\xd8\xff", name=name)
+
+
 def draw_bounding_boxes(images, boxes, colors, name=None):
     x = convert_to_tensor(images)
     b = convert_to_tensor(boxes, dtype_hint=dtypes.float32)
