@@ -1,14 +1,15 @@
 """Record TensorFlow's outputs and gradients for tf.linalg, tf.nn, tf.image and tf.signal beyond
 record_ops.py, in the same case format (tools/tfref/README.md), into
-tests/data/tf_reference/ops_linalg_nn_image_signal.{json,npz}; test_tf_parity.py and
-test_tf_gradient_parity.py replay every ops*.json file in eager, graph and gf.function modes.
+tests/data/tf_reference/ops_linalg_nn_image_signal.{json,npz}, which test_tf_parity.py and
+test_tf_gradient_parity.py replay (CASE_FILES) in eager, graph and gf.function modes; and the
+programs of tests/ops/namespace_programs.py into tests/data/tf_reference/namespace_programs.json.
 
     /work/tfvenv/bin/python tools/tfref/record_linalg_nn_image_signal.py [-v]
 
 Matrices are built well conditioned (or symmetric positive definite) so float32 round-off stays
-within the parity tolerances. Factors unique only up to signs (eigh's and svd's vectors) are not
-recorded here: the eigenvalues and singular values are, and tests/ops/test_linalg_namespace.py
-checks the vectors by what defines them.
+within the parity tolerances. Factors unique only up to signs (eigh's and svd's vectors) are
+recorded through sign-free programs; calls whose arguments the case format cannot carry (a
+LinearOperator, a function) are programs too.
 """
 import os
 import sys
