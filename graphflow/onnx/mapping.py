@@ -624,6 +624,11 @@ _SUMMARY = "summaries write TensorBoard event files from a running process; a se
 _TEXT = "a string op: graphflow exports numeric models (ONNX's few string operators have other semantics)"
 _FILES = "it reads or writes files of the running process; an ONNX model computes on its inputs"
 _COLLECTIVE = "a collective among training processes (gf.distribute); a served model runs in one process"
+_LINALG = ("a matrix decomposition, solver or band/diagonal op: not mapped (ONNX's standard set has no "
+           "decompositions; Det and Trilu could carry a few of these)")
+_NOT_YET = "not mapped yet: ONNX's Conv/MaxPool/AveragePool take 3-D windows, but this export handles 2-D ones"
+_SEQUENCES = "a sequence-training op (CTC loss, label collapsing, isotonic fits) with no ONNX operator"
+_BOXES = "box selection and drawing (non-max suppression variants) not mapped: ONNX's NonMaxSuppression differs"
 NOT_EXPORTABLE: dict[str, str] = {
     **{op: _TEXT for op in ("StringLower", "StringUpper", "StringStrip", "StringLength", "StaticRegexReplace",
                             "StaticRegexFullMatch", "StringToNumber", "AsString", "StringJoin", "ReduceJoin",
@@ -631,6 +636,18 @@ NOT_EXPORTABLE: dict[str, str] = {
                             "DecodeBase64", "DecodeCSV", "SerializeTensor", "ParseTensor", "DecodeImage",
                             "EncodeImage")},
     "ReadFile": _FILES, "WriteFile": _FILES, "MatchingFiles": _FILES,
+    **{op: _LINALG for op in ("Cholesky", "Lu", "Qr", "Svd", "SelfAdjointEigV2", "MatrixInverse", "MatrixSolve",
+                              "MatrixTriangularSolve", "MatrixExponential", "MatrixSquareRoot", "MatrixDeterminant",
+                              "LogMatrixDeterminant", "MatrixBandPart", "MatrixDiagPartV3", "MatrixDiagV3",
+                              "MatrixSetDiagV3")},
+    **{op: _NOT_YET for op in ("Conv3D", "MaxPool3D", "AvgPool3D", "MaxPoolWithArgmax")},
+    **{op: _GRADIENT for op in ("AvgPool3DGrad", "MaxPool3DGrad", "Conv3DBackpropFilterV2", "Conv3DBackpropInputV2",
+                                "FractionalPoolGrad")},
+    **{op: _SEQUENCES for op in ("CTCLossDense", "CTCUniqueLabels", "CollapseRepeated", "IsotonicRegression")},
+    **{op: _BOXES for op in ("CombinedNonMaxSuppression", "NonMaxSuppressionV5", "NonMaxSuppressionWithOverlaps",
+                             "DrawBoundingBoxesV2")},
+    "CandidateSampler": _RANDOM, "ComputeAccidentalHits": "a sampled-softmax training helper: serving has no "
+    "sampled classes", "FractionalPool": _RANDOM, "SampleDistortedBoundingBoxV2": _RANDOM,
     "CollectiveAllReduce": _COLLECTIVE, "CollectiveBroadcast": _COLLECTIVE,
     "AssignVariableOp": _UPDATE, "AssignAddVariableOp": _UPDATE, "AssignSubVariableOp": _UPDATE,
     "InplaceGemmUpdate": _UPDATE, "ResourceScatter": _UPDATE, "ResourceScatterNd": _UPDATE,
