@@ -13,10 +13,8 @@ from . import (  # noqa: F401  (registers gradients)
     matrix_grad,
     nn_grad,
     nn_nd_grad,
-from . import (  # noqa: F401  (registers gradients)
     nn_sequence_grad,
     recurrent_grad,
-)
     reduce_grad,
 )
 
