@@ -135,6 +135,62 @@ from .tensor import Tensor
 from .tensor_spec import TensorSpec  # noqa: E402
 from .variables import Variable
 
+from .namespaces import bitwise  # noqa: E402
+from .ops.api import (  # noqa: A004,E402  (the tf-level names of ops/api/array_extra.py, math_extra.py, segment.py)
+    acos,
+    acosh,
+    argsort,
+    asin,
+    asinh,
+    atan,
+    atan2,
+    atanh,
+    bitcast,
+    boolean_mask,
+    broadcast_dynamic_shape,
+    broadcast_static_shape,
+    clip_by_global_norm,
+    clip_by_norm,
+    cosh,
+    cumsum,
+    dynamic_partition,
+    dynamic_stitch,
+    ensure_shape,
+    guarantee_const,
+    histogram_fixed_width,
+    histogram_fixed_width_bins,
+    identity_n,
+    meshgrid,
+    norm,
+    parallel_stack,
+    realdiv,
+    repeat,
+    reverse,
+    reverse_sequence,
+    roll,
+    scalar_mul,
+    scatter_nd,
+    searchsorted,
+    sequence_mask,
+    shape_n,
+    sinh,
+    slice,
+    sort,
+    tan,
+    tensor_scatter_nd_add,
+    tensor_scatter_nd_max,
+    tensor_scatter_nd_min,
+    tensor_scatter_nd_sub,
+    tensor_scatter_nd_update,
+    truncatediv,
+    truncatemod,
+    unique,
+    unique_with_counts,
+    unravel_index,
+)
+from .ops.api import approx_max_k as approx_top_k  # noqa: E402
+from .ops.api import tuple_ as tuple  # noqa: A004,E402
+
 newaxis = None
 strings = _namespace("strings", **{n: getattr(_strings_api, n) for n in _strings_api.__all__})
 lookup = _namespace("lookup", **{n: getattr(_lookup_api, n) for n in _lookup_api.__all__})

@@ -1,0 +1,525 @@
+"""tf-level array functions beyond the basics: sort/argsort/top_k, unique, searchsorted, roll, reverse,
+scatter_nd and tensor_scatter_nd_*, boolean_mask, meshgrid, repeat, sequence_mask, histograms,
+norms and clipping by norm, and small helpers (identity_n, shape_n, ensure_shape, slice...).
+
+Ops of their own live in ops/array_extra.py and ops/selection.py; the rest are compositions.
+"""
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+from ... import dtypes
+from ...shapes import TensorShape, broadcast_dims
+from .. import array_extra as _array_extra_ops  # noqa: F401  (declares the ops)
+from .. import selection as _selection_ops  # noqa: F401
+from ..convert import convert_to_tensor, is_tensorlike, python_value
+from ..dispatch import apply
+from ..static_value import constant_value
+from .construct import control_dependencies, ones, ones_like, range, zeros_like
+from .logic import less, where
+from .math import add, cast, clip_by_value, divide, identity, maximum, minimum, multiply, negative, sqrt, square
+from .math_extra import reduce_euclidean_norm
+from .op_call import opdef
+from .reduce import reduce_max, reduce_sum
+from .segment import bincount
+from .shape import (
+    concat,
+    expand_dims,
+    gather,
+    reshape,
+    shape,
+    shape_tensor,
+    size,
+    stack,
+    strided_slice,
+    transpose,
+)
+
+
+def _static(v, what, op):
+    v = python_value(v)
+    if hasattr(v, "op"):
+        v = constant_value(v)
+    if v is None:
+        raise ValueError(f"{op}: {what} must be known when the graph is built")
+    return np.asarray(v)
+
+
+# ---- ordering -----------------------------------------------------------------------------------------
+
+def top_k(input, k=1, sorted=True, index_type=dtypes.int32, name=None):  # noqa: A002
+    """The k largest entries of the last axis and their indices (ties: the lower index first)."""
+    x = convert_to_tensor(input)
+    k = int(_static(k, "k", "top_k"))
+    values, indices = apply(opdef("TopKV2"), (x,), {"k": k, "sorted": bool(sorted),
+                                                     "index_type": dtypes.as_dtype(index_type)}, name)
+    return values, indices
+
+
+def _last_axis_size(x, axis, op):
+    rank = x.shape.rank
+    if rank is None:
+        raise ValueError(f"{op}: the input's rank must be known")
+    a = int(axis) % builtins.max(rank, 1)
+    n = x.shape.dims[a]
+    if n is None:
+        raise ValueError(f"{op}: the size of axis {axis} must be known")
+    return a, n, rank
+
+
+def _along_last(x, axis, fn):
+    a, n, rank = _last_axis_size(x, axis, "sort")
+    if a == rank - 1:
+        return fn(x, n)
+    perm = list(builtins.range(rank))
+    perm[a], perm[-1] = perm[-1], perm[a]
+    return transpose(fn(transpose(x, perm), n), perm)
+
+
+def _check_direction(direction, op):
+    if direction not in ("ASCENDING", "DESCENDING"):
+        raise ValueError(f"{op}: direction must be 'ASCENDING' or 'DESCENDING', got {direction!r}")
+
+
+def _sort_key(x, direction):
+    return x if direction == "DESCENDING" else negative(x) if x.dtype.name != "bool" else x
+
+
+def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None):
+    """The indices that sort `values` along `axis` (int32); equal values keep their order."""
+    _check_direction(direction, "argsort")
+    x = convert_to_tensor(values)
+    if direction == "ASCENDING" and x.dtype.is_unsigned:
+        raise TypeError("argsort: ascending order of unsigned integers is not supported")
+    return _along_last(x, axis, lambda t, n: top_k(_sort_key(t, direction), n)[1])
+
+
+def sort(values, axis=-1, direction="ASCENDING", name=None):
+    """`values` sorted along `axis`."""
+    _check_direction(direction, "sort")
+    x = convert_to_tensor(values)
+    if direction == "DESCENDING":
+        return _along_last(x, axis, lambda t, n: top_k(t, n)[0])
+    return _along_last(x, axis, lambda t, n: negative(top_k(negative(t), n)[0]))
+
+
+def approx_max_k(operand, k, reduction_dimension=-1, recall_target=0.95, reduction_input_size_override=-1,
+                 aggregate_to_topk=True, name=None):
+    """The k largest values along `reduction_dimension` and their indices; exact on CPU."""
+    x = convert_to_tensor(operand)
+    k = int(_static(k, "k", "approx_max_k"))
+    return _along_pair(x, reduction_dimension, lambda t: top_k(t, k))
+
+
+def approx_min_k(operand, k, reduction_dimension=-1, recall_target=0.95, reduction_input_size_override=-1,
+                 aggregate_to_topk=True, name=None):
+    """The k smallest values along `reduction_dimension` and their indices; exact on CPU."""
+    x = convert_to_tensor(operand)
+    k = int(_static(k, "k", "approx_min_k"))
+
+    def smallest(t):
+        v, i = top_k(negative(t), k)
+        return negative(v), i
+    return _along_pair(x, reduction_dimension, smallest)
+
+
+def _along_pair(x, axis, fn):
+    a, _, rank = _last_axis_size(x, axis, "approx_top_k")
+    if a == rank - 1:
+        return fn(x)
+    perm = list(builtins.range(rank))
+    perm[a], perm[-1] = perm[-1], perm[a]
+    v, i = fn(transpose(x, perm))
+    return transpose(v, perm), transpose(i, perm)
+
+
+def in_top_k(targets, predictions, k, name=None):
+    """Whether each target's prediction is among the k largest of its row (ties count as in)."""
+    p, t = convert_to_tensor(predictions), convert_to_tensor(targets)
+    return apply(opdef("InTopKV2"), (p, t), {"k": int(_static(k, "k", "in_top_k"))})
+
+
+def unique(x, out_idx=dtypes.int32, name=None):
+    """(y, idx): the distinct values in order of first occurrence, and x's position in y."""
+    return tuple(apply(opdef("Unique"), (convert_to_tensor(x),), {"out_idx": dtypes.as_dtype(out_idx)}))
+
+
+def unique_with_counts(x, out_idx=dtypes.int32, name=None):
+    """(y, idx, count): unique, plus how often each value occurs."""
+    return tuple(apply(opdef("Unique"), (convert_to_tensor(x),), {"out_idx": dtypes.as_dtype(out_idx),
+                                                                 "counts": True}))
+
+
+def searchsorted(sorted_sequence, values, side="left", out_type=dtypes.int32, name=None):
+    """Where each of `values` would go in `sorted_sequence` (per row of the last axis)."""
+    if side not in ("left", "right"):
+        raise ValueError(f"searchsorted: side must be 'left' or 'right', got {side!r}")
+    s, v = convert_to_tensor(sorted_sequence), convert_to_tensor(values)
+    return apply(opdef("SearchSorted"), (s, v), {"side": side, "out_type": dtypes.as_dtype(out_type)})
+
+
+def invert_permutation(x, name=None):
+    """y with y[x[i]] = i."""
+    return apply(opdef("InvertPermutation"), (convert_to_tensor(x),), {})
+
+
+# ---- moving elements ------------------------------------------------------------------------------------
+
+def roll(input, shift, axis, name=None):  # noqa: A002
+    """Elements shifted along `axis` (wrapping around); shift and axis may be lists."""
+    x = convert_to_tensor(input)
+    shift = tuple(int(s) for s in np.atleast_1d(_static(shift, "shift", "roll")))
+    axis = tuple(int(a) for a in np.atleast_1d(_static(axis, "axis", "roll")))
+    if len(shift) != len(axis):
+        raise ValueError(f"roll: shift and axis must have the same length, got {len(shift)} and {len(axis)}")
+    return apply(opdef("Roll"), (x,), {"shift": shift, "axis": axis}, name)
+
+
+def reverse(tensor, axis, name=None):
+    """`tensor` with the order of the given axes reversed."""
+    x = convert_to_tensor(tensor)
+    axes = tuple(int(a) for a in np.atleast_1d(_static(axis, "axis", "reverse")))
+    if x.shape.rank is not None:
+        axes = tuple(sorted(a % builtins.max(x.shape.rank, 1) for a in axes))
+    return apply(opdef("ReverseV2"), (x,), {"axis": axes}, name)
+
+
+def reverse_sequence(input, seq_lengths, seq_axis=None, batch_axis=None, name=None):  # noqa: A002
+    """Reverse the first seq_lengths[b] entries along `seq_axis` of each batch entry b."""
+    x, lengths = convert_to_tensor(input), convert_to_tensor(seq_lengths)
+    rank = x.shape.rank
+    seq_axis = int(seq_axis) % rank
+    batch_axis = int(batch_axis or 0) % rank
+    return apply(opdef("ReverseSequence"), (x, lengths), {"seq_axis": seq_axis, "batch_axis": batch_axis})
+
+
+def scatter_nd(indices, updates, shape, name=None):
+    """Zeros of `shape` with `updates` added at `indices` (duplicates add up)."""
+    from ..grad_ops import scatter_nd as _scatter_nd
+    return _scatter_nd(convert_to_tensor(indices), convert_to_tensor(updates), shape)
+
+
+def _tensor_scatter(kind):
+    def fn(tensor, indices, updates, name=None):
+        t = convert_to_tensor(tensor)
+        return apply(opdef("TensorScatter"), (t, convert_to_tensor(indices), convert_to_tensor(updates, t.dtype)),
+                     {"kind": kind}, name)
+    fn.__name__ = f"tensor_scatter_nd_{kind}"
+    fn.__doc__ = f"A copy of `tensor` with `updates` {kind} at `indices`."
+    return fn
+
+
+tensor_scatter_nd_update, tensor_scatter_nd_add, tensor_scatter_nd_sub, tensor_scatter_nd_max, \
+    tensor_scatter_nd_min = (_tensor_scatter(k) for k in ("update", "add", "sub", "max", "min"))
+
+
+def dynamic_partition(data, partitions, num_partitions, name=None):
+    """Split `data` into `num_partitions` tensors by the partition index of each row."""
+    return list(apply(opdef("DynamicPartition"), (convert_to_tensor(data), convert_to_tensor(partitions)),
+                      {"num_partitions": int(num_partitions)}))
+
+
+def dynamic_stitch(indices, data, name=None):
+    """Interleave the `data` tensors so that row indices[i][j] of the result is data[i][j]."""
+    indices = [convert_to_tensor(i) for i in indices]
+    data = [convert_to_tensor(d) for d in data]
+    if len(indices) != len(data):
+        raise ValueError(f"dynamic_stitch: {len(indices)} index tensors but {len(data)} data tensors")
+    return apply(opdef("DynamicStitch"), tuple(indices + data), {"n": len(indices)})
+
+
+def unravel_index(indices, dims, name=None):
+    """The coordinates (one row per dimension) of flat indices into an array of shape `dims`."""
+    i = convert_to_tensor(indices)
+    return apply(opdef("UnravelIndex"), (i, convert_to_tensor(dims, dtype=i.dtype)), {})
+
+
+def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
+    """The entries of `tensor` where `mask` is true; mask covers axes axis..axis+rank(mask)-1."""
+    x, m = convert_to_tensor(tensor), convert_to_tensor(mask)
+    if m.dtype is not dtypes.bool_:
+        raise TypeError(f"boolean_mask: mask must be bool, got {m.dtype.name}")
+    k = m.shape.rank
+    if k is None or k == 0:
+        raise ValueError("boolean_mask: mask must have a known rank of at least 1")
+    axis = int(axis or 0)
+    xs = x.shape.dims
+    if xs is not None and not TensorShape(xs[axis:axis + k]).is_compatible_with(m.shape):
+        raise ValueError(f"boolean_mask: shapes {x.shape} and {m.shape} are incompatible")
+    lead = shape(x)[:axis]
+    flat = reshape(x, concat([lead, [-1], shape(x)[axis + k:]], 0))
+    picks = reshape(where(reshape(m, [-1])), [-1])
+    return gather(flat, picks, axis=axis)
+
+
+def meshgrid(*args, indexing="xy", **kwargs):
+    """Coordinate grids from 1-D tensors; `indexing="xy"` swaps the first two axes (Cartesian)."""
+    if indexing not in ("xy", "ij"):
+        raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
+    xs = [reshape(convert_to_tensor(a), [-1]) for a in args]
+    n = len(xs)
+    if n == 0:
+        return []
+    shapes = [size(x) for x in xs]
+    if indexing == "xy" and n > 1:
+        shapes[0], shapes[1] = shapes[1], shapes[0]
+    out = []
+    for i, x in enumerate(xs):
+        pos = (1 - i if i < 2 else i) if indexing == "xy" and n > 1 else i
+        view = [1] * n
+        view[pos] = -1
+        grid = reshape(x, view)
+        out.append(multiply(grid, ones(stack(shapes), x.dtype)) if x.dtype.name != "bool" else grid)
+    return out
+
+
+def repeat(input, repeats, axis=None, name=None):  # noqa: A002
+    """Each element (slice along `axis`; the flattened input when axis is None) repeated `repeats` times."""
+    x = convert_to_tensor(input)
+    if axis is None:
+        x, axis = reshape(x, [-1]), 0
+    _, n, _ = _last_axis_size(x, axis, "repeat")
+    reps = np.broadcast_to(_static(repeats, "repeats", "repeat").astype(np.int64), (n,))
+    index = np.repeat(np.arange(n, dtype=np.int32), reps)
+    return gather(x, convert_to_tensor(index), axis=axis)
+
+
+def sequence_mask(lengths, maxlen=None, dtype=dtypes.bool_, name=None):
+    """mask[..., j] = j < lengths[...]; maxlen defaults to max(lengths)."""
+    lengths = convert_to_tensor(lengths)
+    if maxlen is None:
+        maxlen = maximum(reduce_max(lengths), zeros_like(reduce_max(lengths)))
+    row = range(cast(convert_to_tensor(maxlen), lengths.dtype), dtype=lengths.dtype) if is_tensorlike(maxlen) \
+        else range(int(maxlen), dtype=lengths.dtype)
+    mask = less(row, expand_dims(lengths, -1))
+    dtype = dtypes.as_dtype(dtype)
+    return mask if dtype is dtypes.bool_ else cast(mask, dtype)
+
+
+def histogram_fixed_width_bins(values, value_range, nbins=100, dtype=dtypes.int32, name=None):
+    """The bin of each value among `nbins` equal bins over value_range (outside: the end bins)."""
+    v = convert_to_tensor(values)
+    r = convert_to_tensor(value_range, dtype=v.dtype)
+    lo, hi = r[0], r[1]
+    scaled = divide(v - lo, hi - lo) if v.dtype.is_floating else \
+        divide(cast(v - lo, dtypes.float64), cast(hi - lo, dtypes.float64))
+    n = int(_static(nbins, "nbins", "histogram_fixed_width"))
+    from .math import floor
+    bins = cast(floor(multiply(scaled, float(n))), dtypes.int64)
+    return cast(clip_by_value(bins, 0, n - 1), dtypes.as_dtype(dtype))
+
+
+def histogram_fixed_width(values, value_range, nbins=100, dtype=dtypes.int32, name=None):
+    """Counts of `values` in `nbins` equal bins over value_range (outside values go to the end bins)."""
+    n = int(_static(nbins, "nbins", "histogram_fixed_width"))
+    bins = histogram_fixed_width_bins(reshape(convert_to_tensor(values), [-1]), value_range, n, dtypes.int32)
+    return bincount(bins, minlength=n, maxlength=n, dtype=dtypes.as_dtype(dtype))
+
+
+def confusion_matrix(labels, predictions, num_classes=None, weights=None, dtype=dtypes.int32, name=None):
+    """m[i, j]: how many (or how much weight of) examples with label i were predicted j."""
+    labels = cast(convert_to_tensor(labels), dtypes.int64)
+    predictions = cast(convert_to_tensor(predictions), dtypes.int64)
+    if num_classes is None:
+        top = np.maximum(_static(reduce_max(labels), "num_classes", "confusion_matrix"),
+                         _static(reduce_max(predictions), "num_classes", "confusion_matrix"))
+        num_classes = int(top) + 1
+    n = int(_static(num_classes, "num_classes", "confusion_matrix"))
+    flat = add(multiply(labels, n), predictions)
+    dtype = dtypes.as_dtype(dtype)
+    w = None if weights is None else cast(convert_to_tensor(weights), dtype)
+    counts = bincount(flat, weights=w, minlength=n * n, maxlength=n * n, dtype=dtype)
+    return reshape(counts, [n, n])
+
+
+# ---- norms ---------------------------------------------------------------------------------------------
+
+def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa: A002
+    """Vector norms (ord 1, 2/'euclidean', inf, p > 0) over `axis` (None: every element), and the
+    matrix norms 'fro'/'euclidean', 1 and inf over a pair of axes."""
+    x = convert_to_tensor(tensor)
+    keep = bool(keepdims)
+    pair = isinstance(axis, (list, tuple)) and len(axis) == 2
+    if pair:
+        a0, a1 = axis
+        if ord in ("fro", "euclidean"):
+            return reduce_euclidean_norm(x, list(axis), keep)
+        if ord == 1:
+            return reduce_max(reduce_sum(abs_(x), a0, keepdims=True), a1, keepdims=True) if keep else \
+                _squeeze2(reduce_max(reduce_sum(abs_(x), a0, keepdims=True), a1, keepdims=True), axis)
+        if ord == np.inf:
+            m = reduce_max(reduce_sum(abs_(x), a1, keepdims=True), a0, keepdims=True)
+            return m if keep else _squeeze2(m, axis)
+        raise ValueError(f"norm: ord {ord!r} is not supported for matrices (use 'fro', 'euclidean', 1 or inf)")
+    if isinstance(axis, (list, tuple)) and len(axis) == 1:
+        axis = axis[0]
+    if ord in ("euclidean", 2):
+        return reduce_euclidean_norm(x, axis, keep)
+    if ord == 1:
+        return reduce_sum(abs_(x), axis, keep)
+    if ord == np.inf:
+        return reduce_max(abs_(x), axis, keep)
+    if isinstance(ord, (int, float)) and ord > 0 and not isinstance(ord, bool):
+        from .math import pow as pow_
+        return pow_(reduce_sum(pow_(abs_(x), float(ord)), axis, keep), 1.0 / ord)
+    raise ValueError(f"norm: ord must be 'euclidean', 'fro', 1, 2, inf or a positive number, got {ord!r}")
+
+
+def abs_(x):
+    from .math import abs as _abs
+    return _abs(x)
+
+
+def _squeeze2(m, axis):
+    from .shape import squeeze
+    return squeeze(m, sorted(axis))
+
+
+def global_norm(t_list, name=None):
+    """sqrt(sum of squares of every element of every tensor in t_list); None entries are skipped."""
+    ts = [convert_to_tensor(t) for t in t_list if t is not None]
+    if not ts:
+        return convert_to_tensor(0.0)
+    return sqrt(add_all([reduce_sum(square(t)) for t in ts]))
+
+
+def add_all(xs):
+    out = xs[0]
+    for x in xs[1:]:
+        out = add(out, x)
+    return out
+
+
+def clip_by_norm(t, clip_norm, axes=None, name=None):
+    """t scaled down so that its L2 norm over `axes` is at most clip_norm."""
+    t = convert_to_tensor(t)
+    c = convert_to_tensor(clip_norm, dtype=t.dtype)
+    ss = reduce_sum(square(t), axes, keepdims=True)
+    positive = less(zeros_like(ss), ss)
+    safe = where(positive, ss, ones_like(ss))
+    n = where(positive, sqrt(safe), ss)
+    return divide(multiply(t, c), maximum(n, c))
+
+
+def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
+    """(clipped list, global norm): every tensor scaled by clip_norm / max(global_norm, clip_norm)."""
+    if not isinstance(t_list, (list, tuple)):
+        raise TypeError("clip_by_global_norm: t_list should be a sequence")
+    g = global_norm(t_list) if use_norm is None else convert_to_tensor(use_norm)
+    c = convert_to_tensor(clip_norm, dtype=g.dtype)
+    scale = multiply(c, minimum(divide(ones_like(g), g), divide(ones_like(c), c)))
+    out = [None if t is None else multiply(convert_to_tensor(t), cast(scale, convert_to_tensor(t).dtype))
+           for t in t_list]
+    return out, g
+
+
+# ---- small helpers -------------------------------------------------------------------------------------
+
+def guarantee_const(input, name=None):  # noqa: A002
+    """The input, promised constant (graphflow folds constants without the promise)."""
+    return identity(input)
+
+
+def identity_n(input, name=None):  # noqa: A002
+    """identity of each tensor of a list."""
+    return [identity(x) for x in input]
+
+
+def shape_n(input, out_type=dtypes.int32, name=None):  # noqa: A002
+    """The shapes of a list of tensors."""
+    return [shape(x, out_type) for x in input]
+
+
+def ensure_shape(x, shape, name=None):  # noqa: A002
+    """x, checked to have a shape compatible with `shape` (None/-1 dims are free); the static shape
+    becomes the merge of both."""
+    x = convert_to_tensor(x)
+    dims = TensorShape(shape) if not isinstance(shape, TensorShape) else shape
+    dims = None if dims.dims is None else tuple(None if d is None or d == -1 else int(d) for d in dims.dims)
+    return apply(opdef("EnsureShape"), (x,), {"shape": dims}, name)
+
+
+def slice(input_, begin, size, name=None):  # noqa: A001
+    """input_[begin[i] : begin[i] + size[i]] along each axis; size -1 takes the rest."""
+    x = convert_to_tensor(input_)
+    b = [int(v) for v in _static(begin, "begin", "slice").reshape(-1)]
+    s = [int(v) for v in _static(size, "size", "slice").reshape(-1)]
+    if len(b) != len(s) or (x.shape.rank is not None and len(b) != x.shape.rank):
+        raise ValueError(f"slice: begin and size must have one entry per dimension of a rank-{x.shape.rank} input")
+    key = tuple(builtins.slice(bb, None if ss == -1 else bb + ss) for bb, ss in zip(b, s))
+    return strided_slice(x, key)
+
+
+def parallel_stack(values, name="parallel_stack"):
+    """stack along a new first axis (TensorFlow's parallel variant gives the same values)."""
+    return stack(values, 0)
+
+
+def tuple_(tensors, name=None, control_inputs=None):
+    """The tensors, each available only after all of them (and `control_inputs`) are computed."""
+    ts = [t for t in tensors if t is not None]
+    deps = ts + list(control_inputs or [])
+    with control_dependencies(deps):
+        return [None if t is None else identity(t) for t in tensors]
+
+
+def broadcast_static_shape(shape_x, shape_y):
+    """The broadcast of two TensorShapes (ValueError when they are incompatible)."""
+    a, b = TensorShape(shape_x), TensorShape(shape_y)
+    if a.dims is None or b.dims is None:
+        return TensorShape(None)
+    try:
+        return TensorShape(broadcast_dims(a.dims, b.dims))
+    except ValueError:
+        raise ValueError(f"Incompatible shapes for broadcasting: {a} and {b}") from None
+
+
+def broadcast_dynamic_shape(shape_x, shape_y):
+    """The broadcast of two shape vectors, as a shape vector."""
+    a = shape_tensor(shape_x)
+    b = convert_to_tensor(shape_tensor(shape_y), dtype=a.dtype)
+    return apply(opdef("BroadcastArgs"), (a, b), {})
+
+
+def bitcast(input, type, name=None):  # noqa: A002
+    """The same bytes read as another dtype (a wider type eats the last axis, a narrower adds one)."""
+    return apply(opdef("Bitcast"), (convert_to_tensor(input),), {"type": dtypes.as_dtype(type)}, name)
+
+
+def left_shift(x, y, name=None):
+    """x << y elementwise (integers)."""
+    from .op_call import binary
+    return binary("LeftShift", x, y, name)
+
+
+def right_shift(x, y, name=None):
+    """x >> y elementwise (integers; arithmetic for signed)."""
+    from .op_call import binary
+    return binary("RightShift", x, y, name)
+
+
+
+def bitwise_and(x, y, name=None):
+    """x & y elementwise (integers)."""
+    from .op_call import binary
+    return binary("BitwiseAnd", x, y, name)
+
+
+def bitwise_or(x, y, name=None):
+    """x | y elementwise (integers)."""
+    from .op_call import binary
+    return binary("BitwiseOr", x, y, name)
+
+
+def bitwise_xor(x, y, name=None):
+    """x ^ y elementwise (integers)."""
+    from .op_call import binary
+    return binary("BitwiseXor", x, y, name)
+
+
+def bitwise_invert(x, name=None):
+    """~x elementwise (integers, signed and unsigned)."""
+    from .op_call import unary
+    return unary("Invert", x, name)
