@@ -101,13 +101,13 @@ for _n in ("accumulate_n acos acosh angle asin asinh atan atan2 atanh bessel_i0 
            "is_non_decreasing is_strictly_increasing l2_normalize lbeta lgamma log_sigmoid multiply_no_nan ndtri "
            "nextafter polygamma polyval real reciprocal_no_nan reduce_euclidean_norm reduce_std reduce_variance rint "
            "scalar_mul segment_max segment_mean segment_min segment_prod segment_sum sinh softsign tan top_k "
-           "truncatediv truncatemod unsorted_segment_max unsorted_segment_mean unsorted_segment_min "
+           "unsorted_segment_max unsorted_segment_mean unsorted_segment_min "
            "unsorted_segment_prod unsorted_segment_sqrt_n unsorted_segment_sum xdivy xlog1py xlogy zero_fraction "
            "zeta approx_max_k approx_min_k").split():
     setattr(math, _n, getattr(api, _n))
 math.special = namespace(
     "math.special", bessel_i0=api.bessel_i0, bessel_i0e=api.bessel_i0e, bessel_i1=api.bessel_i1,
-    bessel_i1e=api.bessel_i1e, erfcinv=api.erfcinv, lbeta=api.lbeta, ndtri=api.ndtri)
+    bessel_i1e=api.bessel_i1e)
 
 bitwise = namespace("bitwise", bitwise_and=api.bitwise_and, bitwise_or=api.bitwise_or, bitwise_xor=api.bitwise_xor,
                     invert=api.bitwise_invert, left_shift=api.left_shift, right_shift=api.right_shift)

@@ -50,9 +50,9 @@ VALUE_DEVIATIONS = {
 IDENTITY_IN_GRAPHS = ("__eq__", "__ne__")
 
 
-# ops.json: tools/tfref/record_ops.py; ops_linalg_nn_image_signal.json:
-# tools/tfref/record_linalg_nn_image_signal.py (the tf.linalg/nn/image/signal names issue 12 added)
-CASE_FILES = ("ops", "ops_linalg_nn_image_signal")
+# ops.json: tools/tfref/record_ops.py; api_ops.json: tools/tfref/record_api_ops.py (the tf/math/random/debugging
+# names issue 12 added); ops_linalg_nn_image_signal.json: tools/tfref/record_linalg_nn_image_signal.py
+CASE_FILES = ("ops", "api_ops", "ops_linalg_nn_image_signal")
 
 
 def _load():

@@ -25,9 +25,7 @@ def _identity(kind, dtype):
         return 0
     if kind == "prod":
         return 1
-    if dtype.kind == "f":
-        return -np.inf if kind == "max" else np.inf
-    info = np.iinfo(dtype)
+    info = np.finfo(dtype) if dtype.kind == "f" else np.iinfo(dtype)   # TensorFlow: the lowest finite value
     return info.min if kind == "max" else info.max
 
 

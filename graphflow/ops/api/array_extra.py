@@ -17,7 +17,7 @@ from .. import selection as _selection_ops  # noqa: F401
 from ..convert import convert_to_tensor, is_tensorlike, python_value
 from ..dispatch import apply
 from ..static_value import constant_value
-from .construct import control_dependencies, ones, ones_like, range, zeros_like
+from .construct import control_dependencies, fill, ones, ones_like, range, zeros_like
 from .logic import less, where
 from .math import add, cast, clip_by_value, divide, identity, maximum, minimum, multiply, negative, sqrt, square
 from .math_extra import reduce_euclidean_norm
@@ -291,8 +291,12 @@ def sequence_mask(lengths, maxlen=None, dtype=dtypes.bool_, name=None):
     lengths = convert_to_tensor(lengths)
     if maxlen is None:
         maxlen = maximum(reduce_max(lengths), zeros_like(reduce_max(lengths)))
-    row = range(cast(convert_to_tensor(maxlen), lengths.dtype), dtype=lengths.dtype) if is_tensorlike(maxlen) \
-        else range(int(maxlen), dtype=lengths.dtype)
+    if is_tensorlike(maxlen):     # a run-time length: 0, 1, ... as the running count of ones
+        from .segment import cumsum
+        row = cumsum(fill(reshape(cast(maxlen, dtypes.int32), [1]), convert_to_tensor(1, lengths.dtype)),
+                     exclusive=True)
+    else:
+        row = range(int(maxlen), dtype=lengths.dtype)
     mask = less(row, expand_dims(lengths, -1))
     dtype = dtypes.as_dtype(dtype)
     return mask if dtype is dtypes.bool_ else cast(mask, dtype)
@@ -323,15 +327,12 @@ def confusion_matrix(labels, predictions, num_classes=None, weights=None, dtype=
     labels = cast(convert_to_tensor(labels), dtypes.int64)
     predictions = cast(convert_to_tensor(predictions), dtypes.int64)
     if num_classes is None:
-        top = np.maximum(_static(reduce_max(labels), "num_classes", "confusion_matrix"),
-                         _static(reduce_max(predictions), "num_classes", "confusion_matrix"))
-        num_classes = int(top) + 1
-    n = int(_static(num_classes, "num_classes", "confusion_matrix"))
-    flat = add(multiply(labels, n), predictions)
+        n = add(maximum(reduce_max(labels), reduce_max(predictions)), 1)
+    else:
+        n = convert_to_tensor(num_classes, dtype=dtypes.int64)
     dtype = dtypes.as_dtype(dtype)
-    w = None if weights is None else cast(convert_to_tensor(weights), dtype)
-    counts = bincount(flat, weights=w, minlength=n * n, maxlength=n * n, dtype=dtype)
-    return reshape(counts, [n, n])
+    ones_ = ones_like(labels, dtype=dtype) if weights is None else cast(convert_to_tensor(weights), dtype)
+    return scatter_nd(stack([labels, predictions], 1), ones_, stack([n, n]))
 
 
 # ---- norms ---------------------------------------------------------------------------------------------

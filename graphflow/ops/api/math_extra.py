@@ -10,7 +10,7 @@ import math as _math
 
 from ... import dtypes
 from .. import special_math as _special_math_ops  # noqa: F401  (declares the ops)
-from ..convert import convert_to_tensor, is_tensorlike, pair, python_value
+from ..convert import convert_to_tensor, is_tensorlike, pair
 from ..dispatch import apply
 from .construct import constant, fill, ones_like, zeros_like
 from .logic import equal, less, logical_and, logical_not, logical_or, not_equal, where
@@ -32,7 +32,7 @@ from .math import (
 )
 from .op_call import binary, opdef, unary
 from .reduce import reduce_all, reduce_mean, reduce_sum
-from .shape import reshape, shape, size
+from .shape import reshape, shape
 
 
 def _unary_fn(op_name, doc):
@@ -225,11 +225,7 @@ def zero_fraction(value, name=None):
 
 def _flat_pairs(x):
     flat = reshape(convert_to_tensor(x), [-1])
-    n = python_value(size(flat))
-    n = int(n) if n is not None and not is_tensorlike(n) else None
-    if n is None:
-        raise ValueError("is_non_decreasing: the input needs a static size inside graphs")
-    return flat[:-1] if n else flat, flat[1:] if n else flat
+    return flat[:-1], flat[1:]
 
 
 def is_non_decreasing(x, name=None):
