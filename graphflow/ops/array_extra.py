@@ -20,6 +20,11 @@ def _same(x, *rest, **attrs):
     return [x]
 
 
+def iota(n):
+    """0, 1, ..., n - 1 (int32) for a run-time n, as the exclusive running count of ones."""
+    return gf.cumsum(gf.fill(gf.reshape(n, [1]), gf.constant(1, dtypes.int32)), exclusive=True)
+
+
 # ---- roll, reverse ----------------------------------------------------------------------------------
 
 def _roll_infer(x, shift, axis):
@@ -219,7 +224,7 @@ register(OpDef("DynamicPartition", _partition_infer, _partition, num_outputs=-1)
 def _partition_grad(op, *gs):
     data, partitions = op.inputs
     n = op.attrs["num_partitions"]
-    positions = gf.reshape(gf.range(gf.size(partitions)), gf.shape(partitions))
+    positions = gf.reshape(iota(gf.size(partitions)), gf.shape(partitions))
     pieces = apply(get("DynamicPartition"), (positions, partitions), {"num_partitions": n})
     gs = [gf.zeros_like(o) if g is None else g for g, o in zip(gs, op.outputs)]
     return gf.dynamic_stitch(list(pieces), gs), None

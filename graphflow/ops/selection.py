@@ -11,6 +11,7 @@ from .. import dtypes
 from ..shapes import TensorShape
 from . import api as gf
 from . import infer as inf
+from .array_extra import iota
 from .registry import OpDef, Spec, register, set_gradient
 
 
@@ -49,7 +50,7 @@ def _top_k_grad(op, g, _g_indices=None):
     flat_g = gf.reshape(g, [-1])
     k = gf.shape(idx)[-1]
     rows = gf.reduce_prod(gf.shape(idx)[:-1])
-    offsets = gf.reshape(gf.range(rows) * n, [-1, 1])
+    offsets = gf.reshape(iota(rows) * n, [-1, 1])
     flat_idx = gf.reshape(gf.cast(gf.reshape(idx, [-1, k]), dtypes.int32) + offsets, [-1, 1])
     dense = gf.scatter_nd(flat_idx, flat_g, gf.reshape(gf.size(x), [1]))
     return (gf.reshape(dense, gf.shape(x)),)
