@@ -135,6 +135,7 @@ from .tensor import Tensor
 from .tensor_spec import TensorSpec  # noqa: E402
 from .variables import Variable
 
+# isort: off
 from .namespaces import bitwise  # noqa: E402
 from .ops.api import (  # noqa: A004,E402  (the tf-level names of ops/api/array_extra.py, math_extra.py, segment.py)
     acos,
@@ -190,6 +191,7 @@ from .ops.api import (  # noqa: A004,E402  (the tf-level names of ops/api/array_
 )
 from .ops.api import approx_max_k as approx_top_k  # noqa: E402
 from .ops.api import tuple_ as tuple  # noqa: A004,E402
+# isort: on
 
 newaxis = None
 strings = _namespace("strings", **{n: getattr(_strings_api, n) for n in _strings_api.__all__})

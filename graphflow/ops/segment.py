@@ -39,7 +39,7 @@ def _check_ids(data, ids, op):
 
 
 def _reduce_rows(data, ids, num, kind):
-    rows = data.reshape((-1,) + data.shape[ids.ndim:])
+    rows = data.reshape((ids.size,) + data.shape[ids.ndim:])
     flat = ids.reshape(-1)
     keep = (flat >= 0) & (flat < num)
     rows, flat = rows[keep], flat[keep]
@@ -167,7 +167,7 @@ def _cumulative(ufunc, ident):
         a = axis % x.ndim
         y = np.flip(x, a) if reverse else x
         out = ufunc.accumulate(y, axis=a, dtype=x.dtype)
-        if exclusive:
+        if exclusive and out.shape[a]:
             first = np.full_like(np.take(out, [0], axis=a), ident)
             out = np.concatenate([first, np.take(out, range(out.shape[a] - 1), axis=a)], axis=a)
         return np.flip(out, a) if reverse else out

@@ -104,10 +104,12 @@ def _searchsorted_infer(sorted_sequence, values, side="left", out_type=dtypes.in
 def _searchsorted(sorted_sequence, values, side="left", out_type=dtypes.int32):
     if sorted_sequence.shape[:-1] != values.shape[:-1]:
         raise ValueError(f"searchsorted: leading dimensions differ: {sorted_sequence.shape} vs {values.shape}")
-    seq = sorted_sequence.reshape(-1, sorted_sequence.shape[-1]) if sorted_sequence.ndim else sorted_sequence
-    vals = values.reshape(-1, values.shape[-1]) if values.ndim else values
-    out = np.stack([np.searchsorted(s, v, side=side) for s, v in zip(seq, vals)]) if len(seq) else \
-        np.zeros(vals.shape, np.int64)
+    rows = int(np.prod(values.shape[:-1]))
+    seq = sorted_sequence.reshape(rows, sorted_sequence.shape[-1])
+    vals = values.reshape(rows, values.shape[-1])
+    out = np.zeros(vals.shape, np.int64)
+    for i in range(rows):
+        out[i] = np.searchsorted(seq[i], vals[i], side=side)
     return out.reshape(values.shape).astype(out_type.np)
 
 

@@ -503,3 +503,10 @@ API_CASES["CTCLossDense"] = [Composite(lambda tf, x: tf.nn.ctc_loss(np.array([[1
                                                                     np.array([2, 1], np.int32),
                                                                     np.array([4, 3], np.int32)),
                                        (rand(4, 2, 3),), "two sequences")]
+
+# the ops issue 12 added (tests/ops/op_cases_api.py)
+try:
+    from .op_cases_api import API_OP_CASES
+except ImportError:          # loaded as a top-level module by tools/tfref/record_gradients.py
+    from op_cases_api import API_OP_CASES
+OP_CASES.update(API_OP_CASES)
