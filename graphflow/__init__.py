@@ -191,6 +191,22 @@ from .ops.api import (  # noqa: A004,E402  (the tf-level names of ops/api/array_
 )
 from .ops.api import approx_max_k as approx_top_k  # noqa: E402
 from .ops.api import tuple_ as tuple  # noqa: A004,E402
+from .function.functional_ops import (  # noqa: E402
+    case,
+    custom_gradient,
+    foldl,
+    foldr,
+    grad_pass_through,
+    hessians,
+    map_fn,
+    numpy_function,
+    py_function,
+    recompute_grad,
+    scan,
+    switch_case,
+    vectorized_map,
+)
+from .nest import assert_same_structure as _assert_same_structure  # noqa: E402,F401
 # isort: on
 
 newaxis = None

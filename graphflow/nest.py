@@ -62,5 +62,54 @@ def _pack(s, it):
     return next(it)
 
 
-def map_structure(fn, structure):
-    return pack_as(structure, [fn(x) for x in flatten(structure)])
+def map_structure(fn, *structures, check_types=True, expand_composites=False):
+    """fn applied to the leaves (fn(*leaves) for several structures of the same nesting)."""
+    if not structures:
+        raise ValueError("map_structure: must have at least one structure")
+    for other in structures[1:]:
+        assert_same_structure(structures[0], other, check_types=check_types)
+    flats = [flatten(s) for s in structures]
+    return pack_as(structures[0], [fn(*xs) for xs in zip(*flats)])
+
+
+def pack_sequence_as(structure, flat_sequence, expand_composites=False):
+    """`structure` rebuilt with the leaves of `flat_sequence` (ValueError if the counts differ)."""
+    if not is_nested(flat_sequence):
+        raise TypeError(f"flat_sequence must be a sequence, got {type(flat_sequence).__name__}")
+    flat_sequence = list(flat_sequence)
+    if not is_nested(structure):
+        if len(flat_sequence) != 1:
+            raise ValueError(f"Structure is a scalar but len(flat_sequence) == {len(flat_sequence)} > 1")
+        return flat_sequence[0]
+    n = len(flatten(structure))
+    if n != len(flat_sequence):
+        raise ValueError(f"Could not pack sequence. Structure had {n} atoms, but flat_sequence had "
+                         f"{len(flat_sequence)} items. Structure: {structure}, flat_sequence: {flat_sequence}.")
+    return pack_as(structure, flat_sequence)
+
+
+def assert_same_structure(nest1, nest2, check_types=True, expand_composites=False):
+    """ValueError unless both have the same nesting (same dict keys, same lengths); with
+    `check_types`, TypeError when a container's type differs (list vs tuple, namedtuple types)."""
+    _same(nest1, nest2, check_types, nest1, nest2)
+
+
+def _same(a, b, check_types, top1, top2):
+    na, nb = is_nested(a), is_nested(b)
+    if na != nb or (na and len(a) != len(b)):
+        raise ValueError(f"The two structures don't have the same nested structure.\n\nFirst structure: {top1}"
+                         f"\n\nSecond structure: {top2}")
+    if not na:
+        return
+    if check_types and type(a) is not type(b) and not (isinstance(a, dict) and isinstance(b, dict)):
+        raise TypeError(f"The two structures don't have the same sequence type. Input structure has type "
+                        f"{type(a)}, while shallow structure has type {type(b)}.")
+    if isinstance(a, dict):
+        if _sorted_keys(a) != _sorted_keys(b):
+            raise ValueError(f"The two dictionaries don't have the same set of keys. First structure has keys "
+                             f"{_sorted_keys(a)}, while second structure has keys {_sorted_keys(b)}.")
+        for k in _sorted_keys(a):
+            _same(a[k], b[k], check_types, top1, top2)
+    else:
+        for x, y in zip(a, b):
+            _same(x, y, check_types, top1, top2)

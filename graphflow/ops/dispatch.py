@@ -13,6 +13,7 @@ from .. import dtypes
 from ..eager.tensor import EagerTensor
 from ..errors import InvalidArgumentError, OpError, describe_inputs, format_location, user_frame, without_op_prefix
 from ..shapes import TensorShape
+from . import op_hooks
 from .registry import OpCheckError, OpDef, Spec
 from .runtime_check import failure_detail
 
@@ -25,6 +26,9 @@ def apply(opdef: OpDef, inputs, attrs: dict, name=None):
         return execute(opdef, inputs, attrs)
     op = ctx_mod.current_graph().create_op(opdef, inputs, attrs, name)
     n = len(op.outputs)
+    if op_hooks.active and n:
+        checked = op_hooks.after_build(opdef, op.outputs)
+        return checked[0] if n == 1 and opdef.num_outputs == 1 else checked
     if n == 1 and opdef.num_outputs == 1:
         return op.outputs[0]
     return op if n == 0 else op.outputs
@@ -65,6 +69,8 @@ def execute(opdef: OpDef, inputs, attrs: dict):
     else:
         outputs = tuple(EagerTensor(o) for o in out)
         result = outputs if outputs else None
+    if op_hooks.active:
+        op_hooks.after_eager(opdef, outputs)
     if _ctx.tapes:
         for tape in _ctx.tapes:
             tape.record_eager(opdef, inputs, attrs, outputs)
