@@ -111,3 +111,22 @@ math.special = namespace(
 
 bitwise = namespace("bitwise", bitwise_and=api.bitwise_and, bitwise_or=api.bitwise_or, bitwise_xor=api.bitwise_xor,
                     invert=api.bitwise_invert, left_shift=api.left_shift, right_shift=api.right_shift)
+
+# tf.random beyond the basics (ops/api/random_extra.py, random_generator.py)
+from . import random_generator as _random_generator  # noqa: E402
+from .ops.api import random_extra as _random_extra  # noqa: E402
+
+for _n in ("Algorithm stateless_uniform stateless_normal stateless_truncated_normal stateless_categorical "
+           "stateless_gamma stateless_poisson stateless_binomial stateless_parameterized_truncated_normal "
+           "categorical gamma poisson create_rng_state fold_in split uniform_candidate_sampler "
+           "log_uniform_candidate_sampler learned_unigram_candidate_sampler fixed_unigram_candidate_sampler "
+           "all_candidate_sampler").split():
+    setattr(random, _n, getattr(_random_extra, _n))
+random.Generator = _random_generator.Generator
+random.get_global_generator = _random_generator.get_global_generator
+random.set_global_generator = _random_generator.set_global_generator
+random.experimental = namespace(
+    "random.experimental", Algorithm=_random_extra.Algorithm, Generator=_random_generator.Generator,
+    create_rng_state=_random_extra.create_rng_state, get_global_generator=_random_generator.get_global_generator,
+    set_global_generator=_random_generator.set_global_generator, stateless_fold_in=_random_extra.fold_in,
+    stateless_split=_random_extra.split)

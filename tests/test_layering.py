@@ -19,7 +19,7 @@ FLOORS = [
     ("dtypes", "shapes", "errors", "context", "config", "nest", "tensor", "tensor_spec", "eager.tensor", "atomic_file",
      "threading_config", "blas_threads"),
     ("ops",),
-    ("variables",),
+    ("variables", "random_generator"),
     ("graph", "eager"),
     ("autodiff", "eager.tape"),
     ("passes",),
