@@ -207,6 +207,41 @@ from .function.functional_ops import (  # noqa: E402
     vectorized_map,
 )
 from .nest import assert_same_structure as _assert_same_structure  # noqa: E402,F401
+from .ops.api.debugging import assert_greater, assert_less, assert_rank  # noqa: E402
+from .ops.api import Assert, assert_equal  # noqa: E402
+from .ops.api.framework import (  # noqa: E402
+    AggregationMethod,
+    DeviceSpec,
+    IndexedSlices,
+    IndexedSlicesSpec,
+    NoneTensorSpec,
+    OptionalSpec,
+    RegisterGradient,
+    TensorArray,
+    TensorArraySpec,
+    TypeSpec,
+    VariableAggregation,
+    VariableSynchronization,
+    device,
+    get_current_name_scope,
+    get_logger,
+    get_static_value,
+    inside_function,
+    is_symbolic_tensor,
+    make_ndarray,
+    make_tensor_proto,
+    no_gradient,
+    register_tensor_conversion_function,
+    timestamp,
+    type_spec_from_value,
+)
+from .dtypes import uint16, uint32, uint64  # noqa: E402
+# TF2's top-level aliases of Keras (tf.optimizers is tf.keras.optimizers, ...) and its initializers
+optimizers, losses, metrics, initializers = keras.optimizers, keras.losses, keras.metrics, keras.initializers
+zeros_initializer, ones_initializer, constant_initializer = (keras.initializers.Zeros, keras.initializers.Ones,
+                                                            keras.initializers.Constant)
+random_normal_initializer = keras.initializers.RandomNormal
+random_uniform_initializer = keras.initializers.RandomUniform
 # isort: on
 
 newaxis = None

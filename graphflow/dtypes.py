@@ -87,6 +87,11 @@ _BY_NUMPY = {d.np: d for d in ALL} | {string.np: string}
 # TensorFlow's DataType enum numbers (types.proto), for programs that pass dtypes as integers.
 _ENUM_OF = {"float32": 1, "float64": 2, "int32": 3, "uint8": 4, "int16": 5, "int8": 6, "int64": 9, "bool": 10,
             "float16": 19, "string": 7}
+# wider unsigned integers: tensors can hold them (constant, cast, bitcast, bitwise ops); few ops take them
+uint16, uint32, uint64 = DType("uint16", np.uint16), DType("uint32", np.uint32), DType("uint64", np.uint64)
+_BY_NAME |= {d.name: d for d in (uint16, uint32, uint64)}
+_BY_NUMPY |= {d.np: d for d in (uint16, uint32, uint64)}
+_ENUM_OF |= {"uint16": 17, "uint32": 22, "uint64": 23}
 _BY_ENUM = {n: _BY_NAME[name] for name, n in _ENUM_OF.items()}
 
 

@@ -130,3 +130,13 @@ random.experimental = namespace(
     create_rng_state=_random_extra.create_rng_state, get_global_generator=_random_generator.get_global_generator,
     set_global_generator=_random_generator.set_global_generator, stateless_fold_in=_random_extra.fold_in,
     stateless_split=_random_extra.split)
+
+# tf.debugging beyond the basics (ops/api/debugging.py)
+from .ops.api import debugging as _debugging  # noqa: E402
+
+for _n in ("assert_all_finite assert_greater assert_greater_equal assert_integer assert_less assert_less_equal "
+           "assert_near assert_negative assert_non_negative assert_non_positive assert_none_equal assert_positive "
+           "assert_proper_iterable assert_rank assert_rank_at_least assert_rank_in assert_same_float_dtype "
+           "assert_scalar assert_shapes assert_type disable_check_numerics enable_check_numerics "
+           "get_log_device_placement is_numeric_tensor set_log_device_placement").split():
+    setattr(debugging, _n, getattr(_debugging, _n))

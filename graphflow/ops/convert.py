@@ -82,10 +82,32 @@ def _contains_tensor(value) -> bool:
     return False
 
 
+# (types, function, priority) from gf.register_tensor_conversion_function, lowest priority first
+_CONVERSIONS: list = []
+
+
+def register_conversion(types, fn, priority):
+    _CONVERSIONS.append((tuple(types), fn, priority))
+    _CONVERSIONS.sort(key=lambda entry: entry[2])
+
+
+def _user_conversion(value, dtype, name):
+    for types, fn, _ in _CONVERSIONS:
+        if isinstance(value, types):
+            out = fn(value, dtype=dtype, name=name, as_ref=False)
+            if out is not NotImplemented:
+                return out
+    return None
+
+
 def convert_to_tensor(value, dtype=None, name=None, dtype_hint=None):
     """gf.convert_to_tensor: a tensor of the current mode from a tensor, variable or value."""
     if dtype is not None:
         dtype = dtypes.as_dtype(dtype)
+    if _CONVERSIONS and not isinstance(value, Tensor):
+        converted = _user_conversion(value, dtype, name)
+        if converted is not None:
+            value = converted
     if _ctx.eager:
         if type(value) is EagerTensor:
             if dtype is not None and value._value.dtype != dtype.np:

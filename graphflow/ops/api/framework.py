@@ -1,0 +1,576 @@
+"""Framework-level tf names that are not math: TensorArray, type specs, IndexedSlices, DeviceSpec and
+tf.device, tensor conversion and gradient registries, static values, enums, timestamp, the
+TensorProto helpers.
+
+TensorArray keeps its elements in a Python list: writes with indices known when the call is made
+work eagerly and in graphs (loops that write to it are unrolled); stack/gather/concat build
+ordinary ops, so gradients flow through it.
+"""
+from __future__ import annotations
+
+import abc
+import contextlib
+import enum
+import logging
+import re
+import time
+
+import numpy as np
+
+from ... import context as ctx_mod
+from ... import dtypes
+from ...eager.tensor import EagerTensor
+from ...shapes import TensorShape
+from ...tensor import Tensor
+from ...tensor_spec import TensorSpec
+from .. import convert as _convert
+from ..convert import convert_to_tensor, is_tensorlike, python_value
+from ..dispatch import apply
+from ..registry import OpDef, Spec, register
+from ..registry import get as _get_op
+from ..static_value import constant_value
+from .construct import zeros
+from .shape import concat, gather, split, stack, unstack
+
+_ctx = ctx_mod.context()
+
+
+# ---- enums -------------------------------------------------------------------------------------------
+
+class AggregationMethod:
+    """How gradients from several paths are added up (graphflow always adds them with add_n)."""
+    ADD_N = 0
+    DEFAULT = ADD_N
+    EXPERIMENTAL_TREE = 1
+    EXPERIMENTAL_ACCUMULATE_N = 2
+
+
+class VariableAggregation(enum.Enum):
+    """How a distributed variable combines per-replica updates (graphflow runs one replica)."""
+    NONE = 0
+    SUM = 1
+    MEAN = 2
+    ONLY_FIRST_REPLICA = 3
+
+
+class VariableSynchronization(enum.Enum):
+    """When a distributed variable is synchronized (graphflow runs one replica)."""
+    AUTO = 0
+    NONE = 1
+    ON_WRITE = 2
+    ON_READ = 3
+
+
+# ---- type specs ----------------------------------------------------------------------------------------
+
+class TypeSpec(abc.ABC):
+    """The base of value descriptions: TensorSpec, TensorArraySpec, NoneTensorSpec, ..."""
+
+    @property
+    @abc.abstractmethod
+    def value_type(self):
+        """The Python type of the values this spec describes."""
+
+    def is_compatible_with(self, other) -> bool:
+        return type(self) is type(other) and self == other
+
+    def most_specific_common_supertype(self, others):
+        return self if all(self == o for o in others) else None
+
+
+TypeSpec.register(TensorSpec)
+
+
+class NoneTensorSpec(TypeSpec):
+    """The spec of None (a value that is absent)."""
+
+    value_type = property(lambda self: type(None))
+
+    def __eq__(self, other):
+        return isinstance(other, NoneTensorSpec)
+
+    def __hash__(self):
+        return hash(NoneTensorSpec)
+
+    def __repr__(self):
+        return "NoneTensorSpec()"
+
+
+class TensorArraySpec(TypeSpec):
+    """The spec of a TensorArray: element shape and dtype."""
+
+    def __init__(self, element_shape=None, dtype=dtypes.float32, dynamic_size=False, infer_shape=True):
+        self._element_shape = TensorShape(element_shape)
+        self._dtype = dtypes.as_dtype(dtype)
+        self._dynamic_size = dynamic_size
+        self._infer_shape = infer_shape
+
+    value_type = property(lambda self: TensorArray)
+    element_shape = property(lambda self: self._element_shape)
+    dtype = property(lambda self: self._dtype)
+
+    def __eq__(self, other):
+        return isinstance(other, TensorArraySpec) and (self._element_shape.as_list() if self._element_shape.dims
+                                                       is not None else None) == (
+            other._element_shape.as_list() if other._element_shape.dims is not None else None) and \
+            self._dtype is other._dtype and self._dynamic_size == other._dynamic_size
+
+    def __hash__(self):
+        return hash((self._dtype, self._dynamic_size))
+
+    def __repr__(self):
+        return f"TensorArraySpec(element_shape={self._element_shape}, dtype={self._dtype!r}, " \
+               f"dynamic_size={self._dynamic_size}, infer_shape={self._infer_shape})"
+
+
+class IndexedSlicesSpec(TypeSpec):
+    """The spec of IndexedSlices."""
+
+    def __init__(self, shape=None, dtype=dtypes.float32, indices_dtype=dtypes.int64, dense_shape_dtype=None,
+                 indices_shape=None):
+        self.shape = TensorShape(shape)
+        self.dtype = dtypes.as_dtype(dtype)
+        self.indices_dtype = dtypes.as_dtype(indices_dtype)
+
+    value_type = property(lambda self: IndexedSlices)
+
+    def __eq__(self, other):
+        return isinstance(other, IndexedSlicesSpec) and self.dtype is other.dtype
+
+    def __hash__(self):
+        return hash(self.dtype)
+
+
+class OptionalSpec(TypeSpec):
+    """The spec of an optional value: the spec of the value it may hold."""
+
+    def __init__(self, element_spec):
+        self._element_spec = element_spec
+
+    value_type = property(lambda self: type(None))
+    element_spec = property(lambda self: self._element_spec)
+
+    def __eq__(self, other):
+        return isinstance(other, OptionalSpec) and self._element_spec == other._element_spec
+
+    def __hash__(self):
+        return hash(OptionalSpec)
+
+
+def type_spec_from_value(value) -> TypeSpec:
+    """The TypeSpec describing `value` (a tensor, a TensorArray, None or IndexedSlices)."""
+    if value is None:
+        return NoneTensorSpec()
+    if isinstance(value, TensorArray):
+        return TensorArraySpec(value.element_shape, value.dtype, value._dynamic_size)
+    if isinstance(value, IndexedSlices):
+        return IndexedSlicesSpec(value.dense_shape_static, value.dtype, value.indices.dtype)
+    if is_tensorlike(value) or isinstance(value, (np.ndarray, np.generic, int, float, bool, list, tuple)):
+        return TensorSpec.from_tensor(convert_to_tensor(value))
+    raise TypeError(f"Could not build a TypeSpec for {value!r} of type {type(value).__name__}")
+
+
+# ---- IndexedSlices ---------------------------------------------------------------------------------------
+
+class IndexedSlices:
+    """A sparse set of rows of a dense tensor: dense[indices[i]] = values[i] (rows not named are 0;
+    repeated indices add up when converted to a dense tensor)."""
+
+    def __init__(self, values, indices, dense_shape=None):
+        self.values = convert_to_tensor(values)
+        self.indices = convert_to_tensor(indices)
+        self.dense_shape = None if dense_shape is None else convert_to_tensor(dense_shape)
+
+    dtype = property(lambda self: self.values.dtype)
+
+    @property
+    def dense_shape_static(self):
+        if self.dense_shape is None:
+            return TensorShape(None)
+        v = self.dense_shape.numpy() if isinstance(self.dense_shape, EagerTensor) else constant_value(self.dense_shape)
+        return TensorShape(None if v is None else [int(d) for d in v])
+
+    @property
+    def shape(self):
+        return self.dense_shape_static
+
+    def __repr__(self):
+        return f"IndexedSlices(indices={self.indices}, values={self.values}, dense_shape={self.dense_shape})"
+
+
+def _indexed_slices_to_dense(value, dtype=None, name=None, as_ref=False):
+    from .array_extra import scatter_nd
+    from .shape import expand_dims
+    if value.dense_shape is None:
+        raise ValueError("IndexedSlices without a dense_shape cannot be converted to a tensor")
+    return scatter_nd(expand_dims(value.indices, -1), value.values, value.dense_shape)
+
+
+# ---- tensor conversion registry -----------------------------------------------------------------------------
+
+_NOT_REGISTRABLE = (Tensor, np.ndarray, np.generic, int, float, bool, str, bytes, list, tuple, type(None))
+
+
+def register_tensor_conversion_function(base_type, conversion_func, priority=100):
+    """Make convert_to_tensor (and every op) accept instances of `base_type`:
+    conversion_func(value, dtype=None, name=None, as_ref=False) returns a tensor or a value that
+    converts to one. Lower priorities are tried first."""
+    types = base_type if isinstance(base_type, tuple) else (base_type,)
+    for t in types:
+        if not isinstance(t, type):
+            raise TypeError(f"base_type must be a type or a tuple of types, got {t!r}")
+        if issubclass(t, _NOT_REGISTRABLE) and t is not IndexedSlices:
+            raise TypeError(f"Cannot register conversions for Python numeric, numpy or Tensor types: {t}")
+    if not callable(conversion_func):
+        raise TypeError("conversion_func must be callable")
+    _convert.register_conversion(types, conversion_func, priority)
+
+
+_convert.register_conversion((IndexedSlices,), _indexed_slices_to_dense, 0)
+
+
+# ---- gradient registry ----------------------------------------------------------------------------------------
+
+def no_gradient(op_type):
+    """Declare that ops of type `op_type` have no gradient (their inputs get None)."""
+    if not isinstance(op_type, str):
+        raise TypeError("op_type must be a string")
+    op = _get_op(op_type)
+    op.differentiable = False
+    op.grad = None
+
+
+class RegisterGradient:
+    """Decorator: @RegisterGradient("OpType") def grad(op, *output_grads) -> input gradients.
+    An op type may have one gradient (KeyError on a second registration)."""
+
+    def __init__(self, op_type):
+        if not isinstance(op_type, str):
+            raise TypeError("op_type must be a string")
+        self._op_type = op_type
+
+    def __call__(self, f):
+        op = _get_op(self._op_type)
+        if op.grad is not None and getattr(op.grad, "_user_registered", False):
+            raise KeyError(f"Registering two gradient with name '{self._op_type}'!")
+        f._user_registered = True
+        op.grad = f
+        op.differentiable = True
+        return f
+
+
+# ---- static values, scopes, modes -----------------------------------------------------------------------------
+
+def get_static_value(tensor, partial=False):
+    """The value of `tensor` as a numpy array when it is known without running a graph, else None."""
+    if isinstance(tensor, EagerTensor):
+        return tensor.numpy()
+    if not is_tensorlike(tensor):
+        return np.asarray(tensor)
+    if hasattr(tensor, "_as_graph_tensor") and not isinstance(tensor, Tensor):
+        return None                     # a variable's value can change
+    v = constant_value(tensor)
+    return None if v is None else np.asarray(v)
+
+
+def inside_function() -> bool:
+    """True while a graph is being built (tf.function tracing or a TF1 graph)."""
+    return not _ctx.eager
+
+
+def is_symbolic_tensor(tensor) -> bool:
+    """True for a graph tensor (not an eager tensor or a variable)."""
+    return isinstance(tensor, Tensor) and not isinstance(tensor, EagerTensor)
+
+
+def get_current_name_scope() -> str:
+    """The name scope ops created now get ("" at the top level)."""
+    if _ctx.eager:
+        return ""
+    return ctx_mod.current_graph().get_name_scope()
+
+
+def get_logger():
+    """The logger graphflow writes its warnings to."""
+    return logging.getLogger("graphflow")
+
+
+def _timestamp_infer():
+    return [Spec(TensorShape(()), dtypes.float64)]
+
+
+def _timestamp():
+    return np.float64(time.time())
+
+
+register(OpDef("Timestamp", _timestamp_infer, _timestamp, stateful=True, differentiable=False))
+
+
+def timestamp(name=None):
+    """The time (seconds since the epoch, float64) when the op runs."""
+    return apply(_get_op("Timestamp"), (), {}, name)
+
+
+# ---- devices ------------------------------------------------------------------------------------------------
+
+class DeviceSpec:
+    """A device name's parts: /job:<job>/replica:<n>/task:<n>/device:<type>:<index>."""
+
+    def __init__(self, job=None, replica=None, task=None, device_type=None, device_index=None):
+        self._job = job
+        self._replica = None if replica is None else int(replica)
+        self._task = None if task is None else int(task)
+        self._device_type = None if device_type is None else (device_type.upper() if device_type.lower() in
+                                                               ("cpu", "gpu") else device_type)
+        self._device_index = None if device_index is None else int(device_index)
+
+    job = property(lambda self: self._job)
+    replica = property(lambda self: self._replica)
+    task = property(lambda self: self._task)
+    device_type = property(lambda self: self._device_type)
+    device_index = property(lambda self: self._device_index)
+
+    @classmethod
+    def from_string(cls, spec):
+        """Parse "/job:w/replica:0/task:1/device:GPU:2" (or the short "/cpu:0", "GPU:1")."""
+        parts = {}
+        for piece in (spec or "").split("/"):
+            if not piece:
+                continue
+            bits = piece.split(":")
+            key = bits[0].lower()
+            if key in ("job", "replica", "task") and len(bits) == 2:
+                parts[key] = bits[1]
+            elif key == "device" and len(bits) in (2, 3):
+                parts["device_type"] = bits[1]
+                if len(bits) == 3 and bits[2] != "*":
+                    parts["device_index"] = bits[2]
+            elif key in ("cpu", "gpu") and len(bits) in (1, 2):
+                parts["device_type"] = key
+                if len(bits) == 2 and bits[1] != "*":
+                    parts["device_index"] = bits[1]
+            else:
+                raise ValueError(f"Unknown attribute: '{piece}' in '{spec}'")
+        return cls(**parts)
+
+    def to_string(self) -> str:
+        out = ""
+        if self._job is not None:
+            out += f"/job:{self._job}"
+        if self._replica is not None:
+            out += f"/replica:{self._replica}"
+        if self._task is not None:
+            out += f"/task:{self._task}"
+        if self._device_type is not None:
+            out += f"/device:{self._device_type}:{'*' if self._device_index is None else self._device_index}"
+        return out
+
+    def replace(self, **kwargs) -> "DeviceSpec":
+        fields = dict(job=self._job, replica=self._replica, task=self._task, device_type=self._device_type,
+                      device_index=self._device_index)
+        fields.update(kwargs)
+        return DeviceSpec(**fields)
+
+    def make_merged_spec(self, dev) -> "DeviceSpec":
+        """This spec with the fields `dev` sets replaced by dev's."""
+        return self.replace(**{k: getattr(dev, k) for k in ("job", "replica", "task", "device_type", "device_index")
+                               if getattr(dev, k) is not None})
+
+    def __eq__(self, other):
+        return isinstance(other, DeviceSpec) and self.to_string() == other.to_string()
+
+    def __hash__(self):
+        return hash(self.to_string())
+
+    def __repr__(self):
+        return f"<DeviceSpec(job={self._job}, replica={self._replica}, task={self._task}, " \
+               f"device_type={self._device_type}, device_index={self._device_index})>"
+
+
+_DEVICE_RE = re.compile(r"^(/?(job|replica|task|device|cpu|gpu)(:[\w*]+)*)*$", re.IGNORECASE)
+
+
+@contextlib.contextmanager
+def device(device_name):
+    """Place the ops of the block on `device_name`. graphflow has one device (the CPU), so this
+    checks the name and runs the ops there."""
+    if device_name is not None and not callable(device_name):
+        DeviceSpec.from_string(device_name.to_string() if isinstance(device_name, DeviceSpec) else device_name)
+    yield
+
+
+# ---- TensorProto helpers ---------------------------------------------------------------------------------------
+
+class TensorProto:
+    """The fields of TensorFlow's TensorProto graphflow uses: dtype (the DataType enum), tensor_shape
+    (dims) and tensor_content (the raw bytes, little-endian, row-major)."""
+
+    def __init__(self, dtype, dims, content):
+        self.dtype = dtype
+        self.tensor_shape = TensorShape(dims)
+        self.tensor_content = content
+
+    def __repr__(self):
+        return f"TensorProto(dtype={self.dtype}, tensor_shape={self.tensor_shape.as_list()}, " \
+               f"{len(self.tensor_content)} bytes)"
+
+
+def make_tensor_proto(values, dtype=None, shape=None, verify_shape=False, allow_broadcast=False):
+    """A TensorProto holding `values` (converted to `dtype`, broadcast or reshaped to `shape`)."""
+    arr = np.asarray(values if not isinstance(values, EagerTensor) else values.numpy())
+    dt = dtypes.as_dtype(dtype) if dtype is not None else dtypes.as_dtype(arr.dtype) if arr.dtype != np.float64 or \
+        isinstance(values, np.ndarray) else dtypes.float32
+    if arr.dtype.kind == "f" and dt.is_integer:
+        raise TypeError(f"Expected {dt.name}, but got {values!r} of type {arr.dtype}")
+    arr = arr.astype(dt.np)
+    if shape is not None:
+        shape = [int(d) for d in shape]
+        if verify_shape and list(arr.shape) != shape:
+            raise TypeError(f"Expected Tensor's shape: {tuple(shape)}, but got {arr.shape}.")
+        if arr.size == 1 or allow_broadcast:
+            arr = np.broadcast_to(arr.reshape(()) if arr.size == 1 else arr, shape)
+        elif arr.size != int(np.prod(shape)):
+            raise ValueError(f"Too many elements provided. Needed at most {int(np.prod(shape))}, but received "
+                             f"{arr.size}")
+        else:
+            arr = arr.reshape(shape)
+    return TensorProto(dt.as_datatype_enum, list(arr.shape), np.ascontiguousarray(arr).astype(
+        arr.dtype.newbyteorder("<")).tobytes())
+
+
+def make_ndarray(tensor):
+    """The numpy array a TensorProto holds."""
+    dt = dtypes.as_dtype(tensor.dtype)
+    dims = tensor.tensor_shape.as_list()
+    return np.frombuffer(tensor.tensor_content, dtype=dt.np.newbyteorder("<")).astype(dt.np).reshape(dims)
+
+
+# ---- TensorArray ---------------------------------------------------------------------------------------------
+
+class TensorArray:
+    """A list of same-dtype tensors with TensorFlow's TensorArray methods (write/read/stack/...).
+
+    Indices must be known when the call is made (Python ints, eager or constant tensors). write
+    returns the array; keep using the returned value, as in TensorFlow."""
+
+    def __init__(self, dtype, size=None, dynamic_size=None, clear_after_read=None, tensor_array_name=None,
+                 handle=None, flow=None, infer_shape=True, element_shape=None, colocate_with_first_write_call=True,
+                 name=None):
+        self._dtype = dtypes.as_dtype(dtype)
+        n = 0 if size is None else _index(size, "size")
+        self._items: list = [None] * n
+        self._dynamic_size = bool(dynamic_size)
+        self._element_shape = TensorShape(element_shape)
+        self._infer_shape = infer_shape
+
+    dtype = property(lambda self: self._dtype)
+    dynamic_size = property(lambda self: self._dynamic_size)
+
+    @property
+    def element_shape(self):
+        return self._element_shape
+
+    def size(self, name=None):
+        return convert_to_tensor(len(self._items), dtypes.int32)
+
+    def _check(self, value):
+        t = convert_to_tensor(value, dtype_hint=self._dtype)
+        if t.dtype is not self._dtype:
+            raise TypeError(f"TensorArray dtype is {self._dtype.name} but Op is trying to write dtype {t.dtype.name}")
+        if self._infer_shape:
+            if not self._element_shape.is_compatible_with(t.shape):
+                raise ValueError(f"Incompatible shape for value ({t.shape}), expected ({self._element_shape})")
+            self._element_shape = self._element_shape.merge_with(t.shape)
+        return t
+
+    def write(self, index, value, name=None):
+        i = _index(index, "write")
+        if i < 0:
+            raise ValueError(f"TensorArray.write: index {i} must not be negative")
+        if i >= len(self._items):
+            if not self._dynamic_size:
+                raise ValueError(f"Tried to write to index {i} but array is not resizeable and size is: "
+                                 f"{len(self._items)}")
+            self._items += [None] * (i + 1 - len(self._items))
+        self._items[i] = self._check(value)
+        return self
+
+    def read(self, index, name=None):
+        i = _index(index, "read")
+        if not 0 <= i < len(self._items):
+            raise ValueError(f"Tried to read from index {i} but array size is: {len(self._items)}")
+        item = self._items[i]
+        return item if item is not None else self._zeros()
+
+    def _zeros(self):
+        if self._element_shape.is_fully_defined():
+            return zeros(self._element_shape.as_list(), self._dtype)
+        raise ValueError("TensorArray has unwritten elements and no fully defined element_shape")
+
+    def stack(self, name=None):
+        if not self._items:
+            if self._element_shape.dims is None:
+                raise ValueError("TensorArray.stack of an empty array needs a known element_shape")
+            return zeros([0] + self._element_shape.as_list(), self._dtype)
+        return stack([self.read(i) for i in range(len(self._items))])
+
+    def gather(self, indices, name=None):
+        idx = [int(i) for i in np.reshape(_values(indices, "gather"), -1)]
+        return stack([self.read(i) for i in idx]) if idx else zeros([0] + self._element_shape.as_list(), self._dtype)
+
+    def concat(self, name=None):
+        return concat([self.read(i) for i in range(len(self._items))], 0)
+
+    def unstack(self, value, name=None):
+        t = convert_to_tensor(value, dtype_hint=self._dtype)
+        n = t.shape.dims[0] if t.shape.rank else None
+        if n is None:
+            raise ValueError("TensorArray.unstack needs the first dimension of the value to be known")
+        if n > len(self._items):
+            if not self._dynamic_size and self._items:
+                raise ValueError(f"Cannot unstack {n} elements into a TensorArray of size {len(self._items)}")
+            self._items += [None] * (n - len(self._items))
+        for i, row in enumerate(unstack(t, n)):
+            self.write(i, row)
+        return self
+
+    def scatter(self, indices, value, name=None):
+        idx = [int(i) for i in np.reshape(_values(indices, "scatter"), -1)]
+        rows = gather(convert_to_tensor(value, dtype_hint=self._dtype), list(range(len(idx))))
+        for j, i in enumerate(idx):
+            self.write(i, rows[j])
+        return self
+
+    def split(self, value, lengths, name=None):
+        lens = [int(v) for v in np.reshape(_values(lengths, "split"), -1)]
+        pieces = split(convert_to_tensor(value, dtype_hint=self._dtype), lens, 0)
+        for i, p in enumerate(pieces):
+            self.write(i, p)
+        return self
+
+    def identity(self):
+        return self
+
+    def close(self, name=None):
+        self._items = []
+
+    def mark_used(self):
+        pass
+
+    def __repr__(self):
+        return f"<TensorArray dtype={self._dtype.name} size={len(self._items)}>"
+
+
+def _values(v, what):
+    v = python_value(v)
+    if isinstance(v, Tensor):
+        v = constant_value(v)
+        if v is None:
+            raise ValueError(f"TensorArray.{what}: indices must be known when the call is made (graphflow unrolls "
+                             f"loops over TensorArrays)")
+    return np.asarray(v)
+
+
+def _index(v, what):
+    return int(_values(v, what))
+
