@@ -138,6 +138,9 @@ def switch_case(branch_index, branch_fns, default=None, name="switch_case"):
     pairs = sorted(branch_fns.items()) if isinstance(branch_fns, dict) else list(enumerate(branch_fns))
     if not pairs:
         raise ValueError("switch_case: branch_fns must not be empty")
+    if [k for k, _ in pairs] != list(range(len(pairs))):
+        raise ValueError(f"switch_case: branch indices (keys) must form the contiguous range [0, {len(pairs)}), "
+                         f"got {[k for k, _ in pairs]}")
     for k, f in pairs:
         if not callable(f):
             raise TypeError(f"switch_case: branch {k} is not callable")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ... import context as ctx_mod
 from ... import dtypes
 from .. import op_hooks
 from ..convert import convert_to_tensor, is_tensorlike, pair
@@ -18,6 +19,8 @@ from .logic import equal, greater, greater_equal, less, less_equal, logical_and,
 from .math import abs, add, multiply, subtract
 from .reduce import reduce_all
 from .shape import rank, shape
+
+_ctx = ctx_mod.context()
 
 
 def _fail_message(message, text):
@@ -94,7 +97,7 @@ def assert_scalar(tensor, message=None, name=None):
     t = convert_to_tensor(tensor)
     if t.shape.rank != 0:
         raise ValueError(_fail_message(message, f"Expected scalar shape, saw shape: {t.shape}."))
-    return t
+    return None if _ctx.eager else t       # TensorFlow returns the checked tensor in graphs only
 
 
 def _rank_check(x, ok, want, message, summarize):

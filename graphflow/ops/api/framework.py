@@ -26,7 +26,7 @@ from ...tensor_spec import TensorSpec
 from .. import convert as _convert
 from ..convert import convert_to_tensor, is_tensorlike, python_value
 from ..dispatch import apply
-from ..registry import OpDef, Spec, register
+from ..registry import REGISTRY, OpDef, Spec, register
 from ..registry import get as _get_op
 from ..static_value import constant_value
 from .construct import zeros
@@ -235,9 +235,15 @@ def no_gradient(op_type):
     """Declare that ops of type `op_type` have no gradient (their inputs get None)."""
     if not isinstance(op_type, str):
         raise TypeError("op_type must be a string")
-    op = _get_op(op_type)
+    if op_type not in REGISTRY:          # an op graphflow does not have: nothing can build it
+        _UNKNOWN_GRADIENTS[op_type] = None
+        return
+    op = REGISTRY[op_type]
     op.differentiable = False
     op.grad = None
+
+
+_UNKNOWN_GRADIENTS: dict = {}    # gradients registered for op types graphflow does not have
 
 
 class RegisterGradient:
@@ -250,12 +256,17 @@ class RegisterGradient:
         self._op_type = op_type
 
     def __call__(self, f):
-        op = _get_op(self._op_type)
-        if op.grad is not None and getattr(op.grad, "_user_registered", False):
+        op = REGISTRY.get(self._op_type)
+        taken = self._op_type in _UNKNOWN_GRADIENTS or (op is not None and getattr(op.grad, "_user_registered",
+                                                                                       False))
+        if taken:
             raise KeyError(f"Registering two gradient with name '{self._op_type}'!")
         f._user_registered = True
-        op.grad = f
-        op.differentiable = True
+        if op is None:
+            _UNKNOWN_GRADIENTS[self._op_type] = f
+        else:
+            op.grad = f
+            op.differentiable = True
         return f
 
 
@@ -274,8 +285,8 @@ def get_static_value(tensor, partial=False):
 
 
 def inside_function() -> bool:
-    """True while a graph is being built (tf.function tracing or a TF1 graph)."""
-    return not _ctx.eager
+    """True while a gf.function is being traced (not in eager code, nor in a TF1 graph)."""
+    return not _ctx.eager and hasattr(ctx_mod.current_graph(), "capture")
 
 
 def is_symbolic_tensor(tensor) -> bool:
@@ -543,9 +554,13 @@ class TensorArray:
 
     def split(self, value, lengths, name=None):
         lens = [int(v) for v in np.reshape(_values(lengths, "split"), -1)]
-        pieces = split(convert_to_tensor(value, dtype_hint=self._dtype), lens, 0)
-        for i, p in enumerate(pieces):
-            self.write(i, p)
+        value = convert_to_tensor(value, dtype_hint=self._dtype)
+        pieces = split(value, lens, 0)
+        if len(pieces) > len(self._items):
+            self._items += [None] * (len(pieces) - len(self._items))
+        self._items[:len(pieces)] = list(pieces)       # pieces differ in length: their first dim is free
+        self._element_shape = TensorShape([None] + value.shape.as_list()[1:]) if value.shape.rank else \
+            TensorShape(None)
         return self
 
     def identity(self):

@@ -13,7 +13,7 @@ from ..convert import convert_to_tensor, python_value
 from ..dispatch import apply
 from ..static_value import constant_value
 from .math import add, cast, multiply, subtract
-from .op_call import opdef
+from .op_call import argument_error, opdef
 from .shape import reshape, shape_tensor
 
 
@@ -38,7 +38,7 @@ def _seed(seed, op):
     if s.dtype not in (dtypes.int32, dtypes.int64):
         raise TypeError(f"{op}: seed must be int32 or int64, got {s.dtype.name}")
     if s.shape.rank is not None and s.shape.dims != (2,):
-        raise ValueError(f"{op}: seed must have shape [2], not {s.shape}")
+        raise argument_error(op, f"seed must have shape [2], not {s.shape}")
     return s
 
 
@@ -174,17 +174,19 @@ def create_rng_state(seed, alg):
 
 
 def split(seed, num=2, alg="auto_select"):
-    """`num` new [2] seeds (a [num, 2] tensor) derived from `seed`."""
-    return stateless_uniform([int(num), 2], seed, minval=None, maxval=None, dtype=dtypes.int64)
+    """`num` new [2] seeds (a [num, 2] tensor of the seed's dtype) derived from `seed`."""
+    s = _seed(seed, "split")
+    return stateless_uniform([int(num), 2], s, minval=None, maxval=None, dtype=s.dtype)
 
 
 def fold_in(seed, data, alg="auto_select"):
     """A new [2] seed derived from `seed` and the integer `data`."""
+    seed = _seed(seed, "fold_in")
     data = cast(convert_to_tensor(data), dtypes.int64)
-    s = cast(_seed(seed, "fold_in"), dtypes.int64)
+    s = cast(seed, dtypes.int64)
     from .shape import concat
     mixed = concat([reshape(add(s[:1], data), [1]), s[1:]], 0)
-    return reshape(stateless_uniform([2], mixed, minval=None, maxval=None, dtype=dtypes.int64), [2])
+    return reshape(stateless_uniform([2], mixed, minval=None, maxval=None, dtype=seed.dtype), [2])
 
 
 # ---- candidate samplers ----------------------------------------------------------------------------------
