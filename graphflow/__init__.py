@@ -137,6 +137,8 @@ from .variables import Variable
 
 # isort: off
 from .namespaces import bitwise  # noqa: E402
+from .ops.api import saturate_cast  # noqa: E402
+from .ops.api.array_extra import tf_strided_slice as strided_slice  # noqa: E402,F811  (TF's signature too)
 from .ops.api import (  # noqa: A004,E402  (the tf-level names of ops/api/array_extra.py, math_extra.py, segment.py)
     acos,
     acosh,

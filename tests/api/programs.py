@@ -479,3 +479,58 @@ def candidate_samplers(tf):
             out[name + "_expected_nonunique"] = te2
     out["all"] = tf.random.all_candidate_sampler(true, 2, 5, True)
     return out
+
+
+# ---- core tf names the other suites use without a TF recording ----------------------------------------------
+
+@program()
+def core_names(tf):
+    x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    i = tf.constant(0)
+    loop = tf.while_loop(lambda i, acc: i < 3, lambda i, acc: (i + 1, acc * 2.0), (i, tf.constant(1.0)))
+    branch = tf.cond(tf.reduce_sum(x) > 5.0, lambda: x * 2.0, lambda: x)
+    with tf.control_dependencies([tf.no_op(), tf.group(tf.identity(x))]):
+        y = tf.identity(x)
+    dtypes = [tf.as_dtype("float16").name, tf.half.name, tf.float16.name, tf.int8.name, tf.int16.name, tf.uint8.name,
+              tf.bool.name, tf.string.name, isinstance(tf.float32, tf.DType), tf.as_dtype(tf.int64.as_numpy_dtype).name]
+    return {
+        "loop": list(loop), "branch": branch, "y": y, "dtypes": dtypes,
+        "eye": tf.eye(2, 3), "fill": tf.fill([2, 2], 7), "linspace": tf.linspace(0.0, 1.0, 5),
+        "ones_like": tf.ones_like(x, dtype=tf.int8), "strided_slice": tf.strided_slice(x, [0, 1], [2, 2], [1, 1]),
+        "is_tensor": [tf.is_tensor(x), tf.is_tensor(3.0)], "tensor_type": isinstance(x, tf.Tensor),
+        "spec": [tf.TensorSpec([None, 2], tf.float32).is_compatible_with(x), tf.TensorSpec.from_tensor(x).shape],
+        "specs": [isinstance(tf.IndexedSlicesSpec(), tf.TypeSpec),
+                  isinstance(tf.OptionalSpec(tf.TensorSpec([], tf.int32)), tf.TypeSpec)],
+        "unconnected": [tf.UnconnectedGradients.NONE.value, tf.UnconnectedGradients.ZERO.value],
+        "expm1": tf.math.expm1(tf.constant([0.0, 1e-5, 1.0])),
+        "check_numerics": tf.debugging.check_numerics(x, "fine"),
+    }
+
+
+@program("eager")
+def core_objects(tf):
+    printed = tf.print(tf.constant([1, 2]))
+    graph = tf.Graph()
+    with graph.as_default():
+        c = tf.constant(1.0, name="c")
+        d = tf.identity(c)
+        grads = tf.gradients(d * d, c, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+        op_types = [isinstance(d.op, tf.Operation), isinstance(graph, tf.Graph)]
+        with tf.init_scope():
+            eager_inside = tf.executing_eagerly()
+    mod = tf.Module(name="box")
+    mod.v = tf.Variable(2.0)
+    return {"printed": printed is None, "op_types": op_types, "n_grads": len(grads), "eager_inside": eager_inside,
+            "module": [mod.name, len(mod.trainable_variables)]}
+
+
+@program()
+def samplers_by_name(tf):
+    true = tf.constant([[1, 3]], tf.int64)
+    shapes = []
+    for s, te, se in (tf.random.uniform_candidate_sampler(true, 2, 3, False, 6, seed=1),
+                      tf.random.log_uniform_candidate_sampler(true, 2, 3, False, 6, seed=1),
+                      tf.random.learned_unigram_candidate_sampler(true, 2, 3, False, 6, seed=1),
+                      tf.random.fixed_unigram_candidate_sampler(true, 2, 3, False, 6, unigrams=[1.0] * 6, seed=1)):
+        shapes.append([s.shape, te.shape, se.shape, s.dtype, te.dtype])
+    return {"shapes": shapes}

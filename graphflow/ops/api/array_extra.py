@@ -524,3 +524,28 @@ def bitwise_invert(x, name=None):
     """~x elementwise (integers, signed and unsigned)."""
     from .op_call import unary
     return unary("Invert", x, name)
+
+
+def tf_strided_slice(input_, begin, end=None, strides=None, begin_mask=0, end_mask=0, ellipsis_mask=0,
+                     new_axis_mask=0, shrink_axis_mask=0, var=None, name=None):
+    """TensorFlow's strided_slice(input_, begin, end, strides, *_mask): begin/end/strides hold one
+    entry per slice spec; bit i of a mask makes spec i take the whole range from the start/to the end,
+    an ellipsis, a new axis, or one index (shrinking the axis). `strided_slice(x, key)` with a
+    Python index key also works."""
+    if end is None and isinstance(begin, tuple):
+        return strided_slice(input_, begin)
+    b = [int(v) for v in _static(begin, "begin", "strided_slice").reshape(-1)]
+    e = [int(v) for v in _static(end, "end", "strided_slice").reshape(-1)]
+    s = [1] * len(b) if strides is None else [int(v) for v in _static(strides, "strides", "strided_slice").reshape(-1)]
+    key = []
+    for i in builtins.range(len(b)):
+        bit = 1 << i
+        if ellipsis_mask & bit:
+            key.append(Ellipsis)
+        elif new_axis_mask & bit:
+            key.append(None)
+        elif shrink_axis_mask & bit:
+            key.append(b[i])
+        else:
+            key.append(builtins.slice(None if begin_mask & bit else b[i], None if end_mask & bit else e[i], s[i]))
+    return strided_slice(convert_to_tensor(input_), tuple(key))
