@@ -26,7 +26,7 @@ FLOORS = [
     ("kernels",),
     ("compiler",),
     ("function", "autograph", "graph.func_graph", "graph.session", "explain", "namespaces"),
-    ("data", "train", "checkpoint", "saved_model", "summary", "onnx", "distribute", "compat", "module"),
+    ("data", "train", "checkpoint", "saved_model", "summary", "onnx", "distribute", "compat", "module", "testing"),
     ("keras_api",),
     ("bench", "cli", "profiler"),
 ]

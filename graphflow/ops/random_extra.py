@@ -195,3 +195,54 @@ def broadcast_shape(*shapes):
     for s in shapes:
         out = broadcast_dims(out, tuple(s))
     return out
+
+
+# ---- random_index_shuffle: a keyed bijection of [0, max_index] ------------------------------------------
+
+_M64 = (1 << 64) - 1
+
+
+def _mix(x, key):
+    """splitmix64's finalizer on x ^ key (uint64 arrays): the Feistel round function."""
+    with np.errstate(over="ignore"):
+        z = (x ^ key) + np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
+
+
+def _index_shuffle_infer(index, seed, max_index, rounds=4):
+    if not index.dtype.is_integer:
+        raise TypeError(f"random_index_shuffle: index must be an integer tensor, got {index.dtype.name}")
+    return [Spec(index.shape, index.dtype)]
+
+
+def _index_shuffle(index, seed, max_index, rounds=4):
+    """A Feistel network over the smallest even number of bits covering max_index + 1 values, walked
+    until the result lands in range (cycle walking keeps it a bijection of [0, max_index])."""
+    n = int(max_index) + 1
+    half = max(1, ((n - 1).bit_length() + 1) // 2)
+    mask = np.uint64((1 << half) - 1)
+    words = np.asarray(seed).astype(np.int64).reshape(-1).view(np.uint64)
+    base = np.uint64(0)
+    for w in words:
+        base = _mix(base, w)
+    keys = [_mix(base, np.uint64(r + 1)) for r in range(int(rounds))]
+
+    def feistel(v):
+        left, right = v >> np.uint64(half), v & mask
+        for k in keys:
+            left, right = right, left ^ (_mix(right, k) & mask)
+        return (left << np.uint64(half)) | right
+    x = np.asarray(index).astype(np.uint64)
+    if np.any(x >= np.uint64(n)):
+        raise ValueError(f"random_index_shuffle: index must be in [0, {max_index}]")
+    out = feistel(x)
+    bad = out >= np.uint64(n)
+    while bad.any():
+        out[bad] = feistel(out[bad])
+        bad = out >= np.uint64(n)
+    return out.astype(index.dtype)
+
+
+register(OpDef("RandomIndexShuffle", _index_shuffle_infer, _index_shuffle, differentiable=False))

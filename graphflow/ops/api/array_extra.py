@@ -549,3 +549,87 @@ def tf_strided_slice(input_, begin, end=None, strides=None, begin_mask=0, end_ma
         else:
             key.append(builtins.slice(None if begin_mask & bit else b[i], None if end_mask & bit else e[i], s[i]))
     return strided_slice(convert_to_tensor(input_), tuple(key))
+
+
+# ---- space_to_batch / batch_to_space --------------------------------------------------------------------
+
+def _block_args(x, block_shape, pairs, op):
+    block = [int(v) for v in _static(block_shape, "block_shape", op).reshape(-1)]
+    pads = _static(pairs, "paddings", op).reshape(-1, 2).astype(np.int64)
+    if len(block) != len(pads):
+        raise ValueError(f"{op}: block_shape has {len(block)} entries but paddings/crops {len(pads)}")
+    if any(b < 1 for b in block):
+        raise ValueError(f"{op}: block_shape must be positive, got {block}")
+    dims = x.shape.as_list() if x.shape.rank is not None else None
+    if dims is None or None in dims[1:len(block) + 1]:
+        raise ValueError(f"{op}: the spatial dimensions of the input must be known")
+    return block, pads, dims
+
+
+def space_to_batch_nd(input, block_shape, paddings, name=None):  # noqa: A002
+    """Zero-pad the spatial dims (1..M) by `paddings`, cut them into blocks of `block_shape` and move
+    the position inside each block into the batch dimension."""
+    from .shape import pad
+    x = convert_to_tensor(input)
+    block, pads, dims = _block_args(x, block_shape, paddings, "space_to_batch_nd")
+    m = len(block)
+    full = [[0, 0]] + pads.tolist() + [[0, 0]] * (len(dims) - 1 - m)
+    padded = pad(x, full) if pads.any() else x
+    spatial = [dims[1 + i] + int(pads[i].sum()) for i in builtins.range(m)]
+    for i, (s, b) in enumerate(zip(spatial, block)):
+        if s % b:
+            raise ValueError(f"space_to_batch_nd: padded dimension {i + 1} ({s}) is not divisible by block size {b}")
+    rest = dims[1 + m:]
+    shape_ = [-1 if dims[0] is None else dims[0]]
+    for s, b in zip(spatial, block):
+        shape_ += [s // b, b]
+    y = reshape(padded, shape_ + rest)
+    perm = [2 + 2 * i for i in builtins.range(m)] + [0] + [1 + 2 * i for i in builtins.range(m)] + \
+        list(builtins.range(1 + 2 * m, 1 + 2 * m + len(rest)))
+    y = transpose(y, perm)
+    return reshape(y, [-1] + [s // b for s, b in zip(spatial, block)] + rest)
+
+
+def batch_to_space_nd(input, block_shape, crops, name=None):  # noqa: A002
+    """The inverse of space_to_batch_nd: move blocks out of the batch dimension into the spatial dims
+    (1..M), then remove `crops` from their ends."""
+    x = convert_to_tensor(input)
+    block, crop, dims = _block_args(x, block_shape, crops, "batch_to_space_nd")
+    m = len(block)
+    prod = int(np.prod(block))
+    if dims[0] is not None and dims[0] % prod:
+        raise ValueError(f"batch_to_space_nd: the batch size {dims[0]} is not divisible by prod(block_shape) {prod}")
+    spatial, rest = dims[1:1 + m], dims[1 + m:]
+    y = reshape(x, block + [-1] + spatial + rest)
+    perm = [m]
+    for i in builtins.range(m):
+        perm += [m + 1 + i, i]
+    perm += list(builtins.range(2 * m + 1, 2 * m + 1 + len(rest)))
+    y = transpose(y, perm)
+    full = [s * b for s, b in zip(spatial, block)]
+    y = reshape(y, [-1] + full + rest)
+    key = (builtins.slice(None),) + tuple(builtins.slice(int(c[0]), f - int(c[1])) for c, f in zip(crop, full))
+    return strided_slice(y, key) if crop.any() else y
+
+
+def space_to_batch(input, block_shape, paddings, name=None):  # noqa: A002
+    """TF2's space_to_batch: space_to_batch_nd."""
+    return space_to_batch_nd(input, block_shape, paddings, name)
+
+
+def batch_to_space(input, block_shape, crops, name=None):  # noqa: A002
+    """TF2's batch_to_space: batch_to_space_nd."""
+    return batch_to_space_nd(input, block_shape, crops, name)
+
+
+def required_space_to_batch_paddings(input_shape, block_shape, base_paddings=None, name=None):
+    """(paddings, crops) that make input_shape (after base_paddings) divisible by block_shape, as int32."""
+    shape_ = _static(input_shape, "input_shape", "required_space_to_batch_paddings").reshape(-1).astype(np.int64)
+    block = _static(block_shape, "block_shape", "required_space_to_batch_paddings").reshape(-1).astype(np.int64)
+    base = np.zeros((len(block), 2), np.int64) if base_paddings is None else \
+        _static(base_paddings, "base_paddings", "required_space_to_batch_paddings").reshape(-1, 2).astype(np.int64)
+    start, end = base[:, 0], base[:, 1]
+    extra = (block - (shape_ + start + end) % block) % block
+    paddings = np.stack([start, end + extra], 1).astype(np.int32)
+    crops = np.stack([np.zeros_like(extra), extra], 1).astype(np.int32)
+    return convert_to_tensor(paddings), convert_to_tensor(crops)

@@ -589,3 +589,39 @@ def _values(v, what):
 def _index(v, what):
     return int(_values(v, what))
 
+
+
+# ---- CriticalSection, batch functions ----------------------------------------------------------------------
+
+class CriticalSection:
+    """Runs functions one at a time: `execute(fn)` holds the section's lock while fn runs (eagerly,
+    and while the graph is built; graphflow runs a graph's ops in order)."""
+
+    def __init__(self, name=None, shared_name=None, critical_section_def=None, import_scope=None):
+        import threading
+        self._lock = threading.RLock()
+        self.name = name or "CriticalSection"
+
+    def execute(self, fn, exclusive_resource_access=True, name=None):
+        with self._lock:
+            return fn()
+
+
+def nondifferentiable_batch_function(num_batch_threads, max_batch_size, batch_timeout_micros,
+                                     allowed_batch_sizes=None, max_enqueued_batches=10, autograph=True,
+                                     enable_large_batch_splitting=True):
+    """Decorator for a function whose calls a server may batch together: graphflow runs each call as it
+    comes (the results are the same), and its outputs carry no gradient."""
+    from .math import stop_gradient
+
+    def decorator(fn):
+        import functools
+
+        @functools.wraps(fn)
+        def wrapped(*args):
+            out = fn(*args)
+            if isinstance(out, (list, tuple)):
+                return type(out)(stop_gradient(o) for o in out)
+            return stop_gradient(out)
+        return wrapped
+    return decorator

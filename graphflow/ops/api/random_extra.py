@@ -239,3 +239,15 @@ def fixed_unigram_candidate_sampler(true_classes, num_true, num_sampled, unique,
 def all_candidate_sampler(true_classes, num_true, num_sampled, unique, seed=None, name=None):
     """Every class 0..num_sampled-1 as the sample, with expected counts of 1."""
     return _sampler("all", true_classes, num_true, num_sampled, unique, num_sampled, seed)
+
+
+def random_index_shuffle(index, seed, max_index, rounds=4, name=None):
+    """A pseudorandom permutation of [0, max_index] applied to `index`: a pure function of `seed`
+    (shape [3]) that maps distinct indices to distinct ones."""
+    i = convert_to_tensor(index)
+    s = convert_to_tensor(seed)
+    if s.shape.rank is not None and s.shape.dims[-1:] != (3,):
+        raise argument_error("random_index_shuffle", f"seed must have shape [3], not {s.shape}")
+    return apply(opdef("RandomIndexShuffle"), (i, s), {"max_index": int(_static(max_index, "max_index",
+                                                                                  "random_index_shuffle")),
+                                                      "rounds": int(rounds)})
