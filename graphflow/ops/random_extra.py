@@ -234,7 +234,7 @@ def _index_shuffle(index, seed, max_index, rounds=4):
         for k in keys:
             left, right = right, left ^ (_mix(right, k) & mask)
         return (left << np.uint64(half)) | right
-    x = np.asarray(index).astype(np.uint64)
+    x = np.atleast_1d(np.asarray(index).astype(np.uint64))
     if np.any(x >= np.uint64(n)):
         raise ValueError(f"random_index_shuffle: index must be in [0, {max_index}]")
     out = feistel(x)
@@ -242,7 +242,7 @@ def _index_shuffle(index, seed, max_index, rounds=4):
     while bad.any():
         out[bad] = feistel(out[bad])
         bad = out >= np.uint64(n)
-    return out.astype(index.dtype)
+    return out.astype(index.dtype).reshape(np.shape(index))
 
 
 register(OpDef("RandomIndexShuffle", _index_shuffle_infer, _index_shuffle, differentiable=False))

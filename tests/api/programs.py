@@ -534,3 +534,34 @@ def samplers_by_name(tf):
                       tf.random.fixed_unigram_candidate_sampler(true, 2, 3, False, 6, unigrams=[1.0] * 6, seed=1)):
         shapes.append([s.shape, te.shape, se.shape, s.dtype, te.dtype])
     return {"shapes": shapes}
+
+
+@program("eager")
+def more_framework(tf):
+    section = tf.CriticalSection()
+    v = tf.Variable(1.0)
+    after = section.execute(lambda: v.assign_add(2.0))
+
+    @tf.nondifferentiable_batch_function(1, 4, 1000)
+    def double(t):
+        return t * 2.0
+    y = double(tf.constant([[1.0], [2.0]]))
+    shuffled = tf.random_index_shuffle(tf.range(10, dtype=tf.int64), seed=[1, 2, 3], max_index=9)
+    shuffled_again = tf.random_index_shuffle(tf.range(10, dtype=tf.int64), seed=[1, 2, 3], max_index=9)
+    one = tf.random_index_shuffle(tf.constant(3, tf.int32), seed=[4, 5, 6], max_index=100)
+    theoretical, numerical = tf.test.compute_gradient(lambda t: t * t * 3.0, [tf.constant([1.0, 2.0])])
+
+    class Check(tf.test.TestCase):
+        def runTest(self):  # noqa: N802
+            self.assertAllClose([1.0, 2.0], tf.constant([1.0, 2.0]))
+            self.assertAllEqual(tf.constant([1, 2]), [1, 2])
+            self.assertAllInRange(tf.constant([0.5]), 0.0, 1.0)
+    result = Check().run()
+    return {"after": after, "batched": y,
+            "shuffled": [tf.reduce_all(tf.equal(tf.sort(shuffled), tf.range(10, dtype=tf.int64))),
+                         tf.reduce_all(tf.equal(shuffled, shuffled_again)), shuffled.dtype, one.dtype, one.shape,
+                         tf.logical_and(one >= 0, one <= 100)],
+            "compute_gradient": [theoretical[0], numerical[0]],
+            "test_case": result.wasSuccessful(), "gpu": [tf.test.is_gpu_available(), tf.test.gpu_device_name()],
+            "version": [isinstance(tf.version.VERSION, str), isinstance(tf.version.GRAPH_DEF_VERSION, int)],
+            "newaxis": tf.constant([1, 2])[tf.newaxis, :]}

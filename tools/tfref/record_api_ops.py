@@ -210,6 +210,14 @@ def arrays():
     case("api_bitcast_f32_i32", "bitcast", [a([1., -2.])], {"type": R.D("int32")})
     case("api_bitcast_i32_u8", "bitcast", [a([1, 258], I32)], {"type": R.D("uint8")})
     case("api_bitcast_i16_f16", "bitcast", [a([15360, 16384], np.int16)], {"type": R.D("float16")})
+    case("api_space_to_batch_nd", "space_to_batch_nd", [rn(2, 4, 6, 1), V([2, 3]), V([[0, 0], [1, 2]])])
+    case("api_space_to_batch", "space_to_batch", [rn(1, 4, 4, 2), V([2, 2]), V([[0, 0], [0, 0]])])
+    case("api_batch_to_space", "batch_to_space", [rn(12, 2, 3, 1), V([2, 3]), V([[0, 0], [1, 2]])])
+    case("api_required_space_to_batch_paddings", "required_space_to_batch_paddings", [V([5, 7]), V([2, 3])],
+         grad=False)
+    case("api_strided_slice_masks", "strided_slice", [rn(3, 4), V([0, 1]), V([2, 0]), V([1, 1])], {"end_mask": 2})
+    case("api_strided_slice_shrink", "strided_slice", [rn(3, 4), V([1, 0]), V([2, 3]), V([1, 2])],
+         {"shrink_axis_mask": 1})
     case("api_where_xy", "where", [a([True, False, True], np.bool_), rn(3), rn(3)])
 
 
