@@ -244,14 +244,17 @@ zeros_initializer, ones_initializer, constant_initializer = (keras.initializers.
                                                             keras.initializers.Constant)
 random_normal_initializer = keras.initializers.RandomNormal
 random_uniform_initializer = keras.initializers.RandomUniform
-from .testing import test, version  # noqa: E402
+from .testing import sysconfig, test, version  # noqa: E402
+from .testing import types_ as types  # noqa: E402
 from .ops.api.array_extra import (  # noqa: E402
     batch_to_space,
     required_space_to_batch_paddings,
     space_to_batch,
     space_to_batch_nd,
 )
-from .ops.api.conv_backprop import conv2d_backprop_filter_v2, conv2d_backprop_input_v2  # noqa: E402
+from .namespaces import raw_ops  # noqa: E402
+from .variables import variable_creator_scope  # noqa: E402
+from .ops.api.conv_backprop import conv, conv2d_backprop_filter_v2, conv2d_backprop_input_v2  # noqa: E402
 from .ops.api.framework import CriticalSection, nondifferentiable_batch_function  # noqa: E402
 from .ops.api.random_extra import random_index_shuffle  # noqa: E402
 # isort: on

@@ -140,3 +140,8 @@ for _n in ("assert_all_finite assert_greater assert_greater_equal assert_integer
            "assert_scalar assert_shapes assert_type disable_check_numerics enable_check_numerics "
            "get_log_device_placement is_numeric_tensor set_log_device_placement").split():
     setattr(debugging, _n, getattr(_debugging, _n))
+
+# tf.raw_ops (ops/api/raw_ops.py)
+from .ops.api import raw_ops as _raw_ops  # noqa: E402
+
+raw_ops = _raw_ops.build(api)

@@ -1,10 +1,14 @@
-"""tf.test and tf.version: a TestCase with TensorFlow's assertions, compute_gradient (the theoretical and
-numerical Jacobians gradient checks compare) and the build questions programs ask before choosing a
-device. graphflow runs on the CPU only, so every GPU question answers no."""
+"""What a program asks about the framework it runs on: tf.test (a TestCase with TensorFlow's assertions,
+compute_gradient, the GPU questions, which all answer no: graphflow runs on the CPU), tf.version,
+tf.sysconfig (where graphflow is installed, how it was built) and tf.types (the abstract types of
+tensors and functions, for isinstance checks and annotations)."""
 from __future__ import annotations
 
+import os
 import platform
+import sys
 import types
+import typing
 import unittest
 
 import numpy as np
@@ -134,3 +138,34 @@ test.__dict__.update(TestCase=TestCase, compute_gradient=compute_gradient, gpu_d
 version = types.ModuleType("graphflow.version")
 version.__dict__.update(VERSION="0.1.0", GIT_VERSION="unknown", COMPILER_VERSION=platform.python_compiler(),
                         GRAPH_DEF_VERSION=1, GRAPH_DEF_VERSION_MIN_CONSUMER=0, GRAPH_DEF_VERSION_MIN_PRODUCER=0)
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _build_info():
+    return {"is_cuda_build": False, "is_rocm_build": False, "is_tensorrt_build": False,
+            "cpu_compiler": platform.python_compiler(), "python": sys.version.split()[0]}
+
+
+sysconfig = types.ModuleType("graphflow.sysconfig")
+sysconfig.__dict__.update(
+    get_include=lambda: _PACKAGE, get_lib=lambda: _PACKAGE, get_compile_flags=lambda: [], get_link_flags=lambda: [],
+    get_build_info=_build_info, CXX11_ABI_FLAG=0, CXX_VERSION=0, MONOLITHIC_BUILD=0)
+
+
+def _types_namespace():
+    from .function.concrete import ConcreteFunction
+    from .function.tracing import Function
+    from .tensor import Tensor
+    from .variables import Variable
+    experimental = types.ModuleType("graphflow.types.experimental")
+    experimental.__dict__.update(
+        TensorLike=typing.Union[Tensor, Variable, np.ndarray, int, float, bool, list, tuple],
+        ConcreteFunction=ConcreteFunction, GenericFunction=Function, PolymorphicFunction=Function,
+        AtomicFunction=ConcreteFunction, Callable=typing.Callable)
+    out = types.ModuleType("graphflow.types")
+    out.experimental = experimental
+    return out
+
+
+types_ = _types_namespace()

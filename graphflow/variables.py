@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import threading
 
 import numpy as np
 
@@ -48,6 +49,46 @@ def _autocast(var, t):
     return api.cast(t, target)
 
 
+_creators = threading.local()
+_creators.stack = []
+
+
+class _Created:
+    """What the innermost next_creator returns: the arguments the variable is built with."""
+
+    def __init__(self, kwargs):
+        self.kwargs = kwargs
+
+
+def _through_creators(kwargs: dict) -> dict:
+    """Pass a new variable's arguments through the active variable_creator_scope creators (innermost
+    first); each calls next_creator(**kwargs), possibly with changed arguments."""
+    def chain(i):
+        def next_creator(**kw):
+            if i < 0:
+                return _Created(kw)
+            return _creators.stack[i](chain(i - 1), **kw)
+        return next_creator
+    out = chain(len(_creators.stack) - 1)(**kwargs)
+    if not isinstance(out, _Created):
+        raise TypeError("variable_creator_scope: a creator must return what next_creator(**kwargs) returns "
+                        "(graphflow's creators may change a variable's arguments, not replace it)")
+    return out.kwargs
+
+
+@contextlib.contextmanager
+def variable_creator_scope(variable_creator):
+    """Within the block, every new Variable's arguments go through
+    variable_creator(next_creator, **kwargs), which calls next_creator(**kwargs) to continue."""
+    if not hasattr(_creators, "stack"):
+        _creators.stack = []
+    _creators.stack.append(variable_creator)
+    try:
+        yield
+    finally:
+        _creators.stack.pop()
+
+
 def _create_in_init_scope(var, *args, **kwargs) -> None:
     """Build `var` outside the function being traced (as TensorFlow lifts variable creation out of
     tf.function): created once, its value persists across calls instead of being re-initialised."""
@@ -73,6 +114,12 @@ class Variable(OperatorsMixin):
 
     def __init__(self, initial_value=None, trainable=True, name=None, dtype=None, shape=None,
                  validate_shape=True, **unused):
+        if getattr(_creators, "stack", None):
+            args = _through_creators(dict(initial_value=initial_value, trainable=trainable, name=name, dtype=dtype,
+                                          shape=shape, validate_shape=validate_shape, **unused))
+            initial_value, trainable, name, dtype, shape, validate_shape = (
+                args.pop(k) for k in ("initial_value", "trainable", "name", "dtype", "shape", "validate_shape"))
+            unused = args
         if initial_value is None:
             raise ValueError("initial_value must be specified.")
         if not _ctx.eager and getattr(ctx_mod.current_graph(), "building_function", False):

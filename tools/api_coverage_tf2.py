@@ -62,10 +62,14 @@ LEFT_OUT = [
 ]
 
 
+_ABSENT = object()
+
+
 def _resolve(module, dotted):
+    """The object at `dotted` under `module`, or _ABSENT."""
     for part in dotted.split("."):
         if not hasattr(module, part):
-            return None
+            return _ABSENT
         module = getattr(module, part)
     return module
 
@@ -104,7 +108,7 @@ def measure():
     with open(NAMES) as f:
         recorded = json.load(f)
     exercised = _exercised_paths()
-    tested_objects = {id(_resolve(gf, p)) for p in exercised if _resolve(gf, p) is not None}
+    tested_objects = {id(_resolve(gf, p)) for p in exercised if _resolve(gf, p) not in (_ABSENT, None)}
     rows = []
     for ns, names in recorded["namespaces"].items():
         prefix = "" if ns == "tf" else ns + "."
@@ -112,7 +116,7 @@ def measure():
         present, tested, missing = [], [], []
         for n in names:
             obj = _resolve(gf, prefix + n)
-            if obj is None:
+            if obj is _ABSENT:
                 missing.append(n)
                 continue
             present.append(n)

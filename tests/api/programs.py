@@ -565,3 +565,42 @@ def more_framework(tf):
             "test_case": result.wasSuccessful(), "gpu": [tf.test.is_gpu_available(), tf.test.gpu_device_name()],
             "version": [isinstance(tf.version.VERSION, str), isinstance(tf.version.GRAPH_DEF_VERSION, int)],
             "newaxis": tf.constant([1, 2])[tf.newaxis, :]}
+
+
+@program("eager")
+def introspection_namespaces(tf):
+    f = tf.function(lambda x: x * 2.0)
+    concrete = f.get_concrete_function(tf.TensorSpec([2], tf.float32))
+    info = tf.sysconfig.get_build_info()
+    with tf.profiler.experimental.Trace("traced_step", step_num=1):
+        traced = tf.constant([1.0, 2.0]) * 2.0
+
+    def not_trainable(next_creator, **kwargs):
+        kwargs["trainable"] = False
+        return next_creator(**kwargs)
+    with tf.variable_creator_scope(not_trainable):
+        frozen = tf.Variable(1.0)
+    return {"types": [isinstance(f, tf.types.experimental.GenericFunction),
+                      isinstance(f, tf.types.experimental.PolymorphicFunction),
+                      isinstance(concrete, tf.types.experimental.ConcreteFunction)],
+            "sysconfig": [isinstance(info, dict), "is_cuda_build" in info, isinstance(tf.sysconfig.get_include(), str),
+                          isinstance(tf.sysconfig.get_lib(), str), isinstance(tf.sysconfig.get_compile_flags(), list),
+                          isinstance(tf.sysconfig.get_link_flags(), list)],
+            "traced": traced, "frozen": [frozen.trainable, tf.Variable(1.0).trainable]}
+
+
+@program()
+def raw_ops(tf):
+    x, y = tf.constant([1.0, 4.0]), tf.constant([2.0, 0.5])
+    m = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    try:
+        tf.raw_ops.AddV2(x, y)
+        positional = "none"
+    except TypeError as e:
+        positional = type(e).__name__
+    return {"add": tf.raw_ops.AddV2(x=x, y=y), "atan2": tf.raw_ops.Atan2(y=x, x=y), "sqrt": tf.raw_ops.Sqrt(x=x),
+            "matmul": tf.raw_ops.MatMul(a=m, b=m, transpose_a=True, transpose_b=False),
+            "sum": tf.raw_ops.Sum(input=m, axis=1, keep_dims=True), "cast": tf.raw_ops.Cast(x=m, DstT=tf.int32),
+            "cumsum": tf.raw_ops.Cumsum(x=x, axis=0, exclusive=True, reverse=False),
+            "topk": list(tf.raw_ops.TopKV2(input=x, k=1, sorted=True)), "positional": positional,
+            "select": tf.raw_ops.SelectV2(condition=tf.constant([True, False]), t=x, e=y)}

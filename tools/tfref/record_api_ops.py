@@ -218,6 +218,12 @@ def arrays():
     case("api_strided_slice_masks", "strided_slice", [rn(3, 4), V([0, 1]), V([2, 0]), V([1, 1])], {"end_mask": 2})
     case("api_strided_slice_shrink", "strided_slice", [rn(3, 4), V([1, 0]), V([2, 3]), V([1, 2])],
          {"shrink_axis_mask": 1})
+    case("api_conv", "conv", [rn(1, 4, 4, 2), rn(2, 2, 2, 3)], {"strides": [1, 1, 1, 1], "padding": "VALID"},
+         grad=False)   # TensorFlow has no gradient for its Conv op
+    case("api_conv_strided_same", "conv", [rn(1, 5, 5, 1), rn(3, 3, 1, 2)], {"strides": [1, 2, 2, 1],
+                                                                            "padding": "SAME"}, grad=False)
+    case("api_saturate_cast", "saturate_cast", [a([-300.0, 12.7, 300.0, 1e10])], {"dtype": R.D("uint8")})
+    case("api_saturate_cast_i32", "saturate_cast", [a([-3e10, 5.5, 3e10], F64)], {"dtype": R.D("int32")})
     case("api_where_xy", "where", [a([True, False, True], np.bool_), rn(3), rn(3)])
 
 

@@ -42,3 +42,23 @@ def conv2d_backprop_filter_v2(input, filter, out_backprop, strides, padding, use
     x, w, dy = convert_to_tensor(input), convert_to_tensor(filter), convert_to_tensor(out_backprop)
     return apply(opdef("Conv2DBackpropFilter"), (x, shape(w), dy),
                  _attrs(strides, padding, explicit_paddings, data_format, dilations, "conv2d_backprop_filter_v2"))
+
+
+def conv(input, filter, strides, padding, explicit_paddings=(), data_format="CHANNELS_LAST",  # noqa: A002
+         dilations=(), batch_dims=1, groups=1, name=None):
+    """TensorFlow's generic convolution op for 2 spatial dimensions (input [batch, h, w, c], filter
+    [kh, kw, c, out], channels last): conv2d with strides/dilations given for every dimension."""
+    from .nn import conv2d
+    x = convert_to_tensor(input)
+    if x.shape.rank is not None and x.shape.rank != 4:
+        raise ValueError(f"conv: graphflow's conv takes 2 spatial dimensions (a rank-4 input), got rank "
+                         f"{x.shape.rank}; use the conv1d/conv3d functions of tf.nn")
+    if data_format not in ("CHANNELS_LAST", "NHWC") or batch_dims != 1 or groups != 1:
+        raise ValueError("conv: only data_format='CHANNELS_LAST', batch_dims=1 and groups=1 are supported")
+    st = list(strides)
+    dl = list(dilations) or [1, 1, 1, 1]
+    pad = padding
+    if padding == "EXPLICIT":
+        p = list(explicit_paddings)
+        pad = [[p[0], p[1]], [p[2], p[3]], [p[4], p[5]], [p[6], p[7]]]
+    return conv2d(x, filter, strides=st, padding=pad, dilations=dl)
