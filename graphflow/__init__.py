@@ -253,6 +253,7 @@ from .ops.api.array_extra import (  # noqa: E402
     space_to_batch_nd,
 )
 from .namespaces import raw_ops  # noqa: E402
+from .ops.api.queues import experimental, queue  # noqa: E402
 from .variables import variable_creator_scope  # noqa: E402
 from .ops.api.conv_backprop import conv, conv2d_backprop_filter_v2, conv2d_backprop_input_v2  # noqa: E402
 from .ops.api.framework import CriticalSection, nondifferentiable_batch_function  # noqa: E402

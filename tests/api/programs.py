@@ -604,3 +604,48 @@ def raw_ops(tf):
             "cumsum": tf.raw_ops.Cumsum(x=x, axis=0, exclusive=True, reverse=False),
             "topk": list(tf.raw_ops.TopKV2(input=x, k=1, sorted=True)), "positional": positional,
             "select": tf.raw_ops.SelectV2(condition=tf.constant([True, False]), t=x, e=y)}
+
+
+@program("eager", "graph")
+def queues(tf):
+    q = tf.queue.FIFOQueue(10, [tf.float32, tf.int32], shapes=[[2], []])
+    ops = [q.enqueue([tf.constant([1.0, 2.0]), tf.constant(1)]),
+           q.enqueue_many([tf.constant([[3.0, 4.0], [5.0, 6.0]]), tf.constant([2, 3])])]
+    with tf.control_dependencies([o for o in ops if o is not None]):
+        size = q.size()
+    with tf.control_dependencies([size]):
+        first = q.dequeue()
+    with tf.control_dependencies(first):
+        rest = q.dequeue_many(2)
+    named = tf.queue.FIFOQueue(3, tf.int64, names=["n"])
+    put = named.enqueue({"n": tf.constant(7, tf.int64)})
+    with tf.control_dependencies([put] if put is not None else []):
+        got = named.dequeue()
+    padded = tf.queue.PaddingFIFOQueue(4, tf.int32, shapes=[[None]])
+    pads = [padded.enqueue(tf.constant([1])), padded.enqueue(tf.constant([2, 3, 4]))]
+    with tf.control_dependencies([p for p in pads if p is not None]):
+        batch = padded.dequeue_many(2)
+    prio = tf.queue.PriorityQueue(4, [tf.float32], shapes=[[]])
+    ins = [prio.enqueue([tf.constant(5, tf.int64), tf.constant(50.0)]),
+           prio.enqueue([tf.constant(1, tf.int64), tf.constant(10.0)])]
+    with tf.control_dependencies([p for p in ins if p is not None]):
+        low = prio.dequeue()
+    shuffle = tf.queue.RandomShuffleQueue(10, 0, tf.int32, shapes=[[]], seed=3)
+    fill = shuffle.enqueue_many([tf.range(5)])
+    with tf.control_dependencies([fill] if fill is not None else []):
+        mixed = shuffle.dequeue_many(5)
+    return {"size": size, "first": first, "rest": rest, "named": got["n"], "padded": batch, "priority": low,
+            "shuffled_sorted": tf.sort(mixed), "dtypes": [d.name for d in q.dtypes]}
+
+
+@program("eager")
+def optional_values(tf):
+    full = tf.experimental.Optional.from_value({"a": tf.constant([1.0, 2.0]), "b": tf.constant(3)})
+    empty = tf.experimental.Optional.empty(tf.TensorSpec([], tf.float32))
+    try:
+        empty.get_value()
+        raised = "none"
+    except tf.errors.InvalidArgumentError as e:
+        raised = type(e).__name__
+    return {"has": [full.has_value(), empty.has_value()], "value": full.get_value(),
+            "spec": full.element_spec["a"].shape, "raised": raised}
