@@ -264,6 +264,10 @@ newaxis = None
 strings = _namespace("strings", **{n: getattr(_strings_api, n) for n in _strings_api.__all__})
 lookup = _namespace("lookup", **{n: getattr(_lookup_api, n) for n in _lookup_api.__all__})
 io = _namespace("io", **{n: getattr(_io_api, n) for n in _io_api.__all__})
+from .ops.api import mutable_lookup as _mutable_lookup  # noqa: E402
+
+lookup.experimental, lookup.TextFileInitializer = _mutable_lookup.experimental, _mutable_lookup.TextFileInitializer
+lookup.TextFileIndex = _mutable_lookup.TextFileIndex
 as_string = strings.as_string
 compat.v1.data = _v1_data
 compat.v1.summary = _v1_summary

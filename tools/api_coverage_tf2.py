@@ -51,7 +51,7 @@ LEFT_OUT = [
      "quantized, bfloat16 and handle dtypes"),
     (r"^(RaggedTensor|RaggedTensorSpec|ragged|ragged_fill_empty_rows|ragged_fill_empty_rows_grad)$", "ragged tensors"),
     (r"^(SparseTensor|SparseTensorSpec|sparse|sets|edit_distance)$", "sparse tensors"),
-    (r"^(strings|as_string|fingerprint|io|audio|lookup)$", "string tensors and file I/O (another part of issue 12)"),
+    (r"^(strings|as_string|fingerprint|io|audio)$", "string tensors and file I/O (another part of issue 12)"),
     (r"^(tpu|xla|dtensor|mlir|lite|distribute|DeviceSpec_)$", "TPU, XLA, DTensor, TFLite and distribution"),
     (r"^(CriticalSection|queue|feature_column|load_library|load_op_library|raw_ops|security|sysconfig|tools|"
      r"version|test|graph_util|import_graph_def|experimental|variable_creator_scope|nondifferentiable_batch_function|"

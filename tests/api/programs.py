@@ -649,3 +649,25 @@ def optional_values(tf):
         raised = type(e).__name__
     return {"has": [full.has_value(), empty.has_value()], "value": full.get_value(),
             "spec": full.element_spec["a"].shape, "raised": raised}
+
+
+@program("eager", "graph")
+def lookup_tables(tf):
+    init = tf.lookup.KeyValueTensorInitializer(tf.constant([3, 5, 9], tf.int64), tf.constant([0.5, 1.5, 2.5]))
+    table = tf.lookup.StaticHashTable(init, default_value=-1.0)
+    found = table.lookup(tf.constant([[5, 4], [9, 3]], tf.int64))
+    mutable = tf.lookup.experimental.MutableHashTable(tf.int64, tf.int64, default_value=-1)
+    ins = mutable.insert(tf.constant([1, 2, 3], tf.int64), tf.constant([10, 20, 30], tf.int64))
+    with tf.control_dependencies([ins] if ins is not None else []):
+        rem = mutable.remove(tf.constant([2], tf.int64))
+    with tf.control_dependencies([r for r in (ins, rem) if r is not None]):
+        got = mutable.lookup(tf.constant([1, 2, 3, 4], tf.int64))
+        size = mutable.size()
+    dense = tf.lookup.experimental.DenseHashTable(tf.int64, tf.float32, default_value=0.0, empty_key=-1,
+                                                  deleted_key=-2)
+    put = dense.insert(tf.constant([7], tf.int64), tf.constant([7.5]))
+    with tf.control_dependencies([put] if put is not None else []):
+        dense_got = dense.lookup(tf.constant([7, 8], tf.int64))
+    return {"found": found, "size": table.size(), "default": table.default_value, "mutable": got,
+            "mutable_size": size, "dense": dense_got,
+            "index": [int(tf.lookup.TextFileIndex.WHOLE_LINE), int(tf.lookup.TextFileIndex.LINE_NUMBER)]}

@@ -16,7 +16,6 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import record_ops as R  # noqa: E402
-
 from record_ops import F64, I32, I64, L, V, a, case  # noqa: E402
 
 R.rng = np.random.default_rng(12)
