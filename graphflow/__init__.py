@@ -248,6 +248,7 @@ from .testing import sysconfig, test, version  # noqa: E402
 from .testing import types_ as types  # noqa: E402
 from .ops.api.array_extra import (  # noqa: E402
     batch_to_space,
+    extract_volume_patches,
     required_space_to_batch_paddings,
     space_to_batch,
     space_to_batch_nd,

@@ -55,7 +55,7 @@ LEFT_OUT = [
     (r"^(tpu|xla|dtensor|mlir|lite|distribute|DeviceSpec_)$", "TPU, XLA, DTensor, TFLite and distribution"),
     (r"^(CriticalSection|queue|feature_column|load_library|load_op_library|raw_ops|security|sysconfig|tools|"
      r"version|test|graph_util|import_graph_def|experimental|variable_creator_scope|nondifferentiable_batch_function|"
-     r"check_pinned|random_index_shuffle|extract_volume_patches|batch_to_space|space_to_batch|space_to_batch_nd|"
+     r"check_pinned|random_index_shuffle|batch_to_space|space_to_batch|space_to_batch_nd|"
      r"required_space_to_batch_paddings|matrix_square_root|sobol_sample|approx_min_k|"
      r"enable_traceback_filtering|disable_traceback_filtering|is_traceback_filtering_enabled)$",
      "not yet: TF internals, C++ op libraries and rarer ops (see the list)"),

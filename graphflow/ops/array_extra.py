@@ -10,19 +10,12 @@ import numpy as np
 
 from .. import dtypes
 from ..shapes import TensorShape, broadcast_dims
-from . import api as gf
 from . import infer as inf
-from .dispatch import apply
-from .registry import ELEMENTWISE, OpDef, Spec, get, register, set_gradient
+from .registry import ELEMENTWISE, OpDef, Spec, register
 
 
 def _same(x, *rest, **attrs):
     return [x]
-
-
-def iota(n):
-    """0, 1, ..., n - 1 (int32) for a run-time n, as the exclusive running count of ones."""
-    return gf.cumsum(gf.fill(gf.reshape(n, [1]), gf.constant(1, dtypes.int32)), exclusive=True)
 
 
 # ---- roll, reverse ----------------------------------------------------------------------------------
@@ -41,11 +34,6 @@ def _roll(x, shift, axis):
 register(OpDef("Roll", _roll_infer, _roll))
 
 
-@set_gradient("Roll")
-def _roll_grad(op, g):
-    return (apply(get("Roll"), (g,), {"shift": tuple(-s for s in op.attrs["shift"]), "axis": op.attrs["axis"]}),)
-
-
 def _reverse_infer(x, axis):
     if x.shape.rank is not None:
         inf.normalize_axes(axis, x.shape.rank, "reverse")
@@ -57,11 +45,6 @@ def _reverse(x, axis):
 
 
 register(OpDef("ReverseV2", _reverse_infer, _reverse))
-
-
-@set_gradient("ReverseV2")
-def _reverse_grad(op, g):
-    return (apply(get("ReverseV2"), (g,), {"axis": op.attrs["axis"]}),)
 
 
 def _reverse_sequence_infer(x, lengths, seq_axis, batch_axis):
@@ -86,11 +69,6 @@ def _reverse_sequence(x, lengths, seq_axis, batch_axis):
 
 
 register(OpDef("ReverseSequence", _reverse_sequence_infer, _reverse_sequence))
-
-
-@set_gradient("ReverseSequence")
-def _reverse_sequence_grad(op, g):
-    return apply(get("ReverseSequence"), (g, op.inputs[1]), dict(op.attrs)), None
 
 
 # ---- tensor_scatter_nd_* -----------------------------------------------------------------------------
@@ -133,26 +111,6 @@ def _scatter(tensor, indices, updates, kind):
 register(OpDef("TensorScatter", _scatter_infer, _scatter))
 
 
-@set_gradient("TensorScatter")
-def _scatter_grad(op, g):
-    tensor, indices, updates = op.inputs
-    kind = op.attrs["kind"]
-    picked = gf.gather_nd(g, indices)
-    if kind == "add":
-        return g, None, picked
-    if kind == "sub":
-        return g, None, gf.negative(picked)
-    if kind == "update":
-        hole = apply(get("TensorScatter"), (g, indices, gf.zeros_like(updates)), {"kind": "update"})
-        return hole, None, picked
-    # max/min: the gradient goes where the output equals the operand it came from
-    y = op.outputs[0]
-    from_tensor = gf.equal(tensor, y)
-    from_updates = gf.equal(updates, gf.gather_nd(y, indices))
-    return (gf.where(from_tensor, g, gf.zeros_like(g)), None,
-            gf.where(from_updates, picked, gf.zeros_like(picked)))
-
-
 # ---- ensure_shape -----------------------------------------------------------------------------------
 
 def _ensure_shape_infer(x, shape):
@@ -170,11 +128,6 @@ def _ensure_shape(x, shape):
 
 
 register(OpDef("EnsureShape", _ensure_shape_infer, _ensure_shape, foldable=False))
-
-
-@set_gradient("EnsureShape")
-def _ensure_shape_grad(op, g):
-    return (g,)
 
 
 # ---- unravel_index ------------------------------------------------------------------------------------
@@ -220,16 +173,6 @@ def _partition(data, partitions, num_partitions):
 register(OpDef("DynamicPartition", _partition_infer, _partition, num_outputs=-1))
 
 
-@set_gradient("DynamicPartition")
-def _partition_grad(op, *gs):
-    data, partitions = op.inputs
-    n = op.attrs["num_partitions"]
-    positions = gf.reshape(iota(gf.size(partitions)), gf.shape(partitions))
-    pieces = apply(get("DynamicPartition"), (positions, partitions), {"num_partitions": n})
-    gs = [gf.zeros_like(o) if g is None else g for g, o in zip(gs, op.outputs)]
-    return gf.dynamic_stitch(list(pieces), gs), None
-
-
 def _stitch_infer(*specs, n):
     indices, data = specs[:n], specs[n:]
     dt = data[0].dtype
@@ -255,13 +198,6 @@ def _stitch(*arrays, n):
 
 
 register(OpDef("DynamicStitch", _stitch_infer, _stitch))
-
-
-@set_gradient("DynamicStitch")
-def _stitch_grad(op, g):
-    n = op.attrs["n"]
-    indices = op.inputs[:n]
-    return [None] * n + [gf.gather(g, i) for i in indices]
 
 
 # ---- broadcast_dynamic_shape, bitcast, shifts ------------------------------------------------------------
@@ -324,3 +260,76 @@ for _name, _fn in (("LeftShift", np.left_shift), ("RightShift", np.right_shift))
                    check_in_eager=True, differentiable=False))
 register(OpDef("Invert", inf.elementwise, np.invert, kind=ELEMENTWISE, allowed=inf.INTS, check_in_eager=True,
                differentiable=False))
+
+
+# ---- extract_volume_patches ------------------------------------------------------------------------------
+
+def _volume_geometry(in_dims, ksizes, strides, padding):
+    """Per spatial dim: (output size, padding before)."""
+    out = []
+    for n, k, s in zip(in_dims, ksizes, strides):
+        if padding == "VALID":
+            out.append((max((n - k) // s + 1, 0), 0))
+        else:
+            o = -(-n // s)
+            total = max((o - 1) * s + k - n, 0)
+            out.append((o, total // 2))
+    return out
+
+
+def _volume_infer(x, ksizes, strides, padding):
+    if x.shape.rank not in (None, 5):
+        raise ValueError(f"extract_volume_patches: input must be 5-D, got shape {x.shape}")
+    if padding not in ("SAME", "VALID"):
+        raise ValueError(f"extract_volume_patches: padding must be 'SAME' or 'VALID', got {padding!r}")
+    if x.shape.dims is None or None in x.shape.dims[1:]:
+        return [Spec(TensorShape((None,) * 5), x.dtype)]
+    geo = _volume_geometry(x.shape.dims[1:4], ksizes, strides, padding)
+    depth = x.shape.dims[4] * int(np.prod(ksizes))
+    return [Spec(TensorShape((x.shape.dims[0],) + tuple(g[0] for g in geo) + (depth,)), x.dtype)]
+
+
+def _extract_volume(x, ksizes, strides, padding):
+    geo = _volume_geometry(x.shape[1:4], ksizes, strides, padding)
+    pads = [(0, 0)] + [(g[1], max((g[0] - 1) * s + k - n - g[1], 0)) for g, s, k, n in
+                       zip(geo, strides, ksizes, x.shape[1:4])] + [(0, 0)]
+    xp = np.pad(x, pads)
+    (op_, _), (or_, _), (oc, _) = geo
+    kp, kr, kc = ksizes
+    out = np.zeros((x.shape[0], op_, or_, oc, kp, kr, kc, x.shape[4]), x.dtype)
+    for a in range(kp):
+        for b in range(kr):
+            for c in range(kc):
+                out[:, :, :, :, a, b, c, :] = xp[:, a:a + strides[0] * (op_ - 1) + 1:strides[0],
+                                                 b:b + strides[1] * (or_ - 1) + 1:strides[1],
+                                                 c:c + strides[2] * (oc - 1) + 1:strides[2], :]
+    return out.reshape(out.shape[:4] + (kp * kr * kc * x.shape[4],))
+
+
+def _volume_grad_infer(dy, input_shape, ksizes, strides, padding):
+    if input_shape.value is not None:
+        return [Spec(TensorShape(tuple(int(v) for v in input_shape.value)), dy.dtype)]
+    return [Spec(TensorShape((None,) * 5), dy.dtype)]
+
+
+def _extract_volume_grad(dy, input_shape, ksizes, strides, padding):
+    n, p, r, c, d = (int(v) for v in input_shape)
+    geo = _volume_geometry((p, r, c), ksizes, strides, padding)
+    pads = [g[1] for g in geo]
+    op_, or_, oc = (g[0] for g in geo)
+    kp, kr, kc = ksizes
+    full = [max((g[0] - 1) * s + k, m + b) for g, s, k, m, b in zip(geo, strides, ksizes, (p, r, c), pads)]
+    dxp = np.zeros((n, full[0] + pads[0], full[1] + pads[1], full[2] + pads[2], d), dy.dtype)
+    g = dy.reshape(n, op_, or_, oc, kp, kr, kc, d)
+    for a in range(kp):
+        for b in range(kr):
+            for cc in range(kc):
+                dxp[:, a:a + strides[0] * (op_ - 1) + 1:strides[0], b:b + strides[1] * (or_ - 1) + 1:strides[1],
+                    cc:cc + strides[2] * (oc - 1) + 1:strides[2], :] += g[:, :, :, :, a, b, cc, :]
+    return dxp[:, pads[0]:pads[0] + p, pads[1]:pads[1] + r, pads[2]:pads[2] + c, :]
+
+
+register(OpDef("ExtractVolumePatches", _volume_infer, _extract_volume))
+register(OpDef("ExtractVolumePatchesGrad", _volume_grad_infer, _extract_volume_grad))
+
+

@@ -27,7 +27,7 @@ def apply(opdef: OpDef, inputs, attrs: dict, name=None):
     op = ctx_mod.current_graph().create_op(opdef, inputs, attrs, name)
     n = len(op.outputs)
     if op_hooks.active and n:
-        checked = op_hooks.after_build(opdef, op.outputs)
+        checked = op_hooks.after_build(opdef, op.outputs, apply)
         return checked[0] if n == 1 and opdef.num_outputs == 1 else checked
     if n == 1 and opdef.num_outputs == 1:
         return op.outputs[0]

@@ -8,6 +8,7 @@ import sys
 import numpy as np
 
 from ..errors import InvalidArgumentError
+from .registry import get
 
 _state = {"check_numerics": False, "log_device_placement": False}
 active = False          # any check on: read by dispatch before calling the hooks
@@ -51,11 +52,10 @@ def after_eager(opdef, outputs):
         _check_arrays(opdef.name, [t._value for t in outputs])
 
 
-def after_build(opdef, outputs):
-    """Called with a new graph op's outputs; returns them, float ones wrapped in a numerics check."""
+def after_build(opdef, outputs, apply):
+    """Called with a new graph op's outputs and dispatch's `apply`; returns the outputs, float ones
+    wrapped in a numerics check."""
     if not _state["check_numerics"] or opdef.name == "CheckNumerics" or opdef.stateful:
         return outputs
-    from .dispatch import apply
-    from .registry import get
     return [apply(get("CheckNumerics"), (t,), {"message": f"Detected Infinity or NaN in output of op {opdef.name}"})
             if t.dtype.is_floating else t for t in outputs]

@@ -24,7 +24,7 @@ def philox(seed) -> np.random.Generator:
 
 
 def _truncated(gen, shape, lo=-2.0, hi=2.0):
-    z = gen.standard_normal(shape)
+    z = np.array(gen.standard_normal(shape), dtype=np.float64)
     lo, hi = np.broadcast_to(lo, shape), np.broadcast_to(hi, shape)
     bad = (z < lo) | (z > hi)
     for _ in range(100):
@@ -41,31 +41,31 @@ def sample(gen, kind, shape, dtype, params, minval=None, maxval=None):
     """`shape` samples of the distribution `kind` with (broadcast) `params` arrays."""
     np_dtype = dtype.np
     if kind == "uniform":
-        return gen.random(shape).astype(np_dtype)
+        return np.asarray(gen.random(shape)).astype(np_dtype)
     if kind == "normal":
-        return gen.standard_normal(shape).astype(np_dtype)
+        return np.asarray(gen.standard_normal(shape)).astype(np_dtype)
     if kind == "truncated_normal":
-        return _truncated(gen, shape).astype(np_dtype)
+        return np.asarray(_truncated(gen, shape)).astype(np_dtype)
     if kind == "uniform_int":
         if minval >= maxval:
             raise ValueError(f"Need minval < maxval: {minval} >= {maxval}")
-        return gen.integers(minval, maxval, size=shape, dtype=np_dtype)
+        return np.asarray(gen.integers(minval, maxval, size=shape, dtype=np_dtype))
     if kind == "uniform_full_int":
         info = np.iinfo(np_dtype)
-        return gen.integers(info.min, info.max, size=shape, dtype=np_dtype, endpoint=True)
+        return np.asarray(gen.integers(info.min, info.max, size=shape, dtype=np_dtype, endpoint=True))
     if kind == "gamma":
         alpha, beta = (np.broadcast_to(p, shape) for p in params)
-        return (gen.standard_gamma(alpha) / beta).astype(np_dtype)
+        return np.asarray(gen.standard_gamma(alpha) / beta).astype(np_dtype)
     if kind == "poisson":
         lam = np.broadcast_to(params[0], shape)
-        return gen.poisson(lam).astype(np_dtype)
+        return np.asarray(gen.poisson(lam)).astype(np_dtype)
     if kind == "binomial":
         counts, probs = (np.broadcast_to(p, shape) for p in params)
-        return gen.binomial(counts.astype(np.int64), probs).astype(np_dtype)
+        return np.asarray(gen.binomial(counts.astype(np.int64), probs)).astype(np_dtype)
     if kind == "parameterized_truncated_normal":
         mean, std, lo, hi = (np.broadcast_to(np.asarray(p, np.float64), shape) for p in params)
         z = _truncated(gen, shape, (lo - mean) / std, (hi - mean) / std)
-        return (mean + std * z).astype(np_dtype)
+        return np.asarray(mean + std * z).astype(np_dtype)
     if kind == "categorical":
         logits, = params
         num = shape[-1]

@@ -9,10 +9,8 @@ import numpy as np
 
 from .. import dtypes
 from ..shapes import TensorShape
-from . import api as gf
 from . import infer as inf
-from .array_extra import iota
-from .registry import OpDef, Spec, register, set_gradient
+from .registry import OpDef, Spec, register
 
 
 def _top_k_infer(x, k, sorted=True, index_type=dtypes.int32):  # noqa: A002
@@ -40,20 +38,6 @@ def _top_k(x, k, sorted=True, index_type=dtypes.int32):  # noqa: A002
 
 
 register(OpDef("TopKV2", _top_k_infer, _top_k, num_outputs=2, allowed=inf.NUMERIC))
-
-
-@set_gradient("TopKV2")
-def _top_k_grad(op, g, _g_indices=None):
-    x = op.inputs[0]
-    idx = op.outputs[1]
-    n = gf.shape(x)[-1]
-    flat_g = gf.reshape(g, [-1])
-    k = gf.shape(idx)[-1]
-    rows = gf.reduce_prod(gf.shape(idx)[:-1])
-    offsets = gf.reshape(iota(rows) * n, [-1, 1])
-    flat_idx = gf.reshape(gf.cast(gf.reshape(idx, [-1, k]), dtypes.int32) + offsets, [-1, 1])
-    dense = gf.scatter_nd(flat_idx, flat_g, gf.reshape(gf.size(x), [1]))
-    return (gf.reshape(dense, gf.shape(x)),)
 
 
 def _in_top_k_infer(predictions, targets, k):

@@ -300,6 +300,126 @@ case("BroadcastArgs", _draw_broadcast_args, gf.broadcast_dynamic_shape,
 case("Bitcast", lambda d: ([values(d, shape(d), np.float32)], {}), lambda x: gf.bitcast(x, gf.int32),
      lambda x: x.view(np.int32))
 
+def _draw_volume(d):
+    x = values(d, (1, d(st.integers(1, 3)), d(st.integers(1, 3)), 2, 1))
+    return [x], {"padding": d(st.sampled_from(["SAME", "VALID"]))}
+
+
+def _volume_ref(x, padding):
+    """Each output position's 2x2x1 window, zero-padded after the input for SAME (the padding
+    before is 0 for a size-2 window with stride 1)."""
+    n, p, r, c, ch = x.shape
+    out_p, out_r = (p, r) if padding == "SAME" else (max(p - 1, 0), max(r - 1, 0))
+    xp = np.pad(x, [(0, 0), (0, 1), (0, 1), (0, 0), (0, 0)])
+    out = np.zeros((n, out_p, out_r, c, 4 * ch), x.dtype)
+    for i in range(out_p):
+        for j in range(out_r):
+            for k in range(c):
+                out[0, i, j, k] = xp[0, i:i + 2, j:j + 2, k:k + 1, :].reshape(-1)
+    return out
+
+
+case("ExtractVolumePatches", _draw_volume,
+     lambda x, padding: gf.extract_volume_patches(x, [1, 2, 2, 1, 1], [1, 1, 1, 1, 1], padding), _volume_ref)
+case("ExtractVolumePatchesGrad", lambda d: ([values(d, (1, 2, 2, 2, 4)), np.array([1, 2, 2, 2, 1], np.int32)], {}),
+     lambda dy, shape: _op("ExtractVolumePatchesGrad", dy, shape, ksizes=(2, 2, 1), strides=(1, 1, 1), padding="SAME"),
+     lambda dy, shape: _volume_grad_ref(dy))
+
+
+def _volume_grad_ref(dy):
+    out = np.zeros((1, 3, 3, 2, 1), dy.dtype)
+    g = dy.reshape(1, 2, 2, 2, 2, 2, 1, 1)
+    for i in range(2):
+        for j in range(2):
+            for k in range(2):
+                out[0, i:i + 2, j:j + 2, k:k + 1, :] += g[0, i, j, k].reshape(2, 2, 1, 1)
+    return out[:, :2, :2]
+
+
+# ---- host calls, timestamps, queues, lookup tables ---------------------------------------------------
+
+def _draw_floats(d):
+    return [values(d, shape(d, min_dims=1, max_dims=2), float_dtype(d))], {}
+
+
+def float_dtype(d):
+    return d(st.sampled_from(FLOAT_DTYPES))
+
+
+def _custom_double(x):
+    @gf.custom_gradient
+    def double(v):
+        return v * 2.0, lambda dy: dy * 2.0
+    return double(x)
+
+
+case("CustomGradient", _draw_floats, _custom_double, lambda x: x * 2)
+case("EagerPyFunc", _draw_floats, lambda x: gf.py_function(lambda a: a * 3.0, [x], x.dtype), lambda x: x * 3)
+case("PyFunc", _draw_floats, lambda x: gf.numpy_function(lambda a: (a - 1).astype(a.dtype), [x], x.dtype),
+     lambda x: x - 1)
+case("Timestamp", _draw_floats, lambda x: gf.where(gf.timestamp() > 1e9, x, -x), lambda x: x)
+
+
+def _queue_round_trip(x):
+    q = gf.queue.FIFOQueue(4, x.dtype)
+    put = q.enqueue(x)
+    with gf.control_dependencies([put] if put is not None else []):
+        size = q.size()
+    with gf.control_dependencies([size]):
+        out = q.dequeue()
+    with gf.control_dependencies([out]):
+        closed = q.close()
+    with gf.control_dependencies([closed] if closed is not None else []):
+        return gf.identity(out) + gf.cast(size, x.dtype) * 0
+
+
+for _op_name in ("QueueEnqueue", "QueueDequeue", "QueueSize", "QueueClose"):
+    case(_op_name, _draw_floats, _queue_round_trip, lambda x: x)
+
+
+def _draw_keys(d):
+    return [fc._rng(d).integers(0, 6, shape(d, max_dims=2)).astype(np.int64)], {}
+
+
+def _table_round_trip(keys):
+    table = gf.lookup.experimental.MutableHashTable(gf.int64, gf.float32, default_value=-1.0)
+    put = table.insert(gf.constant([1, 2, 3], gf.int64), gf.constant([10.0, 20.0, 30.0]))
+    with gf.control_dependencies([put] if put is not None else []):
+        gone = table.remove(gf.constant([2], gf.int64))
+    with gf.control_dependencies([o for o in (put, gone) if o is not None]):
+        found = table.lookup(keys)
+        size = table.size()
+        exported_keys, _ = table.export()
+    return found + gf.cast(size - 2, gf.float32) + gf.cast(gf.size(exported_keys) - 2, gf.float32)
+
+
+def _table_ref(keys):
+    return np.vectorize({1: 10.0, 3: 30.0}.get, otypes=[np.float32])(keys, -1.0) if keys.size else \
+        keys.astype(np.float32)
+
+
+for _op_name in ("LookupTableFind", "LookupTableInsert", "LookupTableRemove", "LookupTableSize", "LookupTableExport"):
+    case(_op_name, _draw_keys, _table_round_trip, _table_ref)
+
+
+# ---- random ---------------------------------------------------------------------------------------------
+
+def _draw_stateless(d):
+    return [np.array([d(st.integers(0, 99)), 7], np.int64)], {"shape": list(shape(d))}
+
+
+case("StatelessRandom", _draw_stateless, lambda seed, shape: gf.random.stateless_uniform(shape, seed),
+     check=lambda out, seed, shape: out.shape == tuple(shape) and ((out >= 0) & (out < 1)).all())
+case("RandomDistribution", lambda d: ([], {"shape": list(shape(d))}),
+     lambda shape: gf.random.poisson(shape, 2.0),
+     check=lambda out, shape: out.shape == tuple(shape) and (out >= 0).all())
+case("RandomIndexShuffle", lambda d: ([np.arange(d(st.integers(1, 20)), dtype=np.int64)], {}),
+     lambda i: gf.random_index_shuffle(i, [1, 2, 3], 19),
+     check=lambda out, i: out.shape == i.shape and len(set(out.tolist())) == len(out) and (out <= 19).all())
+case("CandidateSampler", lambda d: ([np.array([[1, 2]], np.int64)], {"n": d(st.integers(1, 4))}),
+     lambda t, n: gf.random.all_candidate_sampler(t, 2, n, True)[0],
+     lambda t, n: np.arange(n, dtype=np.int64))
+
 fc.BY_OP.clear()
 for _c in fc.CASES:
     fc.BY_OP.setdefault(_c.op, []).append(_c)

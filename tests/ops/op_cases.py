@@ -506,7 +506,8 @@ API_CASES["CTCLossDense"] = [Composite(lambda tf, x: tf.nn.ctc_loss(np.array([[1
 
 # the ops issue 12 added (tests/ops/op_cases_api.py)
 try:
-    from .op_cases_api import API_OP_CASES
+    from .op_cases_api import API_OP_API_CASES, API_OP_CASES
 except ImportError:          # loaded as a top-level module by tools/tfref/record_gradients.py
-    from op_cases_api import API_OP_CASES
+    from op_cases_api import API_OP_API_CASES, API_OP_CASES
 OP_CASES.update(API_OP_CASES)
+API_CASES.update(API_OP_API_CASES)

@@ -8,9 +8,9 @@ from __future__ import annotations
 import numpy as np
 
 try:
-    from .op_cases import Case, away, distinct, i32, positive, rand
+    from .op_cases import Case, Composite, away, distinct, i32, positive, rand
 except ImportError:          # loaded next to op_cases as a top-level module (tools/tfref/record_gradients.py)
-    from op_cases import Case, away, distinct, i32, positive, rand
+    from op_cases import Case, Composite, away, distinct, i32, positive, rand
 
 API_OP_CASES: dict[str, list[Case]] = {}
 
@@ -49,3 +49,23 @@ API_OP_CASES["TensorScatter"] = [Case((distinct(4, 2), i32(1, 3).reshape(2, 1), 
 API_OP_CASES["EnsureShape"] = [Case((rand(2, 3),), {"shape": (None, 3)}, "partial shape")]
 API_OP_CASES["DynamicPartition"] = [Case((rand(5, 2), i32(0, 1, 0, 2, 1)), {"num_partitions": 3}, "three parts")]
 API_OP_CASES["DynamicStitch"] = [Case((i32(0, 2), i32(1, 3), rand(2, 2), rand(2, 2)), {"n": 2}, "interleave")]
+API_OP_CASES["ExtractVolumePatches"] = [Case((rand(1, 3, 3, 2, 1),), {"ksizes": (2, 2, 1), "strides": (1, 2, 1),
+                                                                        "padding": "SAME"}, "same padding")]
+API_OP_CASES["ExtractVolumePatchesGrad"] = [Case((rand(1, 3, 2, 2, 4), i32(1, 3, 3, 2, 1)),
+                                                 {"ksizes": (2, 2, 1), "strides": (1, 2, 1), "padding": "SAME"},
+                                                 "same padding")]
+
+
+def _custom_square(tf, x):
+    @tf.custom_gradient
+    def square(v):
+        return v * v, lambda dy: dy * 2.0 * v
+    return square(x)
+
+
+# ops built through the public API (op_cases.API_CASES' format): gradients against finite differences
+API_OP_API_CASES = {
+    "CustomGradient": [Composite(_custom_square, (rand(3),), "square with its own gradient")],
+    "EagerPyFunc": [Composite(lambda tf, x: tf.reshape(tf.py_function(lambda a: a * a * 3.0, [x], tf.float64), [3]),
+                              (rand(3),), "a Python function under a tape")],
+}

@@ -223,6 +223,10 @@ def arrays():
                                                                             "padding": "SAME"}, grad=False)
     case("api_saturate_cast", "saturate_cast", [a([-300.0, 12.7, 300.0, 1e10])], {"dtype": R.D("uint8")})
     case("api_saturate_cast_i32", "saturate_cast", [a([-3e10, 5.5, 3e10], F64)], {"dtype": R.D("int32")})
+    case("api_extract_volume_patches", "extract_volume_patches", [rn(1, 3, 4, 4, 2)],
+         {"ksizes": [1, 2, 2, 2, 1], "strides": [1, 1, 2, 2, 1], "padding": "VALID"})
+    case("api_extract_volume_patches_same", "extract_volume_patches", [rn(1, 3, 3, 2, 1)],
+         {"ksizes": [1, 2, 3, 2, 1], "strides": [1, 2, 1, 1, 1], "padding": "SAME"})
     case("api_where_xy", "where", [a([True, False, True], np.bool_), rn(3), rn(3)])
 
 

@@ -197,8 +197,8 @@ def reverse_sequence(input, seq_lengths, seq_axis=None, batch_axis=None, name=No
 
 def scatter_nd(indices, updates, shape, name=None):
     """Zeros of `shape` with `updates` added at `indices` (duplicates add up)."""
-    from ..grad_ops import scatter_nd as _scatter_nd
-    return _scatter_nd(convert_to_tensor(indices), convert_to_tensor(updates), shape)
+    return apply(opdef("ScatterNd"), (convert_to_tensor(indices), convert_to_tensor(updates), shape_tensor(shape)),
+                 {}, name)
 
 
 def _tensor_scatter(kind):
@@ -633,3 +633,14 @@ def required_space_to_batch_paddings(input_shape, block_shape, base_paddings=Non
     paddings = np.stack([start, end + extra], 1).astype(np.int32)
     crops = np.stack([np.zeros_like(extra), extra], 1).astype(np.int32)
     return convert_to_tensor(paddings), convert_to_tensor(crops)
+
+
+def extract_volume_patches(input, ksizes, strides, padding, name=None):  # noqa: A002
+    """Patches of a 5-D input [batch, planes, rows, cols, depth] (ksizes/strides [1, p, r, c, 1]) laid
+    out along the last axis: [batch, out_planes, out_rows, out_cols, p * r * c * depth]."""
+    x = convert_to_tensor(input)
+    k, s = [int(v) for v in ksizes], [int(v) for v in strides]
+    if len(k) != 5 or len(s) != 5 or k[0] != 1 or k[4] != 1 or s[0] != 1 or s[4] != 1:
+        raise ValueError("extract_volume_patches: ksizes and strides must be [1, p, r, c, 1]")
+    return apply(opdef("ExtractVolumePatches"), (x,), {"ksizes": tuple(k[1:4]), "strides": tuple(s[1:4]),
+                                                      "padding": padding}, name)
