@@ -197,13 +197,19 @@ class IndexedSlices:
     def __repr__(self):
         return f"IndexedSlices(indices={self.indices}, values={self.values}, dense_shape={self.dense_shape})"
 
+    def _dense(self):
+        from .array_extra import scatter_nd
+        from .shape import expand_dims
+        if self.dense_shape is None:
+            raise ValueError("IndexedSlices without a dense_shape cannot be converted to a tensor")
+        return scatter_nd(expand_dims(self.indices, -1), self.values, self.dense_shape)
 
-def _indexed_slices_to_dense(value, dtype=None, name=None, as_ref=False):
-    from .array_extra import scatter_nd
-    from .shape import expand_dims
-    if value.dense_shape is None:
-        raise ValueError("IndexedSlices without a dense_shape cannot be converted to a tensor")
-    return scatter_nd(expand_dims(value.indices, -1), value.values, value.dense_shape)
+    # the protocol convert_to_tensor follows for tensor-like objects (as for variables)
+    def _as_eager_tensor(self):
+        return self._dense()
+
+    def _as_graph_tensor(self, graph):
+        return self._dense()
 
 
 # ---- tensor conversion registry -----------------------------------------------------------------------------
@@ -219,14 +225,12 @@ def register_tensor_conversion_function(base_type, conversion_func, priority=100
     for t in types:
         if not isinstance(t, type):
             raise TypeError(f"base_type must be a type or a tuple of types, got {t!r}")
-        if issubclass(t, _NOT_REGISTRABLE) and t is not IndexedSlices:
+        if issubclass(t, _NOT_REGISTRABLE):
             raise TypeError(f"Cannot register conversions for Python numeric, numpy or Tensor types: {t}")
     if not callable(conversion_func):
         raise TypeError("conversion_func must be callable")
     _convert.register_conversion(types, conversion_func, priority)
 
-
-_convert.register_conversion((IndexedSlices,), _indexed_slices_to_dense, 0)
 
 
 # ---- gradient registry ----------------------------------------------------------------------------------------
