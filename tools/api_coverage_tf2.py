@@ -8,7 +8,7 @@ docs/api_coverage.md.
 TensorFlow's names come from tests/data/api_names/tf2_names.json (tools/tfref/record_tf2_names.py).
 A name is present when graphflow resolves it (a submodule counts when graphflow has it). It is tested
 when a TF-recorded test exercises it: a case of tests/data/tf_reference/*.json calls it, a recorded
-program (tests/api/programs.py, tests/autograph/programs.py) uses it as `tf.<path>`, it is the very
+program (tests/api, tests/autograph, tests/text programs.py) uses it as `tf.<path>`, it is the very
 same object as such a name in another namespace (tf.add is tf.math.add), or, for a submodule, a test
 directory checks it against TensorFlow's recorded outputs (SUBMODULE_TESTS). No TensorFlow import.
 """
@@ -25,7 +25,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NAMES = os.path.join(ROOT, "tests", "data", "api_names", "tf2_names.json")
 CASES = glob.glob(os.path.join(ROOT, "tests", "data", "tf_reference", "*.json"))
 PROGRAM_SOURCES = [os.path.join(ROOT, "tests", "api", "programs.py"),
-                   os.path.join(ROOT, "tests", "autograph", "programs.py")]
+                   os.path.join(ROOT, "tests", "autograph", "programs.py"),
+                   os.path.join(ROOT, "tests", "text", "programs.py")]
 DOC = os.path.join(ROOT, "docs", "api_coverage.md")
 BEGIN = "<!-- TF2 coverage: written by tools/api_coverage_tf2.py, do not edit by hand -->"
 END = "<!-- end of TF2 coverage -->"
@@ -40,7 +41,9 @@ SUBMODULE_TESTS = {
     "optimizers": "tests/keras_api", "losses": "tests/keras_api", "metrics": "tests/keras_api",
     "initializers": "tests/keras_api", "dtypes": "tests/test_dtypes.py", "errors": "tests/test_errors.py",
     "autodiff": "tests/test_tf_gradient_parity.py", "config": "tests/test_context.py",
-    "image": "tests/test_tf_parity.py", "signal": "tests/test_tf_parity.py",
+    "image": "tests/test_tf_parity.py", "signal": "tests/test_tf_parity.py", "strings": "tests/text",
+    "lookup": "tests/api", "queue": "tests/api", "raw_ops": "tests/api", "types": "tests/api", "sysconfig": "tests/api",
+    "test": "tests/api", "version": "tests/api", "experimental": "tests/api", "profiler": "tests/api",
 }
 
 # Names deliberately left out, by the feature graphflow lacks; the first pattern that matches wins.
@@ -51,7 +54,7 @@ LEFT_OUT = [
      "quantized, bfloat16 and handle dtypes"),
     (r"^(RaggedTensor|RaggedTensorSpec|ragged|ragged_fill_empty_rows|ragged_fill_empty_rows_grad)$", "ragged tensors"),
     (r"^(SparseTensor|SparseTensorSpec|sparse|sets|edit_distance)$", "sparse tensors"),
-    (r"^(strings|as_string|fingerprint|io|audio)$", "string tensors and file I/O (another part of issue 12)"),
+    (r"^(fingerprint|io|audio)$", "file I/O and string hashing (another part of issue 12)"),
     (r"^(tpu|xla|dtensor|mlir|lite|distribute|DeviceSpec_)$", "TPU, XLA, DTensor, TFLite and distribution"),
     (r"^(CriticalSection|queue|feature_column|load_library|load_op_library|raw_ops|security|sysconfig|tools|"
      r"version|test|graph_util|import_graph_def|experimental|variable_creator_scope|nondifferentiable_batch_function|"
