@@ -259,6 +259,7 @@ from .variables import variable_creator_scope  # noqa: E402
 from .ops.api.conv_backprop import conv, conv2d_backprop_filter_v2, conv2d_backprop_input_v2  # noqa: E402
 from .ops.api.framework import CriticalSection, nondifferentiable_batch_function  # noqa: E402
 from .ops.api.random_extra import random_index_shuffle  # noqa: E402
+from .ops.api.audio import audio  # noqa: E402
 # isort: on
 
 newaxis = None

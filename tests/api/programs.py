@@ -33,10 +33,14 @@ def encode(value):
     """A JSON-able description of an output leaf (tensors by numpy value, dtype and shape)."""
     if hasattr(value, "numpy"):
         value = value.numpy()
+    if isinstance(value, bytes):                  # a string scalar's numpy() in TensorFlow
+        value = np.array(value, dtype=object)
     if isinstance(value, (np.ndarray, np.generic)):
         a = np.asarray(value)
         if a.dtype.kind == "f":
             v = [None if np.isnan(x) else float(x) for x in a.reshape(-1)]
+        elif a.dtype.kind in "OS":            # string tensors: bytes, written as latin-1 text
+            v = [x.decode("latin-1") if isinstance(x, bytes) else x for x in a.reshape(-1).tolist()]
         else:
             v = a.reshape(-1).tolist()
         return {"dtype": a.dtype.name, "shape": list(a.shape), "value": v}
@@ -671,3 +675,11 @@ def lookup_tables(tf):
     return {"found": found, "size": table.size(), "default": table.default_value, "mutable": got,
             "mutable_size": size, "dense": dense_got,
             "index": [int(tf.lookup.TextFileIndex.WHOLE_LINE), int(tf.lookup.TextFileIndex.LINE_NUMBER)]}
+
+
+@program("eager", "graph")
+def audio_wav(tf):
+    wav = tf.audio.encode_wav(tf.constant([[0.5, -0.5], [0.25, 0.0], [-1.0, 0.75]]), 16000)
+    audio, rate = tf.audio.decode_wav(wav)
+    mono, _ = tf.audio.decode_wav(wav, desired_channels=1, desired_samples=4)
+    return {"audio": audio, "rate": rate, "mono": mono}

@@ -398,7 +398,8 @@ def _table_ref(keys):
         keys.astype(np.float32)
 
 
-for _op_name in ("LookupTableFind", "LookupTableInsert", "LookupTableRemove", "LookupTableSize", "LookupTableExport"):
+for _op_name in ("MutableTableFind", "MutableTableInsert", "MutableTableRemove", "MutableTableSize",
+                 "MutableTableExport"):
     case(_op_name, _draw_keys, _table_round_trip, _table_ref)
 
 
@@ -419,6 +420,20 @@ case("RandomIndexShuffle", lambda d: ([np.arange(d(st.integers(1, 20)), dtype=np
 case("CandidateSampler", lambda d: ([np.array([[1, 2]], np.int64)], {"n": d(st.integers(1, 4))}),
      lambda t, n: gf.random.all_candidate_sampler(t, 2, n, True)[0],
      lambda t, n: np.arange(n, dtype=np.int64))
+
+# ---- tf.io and tf.audio ------------------------------------------------------------------------------------
+
+def _draw_audio(d):
+    return [values(d, (d(st.integers(0, 4)), d(st.integers(1, 2))), np.float32, -1.0, 0.99)], {}
+
+
+def _wav_round_trip(x):
+    return gf.audio.decode_wav(gf.audio.encode_wav(x, 8000))[0]
+
+
+for _op_name in ("EncodeWav", "DecodeWav"):
+    case(_op_name, _draw_audio, _wav_round_trip,
+         lambda x: (np.clip(np.round(x * 32768.0), -32768, 32767) / 32768.0).astype(np.float32))
 
 fc.BY_OP.clear()
 for _c in fc.CASES:
