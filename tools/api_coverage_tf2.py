@@ -44,6 +44,7 @@ SUBMODULE_TESTS = {
     "image": "tests/test_tf_parity.py", "signal": "tests/test_tf_parity.py", "strings": "tests/text",
     "lookup": "tests/api", "queue": "tests/api", "raw_ops": "tests/api", "types": "tests/api", "sysconfig": "tests/api",
     "test": "tests/api", "version": "tests/api", "experimental": "tests/api", "profiler": "tests/api",
+    "io": "tests/text", "audio": "tests/api", "distribute": "tests/distribute",
 }
 
 # Names deliberately left out, by the feature graphflow lacks; the first pattern that matches wins.
@@ -54,8 +55,8 @@ LEFT_OUT = [
      "quantized, bfloat16 and handle dtypes"),
     (r"^(RaggedTensor|RaggedTensorSpec|ragged|ragged_fill_empty_rows|ragged_fill_empty_rows_grad)$", "ragged tensors"),
     (r"^(SparseTensor|SparseTensorSpec|sparse|sets|edit_distance)$", "sparse tensors"),
-    (r"^(fingerprint|io|audio)$", "file I/O and string hashing (another part of issue 12)"),
-    (r"^(tpu|xla|dtensor|mlir|lite|distribute|DeviceSpec_)$", "TPU, XLA, DTensor, TFLite and distribution"),
+    (r"^(fingerprint)$", "string hashing (FarmHash fingerprints)"),
+    (r"^(tpu|xla|dtensor|mlir|lite)$", "TPU, XLA, DTensor and TFLite"),
     (r"^(CriticalSection|queue|feature_column|load_library|load_op_library|raw_ops|security|sysconfig|tools|"
      r"version|test|graph_util|import_graph_def|experimental|variable_creator_scope|nondifferentiable_batch_function|"
      r"check_pinned|random_index_shuffle|batch_to_space|space_to_batch|space_to_batch_nd|"
