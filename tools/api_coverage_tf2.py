@@ -26,7 +26,11 @@ NAMES = os.path.join(ROOT, "tests", "data", "api_names", "tf2_names.json")
 CASES = glob.glob(os.path.join(ROOT, "tests", "data", "tf_reference", "*.json"))
 PROGRAM_SOURCES = [os.path.join(ROOT, "tests", "api", "programs.py"),
                    os.path.join(ROOT, "tests", "autograph", "programs.py"),
-                   os.path.join(ROOT, "tests", "text", "programs.py")]
+                   os.path.join(ROOT, "tests", "text", "programs.py"),
+                   os.path.join(ROOT, "tests", "ops", "namespace_programs.py"),
+                   os.path.join(ROOT, "tests", "ops", "test_image_random.py"),
+                   os.path.join(ROOT, "tests", "ops", "test_nn_fractional_pool.py"),
+                   os.path.join(ROOT, "tests", "ops", "test_nn_sampling.py")]
 DOC = os.path.join(ROOT, "docs", "api_coverage.md")
 BEGIN = "<!-- TF2 coverage: written by tools/api_coverage_tf2.py, do not edit by hand -->"
 END = "<!-- end of TF2 coverage -->"
@@ -84,14 +88,14 @@ def _exercised_paths() -> set:
     for path in CASES:
         with open(path) as f:
             data = json.load(f)
-        cases = data["cases"] if isinstance(data, dict) else data
+        cases = data.get("cases", {}) if isinstance(data, dict) else data     # program files have none
         for c in cases if isinstance(cases, list) else cases.values():
             fn = c.get("fn") if isinstance(c, dict) else None
             if fn and not fn.startswith("__"):
                 paths.add(fn)
     for path in PROGRAM_SOURCES:
         with open(path) as f:
-            paths.update(re.findall(r"\btf\.([A-Za-z_][A-Za-z0-9_.]*)", f.read()))
+            paths.update(re.findall(r"\b(?:tf|gf)\.([A-Za-z_][A-Za-z0-9_.]*)", f.read()))
     out = set()
     for p in paths:
         parts = p.split(".")

@@ -187,7 +187,7 @@ def _sampler(true_classes, kind, num_true, num_sampled, unique, range_max, key, 
             _expected(p[sampled], num_sampled, tries, unique).astype(np.float32))
 
 
-register(OpDef("CandidateSampler", _sampler_infer, _sampler, num_outputs=3, stateful=True, differentiable=False))
+register(OpDef("RandomCandidateSampler", _sampler_infer, _sampler, num_outputs=3, stateful=True, differentiable=False))
 
 
 def broadcast_shape(*shapes):

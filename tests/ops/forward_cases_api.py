@@ -417,7 +417,7 @@ case("RandomDistribution", lambda d: ([], {"shape": list(shape(d))}),
 case("RandomIndexShuffle", lambda d: ([np.arange(d(st.integers(1, 20)), dtype=np.int64)], {}),
      lambda i: gf.random_index_shuffle(i, [1, 2, 3], 19),
      check=lambda out, i: out.shape == i.shape and len(set(out.tolist())) == len(out) and (out <= 19).all())
-case("CandidateSampler", lambda d: ([np.array([[1, 2]], np.int64)], {"n": d(st.integers(1, 4))}),
+case("RandomCandidateSampler", lambda d: ([np.array([[1, 2]], np.int64)], {"n": d(st.integers(1, 4))}),
      lambda t, n: gf.random.all_candidate_sampler(t, 2, n, True)[0],
      lambda t, n: np.arange(n, dtype=np.int64))
 

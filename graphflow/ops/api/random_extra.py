@@ -193,7 +193,7 @@ def fold_in(seed, data, alg="auto_select"):
 
 def _sampler(kind, true_classes, num_true, num_sampled, unique, range_max, seed, probs=None):
     tc = convert_to_tensor(true_classes)
-    out = apply(opdef("CandidateSampler"), (tc,), {"kind": kind, "num_true": int(num_true),
+    out = apply(opdef("RandomCandidateSampler"), (tc,), {"kind": kind, "num_true": int(num_true),
                                                    "num_sampled": int(num_sampled), "unique": bool(unique),
                                                    "range_max": int(range_max), "key": _random_ops.op_key(seed),
                                                    "probs": probs})
