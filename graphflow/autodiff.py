@@ -12,7 +12,8 @@ import enum
 from . import context as ctx_mod
 from .eager.tensor import EagerTensor
 from .ops import api as gf
-from .ops import registry
+from .ops import indexed_slices, registry
+from .ops.indexed_slices import IndexedSlices
 from .ops.registry import VARIABLE
 from .variables import is_variable
 
@@ -53,15 +54,35 @@ def _is_float(t) -> bool:
 
 
 def _total(grads: dict, t):
-    """The summed gradient of `t`; partial sums are added once and the sum reused."""
+    """The summed dense gradient of `t` (what an op's gradient function gets); partial sums are
+    added once and the sum reused."""
     parts = grads[id(t)]
     if len(parts) > 1:
-        parts[:] = [gf.add_n(parts)]
+        parts[:] = [gf.add_n([_dense(p) for p in parts])]
+    elif type(parts[0]) is IndexedSlices:
+        parts[0] = indexed_slices.to_dense(parts[0])
     return parts[0]
 
 
+def _dense(g):
+    return indexed_slices.to_dense(g) if type(g) is IndexedSlices else g
+
+
+def _source_total(parts: list):
+    """A source's gradient from its parts: slices stay slices (concatenated, as TensorFlow
+    aggregates them), anything dense makes the sum dense."""
+    if len(parts) == 1:
+        return parts[0]
+    if all(type(p) is IndexedSlices for p in parts):
+        return indexed_slices.concat(parts)
+    return gf.add_n([_dense(p) for p in reversed(parts)])
+
+
 def _check(op, i, x, dx):
-    if type(x) is EagerTensor and type(dx) is EagerTensor:
+    if type(dx) is IndexedSlices:
+        if dx.dtype is x.dtype and dx.shape.is_compatible_with(x.shape):
+            return
+    elif type(x) is EagerTensor and type(dx) is EagerTensor:
         xv, dv = x._value, dx._value
         if xv.shape == dv.shape and xv.dtype == dv.dtype:
             return
@@ -97,7 +118,8 @@ def backprop(ops, targets, target_grads, source_groups, connected: set | None = 
                 parts = grads.get(id(outs[0]))
                 if parts is None:
                     continue
-                dys = (parts[0] if len(parts) == 1 else _total(grads, outs[0]),)
+                dys = (parts[0] if len(parts) == 1 and type(parts[0]) is not IndexedSlices
+                       else _total(grads, outs[0]),)
             else:
                 if not any(id(o) in grads for o in outs):
                     continue
@@ -134,8 +156,9 @@ def backprop(ops, targets, target_grads, source_groups, connected: set | None = 
         _local.skip = saved_skip
     out = []
     for group in source_groups:
-        parts = [_total(grads, t) for t in group if id(t) in grads]
-        out.append(None if not parts else parts[0] if len(parts) == 1 else gf.add_n(parts))
+        # later reads first: the order their gradients arrive in, which orders concatenated slices
+        parts = [p for t in reversed(group) for p in grads.get(id(t), ())]
+        out.append(_source_total(parts) if parts else None)
     return out
 
 

@@ -12,6 +12,7 @@ from .. import context as ctx_mod
 from .. import dtypes, threading_config
 from ..compiler import compile_plan
 from ..errors import format_location
+from ..ops.indexed_slices import IndexedSlices, IndexedSlicesValue
 from .graph import Graph, Operation, SymbolicTensor, global_default_graph
 from .interpreter import InterpreterPlan
 
@@ -181,6 +182,9 @@ def _flatten_fetches(fetches, graph):
             subs = [visit(x) for x in f]
             kind = type(f)
             return lambda vals: kind(*[s(vals) for s in subs])
+        if type(f) is IndexedSlices:   # fetched as TF1 does: its parts' values, together
+            parts = [visit(x) for x in (f.values, f.indices, f.dense_shape)]
+            return lambda vals: IndexedSlicesValue(*[p(vals) for p in parts])
         if isinstance(f, dict):
             subs = {k: visit(v) for k, v in f.items()}
             kind = type(f)

@@ -8,6 +8,7 @@ from . import api as gf
 from .array import normalize_index
 from .dispatch import apply
 from .grad_ops import dims, reduce_to, scatter_nd, shape_of, split_v
+from .indexed_slices import IndexedSlices
 from .infer import normalize_axis
 from .registry import get, set_gradient
 
@@ -128,9 +129,21 @@ def _batch_coordinates(indices, nb, depth_dim):
     return gf.constant(coords.astype(indices.dtype.as_numpy_dtype))
 
 
+def _gather_rows_grad(params, indices, g):
+    """The gradient of a row gather as TensorFlow gives it: IndexedSlices with one row of g per index."""
+    d, gd, idims = dims(params), dims(g), dims(indices)
+    if idims is None or len(idims) != 1:
+        indices = gf.reshape(indices, [-1])
+    if gd is None or len(gd) != len(d):
+        row = list(d[1:]) if None not in d[1:] else gf.shape(params)[1:]
+        g = gf.reshape(g, [-1] + row if isinstance(row, list) else gf.concat([[-1], row], 0))
+    return IndexedSlices(g, indices, shape_of(params))
+
+
 @set_gradient("GatherV2")
 def _gather_grad(op, g):
-    # A dense gradient (TensorFlow returns IndexedSlices): scatter-add g into zeros like params.
+    # Along axis 0 without batch dims: IndexedSlices (see indexed_slices.py). Otherwise a dense
+    # gradient: scatter-add g into zeros like params.
     # out[B, M, I, Q] = params[B, M, indices[B, I], Q] with B the batch_dims leading axes, M the axes
     # before `axis`, I the other index axes and Q the axes after `axis`: move g's axes to (B, I, M, Q),
     # scatter at (B, indices[B, I]) into (B, axis, M, Q) and move the axes back.
@@ -141,6 +154,8 @@ def _gather_grad(op, g):
     axis = normalize_axis(op.attrs.get("axis", 0), rank, "GatherV2")
     nb = op.attrs.get("batch_dims", 0)
     nb = nb % k if nb < 0 else nb
+    if axis == 0 and nb == 0:
+        return _gather_rows_grad(params, indices, g), None
     nm, ni = axis - nb, k - nb
     idx = gf.expand_dims(indices, -1)
     if nb:

@@ -6,6 +6,8 @@ index tuples in its last axis; the `mode` attr names the update. Both write the 
 """
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from ..shapes import TensorShape
@@ -14,6 +16,9 @@ from .registry import STATEFUL, OpDef, Spec, register
 _UFUNCS = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide, "min": np.minimum,
            "max": np.maximum}
 MODES = ("update",) + tuple(_UFUNCS)
+# sys.getrefcount of a variable's array held only by its VariableState, inside _write: the state,
+# the local name and getrefcount's argument
+_OWNED_REFS = 3
 
 
 def _check(op, indices, updates, var, mode, expected):
@@ -46,7 +51,11 @@ def _scatter_nd_infer(indices, updates, var, mode):
 
 
 def _write(var, index, updates, mode):
-    value = np.array(var.read(), copy=True)
+    value = var.read()
+    # Update in place when nothing but the variable holds its array (no tensor read earlier can
+    # see the change): a sparse update of a large table then costs its rows, not a table copy.
+    if not (sys.getrefcount(value) <= _OWNED_REFS and value.flags.owndata and value.flags.writeable):
+        value = np.array(value, copy=True)
     n = value.shape[0] if value.ndim else 0
     first = index[0] if isinstance(index, tuple) else index
     if np.size(first) and (np.min(first) < -n or np.max(first) >= n):

@@ -1,8 +1,10 @@
 """Per-coordinate accumulator methods: Adadelta (no tuned step size) and FTRL-Proximal (sparse
-linear models, with L1/L2 regularisation), with Keras 3's update rules."""
+linear models, with L1/L2 regularisation), with Keras 3's update rules (IndexedSlices gradients
+follow Keras-on-TensorFlow's rules through `slice_math`)."""
 from __future__ import annotations
 
 from ...ops import api
+from . import slice_math as ops
 from .base import Optimizer
 
 
@@ -24,11 +26,12 @@ class Adadelta(Optimizer):
 
         def rms(x):
             return api.sqrt(api.add(x, self.epsilon))
-        acc_grad_new = api.add(api.multiply(acc_grad, rho), api.multiply(api.square(grad), 1.0 - rho))
+        acc_grad_new = ops.add(api.multiply(acc_grad, rho), ops.multiply(ops.square(grad), 1.0 - rho))
         acc_grad.assign(acc_grad_new)
-        delta = api.negative(api.divide(api.multiply(rms(acc_delta), grad), rms(acc_grad_new)))
-        acc_delta.assign(api.add(api.multiply(acc_delta, rho), api.multiply(api.square(delta), 1.0 - rho)))
-        var.assign_add(api.multiply(lr, delta))
+        delta = ops.negative(ops.divide_rows(ops.scale_rows(grad, rms(ops.rows(acc_delta, grad))),
+                                             rms(ops.rows(acc_grad_new, grad))))
+        acc_delta.assign(ops.add(api.multiply(acc_delta, rho), ops.multiply(ops.square(delta), 1.0 - rho)))
+        ops.assign_add(var, ops.multiply(lr, delta))
 
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
@@ -70,8 +73,8 @@ class Ftrl(Optimizer):
         lr = api.cast(lr, var.dtype)
         power = -self.learning_rate_power
         l2 = api.add(self.l2_regularization_strength, api.divide(self.beta, api.multiply(lr, 2.0)))
-        shrunk_grad = api.add(grad, api.multiply(var, 2 * self.l2_shrinkage_regularization_strength))
-        accum_new = api.add(accum, api.square(grad))
+        shrunk_grad = ops.add(grad, api.multiply(var, 2 * self.l2_shrinkage_regularization_strength))
+        accum_new = ops.add(accum, ops.square(grad))
         sigma = api.divide(api.subtract(api.pow(accum_new, power), api.pow(accum, power)), lr)
         linear_new = api.add(linear, api.subtract(shrunk_grad, api.multiply(sigma, var)))
         linear.assign(linear_new)

@@ -1,5 +1,6 @@
 """Adam's relatives: AdamW (decoupled weight decay), Nadam (Nesterov momentum), Adamax (the
-infinity norm) and Lion (the sign of an interpolated momentum), with Keras 3's update rules."""
+infinity norm) and Lion (the sign of an interpolated momentum), with Keras 3's update rules
+(IndexedSlices gradients follow Keras-on-TensorFlow's rules through `slice_math`)."""
 from __future__ import annotations
 
 import numpy as np
@@ -8,6 +9,7 @@ from ... import dtypes
 from ...ops import api
 from ...variables import Variable
 from .. import backend
+from . import slice_math as ops
 from .algorithms import Adam
 from .base import Optimizer
 
@@ -60,12 +62,12 @@ class Nadam(Optimizer):
             api.pow(api.cast(0.96, dtype), api.add(t, 1.0)), 0.5)))
         u_product_next = api.multiply(u_product, u_t_1)
         m, v = slots["m"], slots["v"]
-        m_new = api.add(m, api.multiply(api.subtract(grad, m), 1.0 - self.beta_1))
-        v_new = api.add(v, api.multiply(api.subtract(api.square(grad), v), 1.0 - self.beta_2))
+        m_new = api.add(m, api.multiply(ops.subtract(grad, m), 1.0 - self.beta_1))
+        v_new = api.add(v, api.multiply(ops.subtract(ops.square(grad), v), 1.0 - self.beta_2))
         m.assign(m_new)
         v.assign(v_new)
-        m_hat = api.add(api.divide(api.multiply(u_t_1, m_new), api.subtract(1.0, u_product_next)),
-                        api.divide(api.multiply(api.subtract(1.0, u_t), grad), api.subtract(1.0, u_product)))
+        m_hat = ops.add(api.divide(api.multiply(u_t_1, m_new), api.subtract(1.0, u_product_next)),
+                        ops.divide(ops.multiply(api.subtract(1.0, u_t), grad), api.subtract(1.0, u_product)))
         v_hat = api.divide(v_new, api.subtract(1.0, api.pow(api.cast(self.beta_2, dtype), t)))
         var.assign_sub(api.divide(api.multiply(m_hat, lr), api.add(api.sqrt(v_hat), self.epsilon)))
 
@@ -91,8 +93,8 @@ class Adamax(Optimizer):
     def update_step(self, grad, var, slots, lr, t):
         m, u = slots["m"], slots["u"]
         lr, t = api.cast(lr, var.dtype), api.cast(t, var.dtype)
-        m_new = api.add(m, api.multiply(api.subtract(grad, m), 1.0 - self.beta_1))
-        u_new = api.maximum(api.multiply(u, self.beta_2), api.abs(grad))
+        m_new = api.add(m, api.multiply(ops.subtract(grad, m), 1.0 - self.beta_1))
+        u_new = ops.maximum(api.multiply(u, self.beta_2), ops.absolute(grad))
         m.assign(m_new)
         u.assign(u_new)
         correction = api.subtract(1.0, api.pow(api.cast(self.beta_1, var.dtype), t))
@@ -118,9 +120,9 @@ class Lion(Optimizer):
     def update_step(self, grad, var, slots, lr, context):
         m = slots["m"]
         lr = api.cast(lr, var.dtype)
-        direction = api.sign(api.add(api.multiply(m, self.beta_1), api.multiply(grad, 1.0 - self.beta_1)))
+        direction = api.sign(ops.add(api.multiply(m, self.beta_1), ops.multiply(grad, 1.0 - self.beta_1)))
         var.assign_sub(api.multiply(lr, direction))
-        m.assign(api.add(api.multiply(m, self.beta_2), api.multiply(grad, 1.0 - self.beta_2)))
+        m.assign(ops.add(api.multiply(m, self.beta_2), ops.multiply(grad, 1.0 - self.beta_2)))
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2}

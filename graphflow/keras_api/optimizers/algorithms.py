@@ -1,7 +1,12 @@
-"""The update rules, written as Keras 3 writes them (same order of floating-point operations)."""
+"""The update rules, written as Keras 3 writes them (same order of floating-point operations).
+
+The gradient may be IndexedSlices (an embedding's): `slice_math` (as `ops`) applies Keras-on-
+TensorFlow's rules to it, so duplicate ids give TensorFlow's numbers.
+"""
 from __future__ import annotations
 
 from ...ops import api
+from . import slice_math as ops
 from .base import Optimizer
 
 
@@ -22,17 +27,17 @@ class SGD(Optimizer):
         return {"m": self.add_variable_from_reference(var, "momentum")} if self.momentum else {}
 
     def update_step(self, grad, var, slots, lr, context):
-        step = api.multiply(grad, lr)
+        step = ops.multiply(grad, lr)
         if not self.momentum:
-            var.assign_sub(step)
+            ops.assign_sub(var, step)
             return
         m = slots["m"]
-        m_new = api.add(api.negative(step), api.multiply(m, self.momentum))
+        m_new = ops.subtract(api.multiply(m, self.momentum), step)
         m.assign(m_new)
         if self.nesterov:
-            var.assign_add(api.add(api.negative(step), api.multiply(m_new, self.momentum)))
+            ops.assign_add(var, ops.subtract(api.multiply(m_new, self.momentum), step))
         else:
-            var.assign_add(m_new)
+            ops.assign_add(var, m_new)
 
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
@@ -63,8 +68,8 @@ class Adam(Optimizer):
 
     def update_step(self, grad, var, slots, lr, alpha):
         m, v = slots["m"], slots["v"]
-        m_new = api.add(m, api.multiply(api.subtract(grad, m), 1.0 - self.beta_1))
-        v_new = api.add(v, api.multiply(api.subtract(api.square(grad), v), 1.0 - self.beta_2))
+        m_new = api.add(m, api.multiply(ops.subtract(grad, m), 1.0 - self.beta_1))
+        v_new = api.add(v, api.multiply(ops.subtract(ops.square(grad), v), 1.0 - self.beta_2))
         m.assign(m_new)
         v.assign(v_new)
         if self.amsgrad:
@@ -96,23 +101,24 @@ class RMSprop(Optimizer):
 
     def update_step(self, grad, var, slots, lr, context):
         v = slots["v"]
-        v_new = api.add(api.multiply(v, self.rho), api.multiply(api.square(grad), 1.0 - self.rho))
+        v_new = ops.add(api.multiply(v, self.rho), ops.multiply(ops.square(grad), 1.0 - self.rho))
         v.assign(v_new)
         if self.centered:
             mg = slots["mg"]
-            mg_new = api.add(api.multiply(mg, self.rho), api.multiply(grad, 1.0 - self.rho))
+            mg_new = ops.add(api.multiply(mg, self.rho), ops.multiply(grad, 1.0 - self.rho))
             mg.assign(mg_new)
-            denominator = api.add(api.subtract(v_new, api.square(mg_new)), self.epsilon)
+            denominator = api.add(api.subtract(ops.rows(v_new, grad), api.square(ops.rows(mg_new, grad))),
+                                  self.epsilon)
         else:
-            denominator = api.add(v_new, self.epsilon)
-        increment = api.divide(api.multiply(lr, grad), api.sqrt(denominator))
+            denominator = api.add(ops.rows(v_new, grad), self.epsilon)
+        increment = ops.divide_rows(ops.multiply(lr, grad), api.sqrt(denominator))
         if self.momentum:
             m = slots["m"]
-            m_new = api.add(api.multiply(m, self.momentum), increment)
+            m_new = ops.add(api.multiply(m, self.momentum), increment)
             m.assign(m_new)
             var.assign_sub(m_new)
         else:
-            var.assign_sub(increment)
+            ops.assign_sub(var, increment)
 
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "momentum": self.momentum, "epsilon": self.epsilon,
@@ -130,10 +136,9 @@ class Adagrad(Optimizer):
         return {"acc": self.add_variable_from_reference(var, "accumulator", self.initial_accumulator_value)}
 
     def update_step(self, grad, var, slots, lr, context):
-        acc = slots["acc"]
-        acc_new = api.add(acc, api.square(grad))
-        acc.assign(acc_new)
-        var.assign_sub(api.divide(api.multiply(lr, grad), api.sqrt(api.add(acc_new, self.epsilon))))
+        acc_new = ops.assign_add(slots["acc"], ops.square(grad))
+        denominator = api.sqrt(api.add(ops.rows(acc_new, grad), self.epsilon))
+        ops.assign_sub(var, ops.divide_rows(ops.multiply(lr, grad), denominator))
 
     def get_config(self):
         return {**super().get_config(), "initial_accumulator_value": self.initial_accumulator_value,

@@ -16,6 +16,7 @@ from ...ops import api
 from ...variables import Variable
 from .. import backend
 from . import schedules
+from . import slice_math as ops
 
 
 class Optimizer:
@@ -139,19 +140,23 @@ class Optimizer:
 
     # ---- updates ---------------------------------------------------------------------------------------
     def _clip(self, grads):
+        # IndexedSlices as Keras on TensorFlow clips them: each slice by value, or scaled by the norm of
+        # its slices (duplicates separately), staying slices; the global norm densifies them.
         if self.clipvalue is not None:
-            grads = [api.clip_by_value(g, -self.clipvalue, self.clipvalue) for g in grads]
+            grads = [ops.clip_by_value(g, -self.clipvalue, self.clipvalue) for g in grads]
         if self.clipnorm is not None:
             grads = [self._clip_by_norm(g, self.clipnorm) for g in grads]
         if self.global_clipnorm is not None:
-            norm = api.sqrt(api.add_n([api.reduce_sum(api.square(g)) for g in grads]))
+            norm = api.sqrt(api.add_n([_sum_of_squares(g) for g in grads]))
             scale = api.divide(self.global_clipnorm, api.maximum(norm, self.global_clipnorm))
-            grads = [api.multiply(g, scale) for g in grads]
+            grads = [api.multiply(ops.dense(g), scale) for g in grads]
         return grads
 
     @staticmethod
     def _clip_by_norm(g, clip):
-        norm = api.sqrt(api.reduce_sum(api.square(g)))
+        norm = api.sqrt(_sum_of_squares(g))
+        if ops.is_indexed_slices(g):
+            return g.with_values(api.divide(api.multiply(g.values, clip), api.maximum(norm, clip)))
         return api.multiply(g, api.divide(clip, api.maximum(norm, clip)))
 
     def apply_gradients(self, grads_and_vars, **kwargs):
@@ -164,10 +169,12 @@ class Optimizer:
         missing = [v for v in variables if id(v) not in self._slots]
         if missing:
             self.build(missing)
-        grads = [api.convert_to_tensor(g) for g in grads]
+        grads = [g if ops.is_indexed_slices(g) else api.convert_to_tensor(g) for g in grads]
+        if distribute_context.replica_strategy() is not None:     # the all-reduce sums dense tensors
+            grads = [ops.dense(g) for g in grads]
         grads = distribute_context.sum_gradients_over_replicas(grads, variables)   # inside strategy.run
         if self.loss_scale_factor is not None:
-            grads = [api.divide(g, api.cast(self.loss_scale_factor, g.dtype)) for g in grads]
+            grads = [api.divide(ops.dense(g), api.cast(self.loss_scale_factor, g.dtype)) for g in grads]
         raw_step = api.convert_to_tensor(self.iterations)
         n = self.gradient_accumulation_steps
         # with accumulation, schedules, bias corrections and the EMA count real updates (as Keras)
@@ -177,7 +184,7 @@ class Optimizer:
             accumulated = [self._slots[id(v)]["_accumulated"] for v in variables]
 
             def update():
-                mean = [api.divide(api.add(g, api.cast(a, g.dtype)), api.cast(n, g.dtype))
+                mean = [api.divide(ops.add(g, api.cast(a, g.dtype)), api.cast(n, g.dtype))
                         for g, a in zip(grads, accumulated)]
                 self._update(mean, variables, step, next_step)
                 for a in accumulated:
@@ -186,7 +193,7 @@ class Optimizer:
 
             def accumulate():
                 for g, a in zip(grads, accumulated):
-                    a.assign_add(api.cast(g, a.dtype))
+                    a.assign_add(api.cast(ops.dense(g), a.dtype))
                 return api.constant(False)
             cond(api.equal(api.mod(api.add(raw_step, np.int64(1)), np.int64(n)), np.int64(0)), update, accumulate)
         else:
@@ -208,7 +215,7 @@ class Optimizer:
         context = self.prepare_step(lr, api.cast(next_step, dtypes.float32))
         for g, var in zip(grads, variables):
             if g.dtype is not var.dtype:
-                g = api.cast(g, var.dtype)
+                g = ops.cast(g, var.dtype)
             var_lr, var_context = lr, context
             if var.dtype is not lr.dtype and var.dtype.is_floating:    # float64 (or float16) weights
                 var_lr, var_context = api.cast(lr, var.dtype), _cast_floats(context, var.dtype)
@@ -282,6 +289,11 @@ class Optimizer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}>"
+
+
+def _sum_of_squares(g):
+    """The sum of g's squared elements; for IndexedSlices, of every slice squared."""
+    return api.reduce_sum(api.square(g.values if ops.is_indexed_slices(g) else g))
 
 
 def _cast_floats(value, dtype):
