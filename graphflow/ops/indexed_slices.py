@@ -88,8 +88,9 @@ def is_indexed_slices(x) -> bool:
 def to_dense(slices: IndexedSlices):
     """The dense tensor the slices stand for: zeros with every row of values added at its index."""
     rows = slices.shape.dims[0] if slices.shape.dims else None
-    if rows is not None:
-        return apply(get("UnsortedSegmentSum"), (slices.values, slices.indices), {"num_segments": int(rows)})
+    if rows is not None:   # (converted: a function being traced captures tensors of the graph outside it)
+        values, indices = gf.convert_to_tensor(slices.values), gf.convert_to_tensor(slices.indices)
+        return apply(get("UnsortedSegmentSum"), (values, indices), {"num_segments": int(rows)})
     if slices.dense_shape is None:
         raise ValueError("IndexedSlices without a dense_shape cannot be converted to a tensor")
     return scatter_nd(gf.expand_dims(slices.indices, -1), slices.values, slices.dense_shape)

@@ -105,7 +105,8 @@ def divide_rows(g, divisor_rows):
 
 def _scatter(var, slices: IndexedSlices, mode: str):
     values = slices.values if slices.dtype is var.dtype else api.cast(slices.values, var.dtype)
-    return apply(get("ResourceScatter"), (slices.indices, values), {"var": var._state, "mode": mode})
+    indices, values = api.convert_to_tensor(slices.indices), api.convert_to_tensor(values)
+    return apply(get("ResourceScatter"), (indices, values), {"var": var._state, "mode": mode})
 
 
 def assign(var, value):
