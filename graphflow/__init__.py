@@ -128,7 +128,7 @@ from .ops.api import lookup as _lookup_api
 from .ops.api import print_ as print  # noqa: A004
 from .ops.api import strings as _strings_api
 from .ops.convert import convert_to_tensor
-from .ops.indexed_slices import IndexedSlices
+from .ops.indexed_slices import IndexedSlices, IndexedSlicesSpec
 from .shapes import TensorShape
 from .summary.namespace import summary  # noqa: E402  (tensorboard itself loads at the first write)
 from .summary.namespace import summary_v1 as _v1_summary
@@ -215,8 +215,6 @@ from .ops.api import Assert, assert_equal  # noqa: E402
 from .ops.api.framework import (  # noqa: E402
     AggregationMethod,
     DeviceSpec,
-    IndexedSlices,
-    IndexedSlicesSpec,
     NoneTensorSpec,
     OptionalSpec,
     RegisterGradient,

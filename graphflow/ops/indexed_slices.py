@@ -11,9 +11,11 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .. import dtypes
 from ..eager.tensor import EagerTensor
 from ..shapes import TensorShape
 from . import api as gf
+from .api import framework
 from .dispatch import apply
 from .grad_ops import scatter_nd
 from .registry import get
@@ -72,6 +74,28 @@ class IndexedSlices:
     def numpy(self):
         """The dense value (eager only), so code written against dense gradients keeps working."""
         return to_dense(self).numpy()
+
+    def _type_spec(self):
+        return IndexedSlicesSpec(self.dense_shape_static, self.dtype, self.indices.dtype)
+
+
+class IndexedSlicesSpec(framework.TypeSpec):
+    """The spec of IndexedSlices."""
+
+    def __init__(self, shape=None, dtype=dtypes.float32, indices_dtype=dtypes.int64, dense_shape_dtype=None,
+                 indices_shape=None):
+        self.shape = TensorShape(shape)
+        self.dtype = dtypes.as_dtype(dtype)
+        self.indices_dtype = dtypes.as_dtype(indices_dtype)
+
+    value_type = property(lambda self: IndexedSlices)
+
+    def __eq__(self, other):
+        return isinstance(other, IndexedSlicesSpec) and self.dtype is other.dtype
+
+    def __hash__(self):
+        return hash(self.dtype)
+
 
 
 def _like(slices: IndexedSlices, values) -> IndexedSlices:

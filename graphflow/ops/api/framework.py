@@ -123,24 +123,6 @@ class TensorArraySpec(TypeSpec):
                f"dynamic_size={self._dynamic_size}, infer_shape={self._infer_shape})"
 
 
-class IndexedSlicesSpec(TypeSpec):
-    """The spec of IndexedSlices."""
-
-    def __init__(self, shape=None, dtype=dtypes.float32, indices_dtype=dtypes.int64, dense_shape_dtype=None,
-                 indices_shape=None):
-        self.shape = TensorShape(shape)
-        self.dtype = dtypes.as_dtype(dtype)
-        self.indices_dtype = dtypes.as_dtype(indices_dtype)
-
-    value_type = property(lambda self: IndexedSlices)
-
-    def __eq__(self, other):
-        return isinstance(other, IndexedSlicesSpec) and self.dtype is other.dtype
-
-    def __hash__(self):
-        return hash(self.dtype)
-
-
 class OptionalSpec(TypeSpec):
     """The spec of an optional value: the spec of the value it may hold."""
 
@@ -163,53 +145,11 @@ def type_spec_from_value(value) -> TypeSpec:
         return NoneTensorSpec()
     if isinstance(value, TensorArray):
         return TensorArraySpec(value.element_shape, value.dtype, value._dynamic_size)
-    if isinstance(value, IndexedSlices):
-        return IndexedSlicesSpec(value.dense_shape_static, value.dtype, value.indices.dtype)
+    if hasattr(value, "_type_spec"):            # IndexedSlices (graphflow/ops/indexed_slices.py)
+        return value._type_spec()
     if is_tensorlike(value) or isinstance(value, (np.ndarray, np.generic, int, float, bool, list, tuple)):
         return TensorSpec.from_tensor(convert_to_tensor(value))
     raise TypeError(f"Could not build a TypeSpec for {value!r} of type {type(value).__name__}")
-
-
-# ---- IndexedSlices ---------------------------------------------------------------------------------------
-
-class IndexedSlices:
-    """A sparse set of rows of a dense tensor: dense[indices[i]] = values[i] (rows not named are 0;
-    repeated indices add up when converted to a dense tensor)."""
-
-    def __init__(self, values, indices, dense_shape=None):
-        self.values = convert_to_tensor(values)
-        self.indices = convert_to_tensor(indices)
-        self.dense_shape = None if dense_shape is None else convert_to_tensor(dense_shape)
-
-    dtype = property(lambda self: self.values.dtype)
-
-    @property
-    def dense_shape_static(self):
-        if self.dense_shape is None:
-            return TensorShape(None)
-        v = self.dense_shape.numpy() if isinstance(self.dense_shape, EagerTensor) else constant_value(self.dense_shape)
-        return TensorShape(None if v is None else [int(d) for d in v])
-
-    @property
-    def shape(self):
-        return self.dense_shape_static
-
-    def __repr__(self):
-        return f"IndexedSlices(indices={self.indices}, values={self.values}, dense_shape={self.dense_shape})"
-
-    def _dense(self):
-        from .array_extra import scatter_nd
-        from .shape import expand_dims
-        if self.dense_shape is None:
-            raise ValueError("IndexedSlices without a dense_shape cannot be converted to a tensor")
-        return scatter_nd(expand_dims(self.indices, -1), self.values, self.dense_shape)
-
-    # the protocol convert_to_tensor follows for tensor-like objects (as for variables)
-    def _as_eager_tensor(self):
-        return self._dense()
-
-    def _as_graph_tensor(self, graph):
-        return self._dense()
 
 
 # ---- tensor conversion registry -----------------------------------------------------------------------------
