@@ -1,7 +1,7 @@
 """Gradients of the reductions: broadcast the output gradient back over the reduced axes.
 
-Max/Min share a tie's gradient equally among the tied elements and Prod is exact when inputs
-contain zeros, as in TensorFlow.
+Max/Min share a tie's gradient equally among the tied elements and Prod multiplies running products
+(no division), so zeros and infinities give TensorFlow's numbers.
 """
 from __future__ import annotations
 
@@ -113,16 +113,20 @@ set_gradient("Min")(_extremum_grad)
 
 @set_gradient("Prod")
 def _prod_grad(op, g):
-    # d prod / d x_i = product of the others: prod / x_i without zeros; with exactly one zero in
-    # the group only that position gets the product of the rest; with more, everything is 0.
+    # d prod / d x_i = the product of the others, as TF computes it: lay the reduced axes out first,
+    # flatten them to one, and multiply exclusive running products from the left and from the right.
+    # No division, so zeros and infinities give TF's numbers (inf * 2 = inf, not inf / inf = nan).
     x = op.inputs[0]
     axes = list(_axes(op))
-    zero = gf.equal(x, gf.zeros_like(x))
-    safe = gf.where(zero, gf.ones_like(x), x)
-    rest = gf.reduce_prod(safe, axes, keepdims=True)
-    zeros_in_group = gf.reduce_sum(gf.cast(zero, x.dtype), axes, keepdims=True)
-    no_zero = gf.equal(zeros_in_group, gf.zeros_like(zeros_in_group))
-    one_zero = gf.equal(zeros_in_group, gf.ones_like(zeros_in_group))
-    others = gf.where(no_zero, gf.realdiv(rest, safe),
-                      gf.where(gf.logical_and(one_zero, zero), rest, gf.zeros_like(x)))
+    if not axes:
+        return (gf.multiply(gf.ones_like(x), _keep(g, op, ())),)
+    rank = len(dims(x))
+    perm = axes + [i for i in range(rank) if i not in axes]
+    moved = gf.transpose(x, perm)
+    moved_shape = gf.shape(moved)
+    rows = gf.reduce_prod(moved_shape[:len(axes)])
+    flat = gf.reshape(moved, gf.stack([rows, -1]))
+    others = gf.multiply(gf.cumprod(flat, 0, exclusive=True), gf.cumprod(flat, 0, exclusive=True, reverse=True))
+    back = [perm.index(i) for i in range(rank)]
+    others = gf.transpose(gf.reshape(others, moved_shape), back)
     return (gf.multiply(others, _keep(g, op, tuple(axes))),)
