@@ -11,7 +11,7 @@ from .grad_ops import (
     shape_of,
     sparse_xent_grad,
 )
-from .registry import set_gradient
+from .registry import set_gradient, skipped_inputs
 
 
 @set_gradient("Softmax")
@@ -49,8 +49,9 @@ def _conv2d_grad(op, g):
     x, w = op.inputs
     a = op.attrs
     strides, padding, dilations = a.get("strides", (1, 1)), a.get("padding", "VALID"), a.get("dilations", (1, 1))
-    return (conv2d_backprop_input(shape_of(x), w, g, strides, padding, dilations),
-            conv2d_backprop_filter(x, shape_of(w), g, strides, padding, dilations))
+    skip = skipped_inputs()    # the first layer's images need no gradient: skip that backprop
+    return (None if 0 in skip else conv2d_backprop_input(shape_of(x), w, g, strides, padding, dilations),
+            None if 1 in skip else conv2d_backprop_filter(x, shape_of(w), g, strides, padding, dilations))
 
 
 @set_gradient("MaxPool")

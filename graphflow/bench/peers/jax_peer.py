@@ -5,6 +5,7 @@ W5 has no JAX entry (BENCHMARKS.md compares Keras on TF and a PyTorch loop).
 """
 from __future__ import annotations
 
+import cnn_reference as cnn
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -162,6 +163,43 @@ def w8(case, args):
                          pc.LSTM_ATOL)
 
 
+def _cnn_loss(params, x, y):
+    k1, b1, k2, b2, w3, b3, w4, b4 = params
+    dims = ("NHWC", "HWIO", "NHWC")
+
+    def conv_relu_pool(h, k, b):
+        h = jax.nn.relu(jax.lax.conv_general_dilated(h, k, (1, 1), "VALID", dimension_numbers=dims) + b)
+        return jax.lax.reduce_window(h, -jnp.inf, jax.lax.max, (1, 2, 2, 1), (1, 2, 2, 1), "VALID")
+    h = conv_relu_pool(conv_relu_pool(x, k1, b1), k2, b2)
+    h = jax.nn.relu(h.reshape(h.shape[0], -1) @ w3 + b3)
+    logp = jax.nn.log_softmax(h @ w4 + b4)
+    return -jnp.mean(jnp.take_along_axis(logp, y[:, None], axis=1))
+
+
+def _cnn_step(params, x, y):
+    loss, grads = jax.value_and_grad(_cnn_loss)(params, x, y)
+    return loss, [p - cnn.LR * g for p, g in zip(params, grads)]
+
+
+def w7(case, args):
+    """The CNN training step (cnn_reference.py) under jax.jit, TensorFlow's layouts."""
+    batch = pc.case_value(case, "batch", cnn.BATCH)
+    x_np, y_np = cnn.cnn_batch(batch)
+    init = cnn.cnn_params()
+    exp_loss, exp_params = cnn.cnn_step_numpy(init, x_np, y_np)
+    params = [jnp.asarray(p) for p in init]
+    x, y = jnp.asarray(x_np), jnp.asarray(y_np)
+    jit = jax.jit(_cnn_step)
+
+    def run():
+        loss, new = jit(params, x, y)
+        jax.block_until_ready(new)
+        return [np.asarray(loss)] + [np.asarray(p) for p in new]
+    modes = [(f"{FW} jit", run, True, lambda: jax.block_until_ready(jit(params, x, y)))]
+    return pc.time_modes("W7", case, modes, [exp_loss] + exp_params, args.repeat or 20, pc.TRAIN_RTOL,
+                         pc.TRAIN_ATOL)
+
+
 if __name__ == "__main__":
-    raise SystemExit(pc.main({"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W6": w6, "W8": w8, "W9": w9}, FW,
-                             jax.__version__))
+    handlers = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W6": w6, "W7": w7, "W8": w8, "W9": w9}
+    raise SystemExit(pc.main(handlers, FW, jax.__version__))

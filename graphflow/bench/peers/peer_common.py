@@ -41,7 +41,8 @@ SERVE_MARKER = "GRAPHFLOW_PEER "
 # Cases per workload when graphflow passed none: BENCHMARKS.md sizes (quick: what fits the
 # default suite's time budget).
 DEFAULT_CASES = {"W1": ["N=4194304"], "W2": ["chain=100"], "W3": ["batch=256"], "W4": ["batch=512"],
-                 "W5": ["MLP", "CNN"], "W6": ["K=10", "K=100", "K=1000"], "W8": ["T=50", "T=200"],
+                 "W5": ["MLP", "CNN"], "W6": ["K=10", "K=100", "K=1000"], "W7": ["batch=64"],
+                 "W8": ["T=50", "T=200"],
                  "W9": ["batch=1"]}
 QUICK_CASES = {**DEFAULT_CASES, "W6": ["K=10", "K=100"]}
 MLP_SIZES = {"W3": (64, 128, 128, 10), "W4": (784, 1024, 1024, 10), "W9": (64, 128, 128, 10)}

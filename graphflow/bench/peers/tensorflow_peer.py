@@ -10,6 +10,7 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+import cnn_reference as cnn  # noqa: E402
 import numpy as np  # noqa: E402
 import peer_common as pc  # noqa: E402
 import tensorflow as tf  # noqa: E402
@@ -234,6 +235,63 @@ def w8(case, args):
                          pc.LSTM_ATOL)
 
 
+def _cnn_keras_model():
+    layers = tf.keras.layers
+    return tf.keras.Sequential([tf.keras.Input((28, 28, 1)), layers.Conv2D(32, 3, activation="relu"),
+                                layers.MaxPooling2D(2), layers.Conv2D(64, 3, activation="relu"),
+                                layers.MaxPooling2D(2), layers.Flatten(), layers.Dense(128, activation="relu"),
+                                layers.Dense(10)])
+
+
+def w7(case, args):
+    """The CNN training step (cnn_reference.py): eager, tf.function, and Keras train_on_batch."""
+    batch = pc.case_value(case, "batch", cnn.BATCH)
+    x_np, y_np = cnn.cnn_batch(batch)
+    init = cnn.cnn_params()
+    exp_loss, exp_params = cnn.cnn_step_numpy(init, x_np, y_np)
+    x, y = tf.constant(x_np), tf.constant(y_np)
+    variables = [tf.Variable(p) for p in init]
+
+    def reset():
+        for v, p in zip(variables, init):
+            v.assign(p)
+
+    def step(x, y):
+        k1, b1, k2, b2, w3, b3, w4, b4 = variables
+        with tf.GradientTape() as tape:
+            h = tf.nn.max_pool2d(tf.nn.relu(tf.nn.conv2d(x, k1, 1, "VALID") + b1), 2, 2, "VALID")
+            h = tf.nn.max_pool2d(tf.nn.relu(tf.nn.conv2d(h, k2, 1, "VALID") + b2), 2, 2, "VALID")
+            h = tf.nn.relu(tf.reshape(h, [tf.shape(h)[0], -1]) @ w3 + b3)
+            loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=h @ w4 + b4))
+        for v, g in zip(variables, tape.gradient(loss, variables)):
+            v.assign_sub(cnn.LR * g)
+        return loss
+
+    fn = tf.function(step)
+
+    def first(f):
+        def run():
+            return [f(x, y).numpy()] + [v.numpy() for v in variables]
+        return run
+
+    model = _cnn_keras_model()
+    model.compile(optimizer=tf.keras.optimizers.SGD(cnn.LR),
+                  loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+
+    def keras_reset():
+        model.set_weights(init)
+
+    def keras_first():
+        loss = model.train_on_batch(x_np, y_np)
+        return [np.float32(loss)] + model.get_weights()
+
+    modes = [(f"{FW} eager", first(step), False, lambda: step(x, y).numpy(), reset),
+             (f"{FW} tf.function", first(fn), True, lambda: fn(x, y).numpy(), reset),
+             (f"{FW} keras train_on_batch", keras_first, True, lambda: model.train_on_batch(x_np, y_np), keras_reset)]
+    return pc.time_modes("W7", case, modes, [exp_loss] + exp_params, args.repeat or 20, pc.TRAIN_RTOL,
+                         pc.TRAIN_ATOL)
+
+
 if __name__ == "__main__":
-    raise SystemExit(pc.main({"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W8": w8, "W9": w9}, FW,
-                             tf.__version__))
+    handlers = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W7": w7, "W8": w8, "W9": w9}
+    raise SystemExit(pc.main(handlers, FW, tf.__version__))

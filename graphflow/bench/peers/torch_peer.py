@@ -17,6 +17,7 @@ if "TORCHINDUCTOR_CACHE_DIR" not in os.environ:
     os.environ["TORCHINDUCTOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="graphflow-peer-inductor-")
     atexit.register(shutil.rmtree, os.environ["TORCHINDUCTOR_CACHE_DIR"], True)
 
+import cnn_reference as cnn  # noqa: E402
 import numpy as np  # noqa: E402
 import peer_common as pc  # noqa: E402
 import torch  # noqa: E402
@@ -196,7 +197,53 @@ def w8(case, args):
                          pc.LSTM_RTOL, pc.LSTM_ATOL)
 
 
+def w7(case, args):
+    """The CNN training step (cnn_reference.py) in eager PyTorch, NCHW with OIHW filters.
+
+    Filters are converted from TensorFlow's HWIO and back for the agreement check; the second
+    pool's output is flattened in NHWC order so the dense weights are TensorFlow's as they are.
+    """
+    batch = pc.case_value(case, "batch", cnn.BATCH)
+    x_np, y_np = cnn.cnn_batch(batch)
+    init = cnn.cnn_params()
+    exp_loss, exp_params = cnn.cnn_step_numpy(init, x_np, y_np)
+
+    def to_torch(p):
+        return np.ascontiguousarray(p.transpose(3, 2, 0, 1)) if p.ndim == 4 else p
+    start = [to_torch(p) for p in init]
+    params = [torch.tensor(p, requires_grad=True) for p in start]
+    x = torch.from_numpy(np.ascontiguousarray(x_np.transpose(0, 3, 1, 2)))
+    y = torch.from_numpy(y_np.astype(np.int64))
+    F = torch.nn.functional
+
+    def reset():
+        with torch.no_grad():
+            for p, v in zip(params, start):
+                p.copy_(torch.from_numpy(v))
+
+    def step(x, y):
+        k1, b1, k2, b2, w3, b3, w4, b4 = params
+        h = F.max_pool2d(torch.relu(F.conv2d(x, k1, b1)), 2)
+        h = F.max_pool2d(torch.relu(F.conv2d(h, k2, b2)), 2)
+        h = torch.relu(h.permute(0, 2, 3, 1).reshape(h.shape[0], -1) @ w3 + b3)
+        loss = F.cross_entropy(h @ w4 + b4, y)
+        grads = torch.autograd.grad(loss, params)
+        with torch.no_grad():
+            for p, g in zip(params, grads):
+                p.sub_(cnn.LR * g)
+        return loss
+
+    def first():
+        loss = step(x, y)
+        back = [p.detach().numpy() for p in params]
+        return [loss.detach().numpy()] + [b.transpose(2, 3, 1, 0) if b.ndim == 4 else b for b in back]
+
+    modes = [(f"{FW} eager", first, False, lambda: step(x, y), reset)]
+    return pc.time_modes("W7", case, modes, [exp_loss] + exp_params, args.repeat or 20, pc.TRAIN_RTOL,
+                         pc.TRAIN_ATOL)
+
+
 if __name__ == "__main__":
     torch.set_num_threads(max(1, torch.get_num_threads()))
-    raise SystemExit(pc.main({"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W8": w8, "W9": w9}, FW,
-                             torch.__version__))
+    handlers = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W7": w7, "W8": w8, "W9": w9}
+    raise SystemExit(pc.main(handlers, FW, torch.__version__))
