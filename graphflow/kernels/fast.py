@@ -81,12 +81,17 @@ def _c(a):
     return a if a.flags.c_contiguous else np.ascontiguousarray(a)
 
 
-# ---- convolution: im2col (col2im) around one BLAS product ------------------------------------------
+# ---- convolution: row-unfolded GEMMs (conv_gemm.py), else im2col (col2im) around one BLAS product --
 
 def _im2col(x, m, k, g):
     col = np.empty((m, k), x.dtype)
     _numba("conv").im2col(_c(x), *g, col)
     return col
+
+
+def unfolded(x_dims, w_dims, g, dtype):
+    """conv_gemm's geometry when its row-unfolded GEMMs run this convolution, else None."""
+    return _numba("conv_gemm").applies(x_dims, w_dims, g, dtype)
 
 
 def conv2d(x, w, **attrs):
@@ -98,6 +103,10 @@ def conv2d(x, w, **attrs):
         return None
     m, k, (oh, ow), g = cols
     out = np.empty((x.shape[0], oh, ow, o), x.dtype)
+    geo = unfolded(x.shape, w.shape, g, x.dtype)
+    if geo is not None:
+        _numba("conv_gemm").forward(_c(x), _c(w), geo, out)
+        return out
     np.matmul(_im2col(x, m, k, g), _c(w).reshape(k, o), out=out.reshape(m, o))
     return out
 
@@ -111,6 +120,10 @@ def conv2d_backprop_filter(x, filter_sizes, dy, **attrs):
         return None
     m, k, _, g = cols
     out = np.empty((kh, kw, c, o), x.dtype)
+    geo = unfolded(x.shape, out.shape, g, x.dtype)
+    if geo is not None:
+        _numba("conv_gemm").filter_grad(_c(x), _c(dy), geo, out)
+        return out
     np.matmul(_im2col(x, m, k, g).T, _c(dy).reshape(m, o), out=out.reshape(k, o))
     return out
 
@@ -125,6 +138,10 @@ def conv2d_backprop_input(input_sizes, w, dy, **attrs):
         return None
     m, k, _, g = cols
     out = np.empty(shape, dy.dtype)
+    geo = unfolded(shape, w.shape, g, dy.dtype)
+    if geo is not None:
+        _numba("conv_gemm").input_grad(_c(dy), _c(w), geo, out)
+        return out
     _numba("conv").col2im(np.matmul(_c(dy).reshape(m, o), _c(w).reshape(k, o).T), *g, out)
     return out
 

@@ -220,6 +220,16 @@ def _im2col_then(x, m, k, geo, matmul: str) -> Step:
                 {"empty": np.empty, "dt": x.dtype.np, "im2col": conv.im2col, "mm": np.matmul})
 
 
+def _unfolded(x_dims, w_dims, attrs, dtype, call: str) -> Optional[Step]:
+    """A step running conv_gemm.<call> when its row-unfolded GEMMs handle this convolution."""
+    geo = fast.unfolded(x_dims, w_dims, fast.conv_geometry(x_dims, w_dims[:2], attrs), dtype.np)
+    if geo is None:
+        return None
+    from . import conv_gemm
+    args = {"forward": "{in0}, {in1}", "filter_grad": "{in0}, {in2}", "input_grad": "{in2}, {in1}"}[call]
+    return Step(f"{{cv}}({args}, {{geo}}, {{out0}})", {"cv": getattr(conv_gemm, call), "geo": geo})
+
+
 def lower_conv2d(op, ctx: Lowering) -> Optional[Step]:
     x, w = op.inputs
     if not _float4d(x, w, op.outputs[0]):
@@ -229,7 +239,8 @@ def lower_conv2d(op, ctx: Lowering) -> Optional[Step]:
     if cols is None:
         return None
     m, k, _, geo = cols
-    return _im2col_then(x, m, k, geo, f"{{mm}}(_col, {{in1}}.reshape({k}, {o}), out={{out0}}.reshape({m}, {o}))")
+    return (_unfolded(x.shape.dims, w.shape.dims, op.attrs, x.dtype, "forward")
+            or _im2col_then(x, m, k, geo, f"{{mm}}(_col, {{in1}}.reshape({k}, {o}), out={{out0}}.reshape({m}, {o}))"))
 
 
 def lower_conv2d_backprop_filter(op, ctx: Lowering) -> Optional[Step]:
@@ -242,7 +253,9 @@ def lower_conv2d_backprop_filter(op, ctx: Lowering) -> Optional[Step]:
     if cols is None or cols[2] != tuple(dy.shape.dims[1:3]):
         return None
     m, k, _, geo = cols
-    return _im2col_then(x, m, k, geo, f"{{mm}}(_col.T, {{in2}}.reshape({m}, {o}), out={{out0}}.reshape({k}, {o}))")
+    return (_unfolded(x.shape.dims, out.shape.dims, op.attrs, x.dtype, "filter_grad")
+            or _im2col_then(x, m, k, geo,
+                            f"{{mm}}(_col.T, {{in2}}.reshape({m}, {o}), out={{out0}}.reshape({k}, {o}))"))
 
 
 def lower_conv2d_backprop_input(op, ctx: Lowering) -> Optional[Step]:
@@ -256,8 +269,9 @@ def lower_conv2d_backprop_input(op, ctx: Lowering) -> Optional[Step]:
     if cols is None or cols[2] != tuple(dy.shape.dims[1:3]):
         return None
     m, k, _, geo = cols
-    return Step(f"_dcol = {{mm}}({{in2}}.reshape({m}, {o}), {{in1}}.reshape({k}, {o}).T); "
-                f"{{col2im}}(_dcol, {geo}, {{out0}})", {"mm": np.matmul, "col2im": conv.col2im})
+    return (_unfolded(out.shape.dims, w.shape.dims, op.attrs, dy.dtype, "input_grad")
+            or Step(f"_dcol = {{mm}}({{in2}}.reshape({m}, {o}), {{in1}}.reshape({k}, {o}).T); "
+                    f"{{col2im}}(_dcol, {geo}, {{out0}})", {"mm": np.matmul, "col2im": conv.col2im}))
 
 
 def _lower_pool(kernel_name: str):

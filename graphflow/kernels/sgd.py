@@ -14,49 +14,24 @@ GEMM goes through numpy's own OpenBLAS (ctypes), so np.matmul and the update sha
 """
 from __future__ import annotations
 
-import ctypes
-import glob
 import os
 import sys
 from functools import partial
-from typing import Optional
 
 import numpy as np
 
-from . import gemm_pool
+from . import cblas, gemm_pool
 
 # below this many weight elements the ctypes call costs more than the epilogue it saves (W3)
 MIN_ELEMENTS = 1 << 16
-_ROW_MAJOR, _NO_TRANS, _TRANS = 101, 111, 112
+_ROW_MAJOR, _NO_TRANS, _TRANS = cblas.ROW_MAJOR, cblas.NO_TRANS, cblas.TRANS
 
 
-def _load_gemm() -> dict:
-    """{np.float32: sgemm, np.float64: dgemm} from the OpenBLAS numpy links against, or {}."""
-    libdir = os.path.join(os.path.dirname(np.__file__), os.pardir, "numpy.libs")
-    for path in sorted(glob.glob(os.path.join(libdir, "libscipy_openblas64_*.so"))):
-        try:
-            lib = ctypes.CDLL(path)
-            fns = {np.dtype(np.float32): lib.scipy_cblas_sgemm64_, np.dtype(np.float64): lib.scipy_cblas_dgemm64_}
-        except (OSError, AttributeError):
-            continue
-        i64, ptr = ctypes.c_int64, ctypes.c_void_p
-        for dt, fn in fns.items():
-            scalar = ctypes.c_float if dt == np.float32 else ctypes.c_double
-            fn.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int, i64, i64, i64, scalar, ptr, i64, ptr, i64,
-                           scalar, ptr, i64]
-            fn.restype = None
-        return fns
-    return {}
-
-
-_GEMM: Optional[dict] = None
-
-
-def gemm_for(dtype) -> Optional[object]:
-    global _GEMM
-    if _GEMM is None:
-        _GEMM = {} if os.environ.get("GRAPHFLOW_INPLACE_SGD", "1") == "0" else _load_gemm()
-    return _GEMM.get(np.dtype(dtype))
+def gemm_for(dtype):
+    """numpy's own GEMM for `dtype`, or None (no BLAS reachable, or GRAPHFLOW_INPLACE_SGD=0)."""
+    if os.environ.get("GRAPHFLOW_INPLACE_SGD", "1") == "0":
+        return None
+    return cblas.gemm(dtype)
 
 
 def run_update(state, a, b, lr, ta: bool, tb: bool):
