@@ -22,6 +22,7 @@ MODULES = {
     "W4": "graphflow.bench.w4_mlp",
     "W5": "graphflow.bench.w5_keras",
     "W6": "graphflow.bench.w6_compile",
+    "W7": "graphflow.bench.w7_cnn",
     "W8": "graphflow.bench.w8_lstm",
     "W9": "graphflow.bench.w9_infer",
 }
@@ -32,6 +33,7 @@ TITLES = {   # used when a module is missing or has no DESCRIPTION
     "W4": "MLP 784-1024-1024-10 training step, batch 512 (time per step)",
     "W5": "Keras fit on the digits dataset (time per epoch, test accuracy)",
     "W6": "first-call time of a K-op elementwise chain (trace + optimise + compile + run)",
+    "W7": "CNN training step, 28x28x1, batch 64, SGD (time per step)",
     "W8": "Keras LSTM(128) forward + backward, batch 32, 64 features, T steps (time per step)",
     "W9": "MLP 64-128-128-10 inference at batch 1 (time per call)",
 }

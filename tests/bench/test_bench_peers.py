@@ -91,7 +91,7 @@ def test_a_crashing_peer_becomes_an_error_row(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("script", sorted(p.name for p in SCRIPTS.glob("*.py") if p.name != "__init__.py"))
 def test_peer_scripts_import_only_numpy_their_framework_and_the_stdlib(script):
-    allowed = {"numpy", "peer_common", "tensorflow", "jax", "torch"} | set(sys.stdlib_module_names)
+    allowed = {"numpy", "peer_common", "cnn_reference", "tensorflow", "jax", "torch"} | set(sys.stdlib_module_names)
     tree = ast.parse((SCRIPTS / script).read_text())
     imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
                 for alias in node.names}

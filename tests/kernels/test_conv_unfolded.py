@@ -1,0 +1,125 @@
+"""Convolutions wide enough for the row-unfolded GEMMs (kernels/conv_gemm.py) and the max-pool
+gradient kernel match the reference kernels, compiled and eager, for strides, dilations, paddings
+and odd sizes."""
+import numpy as np
+import pytest
+
+import graphflow as gf
+from graphflow.kernels import conv_gemm, fast
+from graphflow.ops.registry import get
+
+from .compiled import run_both
+
+# (x shape, filter shape, strides, padding, dilations); kw * C >= conv_gemm.MIN_UNFOLDED in each
+UNFOLDED_CASES = [((2, 7, 6, 8), (3, 3, 8, 4), (1, 1), "VALID", (1, 1)),
+                  ((2, 7, 5, 8), (3, 3, 8, 4), (1, 1), "SAME", (1, 1)),
+                  ((2, 6, 7, 8), (3, 2, 8, 3), (1, 2), "SAME", (1, 1)),
+                  ((1, 9, 8, 8), (3, 3, 8, 5), (1, 1), "SAME", (2, 2)),
+                  ((2, 5, 6, 16), (2, 1, 16, 3), (1, 1), [[0, 0], [2, 1], [0, 3], [0, 0]], (1, 1))]
+
+
+def _attrs(strides, padding, dilations):
+    return {"strides": strides, "padding": padding, "dilations": dilations}
+
+
+def _const_shape(g, dims):
+    with g.as_default():
+        return gf.constant(np.asarray(dims, np.int32))
+
+
+def _reference(op_type, *args, **attrs):
+    return get(op_type).kernel(*args, **attrs)
+
+
+@pytest.mark.parametrize("xs, ws, strides, padding, dilations", UNFOLDED_CASES, ids=str)
+def test_unfolded_conv_and_its_gradients_compiled(xs, ws, strides, padding, dilations):
+    rng = np.random.default_rng(0)
+    xv = rng.standard_normal(xs).astype(np.float32)
+    wv = rng.standard_normal(ws).astype(np.float32)
+    g = gf.Graph()
+    with g.as_default():
+        x = gf.compat.v1.placeholder(gf.float32, xs)
+        w = gf.compat.v1.placeholder(gf.float32, ws)
+        y = gf.nn.conv2d(x, w, strides, padding, dilations=dilations)
+        attrs = dict(y.op.attrs)
+        dy = gf.sin(y)
+        dw = g.create_op(get("Conv2DBackpropFilter"), [x, _const_shape(g, ws), dy], attrs).outputs[0]
+        dx = g.create_op(get("Conv2DBackpropInput"), [_const_shape(g, xs), w, dy], attrs).outputs[0]
+    assert fast.unfolded(xs, ws, fast.conv_geometry(xs, ws[:2], attrs), np.float32) is not None
+    got, want, plan = run_both([y, dw, dx], [x, w], [xv, wv])
+    for a, b in zip(got, want):
+        np.testing.assert_allclose(a, b, rtol=2e-5, atol=2e-5 * max(1.0, float(np.abs(b).max())))
+    called = {getattr(v, "__qualname__", "") for v in plan.executable().run.__globals__.values()
+              if getattr(v, "__module__", "") == conv_gemm.__name__}
+    assert {"forward", "filter_grad", "input_grad"} <= called
+
+
+@pytest.mark.parametrize("dtype, tol", [(np.float32, 2e-5), (np.float64, 1e-12)], ids=str)
+@pytest.mark.parametrize("xs, ws, strides, padding, dilations", UNFOLDED_CASES[1:4], ids=str)
+def test_unfolded_fast_kernels_match_the_reference_kernels(xs, ws, strides, padding, dilations, dtype, tol):
+    rng = np.random.default_rng(1)
+    xv, wv = rng.standard_normal(xs).astype(dtype), rng.standard_normal(ws).astype(dtype)
+    attrs = _attrs(strides, padding, dilations)
+    y = fast.conv2d(xv, wv, **attrs)
+    dy = rng.standard_normal(y.shape).astype(dtype)
+    pairs = [(y, _reference("Conv2D", xv, wv, **attrs)),
+             (fast.conv2d_backprop_filter(xv, ws, dy, **attrs), _reference("Conv2DBackpropFilter", xv, ws, dy, **attrs)),
+             (fast.conv2d_backprop_input(xs, wv, dy, **attrs), _reference("Conv2DBackpropInput", xs, wv, dy, **attrs))]
+    for got, want in pairs:
+        assert got.dtype == dtype
+        np.testing.assert_allclose(got, want, rtol=tol, atol=tol * max(1.0, float(np.abs(want).max())))
+
+
+def test_narrow_or_height_strided_convolutions_keep_im2col():
+    geometry = fast.conv_geometry((2, 8, 8, 3), (3, 3), _attrs((1, 1), "VALID", (1, 1)))
+    assert fast.unfolded((2, 8, 8, 3), (3, 3, 3, 4), geometry, np.float32) is None      # kw * C = 9
+    geometry = fast.conv_geometry((2, 8, 8, 8), (3, 3), _attrs((2, 1), "VALID", (1, 1)))
+    assert fast.unfolded((2, 8, 8, 8), (3, 3, 8, 4), geometry, np.float32) is None      # stride 2 along h
+    assert conv_gemm.MIN_UNFOLDED > 9
+
+
+def test_a_small_cnn_trains_the_same_eagerly_and_compiled():
+    rng = np.random.default_rng(2)
+    xv = rng.standard_normal((4, 10, 9, 2)).astype(np.float32)
+    yv = rng.integers(0, 3, 4).astype(np.int32)
+    init = [rng.standard_normal((3, 3, 2, 8)).astype(np.float32) * 0.3, np.zeros(8, np.float32),
+            rng.standard_normal((3, 3, 8, 6)).astype(np.float32) * 0.2, np.zeros(6, np.float32),
+            rng.standard_normal((54, 3)).astype(np.float32) * 0.2]
+
+    def train(compiled):
+        variables = [gf.Variable(v) for v in init]
+
+        def step(x, y):
+            k1, b1, k2, b2, w = variables
+            with gf.GradientTape() as tape:
+                h = gf.nn.max_pool2d(gf.nn.relu(gf.nn.conv2d(x, k1, 1, "SAME") + b1), 2, 2, "SAME")
+                h = gf.nn.relu(gf.nn.conv2d(h, k2, 1, "VALID") + b2)
+                logits = gf.matmul(gf.reshape(h, [4, -1]), w)
+                loss = gf.reduce_mean(gf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
+            for v, g in zip(variables, tape.gradient(loss, variables)):
+                v.assign_sub(0.1 * g)
+            return loss
+        run = gf.function(step) if compiled else step
+        losses = [float(run(gf.constant(xv), gf.constant(yv))) for _ in range(3)]
+        return losses, [v.numpy() for v in variables]
+
+    with gf.eager_mode():
+        (eager_losses, eager_w), (fn_losses, fn_w) = train(False), train(True)
+    np.testing.assert_allclose(fn_losses, eager_losses, rtol=1e-5)
+    assert eager_losses[-1] < eager_losses[0]
+    for a, b in zip(fn_w, eager_w):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("ksize, strides, padding", [((2, 2), (2, 2), "VALID"), ((3, 3), (2, 2), "SAME"),
+                                                     ((2, 2), (2, 2), "SAME"), ((3, 3), (1, 1), "VALID")], ids=str)
+def test_max_pool_gradient_goes_to_the_first_maximum_of_each_window(ksize, strides, padding):
+    rng = np.random.default_rng(3)
+    xv = np.maximum(rng.standard_normal((2, 7, 6, 8)), 0).astype(np.float32)   # relu zeros: many ties
+    xv[0, 2, 2, :] = np.nan
+    xv[1, :, :, 3] = -np.inf                                                    # windows over padding
+    attrs = {"ksize": ksize, "strides": strides, "padding": padding}
+    y = fast.max_pool(xv, **attrs)
+    dy = rng.standard_normal(y.shape).astype(np.float32)
+    got = fast.max_pool_grad(xv, y, dy, **attrs)
+    np.testing.assert_allclose(got, _reference("MaxPoolGrad", xv, y, dy, **attrs), rtol=1e-6, atol=1e-6)
