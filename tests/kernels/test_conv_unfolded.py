@@ -1,6 +1,9 @@
 """Convolutions wide enough for the row-unfolded GEMMs (kernels/conv_gemm.py) and the max-pool
 gradient kernel match the reference kernels, compiled and eager, for strides, dilations, paddings
-and odd sizes."""
+and odd sizes, and TensorFlow's recorded outputs and gradients."""
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -123,3 +126,30 @@ def test_max_pool_gradient_goes_to_the_first_maximum_of_each_window(ksize, strid
     dy = rng.standard_normal(y.shape).astype(np.float32)
     got = fast.max_pool_grad(xv, y, dy, **attrs)
     np.testing.assert_allclose(got, _reference("MaxPoolGrad", xv, y, dy, **attrs), rtol=1e-6, atol=1e-6)
+
+
+# ---- against TensorFlow (tools/tfref/record_conv_unfolded.py) --------------------------------------------
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "conv_unfolded"
+TF_CASES = json.loads((DATA / "cases.json").read_text())
+TF_ARRAYS = np.load(DATA / "conv_unfolded.npz")
+
+
+@pytest.mark.parametrize("compiled", [False, True], ids=["eager", "function"])
+@pytest.mark.parametrize("case_id", sorted(TF_CASES))
+def test_wide_conv_and_its_gradients_match_tensorflow(case_id, compiled):
+    spec = TF_CASES[case_id]
+    x, w, dy, y, dx, dw = (TF_ARRAYS[f"{case_id}/{k}"] for k in ("x", "w", "dy", "y", "dx", "dw"))
+    padding = spec["padding"] if isinstance(spec["padding"], str) else [tuple(p) for p in spec["padding"]]
+
+    def conv_and_grads(xt, wt, upstream):
+        with gf.GradientTape() as tape:
+            tape.watch([xt, wt])
+            out = gf.nn.conv2d(xt, wt, spec["strides"], padding, dilations=spec["dilations"])
+        return [out] + tape.gradient(out, [xt, wt], output_gradients=upstream)
+
+    run = gf.function(conv_and_grads) if compiled else conv_and_grads
+    with gf.eager_mode():
+        got = [t.numpy() for t in run(gf.constant(x), gf.constant(w), gf.constant(dy))]
+    for a, b in zip(got, (y, dx, dw)):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-4 * max(1.0, float(np.abs(b).max())))
