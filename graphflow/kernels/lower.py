@@ -214,10 +214,11 @@ def _conv_columns(x_dims, kh, kw, attrs):
 
 
 def _im2col_then(x, m, k, geo, matmul: str) -> Step:
-    """Gather the input's receptive fields into `_col` (m x k), then run `matmul` over it."""
+    """Gather the input's receptive fields into `_col` (m x k, the plan's own buffer, reused every
+    run: a fresh one costs page faults on every call), then run `matmul` over it."""
     from . import conv
-    return Step(f"_col = {{empty}}(({m}, {k}), {{dt}}); {{im2col}}({{in0}}, {geo}, _col); {matmul}",
-                {"empty": np.empty, "dt": x.dtype.np, "im2col": conv.im2col, "mm": np.matmul})
+    return Step(f"_col = {{col}}; {{im2col}}({{in0}}, {geo}, _col); {matmul}",
+                {"col": np.empty((m, k), x.dtype.np), "im2col": conv.im2col, "mm": np.matmul})
 
 
 def _unfolded(x_dims, w_dims, attrs, dtype, call: str) -> Optional[Step]:
@@ -227,7 +228,9 @@ def _unfolded(x_dims, w_dims, attrs, dtype, call: str) -> Optional[Step]:
         return None
     from . import conv_gemm
     args = {"forward": "{in0}, {in1}", "filter_grad": "{in0}, {in2}", "input_grad": "{in2}, {in1}"}[call]
-    return Step(f"{{cv}}({args}, {{geo}}, {{out0}})", {"cv": getattr(conv_gemm, call), "geo": geo})
+    a, b = conv_gemm.scratch(geo, dtype.np, call)    # the plan's own work buffers, reused every run
+    return Step(f"{{cv}}({args}, {{geo}}, {{out0}}, {{a}}, {{b}})",
+                {"cv": getattr(conv_gemm, call), "geo": geo, "a": a, "b": b})
 
 
 def lower_conv2d(op, ctx: Lowering) -> Optional[Step]:
