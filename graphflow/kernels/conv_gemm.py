@@ -116,20 +116,20 @@ def fold_rows(du, kw, sw, dw, ph, pw, dx):
                             dst[c] += src[j * c_ + c]
 
 
-def scratch(g: Geometry, dtype, call: str) -> tuple:
-    """The work buffers of `call` (forward, filter_grad, input_grad) for `g`, for a caller that
-    runs it many times (a compiled plan allocates them once: fresh buffers of this size cost page
-    faults on every call, ~1 ms per step on W7). The rows of Dy past OH stay zero across calls."""
-    u = np.empty((g.n, g.hu, g.ow, g.k), dtype)
-    rows = np.zeros((g.n, g.hu, g.ow, g.o), dtype)
+def scratch_shapes(g: Geometry, call: str) -> tuple:
+    """The shapes of the two work buffers `call` (forward, filter_grad, input_grad) takes after
+    `out`. A compiled plan owns them like its reused buffers (fresh multi-MB buffers cost page
+    faults on every call); eager calls pass None and get new ones."""
+    u, rows = (g.n, g.hu, g.ow, g.k), (g.n, g.hu, g.ow, g.o)
     return {"forward": (u, rows), "filter_grad": (u, rows), "input_grad": (rows, u)}[call]
 
 
 def _on_rows(dy, g: Geometry, d) -> np.ndarray:
     """dy (N, OH, OW, O) laid out with HU rows per image in `d` (or a new buffer), rows past OH zero."""
     if d is None:
-        d = np.zeros((g.n, g.hu, g.ow, g.o), dy.dtype)
+        d = np.empty((g.n, g.hu, g.ow, g.o), dy.dtype)
     d[:, :g.oh] = dy
+    d[:, g.oh:] = 0
     return d
 
 

@@ -40,6 +40,8 @@ class Step:
     binds: dict = field(default_factory=dict)     # output index -> key of `globals` that is its value
     releases: tuple = ()            # tensors whose plan locals are dropped before the step runs
     pending: list = field(default_factory=list)   # KernelSources run by the interpreter, not yet compiled
+    scratch: dict = field(default_factory=dict)   # key -> (shape, np dtype): work buffers the plan
+    #                                   owns like its reused buffers (one set per concurrent call)
 
 
 class Lowering:
@@ -214,11 +216,11 @@ def _conv_columns(x_dims, kh, kw, attrs):
 
 
 def _im2col_then(x, m, k, geo, matmul: str) -> Step:
-    """Gather the input's receptive fields into `_col` (m x k, the plan's own buffer, reused every
-    run: a fresh one costs page faults on every call), then run `matmul` over it."""
+    """Gather the input's receptive fields into `_col` (m x k, a work buffer of the plan), then run
+    `matmul` over it."""
     from . import conv
     return Step(f"_col = {{col}}; {{im2col}}({{in0}}, {geo}, _col); {matmul}",
-                {"col": np.empty((m, k), x.dtype.np), "im2col": conv.im2col, "mm": np.matmul})
+                {"im2col": conv.im2col, "mm": np.matmul}, scratch={"col": ((m, k), x.dtype.np)})
 
 
 def _unfolded(x_dims, w_dims, attrs, dtype, call: str) -> Optional[Step]:
@@ -228,9 +230,9 @@ def _unfolded(x_dims, w_dims, attrs, dtype, call: str) -> Optional[Step]:
         return None
     from . import conv_gemm
     args = {"forward": "{in0}, {in1}", "filter_grad": "{in0}, {in2}", "input_grad": "{in2}, {in1}"}[call]
-    a, b = conv_gemm.scratch(geo, dtype.np, call)    # the plan's own work buffers, reused every run
-    return Step(f"{{cv}}({args}, {{geo}}, {{out0}}, {{a}}, {{b}})",
-                {"cv": getattr(conv_gemm, call), "geo": geo, "a": a, "b": b})
+    a, b = conv_gemm.scratch_shapes(geo, call)
+    return Step(f"{{cv}}({args}, {{geo}}, {{out0}}, {{a}}, {{b}})", {"cv": getattr(conv_gemm, call), "geo": geo},
+                scratch={"a": (a, dtype.np), "b": (b, dtype.np)})
 
 
 def lower_conv2d(op, ctx: Lowering) -> Optional[Step]:

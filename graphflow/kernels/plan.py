@@ -107,7 +107,13 @@ def lower_program(prog, stats=None, target: KernelTarget = KernelTarget()) -> Ex
         if step is not None:
             compiled_inputs.update(op.inputs)
     bp = prog.buffer_plan
-    slots = [np.empty(n, dtype=np.uint8) for n in bp.slot_bytes] if bp is not None else []
+    slot_bytes = list(bp.slot_bytes) if bp is not None else []
+    scratch_slot = {}        # (step id, key) -> slot of a step's work buffer, private to one call like the rest
+    for _, step in lowered:
+        for key, (shape, dtype) in (step.scratch.items() if step is not None else ()):
+            scratch_slot[id(step), key] = len(slot_bytes)
+            slot_bytes.append(max(1, int(np.prod(shape)) * np.dtype(dtype).itemsize))
+    slots = [np.empty(n, dtype=np.uint8) for n in slot_bytes]
     if prog.inputs:
         names = [f"x{i}" for i in range(len(prog.inputs))]
         S.line(f"{names[0]}, = feeds" if len(names) == 1 else f"{', '.join(names)} = feeds")
@@ -180,6 +186,10 @@ def lower_program(prog, stats=None, target: KernelTarget = KernelTarget()) -> Ex
         fmt = {f"in{i}": n for i, n in enumerate(ins)}
         fmt.update({f"out{i}": n for i, n in enumerate(outs)})
         fmt.update({k: S.bind(_fast_callable(v), "k") for k, v in step.globals.items()})
+        for k, (shape, dtype) in step.scratch.items():
+            s, nbytes = scratch_slot[id(step), k], int(np.prod(shape)) * np.dtype(dtype).itemsize
+            fmt[k] = S.bind(slots[s][:nbytes].view(dtype).reshape(shape), "b")
+            slot_views[fmt[k]] = (s, nbytes, dtype, tuple(shape))
         for k in step.globals:
             kernel_globals.setdefault(fmt[k], []).append(op)
         if "{op}" in step.template or step.post is not None:
@@ -207,7 +217,7 @@ def lower_program(prog, stats=None, target: KernelTarget = KernelTarget()) -> Ex
     fn = namespace["run"]
     # a call overlapping another runs a copy with its own buffers: the same kernels, the same bits
     if slots:
-        namespace["_fallback"] = PlanCopies(src, S.globals, bp.slot_bytes, slot_views)
+        namespace["_fallback"] = PlanCopies(src, S.globals, slot_bytes, slot_views)
     steps = [(op, step) for op, step in lowered if step is None or step.template]
     pending = [k for _, step in lowered if step is not None for k in step.pending]
     return Executable(prog, stats or [], fn, src, steps, kernels, kernel_globals, pending)

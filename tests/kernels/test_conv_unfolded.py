@@ -66,7 +66,8 @@ def test_unfolded_fast_kernels_match_the_reference_kernels(xs, ws, strides, padd
     y = fast.conv2d(xv, wv, **attrs)
     dy = rng.standard_normal(y.shape).astype(dtype)
     pairs = [(y, _reference("Conv2D", xv, wv, **attrs)),
-             (fast.conv2d_backprop_filter(xv, ws, dy, **attrs), _reference("Conv2DBackpropFilter", xv, ws, dy, **attrs)),
+             (fast.conv2d_backprop_filter(xv, ws, dy, **attrs),
+              _reference("Conv2DBackpropFilter", xv, ws, dy, **attrs)),
              (fast.conv2d_backprop_input(xs, wv, dy, **attrs), _reference("Conv2DBackpropInput", xs, wv, dy, **attrs))]
     for got, want in pairs:
         assert got.dtype == dtype
@@ -153,3 +154,31 @@ def test_wide_conv_and_its_gradients_match_tensorflow(case_id, compiled):
         got = [t.numpy() for t in run(gf.constant(x), gf.constant(w), gf.constant(dy))]
     for a, b in zip(got, (y, dx, dw)):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-4 * max(1.0, float(np.abs(b).max())))
+
+
+@pytest.mark.parametrize("options", [{}, {"memory_optimization": False}], ids=["reused-buffers", "no-memory-plan"])
+def test_overlapping_calls_of_a_conv_plan_each_get_their_own_work_buffers(options):
+    import threading
+    xs, ws = (2, 7, 6, 8), (3, 3, 8, 4)
+    rng = np.random.default_rng(4)
+    wv = rng.standard_normal(ws).astype(np.float32)
+    g = gf.Graph()
+    with g.as_default():
+        x = gf.compat.v1.placeholder(gf.float32, xs)
+        first = wv[:, :, :, :1] * np.ones((1, 1, 1, 8), np.float32)
+        y = gf.nn.conv2d(gf.nn.conv2d(x, first, 1, "SAME"), wv, 1, "VALID")
+    feeds = [rng.standard_normal(xs).astype(np.float32) for _ in range(4)]
+    want = [run_both([y], [x], [f], options=options)[1][0] for f in feeds]
+    _, _, plan = run_both([y], [x], [feeds[0]], options=options)
+    errors = []
+
+    def worker(i):
+        for _ in range(30):
+            if not np.allclose(plan([feeds[i]])[0], want[i], rtol=1e-5, atol=1e-5):
+                errors.append(i)
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors

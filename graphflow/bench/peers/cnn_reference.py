@@ -98,5 +98,5 @@ def cnn_step_numpy(params, x, y, lr: float = LR) -> tuple:
     d_h1 = _unpool(d_p1, m1, h1.shape) * (h1 > 0)
     grads = [_conv_filter_grad(x, d_h1, 3, 3), d_h1.sum((0, 1, 2)), _conv_filter_grad(p1, d_h2, 3, 3),
              d_h2.sum((0, 1, 2)), flat.T @ d3, d3.sum(0), h3.T @ d4, d4.sum(0)]
-    new = [(p - np.float32(lr) * g).astype(np.float32) for p, g in zip(params, grads)]
-    return np.float32(loss), new
+    new = [(p - p.dtype.type(lr) * g).astype(p.dtype) for p, g in zip(params, grads)]
+    return x.dtype.type(loss), new
