@@ -43,7 +43,8 @@ def im2col_forms(x, w, dy, geometry):
 def unfolded_forms(x, w, dy, geometry):
     g = conv_gemm.Geometry(*x.shape, w.shape[0], w.shape[1], w.shape[3], *geometry[3:])
     out, dw, dx = np.empty(dy.shape, np.float32), np.empty(w.shape, np.float32), np.empty(x.shape, np.float32)
-    fwd, flt, inp = (conv_gemm.scratch(g, np.float32, c) for c in ("forward", "filter_grad", "input_grad"))
+    fwd, flt, inp = ([np.empty(shape, np.float32) for shape in conv_gemm.scratch_shapes(g, call)]
+                     for call in ("forward", "filter_grad", "input_grad"))     # a plan's reused buffers
     return {"forward": lambda: conv_gemm.forward(x, w, g, out, *fwd),
             "filter grad": lambda: conv_gemm.filter_grad(x, dy, g, dw, *flt),
             "input grad": lambda: conv_gemm.input_grad(dy, w, g, dx, *inp)}
