@@ -22,6 +22,7 @@ from .w3_mlp import Trainer
 WORKLOAD = "W7"
 DESCRIPTION = "CNN 28x28x1 conv32-pool-conv64-pool-dense128-dense10 training step, batch 64, SGD (time per step)"
 CHECK_STEPS = 2
+QUICK_BATCH = 16     # the default suite's budget (docs/bench.md): about 15 s per workload
 RTOL, ATOL = 1e-3, 1e-4      # float32 steps: convolutions sum in different orders in each mode
 
 
@@ -109,9 +110,9 @@ def check_agreement(batch: int, steps: int = CHECK_STEPS) -> dict:
 
 
 def run(size: int | None = None, repeat: int | None = None, quick: bool = False) -> list[Row]:
-    """size: the batch (default 64)."""
-    batch = int(size or ref.BATCH)
-    agreement = check_agreement(batch)
+    """size: the batch (default 64; the quick suite: 16)."""
+    batch = int(size or (QUICK_BATCH if quick else ref.BATCH))
+    agreement = check_agreement(batch, 1 if quick else CHECK_STEPS)
     modes = []
     for name, factory in trainers(batch).items():
         problem = agreement.get(name)
@@ -123,5 +124,5 @@ def run(size: int | None = None, repeat: int | None = None, quick: bool = False)
         trainer = factory()
         modes.append(Mode(name, trainer.step, framework="numpy" if name == NUMPY else "graphflow",
                           compiles=name in (FUNCTION, KERAS_COMPILED)))
-    return run_modes(WORKLOAD, modes, case=f"batch={batch}", repeat=repeat or (10 if quick else 30), rtol=RTOL,
+    return run_modes(WORKLOAD, modes, case=f"batch={batch}", repeat=repeat or (5 if quick else 30), rtol=RTOL,
                      atol=ATOL, max_time=20.0)
