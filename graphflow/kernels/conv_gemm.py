@@ -22,12 +22,13 @@ few channels (K = kw*C too small for BLAS to pay), take im2col (fast.py decides 
 """
 from __future__ import annotations
 
+from functools import partial
 from typing import NamedTuple, Optional
 
 import numpy as np
 from numba import njit
 
-from . import cblas
+from . import cblas, gemm_pool
 from .static_cache import cache_option
 
 _OPTS = dict(cache=cache_option(), error_model="numpy", nogil=True)
@@ -133,17 +134,39 @@ def _on_rows(dy, g: Geometry, d) -> np.ndarray:
     return d
 
 
+def _run(tasks: list, worth_splitting: bool) -> None:
+    """The GEMM tasks of one pass: on gemm_pool's blocking threads when the pass is big enough
+    (a thread that gets no core leaves its tasks to the others), else one after another."""
+    if worth_splitting and len(tasks) > 1:
+        gemm_pool.run_blocks(tasks)
+        return
+    for task in tasks:
+        task()
+
+
+def _row_tasks(fn, m: int, macs_per_row: int) -> tuple[list, bool]:
+    """fn(r0, r1) over row blocks of 0..m that gemm_pool would cut, or one task for all rows."""
+    blocks = gemm_pool.split(m, macs_per_row, 1)
+    return [partial(fn, r0, r1) for r0, r1 in (blocks or [(0, m)])], blocks is not None
+
+
 def forward(x, w, g: Geometry, out, u=None, grid=None) -> None:
-    """out (N, OH, OW, O) = conv2d(x, w); x, w C-contiguous; u, grid: scratch() or None."""
+    """out (N, OH, OW, O) = conv2d(x, w); x, w C-contiguous; u, grid: scratch_shapes() or None."""
     gemm = cblas.gemm(x.dtype)
     u = np.empty((g.n, g.hu, g.ow, g.k), x.dtype) if u is None else u
     grid = np.empty((g.n, g.hu, g.ow, g.o), x.dtype) if grid is None else grid
     unfold_rows(x, g.hu, g.kw, g.sw, g.dw, g.ph, g.pw, u)
     m, k, o, size = g.rows, g.k, g.o, x.itemsize
-    for i in range(g.kh):
-        s = i * g.dh * g.ow
-        gemm(cblas.ROW_MAJOR, cblas.NO_TRANS, cblas.NO_TRANS, m - s, o, k, 1.0, u.ctypes.data + s * k * size, k,
-             w.ctypes.data + i * k * o * size, o, 1.0 if i else 0.0, grid.ctypes.data, o)
+    pu, pw, pg = u.ctypes.data, w.ctypes.data, grid.ctypes.data
+
+    def rows(r0, r1):        # G[r0:r1] = sum over filter rows i of U[r0+s : r1+s] @ w[i]
+        for i in range(g.kh):
+            s = i * g.dh * g.ow
+            hi = min(r1, m - s)      # rows past m - s have windows past the buffer: don't-care rows
+            if hi > r0:
+                gemm(cblas.ROW_MAJOR, cblas.NO_TRANS, cblas.NO_TRANS, hi - r0, o, k, 1.0, pu + (r0 + s) * k * size,
+                     k, pw + i * k * o * size, o, 1.0 if i else 0.0, pg + r0 * o * size, o)
+    _run(*_row_tasks(rows, m, g.kh * k * o))
     out[...] = grid[:, :g.oh]
 
 
@@ -154,10 +177,12 @@ def filter_grad(x, dy, g: Geometry, out, u=None, d=None) -> None:
     unfold_rows(x, g.hu, g.kw, g.sw, g.dw, g.ph, g.pw, u)
     d = _on_rows(dy, g, d)
     m, k, o, size = g.rows, g.k, g.o, x.itemsize
-    for i in range(g.kh):
+
+    def filter_row(i):       # dw[i] = U[s:M]^T @ Dy[0:M-s]
         s = i * g.dh * g.ow
         gemm(cblas.ROW_MAJOR, cblas.TRANS, cblas.NO_TRANS, k, o, m - s, 1.0, u.ctypes.data + s * k * size, k,
              d.ctypes.data, o, 0.0, out.ctypes.data + i * k * o * size, o)
+    _run([partial(filter_row, i) for i in range(g.kh)], gemm_pool.split(m, g.kh * k * o, 1) is not None)
 
 
 def input_grad(dy, w, g: Geometry, out, d=None, du=None) -> None:
@@ -166,8 +191,14 @@ def input_grad(dy, w, g: Geometry, out, d=None, du=None) -> None:
     d = _on_rows(dy, g, d)
     du = np.empty((g.n, g.hu, g.ow, g.k), dy.dtype) if du is None else du
     m, k, o, size = g.rows, g.k, g.o, dy.itemsize
-    for i in range(g.kh):
-        s = i * g.dh * g.ow
-        gemm(cblas.ROW_MAJOR, cblas.NO_TRANS, cblas.TRANS, m - s, k, o, 1.0, d.ctypes.data, o,
-             w.ctypes.data + i * k * o * size, o, 1.0 if i else 0.0, du.ctypes.data + s * k * size, k)
+    pd, pw, pu = d.ctypes.data, w.ctypes.data, du.ctypes.data
+
+    def rows(r0, r1):        # dU[r0:r1] = sum over filter rows i of Dy[r0-s : r1-s] @ w[i]^T
+        for i in range(g.kh):
+            s = i * g.dh * g.ow
+            lo = r0 if i == 0 else max(r0, s)
+            if lo < r1:
+                gemm(cblas.ROW_MAJOR, cblas.NO_TRANS, cblas.TRANS, r1 - lo, k, o, 1.0, pd + (lo - s) * o * size, o,
+                     pw + i * k * o * size, o, 1.0 if i else 0.0, pu + lo * k * size, k)
+    _run(*_row_tasks(rows, m, g.kh * k * o))
     fold_rows(du, g.kw, g.sw, g.dw, g.ph, g.pw, out)

@@ -220,7 +220,7 @@ def _im2col_then(x, m, k, geo, matmul: str) -> Step:
     `matmul` over it."""
     from . import conv
     return Step(f"_col = {{col}}; {{im2col}}({{in0}}, {geo}, _col); {matmul}",
-                {"im2col": conv.im2col, "mm": np.matmul}, scratch={"col": ((m, k), x.dtype.np)})
+                {"im2col": conv.im2col, "mm": gemm_pool.matmul}, scratch={"col": ((m, k), x.dtype.np)})
 
 
 def _unfolded(x_dims, w_dims, attrs, dtype, call: str) -> Optional[Step]:

@@ -182,3 +182,23 @@ def test_overlapping_calls_of_a_conv_plan_each_get_their_own_work_buffers(option
     for t in threads:
         t.join()
     assert not errors
+
+
+def test_unfolded_passes_split_into_row_blocks_match_the_reference_kernels(monkeypatch):
+    from graphflow.kernels import gemm_pool
+    monkeypatch.setattr(gemm_pool, "MIN_MACS", 0)         # W7-sized passes split; these are tiny
+    monkeypatch.setattr(gemm_pool, "MIN_BLOCK_ROWS", 8)
+    rng = np.random.default_rng(5)
+    for xs, ws, strides, padding, dilations in UNFOLDED_CASES[:4]:
+        attrs = _attrs(strides, padding, dilations)
+        assert gemm_pool.split(200, 8, 8) is not None or gemm_pool.threading_config.intra_op_threads() < 2
+        xv, wv = rng.standard_normal(xs).astype(np.float32), rng.standard_normal(ws).astype(np.float32)
+        y = fast.conv2d(xv, wv, **attrs)
+        dy = rng.standard_normal(y.shape).astype(np.float32)
+        pairs = [(y, _reference("Conv2D", xv, wv, **attrs)),
+                 (fast.conv2d_backprop_filter(xv, ws, dy, **attrs),
+                  _reference("Conv2DBackpropFilter", xv, ws, dy, **attrs)),
+                 (fast.conv2d_backprop_input(xs, wv, dy, **attrs),
+                  _reference("Conv2DBackpropInput", xs, wv, dy, **attrs))]
+        for got, want in pairs:
+            np.testing.assert_allclose(got, want, rtol=2e-5, atol=2e-5 * max(1.0, float(np.abs(want).max())))
