@@ -27,7 +27,7 @@ from . import (
 )
 from .data_adapter import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from .dataset_split import split_dataset
-from .directory_datasets import text_dataset_from_directory
+from .directory_datasets import image_dataset_from_directory, text_dataset_from_directory
 from .layers import Input
 from .model_plot import model_to_dot, plot_model
 from .models import Model, Sequential
@@ -74,7 +74,8 @@ utils = _module("utils", "Helpers: seeding, one-hot labels, padding, windows, sp
                 timeseries_dataset_from_array=timeseries_dataset_from_array, split_dataset=split_dataset,
                 PyDataset=PyDataset, Sequence=Sequence, pack_x_y_sample_weight=pack_x_y_sample_weight,
                 unpack_x_y_sample_weight=unpack_x_y_sample_weight,
-                text_dataset_from_directory=text_dataset_from_directory, model_to_dot=model_to_dot,
+                text_dataset_from_directory=text_dataset_from_directory,
+                image_dataset_from_directory=image_dataset_from_directory, model_to_dot=model_to_dot,
                 plot_model=plot_model)
 preprocessing = _module("preprocessing", "keras.preprocessing: the sequence and time-series helpers.",
                         timeseries_dataset_from_array=timeseries_dataset_from_array,

@@ -1,6 +1,6 @@
-"""keras.utils.text_dataset_from_directory: a folder per class of text files as a gf.data
-dataset of (texts, labels) batches, indexed, shuffled and split as Keras does (same files, same
-seeded file order, same splits)."""
+"""keras.utils.text_dataset_from_directory and image_dataset_from_directory: a folder per class of
+files as a gf.data dataset of (texts or images, labels) batches, indexed, shuffled and split as Keras
+does (same files, same seeded file order, same splits)."""
 from __future__ import annotations
 
 import os
@@ -8,7 +8,12 @@ import os
 import numpy as np
 
 from ..data.dataset import AUTOTUNE, Dataset
+from ..function.functional_ops import py_function
+from ..ops import api as ops
+from ..ops.api import image as image_api
+from ..ops.api import io as io_api
 from ..ops.api import strings as text_ops
+from . import backend
 
 
 def _valid_files(directory, follow_links, formats):
@@ -139,3 +144,79 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int", 
         return build(*train), build(*val)
     return build(*split_for_subset(paths, label_values, validation_split, subset, verbose))
 
+
+
+IMAGE_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
+_CHANNELS = {"rgb": 3, "rgba": 4, "grayscale": 1}
+
+
+def _image_loader(image_size, channels, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio):
+    """path -> float32 (height, width, channels): decoded and resized eagerly per file (every file
+    has its own size, and tf.image's resize needs the size when it is built)."""
+    height, width = image_size
+
+    def load(path):
+        contents = io_api.read_file(path)
+        image = io_api.decode_image(contents, channels=channels)
+        if crop_to_aspect_ratio:
+            h, w = image.shape[0], image.shape[1]
+            crop_h, crop_w = min(h, int(w * height / width)), min(w, int(h * width / height))
+            top, left = (h - crop_h) // 2, (w - crop_w) // 2
+            image = image[top:top + crop_h, left:left + crop_w]
+            image = image_api.resize(image, image_size, method=interpolation)
+        elif pad_to_aspect_ratio:
+            image = image_api.resize_with_pad(image, height, width, method=interpolation)
+        else:
+            image = image_api.resize(image, image_size, method=interpolation)
+        return ops.cast(image, "float32")
+    return load
+
+
+def image_dataset_from_directory(directory, labels="inferred", label_mode="int", class_names=None, color_mode="rgb",
+                                 batch_size=32, image_size=(256, 256), shuffle=True, seed=None,
+                                 validation_split=None, subset=None, interpolation="bilinear", follow_links=False,
+                                 crop_to_aspect_ratio=False, pad_to_aspect_ratio=False, data_format=None,
+                                 verbose=True):
+    """A dataset of (images, labels) batches from `directory/<class>/*.{png,jpg,bmp,gif}`: float32
+    images of `image_size` with 1, 3 or 4 channels (`color_mode`), files indexed, shuffled and split
+    as Keras does; `subset="both"` returns (training, validation)."""
+    if color_mode not in _CHANNELS:
+        raise ValueError(f'color_mode must be "rgb", "rgba" or "grayscale", got {color_mode!r}')
+    if crop_to_aspect_ratio and pad_to_aspect_ratio:
+        raise ValueError("Only one of pad_to_aspect_ratio and crop_to_aspect_ratio can be True")
+    _check_split(validation_split, subset, shuffle, seed)
+    seed = np.random.randint(1_000_000) if shuffle and seed is None else seed
+    paths, label_values, names = index_directory(directory, labels, IMAGE_FORMATS, class_names, shuffle, seed,
+                                                 follow_links, verbose)
+    if label_mode is not None and label_values is None:
+        label_mode = None
+    image_size = tuple(int(s) for s in image_size)
+    channels = _CHANNELS[color_mode]
+    load = _image_loader(image_size, channels, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio)
+    channels_first = (data_format or backend.image_data_format()) == "channels_first"
+
+    def read(path):
+        image = py_function(load, [path], "float32")
+        image = ops.ensure_shape(image, image_size + (channels,))
+        return ops.transpose(image, [2, 0, 1]) if channels_first else image
+
+    def build(chosen_paths, chosen_labels, shuffled):
+        if not chosen_paths:
+            raise ValueError(f"No images found in directory {directory}. Allowed formats: {IMAGE_FORMATS}")
+        ds = Dataset.from_tensor_slices(np.array([p.encode() for p in chosen_paths], dtype=object))
+        if label_mode is not None:
+            ds = Dataset.zip((ds, Dataset.from_tensor_slices(_labels_as(chosen_labels, label_mode, len(names)))))
+        if shuffled:
+            ds = ds.shuffle(1024, seed=seed)
+        ds = ds.map((lambda p, y: (read(p), y)) if label_mode is not None else read)
+        if batch_size is not None:
+            ds = ds.batch(batch_size)
+        ds = ds.prefetch(AUTOTUNE)
+        ds.class_names, ds.file_paths = names, list(chosen_paths)
+        return ds
+
+    if subset == "both":
+        train = split_for_subset(paths, label_values, validation_split, "training", verbose)
+        val = split_for_subset(paths, label_values, validation_split, "validation", verbose)
+        return build(*train, shuffle), build(*val, False)
+    return build(*split_for_subset(paths, label_values, validation_split, subset, verbose), shuffle)

@@ -235,6 +235,30 @@ def image_codecs(tf, tmp):
     }
 
 
+def image_directory(tf, tmp):
+    rng = np.random.default_rng(5)
+    for label, count in (("cats", 3), ("dogs", 2)):
+        os.makedirs(os.path.join(tmp, "pets", label))
+        for i in range(count):
+            pixels = rng.integers(0, 256, (6, 8, 3)).astype(np.uint8)
+            with open(os.path.join(tmp, "pets", label, f"{i}.png"), "wb") as f:
+                f.write(tf.io.encode_png(tf.constant(pixels)).numpy())
+    root = os.path.join(tmp, "pets")
+    plain = tf.keras.utils.image_dataset_from_directory(root, image_size=(4, 4), batch_size=2, shuffle=False,
+                                                         verbose=False)
+    gray = tf.keras.utils.image_dataset_from_directory(root, image_size=(3, 5), batch_size=None, shuffle=False,
+                                                        color_mode="grayscale", label_mode="categorical",
+                                                        verbose=False)
+    train, val = tf.keras.utils.image_dataset_from_directory(root, image_size=(2, 2), seed=9, validation_split=0.4,
+                                                             subset="both", verbose=False)
+    return {"class_names": plain.class_names, "plain": _py(list(plain.as_numpy_iterator())),
+            "gray_first": _py(next(iter(gray.as_numpy_iterator()))),
+            "train_files": sorted(os.path.basename(os.path.dirname(p)) + "/" + os.path.basename(p)
+                                  for p in train.file_paths),
+            "val_files": sorted(os.path.basename(os.path.dirname(p)) + "/" + os.path.basename(p)
+                                for p in val.file_paths)}
+
+
 PROGRAMS = {f.__name__: f for f in (string_ops, string_ops_in_function, lookup_table, text_files, string_lookup,
                                      text_vectorization, text_directory, io_ops,
-                                     v1_text_io, image_codecs)}
+                                     v1_text_io, image_codecs, image_directory)}
