@@ -58,8 +58,12 @@ def test_every_registered_op_has_a_forward_case():
 
 
 def _array(value):
-    """A fetched value as an array: a scalar string (bytes, as TF returns it) stays an object array."""
-    return np.array(value, dtype=object) if isinstance(value, bytes) else np.asarray(value)
+    """A fetched value as an array; text (bytes scalars as TF returns them, or numpy's fixed-width
+    bytes arrays from a reference) as an object array of bytes, as string tensors hold it."""
+    if isinstance(value, bytes):
+        return np.array(value, dtype=object)
+    value = np.asarray(value)
+    return value.astype(object) if value.dtype.kind == "S" else value
 
 
 def _leaves(out):
@@ -117,7 +121,7 @@ RUNNERS = {"eager": run_eager, "graph_reference": run_graph_checking_inference, 
 
 
 def assert_close(got, want, rtol, what):
-    got, want = np.asarray(got), np.asarray(want)
+    got, want = _array(got), _array(want)
     assert got.dtype == want.dtype, f"{what}: dtype {got.dtype}, expected {want.dtype}"
     assert got.shape == want.shape, f"{what}: shape {got.shape}, expected {want.shape}"
     if want.dtype.kind == "f":
