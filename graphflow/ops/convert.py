@@ -28,9 +28,11 @@ def to_array(value, dtype=None, strict_python=True) -> np.ndarray:
 
     Python floats never silently become integers: `gf.constant(1.5, gf.int32)` is a TypeError.
     """
-    if dtype is dtypes.string or (dtype is None and _is_text(value)):
+    if dtype is dtypes.string:
         return dtypes.to_bytes_array(value)
-    if _is_text(value):
+    if _is_text(value):         # asked once: this runs for every Python operand of every op
+        if dtype is None:
+            return dtypes.to_bytes_array(value)
         raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
     if isinstance(value, np.ndarray) or isinstance(value, np.generic):
         arr = np.asarray(value)

@@ -17,6 +17,7 @@ from .. import dtypes
 from ..atomic_file import atomic_writer
 from ..shapes import TensorShape
 from .registry import STATEFUL, OpDef, Spec, register
+from .strings import map_elements
 
 
 def _scalar_text(spec, op):
@@ -119,13 +120,7 @@ def _same_text(x, **attrs):
 
 
 def _map_text(fn):
-    def kernel(x, **attrs):
-        out = np.empty(np.shape(x), dtype=object)
-        flat_out, flat_in = out.reshape(-1), np.asarray(x, dtype=object).reshape(-1)
-        for i, v in enumerate(flat_in):
-            flat_out[i] = fn(v, **attrs)
-        return out
-    return kernel
+    return lambda x, **attrs: map_elements(lambda v: fn(v, **attrs), x)
 
 
 def _encode_base64(v, pad=False):

@@ -19,7 +19,7 @@ from .registry import OpDef, Spec, register
 TEXT = frozenset({"string"})
 
 
-def _map(fn, x, out_dtype=object):
+def map_elements(fn, x, out_dtype=object):
     """fn over every element of the object array x, keeping x's shape."""
     out = np.empty(x.shape, dtype=out_dtype)
     flat_in, flat_out = np.asarray(x).reshape(-1), out.reshape(-1)
@@ -36,7 +36,7 @@ def _same_shape(dtype):
 
 def _text_op(name, fn, out_dtype=dtypes.string, **extra):
     np_out = object if out_dtype is dtypes.string else out_dtype.np
-    register(OpDef(name, _same_shape(out_dtype), lambda x, **attrs: _map(lambda v: fn(v, **attrs), x, np_out),
+    register(OpDef(name, _same_shape(out_dtype), lambda x, **attrs: map_elements(lambda v: fn(v, **attrs), x, np_out),
                    allowed=TEXT, differentiable=False, **extra))
 
 
@@ -105,7 +105,7 @@ def _to_number_infer(x, out_type):
 
 
 register(OpDef("StringToNumber", _to_number_infer,
-               lambda x, out_type: _map(lambda v: _to_number(v, out_type), x, out_type.np),
+               lambda x, out_type: map_elements(lambda v: _to_number(v, out_type), x, out_type.np),
                allowed=TEXT, differentiable=False))
 
 
@@ -131,7 +131,7 @@ def _as_string_infer(x, **attrs):
     return [Spec(x.shape, dtypes.string)]
 
 
-register(OpDef("AsString", _as_string_infer, lambda x, **attrs: _map(lambda v: _as_string(v, **attrs), x),
+register(OpDef("AsString", _as_string_infer, lambda x, **attrs: map_elements(lambda v: _as_string(v, **attrs), x),
                differentiable=False))
 
 
