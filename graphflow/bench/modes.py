@@ -30,6 +30,7 @@ class Mode:
     stats: Callable[[], dict] | None = None   # after the first call: ops_before, ops_after, kernels
     check: bool = True            # compare the output with the reference mode's
     note: str = ""
+    timed: bool = True            # False: called once (a slow reference), its first call the only figure
 
 
 def run_modes(workload: str, modes: list[Mode], *, case: str = "", repeat: int = 20, warmup: int = 3,
@@ -70,6 +71,9 @@ def run_modes(workload: str, modes: list[Mode], *, case: str = "", repeat: int =
             if not ok:
                 row.status, row.note = DISAGREES, detail
                 continue
+        if not mode.timed:
+            row.note = row.note or "reference only: first call, not timed in rounds"
+            continue
         try:
             for _ in range(warmup):
                 mode.fn()

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .machine import describe
-from .row import EAGER_BASELINES, NUMPY, ROW_FIELDS, Row
+from .row import EAGER_BASELINES, NUMPY, OK, ROW_FIELDS, Row
 
 COLUMNS = ("workload", "mode", "median", "min", "vs eager", "vs numpy", "first call", "compile", "ops before/after",
            "kernels", "notes")
@@ -96,7 +96,8 @@ def cells(r: Row) -> list[str]:
     ops = "-" if r.ops_before is None and r.ops_after is None else f"{_n(r.ops_before)}/{_n(r.ops_after)}"
     if not r.timed:
         status = r.status.upper() if r.status == "disagrees" else r.status
-        return [workload, r.mode, status, "", "", "", "", "", ops if r.status == "disagrees" else "", "", r.note]
+        first = fmt_time(r.first_call_s) if r.status == OK and r.first_call_s is not None else ""
+        return [workload, r.mode, status, "", "", "", first, "", ops if r.status == "disagrees" else "", "", r.note]
     median = fmt_time(r.median_s) + (NOISY_MARK if r.noisy else "")
     return [workload, r.mode, median, fmt_time(r.min_s), fmt_ratio(r.ratio_vs_eager),
             fmt_ratio(r.ratio_vs_numpy), fmt_time(r.first_call_s), fmt_time(r.compile_s), ops, _n(r.kernels), r.note]

@@ -47,6 +47,18 @@ def test_reference_runs_first_and_is_not_checked_against_itself():
     assert rows[1].agrees is None and rows[0].agrees is True
 
 
+def test_a_reference_only_mode_is_called_once_and_still_checks_the_others():
+    calls = []
+    x = np.ones(3)
+    modes = [Mode("numpy", lambda: calls.append("numpy") or x, framework="numpy", timed=False),
+             Mode("eager", lambda: x), Mode("function", lambda: x + 1)]
+    rows = {r.mode: r for r in run_modes("W8", modes, repeat=3, warmup=1)}
+    assert calls == ["numpy"]
+    assert rows["numpy"].status == "ok" and rows["numpy"].median_s is None and rows["numpy"].first_call_s
+    assert rows["eager"].timed and rows["function"].status == "disagrees"
+    assert report.cells(rows["numpy"])[6] != ""     # its first call is shown
+
+
 def test_unavailable_and_crashing_modes_do_not_stop_the_others():
     def missing():
         raise NotImplementedError("gf.function not yet")
