@@ -62,8 +62,9 @@ def test_dtype_enum_integers_convert():
     assert [gf.as_dtype(i) for i in (1, 2, 3, 9, 10)] == [gf.float32, gf.float64, gf.int32, gf.int64, gf.bool]
     assert tf.int16.as_datatype_enum == 5 and tf.as_dtype(tf.uint8.as_datatype_enum) is tf.uint8
     assert gf.as_dtype(7) is gf.string          # DT_STRING (serialized summaries are strings)
-    with pytest.raises(TypeError, match="enum value 8"):
-        gf.as_dtype(8)       # DT_COMPLEX64: graphflow has no complex tensors
+    assert gf.as_dtype(8) is gf.complex64 and gf.as_dtype(18) is gf.complex128
+    with pytest.raises(TypeError, match="enum value 14"):
+        gf.as_dtype(14)      # DT_BFLOAT16: graphflow has no bfloat16 tensors
 
 
 def test_dropout_rate_as_a_placeholder_is_checked_when_run():
