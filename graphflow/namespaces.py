@@ -8,11 +8,11 @@ import types
 
 from .ops import api
 from .ops import random as random_ops
+from .ops.api import fft as fft_api
 from .ops.api import image as image_api
 from .ops.api import io as io_api
 from .ops.api import linear_operator, nn_extra
 from .ops.api import matrix as matrix_api
-from .ops.api import fft as fft_api
 from .ops.api import signal as signal_api
 from .ops.dropout import dropout
 
@@ -100,7 +100,8 @@ signal.__dict__.update({n: getattr(fft_api, n) for n in (
 
 # tf.math beyond the basics (ops/api/math_extra.py, segment.py, array_extra.py)
 for _n in ("accumulate_n acos acosh angle asin asinh atan atan2 atanh bessel_i0 bessel_i0e bessel_i1 bessel_i1e "
-           "betainc bincount complex confusion_matrix conj cosh count_nonzero cumprod cumsum cumulative_logsumexp digamma "
+           "betainc bincount complex confusion_matrix conj cosh count_nonzero cumprod cumsum cumulative_logsumexp "
+           "digamma "
            "divide_no_nan erfc erfcinv erfinv igamma igammac imag in_top_k invert_permutation is_inf "
            "is_non_decreasing is_strictly_increasing l2_normalize lbeta lgamma log_sigmoid multiply_no_nan ndtri "
            "nextafter polygamma polyval real reciprocal_no_nan reduce_euclidean_norm reduce_std reduce_variance rint "

@@ -129,3 +129,4 @@ def test_cast_between_complex_and_real_drops_the_imaginary_part():
     np.testing.assert_array_equal(gf.cast(z, gf.float32).numpy(), np.array([1.5, -3], np.float32))
     np.testing.assert_array_equal(gf.cast(z, gf.int32).numpy(), np.array([1, -3], np.int32))
     np.testing.assert_array_equal(gf.cast(gf.constant([2.0]), gf.complex64).numpy(), np.array([2 + 0j], np.complex64))
+

@@ -12,7 +12,7 @@ from ..dispatch import apply
 from ..spectral import fft_lengths
 from ..static_value import constant_value
 from .math import multiply
-from .op_call import opdef
+from .op_call import argument_error, opdef
 from .shape import pad, strided_slice
 from .signal import frame, hann_window, overlap_and_add
 
@@ -41,15 +41,20 @@ def _real_input(input_tensor, op):
 
 
 def _complex_input(input_tensor, op):
+    """The input as a complex tensor. TF's rfft-family wrappers refuse others with a ValueError; the
+    complex-to-complex ops check their dtype attr (InvalidArgumentError eagerly, TypeError in graphs)."""
     x = convert_to_tensor(input_tensor, dtype_hint=dtypes.complex64)
     if not x.dtype.is_complex:
-        raise ValueError(f"{op} requires tf.complex64 or tf.complex128 inputs, got: {x.dtype.name}")
+        message = f"{op} requires tf.complex64 or tf.complex128 inputs, got: {x.dtype.name}"
+        if op.startswith("IRFFT"):
+            raise ValueError(message)
+        raise argument_error(op, message, TypeError)
     return x
 
 
 def _make_c2c(kind, rank, tf_name):
     def fn(input, name=None):  # noqa: A002
-        return _transform(kind, _complex_input(input, tf_name), range(-rank, 0), None, name)
+        return _transform(kind, _complex_input(input, tf_name.upper()), range(-rank, 0), None, name)
     fn.__name__ = tf_name
     fn.__doc__ = (f"The {'inverse ' if kind == 'IFFT' else ''}discrete Fourier transform over the innermost "
                   f"{rank} axes of a complex tensor.")

@@ -160,7 +160,7 @@ def cast(x, dtype, name=None):
     if dtypes.string in (x.dtype, dtype):   # strings hold serialized summaries, never numbers
         raise TypeError(f"Cast: casting {x.dtype.name} to {dtype.name} is not supported "
                         f"(TensorFlow raises UnimplementedError)")
-    if x.dtype.is_complex and not dtype.is_complex:     # as TF: the imaginary part is dropped
+    if x.dtype.is_complex and not dtype.is_complex:     # as TF: the imaginary part is dropped (bool too)
         x = apply(opdef("Real"), (x,), {})
         if x.dtype is dtype:
             return x if name is None else identity(x, name)

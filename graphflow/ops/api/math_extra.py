@@ -151,6 +151,9 @@ def accumulate_n(inputs, shape=None, tensor_dtype=None, name=None):
 def complex(real, imag, name=None):  # noqa: A001  (TensorFlow's name)
     """real + imag * 1j: complex64 from float32 parts, complex128 from float64 (broadcast)."""
     real, imag = pair(real, imag)
+    if real.dtype is not imag.dtype:     # TF's wrapper says so before any op exists
+        raise TypeError(f"complex: the real and imag components have incorrect types: {real.dtype.name} "
+                        f"{imag.dtype.name}. They must be consistent, and one of [float32, float64]")
     return apply(opdef("Complex"), (real, imag), {}, name)
 
 
