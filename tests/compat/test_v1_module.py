@@ -115,3 +115,19 @@ def test_reset_default_graph_starts_a_new_graph_but_not_inside_one():
             tf.reset_default_graph()
     finally:
         tf.enable_v2_behavior()
+
+
+def test_v1_complex_names_are_the_tf2_functions_in_a_session():
+    assert tf.spectral.rfft is gf.signal.rfft and tf.fft is gf.signal.fft and tf.complex64 is gf.complex64
+    graph = gf.Graph()
+    with graph.as_default():
+        x = tf.placeholder(tf.float32, [8])
+        spectrum = tf.spectral.rfft(x)
+        power = tf.real(spectrum * tf.conj(spectrum))
+        z = tf.to_complex64(x)
+        back = tf.real(tf.ifft(tf.fft(z)))
+    signal = np.sin(np.arange(8, dtype=np.float32))
+    with tf.Session(graph=graph) as sess:
+        p, b = sess.run([power, back], {x: signal})
+    np.testing.assert_allclose(p, np.abs(np.fft.rfft(signal)) ** 2, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(b, signal, rtol=1e-5, atol=1e-5)
