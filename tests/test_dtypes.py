@@ -119,6 +119,13 @@ def test_ops_without_complex_kernels_refuse_complex_with_the_op_and_dtype():
         gf.exp(z)
     with pytest.raises(errors.InvalidArgumentError, match="Max.*complex64"):
         gf.reduce_max(z)
+    image = gf.constant(np.ones((1, 2, 2, 1)), gf.complex64)
+    for call in (lambda: gf.nn.conv2d(image, gf.constant(np.ones((1, 1, 1, 1)), gf.complex64), 1, "SAME"),
+                 lambda: gf.debugging.check_numerics(z, "z"),
+                 lambda: gf.nn.softmax_cross_entropy_with_logits(z, z),
+                 lambda: gf.searchsorted(z, z)):
+        with pytest.raises(errors.InvalidArgumentError, match="complex64 is not supported"):
+            call()
     with gf.Graph().as_default():
         with pytest.raises(TypeError, match="complex64"):
             gf.nn.relu(gf.compat.v1.placeholder(gf.complex64, [2]))
