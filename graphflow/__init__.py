@@ -237,6 +237,9 @@ from .ops.api.framework import (  # noqa: E402
     type_spec_from_value,
 )
 from .dtypes import uint16, uint32, uint64  # noqa: E402
+from .dtypes import complex64, complex128  # noqa: E402
+from .ops.api import complex  # noqa: E402,A004
+from .ops.api.fft import fftnd, ifftnd, irfftnd, rfftnd  # noqa: E402  (tf.fftnd is tf.signal.fftnd)
 # TF2's top-level aliases of Keras (tf.optimizers is tf.keras.optimizers, ...) and its initializers
 optimizers, losses, metrics, initializers = keras.optimizers, keras.losses, keras.metrics, keras.initializers
 zeros_initializer, ones_initializer, constant_initializer = (keras.initializers.Zeros, keras.initializers.Ones,

@@ -48,9 +48,10 @@ class EagerOp:
 
 
 def _is_float(t) -> bool:
+    """Whether gradients flow through `t`: float and complex tensors."""
     if type(t) is EagerTensor:
-        return t._value.dtype.kind == "f"
-    return t.dtype.is_floating
+        return t._value.dtype.kind in "fc"
+    return t.dtype.is_floating or t.dtype.is_complex
 
 
 def _total(grads: dict, t):

@@ -7,7 +7,8 @@ import numpy as np
 class DType:
     """A tensor element type; wraps a numpy dtype and knows TensorFlow's name for it."""
 
-    __slots__ = ("name", "as_numpy_dtype", "np", "is_floating", "is_integer", "is_bool", "is_unsigned")
+    __slots__ = ("name", "as_numpy_dtype", "np", "is_floating", "is_integer", "is_bool", "is_unsigned",
+                 "is_complex")
 
     def __init__(self, name: str, np_dtype):
         self.name = name
@@ -17,6 +18,7 @@ class DType:
         self.is_integer = self.np.kind in "iu"
         self.is_unsigned = self.np.kind == "u"
         self.is_bool = self.np.kind == "b"
+        self.is_complex = self.np.kind == "c"
 
     @property
     def base_dtype(self) -> "DType":
@@ -26,6 +28,11 @@ class DType:
     def as_datatype_enum(self) -> int:
         """TensorFlow's DataType enum value (DT_FLOAT = 1, ...), which `as_dtype` also accepts."""
         return _ENUM_OF[self.name]
+
+    @property
+    def real_dtype(self) -> "DType":
+        """The dtype of the real and imaginary parts: float32 for complex64, the dtype itself if real."""
+        return _REAL_OF.get(self.name, self)
 
     @property
     def size(self) -> int:
@@ -92,6 +99,13 @@ uint16, uint32, uint64 = DType("uint16", np.uint16), DType("uint32", np.uint32),
 _BY_NAME |= {d.name: d for d in (uint16, uint32, uint64)}
 _BY_NUMPY |= {d.np: d for d in (uint16, uint32, uint64)}
 _ENUM_OF |= {"uint16": 17, "uint32": 22, "uint64": 23}
+# complex tensors: elementwise arithmetic, reductions, matmul, data movement and tf.signal's FFTs take
+# them; every other op refuses them by its `allowed` dtypes (docs/complex.md)
+complex64, complex128 = DType("complex64", np.complex64), DType("complex128", np.complex128)
+_BY_NAME |= {d.name: d for d in (complex64, complex128)}
+_BY_NUMPY |= {d.np: d for d in (complex64, complex128)}
+_ENUM_OF |= {"complex64": 8, "complex128": 18}
+_REAL_OF = {"complex64": float32, "complex128": float64}
 _BY_ENUM = {n: _BY_NAME[name] for name, n in _ENUM_OF.items()}
 
 
@@ -124,6 +138,8 @@ def as_dtype(value) -> DType:
         return int32
     if value is bool:
         return bool_
+    if value is complex:
+        return complex128
     try:
         return _BY_NUMPY[np.dtype(value)]
     except (TypeError, KeyError):
@@ -152,7 +168,7 @@ def infer_python_dtype(value) -> DType:
     if kind == "b":
         return bool_
     if kind == "c":
-        raise TypeError("Complex values are not supported by graphflow.")
+        return complex128          # TF: Python complex numbers default to complex128
     if kind in "SU" or (kind == "O" and arr.size and all(isinstance(v, (str, bytes)) for v in arr.flat)):
         return string
     raise TypeError(f"Cannot convert {value!r} to a tensor: unsupported element type {arr.dtype}.")

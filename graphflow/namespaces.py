@@ -8,6 +8,7 @@ import types
 
 from .ops import api
 from .ops import random as random_ops
+from .ops.api import fft as fft_api
 from .ops.api import image as image_api
 from .ops.api import io as io_api
 from .ops.api import linear_operator, nn_extra
@@ -93,10 +94,14 @@ signal = namespace("signal", **{n: getattr(signal_api, n) for n in (
     "dct fftshift frame hamming_window hann_window idct ifftshift inverse_mdct inverse_stft_window_fn "
     "kaiser_bessel_derived_window kaiser_window linear_to_mel_weight_matrix mdct mfccs_from_log_mel_spectrograms "
     "overlap_and_add vorbis_window").split()})
+signal.__dict__.update({n: getattr(fft_api, n) for n in (
+    "fft fft2d fft3d ifft ifft2d ifft3d rfft rfft2d rfft3d irfft irfft2d irfft3d fftnd ifftnd rfftnd irfftnd "
+    "stft inverse_stft").split()})
 
 # tf.math beyond the basics (ops/api/math_extra.py, segment.py, array_extra.py)
 for _n in ("accumulate_n acos acosh angle asin asinh atan atan2 atanh bessel_i0 bessel_i0e bessel_i1 bessel_i1e "
-           "betainc bincount confusion_matrix conj cosh count_nonzero cumprod cumsum cumulative_logsumexp digamma "
+           "betainc bincount complex confusion_matrix conj cosh count_nonzero cumprod cumsum cumulative_logsumexp "
+           "digamma "
            "divide_no_nan erfc erfcinv erfinv igamma igammac imag in_top_k invert_permutation is_inf "
            "is_non_decreasing is_strictly_increasing l2_normalize lbeta lgamma log_sigmoid multiply_no_nan ndtri "
            "nextafter polygamma polyval real reciprocal_no_nan reduce_euclidean_norm reduce_std reduce_variance rint "

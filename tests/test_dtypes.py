@@ -17,7 +17,7 @@ def test_as_dtype_accepts_names_numpy_and_python_types(value, dtype):
 
 def test_as_dtype_rejects_unknown_types():
     with pytest.raises(TypeError):
-        gf.as_dtype("complex64")
+        gf.as_dtype("bfloat16")
 
 
 def test_string_is_the_dtype_of_serialized_summaries():
@@ -83,3 +83,57 @@ def test_cast_converts_explicitly():
     out = gf.cast(gf.constant([1.7, -1.7]), gf.int32)
     assert out.dtype is gf.int32 and out.numpy().tolist() == [1, -1]
     assert gf.cast(gf.constant([0.0, 2.0]), "bool").numpy().tolist() == [False, True]
+
+
+# ---- complex dtypes ---------------------------------------------------------------------------------
+
+def test_complex_dtypes_have_tensorflows_names_enums_and_parts():
+    assert gf.as_dtype("complex64") is gf.complex64 and gf.as_dtype(np.complex128) is gf.complex128
+    assert gf.as_dtype(complex) is gf.complex128
+    assert gf.complex64.as_datatype_enum == 8 and gf.complex128.as_datatype_enum == 18
+    assert gf.complex64.is_complex and not gf.complex64.is_floating and not gf.float32.is_complex
+    assert gf.complex64.real_dtype is gf.float32 and gf.complex128.real_dtype is gf.float64
+    assert gf.float64.real_dtype is gf.float64 and gf.complex64.size == 8
+
+
+def test_python_and_numpy_complex_values_convert():
+    assert gf.constant(1 + 2j).dtype is gf.complex128
+    assert gf.constant([1j, 2], gf.complex64).dtype is gf.complex64
+    z = np.array([1 + 2j, -3j], np.complex64)
+    t = gf.constant(z)
+    assert t.dtype is gf.complex64 and t.numpy().dtype == np.complex64
+    np.testing.assert_array_equal(t.numpy(), z)
+    assert (t + 1).dtype is gf.complex64       # a Python scalar takes the tensor's dtype
+
+
+def test_a_complex_value_never_silently_becomes_real():
+    with pytest.raises(TypeError):
+        gf.constant(1 + 2j, gf.float32)
+    with pytest.raises((TypeError, errors.InvalidArgumentError)):
+        gf.constant([1.0]) + gf.constant([1j], gf.complex64)
+
+
+def test_ops_without_complex_kernels_refuse_complex_with_the_op_and_dtype():
+    z = gf.constant([1 + 2j], gf.complex64)
+    with pytest.raises(errors.InvalidArgumentError, match="Exp.*complex64"):
+        gf.exp(z)
+    with pytest.raises(errors.InvalidArgumentError, match="Max.*complex64"):
+        gf.reduce_max(z)
+    image = gf.constant(np.ones((1, 2, 2, 1)), gf.complex64)
+    for call in (lambda: gf.nn.conv2d(image, gf.constant(np.ones((1, 1, 1, 1)), gf.complex64), 1, "SAME"),
+                 lambda: gf.debugging.check_numerics(z, "z"),
+                 lambda: gf.nn.softmax_cross_entropy_with_logits(z, z),
+                 lambda: gf.searchsorted(z, z)):
+        with pytest.raises(errors.InvalidArgumentError, match="complex64 is not supported"):
+            call()
+    with gf.Graph().as_default():
+        with pytest.raises(TypeError, match="complex64"):
+            gf.nn.relu(gf.compat.v1.placeholder(gf.complex64, [2]))
+
+
+def test_cast_between_complex_and_real_drops_the_imaginary_part():
+    z = gf.constant([1.5 + 2j, -3 - 1j], gf.complex128)
+    np.testing.assert_array_equal(gf.cast(z, gf.float32).numpy(), np.array([1.5, -3], np.float32))
+    np.testing.assert_array_equal(gf.cast(z, gf.int32).numpy(), np.array([1, -3], np.int32))
+    np.testing.assert_array_equal(gf.cast(gf.constant([2.0]), gf.complex64).numpy(), np.array([2 + 0j], np.complex64))
+

@@ -207,7 +207,7 @@ def assert_same_grad(got, want, what, rtol=None, atol=None, skip=()):
     assert got.shape == want.shape, f"{what}: shape {got.shape} != TensorFlow's {want.shape}"
     if skip:
         got, want = np.delete(got.ravel(), skip), np.delete(want.ravel(), skip)
-    default_rtol, atol_unit = _TOL[want.dtype.itemsize]
+    default_rtol, atol_unit = _TOL[want.real.dtype.itemsize]      # complex64: float32's
     finite = want[np.isfinite(want)]
     scale = max(1.0, float(np.max(np.abs(finite)))) if finite.size else 1.0
     np.testing.assert_array_equal(np.isnan(got), np.isnan(want), err_msg=f"{what}: NaN positions")

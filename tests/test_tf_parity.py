@@ -51,8 +51,9 @@ IDENTITY_IN_GRAPHS = ("__eq__", "__ne__")
 
 
 # ops.json: tools/tfref/record_ops.py; api_ops.json: tools/tfref/record_api_ops.py (the tf/math/random/debugging
-# names issue 12 added); ops_linalg_nn_image_signal.json: tools/tfref/record_linalg_nn_image_signal.py
-CASE_FILES = ("ops", "api_ops", "ops_linalg_nn_image_signal")
+# names issue 12 added); ops_linalg_nn_image_signal.json: tools/tfref/record_linalg_nn_image_signal.py;
+# ops_complex_signal.json: tools/tfref/record_complex_signal.py (complex tensors and the FFTs)
+CASE_FILES = ("ops", "api_ops", "ops_linalg_nn_image_signal", "ops_complex_signal")
 
 
 def _load():
@@ -111,8 +112,8 @@ def assert_same(got, want, what):
     got = np.asarray(got)
     assert got.dtype == want.dtype, f"{what}: dtype {got.dtype} != TensorFlow's {want.dtype}"
     assert got.shape == want.shape, f"{what}: shape {got.shape} != TensorFlow's {want.shape}"
-    if want.dtype.kind == "f":
-        tol = {2: 2e-3, 4: 2e-5, 8: 1e-8}[want.dtype.itemsize]
+    if want.dtype.kind in "fc":
+        tol = {2: 2e-3, 4: 2e-5, 8: 1e-8}[want.real.dtype.itemsize]
         np.testing.assert_allclose(got, want, rtol=tol, atol=tol, equal_nan=True, err_msg=what)
         # signs of infinities and of exact zeros produced by special cases must match too
         np.testing.assert_array_equal(np.isinf(got), np.isinf(want), err_msg=what)
@@ -161,7 +162,7 @@ def run_graph(case, feed_floats=False, optimize=True):
     feeds = {}
 
     def make(arr):
-        if feed_floats and arr.dtype.kind == "f":
+        if feed_floats and arr.dtype.kind in "fc":
             p = gf.compat.v1.placeholder(gf.as_dtype(arr.dtype), arr.shape)
             feeds[p] = arr
             return p
@@ -195,7 +196,7 @@ def run_function(case):
     arrays = []
 
     def slot(arr):
-        if arr.dtype.kind != "f":
+        if arr.dtype.kind not in "fc":
             return gf.constant(arr)
         arrays.append(arr)
         return _Slot(len(arrays) - 1)

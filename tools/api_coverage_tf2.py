@@ -28,6 +28,7 @@ PROGRAM_SOURCES = [os.path.join(ROOT, "tests", "api", "programs.py"),
                    os.path.join(ROOT, "tests", "autograph", "programs.py"),
                    os.path.join(ROOT, "tests", "text", "programs.py"),
                    os.path.join(ROOT, "tests", "ops", "namespace_programs.py"),
+                   os.path.join(ROOT, "tests", "ops", "complex_programs.py"),
                    os.path.join(ROOT, "tests", "ops", "test_image_random.py"),
                    os.path.join(ROOT, "tests", "ops", "test_nn_fractional_pool.py"),
                    os.path.join(ROOT, "tests", "ops", "test_nn_sampling.py")]
@@ -53,8 +54,7 @@ SUBMODULE_TESTS = {
 
 # Names deliberately left out, by the feature graphflow lacks; the first pattern that matches wins.
 LEFT_OUT = [
-    (r"^(complex|complex64|complex128|angle|conj|imag|real|eig|eigvals|fftnd|ifftnd|rfftnd|irfftnd)$",
-     "complex dtypes"),
+    (r"^(eig|eigvals)$", "eigen-decompositions of non-symmetric matrices (complex results)"),
     (r"^(qint8|qint16|qint32|quint8|quint16|quantization|bfloat16|variant|resource)$",
      "quantized, bfloat16 and handle dtypes"),
     (r"^(RaggedTensor|RaggedTensorSpec|ragged|ragged_fill_empty_rows|ragged_fill_empty_rows_grad)$", "ragged tensors"),

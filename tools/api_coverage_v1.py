@@ -44,7 +44,7 @@ V1_ONLY = (
     "placeholder_with_default global_variables_initializer local_variables_initializer").split()
 
 LEFT_OUT = {
-    "compat.v1": "string, sparse, ragged and complex tensors, queues and readers, TF protos (GraphDef, "
+    "compat.v1": "string, sparse and ragged tensors, queues and readers, TF protos (GraphDef, "
                  "MetaGraphDef, ...), summaries, devices and distribution; the TF2 ops missing from graphflow",
     "train": "MonitoredSession and hooks, queue runners and input producers, "
              "distributed training (Server, ClusterSpec, SyncReplicasOptimizer), tf.Example protos",

@@ -105,7 +105,7 @@ class GradientTape:
             if is_variable(t):
                 self._watch_variable(t)
             elif isinstance(t, Tensor):
-                if not t.dtype.is_floating:
+                if not (t.dtype.is_floating or t.dtype.is_complex):
                     _log.warning("The dtype of the watched tensor must be floating (e.g. tf.float32), got %s",
                                  t.dtype.name)
                 self._records.append((_WATCH, t, None, None))

@@ -45,9 +45,10 @@ def _merge_shapes(a: TensorShape, b: TensorShape) -> TensorShape:
 
 
 def _is_float(t) -> bool:
+    """Whether gradients flow through `t`: float and complex tensors."""
     if type(t) is EagerTensor:
-        return t._value.dtype.kind == "f"
-    return t.dtype.is_floating
+        return t._value.dtype.kind in "fc"
+    return t.dtype.is_floating or t.dtype.is_complex
 
 
 def _gradient_tape():

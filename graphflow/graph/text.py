@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 _SHORT = {"float16": "f16", "float32": "f32", "float64": "f64", "int8": "i8", "int16": "i16",
-          "int32": "i32", "int64": "i64", "uint8": "u8", "bool": "bool"}
+          "int32": "i32", "int64": "i64", "uint8": "u8", "bool": "bool", "complex64": "c64", "complex128": "c128"}
 
 
 def type_str(dtype, shape) -> str:

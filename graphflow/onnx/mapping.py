@@ -633,6 +633,8 @@ _LINALG = ("a matrix decomposition, solver or band/diagonal op: not mapped (ONNX
 _NOT_YET = "not mapped yet: ONNX's Conv/MaxPool/AveragePool take 3-D windows, but this export handles 2-D ones"
 _SEQUENCES = "a sequence-training op (CTC loss, label collapsing, isotonic fits) with no ONNX operator"
 _BOXES = "box selection and drawing (non-max suppression variants) not mapped: ONNX's NonMaxSuppression differs"
+_COMPLEX = ("ONNX has no complex element type: its DFT carries real and imaginary parts as a trailing axis "
+            "of 2, so complex tensors and the transforms would need a real-pair rewrite of the whole graph")
 NOT_EXPORTABLE: dict[str, str] = {
     **{op: _TEXT for op in ("StringLower", "StringUpper", "StringStrip", "StringLength", "StaticRegexReplace",
                             "StaticRegexFullMatch", "StringToNumber", "AsString", "StringJoin", "ReduceJoin",
@@ -681,6 +683,8 @@ NOT_EXPORTABLE: dict[str, str] = {
     "SqrtGrad": _GRADIENT, "RsqrtGrad": _GRADIENT, "ReciprocalGrad": _GRADIENT,
     "WriteSummary": _SUMMARY, "EncodeSummary": _SUMMARY, "MergeSummary": _SUMMARY,
     "LSTMSequenceGrad": _GRADIENT, "GRUSequenceGrad": _GRADIENT, "SimpleRNNSequenceGrad": _GRADIENT,
+    **{op: _COMPLEX for op in ("Complex", "Real", "Imag", "Conj", "Angle", "ComplexAbs", "FFT", "IFFT", "RFFT",
+                               "IRFFT")},
 }
 # Handled by the graph walker itself rather than a row: feeds, constants and variable reads become
 # graph inputs and initializers, control flow becomes If/Loop with nested bodies.

@@ -7,6 +7,7 @@ import numpy as np
 
 from ..errors import InvalidArgumentError
 from ..shapes import TensorShape
+from .infer import NUMERIC
 from .registry import STATEFUL, OpDef, Spec, register
 
 
@@ -42,7 +43,7 @@ def _check_numerics(x, message):
     return x
 
 
-register(OpDef("CheckNumerics", _check_infer, _check_numerics, stateful=True))
+register(OpDef("CheckNumerics", _check_infer, _check_numerics, stateful=True, allowed=NUMERIC))
 
 
 def _assert_infer(x, y, message, summarize=3):

@@ -10,6 +10,7 @@ INTS = frozenset({"int8", "int16", "int32", "int64", "uint8"})
 NUMERIC = FLOATS | INTS
 SIGNED = FLOATS | frozenset({"int8", "int16", "int32", "int64"})
 BOOL = frozenset({"bool"})
+COMPLEX = frozenset({"complex64", "complex128"})
 
 
 def broadcast(*specs: Spec) -> TensorShape:

@@ -7,11 +7,13 @@ from ..shapes import TensorShape, broadcast_dims
 from . import infer as inf
 from .registry import OpDef, Spec, register
 
+_MATMUL_DTYPES = inf.NUMERIC | inf.COMPLEX
+
 
 def _matmul_infer(a, b, transpose_a=False, transpose_b=False):
     if a.dtype is not b.dtype:
         raise TypeError(f"MatMul: both inputs must have the same dtype, got {a.dtype.name} and {b.dtype.name}")
-    if a.dtype.name not in inf.NUMERIC:
+    if a.dtype.name not in _MATMUL_DTYPES:
         raise TypeError(f"MatMul does not support dtype {a.dtype.name}")
     if a.shape.dims is None or b.shape.dims is None:
         return [Spec(TensorShape(None), a.dtype)]

@@ -10,7 +10,7 @@ from .registry import set_gradient, skipped_inputs
 
 @set_gradient("MatMul")
 def _matmul_grad(op, g):
-    a, b = op.inputs
+    a, b = gf.conj(op.inputs[0]), gf.conj(op.inputs[1])     # complex: the adjoint, as TF
     ta, tb = op.attrs.get("transpose_a", False), op.attrs.get("transpose_b", False)
     skip = skipped_inputs()
     da = db = None

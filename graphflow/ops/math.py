@@ -81,12 +81,12 @@ def _binary(name, kernel, expr, allowed=inf.NUMERIC, out_dtype=None, differentia
                           same_dtype=True, differentiable=differentiable))
 
 
-F, N, S, B = inf.FLOATS, inf.NUMERIC, inf.SIGNED, inf.BOOL
+F, N, S, B, C = inf.FLOATS, inf.NUMERIC, inf.SIGNED, inf.BOOL, inf.COMPLEX
 ANY = N | B
 TEXT_TOO = ANY | {"string"}     # ops that move or compare values also take strings
 
 # unary
-_unary("Neg", np.negative, "(-{0})", S)
+_unary("Neg", np.negative, "(-{0})", S | C)
 _unary("Abs", np.abs, "abs({0})", S)
 # not numba's np.sign, which keeps the sign of -0.0; numpy and TF give +0.0 (x - x), NaN stays NaN
 _unary("Sign", np.sign, "(T(1) if {0} > T(0) else (T(-1) if {0} < T(0) else ({0} - {0})))", S)
@@ -111,8 +111,8 @@ _unary("Relu", _relu, "({0} if ({0} > T(0) or {0} != {0}) else T(0))", N)   # Na
 _unary("IsNan", np.isnan, "isnan({0})", F, out_dtype=dtypes.bool_, differentiable=False)
 _unary("IsFinite", np.isfinite, "isfinite({0})", F, out_dtype=dtypes.bool_, differentiable=False)
 _unary("LogicalNot", np.logical_not, "(not {0})", B, differentiable=False)
-_unary("Identity", _identity, "{0}", TEXT_TOO)
-_unary("StopGradient", _identity, "{0}", TEXT_TOO, differentiable=False)
+_unary("Identity", _identity, "{0}", TEXT_TOO | C)
+_unary("StopGradient", _identity, "{0}", TEXT_TOO | C, differentiable=False)
 
 
 def _cast_infer(spec, dtype):
@@ -129,10 +129,10 @@ register(OpDef("Cast", _cast_infer, _cast, kind=ELEMENTWISE, scalar_expr="cast({
 # binary
 # Python operators rather than ufuncs: the same numpy arithmetic, but numpy scalars (0-d eager
 # values) take numpy's scalar fast path, 10x quicker than a ufunc call (benchmark W2).
-_binary("Add", operator.add, "({0} + {1})")
-_binary("Sub", operator.sub, "({0} - {1})")
-_binary("Mul", operator.mul, "({0} * {1})")
-_binary("RealDiv", operator.truediv, "({0} / {1})", F)
+_binary("Add", operator.add, "({0} + {1})", N | C)
+_binary("Sub", operator.sub, "({0} - {1})", N | C)
+_binary("Mul", operator.mul, "({0} * {1})", N | C)
+_binary("RealDiv", operator.truediv, "({0} / {1})", F | C)
 _binary("FloorDiv", _floordiv, "floordiv({0}, {1})", N, differentiable=False)
 _binary("FloorMod", _floormod, "floormod({0}, {1})", N, differentiable=False)
 _binary("Pow", np.power, "pow({0}, {1})", N)
@@ -142,7 +142,7 @@ _binary("SquaredDifference", _squared_difference, "(({0} - {1}) * ({0} - {1}))",
 for _name, _fn, _sym in (("Less", operator.lt, "<"), ("LessEqual", operator.le, "<="),
                          ("Greater", operator.gt, ">"), ("GreaterEqual", operator.ge, ">="),
                          ("Equal", np.equal, "=="), ("NotEqual", np.not_equal, "!=")):
-    _binary(_name, _fn, f"({{0}} {_sym} {{1}})", TEXT_TOO if _sym in ("==", "!=") else N,
+    _binary(_name, _fn, f"({{0}} {_sym} {{1}})", TEXT_TOO | C if _sym in ("==", "!=") else N,
             out_dtype=dtypes.bool_, differentiable=False)
 _binary("LogicalAnd", np.logical_and, "({0} and {1})", B, differentiable=False)
 _binary("LogicalOr", np.logical_or, "({0} or {1})", B, differentiable=False)

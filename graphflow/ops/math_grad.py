@@ -33,13 +33,13 @@ def _sub_grad(op, g):
 
 @set_gradient("Mul")
 def _mul_grad(op, g):
-    x, y = op.inputs
+    x, y = gf.conj(op.inputs[0]), gf.conj(op.inputs[1])     # complex: conjugated, as TF
     return _both(op, gf.multiply(g, y), gf.multiply(x, g))
 
 
 @set_gradient("RealDiv")
 def _realdiv_grad(op, g):
-    x, y = op.inputs
+    x, y = gf.conj(op.inputs[0]), gf.conj(op.inputs[1])
     return _both(op, gf.realdiv(g, y), gf.multiply(g, gf.realdiv(gf.realdiv(gf.negative(x), y), y)))
 
 
@@ -200,6 +200,7 @@ def _identity_grad(op, g):
 @set_gradient("Cast")
 def _cast_grad(op, g):
     x = op.inputs[0]
-    if x.dtype.is_floating and op.attrs["dtype"].is_floating:
+    out = op.attrs["dtype"]
+    if (x.dtype.is_floating or x.dtype.is_complex) and (out.is_floating or out.is_complex):
         return (gf.cast(g, x.dtype),)
     return (None,)

@@ -61,7 +61,7 @@ def _sparse_xent(logits, labels):
     return -np.take_along_axis(logp, labels[..., None].astype(np.intp), axis=-1)[..., 0]
 
 
-register(OpDef("SparseSoftmaxCrossEntropyWithLogits", _sparse_xent_infer, _sparse_xent))
+register(OpDef("SparseSoftmaxCrossEntropyWithLogits", _sparse_xent_infer, _sparse_xent, allowed=inf.NUMERIC))
 
 
 def _xent_infer(logits, labels, axis=-1):
@@ -80,7 +80,7 @@ def _xent(logits, labels, axis=-1):
     return np.sum(labels * -_log_softmax(logits, axis), axis=axis)
 
 
-register(OpDef("SoftmaxCrossEntropyWithLogits", _xent_infer, _xent))
+register(OpDef("SoftmaxCrossEntropyWithLogits", _xent_infer, _xent, allowed=inf.NUMERIC))
 
 
 # ---- convolution and pooling ------------------------------------------------------------------
@@ -175,7 +175,7 @@ def _conv2d(x, w, strides=(1, 1), padding="VALID", dilations=(1, 1)):
     return np.einsum("nhwcij,ijco->nhwo", win, w, optimize=True).astype(x.dtype, copy=False)
 
 
-register(OpDef("Conv2D", _conv_infer, _conv2d))
+register(OpDef("Conv2D", _conv_infer, _conv2d, allowed=inf.NUMERIC))
 
 
 def _pool_infer(x, ksize, strides, padding="VALID"):

@@ -67,8 +67,8 @@ def _declare(name, kernel, allowed, reducer, differentiable=True):
 
 # Sums and products accumulate in float64/int64: a float32 loop adding one element at a time
 # would drift from numpy's pairwise sum.
-_declare("Sum", _reducer(np.sum), inf.NUMERIC, Reducer("add", 0, wide=True))
-_declare("Mean", _mean, inf.NUMERIC, Reducer("add", 0, wide=True, mean=True))
+_declare("Sum", _reducer(np.sum), inf.NUMERIC | inf.COMPLEX, Reducer("add", 0, wide=True))
+_declare("Mean", _mean, inf.NUMERIC | inf.COMPLEX, Reducer("add", 0, wide=True, mean=True))
 _declare("Max", _extremum(np.max, True), inf.NUMERIC, Reducer("max", -math.inf))
 _declare("Min", _extremum(np.min, False), inf.NUMERIC, Reducer("min", math.inf))
 _declare("Prod", _reducer(np.prod), inf.NUMERIC, Reducer("mul", 1, wide=True))

@@ -97,7 +97,7 @@ def _searchsorted(sorted_sequence, values, side="left", out_type=dtypes.int32):
     return out.reshape(values.shape).astype(out_type.np)
 
 
-register(OpDef("SearchSorted", _searchsorted_infer, _searchsorted, differentiable=False))
+register(OpDef("SearchSorted", _searchsorted_infer, _searchsorted, differentiable=False, allowed=inf.NUMERIC))
 
 
 def _invert_permutation_infer(x):

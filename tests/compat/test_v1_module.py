@@ -62,8 +62,9 @@ def test_dtype_enum_integers_convert():
     assert [gf.as_dtype(i) for i in (1, 2, 3, 9, 10)] == [gf.float32, gf.float64, gf.int32, gf.int64, gf.bool]
     assert tf.int16.as_datatype_enum == 5 and tf.as_dtype(tf.uint8.as_datatype_enum) is tf.uint8
     assert gf.as_dtype(7) is gf.string          # DT_STRING (serialized summaries are strings)
-    with pytest.raises(TypeError, match="enum value 8"):
-        gf.as_dtype(8)       # DT_COMPLEX64: graphflow has no complex tensors
+    assert gf.as_dtype(8) is gf.complex64 and gf.as_dtype(18) is gf.complex128
+    with pytest.raises(TypeError, match="enum value 14"):
+        gf.as_dtype(14)      # DT_BFLOAT16: graphflow has no bfloat16 tensors
 
 
 def test_dropout_rate_as_a_placeholder_is_checked_when_run():
@@ -114,3 +115,19 @@ def test_reset_default_graph_starts_a_new_graph_but_not_inside_one():
             tf.reset_default_graph()
     finally:
         tf.enable_v2_behavior()
+
+
+def test_v1_complex_names_are_the_tf2_functions_in_a_session():
+    assert tf.spectral.rfft is gf.signal.rfft and tf.fft is gf.signal.fft and tf.complex64 is gf.complex64
+    graph = gf.Graph()
+    with graph.as_default():
+        x = tf.placeholder(tf.float32, [8])
+        spectrum = tf.spectral.rfft(x)
+        power = tf.real(spectrum * tf.conj(spectrum))
+        z = tf.to_complex64(x)
+        back = tf.real(tf.ifft(tf.fft(z)))
+    signal = np.sin(np.arange(8, dtype=np.float32))
+    with tf.Session(graph=graph) as sess:
+        p, b = sess.run([power, back], {x: signal})
+    np.testing.assert_allclose(p, np.abs(np.fft.rfft(signal)) ** 2, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(b, signal, rtol=1e-5, atol=1e-5)

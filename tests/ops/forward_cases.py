@@ -1323,4 +1323,4 @@ for _c in CASES:
     BY_OP.setdefault(_c.op, []).append(_c)
 
 # The op families added later keep their cases in modules of their own; each rebuilds BY_OP.
-from . import forward_cases_api, forward_cases_text  # noqa: E402,F401
+from . import forward_cases_api, forward_cases_complex, forward_cases_text  # noqa: E402,F401

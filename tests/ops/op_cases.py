@@ -511,3 +511,10 @@ except ImportError:          # loaded as a top-level module by tools/tfref/recor
     from op_cases_api import API_OP_API_CASES, API_OP_CASES
 OP_CASES.update(API_OP_CASES)
 API_CASES.update(API_OP_API_CASES)
+
+# complex numbers and Fourier transforms (tests/ops/op_cases_complex.py)
+try:
+    from .op_cases_complex import COMPLEX_API_CASES
+except ImportError:
+    from op_cases_complex import COMPLEX_API_CASES
+API_CASES.update(COMPLEX_API_CASES)

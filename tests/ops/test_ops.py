@@ -124,7 +124,7 @@ def assert_close(got, want, rtol, what):
     got, want = _array(got), _array(want)
     assert got.dtype == want.dtype, f"{what}: dtype {got.dtype}, expected {want.dtype}"
     assert got.shape == want.shape, f"{what}: shape {got.shape}, expected {want.shape}"
-    if want.dtype.kind == "f":
+    if want.dtype.kind in "fc":
         tol = max(rtol, 1e-3) if want.dtype == np.float16 else rtol
         np.testing.assert_allclose(got, want, rtol=tol, atol=tol, equal_nan=True, err_msg=what)
     else:

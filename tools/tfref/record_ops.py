@@ -76,7 +76,10 @@ def upstream_for(shape, dtype, index=0):
     is stored once in the npz); different outputs of one op get different ones.
     """
     seed = zlib.crc32(("%s|%s|%d" % (np.dtype(dtype).name, list(shape), index)).encode())
-    return np.random.default_rng(seed).standard_normal(shape).astype(dtype)
+    g = np.random.default_rng(seed)
+    if np.dtype(dtype).kind == "c":
+        return (g.standard_normal(shape) + 1j * g.standard_normal(shape)).astype(dtype)
+    return g.standard_normal(shape).astype(dtype)
 
 
 def a(values, dtype=F32):
@@ -243,7 +246,8 @@ def _store(key, arr):
 
 
 def _is_float(dtype):
-    return tf.as_dtype(dtype).is_floating
+    """Whether gradients flow through values of `dtype` (float and complex)."""
+    return tf.as_dtype(dtype).is_floating or tf.as_dtype(dtype).is_complex
 
 
 def case(cid, fn, args, kwargs=None, grad=True, grad_impl=None, grad_note=None):
@@ -338,7 +342,7 @@ def case(cid, fn, args, kwargs=None, grad=True, grad_impl=None, grad_note=None):
     elif grad_impl is None:
         rec["output"] = _store("%s/y" % cid, ys[0].numpy())
 
-    float_out = [t.dtype.is_floating for t in ys]
+    float_out = [_is_float(t.dtype) for t in ys]
     if grad and watched and all(float_out):
         ups = [tf.constant(upstream_for(t.shape.as_list(), t.dtype.as_numpy_dtype, i))
                for i, t in enumerate(ys)]

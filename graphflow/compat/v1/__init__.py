@@ -204,6 +204,8 @@ from .v1_ops import (
     reduce_prod,
     reduce_sum,
     squeeze,
+    to_complex64,
+    to_complex128,
     to_double,
     to_float,
     to_int32,
@@ -215,6 +217,25 @@ math = _namespaces.math
 linalg = _namespaces.linalg
 random = _namespaces.random
 debugging = _namespaces.debugging
+# complex tensors and the Fourier transforms: TF1 has them at the top level and in tf.spectral too
+signal = _namespaces.signal
+from ...dtypes import complex64, complex128  # noqa: E402
+from ...ops.api import angle, complex, conj, imag, real  # noqa: E402,A004
+from ...ops.api.fft import (  # noqa: E402
+    fft,
+    fft2d,
+    fft3d,
+    fftnd,
+    ifft,
+    ifft2d,
+    ifft3d,
+    ifftnd,
+    irfftnd,
+    rfftnd,
+)
+
+spectral = _namespaces.namespace("compat.v1.spectral", **{n: getattr(signal, n) for n in (
+    "dct fft fft2d fft3d idct ifft ifft2d ifft3d irfft irfft2d irfft3d rfft rfft2d rfft3d").split()})
 newaxis = None
 globals().update(_TEXT_IO_NAMES)     # tf.gfile, tf.python_io, tf.read_file, tf.string_to_number, ...
 initialize_all_variables = global_variables_initializer

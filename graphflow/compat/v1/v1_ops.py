@@ -18,6 +18,8 @@ to_float = _cast_to(dtypes.float32, "ToFloat")
 to_double = _cast_to(dtypes.float64, "ToDouble")
 to_int32 = _cast_to(dtypes.int32, "ToInt32")
 to_int64 = _cast_to(dtypes.int64, "ToInt64")
+to_complex64 = _cast_to(dtypes.complex64, "ToComplex64")
+to_complex128 = _cast_to(dtypes.complex128, "ToComplex128")
 
 
 def _reduction(fn):

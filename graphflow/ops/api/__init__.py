@@ -175,6 +175,7 @@ from .math_extra import (  # noqa: A004
     bessel_i1,
     bessel_i1e,
     betainc,
+    complex,
     conj,
     cosh,
     count_nonzero,

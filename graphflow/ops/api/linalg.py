@@ -15,6 +15,9 @@ _ctx = ctx_mod.context()
 
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False, name=None, **unused):
     a, b = pair(a, b)
+    if (adjoint_a or adjoint_b) and a.dtype.is_complex:     # the adjoint conjugates too
+        a = apply(opdef("Conj"), (a,), {}) if adjoint_a else a
+        b = apply(opdef("Conj"), (b,), {}) if adjoint_b else b
     return apply(opdef("MatMul"), (a, b), {"transpose_a": bool(transpose_a or adjoint_a),
                                          "transpose_b": bool(transpose_b or adjoint_b)}, name)
 

@@ -83,6 +83,13 @@ def negative(x, name=None):
 
 
 def abs(x, name=None):  # noqa: A001
+    """|x|; for complex x the modulus, a float tensor (ComplexAbs), as in TensorFlow."""
+    dt = getattr(x, "dtype", None)
+    if not isinstance(dt, dtypes.DType):      # a Python or numpy value
+        x = convert_to_tensor(x)
+        dt = x.dtype
+    if dt.is_complex:
+        return unary("ComplexAbs", x, name)
     return unary("Abs", x, name)
 
 
@@ -153,6 +160,10 @@ def cast(x, dtype, name=None):
     if dtypes.string in (x.dtype, dtype):   # strings hold serialized summaries, never numbers
         raise TypeError(f"Cast: casting {x.dtype.name} to {dtype.name} is not supported "
                         f"(TensorFlow raises UnimplementedError)")
+    if x.dtype.is_complex and not dtype.is_complex:     # as TF: the imaginary part is dropped (bool too)
+        x = apply(opdef("Real"), (x,), {})
+        if x.dtype is dtype:
+            return x if name is None else identity(x, name)
     return apply(opdef("Cast"), (x,), {"dtype": dtype}, name)
 
 

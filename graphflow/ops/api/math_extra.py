@@ -9,6 +9,7 @@ from __future__ import annotations
 import math as _math
 
 from ... import dtypes
+from .. import complex_math as _complex_math_ops  # noqa: F401  (declares the ops)
 from .. import special_math as _special_math_ops  # noqa: F401  (declares the ops)
 from ..convert import convert_to_tensor, is_tensorlike, pair
 from ..dispatch import apply
@@ -147,25 +148,36 @@ def accumulate_n(inputs, shape=None, tensor_dtype=None, name=None):
     return add_n(inputs)
 
 
-def real(input, name=None):  # noqa: A002
-    """The real part: the tensor itself for real dtypes (graphflow has no complex dtypes)."""
-    return convert_to_tensor(input)
+def complex(real, imag, name=None):  # noqa: A001  (TensorFlow's name)
+    """real + imag * 1j: complex64 from float32 parts, complex128 from float64 (broadcast)."""
+    real, imag = pair(real, imag)
+    if real.dtype is not imag.dtype:     # TF's wrapper says so before any op exists
+        raise TypeError(f"complex: the real and imag components have incorrect types: {real.dtype.name} "
+                        f"{imag.dtype.name}. They must be consistent, and one of [float32, float64]")
+    return apply(opdef("Complex"), (real, imag), {}, name)
 
 
-def conj(x, name=None):
-    """The complex conjugate: the tensor itself for real dtypes."""
-    return convert_to_tensor(x)
+def _complex_or_real(fn_complex, fn_real):
+    """A tf.math function that runs op `fn_complex` on complex tensors and `fn_real` on the others."""
+    def fn(input, name=None):  # noqa: A002
+        x = convert_to_tensor(input)
+        return unary(fn_complex, x, name) if x.dtype.is_complex else fn_real(x)
+    return fn
 
 
-def imag(input, name=None):  # noqa: A002
-    """The imaginary part: zeros for real dtypes."""
-    return zeros_like(convert_to_tensor(input))
-
-
-def angle(input, name=None):  # noqa: A002
-    """The argument: pi where a real x is negative, else 0."""
-    x = convert_to_tensor(input)
+def _angle_of_real(x):
+    """pi where a real x is negative, else 0."""
     return where(less(x, zeros_like(x)), fill(shape(x), constant(_math.pi, x.dtype)), zeros_like(x))
+
+
+real = _complex_or_real("Real", lambda x: x)
+real.__doc__ = "The real part (float32 for complex64); a real tensor is its own real part."
+imag = _complex_or_real("Imag", zeros_like)
+imag.__doc__ = "The imaginary part (float32 for complex64); zeros for a real tensor."
+conj = _complex_or_real("Conj", lambda x: x)
+conj.__doc__ = "The complex conjugate; a real tensor is its own."
+angle = _complex_or_real("Angle", _angle_of_real)
+angle.__doc__ = "The argument atan2(imag, real); for a real tensor pi where it is negative, else 0."
 
 
 def lbeta(x, name=None):
