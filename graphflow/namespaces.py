@@ -9,6 +9,7 @@ import types
 from .ops import api
 from .ops import random as random_ops
 from .ops.api import image as image_api
+from .ops.api import image_codecs as image_codecs_api
 from .ops.api import io as io_api
 from .ops.api import linear_operator, nn_extra
 from .ops.api import matrix as matrix_api
@@ -87,7 +88,10 @@ image = namespace("image", transpose=image_api.transpose_image, **{n: getattr(im
     "stateless_random_saturation stateless_sample_distorted_bounding_box").split()})
 # TF's image codecs are the tf.io functions under a second name
 image.__dict__.update({n: getattr(io_api, n) for n in
-                       "decode_bmp decode_image decode_jpeg decode_png encode_jpeg encode_png".split()})
+                       "decode_and_crop_jpeg decode_bmp decode_gif decode_image decode_jpeg decode_png decode_webp "
+                       "encode_jpeg encode_png extract_jpeg_shape".split()})
+image.__dict__.update({n: getattr(image_codecs_api, n) for n in
+                       "adjust_jpeg_quality random_jpeg_quality stateless_random_jpeg_quality".split()})
 
 signal = namespace("signal", **{n: getattr(signal_api, n) for n in (
     "dct fftshift frame hamming_window hann_window idct ifftshift inverse_mdct inverse_stft_window_fn "
