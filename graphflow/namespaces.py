@@ -53,8 +53,8 @@ nn.__dict__.update({n: getattr(nn_extra, n) for n in (
     "log_poisson_loss lrn max_pool max_pool1d max_pool3d max_pool_with_argmax normalize_moments pool "
     "scale_regularization_loss separable_conv2d softsign space_to_batch space_to_depth sufficient_statistics "
     "weighted_cross_entropy_with_logits weighted_moments zero_fraction isotonic_regression collapse_repeated "
-    "ctc_unique_labels all_candidate_sampler compute_accidental_hits ctc_loss fractional_max_pool "
-    "fractional_avg_pool fixed_unigram_candidate_sampler nce_loss sampled_softmax_loss with_space_to_batch").split()})
+    "ctc_unique_labels compute_accidental_hits ctc_loss fractional_max_pool "
+    "fractional_avg_pool nce_loss sampled_softmax_loss with_space_to_batch").split()})
 nn.l2_normalize = matrix_api.l2_normalize
 
 linalg = namespace("linalg", matmul=api.matmul, einsum=api.einsum, tensordot=api.tensordot, eye=api.eye)
@@ -126,6 +126,9 @@ for _n in ("Algorithm stateless_uniform stateless_normal stateless_truncated_nor
            "log_uniform_candidate_sampler learned_unigram_candidate_sampler fixed_unigram_candidate_sampler "
            "all_candidate_sampler").split():
     setattr(random, _n, getattr(_random_extra, _n))
+# tf.nn's candidate samplers are tf.random's very functions, as in TensorFlow (one op serves both)
+for _n in "learned_unigram_candidate_sampler fixed_unigram_candidate_sampler all_candidate_sampler".split():
+    setattr(nn, _n, getattr(_random_extra, _n))
 random.Generator = _random_generator.Generator
 random.get_global_generator = _random_generator.get_global_generator
 random.set_global_generator = _random_generator.set_global_generator

@@ -651,7 +651,7 @@ NOT_EXPORTABLE: dict[str, str] = {
     **{op: _SEQUENCES for op in ("CTCLossDense", "CTCUniqueLabels", "CollapseRepeated", "IsotonicRegression")},
     **{op: _BOXES for op in ("CombinedNonMaxSuppression", "NonMaxSuppressionV5", "NonMaxSuppressionWithOverlaps",
                              "DrawBoundingBoxesV2")},
-    "CandidateSampler": _RANDOM, "RandomCandidateSampler": _RANDOM,
+    "RandomCandidateSampler": _RANDOM,
     "ComputeAccidentalHits": "a sampled-softmax training helper: serving has no "
     "sampled classes", "FractionalPool": _RANDOM, "SampleDistortedBoundingBoxV2": _RANDOM,
     "CollectiveAllReduce": _COLLECTIVE, "CollectiveBroadcast": _COLLECTIVE,

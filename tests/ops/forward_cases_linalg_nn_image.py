@@ -557,14 +557,3 @@ case("SampleDistortedBoundingBoxV2",
      check=_crop_check)
 
 
-def _sampler_check(out, true_classes, num_sampled, range_max):
-    return out.shape == (num_sampled,) and out.dtype == np.int64 and ((0 <= out) & (out < range_max)).all() \
-        and len(set(out.tolist())) == num_sampled
-
-
-case("CandidateSampler",
-     lambda d: ([values(d, (d(st.integers(1, 3)), 1), np.int64, 0, 9)],
-                {"num_sampled": d(st.integers(1, 5)), "range_max": 10}),
-     lambda t, num_sampled, range_max: gf.nn.fixed_unigram_candidate_sampler(
-         t, 1, num_sampled, True, range_max, unigrams=[float(k + 1) for k in range(range_max)])[0],
-     check=_sampler_check)
