@@ -82,7 +82,8 @@ image = namespace("image", transpose=image_api.transpose_image, **{n: getattr(im
     "psnr random_brightness random_contrast random_crop random_flip_left_right random_flip_up_down random_hue "
     "random_saturation resize resize_with_crop_or_pad resize_with_pad rgb_to_grayscale rgb_to_hsv rgb_to_yiq "
     "rgb_to_yuv rot90 sobel_edges ssim ssim_multiscale total_variation yiq_to_rgb yuv_to_rgb "
-    "combined_non_max_suppression extract_glimpse is_jpeg sample_distorted_bounding_box stateless_random_brightness "
+    "combined_non_max_suppression extract_glimpse generate_bounding_box_proposals is_jpeg "
+    "sample_distorted_bounding_box stateless_random_brightness "
     "stateless_random_contrast stateless_random_crop "
     "stateless_random_flip_left_right stateless_random_flip_up_down stateless_random_hue "
     "stateless_random_saturation stateless_sample_distorted_bounding_box").split()})

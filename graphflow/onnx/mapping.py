@@ -739,7 +739,7 @@ NOT_EXPORTABLE: dict[str, str] = {
                                 "FractionalPoolGrad")},
     **{op: _SEQUENCES for op in ("CTCLossDense", "CTCUniqueLabels", "CollapseRepeated", "IsotonicRegression")},
     **{op: _BOXES for op in ("CombinedNonMaxSuppression", "NonMaxSuppressionV5", "NonMaxSuppressionWithOverlaps",
-                             "DrawBoundingBoxesV2")},
+                             "DrawBoundingBoxesV2", "GenerateBoundingBoxProposals")},
     "RandomCandidateSampler": _RANDOM,
     "ComputeAccidentalHits": "a sampled-softmax training helper: serving has no "
     "sampled classes", "FractionalPool": _RANDOM, "SampleDistortedBoundingBoxV2": _RANDOM,
