@@ -92,7 +92,7 @@ image.__dict__.update({n: getattr(io_api, n) for n in
                        "decode_and_crop_jpeg decode_bmp decode_gif decode_image decode_jpeg decode_png decode_webp "
                        "encode_jpeg encode_png extract_jpeg_shape".split()})
 image.__dict__.update({n: getattr(image_codecs_api, n) for n in
-                       "adjust_jpeg_quality random_jpeg_quality stateless_random_jpeg_quality".split()})
+                       "adjust_jpeg_quality decode_jxl random_jpeg_quality stateless_random_jpeg_quality".split()})
 
 signal = namespace("signal", **{n: getattr(signal_api, n) for n in (
     "dct fftshift frame hamming_window hann_window idct ifftshift inverse_mdct inverse_stft_window_fn "

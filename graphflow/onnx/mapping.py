@@ -728,7 +728,7 @@ NOT_EXPORTABLE: dict[str, str] = {
                             "Substr", "TokenizeLookup", "LookupTableFind", "DecodeRaw", "EncodeBase64",
                             "DecodeBase64", "DecodeCSV", "SerializeTensor", "ParseTensor", "DecodeImage",
                             "EncodeImage", "DecodeJpeg", "DecodeAndCropJpeg", "ExtractJpegShape",
-                            "EncodeJpegVariableQuality", "DecodeGif", "DecodeWebP")},
+                            "EncodeJpegVariableQuality", "DecodeGif", "DecodeWebP", "DecodeJxl")},
     "ReadFile": _FILES, "WriteFile": _FILES, "MatchingFiles": _FILES,
     **{op: _LINALG for op in ("Cholesky", "Lu", "Qr", "Svd", "SelfAdjointEigV2", "MatrixInverse", "MatrixSolve",
                               "MatrixTriangularSolve", "MatrixExponential", "MatrixSquareRoot", "MatrixDeterminant",

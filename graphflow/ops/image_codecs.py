@@ -1,7 +1,8 @@
 """tf.image's codecs beyond DecodeImage/EncodeImage (ops/file_io.py): JPEG decoded the way TensorFlow's
 libjpeg-turbo does it (its DCT method and chroma upsampling, through simplejpeg), cropped and measured;
 JPEG re-encoded at a quality given as a tensor; GIF animations composited frame on frame as TensorFlow
-does; WebP. All are reference kernels over bytes: pure, not differentiable, the same in every mode.
+does; WebP; JPEG XL (libjxl, through the pillow-jxl-plugin package). All are reference kernels over bytes:
+pure, not differentiable, the same in every mode.
 """
 from __future__ import annotations
 
@@ -308,3 +309,40 @@ def _decode_webp(contents, channels=0):
 
 
 register(OpDef("DecodeWebP", _webp_infer, _decode_webp, differentiable=False))
+
+
+# ---- JPEG XL ---------------------------------------------------------------------------------------------------
+_JXL_SIGNATURES = (b"\xff\x0a", b"\x00\x00\x00\x0cJXL \r\n\x87\n")     # a bare codestream, the ISO container
+
+
+def _jxl_infer(contents, channels=0):
+    _scalar_string(contents, "DecodeJxl")
+    return [Spec(TensorShape([None, None, channels or None]), dtypes.uint8)]
+
+
+def _decode_jxl(contents, channels=0):
+    """uint8 [height, width, channels]: the file's channels (1 grey, 3 RGB, 4 RGBA); asking for others is an
+    error, as in TensorFlow."""
+    data = _bytes(contents)
+    if not data.startswith(_JXL_SIGNATURES):
+        raise ValueError(f"DecodeJxl: the data is not JPEG XL (size {len(data)}, starts with {data[:4]!r})")
+    try:
+        import pillow_jxl  # noqa: F401  (registers the JPEG XL format with Pillow)
+    except ImportError:
+        raise ImportError("decoding JPEG XL needs the pillow-jxl-plugin package: pip install graphflow[image]") \
+            from None
+    try:
+        image = pillow().open(io.BytesIO(data))
+        if image.mode not in ("L", "RGB", "RGBA"):
+            image = image.convert("RGBA" if "A" in image.mode else "RGB")
+        arr = np.asarray(image, np.uint8)
+    except (OSError, ValueError, SyntaxError) as e:
+        raise ValueError(f"DecodeJxl: corrupt JPEG XL data ({e})") from None
+    arr = arr[:, :, None] if arr.ndim == 2 else arr
+    if channels not in (0, arr.shape[-1]):
+        raise ValueError(f"DecodeJxl: {channels} channels were asked of a {arr.shape[-1]}-channel image; the "
+                         "number of channels requested must match the file's (0 keeps it)")
+    return arr
+
+
+register(OpDef("DecodeJxl", _jxl_infer, _decode_jxl, differentiable=False))

@@ -169,6 +169,7 @@ def _encoded(fmt, **save):
     def draw(d):
         import io
 
+        import pillow_jxl  # noqa: F401  (registers JPEG XL with Pillow)
         from PIL import Image
         h, w = d(st.integers(1, 9)), d(st.integers(1, 9))
         buf = io.BytesIO()
@@ -180,6 +181,7 @@ def _encoded(fmt, **save):
 def _pixels(data):
     import io
 
+    import pillow_jxl  # noqa: F401
     from PIL import Image
     return np.asarray(Image.open(io.BytesIO(data.item() if isinstance(data, np.ndarray) else data)).convert("RGB"))
 
@@ -192,6 +194,7 @@ case("EncodeJpegVariableQuality", lambda d: ([np.full((d(st.integers(1, 9)), 3, 
      lambda x: gf.image.adjust_jpeg_quality(x, 90), lambda x: x)
 case("DecodeGif", _encoded("GIF"), gf.image.decode_gif, lambda x: _pixels(x)[None])
 case("DecodeWebP", _encoded("WEBP", lossless=True), gf.image.decode_webp, lambda x: _pixels(x)[None])
+case("DecodeJxl", _encoded("JXL", lossless=True), gf.image.decode_jxl, _pixels)
 
 BY_OP.clear()
 for _c in CASES:

@@ -78,6 +78,12 @@ def webp(tf, rgb, rgba, lossy):
             "lossy": tf.image.decode_webp(lossy), "lossy_as_rgb": tf.image.decode_webp(lossy, channels=3)}
 
 
+@program("rgb_lossless.jxl", "rgba_lossless.jxl", "gray_lossless.jxl", "rgb_lossy.jxl")
+def jxl(tf, rgb, rgba, gray, lossy):
+    return {"rgb": tf.image.decode_jxl(rgb), "rgba": tf.image.decode_jxl(rgba, channels=4),
+            "gray": tf.image.decode_jxl(gray), "lossy": tf.image.decode_jxl(lossy)}
+
+
 @program()
 def jpeg_quality(tf):
     x = tf.constant(PIXELS)
@@ -126,6 +132,8 @@ def random_flips(tf):
 ERRORS = {
     "gif_of_garbage": ((), lambda tf: tf.image.decode_gif(b"not an image")),
     "gif_of_bmp": (("rgb.bmp",), lambda tf, b: tf.image.decode_gif(b)),
+    "jxl_of_garbage": ((), lambda tf: tf.image.decode_jxl(b"not an image")),
+    "jxl_wrong_channels": (("rgb_lossless.jxl",), lambda tf, b: tf.image.decode_jxl(b, channels=4)),
     "webp_of_garbage": ((), lambda tf: tf.image.decode_webp(b"not an image")),
     "webp_wrong_channels": (("rgba_lossless.webp",), lambda tf, b: tf.image.decode_webp(b, channels=3)),
     "bmp_of_jpeg": (("rgb.jpg",), lambda tf, b: tf.image.decode_bmp(b)),

@@ -27,6 +27,13 @@ DEVIATIONS = {
 }
 
 
+# Values within a few levels of TensorFlow's, not equal: (program, key) -> (levels, why).
+TOLERANCES = {
+    ("jxl", "lossy"): (1, "lossy JPEG XL: libjxl's float pipeline rounds a pixel differently between the libjxl "
+                          "TF 2.21 bundles and pillow-jxl-plugin's; lossless files decode identically"),
+}
+
+
 def _read(name):
     with open(os.path.join(DATA, "image_io", name), "rb") as f:
         return f.read()
@@ -95,7 +102,10 @@ def test_program_matches_tensorflow(results, name, mode):
         if (name, key) in DEVIATIONS:
             skip = DEVIATIONS[name, key][0]
             got, want = np.delete(got, skip, axis=1), np.delete(want, skip, axis=1)
-        if want.dtype.kind == "f":
+        if (name, key) in TOLERANCES:
+            levels = TOLERANCES[name, key][0]
+            assert np.abs(got.astype(int) - want.astype(int)).max() <= levels, what
+        elif want.dtype.kind == "f":
             np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6, err_msg=what)
         else:
             np.testing.assert_array_equal(got, want, err_msg=what)

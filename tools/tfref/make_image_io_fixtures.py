@@ -7,6 +7,7 @@ tests decode with graphflow.
 import os
 
 import numpy as np
+import pillow_jxl  # noqa: F401  (registers JPEG XL with Pillow)
 from PIL import Image
 
 OUT = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
@@ -49,6 +50,10 @@ def main():
         clear.append(Image.fromarray(f, "RGBA"))
     clear[0].save(os.path.join(OUT, "transparent.gif"), save_all=True, append_images=clear[1:], duration=40,
                   disposal=2, loop=0)
+    Image.fromarray(rgb[:6, :7]).save(os.path.join(OUT, "rgb_lossless.jxl"), lossless=True)
+    Image.fromarray(_smooth(rng, 5, 4, 4), "RGBA").save(os.path.join(OUT, "rgba_lossless.jxl"), lossless=True)
+    Image.fromarray(_smooth(rng, 5, 4, 1)[:, :, 0]).save(os.path.join(OUT, "gray_lossless.jxl"), lossless=True)
+    Image.fromarray(rgb[:12, :14]).save(os.path.join(OUT, "rgb_lossy.jxl"), quality=80)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """tf.image's and tf.io's codecs beyond PNG/BMP (ops/image_codecs.py): JPEG as TensorFlow decodes it
-(decode_jpeg, decode_and_crop_jpeg, extract_jpeg_shape), GIF animations, WebP, and JPEG re-compression as
+(decode_jpeg, decode_and_crop_jpeg, extract_jpeg_shape), GIF animations, WebP, JPEG XL, and JPEG re-compression as
 an augmentation (adjust_jpeg_quality and its random and stateless-random forms)."""
 from __future__ import annotations
 
@@ -62,6 +62,15 @@ def decode_webp(contents, channels=0, dtype=dtypes.uint8, name=None):
     if channels not in (0, 3, 4):
         raise ValueError(f"decode_webp: channels must be 0, 3 or 4, got {channels}")
     return apply(opdef("DecodeWebP"), (_contents(contents, "decode_webp"),), {"channels": int(channels)}, name)
+
+
+def decode_jxl(contents, channels=0, dtype=dtypes.uint8, name=None):
+    """uint8 [height, width, channels] of JPEG XL data; `channels` 0, or the file's 1, 3 or 4."""
+    if dtypes.as_dtype(dtype) is not dtypes.uint8:
+        raise TypeError(f"decode_jxl: dtype must be uint8, got {dtypes.as_dtype(dtype).name}")
+    if channels not in (0, 1, 3, 4):
+        raise ValueError(f"decode_jxl: channels must be 0, 1, 3 or 4, got {channels}")
+    return apply(opdef("DecodeJxl"), (_contents(contents, "decode_jxl"),), {"channels": int(channels)}, name)
 
 
 # ---- JPEG re-compression as an augmentation ----------------------------------------------------------------------
