@@ -630,6 +630,33 @@ def _mul_no_nan(b, v):
     return _zero_where(b, v, y, b.one("Mul", x, y))
 
 
+@row("Atan2", form="Atan(y / x) moved to its quadrant by Where on the signs of x and y (0 at the origin, as TF)")
+def _atan2(b, v):
+    y, x = v.inputs
+    zero, pi = _scalar(b, v, 0), _scalar(b, v, np.pi)
+    base = b.one("Atan", b.one("Div", y, x))
+    y_neg = b.one("Less", y, zero)
+    left = b.one("Where", y_neg, b.one("Sub", base, pi), b.one("Add", base, pi))           # x < 0
+    axis = b.one("Where", y_neg, _scalar(b, v, -np.pi / 2),
+                 b.one("Where", b.one("Greater", y, zero), _scalar(b, v, np.pi / 2), zero))  # x == 0
+    return [b.one("Where", b.one("Greater", x, zero), base,
+                  b.one("Where", b.one("Less", x, zero), left, axis))]
+
+
+@row("TruncateDiv", form="Div (ONNX's integer Div truncates toward zero, as TF's); floats: Where(q < 0, Ceil(q), "
+                         "Floor(q))")
+def _truncate_div(b, v):
+    q = b.one("Div", *v.inputs)
+    if not _is_float(v.dtype()):
+        return [q]
+    return [b.one("Where", b.one("Less", q, _scalar(b, v, 0)), b.one("Ceil", q), b.one("Floor", q))]
+
+
+@row("TruncateMod", form="Mod(fmod=1): the remainder takes the dividend's sign, as TF's")
+def _truncate_mod(b, v):
+    return [b.one("Mod", *v.inputs, fmod=1)]
+
+
 @row("Cumsum", form="CumSum (exclusive, reverse as attributes)")
 def _cumsum(b, v):
     if v.rank() == 0:
@@ -745,11 +772,11 @@ NOT_EXPORTABLE: dict[str, str] = {
     "sampled classes", "FractionalPool": _RANDOM, "SampleDistortedBoundingBoxV2": _RANDOM,
     "CollectiveAllReduce": _COLLECTIVE, "CollectiveBroadcast": _COLLECTIVE,
     **{op: _NO_ROW_YET for op in (
-        "Atan2", "BesselI0", "BesselI0e", "BesselI1", "BesselI1e", "Betainc", "Bincount", "Bitcast", "BroadcastArgs",
+        "BesselI0", "BesselI0e", "BesselI1", "BesselI1e", "Betainc", "Bincount", "Bitcast", "BroadcastArgs",
         "Cumprod", "Digamma", "DynamicPartition", "DynamicStitch", "Erfinv", "ExtractVolumePatches", "Igamma",
         "Igammac", "InTopKV2", "InvertPermutation", "LeftShift", "Lgamma", "Ndtri", "NextAfter", "Polygamma",
-        "ReverseSequence", "RightShift", "SearchSorted", "SegmentReduce", "TensorScatter", "TruncateDiv",
-        "TruncateMod", "Unique", "UnravelIndex", "UnsortedSegmentReduce", "Zeta")},
+        "ReverseSequence", "RightShift", "SearchSorted", "SegmentReduce", "TensorScatter", "Unique", "UnravelIndex",
+        "UnsortedSegmentReduce", "Zeta")},
     "IgammaGradA": _GRADIENT, "ExtractVolumePatchesGrad": _GRADIENT,
     "RandomDistribution": _RANDOM, "RandomIndexShuffle": _RANDOM, "StatelessRandom": _RANDOM,
     **{op: _PYTHON for op in ("PyFunc", "EagerPyFunc", "CustomGradient")},
