@@ -10,6 +10,7 @@ from .ops import api
 from .ops import random as random_ops
 from .ops.api import fft as fft_api
 from .ops.api import image as image_api
+from .ops.api import image_codecs as image_codecs_api
 from .ops.api import io as io_api
 from .ops.api import linear_operator, nn_extra
 from .ops.api import matrix as matrix_api
@@ -53,8 +54,8 @@ nn.__dict__.update({n: getattr(nn_extra, n) for n in (
     "log_poisson_loss lrn max_pool max_pool1d max_pool3d max_pool_with_argmax normalize_moments pool "
     "scale_regularization_loss separable_conv2d softsign space_to_batch space_to_depth sufficient_statistics "
     "weighted_cross_entropy_with_logits weighted_moments zero_fraction isotonic_regression collapse_repeated "
-    "ctc_unique_labels all_candidate_sampler compute_accidental_hits ctc_loss fractional_max_pool "
-    "fractional_avg_pool fixed_unigram_candidate_sampler nce_loss sampled_softmax_loss with_space_to_batch").split()})
+    "ctc_unique_labels compute_accidental_hits ctc_loss fractional_max_pool "
+    "fractional_avg_pool nce_loss sampled_softmax_loss with_space_to_batch").split()})
 nn.l2_normalize = matrix_api.l2_normalize
 
 linalg = namespace("linalg", matmul=api.matmul, einsum=api.einsum, tensordot=api.tensordot, eye=api.eye)
@@ -82,13 +83,17 @@ image = namespace("image", transpose=image_api.transpose_image, **{n: getattr(im
     "psnr random_brightness random_contrast random_crop random_flip_left_right random_flip_up_down random_hue "
     "random_saturation resize resize_with_crop_or_pad resize_with_pad rgb_to_grayscale rgb_to_hsv rgb_to_yiq "
     "rgb_to_yuv rot90 sobel_edges ssim ssim_multiscale total_variation yiq_to_rgb yuv_to_rgb "
-    "combined_non_max_suppression extract_glimpse is_jpeg sample_distorted_bounding_box stateless_random_brightness "
+    "combined_non_max_suppression extract_glimpse generate_bounding_box_proposals is_jpeg "
+    "sample_distorted_bounding_box stateless_random_brightness "
     "stateless_random_contrast stateless_random_crop "
     "stateless_random_flip_left_right stateless_random_flip_up_down stateless_random_hue "
     "stateless_random_saturation stateless_sample_distorted_bounding_box").split()})
 # TF's image codecs are the tf.io functions under a second name
 image.__dict__.update({n: getattr(io_api, n) for n in
-                       "decode_bmp decode_image decode_jpeg decode_png encode_jpeg encode_png".split()})
+                       "decode_and_crop_jpeg decode_bmp decode_gif decode_image decode_jpeg decode_png decode_webp "
+                       "encode_jpeg encode_png extract_jpeg_shape".split()})
+image.__dict__.update({n: getattr(image_codecs_api, n) for n in
+                       "adjust_jpeg_quality decode_jxl random_jpeg_quality stateless_random_jpeg_quality".split()})
 
 signal = namespace("signal", **{n: getattr(signal_api, n) for n in (
     "dct fftshift frame hamming_window hann_window idct ifftshift inverse_mdct inverse_stft_window_fn "
@@ -127,6 +132,9 @@ for _n in ("Algorithm stateless_uniform stateless_normal stateless_truncated_nor
            "log_uniform_candidate_sampler learned_unigram_candidate_sampler fixed_unigram_candidate_sampler "
            "all_candidate_sampler").split():
     setattr(random, _n, getattr(_random_extra, _n))
+# tf.nn's candidate samplers are tf.random's very functions, as in TensorFlow (one op serves both)
+for _n in "learned_unigram_candidate_sampler fixed_unigram_candidate_sampler all_candidate_sampler".split():
+    setattr(nn, _n, getattr(_random_extra, _n))
 random.Generator = _random_generator.Generator
 random.get_global_generator = _random_generator.get_global_generator
 random.set_global_generator = _random_generator.set_global_generator

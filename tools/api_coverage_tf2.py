@@ -30,6 +30,7 @@ PROGRAM_SOURCES = [os.path.join(ROOT, "tests", "api", "programs.py"),
                    os.path.join(ROOT, "tests", "ops", "namespace_programs.py"),
                    os.path.join(ROOT, "tests", "ops", "complex_programs.py"),
                    os.path.join(ROOT, "tests", "ops", "test_image_random.py"),
+                   os.path.join(ROOT, "tests", "ops", "image_io_programs.py"),
                    os.path.join(ROOT, "tests", "ops", "test_nn_fractional_pool.py"),
                    os.path.join(ROOT, "tests", "ops", "test_nn_sampling.py")]
 DOC = os.path.join(ROOT, "docs", "api_coverage.md")

@@ -583,6 +583,122 @@ def _effect_only(b, v):
     return []
 
 
+# ---- issue 12's elementwise, scan and selection ops -----------------------------------------------
+
+for _gf in ("Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh"):
+    EMITTERS[_gf], FORMS[_gf] = simple(_gf), _gf
+EMITTERS["Invert"], FORMS["Invert"] = simple("BitwiseNot"), "BitwiseNot"
+
+
+@row("EnsureShape", form="Identity (the shape check is dropped: an ONNX model's shapes are declared)")
+def _ensure_shape(b, v):
+    return [b.one("Identity", v.inputs[0])]
+
+
+@row("Erfc", form="Sub(1, Erf(x))")
+def _erfc(b, v):
+    return [b.one("Sub", _scalar(b, v, 1), b.one("Erf", v.inputs[0]))]
+
+
+def _zero_where(b, v, test, value):
+    """Where(Equal(test, 0), 0, value): TF's rule that a zero operand wins over inf and NaN."""
+    zero = _scalar(b, v, 0)
+    return [b.one("Where", b.one("Equal", test, zero), zero, value)]
+
+
+@row("Xlogy", form="Where(Equal(x, 0), 0, Mul(x, Log(y)))")
+def _xlogy(b, v):
+    x, y = v.inputs
+    return _zero_where(b, v, x, b.one("Mul", x, b.one("Log", y)))
+
+
+@row("Xlog1py", form="Where(Equal(x, 0), 0, Mul(x, Log(Add(y, 1))))")
+def _xlog1py(b, v):
+    x, y = v.inputs
+    return _zero_where(b, v, x, b.one("Mul", x, b.one("Log", b.one("Add", y, _scalar(b, v, 1)))))
+
+
+@row("Xdivy", form="Where(Equal(x, 0), 0, Div(x, y))")
+def _xdivy(b, v):
+    x, y = v.inputs
+    return _zero_where(b, v, x, b.one("Div", x, y))
+
+
+@row("MulNoNan", form="Where(Equal(y, 0), 0, Mul(x, y))")
+def _mul_no_nan(b, v):
+    x, y = v.inputs
+    return _zero_where(b, v, y, b.one("Mul", x, y))
+
+
+@row("Atan2", form="Atan(y / x) moved to its quadrant by Where on the signs of x and y (0 at the origin, as TF)")
+def _atan2(b, v):
+    y, x = v.inputs
+    zero, pi = _scalar(b, v, 0), _scalar(b, v, np.pi)
+    base = b.one("Atan", b.one("Div", y, x))
+    y_neg = b.one("Less", y, zero)
+    left = b.one("Where", y_neg, b.one("Sub", base, pi), b.one("Add", base, pi))           # x < 0
+    axis = b.one("Where", y_neg, _scalar(b, v, -np.pi / 2),
+                 b.one("Where", b.one("Greater", y, zero), _scalar(b, v, np.pi / 2), zero))  # x == 0
+    return [b.one("Where", b.one("Greater", x, zero), base,
+                  b.one("Where", b.one("Less", x, zero), left, axis))]
+
+
+@row("TruncateDiv", form="Div (ONNX's integer Div truncates toward zero, as TF's); floats: Where(q < 0, Ceil(q), "
+                         "Floor(q))")
+def _truncate_div(b, v):
+    q = b.one("Div", *v.inputs)
+    if not _is_float(v.dtype()):
+        return [q]
+    return [b.one("Where", b.one("Less", q, _scalar(b, v, 0)), b.one("Ceil", q), b.one("Floor", q))]
+
+
+@row("TruncateMod", form="Mod(fmod=1): the remainder takes the dividend's sign, as TF's")
+def _truncate_mod(b, v):
+    return [b.one("Mod", *v.inputs, fmod=1)]
+
+
+@row("Cumsum", form="CumSum (exclusive, reverse as attributes)")
+def _cumsum(b, v):
+    if v.rank() == 0:
+        return [b.one("Identity", v.inputs[0])]
+    axis = b.const(np.asarray(v.attrs["axis"] % v.rank(), np.int64))
+    return [b.one("CumSum", v.inputs[0], axis, exclusive=int(bool(v.attrs.get("exclusive"))),
+                  reverse=int(bool(v.attrs.get("reverse"))))]
+
+
+@row("TopKV2", form="TopK (largest, sorted; ties by lower index as TF), Cast of the indices")
+def _top_k(b, v):
+    values, indices = b.node("TopK", [v.inputs[0], b.ints([v.attrs["k"]])], n_out=2, name=v.name, axis=-1,
+                             largest=1, sorted=1)
+    return [values, b.cast(indices, v.out_dtype(1))]
+
+
+@row("ReverseV2", form="Slice with step -1 on each reversed axis")
+def _reverse(b, v):
+    axes = sorted({a % v.rank() for a in v.attrs["axis"]})
+    if not axes:
+        return [b.one("Identity", v.inputs[0])]
+    n = len(axes)
+    return [b.one("Slice", v.inputs[0], b.ints([-1] * n), b.ints([INT64_MIN] * n), b.ints(axes), b.ints([-1] * n))]
+
+
+@row("Roll", form="Concat of two Slices per rolled axis (static sizes)")
+def _roll(b, v):
+    dims, x = v.in_specs[0][1], v.inputs[0]
+    shifts, axes = np.broadcast_arrays(np.ravel(v.attrs["shift"]), np.ravel(v.attrs["axis"]))
+    for shift, axis in zip(shifts, axes):
+        axis = int(axis) % v.rank()
+        if dims[axis] is None:
+            raise export_error(v, f"roll along axis {axis}, whose size is unknown")
+        cut = dims[axis] - int(shift) % dims[axis] if dims[axis] else 0
+        if cut in (0, dims[axis]):
+            continue
+        tail = b.one("Slice", x, b.ints([cut]), b.ints([dims[axis]]), b.ints([axis]))
+        head = b.one("Slice", x, b.ints([0]), b.ints([cut]), b.ints([axis]))
+        x = b.one("Concat", tail, head, axis=axis)
+    return [b.one("Identity", x)]
+
+
 # ---- fused kernels, expanded back into their members' rows ----------------------------------------
 
 def _expand_group(b, v, group, inputs):
@@ -640,7 +756,8 @@ NOT_EXPORTABLE: dict[str, str] = {
                             "StaticRegexFullMatch", "StringToNumber", "AsString", "StringJoin", "ReduceJoin",
                             "Substr", "TokenizeLookup", "LookupTableFind", "DecodeRaw", "EncodeBase64",
                             "DecodeBase64", "DecodeCSV", "SerializeTensor", "ParseTensor", "DecodeImage",
-                            "EncodeImage")},
+                            "EncodeImage", "DecodeJpeg", "DecodeAndCropJpeg", "ExtractJpegShape",
+                            "EncodeJpegVariableQuality", "DecodeGif", "DecodeWebP", "DecodeJxl")},
     "ReadFile": _FILES, "WriteFile": _FILES, "MatchingFiles": _FILES,
     **{op: _LINALG for op in ("Cholesky", "Lu", "Qr", "Svd", "SelfAdjointEigV2", "MatrixInverse", "MatrixSolve",
                               "MatrixTriangularSolve", "MatrixExponential", "MatrixSquareRoot", "MatrixDeterminant",
@@ -651,19 +768,17 @@ NOT_EXPORTABLE: dict[str, str] = {
                                 "FractionalPoolGrad")},
     **{op: _SEQUENCES for op in ("CTCLossDense", "CTCUniqueLabels", "CollapseRepeated", "IsotonicRegression")},
     **{op: _BOXES for op in ("CombinedNonMaxSuppression", "NonMaxSuppressionV5", "NonMaxSuppressionWithOverlaps",
-                             "DrawBoundingBoxesV2")},
-    "CandidateSampler": _RANDOM, "RandomCandidateSampler": _RANDOM,
+                             "DrawBoundingBoxesV2", "GenerateBoundingBoxProposals")},
+    "RandomCandidateSampler": _RANDOM,
     "ComputeAccidentalHits": "a sampled-softmax training helper: serving has no "
     "sampled classes", "FractionalPool": _RANDOM, "SampleDistortedBoundingBoxV2": _RANDOM,
     "CollectiveAllReduce": _COLLECTIVE, "CollectiveBroadcast": _COLLECTIVE,
     **{op: _NO_ROW_YET for op in (
-        "Acos", "Acosh", "Asin", "Asinh", "Atan", "Atan2", "Atanh", "BesselI0", "BesselI0e", "BesselI1", "BesselI1e",
-        "Betainc", "Bincount", "Bitcast", "BroadcastArgs", "Cosh", "Cumprod", "Cumsum", "Digamma", "DynamicPartition",
-        "DynamicStitch", "EnsureShape", "Erfc", "Erfinv", "ExtractVolumePatches", "Igamma", "Igammac", "InTopKV2",
-        "Invert", "InvertPermutation", "LeftShift", "Lgamma", "MulNoNan", "Ndtri", "NextAfter", "Polygamma",
-        "ReverseSequence", "ReverseV2", "RightShift", "Roll", "SearchSorted", "SegmentReduce", "Sinh", "Tan",
-        "TensorScatter", "TopKV2", "TruncateDiv", "TruncateMod", "Unique", "UnravelIndex", "UnsortedSegmentReduce",
-        "Xdivy", "Xlog1py", "Xlogy", "Zeta")},
+        "BesselI0", "BesselI0e", "BesselI1", "BesselI1e", "Betainc", "Bincount", "Bitcast", "BroadcastArgs",
+        "Cumprod", "Digamma", "DynamicPartition", "DynamicStitch", "Erfinv", "ExtractVolumePatches", "Igamma",
+        "Igammac", "InTopKV2", "InvertPermutation", "LeftShift", "Lgamma", "Ndtri", "NextAfter", "Polygamma",
+        "ReverseSequence", "RightShift", "SearchSorted", "SegmentReduce", "TensorScatter", "Unique", "UnravelIndex",
+        "UnsortedSegmentReduce", "Zeta")},
     "IgammaGradA": _GRADIENT, "ExtractVolumePatchesGrad": _GRADIENT,
     "RandomDistribution": _RANDOM, "RandomIndexShuffle": _RANDOM, "StatelessRandom": _RANDOM,
     **{op: _PYTHON for op in ("PyFunc", "EagerPyFunc", "CustomGradient")},

@@ -16,6 +16,8 @@ import numpy as np
 from .. import dtypes
 from ..atomic_file import atomic_writer
 from ..shapes import TensorShape
+from .image_codecs import jpeg_pixels
+from .image_codecs import pillow as _pillow
 from .registry import STATEFUL, OpDef, Spec, register
 from .strings import map_elements
 
@@ -256,12 +258,6 @@ register(OpDef("ParseTensor", _parse_infer, _parse_tensor, differentiable=False)
 
 
 # ---- image codecs (Pillow) -------------------------------------------------------------------------------------
-def _pillow():
-    try:
-        from PIL import Image
-    except ImportError:
-        raise ImportError("decoding and encoding images needs Pillow: pip install graphflow[image]") from None
-    return Image
 
 
 _MODES = {1: "L", 2: "LA", 3: "RGB", 4: "RGBA"}
@@ -282,6 +278,10 @@ def _decode_image(contents, channels=0, formats=None, name_for_errors="DecodeIma
         raise ValueError(f"{name_for_errors}: the data is not a known image format") from None
     if formats is not None and image.format not in formats:
         raise ValueError(f"{name_for_errors}: expected {' or '.join(formats)} data, got {image.format}")
+    if image.format == "JPEG" and channels in (0, 1, 3):    # libjpeg-turbo as TensorFlow runs it (its fast DCT)
+        return jpeg_pixels(_item(contents), channels, "", True, 1, name_for_errors)
+    if image.format == "BMP" and image.mode == "RGB" and _item(contents)[28:30] == b"\x20\x00":
+        image = _bmp_with_alpha(_item(contents), image)
     if image.mode not in ("L", "LA", "RGB", "RGBA"):
         image = image.convert("RGBA" if "A" in image.mode or "transparency" in image.info else "RGB")
     if channels in (1, 2) and image.format == "PNG" and image.mode in ("RGB", "RGBA"):
@@ -290,6 +290,15 @@ def _decode_image(contents, channels=0, formats=None, name_for_errors="DecodeIma
         image = image.convert(_MODES[channels])
     arr = np.asarray(image, dtype=np.uint8)
     return arr[:, :, None] if arr.ndim == 2 else arr
+
+
+def _bmp_with_alpha(data: bytes, image):
+    """A 32-bit BMP's fourth byte, which Pillow drops and TensorFlow reads as alpha."""
+    offset, width, height = int.from_bytes(data[10:14], "little"), image.size[0], image.size[1]
+    rows = np.frombuffer(data, np.uint8, width * height * 4, offset).reshape(height, width, 4)
+    bottom_up = int.from_bytes(data[22:26], "little", signed=True) > 0
+    rgba = (rows[::-1] if bottom_up else rows)[:, :, [2, 1, 0, 3]]
+    return _pillow().fromarray(np.ascontiguousarray(rgba), "RGBA")
 
 
 def _png_gray(rgb, channels):

@@ -1,5 +1,6 @@
 """Sequence helpers of tf.nn with their own kernel: isotonic regression (pool adjacent violators),
-collapsing repeated labels, unique labels per row, the all-candidates sampler and accidental hits.
+collapsing repeated labels, unique labels per row and the accidental hits of sampled classes (the
+candidate samplers themselves are ops/random_extra.py's RandomCandidateSampler, for tf.nn and tf.random).
 Only isotonic regression is differentiable (gradient in nn_sequence_grad.py)."""
 from __future__ import annotations
 
@@ -166,46 +167,3 @@ def _ctc_loss(logits, labels, label_length, logit_length, blank_index=0):
 
 
 register(OpDef("CTCLossDense", _ctc_infer, _ctc_loss, allowed=inf.FLOATS, num_outputs=2))
-
-
-# ---- candidate sampling ----------------------------------------------------------------------------
-
-def _sampler_infer(true_classes, key, kind, num_sampled, unique, range_max, unigrams=(), distortion=1.0):
-    return [Spec(TensorShape((num_sampled,)), dtypes.int64), Spec(true_classes.shape, dtypes.float32),
-            Spec(TensorShape((num_sampled,)), dtypes.float32)]
-
-
-def _class_probabilities(kind, range_max, unigrams, distortion):
-    if kind == "log_uniform":      # P(k) = log((k + 2) / (k + 1)) / log(range_max + 1)
-        k = np.arange(range_max, dtype=np.float64)
-        return np.log((k + 2) / (k + 1)) / np.log(range_max + 1)
-    weights = np.asarray(unigrams, np.float64) ** distortion
-    return weights / weights.sum()
-
-
-def _candidate_sampler(true_classes, key, kind, num_sampled, unique, range_max, unigrams=(), distortion=1.0):
-    """(num_sampled classes drawn from the sampler's distribution, without repeats when unique; the
-    expected count of each true and each sampled class under that drawing)."""
-    from .random import generator
-    rng = generator(key)
-    p = _class_probabilities(kind, range_max, unigrams, distortion)
-    if unique and num_sampled > range_max:
-        raise ValueError(f"cannot draw {num_sampled} distinct classes out of {range_max}")
-    tries = 0
-    picked: list = []
-    while len(picked) < num_sampled:
-        c = int(rng.choice(range_max, p=p))
-        tries += 1
-        if not unique or c not in picked:
-            picked.append(c)
-
-    def expected(q):
-        return q * num_sampled if not unique or tries == num_sampled else -np.expm1(tries * np.log1p(-q))
-
-    true_p = p[np.clip(true_classes, 0, range_max - 1)]
-    return (np.asarray(picked, np.int64), expected(true_p).astype(np.float32),
-            expected(p[picked]).astype(np.float32))
-
-
-register(OpDef("CandidateSampler", _sampler_infer, _candidate_sampler, stateful=True, differentiable=False,
-               num_outputs=3))

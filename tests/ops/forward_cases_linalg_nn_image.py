@@ -557,14 +557,15 @@ case("SampleDistortedBoundingBoxV2",
      check=_crop_check)
 
 
-def _sampler_check(out, true_classes, num_sampled, range_max):
-    return out.shape == (num_sampled,) and out.dtype == np.int64 and ((0 <= out) & (out < range_max)).all() \
-        and len(set(out.tolist())) == num_sampled
+def _proposal_inputs(d):
+    w = d(st.integers(1, 3))
+    scores = np.linspace(0.9, 0.1, w, dtype=np.float32).reshape(1, 1, w, 1)
+    anchors = np.array([[[0, 6 * k, 4, 6 * k + 4] for k in range(w)]], np.float32)     # apart: none suppressed
+    return [scores, np.zeros((1, 1, w, 4), np.float32), np.array([[10, 20, 1, 0, 0]], np.float32), anchors], {}
 
 
-case("CandidateSampler",
-     lambda d: ([values(d, (d(st.integers(1, 3)), 1), np.int64, 0, 9)],
-                {"num_sampled": d(st.integers(1, 5)), "range_max": 10}),
-     lambda t, num_sampled, range_max: gf.nn.fixed_unigram_candidate_sampler(
-         t, 1, num_sampled, True, range_max, unigrams=[float(k + 1) for k in range(range_max)])[0],
-     check=_sampler_check)
+case("GenerateBoundingBoxProposals", _proposal_inputs,
+     lambda s, d, i, a: gf.image.generate_bounding_box_proposals(s, d, i, a, min_size=1.0, post_nms_topn=3)[0],
+     lambda s, d, i, a: np.concatenate([a.reshape(1, -1, 4), np.zeros((1, 3 - a.shape[1], 4), np.float32)], 1))
+
+

@@ -163,6 +163,39 @@ def _draw_image(d):
 case("EncodeImage", _draw_image, lambda x: gf.io.decode_png(gf.io.encode_png(x)), lambda x: x)
 case("DecodeImage", _draw_image, lambda x: gf.io.decode_image(gf.io.encode_png(x)), lambda x: x)
 
+
+def _encoded(fmt, **save):
+    """Draws a flat grey image (every codec keeps it exactly) encoded by Pillow in `fmt`: a scalar string."""
+    def draw(d):
+        import io
+
+        import pillow_jxl  # noqa: F401  (registers JPEG XL with Pillow)
+        from PIL import Image
+        h, w = d(st.integers(1, 9)), d(st.integers(1, 9))
+        buf = io.BytesIO()
+        Image.fromarray(np.full((h, w, 3), d(st.sampled_from([0, 64, 128, 255])), np.uint8)).save(buf, fmt, **save)
+        return [np.array(buf.getvalue(), dtype=object)], {}
+    return draw
+
+
+def _pixels(data):
+    import io
+
+    import pillow_jxl  # noqa: F401
+    from PIL import Image
+    return np.asarray(Image.open(io.BytesIO(data.item() if isinstance(data, np.ndarray) else data)).convert("RGB"))
+
+
+_jpeg = _encoded("JPEG", quality=95)
+case("DecodeJpeg", _jpeg, gf.io.decode_jpeg, _pixels)
+case("DecodeAndCropJpeg", _jpeg, lambda x: gf.image.decode_and_crop_jpeg(x, [0, 0, 1, 1]), lambda x: _pixels(x)[:1, :1])
+case("ExtractJpegShape", _jpeg, gf.image.extract_jpeg_shape, lambda x: np.array(_pixels(x).shape, np.int32))
+case("EncodeJpegVariableQuality", lambda d: ([np.full((d(st.integers(1, 9)), 3, 3), 128, np.uint8)], {}),
+     lambda x: gf.image.adjust_jpeg_quality(x, 90), lambda x: x)
+case("DecodeGif", _encoded("GIF"), gf.image.decode_gif, lambda x: _pixels(x)[None])
+case("DecodeWebP", _encoded("WEBP", lossless=True), gf.image.decode_webp, lambda x: _pixels(x)[None])
+case("DecodeJxl", _encoded("JXL", lossless=True), gf.image.decode_jxl, _pixels)
+
 BY_OP.clear()
 for _c in CASES:
     BY_OP.setdefault(_c.op, []).append(_c)

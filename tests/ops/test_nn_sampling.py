@@ -49,5 +49,10 @@ def test_sampled_losses_draw_their_own_classes(mode, loss):
 def test_fixed_unigram_sampler_checks_its_counts():
     with pytest.raises(ValueError, match="unigrams"):
         gf.nn.fixed_unigram_candidate_sampler(np.array([[1]], np.int64), 1, 2, True, 6, unigrams=[1.0, 2.0])
-    with pytest.raises(ValueError, match="vocab"):
-        gf.nn.fixed_unigram_candidate_sampler(np.array([[1]], np.int64), 1, 2, True, 6, vocab_file="v.txt")
+    with pytest.raises(OSError, match="no-such-vocab.txt"):
+        gf.nn.fixed_unigram_candidate_sampler(np.array([[1]], np.int64), 1, 2, True, 6, vocab_file="no-such-vocab.txt")
+
+
+def test_nn_and_random_share_one_candidate_sampler():
+    assert gf.nn.fixed_unigram_candidate_sampler is gf.random.fixed_unigram_candidate_sampler
+    assert gf.nn.all_candidate_sampler is gf.random.all_candidate_sampler

@@ -10,6 +10,7 @@ import math as _pymath
 import numpy as np
 
 from ... import dtypes
+from .. import box_proposals as _box_proposals  # noqa: F401  (importing the op family registers its OpDef)
 from ..convert import convert_to_tensor, python_value
 from ..dispatch import apply
 from ..static_value import constant_value
@@ -680,6 +681,19 @@ def combined_non_max_suppression(boxes, scores, max_output_size_per_class, max_t
              "score_threshold": float(python_value(score_threshold)),
              "pad_per_class": bool(pad_per_class), "clip_boxes": bool(clip_boxes)}
     return tuple(apply(opdef("CombinedNonMaxSuppression"), (b, s), attrs, name))
+
+
+def generate_bounding_box_proposals(scores, bbox_deltas, image_info, anchors, nms_threshold=0.7, pre_nms_topn=6000,
+                                    min_size=16, post_nms_topn=300, name=None):
+    """(rois [images, post_nms_topn, 4], their scores), zero-padded: per image, the pre_nms_topn best-scored
+    anchors ([height, width, anchors * 4], each [y1, x1, y2, x2]) moved by bbox_deltas ([dy, dx, dh, dw]),
+    clipped to image_info's height and width, those narrower than min_size * scale dropped, then
+    non-max suppression at nms_threshold. TensorFlow's own kernel runs on GPUs only (ops/box_proposals.py)."""
+    inputs = tuple(convert_to_tensor(x, dtype=dtypes.float32) for x in (scores, bbox_deltas, image_info, anchors))
+    attrs = {"nms_threshold": float(python_value(nms_threshold)),
+             "pre_nms_topn": _int(pre_nms_topn, "pre_nms_topn"), "min_size": float(python_value(min_size)),
+             "post_nms_topn": _int(post_nms_topn, "post_nms_topn")}
+    return tuple(apply(opdef("GenerateBoundingBoxProposals"), inputs, attrs, name))
 
 
 # ---- random augmentation ----------------------------------------------------------------------------

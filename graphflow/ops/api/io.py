@@ -16,10 +16,12 @@ from ...atomic_file import atomic_writer
 from .. import file_io as _ops
 from ..convert import convert_to_tensor
 from ..dispatch import apply
+from .image_codecs import decode_and_crop_jpeg, decode_gif, decode_jpeg, decode_webp, extract_jpeg_shape
 from .op_call import opdef
 
-__all__ = ["TFRecordOptions", "TFRecordWriter", "decode_base64", "decode_bmp", "decode_csv",
-           "decode_image", "decode_jpeg", "decode_png", "decode_raw", "encode_base64", "encode_jpeg", "encode_png",
+__all__ = ["TFRecordOptions", "TFRecordWriter", "decode_and_crop_jpeg", "decode_base64", "decode_bmp",
+           "decode_csv", "decode_gif", "decode_image", "decode_jpeg", "decode_png", "decode_raw", "decode_webp",
+           "encode_base64", "encode_jpeg", "encode_png", "extract_jpeg_shape",
            "gfile", "matching_files", "parse_tensor", "read_file", "serialize_tensor", "write_file"]
 _ = _ops      # importing the op family registers its OpDefs
 
@@ -110,11 +112,6 @@ def decode_image(contents, channels=None, dtype=dtypes.uint8, name=None, expand_
 
 def decode_png(contents, channels=0, dtype=dtypes.uint8, name=None):
     return _decode(contents, channels, ("PNG",), "decode_png", name)
-
-
-def decode_jpeg(contents, channels=0, ratio=1, fancy_upscaling=True, try_recover_truncated=False,
-                acceptable_fraction=1, dct_method="", name=None):
-    return _decode(contents, channels, ("JPEG",), "decode_jpeg", name)
 
 
 def decode_bmp(contents, channels=0, name=None):

@@ -542,14 +542,6 @@ def ctc_unique_labels(labels, name=None):
     return list(apply(opdef("CTCUniqueLabels"), (convert_to_tensor(labels),), {}, name))
 
 
-def all_candidate_sampler(true_classes, num_true, num_sampled, unique, seed=None, name=None):
-    """Every class 0..num_sampled-1 as the sample, each with expected count 1."""
-    t = convert_to_tensor(true_classes)
-    sampled = convert_to_tensor(np.arange(int(num_sampled), dtype=np.int64))
-    true_count = add(zeros_like(cast(t, dtypes.float32)), 1.0)
-    return sampled, true_count, convert_to_tensor(np.ones(int(num_sampled), np.float32))
-
-
 def compute_accidental_hits(true_classes, sampled_candidates, num_true, seed=None, name=None):
     """(row, position in sampled_candidates, -FLT_MAX) of every sampled candidate that is a true
     class of its row: the weights that remove those logits from a sampled softmax."""
@@ -597,28 +589,6 @@ def fractional_avg_pool(value, pooling_ratio, pseudo_random=False, overlapping=F
     return _fractional("avg", value, pooling_ratio, pseudo_random, overlapping, seed, name)
 
 
-def _sampler(kind, true_classes, num_sampled, unique, range_max, seed, **extra):
-    from ..random import op_key
-    t = cast(convert_to_tensor(true_classes), dtypes.int64)
-    return tuple(apply(opdef("CandidateSampler"), (t,),
-                       {"key": op_key(seed), "kind": kind, "num_sampled": int(num_sampled), "unique": bool(unique),
-                        "range_max": int(range_max), **extra}))
-
-
-def fixed_unigram_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max, vocab_file="",
-                                    distortion=1.0, num_reserved_ids=0, num_shards=1, shard=0, unigrams=(),
-                                    seed=None, name=None):
-    """Classes drawn with probability proportional to unigrams ** distortion: (sampled, expected
-    count of each true class, expected count of each sampled class)."""
-    if vocab_file or num_reserved_ids or num_shards != 1:
-        raise ValueError("fixed_unigram_candidate_sampler: give the counts as `unigrams` (vocab files, "
-                         "reserved ids and shards are not supported)")
-    if len(unigrams) != int(range_max):
-        raise ValueError(f"unigrams must have range_max = {range_max} entries, got {len(unigrams)}")
-    return _sampler("fixed_unigram", true_classes, num_sampled, unique, range_max, seed,
-                    unigrams=tuple(float(u) for u in unigrams), distortion=float(distortion))
-
-
 def _sampled_logits(weights, biases, labels, inputs, num_sampled, num_classes, num_true, sampled_values,
                     subtract_log_q, remove_accidental_hits, seed):
     """(logits, labels) over each example's true classes and the shared sampled classes, as
@@ -628,7 +598,8 @@ def _sampled_logits(weights, biases, labels, inputs, num_sampled, num_classes, n
     x = convert_to_tensor(inputs)
     labels = cast(convert_to_tensor(labels), dtypes.int64)
     if sampled_values is None:
-        sampled_values = _sampler("log_uniform", labels, num_sampled, True, num_classes, seed)
+        from .random_extra import log_uniform_candidate_sampler
+        sampled_values = log_uniform_candidate_sampler(labels, num_true, num_sampled, True, num_classes, seed)
     sampled, true_expected, sampled_expected = (stop_gradient(convert_to_tensor(s)) for s in sampled_values)
     sampled = cast(sampled, dtypes.int64)
     flat = reshape(labels, [-1])
