@@ -10,6 +10,10 @@ slot lives until the last use of anything that may alias it.
 A fused elementwise op may write an output over an input that dies there (same shape and dtype,
 read and written at the same index), unless the op also reads that buffer through an alias.
 Escaping values are allocated fresh on every call: the caller owns what it gets back.
+An op that writes a variable's array in place (`OpDef.updates_in_place`, a scatter) does so only
+when the reference count shows nobody else holds it, so the plan drops its locals naming that
+array (reads of the variable, views of them) that are dead there (`BufferPlan.releases`):
+otherwise the embedding read of the forward pass would make every step's scatter copy the table.
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..ops.registry import VARIABLE
 from .config import PassConfig
 from .program import Program
 
@@ -26,6 +31,7 @@ class BufferPlan:
     slot_of: dict = field(default_factory=dict)       # tensor -> slot index
     slot_bytes: list = field(default_factory=list)
     inplace: dict = field(default_factory=dict)       # output tensor -> the input it overwrites
+    releases: dict = field(default_factory=dict)      # op -> tensors whose locals are dropped before it
 
     def summary(self) -> str:
         return (f"{len(self.slot_of)} pooled tensors in {len(self.slot_bytes)} buffers "
@@ -59,7 +65,7 @@ def plan_buffers(prog: Program, writes, inplace_ok) -> BufferPlan:
                 escaped |= roots[t]
     for t in prog.outputs:
         escaped |= roots[t]
-    plan = BufferPlan()
+    plan = BufferPlan(releases=_releases(ops, roots, last, set(prog.outputs)))
     free: list = []                 # slot indices nobody holds
     holder: dict = {}               # slot -> the tensor holding it
     dying: dict = {}                # op index -> pooled tensors whose last use is there
@@ -84,6 +90,22 @@ def plan_buffers(prog: Program, writes, inplace_ok) -> BufferPlan:
                 del holder[s]
                 free.append(s)
     return plan
+
+
+def _releases(ops, roots, last, fetched) -> dict:
+    """In-place updaters -> the values aliasing their variable's array (its reads and views of
+    them) that nothing uses from there on and nobody fetches."""
+    found = {}
+    for i, op in enumerate(ops):
+        if not op.opdef.updates_in_place:
+            continue
+        state = op.attrs["var"]
+        reads = {t for o in ops[:i] if o.opdef.source == VARIABLE and o.attrs["var"] is state for t in o.outputs}
+        dead = tuple(t for o in ops[:i] for t in o.outputs
+                     if t not in fetched and reads & roots[t] and all(last.get(r, -1) < i for r in roots[t]))
+        if dead:
+            found[op] = dead
+    return found
 
 
 def _inplace_slot(op, t, i, plan, last, roots, taken):
