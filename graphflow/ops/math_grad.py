@@ -11,6 +11,7 @@ import math as _math
 from . import api as gf
 from .cwise_grad_ops import reciprocal_grad, rsqrt_grad, sqrt_grad
 from .grad_ops import reduce_to, relu_grad
+from .indexed_slices import is_indexed_slices
 from .registry import get, set_gradient
 
 
@@ -201,5 +202,7 @@ def _identity_grad(op, g):
 def _cast_grad(op, g):
     x = op.inputs[0]
     if x.dtype.is_floating and op.attrs["dtype"].is_floating:
+        if is_indexed_slices(g):            # an autocast table's gradient stays slices, as in TF
+            return (g.with_values(gf.cast(g.values, x.dtype)),)
         return (gf.cast(g, x.dtype),)
     return (None,)
