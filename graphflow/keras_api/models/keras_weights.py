@@ -46,6 +46,16 @@ def _unique(name: str, used: dict) -> str:
 
 def saveables(model) -> list:
     """[(path, variables)] for the model and every layer inside it, in Keras 3's layout and order."""
+    return [(path, variables) for path, _, variables in _walk(model)]
+
+
+def saveable_objects(model) -> list:
+    """[(path, object)]: the model and every layer inside it, at their paths in Keras 3's layout
+    (where a `.keras` file keeps their weights and their assets)."""
+    return [(path, obj) for path, obj, _ in _walk(model) if obj is not None]
+
+
+def _walk(model) -> list:
     out, visited = [], set()
 
     def visit(obj, path):
@@ -53,10 +63,10 @@ def saveables(model) -> list:
             return
         visited.add(id(obj))
         if type(obj).__name__ in RECURRENT_CLASSES and obj.__module__.startswith("graphflow."):
-            out.append((path, []))
-            out.append((_join(path, "cell"), own_weights(obj)))
+            out.append((path, obj, []))
+            out.append((_join(path, "cell"), None, own_weights(obj)))
             return
-        out.append((path, own_weights(obj)))
+        out.append((path, obj, own_weights(obj)))
         for name, child in _children(obj):
             if isinstance(child, list):
                 used = {}

@@ -7,6 +7,7 @@ layer runs in eager, graph and gf.function; strings never reach compiled kernels
 from __future__ import annotations
 
 import collections
+import os
 
 import numpy as np
 
@@ -19,6 +20,7 @@ from ....ops.registry import get as get_op
 from ....ops.strings import split_tokens
 from ..base import Layer
 from .categorical import _encoded_shape, encode
+from .vocabulary_assets import VocabularyAssets
 from .numeric import _batches
 
 _MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
@@ -75,7 +77,7 @@ def _depth(lookup) -> int:
     return lookup.vocabulary_size()
 
 
-class StringLookup(Layer):
+class StringLookup(VocabularyAssets, Layer):
     """Map string tokens to contiguous int64 ids: with `mask_token` set it maps to 0, then
     `num_oov_indices` OOV ids (default 1, for tokens not in the vocabulary), then the vocabulary
     (given, or learnt by `adapt` in order of frequency). `invert=True` maps ids back to tokens;
@@ -83,7 +85,7 @@ class StringLookup(Layer):
 
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token="[UNK]", vocabulary=None,
                  idf_weights=None, invert=False, output_mode="int", pad_to_max_tokens=False, sparse=False,
-                 encoding="utf-8", name=None, **kwargs):
+                 encoding="utf-8", vocabulary_size=None, name=None, **kwargs):
         output_mode = "tf_idf" if output_mode == "tf-idf" else output_mode
         if output_mode not in _MODES:
             raise ValueError(f"StringLookup: output_mode must be one of {_MODES}, got {output_mode!r}")
@@ -102,6 +104,11 @@ class StringLookup(Layer):
         self.encoding = encoding
         self.autocast = False
         self._vocabulary, self._idf, self._table = None, None, None
+        # as Keras: a vocabulary given here is saved in the config, any other (adapted, or a file's)
+        # as an asset; idf_weights without a vocabulary wait for the asset's tokens
+        self._input_vocabulary = (None if vocabulary is None or isinstance(vocabulary, str)
+                                  else [_as_text(t) for t in _read_vocabulary(vocabulary)])
+        self._pending_idf, self._restored_size = idf_weights, vocabulary_size
         if vocabulary is not None:
             self.set_vocabulary(vocabulary, idf_weights)
 
@@ -167,7 +174,10 @@ class StringLookup(Layer):
         return [_as_text(t) for t in tokens]
 
     def vocabulary_size(self) -> int:
-        return len(self._vocabulary or []) + self._reserved()
+        return self._size_before_assets() or len(self._vocabulary or []) + self._reserved()
+
+    def _vocabulary_from_asset(self, lines) -> None:
+        self.set_vocabulary(lines, self._pending_idf if self.output_mode == "tf_idf" else None)
 
     @property
     def idf_weights(self):
@@ -217,9 +227,7 @@ class StringLookup(Layer):
                 "mask_token": None if self.mask_token is None else _as_text(self.mask_token),
                 "oov_token": _as_text(self.oov_token), "invert": self.invert, "output_mode": self.output_mode,
                 "pad_to_max_tokens": self.pad_to_max_tokens, "sparse": False, "encoding": self.encoding,
-                "vocabulary": self.get_vocabulary(include_special_tokens=False) if self._vocabulary is not None
-                else None,
-                "idf_weights": None if self._idf is None else self._idf.tolist()}
+                **vocabulary_config(self)}
 
 
 class TextVectorization(Layer):
@@ -231,7 +239,8 @@ class TextVectorization(Layer):
 
     def __init__(self, max_tokens=None, standardize="lower_and_strip_punctuation", split="whitespace", ngrams=None,
                  output_mode="int", output_sequence_length=None, pad_to_max_tokens=False, vocabulary=None,
-                 idf_weights=None, sparse=False, ragged=False, encoding="utf-8", name=None, **kwargs):
+                 idf_weights=None, sparse=False, ragged=False, encoding="utf-8", vocabulary_size=None, name=None,
+                 **kwargs):
         output_mode = "tf_idf" if output_mode == "tf-idf" else output_mode
         if output_mode not in ("int", "multi_hot", "count", "tf_idf"):
             raise ValueError(f"TextVectorization: output_mode must be 'int', 'multi_hot', 'count' or 'tf_idf', "
@@ -256,7 +265,8 @@ class TextVectorization(Layer):
         self.autocast = False
         self._lookup = StringLookup(max_tokens=max_tokens, mask_token="" if output_mode == "int" else None,
                                     output_mode=output_mode, pad_to_max_tokens=pad_to_max_tokens,
-                                    vocabulary=vocabulary, idf_weights=idf_weights, name=f"{self.name}_lookup")
+                                    vocabulary=vocabulary, idf_weights=idf_weights, vocabulary_size=vocabulary_size,
+                                    name=f"{self.name}_lookup")
         self._lookup.tokens_of = self._tokens_of
 
     # ---- the text pipeline -----------------------------------------------------------------------------------
@@ -287,6 +297,15 @@ class TextVectorization(Layer):
 
     def vocabulary_size(self) -> int:
         return self._lookup.vocabulary_size()
+
+    def save_assets(self, dir_path) -> None:
+        """The vocabulary asset, twice as Keras 3 writes it: Keras also saves the layer's inner
+        lookup layer as an object of its own, at `_lookup_layer`, and reads both back."""
+        self._lookup.save_assets(dir_path)
+        self._lookup.save_assets(os.path.join(dir_path, "_lookup_layer"))
+
+    def load_assets(self, dir_path) -> None:
+        self._lookup.load_assets(dir_path)
 
     def call(self, inputs):
         self._lookup._require_vocabulary()
@@ -326,7 +345,16 @@ class TextVectorization(Layer):
                 "standardize": self.standardize if not callable(self.standardize) else None, "split": self.split,
                 "ngrams": self.ngrams, "output_mode": self.output_mode,
                 "output_sequence_length": self.output_sequence_length, "pad_to_max_tokens": self.pad_to_max_tokens,
-                "sparse": False, "ragged": False, "encoding": self.encoding,
-                "vocabulary": lookup.get_vocabulary(False) if lookup._vocabulary is not None else None,
-                "idf_weights": None if lookup._idf is None else lookup._idf.tolist()}
+                "sparse": False, "ragged": False, "encoding": self.encoding, **vocabulary_config(lookup)}
+
+
+def vocabulary_config(lookup) -> dict:
+    """The config's vocabulary entries, as Keras writes them: the constructor's vocabulary (an
+    adapted one is an asset) and the size. A learnt TF-IDF weighting stays in the config here
+    (Keras keeps it in the weights file, which graphflow does not write for these layers)."""
+    idf = lookup._pending_idf
+    if lookup._input_vocabulary is None and lookup._idf is not None:
+        idf = lookup._idf
+    return {"vocabulary": lookup._input_vocabulary, "idf_weights": None if idf is None else np.asarray(idf).tolist(),
+            "vocabulary_size": lookup.vocabulary_size()}
 

@@ -1,0 +1,69 @@
+"""The `.keras` layout of text layers' vocabularies, both ways, for tests/keras_api/test_keras_text_assets.py.
+
+Real Keras 3 saves an adapted StringLookup/IntegerLookup/TextVectorization vocabulary as an asset
+(`assets/<layer path>/vocabulary.txt` in the zip) and a given one in the config.
+
+    /work/tfvenv/bin/python tools/tfref/record_keras_text_assets.py
+        writes tests/data/keras_text_assets/keras_text.keras (saved by real Keras) and keras_text.json
+        (Keras's predictions on text_assets_model.INPUTS, its vocabularies, the zip's entries)
+    /work/tfvenv/bin/python tools/tfref/record_keras_text_assets.py --read-graphflow
+        loads graphflow_text.keras (written by write_graphflow_text_assets.py) in real Keras and
+        records what it predicts (or the error) in keras_read_graphflow.json
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import zipfile
+
+from keras_record_io import ROOT, _atomic, import_keras
+
+import text_assets_model as spec
+
+OUT = os.path.join(ROOT, "tests", "data", "keras_text_assets")
+
+
+def predict(model):
+    import tensorflow as tf     # Keras's predict takes no numpy strings: call the model on tensors
+    return model({k: tf.constant(v) for k, v in spec.INPUTS.items()}).numpy().tolist()
+
+
+def record_keras_file(keras):
+    model = spec.build(keras)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "keras_text.keras")
+        model.save(path)
+        with open(path, "rb") as f:
+            data = f.read()
+        entries = sorted(zipfile.ZipFile(path).namelist())
+    _atomic(os.path.join(OUT, "keras_text.keras"), data)
+    rec = {"keras_version": keras.__version__, "entries": entries, "predictions": predict(model),
+           "vocabularies": spec.vocabularies(model)}
+    _atomic(os.path.join(OUT, "keras_text.json"), (json.dumps(rec, indent=1) + "\n").encode())
+    print(json.dumps(rec, indent=1))
+
+
+def read_graphflow_file(keras):
+    path = os.path.join(OUT, "graphflow_text.keras")
+    rec = {"keras_version": keras.__version__, "file": "graphflow_text.keras"}
+    try:
+        model = keras.models.load_model(path)
+        rec["predictions"], rec["vocabularies"] = predict(model), spec.vocabularies(model)
+    except Exception as e:  # noqa: BLE001  the check's result, recorded for the test to read
+        rec["error"] = f"{type(e).__name__}: {e}"
+    _atomic(os.path.join(OUT, "keras_read_graphflow.json"), (json.dumps(rec, indent=1) + "\n").encode())
+    print(json.dumps(rec, indent=1))
+
+
+def main():
+    _, keras = import_keras()
+    if "--read-graphflow" in sys.argv[1:]:
+        read_graphflow_file(keras)
+    else:
+        record_keras_file(keras)
+
+
+if __name__ == "__main__":
+    main()
