@@ -145,7 +145,7 @@ def lower_program(prog, stats=None, target: KernelTarget = KernelTarget()) -> Ex
     slot_views: dict = {}    # global name of a view into a reused buffer -> where it points
     for op, step in lowered:
         ins = [name[t] for t in op.inputs]
-        releases = step.releases if step is not None else bp.releases.get(op, ()) if bp is not None else ()
+        releases = (step.releases if step is not None else ()) + (bp.releases.get(op, ()) if bp is not None else ())
         for t in releases:          # locals that would keep an array's reference count up
             n = name.get(t)
             if n is not None and n.startswith("v") and n[1:].isdigit():

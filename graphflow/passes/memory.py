@@ -14,6 +14,11 @@ An op that writes a variable's array in place (`OpDef.updates_in_place`, a scatt
 when the reference count shows nobody else holds it, so the plan drops its locals naming that
 array (reads of the variable, views of them) that are dead there (`BufferPlan.releases`):
 otherwise the embedding read of the forward pass would make every step's scatter copy the table.
+Likewise a dense update `assign(v, f(read(v), ...))` with `f` a fused elementwise op may write its
+output over v's own array (`BufferPlan.over_variable`) when the read dies at `f`, reads every
+element at the index it writes, and nothing reads v again before the assign; the plan copies
+the array first when its reference count shows someone else holds it (a user's fetched value):
+an optimizer's slots and weights are then updated where they are, as TensorFlow's assign ops do.
 """
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..ops.gemm_update import assigned_by
 from ..ops.registry import VARIABLE
 from .config import PassConfig
 from .program import Program
@@ -32,6 +38,8 @@ class BufferPlan:
     slot_bytes: list = field(default_factory=list)
     inplace: dict = field(default_factory=dict)       # output tensor -> the input it overwrites
     releases: dict = field(default_factory=dict)      # op -> tensors whose locals are dropped before it
+    over_variable: dict = field(default_factory=dict)  # output -> (read of the variable it is assigned to,
+    #                                                    how many of the op's inputs are reads of it)
 
     def summary(self) -> str:
         return (f"{len(self.slot_of)} pooled tensors in {len(self.slot_bytes)} buffers "
@@ -65,7 +73,10 @@ def plan_buffers(prog: Program, writes, inplace_ok) -> BufferPlan:
                 escaped |= roots[t]
     for t in prog.outputs:
         escaped |= roots[t]
-    plan = BufferPlan(releases=_releases(ops, roots, last, set(prog.outputs)))
+    plan = BufferPlan()
+    if inplace_ok is not None:
+        plan.over_variable = _over_variable(ops, roots, last, set(prog.outputs), inplace_ok)
+    plan.releases = _releases(ops, roots, last, set(prog.outputs), plan.over_variable)
     free: list = []                 # slot indices nobody holds
     holder: dict = {}               # slot -> the tensor holding it
     dying: dict = {}                # op index -> pooled tensors whose last use is there
@@ -92,14 +103,56 @@ def plan_buffers(prog: Program, writes, inplace_ok) -> BufferPlan:
     return plan
 
 
-def _releases(ops, roots, last, fetched) -> dict:
-    """In-place updaters -> the values aliasing their variable's array (its reads and views of
-    them) that nothing uses from there on and nobody fetches."""
+def _read_state(t):
+    """The VariableState whose array `t` is (a plain read's output), else None."""
+    return t.op.attrs["var"] if t.op.opdef.source == VARIABLE else None
+
+
+def _over_variable(ops, roots, last, fetched, inplace_ok) -> dict:
+    """Fused outputs that may be written over the array of the variable they are assigned to."""
+    pos = {op: i for i, op in enumerate(ops)}
     found = {}
     for i, op in enumerate(ops):
-        if not op.opdef.updates_in_place:
+        if not inplace_ok(op) or op.attrs["group"].reduce_axes:
             continue
-        state = op.attrs["var"]
+        group, taken = op.attrs["group"], set()
+        for t in op.outputs:
+            assign = next((u for u in ops[i + 1:] if t in u.inputs), None)
+            state = assigned_by(assign) if assign is not None else None
+            if state is None or id(state) in taken or t in fetched or t.shape.dims is None:
+                continue
+            reads = [x for k, x in enumerate(op.inputs) if _read_state(x) is state
+                     and tuple(group.input_specs[k][1]) == tuple(t.shape.dims)]
+            if (len(reads) != sum(_read_state(x) is state for x in op.inputs)
+                    or any(x.dtype is not t.dtype or last.get(x) != i or len(roots[x]) != 1 for x in reads)):
+                continue        # broadcast, or the read is still used later: not safe in place
+            if not reads or any(_touches(u, state) for u in ops[i + 1:pos[assign]]):
+                continue        # v is read or updated between the update and its assign
+            taken.add(id(state))
+            found[t] = (reads[0], len(set(reads)))
+    return found
+
+
+def _touches(op, state) -> bool:
+    return (op.opdef.source == VARIABLE or op.opdef.updates_in_place) and op.attrs.get("var") is state
+
+
+def _releases(ops, roots, last, fetched, over_variable) -> dict:
+    """In-place updaters (scatters, fused updates written over a variable) -> the values aliasing
+    their variable's array (its reads and views of them) that nothing uses from there on and
+    nobody fetches."""
+    updaters = {}
+    for i, op in enumerate(ops):
+        if op.opdef.updates_in_place:
+            updaters[op] = op.attrs["var"]
+        for t in op.outputs:
+            if t in over_variable:
+                updaters[op] = _read_state(over_variable[t][0])
+    found = {}
+    for i, op in enumerate(ops):
+        if op not in updaters:
+            continue
+        state = updaters[op]
         reads = {t for o in ops[:i] if o.opdef.source == VARIABLE and o.attrs["var"] is state for t in o.outputs}
         dead = tuple(t for o in ops[:i] for t in o.outputs
                      if t not in fetched and reads & roots[t] and all(last.get(r, -1) < i for r in roots[t]))
