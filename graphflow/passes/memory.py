@@ -29,7 +29,7 @@ import numpy as np
 from ..ops.gemm_update import assigned_by
 from ..ops.registry import VARIABLE
 from .config import PassConfig
-from .program import Program
+from .program import Program, consumers
 
 
 @dataclass
@@ -74,8 +74,7 @@ def plan_buffers(prog: Program, writes, inplace_ok) -> BufferPlan:
     for t in prog.outputs:
         escaped |= roots[t]
     plan = BufferPlan()
-    if inplace_ok is not None:
-        plan.over_variable = _over_variable(ops, roots, last, set(prog.outputs), inplace_ok)
+    plan.over_variable = _over_variable(ops, consumers(prog), roots, last, set(prog.outputs), inplace_ok)
     plan.releases = _releases(ops, roots, last, set(prog.outputs), plan.over_variable)
     free: list = []                 # slot indices nobody holds
     holder: dict = {}               # slot -> the tensor holding it
@@ -108,7 +107,7 @@ def _read_state(t):
     return t.op.attrs["var"] if t.op.opdef.source == VARIABLE else None
 
 
-def _over_variable(ops, roots, last, fetched, inplace_ok) -> dict:
+def _over_variable(ops, users, roots, last, fetched, inplace_ok) -> dict:
     """Fused outputs that may be written over the array of the variable they are assigned to."""
     pos = {op: i for i, op in enumerate(ops)}
     found = {}
@@ -117,7 +116,7 @@ def _over_variable(ops, roots, last, fetched, inplace_ok) -> dict:
             continue
         group, taken = op.attrs["group"], set()
         for t in op.outputs:
-            assign = next((u for u in ops[i + 1:] if t in u.inputs), None)
+            assign = users[t][0] if users.get(t) else None
             state = assigned_by(assign) if assign is not None else None
             if state is None or id(state) in taken or t in fetched or t.shape.dims is None:
                 continue
@@ -142,20 +141,27 @@ def _releases(ops, roots, last, fetched, over_variable) -> dict:
     their variable's array (its reads and views of them) that nothing uses from there on and
     nobody fetches."""
     updaters = {}
-    for i, op in enumerate(ops):
+    for op in ops:
         if op.opdef.updates_in_place:
-            updaters[op] = op.attrs["var"]
+            updaters[op] = id(op.attrs["var"])
         for t in op.outputs:
             if t in over_variable:
-                updaters[op] = _read_state(over_variable[t][0])
+                updaters[op] = id(_read_state(over_variable[t][0]))
+    if not updaters:
+        return {}
+    read_of = {t: id(o.attrs["var"]) for o in ops if o.opdef.source == VARIABLE for t in o.outputs}
+    aliases: dict = {}          # id(state) -> [(position, tensor)] of values that may be its array
+    for i, op in enumerate(ops):
+        for t in op.outputs:
+            for state in {read_of[r] for r in roots[t] if r in read_of}:
+                aliases.setdefault(state, []).append((i, t))
     found = {}
     for i, op in enumerate(ops):
-        if op not in updaters:
+        state = updaters.get(op)
+        if state is None:
             continue
-        state = updaters[op]
-        reads = {t for o in ops[:i] if o.opdef.source == VARIABLE and o.attrs["var"] is state for t in o.outputs}
-        dead = tuple(t for o in ops[:i] for t in o.outputs
-                     if t not in fetched and reads & roots[t] and all(last.get(r, -1) < i for r in roots[t]))
+        dead = tuple(t for p, t in aliases.get(state, ()) if p < i and t not in fetched
+                     and all(last.get(r, -1) < i for r in roots[t]))
         if dead:
             found[op] = dead
     return found
