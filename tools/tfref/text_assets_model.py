@@ -1,7 +1,8 @@
-"""The text model both sides of the `.keras` asset interchange build (real Keras in
-record_keras_text_assets.py, graphflow in write_graphflow_text_assets.py): TextVectorization,
-StringLookup and IntegerLookup with adapted vocabularies (saved as assets) and one StringLookup
-with a given vocabulary (saved in the config), feeding Embedding -> pooling and Dense.
+"""The text models both sides of the `.keras` asset interchange build (real Keras in
+record_keras_text_assets.py, graphflow in write_graphflow_text_assets.py). "text":
+TextVectorization, StringLookup and IntegerLookup with adapted vocabularies (saved as assets) and
+one StringLookup with a given vocabulary (saved in the config), feeding Embedding -> pooling and
+Dense. "tfidf": adapted TF-IDF lookups, whose weights Keras keeps in the weights file.
 `keras` is the module of either side.
 """
 from __future__ import annotations
@@ -39,6 +40,29 @@ def build(keras):
     return model
 
 
+def build_tf_idf(keras):
+    L = keras.layers
+    text = keras.Input((1,), dtype="string", name="text")
+    tag = keras.Input((1,), dtype="string", name="tag")
+    vectorizer = L.TextVectorization(max_tokens=10, output_mode="tf_idf", name="vectorizer")
+    vectorizer.adapt(CORPUS)
+    tag_lookup = L.StringLookup(output_mode="tf_idf", name="tag_lookup")
+    tag_lookup.adapt(np.array(TAGS))
+    words = L.Reshape((10,), name="bag")(vectorizer(text))    # Keras infers (None, 1, 10) from (None, 1)
+    x = L.Concatenate(name="features")([words, tag_lookup(tag)])
+    model = keras.Model({"text": text, "tag": tag}, L.Dense(2, name="head")(x), name="tf_idf_assets")
+    rng = np.random.default_rng(17)
+    model.set_weights([rng.standard_normal(w.shape).astype("float32") * 0.5 for w in model.get_weights()])
+    return model
+
+
+MODELS = {"text": build, "tfidf": build_tf_idf}
+
+
+def inputs_of(model) -> dict:
+    return {k: v for k, v in INPUTS.items() if k in model.input}
+
+
 def vocabularies(model) -> dict:
-    return {name: [str(t) for t in model.get_layer(name).get_vocabulary()]
-            for name in ("vectorizer", "tag_lookup", "code_lookup", "size_lookup")}
+    return {layer.name: [str(t) for t in layer.get_vocabulary()] for layer in model.layers
+            if hasattr(layer, "get_vocabulary")}

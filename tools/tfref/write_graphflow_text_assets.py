@@ -1,11 +1,11 @@
-"""Write the text-assets model (text_assets_model.py) with graphflow, for real Keras to load:
+"""Write the text-assets models (text_assets_model.py) with graphflow, for real Keras to load:
 
     PYTHONPATH=$PWD python tools/tfref/write_graphflow_text_assets.py
     /work/tfvenv/bin/python tools/tfref/record_keras_text_assets.py --read-graphflow
 
-The first writes tests/data/keras_text_assets/graphflow_text.keras and graphflow_text.json
-(graphflow's predictions and the zip's entries); the second records what real Keras predicts
-from that file in keras_read_graphflow.json.
+The first writes tests/data/keras_text_assets/graphflow_NAME.keras and graphflow_NAME.json
+(graphflow's predictions, vocabularies and the zip's entries); the second records what real Keras
+predicts from those files in keras_read_graphflow.json.
 """
 from __future__ import annotations
 
@@ -27,14 +27,16 @@ OUT = os.path.join("tests", "data", "keras_text_assets")
 
 def main():
     keras = gf.keras
-    model = spec.build(keras)
-    path = os.path.join(OUT, "graphflow_text.keras")
-    model.save(path)
-    rec = {"entries": sorted(zipfile.ZipFile(path).namelist()),
-           "predictions": model({k: gf.constant(v) for k, v in spec.INPUTS.items()}).numpy().tolist(),
-           "vocabularies": spec.vocabularies(model)}
-    write_atomic(os.path.join(OUT, "graphflow_text.json"), json.dumps(rec, indent=1) + "\n")
-    print(json.dumps(rec, indent=1))
+    for name, build in spec.MODELS.items():
+        keras.backend.clear_session()       # layer paths as in a fresh process
+        model = build(keras)
+        path = os.path.join(OUT, f"graphflow_{name}.keras")
+        model.save(path)
+        rec = {"entries": sorted(zipfile.ZipFile(path).namelist()),
+               "predictions": model({k: gf.constant(v) for k, v in spec.inputs_of(model).items()}).numpy().tolist(),
+               "vocabularies": spec.vocabularies(model)}
+        write_atomic(os.path.join(OUT, f"graphflow_{name}.json"), json.dumps(rec, indent=1) + "\n")
+        print(name, rec["entries"], rec["predictions"])
 
 
 if __name__ == "__main__":

@@ -61,11 +61,11 @@ def load(filepath, custom_objects=None, compile: bool = True):
         config = json.loads(zf.read(CONFIG))
         weights = zf.read(WEIGHTS) if WEIGHTS in names else None
         model = keras_config.model_from_keras_config(config, custom_objects, source=str(filepath))
+        h5py = keras_weights.require_h5py()
+        if weights is not None:         # before the assets: a lookup's TF-IDF weights wait for its vocabulary
+            with h5py.File(io.BytesIO(weights), "r") as f:
+                keras_weights.read_keras3(f, model, str(filepath))
         keras_assets.load_assets(zf, model, str(filepath))
-    h5py = keras_weights.require_h5py()
-    if weights is not None:
-        with h5py.File(io.BytesIO(weights), "r") as f:
-            keras_weights.read_keras3(f, model, str(filepath))
     if compile and config.get("compile_config"):
         if keras_config.compile_from_keras(model, config["compile_config"], str(filepath)) and weights is not None:
             model.optimizer.build(model.trainable_weights)
