@@ -10,6 +10,7 @@ layout, a codegen failure) return None and the op falls back to its reference ke
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
 from typing import Callable, NamedTuple, Optional
 
@@ -66,12 +67,14 @@ def lower_fused(op, ctx: Lowering) -> Optional[Step]:
     work = size * sum(1 for m in group.members)
     parallel = ctx.allow_parallel and size >= PARALLEL_MIN_SIZE and work >= PARALLEL_MIN_WORK
     over = ctx.buffer_plan.inplace if ctx.buffer_plan is not None else {}
+    over_variable = ctx.buffer_plan.over_variable if ctx.buffer_plan is not None else {}
     aliases = {i: op.inputs.index(over[t]) for i, t in enumerate(op.outputs) if t in over}
+    aliases.update({i: op.inputs.index(over_variable[t][0]) for i, t in enumerate(op.outputs) if t in over_variable})
     src = codegen.generate(group, parallel=parallel, inplace=aliases)
     if ctx.interpret:       # even when `src` is cached: loading it costs more than this call
         step = _interpreted(op, group, aliases, src)
         if step is not None:
-            return step
+            return _own_variable_arrays(op, over_variable, step)
     if parallel:
         threading_config.start_parallel_loops()
     fn = ctx.load_kernel(src)
@@ -79,8 +82,31 @@ def lower_fused(op, ctx: Lowering) -> Optional[Step]:
     n_in = len(op.inputs)
     args = ([f"{{in{i}}}" for i in range(n_in)] + ["{dims}"]
             + [f"{{out{i}}}" for i in range(len(op.outputs)) if i not in aliases])
-    return Step(f"{{k}}({', '.join(args)})", {"k": fn, "dims": dims}, inplace_ok=True, kernels=[src],
-                aliases=aliases)
+    return _own_variable_arrays(op, over_variable, Step(f"{{k}}({', '.join(args)})", {"k": fn, "dims": dims},
+                                                        inplace_ok=True, kernels=[src], aliases=aliases))
+
+
+def _own_variable_arrays(op, over_variable, step: Step) -> Step:
+    """Before a fused update writes over a variable's array (memory planning's `over_variable`):
+    a copy of it when its reference count shows a holder besides the variable and the plan's
+    reads of it (the variable's state, one local per read, getrefcount's argument)."""
+    guards = []
+    for t in op.outputs:
+        if t in over_variable:
+            read, holders = over_variable[t]
+            k = op.inputs.index(read)
+            guards.append(f"if not {{alone}}({{in{k}}}, {holders}): {{in{k}}} = {{copy}}({{in{k}}})")
+    if guards:
+        step.template = "\n".join(guards + [step.template])
+        step.globals.update(alone=held_only_by_variable, copy=np.array)
+    return step
+
+
+def held_only_by_variable(array, reads: int) -> bool:
+    """Whether `array` (a variable's value) may be written in place: it owns its memory, is
+    writeable, and its references are the variable's state, the plan's `reads` locals, this
+    parameter and getrefcount's argument (anyone else, a fetched value, a view, adds one)."""
+    return array.flags.owndata and array.flags.writeable and sys.getrefcount(array) <= reads + 3
 
 
 def _interpreted(op, group, aliases, src) -> Optional[Step]:
