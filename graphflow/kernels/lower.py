@@ -67,11 +67,11 @@ def lower_fused(op, ctx: Lowering) -> Optional[Step]:
     parallel = ctx.allow_parallel and size >= PARALLEL_MIN_SIZE and work >= PARALLEL_MIN_WORK
     over = ctx.buffer_plan.inplace if ctx.buffer_plan is not None else {}
     aliases = {i: op.inputs.index(over[t]) for i, t in enumerate(op.outputs) if t in over}
-    src = codegen.generate(group, parallel=parallel, inplace=aliases)
-    if ctx.interpret:       # even when `src` is cached: loading it costs more than this call
-        step = _interpreted(op, group, aliases, src)
+    if ctx.interpret:       # even when its kernel is cached: loading it costs more than this call
+        step = _interpreted(op, group, aliases, _LazySource(group, parallel, aliases))
         if step is not None:
             return step
+    src = codegen.generate(group, parallel=parallel, inplace=aliases)
     if parallel:
         threading_config.start_parallel_loops()
     fn = ctx.load_kernel(src)
@@ -81,6 +81,22 @@ def lower_fused(op, ctx: Lowering) -> Optional[Step]:
             + [f"{{out{i}}}" for i in range(len(op.outputs)) if i not in aliases])
     return Step(f"{{k}}({', '.join(args)})", {"k": fn, "dims": dims}, inplace_ok=True, kernels=[src],
                 aliases=aliases)
+
+
+class _LazySource:
+    """An interpreted group's specialised KernelSource, generated when something reads it
+    (explain, a kernel count): the interpreted call itself never does, and generating the source
+    of 1000 members was a tenth of W6's warm first call. Tier-up lowers the group again."""
+
+    def __init__(self, group, parallel, inplace):
+        self._args = (group, parallel, inplace)
+        self._src = None
+
+    def __getattr__(self, name):        # name, source, key, layout
+        if self._src is None:
+            group, parallel, inplace = self._args
+            self._src = codegen.generate(group, parallel=parallel, inplace=inplace)
+        return getattr(self._src, name)
 
 
 def _interpreted(op, group, aliases, src) -> Optional[Step]:

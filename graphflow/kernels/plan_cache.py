@@ -83,6 +83,13 @@ def _encode(v, big: list) -> str:
     """Attr value `v` as unambiguous text (arrays above 64 bytes go to `big`, hashed as bytes);
     Uncacheable if it is not plain data."""
     t = type(v)
+    if t is dict:
+        try:
+            keys = sorted(v) if len(v) > 1 else v
+        except TypeError:               # keys of mixed types
+            raise Uncacheable("a dict with keys of mixed types") from None
+        return "{" + "".join([f"{k!r}:{_encode(v[k], big)}" if type(k) is str else _encode(k, big) + _encode(v[k], big)
+                              for k in keys]) + "}"
     if t is np.ndarray or isinstance(v, np.generic):
         a = np.asarray(v)
         if a.dtype.hasobject:
@@ -95,8 +102,6 @@ def _encode(v, big: list) -> str:
         return f"{t.__name__[0]}{v!r};"
     if t is tuple or t is list:
         return ("(" if t is tuple else "[") + "".join([_encode(x, big) for x in v]) + ")"
-    if t is dict:
-        return "{" + "".join([_encode(k, big) + _encode(v[k], big) for k in sorted(v, key=repr)]) + "}"
     if t is dtypes.DType:
         return f"D{v.name};"
     if t is TensorShape:
@@ -136,17 +141,29 @@ def entry(graph, fetch_tensors, fetch_ops, feed_tensors, feed_shapes, config, op
             f"{config.fusion_max_ops}|{config.fusion_max_inputs}|{target.allow_parallel}|{target.strict}|"
             f"{target.interpret}"]
     big: list = []
+    registered: dict = {}     # opdef -> whether the registry holds it (asked once per kind)
+    specs: dict = {}          # (dtype, dims) -> its text
     try:
         for t, shape in zip(feed_tensors, feed_shapes):
             text.append(f"feed {t.op.name}:{t.value_index} {tuple(shape)!r} {t.dtype.name}")
         for op in ops:
             opdef = op.opdef
-            if REGISTRY.get(opdef.name) is not opdef:
+            ok = registered.get(opdef)
+            if ok is None:
+                ok = registered[opdef] = REGISTRY.get(opdef.name) is opdef
+            if not ok:
                 raise Uncacheable(f"{opdef.name} is not a registered op")
-            ins = ",".join([f"f{fed[t]}" if t in fed else f"{index[t.op]}:{t.value_index}" for t in op.inputs])
-            outs = ",".join([f"{t.dtype.name}{t.shape.dims!r}" for t in op.outputs])
-            ctl = ",".join([str(index[c]) for c in op.control_inputs if c in index])
-            text.append(f"{opdef.name}|{op.name}|{ins}|{outs}|{ctl}|{_encode(op.attrs, big) if op.attrs else ''}")
+            ins = [f"f{fed[t]}" if t in fed else f"{index[t.op]}:{t.value_index}" for t in op.inputs]
+            outs = []
+            for t in op.outputs:
+                spec = (t.dtype, t.shape.dims)
+                s = specs.get(spec)
+                if s is None:
+                    s = specs[spec] = f"{t.dtype.name}{t.shape.dims!r}"
+                outs.append(s)
+            ctl = [str(index[c]) for c in op.control_inputs if c in index] if op.control_inputs else ()
+            text.append(f"{opdef.name}|{op.name}|{','.join(ins)}|{','.join(outs)}|{','.join(ctl)}|"
+                        f"{_encode(op.attrs, big) if op.attrs else ''}")
         text.append(f"fetch {[(index[t.op], t.value_index) for t in fetch_tensors]!r} "
                     f"{[index[op] for op in fetch_ops if op in index]!r}")
     except Uncacheable:
