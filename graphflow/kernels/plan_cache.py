@@ -41,6 +41,7 @@ from . import cache
 from .target import load_cached
 
 FORMAT = 1
+MAX_CONSTANT_BYTES = 16 << 20   # a graph holding more constant data is not cached: its file would copy it
 _PASS_OPDEFS = {d.name: d for d in (FUSED, FUSED_MATMUL)}     # op kinds only the passes create
 _CLASSES = (TensorShape, Member, FusionGroup)                   # graphflow classes a plan may hold
 stats = {"hits": 0, "misses": 0, "stores": 0, "uncacheable": 0, "unreadable": 0}
@@ -167,6 +168,9 @@ def entry(graph, fetch_tensors, fetch_ops, feed_tensors, feed_shapes, config, op
         text.append(f"fetch {[(index[t.op], t.value_index) for t in fetch_tensors]!r} "
                     f"{[index[op] for op in fetch_ops if op in index]!r}")
     except Uncacheable:
+        stats["uncacheable"] += 1
+        return None
+    if sum(a.nbytes for a in big) > MAX_CONSTANT_BYTES:
         stats["uncacheable"] += 1
         return None
     h = hashlib.blake2b("\n".join(text).encode(), digest_size=20)
@@ -311,8 +315,7 @@ def load(e: Entry) -> Optional[tuple]:
 def store(e: Entry, prog: Program, pass_stats: list) -> bool:
     """Write the optimised program for `e` (atomically); False if it holds something not plain data
     or the cache directory cannot be written."""
-    directory = os.path.dirname(e.path)
-    if not cache.writable(directory):
+    if not cache.writable(cache.kernel_dir()):     # read-only: cache.writable warned once
         return False
     buf = io.BytesIO()
     try:

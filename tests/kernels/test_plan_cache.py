@@ -130,6 +130,15 @@ def test_graphs_holding_more_than_plain_data_are_not_cached(plans):
     assert plan_cache.stats["uncacheable"] == 1
 
 
+def test_graphs_holding_much_constant_data_are_not_cached(plans, monkeypatch):
+    monkeypatch.setattr(plan_cache, "MAX_CONSTANT_BYTES", 1000)
+    g = gf.Graph()
+    with g.as_default():
+        x = gf.compat.v1.placeholder(gf.float32, [512])
+        y = x * np.arange(512, dtype=np.float32)         # 2 KB of constant
+    assert plan_cache.entry(g, [y], [], [x], [(512,)], compiler.configure(interpret=True)) is None
+
+
 def test_the_cache_steps_aside_for_explain_and_when_switched_off(plans, monkeypatch):
     g, x, y, shapes = _chain()
     dumped = compiler.configure(interpret=True)
