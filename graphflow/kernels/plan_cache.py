@@ -17,6 +17,7 @@ GRAPHFLOW_PLAN_CACHE=0 turns the cache off.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import os
@@ -114,6 +115,17 @@ def _encode(v, big: list) -> str:
     raise Uncacheable(f"an attr of type {t.__name__}")
 
 
+def _settings(obj, skip: tuple) -> str:
+    """Every field of a config dataclass but `skip`, as text (dicts sorted): a field added later
+    enters the key without anyone remembering to add it."""
+    parts = []
+    for f in dataclasses.fields(obj):
+        if f.name not in skip:
+            v = getattr(obj, f.name)
+            parts.append(f"{f.name}={sorted(v.items()) if isinstance(v, dict) else v!r}")
+    return ",".join(parts)
+
+
 @dataclass
 class Entry:
     """One plan's place in the cache: its key and the user's ops the program stands for."""
@@ -138,9 +150,8 @@ def entry(graph, fetch_tensors, fetch_ops, feed_tensors, feed_shapes, config, op
     if ops is None:
         ops = prune([t.op for t in fetch_tensors] + list(fetch_ops), set(fed))
     index = {op: i for i, op in enumerate(ops)}
-    text = [f"plan{FORMAT}|{source_fingerprint()}|{sorted(config.switches.items())!r}|{config.fold_max_elements}|"
-            f"{config.fusion_max_ops}|{config.fusion_max_inputs}|{target.allow_parallel}|{target.strict}|"
-            f"{target.interpret}"]
+    text = [f"plan{FORMAT}|{source_fingerprint()}|{_settings(config, ('dump', 'target'))}|"
+            f"{_settings(target, ('load_kernel',))}"]
     big: list = []
     registered: dict = {}     # opdef -> whether the registry holds it (asked once per kind)
     specs: dict = {}          # (dtype, dims) -> its text

@@ -33,8 +33,8 @@ def _optimised(g, x, y, shapes, **options):
     return compiler.optimised(g, [y], [], [x], shapes, compiler.configure(options, interpret=True))
 
 
-def _key(g, x, y, shapes):
-    return plan_cache.entry(g, [y], [], [x], shapes, compiler.configure(interpret=True)).key
+def _key(g, x, y, shapes, **options):
+    return plan_cache.entry(g, [y], [], [x], shapes, compiler.configure(options, interpret=True)).key
 
 
 def _run(prog, x_value):
@@ -55,13 +55,15 @@ def test_a_graph_compiled_again_reads_its_optimised_program_back(plans):
     assert fused and again.source_op(fused[0]).graph is g       # errors still name the user's ops
 
 
-def test_the_key_changes_with_the_graph_dtypes_shapes_and_constants(plans):
+def test_the_key_changes_with_the_graph_dtypes_shapes_constants_and_options(plans):
     base = _key(*_chain())
     assert _key(*_chain()) == base                              # rebuilt the same: the same key
     assert _key(*_chain(k=7)) != base
     assert _key(*_chain(dtype=gf.float64)) != base
     assert _key(*_chain(n=9)) != base
     assert _key(*_chain(scale=1.25)) != base
+    assert _key(*_chain(), fusion=False) != base                # pass options too
+    assert _key(*_chain(), fusion_max_ops=4) != base
 
 
 def test_the_key_changes_with_the_graphflow_and_numba_versions(plans, monkeypatch):
