@@ -93,6 +93,8 @@ class _LazySource:
         self._src = None
 
     def __getattr__(self, name):        # name, source, key, layout
+        if name.startswith("_"):        # not a KernelSource field (and no recursion before __init__)
+            raise AttributeError(name)
         if self._src is None:
             group, parallel, inplace = self._args
             self._src = codegen.generate(group, parallel=parallel, inplace=inplace)
