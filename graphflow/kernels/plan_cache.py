@@ -64,7 +64,8 @@ _fingerprint_lock = threading.Lock()
 
 def source_fingerprint() -> str:
     """graphflow's version, every source file's name, size and mtime, and the toolchain tag:
-    computed once per process (a stat per file, ~1 ms)."""
+    computed once per process, with its first plan (a stat per file: 3 ms of CPU, more on a busy
+    machine's wall clock; W6 counts it in the one-time start-up, as its first plan is a warm-up)."""
     with _fingerprint_lock:
         if _fingerprint[0] is None:
             import graphflow
