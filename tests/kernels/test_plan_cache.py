@@ -132,6 +132,15 @@ def test_graphs_holding_more_than_plain_data_are_not_cached(plans):
     assert plan_cache.stats["uncacheable"] == 1
 
 
+def test_an_op_declared_outside_graphflow_keeps_the_graph_out(plans, monkeypatch):
+    from graphflow.ops import registry
+    mul = registry.get("Mul")
+    infer = mul.infer
+    monkeypatch.setattr(mul, "infer", lambda *specs, **attrs: infer(*specs, **attrs))   # as a user's op would
+    g, x, y, shapes = _chain()
+    assert plan_cache.entry(g, [y], [], [x], shapes, compiler.configure(interpret=True)) is None
+
+
 def test_graphs_holding_much_constant_data_are_not_cached(plans, monkeypatch):
     monkeypatch.setattr(plan_cache, "MAX_CONSTANT_BYTES", 1000)
     g = gf.Graph()
