@@ -70,11 +70,11 @@ def lower_fused(op, ctx: Lowering) -> Optional[Step]:
     over_variable = ctx.buffer_plan.over_variable if ctx.buffer_plan is not None else {}
     aliases = {i: op.inputs.index(over[t]) for i, t in enumerate(op.outputs) if t in over}
     aliases.update({i: op.inputs.index(over_variable[t][0]) for i, t in enumerate(op.outputs) if t in over_variable})
-    src = codegen.generate(group, parallel=parallel, inplace=aliases)
-    if ctx.interpret:       # even when `src` is cached: loading it costs more than this call
-        step = _interpreted(op, group, aliases, src)
+    if ctx.interpret:       # even when its kernel is cached: loading it costs more than this call
+        step = _interpreted(op, group, aliases, _LazySource(group, parallel, aliases))
         if step is not None:
             return _own_variable_arrays(op, over_variable, step)
+    src = codegen.generate(group, parallel=parallel, inplace=aliases)
     if parallel:
         threading_config.start_parallel_loops()
     fn = ctx.load_kernel(src)
@@ -107,6 +107,24 @@ def held_only_by_variable(array, reads: int) -> bool:
     writeable, and its references are the variable's state, the plan's `reads` locals, this
     parameter and getrefcount's argument (anyone else, a fetched value, a view, adds one)."""
     return array.flags.owndata and array.flags.writeable and sys.getrefcount(array) <= reads + 3
+
+
+class _LazySource:
+    """An interpreted group's specialised KernelSource, generated when something reads it
+    (explain, a kernel count): the interpreted call itself never does, and generating the source
+    of 1000 members was a tenth of W6's warm first call. Tier-up lowers the group again."""
+
+    def __init__(self, group, parallel, inplace):
+        self._args = (group, parallel, inplace)
+        self._src = None
+
+    def __getattr__(self, name):        # name, source, key, layout
+        if name.startswith("_"):        # not a KernelSource field (and no recursion before __init__)
+            raise AttributeError(name)
+        if self._src is None:
+            group, parallel, inplace = self._args
+            self._src = codegen.generate(group, parallel=parallel, inplace=inplace)
+        return getattr(self._src, name)
 
 
 def _interpreted(op, group, aliases, src) -> Optional[Step]:
