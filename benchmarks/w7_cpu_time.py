@@ -20,7 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-PEERS_DIR = Path(__file__).resolve().parent.parent / "graphflow" / "bench" / "peers"
+ROOT = Path(__file__).resolve().parent.parent          # the graphflow tree this script belongs to
+PEERS_DIR = ROOT / "graphflow" / "bench" / "peers"
 ONE_THREAD = {"GRAPHFLOW_THREADING": "off", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
               "NUMBA_NUM_THREADS": "1", "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1"}
 
@@ -95,12 +96,12 @@ def _children() -> list[tuple[str, list[str]]]:
 
 def main(rounds: int) -> None:
     env = dict(os.environ, **ONE_THREAD)
-    env["PYTHONPATH"] = os.pathsep.join([str(PEERS_DIR.parent.parent.parent)] + env.get("PYTHONPATH", "").split(os.pathsep))
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + env.get("PYTHONPATH", "").split(os.pathsep))
     cpu: dict = {}
     faults: dict = {}
     for _ in range(rounds):
         for label, argv in _children():
-            done = subprocess.run(argv, env=env, capture_output=True, text=True)
+            done = subprocess.run(argv, env=env, capture_output=True, text=True, cwd=ROOT)   # `-c`: cwd first on sys.path
             if done.returncode != 0:
                 print(f"{label}: failed\n{done.stderr[-2000:]}", file=sys.stderr)
                 continue
