@@ -259,12 +259,11 @@ def _conv_columns(x_dims, kh, kw, attrs):
     return m, k, out_hw, ", ".join(str(v) for v in g)
 
 
-def _im2col_then(x, m, k, geo, matmul: str) -> Step:
-    """Gather the input's receptive fields into `_col` (m x k, a work buffer of the plan), then run
-    `matmul` over it."""
+def _im2col_pass(x, m, k, call: str, args: str) -> Step:
+    """conv.<call> (im2col and its products in blocks of images) over `args`, with an (m x k) work
+    buffer of the plan for the gathered receptive fields."""
     from . import conv
-    return Step(f"_col = {{col}}; {{im2col}}({{in0}}, {geo}, _col); {matmul}",
-                {"im2col": conv.im2col, "mm": gemm_pool.matmul}, scratch={"col": ((m, k), x.dtype.np)})
+    return Step(f"{{cv}}({args}, {{col}})", {"cv": getattr(conv, call)}, scratch={"col": ((m, k), x.dtype.np)})
 
 
 def _unfolded(x_dims, w_dims, attrs, dtype, call: str) -> Optional[Step]:
@@ -289,7 +288,7 @@ def lower_conv2d(op, ctx: Lowering) -> Optional[Step]:
         return None
     m, k, _, geo = cols
     return (_unfolded(x.shape.dims, w.shape.dims, op.attrs, x.dtype, "forward")
-            or _im2col_then(x, m, k, geo, f"{{mm}}(_col, {{in1}}.reshape({k}, {o}), out={{out0}}.reshape({m}, {o}))"))
+            or _im2col_pass(x, m, k, "forward", f"{{in0}}, {{in1}}.reshape({k}, {o}), ({geo}), {{out0}}.reshape({m}, {o})"))
 
 
 def lower_conv2d_backprop_filter(op, ctx: Lowering) -> Optional[Step]:
@@ -303,8 +302,8 @@ def lower_conv2d_backprop_filter(op, ctx: Lowering) -> Optional[Step]:
         return None
     m, k, _, geo = cols
     return (_unfolded(x.shape.dims, out.shape.dims, op.attrs, x.dtype, "filter_grad")
-            or _im2col_then(x, m, k, geo,
-                            f"{{mm}}(_col.T, {{in2}}.reshape({m}, {o}), out={{out0}}.reshape({k}, {o}))"))
+            or _im2col_pass(x, m, k, "filter_grad",
+                            f"{{in0}}, {{in2}}.reshape({m}, {o}), ({geo}), {{out0}}.reshape({k}, {o})"))
 
 
 def lower_conv2d_backprop_input(op, ctx: Lowering) -> Optional[Step]:
@@ -319,8 +318,8 @@ def lower_conv2d_backprop_input(op, ctx: Lowering) -> Optional[Step]:
         return None
     m, k, _, geo = cols
     return (_unfolded(out.shape.dims, w.shape.dims, op.attrs, dy.dtype, "input_grad")
-            or Step(f"_dcol = {{mm}}({{in2}}.reshape({m}, {o}), {{in1}}.reshape({k}, {o}).T); "
-                    f"{{col2im}}(_dcol, {geo}, {{out0}})", {"mm": np.matmul, "col2im": conv.col2im}))
+            or Step(f"{{cv}}({{in2}}.reshape({m}, {o}), {{in1}}.reshape({k}, {o}), ({geo}), {{out0}})",
+                    {"cv": conv.input_grad}))
 
 
 def _lower_pool(kernel_name: str):
@@ -334,7 +333,7 @@ def _lower_pool(kernel_name: str):
         if (oh, ow) != tuple(op.outputs[0].shape.dims[1:3]) or oh * ow == 0:
             return None
         return Step(f"{{k}}({{in0}}, {kh}, {kw}, {sh}, {sw}, {ph}, {pw}, {{out0}})",
-                    {"k": getattr(pool, kernel_name)})
+                    {"k": pool.IN_BLOCKS[kernel_name]})
     return lower
 
 
@@ -350,7 +349,7 @@ def lower_max_pool_grad(op, ctx: Lowering) -> Optional[Step]:
     if (oh, ow) != tuple(y.shape.dims[1:3]):
         return None
     return Step(f"{{k}}({{in0}}, {{in1}}, {{in2}}, {kh}, {kw}, {sh}, {sw}, {ph}, {pw}, {{out0}})",
-                {"k": pool.max_pool_grad})
+                {"k": pool.IN_BLOCKS["max_pool_grad"]})
 
 
 def lower_avg_pool_grad(op, ctx: Lowering) -> Optional[Step]:
@@ -362,7 +361,7 @@ def lower_avg_pool_grad(op, ctx: Lowering) -> Optional[Step]:
     kh, kw, sh, sw, ph, pw, oh, ow = fast.pool_geometry(out.shape.dims, op.attrs)
     if (oh, ow) != tuple(dy.shape.dims[1:3]):
         return None
-    return Step(f"{{k}}({{in1}}, {kh}, {kw}, {sh}, {sw}, {ph}, {pw}, {{out0}})", {"k": pool.avg_pool_grad})
+    return Step(f"{{k}}({{in1}}, {kh}, {kw}, {sh}, {sw}, {ph}, {pw}, {{out0}})", {"k": pool.IN_BLOCKS["avg_pool_grad"]})
 
 
 # ---- values that already exist: feeds, constants, variables, views -------------------------------

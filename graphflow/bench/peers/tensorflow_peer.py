@@ -243,6 +243,22 @@ def _cnn_keras_model():
                                 layers.Dense(10)])
 
 
+def cnn_step(variables):
+    """The W7 step over tf.Variables [k1, b1, k2, b2, w3, b3, w4, b4]: step(x, y) -> loss, SGD applied
+    (also timed by benchmarks/w7_cpu_time.py)."""
+    def step(x, y):
+        k1, b1, k2, b2, w3, b3, w4, b4 = variables
+        with tf.GradientTape() as tape:
+            h = tf.nn.max_pool2d(tf.nn.relu(tf.nn.conv2d(x, k1, 1, "VALID") + b1), 2, 2, "VALID")
+            h = tf.nn.max_pool2d(tf.nn.relu(tf.nn.conv2d(h, k2, 1, "VALID") + b2), 2, 2, "VALID")
+            h = tf.nn.relu(tf.reshape(h, [tf.shape(h)[0], -1]) @ w3 + b3)
+            loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=h @ w4 + b4))
+        for v, g in zip(variables, tape.gradient(loss, variables)):
+            v.assign_sub(cnn.LR * g)
+        return loss
+    return step
+
+
 def w7(case, args):
     """The CNN training step (cnn_reference.py): eager, tf.function, and Keras train_on_batch."""
     batch = pc.case_value(case, "batch", cnn.BATCH)
@@ -256,17 +272,7 @@ def w7(case, args):
         for v, p in zip(variables, init):
             v.assign(p)
 
-    def step(x, y):
-        k1, b1, k2, b2, w3, b3, w4, b4 = variables
-        with tf.GradientTape() as tape:
-            h = tf.nn.max_pool2d(tf.nn.relu(tf.nn.conv2d(x, k1, 1, "VALID") + b1), 2, 2, "VALID")
-            h = tf.nn.max_pool2d(tf.nn.relu(tf.nn.conv2d(h, k2, 1, "VALID") + b2), 2, 2, "VALID")
-            h = tf.nn.relu(tf.reshape(h, [tf.shape(h)[0], -1]) @ w3 + b3)
-            loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=h @ w4 + b4))
-        for v, g in zip(variables, tape.gradient(loss, variables)):
-            v.assign_sub(cnn.LR * g)
-        return loss
-
+    step = cnn_step(variables)
     fn = tf.function(step)
 
     def first(f):
