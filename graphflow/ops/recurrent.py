@@ -208,11 +208,11 @@ def _recurrent_kernel_grad(h0, hs, dz, product):
     `product(a, b, out)` computes the big one (the fast kernel passes one that shares a busy CPU)."""
     u, g = h0.shape[1], dz.shape[2]
     out = np.empty((u, g), dz.dtype)
+    first = np.empty((u, g), dz.dtype) if len(dz) > 1 else out
+    step_matmul(h0.T, dz[0], first)       # small: on the calling thread, as the per-step products
     if len(dz) > 1:
         product(hs[:-1].reshape(-1, u).T, dz[1:].reshape(-1, g), out)
-        out += h0.T @ dz[0]
-    else:
-        np.matmul(h0.T, dz[0], out=out)
+        out += first
     return out
 
 
