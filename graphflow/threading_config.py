@@ -26,7 +26,7 @@ import os
 import sys
 import threading
 
-from . import blas_threads
+from . import blas_threads, heap_config
 
 _lock = threading.RLock()
 _settings = {"intra_op": 0, "inter_op": 0}
@@ -122,6 +122,7 @@ def start() -> None:
     before it loads numba or runs its first kernel)."""
     if _state["started"]:
         return
+    heap_config.start()     # the runtime's other process-wide set-up: freed memory kept (heap_config.py)
     with _lock:
         if _state["started"] or _disabled():
             _state["started"] = True
@@ -172,7 +173,7 @@ def describe() -> dict:
     info = {"intra_op": _settings["intra_op"], "inter_op": _settings["inter_op"], "started": _state["started"],
             "blas_threads": blas_threads.get_num_threads() if _state["started"] else None,
             "blas_idle": "sleeps" if _state["blas_sleeps"] else "OpenBLAS's default",
-            "numba_threads": None, "threading_layer": None, "wait_policy": None}
+            "numba_threads": None, "threading_layer": None, "wait_policy": None, "heap": heap_config.describe()}
     if numba is not None and _state["parallel_started"]:
         info["numba_threads"] = numba.get_num_threads()
         try:
