@@ -197,3 +197,52 @@ def thin_tasks(a, b, out):
         for part in parts:
             np.add(out, part, out=out)
     return tasks, finish
+
+
+# ---- products queued while the caller works on ---------------------------------------------------
+# A loop that produces the operands of a product piece by piece (backpropagation through time
+# writes one step's gradient at a time) can hand each finished piece to the helper threads and go
+# on: `background()` returns None when there is no helper to hand it to.
+
+class Background:
+    """Jobs queued on the pool's helper threads; `finish` works on whatever no helper has claimed
+    and waits for the rest. OpenBLAS is held at one thread from start to finish (blocks must not
+    split again), so open it around a stretch of single-threaded BLAS work, as a `with` block."""
+
+    def __init__(self, threads: int):
+        self.pool, self.jobs, self.before = _pool(threads), [], None
+
+    def __enter__(self):
+        self.before = blas_threads.get_num_threads()
+        if self.before is not None and self.before != 1:
+            blas_threads.set_num_threads(1)
+        return self
+
+    def submit(self, tasks: list) -> None:
+        job = _Job(tasks)
+        self.jobs.append(job)
+        for q in self.pool.queues:
+            q.put(job)
+
+    def finish(self) -> None:
+        jobs, self.jobs = self.jobs, []
+        for job in jobs:
+            job.work()
+        for job in jobs:
+            job.wait()
+
+    def __exit__(self, *exc):
+        try:
+            self.finish()
+        finally:
+            if self.before is not None and self.before != 1:
+                blas_threads.set_num_threads(self.before)
+        return False
+
+
+def background() -> Background | None:
+    """A Background over the pool when graphflow splits products here (threads, OpenBLAS found)."""
+    threads = threading_config.intra_op_threads()
+    if threads < 2 or not threading_config.enabled() or blas_threads.get_num_threads() is None:
+        return None
+    return Background(threads)
