@@ -23,7 +23,7 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - r0)
 
 
 def test_freed_buffers_are_reused_without_page_faults():
-    env = {k: v for k, v in os.environ.items() if k not in host_memory.USER_VARS + ("GRAPHFLOW_MALLOC",)}
+    env = {k: v for k, v in os.environ.items() if k not in host_memory.USER_VARS + ("GRAPHFLOW_MALLOC", "GLIBC_TUNABLES")}
     out = subprocess.run([sys.executable, "-c", SCRIPT, host_memory.__file__], env=env, capture_output=True,
                          text=True, check=True).stdout.split()
     assert out[0] == "True" and int(out[1]) < 100      # ~30,000 with malloc's defaults
@@ -37,4 +37,9 @@ def test_the_user_opts_out_or_tunes_malloc_first(monkeypatch):
     assert host_memory._user_tuned()
     monkeypatch.delenv("GRAPHFLOW_MALLOC")
     monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "131072")
+    assert host_memory._user_tuned()
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_")
+    monkeypatch.setenv("GLIBC_TUNABLES", "glibc.rtld.optional_static_tls=2048")   # not malloc's
+    assert not host_memory._user_tuned()
+    monkeypatch.setenv("GLIBC_TUNABLES", "glibc.malloc.trim_threshold=131072")
     assert host_memory._user_tuned()
