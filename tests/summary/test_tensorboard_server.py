@@ -1,7 +1,6 @@
 """What a user sees: the real `tensorboard` server, started on logs that the examples write, serves
 their scalars and graphs over its HTTP API (the server is started and stopped here, on localhost)."""
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -12,15 +11,7 @@ import urllib.request
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 STARTUP_SECONDS = 120
-
-
-def _run_example(name, logdir):
-    env = dict(os.environ, PYTHONPATH=ROOT)
-    proc = subprocess.run([sys.executable, os.path.join(ROOT, "examples", name), str(logdir)], capture_output=True,
-                          text=True, timeout=300, cwd=ROOT, env=env)
-    assert proc.returncode == 0, proc.stderr
 
 
 def _free_port() -> int:
@@ -36,10 +27,8 @@ def _get(port, path, **query):
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    logdir = tmp_path_factory.mktemp("logs")
-    _run_example("tensorboard_keras.py", logdir / "keras")
-    _run_example("tensorboard_tf1.py", logdir / "tf1")
+def server(tensorboard_example_logs):
+    logdir = tensorboard_example_logs       # examples/tensorboard_{keras,tf1}.py's logs (tests/conftest.py)
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "tensorboard.main", "--logdir", str(logdir), "--host", "127.0.0.1",
                              "--port", str(port), "--reload_interval", "1"],
