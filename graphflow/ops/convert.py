@@ -133,6 +133,17 @@ def convert_to_tensor(value, dtype=None, name=None, dtype_hint=None):
     return graph_tensor(graph, value, dtype, dtype_hint, name)
 
 
+def string_operand(x, op: str):
+    """`x` as a string tensor for the text op `op` (tf.strings, tf.io, the image codecs), else a
+    TypeError naming the op: Python text converts as gf.string, a tensor must already be one."""
+    t = convert_to_tensor(x)
+    if t.dtype is not dtypes.string and not hasattr(x, "dtype") and t.shape.num_elements() == 0:
+        t = convert_to_tensor(x, dtype=dtypes.string)        # an empty list of names
+    if t.dtype is not dtypes.string:
+        raise TypeError(f"{op}: expected a string tensor, got {t.dtype.name}")
+    return t
+
+
 def graph_tensor(graph, value, dtype=None, dtype_hint=None, name=None):
     """`value` as a tensor of `graph`: captured when it belongs to an enclosing graph or is eager."""
     if isinstance(value, Tensor) and not isinstance(value, EagerTensor):    # a graph's tensor

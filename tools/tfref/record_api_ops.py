@@ -237,13 +237,7 @@ def main():
     segments()
     ordering()
     arrays()
-    out = os.path.join(R.OUT_DIR, "api_ops")
-    R._atomic_write_bytes(out + ".json", R._json_bytes(R.CASES, allow_nan=True))
-    R._atomic_write_bytes(out + ".npz", R._npz_bytes(R.ARRAYS))
-    n_err = sum(1 for c in R.CASES if c["error"])
-    print("cases: %d (%d errors), arrays: %d" % (len(R.CASES), n_err, len(R.ARRAYS)))
-    for k, m in R.ERROR_MESSAGES.items():
-        print("  %s -> %s" % (k, m))
+    R.write_cases(os.path.join(R.OUT_DIR, "api_ops"))
 
 
 if __name__ == "__main__":

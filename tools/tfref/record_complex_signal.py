@@ -194,13 +194,7 @@ def main():
     for section in (record_complex_basics, record_fft, record_stft):
         section()
     record_programs()
-    R._atomic_write_bytes(OUT + ".json", R._json_bytes(R.CASES, allow_nan=True))
-    R._atomic_write_bytes(OUT + ".npz", R._npz_bytes(R.ARRAYS))
-    n_err = sum(1 for c in R.CASES if c["error"])
-    print("cases: %d (%d errors), arrays: %d" % (len(R.CASES), n_err, len(R.ARRAYS)))
-    if "-v" in sys.argv:
-        for k, m in R.ERROR_MESSAGES.items():
-            print("  %s -> %s" % (k, m))
+    R.write_cases(OUT, verbose="-v" in sys.argv)
 
 
 if __name__ == "__main__":

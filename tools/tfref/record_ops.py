@@ -1457,6 +1457,18 @@ def _npz_bytes(arrays):
     return buf.getvalue()
 
 
+def write_cases(out: str, verbose: bool = True) -> None:
+    """The recorded CASES and ARRAYS as `out`.json and `out`.npz (atomically), and a summary line
+    (with every distinct error message when `verbose`): what each section recorder ends with."""
+    _atomic_write_bytes(out + ".json", _json_bytes(CASES, allow_nan=True))
+    _atomic_write_bytes(out + ".npz", _npz_bytes(ARRAYS))
+    n_err = sum(1 for c in CASES if c["error"])
+    print("cases: %d (%d errors), arrays: %d" % (len(CASES), n_err, len(ARRAYS)))
+    if verbose:
+        for k, m in ERROR_MESSAGES.items():
+            print("  %s -> %s" % (k, m))
+
+
 def main():
     # NB: do not call tf.config.experimental.enable_op_determinism(): it swaps
     # some fused kernels for composite ops (e.g. softmax_cross_entropy_with_logits,

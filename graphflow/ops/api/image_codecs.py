@@ -7,18 +7,11 @@ import numpy as np
 
 from ... import dtypes
 from .. import image_codecs as _ops
-from ..convert import convert_to_tensor, python_value
+from ..convert import convert_to_tensor, python_value, string_operand
 from ..dispatch import apply
 from .op_call import opdef
 
 _ = _ops      # importing the op family registers its OpDefs
-
-
-def _contents(x, op):
-    t = convert_to_tensor(x, dtype=dtypes.string) if not hasattr(x, "dtype") else convert_to_tensor(x)
-    if t.dtype is not dtypes.string:
-        raise TypeError(f"{op}: contents must be a string tensor, got {t.dtype.name}")
-    return t
 
 
 def _jpeg_attrs(channels, ratio, fancy_upscaling, dct_method):
@@ -31,7 +24,7 @@ def decode_jpeg(contents, channels=0, ratio=1, fancy_upscaling=True, try_recover
     """uint8 [height, width, channels] of JPEG data, decoded as TensorFlow does (libjpeg-turbo; `dct_method`
     "" and "INTEGER_FAST" use the fast integer DCT, "INTEGER_ACCURATE" the accurate one; `ratio` 1, 2, 4
     or 8 scales down while decoding). `channels` 0 keeps the file's, 1 is grey, 3 RGB."""
-    return apply(opdef("DecodeJpeg"), (_contents(contents, "decode_jpeg"),),
+    return apply(opdef("DecodeJpeg"), (string_operand(contents, "decode_jpeg"),),
                  {**_jpeg_attrs(channels, ratio, fancy_upscaling, dct_method), "name_for_errors": "decode_jpeg"},
                  name)
 
@@ -40,19 +33,19 @@ def decode_and_crop_jpeg(contents, crop_window, channels=0, ratio=1, fancy_upsca
                          try_recover_truncated=False, acceptable_fraction=1, dct_method="", name=None):
     """The window `crop_window` = [y, x, height, width] of the decoded JPEG."""
     window = convert_to_tensor(crop_window, dtype=dtypes.int32)
-    return apply(opdef("DecodeAndCropJpeg"), (_contents(contents, "decode_and_crop_jpeg"), window),
+    return apply(opdef("DecodeAndCropJpeg"), (string_operand(contents, "decode_and_crop_jpeg"), window),
                  _jpeg_attrs(channels, ratio, fancy_upscaling, dct_method), name)
 
 
 def extract_jpeg_shape(contents, output_type=dtypes.int32, name=None):
     """[height, width, channels] of JPEG data, read from its header without decoding the pixels."""
-    return apply(opdef("ExtractJpegShape"), (_contents(contents, "extract_jpeg_shape"),),
+    return apply(opdef("ExtractJpegShape"), (string_operand(contents, "extract_jpeg_shape"),),
                  {"output_type": dtypes.as_dtype(output_type)}, name)
 
 
 def decode_gif(contents, name=None):
     """uint8 [frames, height, width, 3]: every frame of a GIF, each drawn over the one before."""
-    return apply(opdef("DecodeGif"), (_contents(contents, "decode_gif"),), {}, name)
+    return apply(opdef("DecodeGif"), (string_operand(contents, "decode_gif"),), {}, name)
 
 
 def decode_webp(contents, channels=0, dtype=dtypes.uint8, name=None):
@@ -61,7 +54,7 @@ def decode_webp(contents, channels=0, dtype=dtypes.uint8, name=None):
         raise TypeError(f"decode_webp: dtype must be uint8, got {dtypes.as_dtype(dtype).name}")
     if channels not in (0, 3, 4):
         raise ValueError(f"decode_webp: channels must be 0, 3 or 4, got {channels}")
-    return apply(opdef("DecodeWebP"), (_contents(contents, "decode_webp"),), {"channels": int(channels)}, name)
+    return apply(opdef("DecodeWebP"), (string_operand(contents, "decode_webp"),), {"channels": int(channels)}, name)
 
 
 def decode_jxl(contents, channels=0, dtype=dtypes.uint8, name=None):
@@ -70,7 +63,7 @@ def decode_jxl(contents, channels=0, dtype=dtypes.uint8, name=None):
         raise TypeError(f"decode_jxl: dtype must be uint8, got {dtypes.as_dtype(dtype).name}")
     if channels not in (0, 1, 3, 4):
         raise ValueError(f"decode_jxl: channels must be 0, 1, 3 or 4, got {channels}")
-    return apply(opdef("DecodeJxl"), (_contents(contents, "decode_jxl"),), {"channels": int(channels)}, name)
+    return apply(opdef("DecodeJxl"), (string_operand(contents, "decode_jxl"),), {"channels": int(channels)}, name)
 
 
 # ---- JPEG re-compression as an augmentation ----------------------------------------------------------------------

@@ -14,7 +14,7 @@ import numpy as np
 from ... import dtypes
 from ...atomic_file import atomic_writer
 from .. import file_io as _ops
-from ..convert import convert_to_tensor
+from ..convert import convert_to_tensor, string_operand
 from ..dispatch import apply
 from .image_codecs import decode_and_crop_jpeg, decode_gif, decode_jpeg, decode_webp, extract_jpeg_shape
 from .op_call import opdef
@@ -26,39 +26,32 @@ __all__ = ["TFRecordOptions", "TFRecordWriter", "decode_and_crop_jpeg", "decode_
 _ = _ops      # importing the op family registers its OpDefs
 
 
-def _text(x, op):
-    t = convert_to_tensor(x, dtype=dtypes.string) if not hasattr(x, "dtype") else convert_to_tensor(x)
-    if t.dtype is not dtypes.string:
-        raise TypeError(f"{op}: expected a string tensor, got {t.dtype.name}")
-    return t
-
-
 def read_file(filename, name=None):
     """The whole file's bytes as a scalar string (read each time the op runs)."""
-    return apply(opdef("ReadFile"), (_text(filename, "read_file"),), {}, name)
+    return apply(opdef("ReadFile"), (string_operand(filename, "read_file"),), {}, name)
 
 
 def write_file(filename, contents, name=None):
     """Write `contents` to `filename` (atomically; its folder is created)."""
-    return apply(opdef("WriteFile"), (_text(filename, "write_file"), _text(contents, "write_file")), {}, name)
+    return apply(opdef("WriteFile"), (string_operand(filename, "write_file"), string_operand(contents, "write_file")), {}, name)
 
 
 def matching_files(pattern, name=None):
-    return apply(opdef("MatchingFiles"), (_text(pattern, "matching_files"),), {}, name)
+    return apply(opdef("MatchingFiles"), (string_operand(pattern, "matching_files"),), {}, name)
 
 
 def decode_raw(input_bytes, out_type, little_endian=True, fixed_length=None, name=None):
-    return apply(opdef("DecodeRaw"), (_text(input_bytes, "decode_raw"),),
+    return apply(opdef("DecodeRaw"), (string_operand(input_bytes, "decode_raw"),),
                  {"out_type": dtypes.as_dtype(out_type), "little_endian": bool(little_endian),
                   "fixed_length": None if fixed_length is None else int(fixed_length)}, name)
 
 
 def encode_base64(input, pad=False, name=None):  # noqa: A002
-    return apply(opdef("EncodeBase64"), (_text(input, "encode_base64"),), {"pad": bool(pad)}, name)
+    return apply(opdef("EncodeBase64"), (string_operand(input, "encode_base64"),), {"pad": bool(pad)}, name)
 
 
 def decode_base64(input, name=None):  # noqa: A002
-    return apply(opdef("DecodeBase64"), (_text(input, "decode_base64"),), {}, name)
+    return apply(opdef("DecodeBase64"), (string_operand(input, "decode_base64"),), {}, name)
 
 
 def _default(d):
@@ -74,7 +67,7 @@ def decode_csv(records, record_defaults, field_delim=",", use_quote_delim=True, 
     """Each CSV record's fields as tensors shaped like `records`, typed by `record_defaults`
     (a default value, or an empty list / a dtype for a required field)."""
     pairs = [_default(d) for d in record_defaults]
-    out = apply(opdef("DecodeCSV"), (_text(records, "decode_csv"),) + tuple(t for _, t in pairs),
+    out = apply(opdef("DecodeCSV"), (string_operand(records, "decode_csv"),) + tuple(t for _, t in pairs),
                 {"out_types": tuple(t for t, _ in pairs), "field_delim": field_delim,
                  "use_quote_delim": bool(use_quote_delim), "na_value": na_value,
                  "select_cols": None if select_cols is None else tuple(int(c) for c in select_cols)}, name)
@@ -87,7 +80,7 @@ def serialize_tensor(tensor, name=None):
 
 
 def parse_tensor(serialized, out_type, name=None):
-    return apply(opdef("ParseTensor"), (_text(serialized, "parse_tensor"),), {"out_type": dtypes.as_dtype(out_type)},
+    return apply(opdef("ParseTensor"), (string_operand(serialized, "parse_tensor"),), {"out_type": dtypes.as_dtype(out_type)},
                  name)
 
 
@@ -95,7 +88,7 @@ def parse_tensor(serialized, out_type, name=None):
 def _decode(contents, channels, formats, op, name):
     if channels not in (0, 1, 2, 3, 4):
         raise ValueError(f"{op}: channels must be 0, 1, 2, 3 or 4, got {channels}")
-    return apply(opdef("DecodeImage"), (_text(contents, op),),
+    return apply(opdef("DecodeImage"), (string_operand(contents, op),),
                  {"channels": int(channels), "formats": formats, "name_for_errors": op}, name)
 
 

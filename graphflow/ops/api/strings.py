@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ... import dtypes
 from .. import strings as _ops
-from ..convert import convert_to_tensor
+from ..convert import convert_to_tensor, string_operand
 from ..dispatch import apply
 from .op_call import opdef
 from .shape import axis_value
@@ -12,29 +12,22 @@ __all__ = ["as_string", "join", "length", "lower", "reduce_join", "regex_full_ma
            "strip", "substr", "to_number", "upper"]
 
 
-def _text(x, op):
-    t = convert_to_tensor(x)
-    if t.dtype is not dtypes.string:
-        raise TypeError(f"{op}: expected a string tensor, got {t.dtype.name}")
-    return t
-
-
 def lower(input, encoding="", name=None):  # noqa: A002
-    return apply(opdef("StringLower"), (_text(input, "lower"),), {"encoding": encoding.lower()}, name)
+    return apply(opdef("StringLower"), (string_operand(input, "lower"),), {"encoding": encoding.lower()}, name)
 
 
 def upper(input, encoding="", name=None):  # noqa: A002
-    return apply(opdef("StringUpper"), (_text(input, "upper"),), {"encoding": encoding.lower()}, name)
+    return apply(opdef("StringUpper"), (string_operand(input, "upper"),), {"encoding": encoding.lower()}, name)
 
 
 def strip(input, name=None):  # noqa: A002
-    return apply(opdef("StringStrip"), (_text(input, "strip"),), {}, name)
+    return apply(opdef("StringStrip"), (string_operand(input, "strip"),), {}, name)
 
 
 def length(input, unit="BYTE", name=None):  # noqa: A002
     if unit not in ("BYTE", "UTF8_CHAR"):
         raise ValueError(f"length: unit must be 'BYTE' or 'UTF8_CHAR', got {unit!r}")
-    return apply(opdef("StringLength"), (_text(input, "length"),), {"unit": unit}, name)
+    return apply(opdef("StringLength"), (string_operand(input, "length"),), {"unit": unit}, name)
 
 
 def _static(value, what):
@@ -48,19 +41,19 @@ def _static(value, what):
 
 
 def regex_replace(input, pattern, rewrite, replace_global=True, name=None):  # noqa: A002
-    return apply(opdef("StaticRegexReplace"), (_text(input, "regex_replace"),),
+    return apply(opdef("StaticRegexReplace"), (string_operand(input, "regex_replace"),),
                  {"pattern": _ops.compile_pattern(_static(pattern, "regex_replace: pattern")),
                   "rewrite": _static(rewrite, "regex_replace: rewrite"), "replace_global": bool(replace_global)},
                  name)
 
 
 def regex_full_match(input, pattern, name=None):  # noqa: A002
-    return apply(opdef("StaticRegexFullMatch"), (_text(input, "regex_full_match"),),
+    return apply(opdef("StaticRegexFullMatch"), (string_operand(input, "regex_full_match"),),
                  {"pattern": _ops.compile_pattern(_static(pattern, "regex_full_match: pattern"))}, name)
 
 
 def to_number(string_tensor, out_type=dtypes.float32, name=None):
-    return apply(opdef("StringToNumber"), (_text(string_tensor, "to_number"),),
+    return apply(opdef("StringToNumber"), (string_operand(string_tensor, "to_number"),),
                  {"out_type": dtypes.as_dtype(out_type)}, name)
 
 
@@ -71,14 +64,14 @@ def as_string(input, precision=-1, scientific=False, shortest=False, width=-1, f
 
 
 def join(inputs, separator="", name=None):
-    parts = tuple(_text(x, "join") for x in inputs)
+    parts = tuple(string_operand(x, "join") for x in inputs)
     if not parts:
         raise ValueError("join: needs at least one input")
     return apply(opdef("StringJoin"), parts, {"separator": _static(separator, "join: separator")}, name)
 
 
 def reduce_join(inputs, axis=None, keepdims=False, separator="", name=None):
-    x = _text(inputs, "reduce_join")
+    x = string_operand(inputs, "reduce_join")
     if axis is not None:
         axis = axis_value(axis)
         axis = tuple(axis) if isinstance(axis, (list, tuple)) else (axis,)
@@ -89,4 +82,4 @@ def reduce_join(inputs, axis=None, keepdims=False, separator="", name=None):
 def substr(input, pos, len, unit="BYTE", name=None):  # noqa: A002
     if unit not in ("BYTE", "UTF8_CHAR"):
         raise ValueError(f"substr: unit must be 'BYTE' or 'UTF8_CHAR', got {unit!r}")
-    return apply(opdef("Substr"), (_text(input, "substr"),), {"pos": int(pos), "len": int(len), "unit": unit}, name)
+    return apply(opdef("Substr"), (string_operand(input, "substr"),), {"pos": int(pos), "len": int(len), "unit": unit}, name)
