@@ -354,6 +354,69 @@ def chain_numpy(x, k):
     return x
 
 
+def gelu_of(tanh):
+    """W1's tanh-approximated GELU written with the framework's `tanh` (python-float constants)."""
+    def gelu(x):
+        return 0.5 * x * (1.0 + tanh(0.7978845608 * (x + 0.044715 * x * x * x)))
+    return gelu
+
+
+def add_chain(k):
+    """W2's chain: `x + 1.0`, k times, on any framework's tensor."""
+    def chain(x):
+        for _ in range(k):
+            x = x + 1.0
+        return x
+    return chain
+
+
+def matmul_add(h, w, b):
+    return h @ w + b
+
+
+def mlp_layers(params, x, relu, dense=matmul_add) -> list:
+    """The relu MLP over [W1, b1, W2, b2, ...] on any framework: every layer's output, the
+    logits last (no relu after the last layer). `dense(h, w, b)` is the affine step."""
+    outs, h = [], x
+    n_layers = len(params) // 2
+    for i in range(n_layers):
+        h = dense(h, params[2 * i], params[2 * i + 1])
+        if i < n_layers - 1:
+            h = relu(h)
+        outs.append(h)
+    return outs
+
+
+def mlp_forward(params, x, relu, dense=matmul_add):
+    """The relu MLP's logits (see mlp_layers)."""
+    return mlp_layers(params, x, relu, dense)[-1]
+
+
+@dataclass
+class MlpCase:
+    """W3/W4's training step: the data, the initial weights and the numpy reference after one step."""
+    sizes: tuple
+    batch: int
+    init: list
+    x: np.ndarray
+    y: np.ndarray
+    expected: list        # [loss, W1, b1, ...] after one SGD step
+
+
+def mlp_case(workload: str, case: str) -> MlpCase:
+    sizes = MLP_SIZES[workload]
+    batch = case_value(case, "batch", 256 if workload == "W3" else 512)
+    x, y = mlp_batch(batch, sizes[0])
+    init = mlp_params(sizes)
+    loss, params = mlp_step_numpy(init, x, y)
+    return MlpCase(sizes, batch, init, x, y, [loss] + params)
+
+
+def time_training(workload, case, modes, expected, args):
+    """Time training-step modes: float32 tolerances, 20 samples unless --repeat says otherwise."""
+    return time_modes(workload, case, modes, expected, args.repeat or 20, TRAIN_RTOL, TRAIN_ATOL)
+
+
 def mlp_params(sizes):
     """He-normal weights from RandomState(0), zero biases: [W1, b1, W2, b2, ...] float32."""
     rs = np.random.RandomState(0)
@@ -372,14 +435,8 @@ def mlp_batch(batch, in_dim, classes=10):
 
 def mlp_step_numpy(params, x, y, lr=0.1):
     """One SGD step of the relu MLP with mean sparse softmax cross-entropy: (loss, new params)."""
-    acts = [x]
-    h = x
+    acts = [x] + mlp_layers(params, x, _relu_numpy)
     n_layers = len(params) // 2
-    for i in range(n_layers):
-        h = h @ params[2 * i] + params[2 * i + 1]
-        if i < n_layers - 1:
-            h = np.maximum(h, 0)
-        acts.append(h)
     logits = acts[-1]
     m = logits.max(axis=1, keepdims=True)
     e = np.exp(logits - m)
@@ -406,13 +463,13 @@ def infer_input(batch, in_dim=64):
 
 def mlp_forward_numpy(params, x):
     """W9's reference logits: the relu MLP's forward pass."""
-    h = x
-    n_layers = len(params) // 2
-    for i in range(n_layers):
-        h = h @ params[2 * i] + params[2 * i + 1]
-        if i < n_layers - 1:
-            h = np.maximum(h, 0)
-    return h
+    return mlp_forward(params, x, _relu_numpy)
+
+
+def _relu_numpy(h):
+    return np.maximum(h, 0)
+
+
 # W8: keras LSTM(128) over (32, T, 64), loss = sum of the last output, gradients of the weights
 LSTM_BATCH, LSTM_FEATURES, LSTM_UNITS = 32, 64, 128
 LSTM_RTOL, LSTM_ATOL = 2e-3, 2e-3      # float32 vs the float64 reference, sums over batch*T rows
