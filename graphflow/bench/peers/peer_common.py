@@ -142,18 +142,13 @@ class Sampler:
         return not (len(self.samples) >= 3 and self.spent > self.max_time)
 
     def sample(self) -> None:
-        start = time.perf_counter()
         try:
-            self.fn()
-            t0 = time.perf_counter()
-            for _ in range(self.inner):
-                self.fn()
-            end = time.perf_counter()
+            per_call, spent = timed_round(self.fn, self.inner)
         except Exception as e:
             self.row.update(status="error", note=f"{type(e).__name__}: {e}".splitlines()[0][:160])
             return
-        self.samples.append((end - t0) / self.inner)
-        self.spent += end - start
+        self.samples.append(per_call)
+        self.spent += spent
 
     def fill(self) -> None:
         if self.row["status"] != "ok":
@@ -248,6 +243,16 @@ def row(workload, mode, case, **kw) -> dict:
 
 
 def measure(fn, repeat=20, warmup=3, inner=1, first_call=None, max_time=10.0) -> dict:
+    samples, first_call = timed_samples(fn, repeat, warmup, inner, first_call, max_time)
+    return {"median_s": statistics.median(samples), "min_s": min(samples), "max_s": max(samples),
+            "repeats": len(samples), "first_call_s": first_call}
+
+
+# ---- the clock: graphflow.bench.timing and .rounds import these too, so both sides time alike ------
+def timed_samples(fn, repeat, warmup, inner, first_call, max_time) -> tuple[list, float]:
+    """(seconds per call of each sample, first call's seconds): the first call (unless the caller
+    timed it), `warmup` untimed calls, then up to `repeat` samples of `inner` calls each, stopping
+    once `max_time` seconds went by (None: never) and at least 3 samples are kept."""
     if first_call is None:
         t0 = time.perf_counter()
         fn()
@@ -261,10 +266,21 @@ def measure(fn, repeat=20, warmup=3, inner=1, first_call=None, max_time=10.0) ->
         for _ in range(inner):
             fn()
         samples.append((time.perf_counter() - t0) / inner)
-        if len(samples) >= 3 and time.perf_counter() - start > max_time:
+        if max_time is not None and len(samples) >= 3 and time.perf_counter() - start > max_time:
             break
-    return {"median_s": statistics.median(samples), "min_s": min(samples), "max_s": max(samples),
-            "repeats": len(samples), "first_call_s": first_call}
+    return samples, first_call
+
+
+def timed_round(fn, inner) -> tuple[float, float]:
+    """One round's sample of a mode: an untimed call (caches back to this mode's state), then
+    `inner` timed calls: (seconds per call, seconds spent in the round)."""
+    start = time.perf_counter()
+    fn()
+    t0 = time.perf_counter()
+    for _ in range(inner):
+        fn()
+    end = time.perf_counter()
+    return (end - t0) / inner, end - start
 
 
 def agree(got, expected, rtol=1e-5, atol=1e-6):
