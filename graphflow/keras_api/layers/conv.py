@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from ...ops import api
 from ...ops.nn import conv_out_size
-from .. import activations, initializers, regularizers
-from ..serialization import serialize_object
 from .base import Layer
+from .core import kernel_bias_config, set_kernel_bias_options
 from .input_spec import InputSpec
 
 
@@ -53,12 +52,8 @@ class BaseConv(Layer):
         self.dilation_rate = normalize_tuple(dilation_rate, self.rank, "dilation_rate")
         if not self.strides_with_dilation and max(self.strides) > 1 and max(self.dilation_rate) > 1:
             raise ValueError(f"{type(self).__name__}: strides > 1 together with dilation_rate > 1 is not supported")
-        self.activation = activations.get(activation)
-        self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
+        set_kernel_bias_options(self, activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
+                                bias_regularizer)
 
     def _check_input(self, input_shape):
         if len(input_shape) != self.rank + 2 or input_shape[-1] is None:
@@ -102,12 +97,7 @@ class BaseConv(Layer):
     def get_config(self):
         return {**super().get_config(), "filters": self.filters, "kernel_size": list(self.kernel_size),
                 "strides": list(self.strides), "padding": self.padding, "data_format": "channels_last",
-                "dilation_rate": list(self.dilation_rate), "groups": 1,
-                "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
-                "kernel_initializer": serialize_object(self.kernel_initializer),
-                "bias_initializer": serialize_object(self.bias_initializer),
-                "kernel_regularizer": serialize_object(self.kernel_regularizer),
-                "bias_regularizer": serialize_object(self.bias_regularizer)}
+                "dilation_rate": list(self.dilation_rate), "groups": 1, **kernel_bias_config(self)}
 
 
 
