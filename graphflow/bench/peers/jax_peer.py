@@ -21,15 +21,13 @@ def _np(o):
 
 
 def w1(case, args):
-    n = pc.case_value(case, "N", 2 ** 22)
-    x_np = pc.w1_input(n)
+    x_np = pc.gelu_input(case)
     x = jnp.asarray(x_np)
     gelu = pc.gelu_of(jnp.tanh)
     jit = jax.jit(gelu)
     modes = [(f"{FW} op-by-op", lambda: gelu(x).block_until_ready(), False),
              (f"{FW} jit", lambda: jit(x).block_until_ready(), True)]
-    return pc.time_modes("W1", case, modes, [pc.gelu_numpy(x_np)], args.repeat or 20, rtol=1e-4, atol=1e-5,
-                         to_numpy=_np)
+    return pc.time_gelu(case, modes, x_np, args, _np)
 
 
 def w2(case, args):
@@ -89,16 +87,12 @@ def w6(case, args):
 
 def w9(case, args):
     """Batch-1 inference through jax.jit."""
-    batch = pc.case_value(case, "batch", 1)
-    sizes = pc.MLP_SIZES["W9"]
-    params_np = pc.mlp_params(sizes)
-    x_np = pc.infer_input(batch, sizes[0])
+    params_np, x_np = pc.infer_case(case)
     params, x = [jnp.asarray(p) for p in params_np], jnp.asarray(x_np)
 
     jit = jax.jit(lambda params, v: pc.mlp_forward(params, v, jax.nn.relu))
     modes = [(f"{FW} jit", lambda: jit(params, x).block_until_ready(), True)]
-    return pc.time_modes("W9", case, modes, [pc.mlp_forward_numpy(params_np, x_np)], args.repeat or 30, rtol=1e-5,
-                         atol=1e-5, inner=pc.INFER_INNER, to_numpy=_np)
+    return pc.time_inference(case, modes, params_np, x_np, args, _np)
 
 
 def _lstm_loss(params, x):

@@ -370,6 +370,28 @@ def chain_numpy(x, k):
     return x
 
 
+def gelu_input(case: str) -> np.ndarray:
+    """W1's input for a case ("N=4194304")."""
+    return w1_input(case_value(case, "N", 2 ** 22))
+
+
+def time_gelu(case, modes, x, args, to_numpy):
+    """Time W1's modes against the numpy GELU of `x` (float32 tanh: rtol 1e-4)."""
+    return time_modes("W1", case, modes, [gelu_numpy(x)], args.repeat or 20, rtol=1e-4, atol=1e-5, to_numpy=to_numpy)
+
+
+def infer_case(case: str) -> tuple[list, np.ndarray]:
+    """W9's numpy weights and input rows for a case ("batch=1")."""
+    sizes = MLP_SIZES["W9"]
+    return mlp_params(sizes), infer_input(case_value(case, "batch", 1), sizes[0])
+
+
+def time_inference(case, modes, params, x, args, to_numpy):
+    """Time W9's modes, INFER_INNER calls a sample, against the numpy forward pass."""
+    return time_modes("W9", case, modes, [mlp_forward_numpy(params, x)], args.repeat or 30, rtol=1e-5, atol=1e-5,
+                      inner=INFER_INNER, to_numpy=to_numpy)
+
+
 def gelu_of(tanh):
     """W1's tanh-approximated GELU written with the framework's `tanh` (python-float constants)."""
     def gelu(x):

@@ -20,8 +20,7 @@ FW = "tensorflow"
 
 
 def w1(case, args):
-    n = pc.case_value(case, "N", 2 ** 22)
-    x_np = pc.w1_input(n)
+    x_np = pc.gelu_input(case)
     x = tf.constant(x_np)
     gelu = pc.gelu_of(tf.tanh)
     fn = tf.function(gelu)
@@ -29,8 +28,7 @@ def w1(case, args):
     modes = [(f"{FW} eager", lambda: gelu(x).numpy(), False),
              (f"{FW} tf.function", lambda: fn(x).numpy(), True),
              (f"{FW} tf.function(jit_compile)", lambda: xla(x).numpy(), True)]
-    return pc.time_modes("W1", case, modes, [pc.gelu_numpy(x_np)], args.repeat or 20, rtol=1e-4, atol=1e-5,
-                         to_numpy=lambda o: [o])
+    return pc.time_gelu(case, modes, x_np, args, lambda o: [o])
 
 
 def w2(case, args):
@@ -177,10 +175,8 @@ def w6(case, args):
 
 def w9(case, args):
     """Batch-1 inference: tf.function (TF's fastest call) and a Keras model called as model(x)."""
-    batch = pc.case_value(case, "batch", 1)
     sizes = pc.MLP_SIZES["W9"]
-    params = pc.mlp_params(sizes)
-    x_np = pc.infer_input(batch, sizes[0])
+    params, x_np = pc.infer_case(case)
     weights = [tf.constant(p) for p in params]
     x = tf.constant(x_np)
 
@@ -190,8 +186,7 @@ def w9(case, args):
     model.set_weights(params)
     modes = [(f"{FW} tf.function", lambda: fn(x).numpy(), True),
              (f"{FW} keras __call__", lambda: model(x_np).numpy(), False)]
-    return pc.time_modes("W9", case, modes, [pc.mlp_forward_numpy(params, x_np)], args.repeat or 30, rtol=1e-5,
-                         atol=1e-5, inner=pc.INFER_INNER, to_numpy=lambda o: [o])
+    return pc.time_inference(case, modes, params, x_np, args, lambda o: [o])
 
 
 def w8(case, args):

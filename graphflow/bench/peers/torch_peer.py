@@ -36,14 +36,12 @@ def _compile(fn):
 
 
 def w1(case, args):
-    n = pc.case_value(case, "N", 2 ** 22)
-    x_np = pc.w1_input(n)
+    x_np = pc.gelu_input(case)
     x = torch.from_numpy(x_np)
     gelu = pc.gelu_of(torch.tanh)
     comp = _compile(gelu)
     modes = [(f"{FW} eager", lambda: gelu(x), False), (f"{FW} compile", lambda: comp(x), True)]
-    return pc.time_modes("W1", case, modes, [pc.gelu_numpy(x_np)], args.repeat or 20, rtol=1e-4, atol=1e-5,
-                         to_numpy=_np)
+    return pc.time_gelu(case, modes, x_np, args, _np)
 
 
 def w2(case, args):
@@ -139,18 +137,14 @@ def w6(case, args):
 
 def w9(case, args):
     """Batch-1 inference, eager under torch.inference_mode (PyTorch's fastest plain call)."""
-    batch = pc.case_value(case, "batch", 1)
-    sizes = pc.MLP_SIZES["W9"]
-    params_np = pc.mlp_params(sizes)
-    x_np = pc.infer_input(batch, sizes[0])
+    params_np, x_np = pc.infer_case(case)
     params, x = [torch.from_numpy(p) for p in params_np], torch.from_numpy(x_np)
 
     def forward():
         with torch.inference_mode():
             return pc.mlp_forward(params, x, torch.relu, dense=lambda v, w, b: torch.addmm(b, v, w))
     modes = [(f"{FW} eager", forward, False)]
-    return pc.time_modes("W9", case, modes, [pc.mlp_forward_numpy(params_np, x_np)], args.repeat or 30, rtol=1e-5,
-                         atol=1e-5, inner=pc.INFER_INNER, to_numpy=_np)
+    return pc.time_inference(case, modes, params_np, x_np, args, _np)
 
 
 def w8(case, args):
