@@ -46,9 +46,11 @@ def _temp_file(path: str):
 
 
 @contextlib.contextmanager
-def atomic_writer(path, mode: str = "wb"):
+def atomic_writer(path, mode: str = "wb", durable: bool = True):
     """`with atomic_writer(path) as f: f.write(...)`: on success the file appears under `path`
-    complete; on any exception (or a killed process) `path` keeps its previous content."""
+    complete; on any exception (or a killed process) `path` keeps its previous content.
+    `durable=False` skips the fsync: readers still never see half a file, but after a power loss
+    the file may be empty (for caches, which check what they read)."""
     path = os.fspath(path)
     fd, tmp = _temp_file(path)
     try:
@@ -56,7 +58,8 @@ def atomic_writer(path, mode: str = "wb"):
         with os.fdopen(fd, mode) as f:
             yield f
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -64,9 +67,9 @@ def atomic_writer(path, mode: str = "wb"):
         raise
 
 
-def write_atomic(path, data) -> None:
-    """Write `data` (bytes or str) to `path` atomically."""
-    with atomic_writer(path, "wb") as f:
+def write_atomic(path, data, durable: bool = True) -> None:
+    """Write `data` (bytes or str) to `path` atomically (`durable`: see atomic_writer)."""
+    with atomic_writer(path, "wb", durable) as f:
         f.write(data.encode() if isinstance(data, str) else data)
 
 

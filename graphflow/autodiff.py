@@ -119,7 +119,8 @@ def backprop(ops, targets, target_grads, source_groups, connected: set | None = 
                 parts = grads.get(id(outs[0]))
                 if parts is None:
                     continue
-                dys = (parts[0] if len(parts) == 1 and type(parts[0]) is not IndexedSlices
+                dys = (parts[0] if len(parts) == 1 and (type(parts[0]) is not IndexedSlices
+                                                         or op.opdef.grad_keeps_slices)
                        else _total(grads, outs[0]),)
             else:
                 if not any(id(o) in grads for o in outs):

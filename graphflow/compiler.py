@@ -37,6 +37,7 @@ import numpy as np
 from .errors import OpError
 from .graph.interpreter import InterpreterPlan
 from .graph.text import to_text
+from .kernels import plan_cache
 from .kernels.plan import Executable, lower_program
 from .kernels.target import KernelTarget, load_cached
 from .passes import manager
@@ -88,16 +89,36 @@ def configure(options: Optional[dict] = None, parallel: bool = True,
     return config
 
 
-def build(prog: Program, config: PassConfig, dump: Optional[Callable] = None) -> Executable:
+def build(prog: Program, config: PassConfig, dump: Optional[Callable] = None,
+          stats: Optional[list] = None) -> Executable:
     """Optimise `prog` with the passes, then lower it to a straight-line function.
 
     `dump(pass_name, program)` sees the program before the first pass and after each one (explain
-    uses it).
+    uses it). With `stats` (the pass stats `optimised` returns) `prog` is already optimised and
+    only lowered.
     """
-    if dump is not None:
-        config = dataclasses.replace(config, dump=dump)
-    prog, stats = manager.run(prog, config)
+    if stats is None:
+        if dump is not None:
+            config = dataclasses.replace(config, dump=dump)
+        prog, stats = manager.run(prog, config)
     return lower_program(prog, stats, config.target)
+
+
+def optimised(graph, fetch_tensors, fetch_ops, feed_tensors, feed_shapes, config: PassConfig, ops=None) -> tuple:
+    """(optimised program, pass stats) for these fetches and feed shapes: from the plan cache
+    (kernels/plan_cache.py) when this graph was compiled before, else specialised and passed,
+    then stored for the next process. `ops`: the pruned ops, if the caller has them."""
+    entry = plan_cache.entry(graph, fetch_tensors, fetch_ops, feed_tensors, feed_shapes, config, ops)
+    if entry is not None:
+        found = plan_cache.load(entry)
+        if found is not None:
+            return found
+    prog = specialise(graph, fetch_tensors, fetch_ops, feed_tensors, feed_shapes,
+                      ops=entry.ops if entry is not None else ops)
+    prog, stats = manager.run(prog, config)
+    if entry is not None:
+        plan_cache.store(entry, prog, stats)
+    return prog, stats
 
 
 def tier_up(ex: Executable, config: PassConfig) -> Executable:
@@ -172,8 +193,9 @@ class CompiledPlan:
         t0 = time.perf_counter()
         try:
             with gc_paused():
-                prog = specialise(self.graph, self.fetch_tensors, self.fetch_ops, self.feed_tensors, list(key))
-                ex = build(prog, self.config)
+                prog, stats = optimised(self.graph, self.fetch_tensors, self.fetch_ops, self.feed_tensors,
+                                        list(key), self.config, self.reference.ops)
+                ex = build(prog, self.config, stats=stats)
         except OpError:
             self._execs[key] = None     # a user error: the interpreter raises it properly
             return None

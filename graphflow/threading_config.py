@@ -15,7 +15,9 @@ import: `import graphflow` loads neither numba nor the threading layer.
 - numba's OpenMP workers wait passively: OMP_WAIT_POLICY=PASSIVE is set only while the threading
   layer loads (libgomp reads its environment once, then) and removed again, so child processes
   do not inherit it; a policy the user set (OMP_WAIT_POLICY, GOMP_SPINCOUNT) is kept;
-- GRAPHFLOW_THREADING=off leaves numba and OpenBLAS exactly as they set themselves up.
+- GRAPHFLOW_THREADING=off leaves numba and OpenBLAS exactly as they set themselves up;
+- glibc's malloc keeps freed big buffers for the next op instead of unmapping them
+  (host_memory.py; GRAPHFLOW_MALLOC=default leaves it alone).
 
 As in TensorFlow, the counts can be set until the runtime starts and not after (RuntimeError),
 except to the value they already have.
@@ -26,7 +28,7 @@ import os
 import sys
 import threading
 
-from . import blas_threads
+from . import blas_threads, host_memory
 
 _lock = threading.RLock()
 _settings = {"intra_op": 0, "inter_op": 0}
@@ -123,6 +125,8 @@ def start() -> None:
     if _state["started"]:
         return
     with _lock:
+        if not _state["started"]:
+            host_memory.keep_freed_memory()
         if _state["started"] or _disabled():
             _state["started"] = True
             return
@@ -172,7 +176,7 @@ def describe() -> dict:
     info = {"intra_op": _settings["intra_op"], "inter_op": _settings["inter_op"], "started": _state["started"],
             "blas_threads": blas_threads.get_num_threads() if _state["started"] else None,
             "blas_idle": "sleeps" if _state["blas_sleeps"] else "OpenBLAS's default",
-            "numba_threads": None, "threading_layer": None, "wait_policy": None}
+            "numba_threads": None, "threading_layer": None, "wait_policy": None, "malloc": host_memory.describe()}
     if numba is not None and _state["parallel_started"]:
         info["numba_threads"] = numba.get_num_threads()
         try:

@@ -104,4 +104,5 @@ def threads_line(t: dict | None) -> str:
         return ""
     wait = f", {t['wait_policy']} waiting" if t.get("wait_policy") else ""
     return (f"\nthreads: intra-op {t['intra_op'] or 'auto'}, numba {t.get('numba_threads') or '-'}{wait}, "
-            f"OpenBLAS {t.get('blas_threads') or '-'} (idle workers: {t.get('blas_idle')})")
+            f"OpenBLAS {t.get('blas_threads') or '-'} (idle workers: {t.get('blas_idle')}), "
+            f"malloc: {t.get('malloc', '-')}")

@@ -8,11 +8,14 @@ compile, measured once per run in its own process; every cache directory below s
 the interpreter in it. Like the peers (TF's and JAX's runners call a one-op function first), a
 process runs an unrelated one-op graph before the timed call: numba's one-time start-up in a
 process (importing numba, its target, loading the interpreter) is reported as `numba_init_s`, and
-`import_s` is `import graphflow`. Modes (all Session.run compiling on the first call,
+`import_s` is `import graphflow`; `trace_s` is the part of the first call spent building the graph
+(the chain's Python, as tf.function's tracing). Modes (all Session.run compiling on the first call,
 GRAPHFLOW_JIT_AFTER=1, except the tiered one):
   graph-compiled              cold: the graph's kernels are not cached; the first call runs its
                               groups in the interpreter, the second compiles them (compile_s)
-  graph-compiled warm         a new process after that one: the kernels load from the cache
+  graph-compiled warm         a new process after that one: the optimised program (plan cache) and
+                              the kernels load from the cache; its groups are interpreted first too
+  graph-compiled warm, no plan cache   the same with GRAPHFLOW_PLAN_CACHE=0: the passes run again
   graph-compiled specialised  cold, no interpreter (GRAPHFLOW_TIER_UP_AFTER=0): the first call
                               compiles every kernel, as a new machine's first process does
   graph-compiled tiered       the default (GRAPHFLOW_JIT_AFTER=2): the first call runs the reference
@@ -47,7 +50,7 @@ def _child(k: int, jit_after: int, repeat: int, import_s: float) -> dict:
     import numpy as np
 
     import graphflow as gf
-    from graphflow.kernels import cache
+    from graphflow.kernels import cache, plan_cache
 
     t0 = time.perf_counter()        # numba's one-time start-up, on an unrelated graph run once
     warm = gf.Graph()
@@ -56,7 +59,7 @@ def _child(k: int, jit_after: int, repeat: int, import_s: float) -> dict:
         y = p - 0.25
     gf.compat.v1.Session(graph=warm).run(y, {p: np.ones(4, np.float32)})
     numba_init_s = time.perf_counter() - t0
-    before = dict(cache.stats)
+    before, plans_before = dict(cache.stats), dict(plan_cache.stats)
 
     x_np = np.random.RandomState(0).standard_normal(1024).astype(np.float32)
     t0, c0 = time.perf_counter(), time.process_time()
@@ -64,6 +67,7 @@ def _child(k: int, jit_after: int, repeat: int, import_s: float) -> dict:
     with graph.as_default():
         x = gf.compat.v1.placeholder(gf.float32, [1024])
         out = chain(x, k)
+    trace_s, trace_cpu_s = time.perf_counter() - t0, time.process_time() - c0      # building the graph
     sess = gf.compat.v1.Session(graph=graph)
     first = sess.run(out, {x: x_np})
     first_call_s = time.perf_counter() - t0
@@ -84,7 +88,8 @@ def _child(k: int, jit_after: int, repeat: int, import_s: float) -> dict:
         want = want * np.float32(1.0001) if i % 2 == 0 else want + np.float32(0.5)
     ex = plan.executable()
     return {"import_s": import_s, "numba_init_s": numba_init_s, "first_call_s": first_call_s,
-            "first_call_cpu_s": first_call_cpu_s,
+            "first_call_cpu_s": first_call_cpu_s, "trace_s": trace_s, "trace_cpu_s": trace_cpu_s,
+            "plan_cache_hits": plan_cache.stats["hits"] - plans_before["hits"],
             "second_call_s": second_call_s, "median_s": sorted(times)[len(times) // 2], "min_s": min(times),
             "max_s": max(times), "compile_s": plan.compile_seconds,
             "agrees": bool(np.allclose(first, want, rtol=1e-5) and np.allclose(got, want, rtol=1e-5)),
@@ -112,16 +117,17 @@ def _run_child(code: str, env: dict) -> str:
     return proc.stdout.strip().splitlines()[-1]
 
 
-def measure_in_subprocess(k: int, cache_dir: str, jit_after: int, repeat: int = 20, tier_up_after: int = 1) -> dict:
+def measure_in_subprocess(k: int, cache_dir: str, jit_after: int, repeat: int = 20, tier_up_after: int = 1,
+                          plan_cache: bool = True) -> dict:
     env = dict(os.environ, GRAPHFLOW_CACHE_DIR=cache_dir, GRAPHFLOW_JIT_AFTER=str(jit_after),
-               GRAPHFLOW_TIER_UP_AFTER=str(tier_up_after))
+               GRAPHFLOW_TIER_UP_AFTER=str(tier_up_after), GRAPHFLOW_PLAN_CACHE="1" if plan_cache else "0")
     code = ("import json, time; t0 = time.perf_counter(); import graphflow; t = time.perf_counter() - t0; "
             f"from graphflow.bench.w6_compile import _child; print(json.dumps(_child({k}, {jit_after}, {repeat}, t)))")
     return json.loads(_run_child(code, env))
 
 
-_EXTRA = ("import_s", "numba_init_s", "first_call_cpu_s", "second_call_s", "distinct_kernels",
-          "interpreted_groups", "bit_identical_tiers")
+_EXTRA = ("import_s", "numba_init_s", "first_call_cpu_s", "trace_s", "trace_cpu_s", "plan_cache_hits",
+          "second_call_s", "distinct_kernels", "interpreted_groups", "bit_identical_tiers")
 
 
 def _row(k, mode, fig, temperature, interp_build_s=None) -> Row:
@@ -133,7 +139,10 @@ def _row(k, mode, fig, temperature, interp_build_s=None) -> Row:
                ops_before=fig["ops_before"], ops_after=fig["ops_after"], kernels=fig["kernels"],
                agrees=fig["agrees"], status="ok" if fig["agrees"] else "disagrees",
                note=(f"{temperature} cache: {fig['kernel_compiles']} compiled, {fig['kernel_disk_loads']} loaded, "
-                     f"{fig['interpreted_groups']} interpreted; first call CPU {fig['first_call_cpu_s'] * 1e3:.1f}ms; "
+                     f"{fig['interpreted_groups']} interpreted, "
+                     f"plan {'cached' if fig['plan_cache_hits'] else 'built'}; "
+                     f"first call CPU {fig['first_call_cpu_s'] * 1e3:.1f}ms (graph building "
+                     f"{fig['trace_cpu_s'] * 1e3:.1f}ms); "
                      f"numba start-up {fig['numba_init_s']:.2f}s; import {fig['import_s']:.2f}s"),
                extra=extra)
 
@@ -171,6 +180,8 @@ def _rows_for(k: int, base: str, repeat: int, interp_build_s: float) -> list[Row
                 row.compile_s = fig["second_call_s"]
                 row.note += f"; 2nd call compiles in {fig['second_call_s']:.3f}s"
             rows.append(row)
+        fig = measure_in_subprocess(k, tmp, jit_after=1, repeat=repeat, plan_cache=False)
+        rows.append(_row(k, GRAPH_COMPILED + " warm, no plan cache", fig, "warm", interp_build_s))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     tmp = tempfile.mkdtemp(prefix="graphflow-w6-")

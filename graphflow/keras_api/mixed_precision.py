@@ -18,8 +18,10 @@ import numpy as np
 from .. import dtypes
 from ..function.control_flow import cond
 from ..ops import api
+from ..ops.indexed_slices import is_indexed_slices
 from ..variables import Variable
 from . import backend
+from .optimizers import slice_math
 
 _GLOBAL = {"policy": None}
 
@@ -114,8 +116,11 @@ class LossScaleOptimizer:
     def apply_gradients(self, grads_and_vars, **kwargs):
         pairs = [(g, v) for g, v in grads_and_vars if g is not None]
         scale = api.convert_to_tensor(self.dynamic_scale)
-        grads = [api.divide(api.cast(g, v.dtype), api.cast(scale, v.dtype)) for g, v in pairs]
-        finite = api.reduce_all(api.stack([api.reduce_all(api.is_finite(g)) for g in grads]))
+        # an embedding's IndexedSlices stay slices (unscaled and checked row by row, as in Keras
+        # on TF): summing duplicate rows first would change the update and could overflow
+        grads = [slice_math.divide(slice_math.cast(g, v.dtype), api.cast(scale, v.dtype)) for g, v in pairs]
+        finite = api.reduce_all(api.stack([api.reduce_all(api.is_finite(g.values if is_indexed_slices(g) else g))
+                                           for g in grads]))
         variables = [v for _, v in pairs]
 
         def step():

@@ -275,9 +275,9 @@ def assemble(group) -> Optional[RegisterProgram]:
     table = opcodes(t)
     members = group.members
     ops = []
+    names = {"in": [dt.name for dt, _ in group.input_specs], "v": [m.dtype.name for m in members]}
     for m in members:
-        ins = tuple(group.input_specs[a[1]][0].name if a[0] == "in" else members[a[1]].dtype.name for a in m.args)
-        oc = table.get((m.opdef.name, ins, m.dtype.name))
+        oc = table.get((m.opdef.name, tuple([names[a[0]][a[1]] for a in m.args]), names["v"][len(ops)]))
         if oc is None:
             return None
         ops.append(oc.code)

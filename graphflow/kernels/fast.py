@@ -81,13 +81,7 @@ def _c(a):
     return a if a.flags.c_contiguous else np.ascontiguousarray(a)
 
 
-# ---- convolution: row-unfolded GEMMs (conv_gemm.py), else im2col (col2im) around one BLAS product --
-
-def _im2col(x, m, k, g):
-    col = np.empty((m, k), x.dtype)
-    _numba("conv").im2col(_c(x), *g, col)
-    return col
-
+# ---- convolution: row-unfolded GEMMs (conv_gemm.py), else im2col (col2im) around BLAS (conv.py) -----
 
 def unfolded(x_dims, w_dims, g, dtype):
     """conv_gemm's geometry when its row-unfolded GEMMs run this convolution, else None."""
@@ -107,7 +101,7 @@ def conv2d(x, w, **attrs):
     if geo is not None:
         _numba("conv_gemm").forward(_c(x), _c(w), geo, out)
         return out
-    np.matmul(_im2col(x, m, k, g), _c(w).reshape(k, o), out=out.reshape(m, o))
+    _numba("conv").forward(_c(x), _c(w).reshape(k, o), g, out.reshape(m, o), np.empty((m, k), x.dtype))
     return out
 
 
@@ -124,7 +118,7 @@ def conv2d_backprop_filter(x, filter_sizes, dy, **attrs):
     if geo is not None:
         _numba("conv_gemm").filter_grad(_c(x), _c(dy), geo, out)
         return out
-    np.matmul(_im2col(x, m, k, g).T, _c(dy).reshape(m, o), out=out.reshape(k, o))
+    _numba("conv").filter_grad(_c(x), _c(dy).reshape(m, o), g, out.reshape(k, o), np.empty((m, k), x.dtype))
     return out
 
 
@@ -142,7 +136,7 @@ def conv2d_backprop_input(input_sizes, w, dy, **attrs):
     if geo is not None:
         _numba("conv_gemm").input_grad(_c(dy), _c(w), geo, out)
         return out
-    _numba("conv").col2im(np.matmul(_c(dy).reshape(m, o), _c(w).reshape(k, o).T), *g, out)
+    _numba("conv").input_grad(_c(dy).reshape(m, o), _c(w).reshape(k, o), g, out)
     return out
 
 
@@ -156,7 +150,7 @@ def _pool(kernel_name):
         if oh * ow == 0:
             return None
         out = np.empty((x.shape[0], oh, ow, x.shape[3]), x.dtype)
-        getattr(_numba("pool"), kernel_name)(_c(x), kh, kw, sh, sw, ph, pw, out)
+        _numba("pool").IN_BLOCKS[kernel_name](_c(x), kh, kw, sh, sw, ph, pw, out)
         return out
     pool.__name__ = kernel_name
     return pool
@@ -173,7 +167,7 @@ def max_pool_grad(x, y, dy, **attrs):
     if (oh, ow) != y.shape[1:3] or y.shape != dy.shape:
         return None
     out = np.empty(x.shape, x.dtype)
-    _numba("pool").max_pool_grad(_c(x), _c(y), _c(dy), kh, kw, sh, sw, ph, pw, out)
+    _numba("pool").IN_BLOCKS["max_pool_grad"](_c(x), _c(y), _c(dy), kh, kw, sh, sw, ph, pw, out)
     return out
 
 
@@ -185,7 +179,7 @@ def avg_pool_grad(input_sizes, dy, **attrs):
     if (oh, ow) != dy.shape[1:3]:
         return None
     out = np.empty(shape, dy.dtype)
-    _numba("pool").avg_pool_grad(_c(dy), kh, kw, sh, sw, ph, pw, out)
+    _numba("pool").IN_BLOCKS["avg_pool_grad"](_c(dy), kh, kw, sh, sw, ph, pw, out)
     return out
 
 

@@ -126,11 +126,123 @@ def split(m: int, n: int, k: int) -> list[tuple[int, int]] | None:
 
 def matmul(a, b, out):
     """`np.matmul(a, b, out=out)` for 2-D operands (views such as `.T` included), split in row
-    blocks when the product is big enough; anything else is one np.matmul call."""
+    blocks when the product is big enough, in column or reduction blocks when it has too few rows
+    (`thin_tasks`); anything else is one np.matmul call."""
     blocks = None
     if a.ndim == 2 and b.ndim == 2 and out.ndim == 2 and out.flags.c_contiguous:
         blocks = split(out.shape[0], out.shape[1], a.shape[1])
+        if blocks is None:
+            thin = thin_tasks(a, b, out)
+            if thin is not None:
+                run_blocks(thin[0])
+                thin[1]()
+                return out
     if blocks is None:
         return np.matmul(a, b, out=out)
     run_blocks([lambda i0=i0, i1=i1: np.matmul(a[i0:i1], b, out=out[i0:i1]) for i0, i1 in blocks])
     return out
+
+
+# ---- products with too few rows for row blocks ---------------------------------------------------
+# A weight gradient x^T @ dy has as many rows as the layer has inputs and reduces over the whole
+# batch (W8's input kernel: 64 x 1600 @ 1600 x 512, 60% of the LSTM step). Row blocks cannot cut
+# it, and left to OpenBLAS's static two-thread split it waits for a descheduled thread like any
+# other product. Such a product is cut by columns when it has enough of them, each block the same
+# reduction as the whole product (the same sums); failing that, by the reduction axis, each block
+# a partial product into its own buffer and the partials added at the end (a different order of
+# the same sum: float rounding may differ from one BLAS call's).
+
+MIN_BLOCK_COLS = 64
+COL_ALIGN = 16            # column blocks start on 64-byte boundaries of float32 rows
+MIN_BLOCK_DEPTH = 256
+
+
+def col_blocks(n: int, threads: int) -> list[tuple[int, int]]:
+    """[(start, stop)] cutting n columns into blocks for `threads` threads, edges on COL_ALIGN."""
+    count = max(1, min(n // MIN_BLOCK_COLS, BLOCKS_PER_THREAD * threads))
+    edges = sorted({min(n, (n * i // count + COL_ALIGN // 2) // COL_ALIGN * COL_ALIGN) for i in range(1, count)})
+    edges = [0] + [e for e in edges if 0 < e < n] + [n]
+    return list(zip(edges[:-1], edges[1:]))
+
+
+def depth_blocks(k: int, threads: int) -> list[tuple[int, int]]:
+    """[(start, stop)] cutting a reduction of length k into one block per thread (each partial
+    costs a buffer of the output's size and one addition pass)."""
+    count = max(1, min(k // MIN_BLOCK_DEPTH, threads))
+    edges = [k * i // count for i in range(count + 1)]
+    return list(zip(edges[:-1], edges[1:]))
+
+
+def thin_tasks(a, b, out):
+    """(tasks, finish) computing `out = a @ b` for a product worth splitting that has too few rows
+    for `split`'s row blocks, else None: column blocks when out has enough columns, else reduction
+    blocks whose partial products `finish` adds into out."""
+    (m, k), n = a.shape, b.shape[1]
+    threads = threading_config.intra_op_threads()
+    if (threads < 2 or m * n * k < MIN_MACS or m >= 2 * MIN_BLOCK_ROWS or not threading_config.enabled()
+            or blas_threads.get_num_threads() is None):
+        return None
+    if n >= 2 * MIN_BLOCK_COLS:
+        tasks = [lambda j0=j0, j1=j1: np.matmul(a, b[:, j0:j1], out=out[:, j0:j1]) for j0, j1 in col_blocks(n, threads)]
+        return tasks, lambda: None
+    blocks = depth_blocks(k, threads)
+    if len(blocks) < 2:
+        return None
+    parts = np.empty((len(blocks) - 1, m, n), out.dtype)
+    sinks = [out] + list(parts)
+    tasks = [lambda i=i, k0=k0, k1=k1: np.matmul(a[:, k0:k1], b[k0:k1], out=sinks[i])
+             for i, (k0, k1) in enumerate(blocks)]
+
+    def finish():
+        for part in parts:
+            np.add(out, part, out=out)
+    return tasks, finish
+
+
+# ---- products queued while the caller works on ---------------------------------------------------
+# A loop that produces the operands of a product piece by piece (backpropagation through time
+# writes one step's gradient at a time) can hand each finished piece to the helper threads and go
+# on: `background()` returns None when there is no helper to hand it to.
+
+class Background:
+    """Jobs queued on the pool's helper threads; `finish` works on whatever no helper has claimed
+    and waits for the rest. OpenBLAS is held at one thread from start to finish (blocks must not
+    split again), so open it around a stretch of single-threaded BLAS work, as a `with` block."""
+
+    def __init__(self, threads: int):
+        self.pool, self.jobs, self.before = _pool(threads), [], None
+
+    def __enter__(self):
+        self.before = blas_threads.get_num_threads()
+        if self.before is not None and self.before != 1:
+            blas_threads.set_num_threads(1)
+        return self
+
+    def submit(self, tasks: list) -> None:
+        job = _Job(tasks)
+        self.jobs.append(job)
+        for q in self.pool.queues:
+            q.put(job)
+
+    def finish(self) -> None:
+        jobs, self.jobs = self.jobs, []
+        for job in jobs:
+            job.work()
+        for job in jobs:
+            job.wait()
+
+    def __exit__(self, *exc):
+        try:
+            self.finish()
+        finally:
+            if self.before is not None and self.before != 1:
+                blas_threads.set_num_threads(self.before)
+        return False
+
+
+def background() -> Background | None:
+    """A Background over the pool when graphflow splits products here (threads, OpenBLAS found)."""
+    threads = threading_config.intra_op_threads()
+    if threads < 2 or not threading_config.enabled() or blas_threads.get_num_threads() is None:
+        return None
+    return Background(threads)

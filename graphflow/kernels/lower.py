@@ -10,6 +10,7 @@ layout, a codegen failure) return None and the op falls back to its reference ke
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
 from typing import Callable, NamedTuple, Optional
 
@@ -66,12 +67,14 @@ def lower_fused(op, ctx: Lowering) -> Optional[Step]:
     work = size * sum(1 for m in group.members)
     parallel = ctx.allow_parallel and size >= PARALLEL_MIN_SIZE and work >= PARALLEL_MIN_WORK
     over = ctx.buffer_plan.inplace if ctx.buffer_plan is not None else {}
+    over_variable = ctx.buffer_plan.over_variable if ctx.buffer_plan is not None else {}
     aliases = {i: op.inputs.index(over[t]) for i, t in enumerate(op.outputs) if t in over}
-    src = codegen.generate(group, parallel=parallel, inplace=aliases)
-    if ctx.interpret:       # even when `src` is cached: loading it costs more than this call
-        step = _interpreted(op, group, aliases, src)
+    aliases.update({i: op.inputs.index(over_variable[t][0]) for i, t in enumerate(op.outputs) if t in over_variable})
+    if ctx.interpret:       # even when its kernel is cached: loading it costs more than this call
+        step = _interpreted(op, group, aliases, _LazySource(group, parallel, aliases))
         if step is not None:
-            return step
+            return _own_variable_arrays(op, over_variable, step)
+    src = codegen.generate(group, parallel=parallel, inplace=aliases)
     if parallel:
         threading_config.start_parallel_loops()
     fn = ctx.load_kernel(src)
@@ -79,8 +82,49 @@ def lower_fused(op, ctx: Lowering) -> Optional[Step]:
     n_in = len(op.inputs)
     args = ([f"{{in{i}}}" for i in range(n_in)] + ["{dims}"]
             + [f"{{out{i}}}" for i in range(len(op.outputs)) if i not in aliases])
-    return Step(f"{{k}}({', '.join(args)})", {"k": fn, "dims": dims}, inplace_ok=True, kernels=[src],
-                aliases=aliases)
+    return _own_variable_arrays(op, over_variable, Step(f"{{k}}({', '.join(args)})", {"k": fn, "dims": dims},
+                                                        inplace_ok=True, kernels=[src], aliases=aliases))
+
+
+def _own_variable_arrays(op, over_variable, step: Step) -> Step:
+    """Before a fused update writes over a variable's array (memory planning's `over_variable`):
+    a copy of it when its reference count shows a holder besides the variable and the plan's
+    reads of it (the variable's state, one local per read, getrefcount's argument)."""
+    guards = []
+    for t in op.outputs:
+        if t in over_variable:
+            read, holders = over_variable[t]
+            k = op.inputs.index(read)
+            guards.append(f"if not {{alone}}({{in{k}}}, {holders}): {{in{k}}} = {{copy}}({{in{k}}})")
+    if guards:
+        step.template = "\n".join(guards + [step.template])
+        step.globals.update(alone=held_only_by_variable, copy=np.array)
+    return step
+
+
+def held_only_by_variable(array, reads: int) -> bool:
+    """Whether `array` (a variable's value) may be written in place: it owns its memory, is
+    writeable, and its references are the variable's state, the plan's `reads` locals, this
+    parameter and getrefcount's argument (anyone else, a fetched value, a view, adds one)."""
+    return array.flags.owndata and array.flags.writeable and sys.getrefcount(array) <= reads + 3
+
+
+class _LazySource:
+    """An interpreted group's specialised KernelSource, generated when something reads it
+    (explain, a kernel count): the interpreted call itself never does, and generating the source
+    of 1000 members was a tenth of W6's warm first call. Tier-up lowers the group again."""
+
+    def __init__(self, group, parallel, inplace):
+        self._args = (group, parallel, inplace)
+        self._src = None
+
+    def __getattr__(self, name):        # name, source, key, layout
+        if name.startswith("_"):        # not a KernelSource field (and no recursion before __init__)
+            raise AttributeError(name)
+        if self._src is None:
+            group, parallel, inplace = self._args
+            self._src = codegen.generate(group, parallel=parallel, inplace=inplace)
+        return getattr(self._src, name)
 
 
 def _interpreted(op, group, aliases, src) -> Optional[Step]:
@@ -215,12 +259,11 @@ def _conv_columns(x_dims, kh, kw, attrs):
     return m, k, out_hw, ", ".join(str(v) for v in g)
 
 
-def _im2col_then(x, m, k, geo, matmul: str) -> Step:
-    """Gather the input's receptive fields into `_col` (m x k, a work buffer of the plan), then run
-    `matmul` over it."""
+def _im2col_pass(x, m, k, call: str, args: str) -> Step:
+    """conv.<call> (im2col and its products in blocks of images) over `args`, with an (m x k) work
+    buffer of the plan for the gathered receptive fields."""
     from . import conv
-    return Step(f"_col = {{col}}; {{im2col}}({{in0}}, {geo}, _col); {matmul}",
-                {"im2col": conv.im2col, "mm": gemm_pool.matmul}, scratch={"col": ((m, k), x.dtype.np)})
+    return Step(f"{{cv}}({args}, {{col}})", {"cv": getattr(conv, call)}, scratch={"col": ((m, k), x.dtype.np)})
 
 
 def _unfolded(x_dims, w_dims, attrs, dtype, call: str) -> Optional[Step]:
@@ -245,7 +288,7 @@ def lower_conv2d(op, ctx: Lowering) -> Optional[Step]:
         return None
     m, k, _, geo = cols
     return (_unfolded(x.shape.dims, w.shape.dims, op.attrs, x.dtype, "forward")
-            or _im2col_then(x, m, k, geo, f"{{mm}}(_col, {{in1}}.reshape({k}, {o}), out={{out0}}.reshape({m}, {o}))"))
+            or _im2col_pass(x, m, k, "forward", f"{{in0}}, {{in1}}.reshape({k}, {o}), ({geo}), {{out0}}.reshape({m}, {o})"))
 
 
 def lower_conv2d_backprop_filter(op, ctx: Lowering) -> Optional[Step]:
@@ -259,8 +302,8 @@ def lower_conv2d_backprop_filter(op, ctx: Lowering) -> Optional[Step]:
         return None
     m, k, _, geo = cols
     return (_unfolded(x.shape.dims, out.shape.dims, op.attrs, x.dtype, "filter_grad")
-            or _im2col_then(x, m, k, geo,
-                            f"{{mm}}(_col.T, {{in2}}.reshape({m}, {o}), out={{out0}}.reshape({k}, {o}))"))
+            or _im2col_pass(x, m, k, "filter_grad",
+                            f"{{in0}}, {{in2}}.reshape({m}, {o}), ({geo}), {{out0}}.reshape({k}, {o})"))
 
 
 def lower_conv2d_backprop_input(op, ctx: Lowering) -> Optional[Step]:
@@ -275,8 +318,8 @@ def lower_conv2d_backprop_input(op, ctx: Lowering) -> Optional[Step]:
         return None
     m, k, _, geo = cols
     return (_unfolded(out.shape.dims, w.shape.dims, op.attrs, dy.dtype, "input_grad")
-            or Step(f"_dcol = {{mm}}({{in2}}.reshape({m}, {o}), {{in1}}.reshape({k}, {o}).T); "
-                    f"{{col2im}}(_dcol, {geo}, {{out0}})", {"mm": np.matmul, "col2im": conv.col2im}))
+            or Step(f"{{cv}}({{in2}}.reshape({m}, {o}), {{in1}}.reshape({k}, {o}), ({geo}), {{out0}})",
+                    {"cv": conv.input_grad}))
 
 
 def _lower_pool(kernel_name: str):
@@ -290,7 +333,7 @@ def _lower_pool(kernel_name: str):
         if (oh, ow) != tuple(op.outputs[0].shape.dims[1:3]) or oh * ow == 0:
             return None
         return Step(f"{{k}}({{in0}}, {kh}, {kw}, {sh}, {sw}, {ph}, {pw}, {{out0}})",
-                    {"k": getattr(pool, kernel_name)})
+                    {"k": pool.IN_BLOCKS[kernel_name]})
     return lower
 
 
@@ -306,7 +349,7 @@ def lower_max_pool_grad(op, ctx: Lowering) -> Optional[Step]:
     if (oh, ow) != tuple(y.shape.dims[1:3]):
         return None
     return Step(f"{{k}}({{in0}}, {{in1}}, {{in2}}, {kh}, {kw}, {sh}, {sw}, {ph}, {pw}, {{out0}})",
-                {"k": pool.max_pool_grad})
+                {"k": pool.IN_BLOCKS["max_pool_grad"]})
 
 
 def lower_avg_pool_grad(op, ctx: Lowering) -> Optional[Step]:
@@ -318,7 +361,7 @@ def lower_avg_pool_grad(op, ctx: Lowering) -> Optional[Step]:
     kh, kw, sh, sw, ph, pw, oh, ow = fast.pool_geometry(out.shape.dims, op.attrs)
     if (oh, ow) != tuple(dy.shape.dims[1:3]):
         return None
-    return Step(f"{{k}}({{in1}}, {kh}, {kw}, {sh}, {sw}, {ph}, {pw}, {{out0}})", {"k": pool.avg_pool_grad})
+    return Step(f"{{k}}({{in1}}, {kh}, {kw}, {sh}, {sw}, {ph}, {pw}, {{out0}})", {"k": pool.IN_BLOCKS["avg_pool_grad"]})
 
 
 # ---- values that already exist: feeds, constants, variables, views -------------------------------

@@ -145,15 +145,16 @@ def lower_program(prog, stats=None, target: KernelTarget = KernelTarget()) -> Ex
     slot_views: dict = {}    # global name of a view into a reused buffer -> where it points
     for op, step in lowered:
         ins = [name[t] for t in op.inputs]
+        releases = (step.releases if step is not None else ()) + (bp.releases.get(op, ()) if bp is not None else ())
+        for t in releases:          # locals that would keep an array's reference count up
+            n = name.get(t)
+            if n is not None and n.startswith("v") and n[1:].isdigit():
+                S.line(f"{n} = None")
         if step is None:
             kernel_globals.setdefault(_emit_reference(S, op, prog.source_op(op), ins, name, fresh, compiled_inputs),
                                       []).append(op)
             continue
         kernels.extend(step.kernels)
-        for t in step.releases:     # locals that would keep an array's reference count up
-            n = name.get(t)
-            if n is not None and n.startswith("v") and n[1:].isdigit():
-                S.line(f"{n} = None")
         outs = []
         for i, t in enumerate(op.outputs):
             if t in name:                   # a feed, named before the first step

@@ -4,13 +4,15 @@ The reference kernels build sliding-window views and padded copies; these loop o
 once with the channel loop innermost (contiguous, vectorised). Semantics follow the reference:
 max pooling propagates NaN and pads with -inf; average pooling divides by the number of
 in-bounds cells; the max-pool gradient goes to the first maximum of each window in row-major
-order, a padding cell counting as -inf.
+order, a padding cell counting as -inf. `IN_BLOCKS` runs each over blocks of the batch on the
+pool's threads (batch_blocks.py); eager and compiled plans call those.
 """
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
 
+from .batch_blocks import per_image
 from .static_cache import cache_option
 
 _OPTS = dict(cache=cache_option(), error_model="numpy", nogil=True)
@@ -131,3 +133,6 @@ def avg_pool_grad(dy, kh, kw, sh, sw, ph, pw, out):
                             continue
                         for c in range(c_):
                             out[n, h, w, c] += dy[n, a, b, c] / count
+
+
+IN_BLOCKS = {fn.__name__: per_image(fn) for fn in (max_pool, avg_pool, max_pool_grad, avg_pool_grad)}

@@ -31,9 +31,12 @@ def _to_real(x, *rest, **attrs):
     return [Spec(x.shape, x.dtype.real_dtype)]
 
 
-def _part(fn):
+def _part(fn, view=False):
+    """A kernel returning fn(x) in x's real dtype; `view`: fn returns a view of x (np.real, np.imag),
+    copied so that the output owns its memory."""
     def kernel(x):
-        return np.asarray(fn(x), dtype=x.real.dtype).copy()      # np.real/imag give views
+        out = np.asarray(fn(x), dtype=x.real.dtype)
+        return out.copy() if view else out
     return kernel
 
 
@@ -42,8 +45,8 @@ def _op(name, infer, kernel, allowed):
 
 
 _op("Complex", _complex_infer, _complex, inf.FLOATS - {"float16"})
-_op("Real", _to_real, _part(np.real), inf.COMPLEX)
-_op("Imag", _to_real, _part(np.imag), inf.COMPLEX)
+_op("Real", _to_real, _part(np.real, view=True), inf.COMPLEX)
+_op("Imag", _to_real, _part(np.imag, view=True), inf.COMPLEX)
 _op("Angle", _to_real, _part(np.angle), inf.COMPLEX)
 _op("ComplexAbs", _to_real, _part(np.abs), inf.COMPLEX)
 _op("Conj", inf.same_as_input, np.conjugate, inf.COMPLEX)

@@ -111,7 +111,7 @@ _unary("Relu", _relu, "({0} if ({0} > T(0) or {0} != {0}) else T(0))", N)   # Na
 _unary("IsNan", np.isnan, "isnan({0})", F, out_dtype=dtypes.bool_, differentiable=False)
 _unary("IsFinite", np.isfinite, "isfinite({0})", F, out_dtype=dtypes.bool_, differentiable=False)
 _unary("LogicalNot", np.logical_not, "(not {0})", B, differentiable=False)
-_unary("Identity", _identity, "{0}", TEXT_TOO | C)
+_unary("Identity", _identity, "{0}", TEXT_TOO | C).grad_keeps_slices = True     # its gradient is the gradient
 _unary("StopGradient", _identity, "{0}", TEXT_TOO | C, differentiable=False)
 
 
@@ -124,7 +124,7 @@ def _cast(x, dtype):
 
 
 register(OpDef("Cast", _cast_infer, _cast, kind=ELEMENTWISE, scalar_expr="cast({0})", check_in_eager=False,
-               static_value=kernel_of_known_input))
+               static_value=kernel_of_known_input, grad_keeps_slices=True))
 
 # binary
 # Python operators rather than ufuncs: the same numpy arithmetic, but numpy scalars (0-d eager

@@ -11,6 +11,7 @@ import math as _math
 from . import api as gf
 from .cwise_grad_ops import reciprocal_grad, rsqrt_grad, sqrt_grad
 from .grad_ops import reduce_to, relu_grad
+from .indexed_slices import is_indexed_slices
 from .registry import get, set_gradient
 
 
@@ -202,5 +203,7 @@ def _cast_grad(op, g):
     x = op.inputs[0]
     out = op.attrs["dtype"]
     if (x.dtype.is_floating or x.dtype.is_complex) and (out.is_floating or out.is_complex):
+        if is_indexed_slices(g):            # an autocast table's gradient stays slices, as in TF
+            return (g.with_values(gf.cast(g.values, x.dtype)),)
         return (gf.cast(g, x.dtype),)
     return (None,)

@@ -203,17 +203,44 @@ def lstm_forward(step, x, h0, c0, rk, mask=None, *, activation="tanh", recurrent
     return (ys, h_last, c_last, cs, gates) + (() if mask is None else (hs,))
 
 
-def _recurrent_kernel_grad(h0, hs, dz, product):
-    """sum over steps of h_{s-1}^T dz_s, as two matmuls over the whole sequence (processing order);
-    `product(a, b, out)` computes the big one (the fast kernel passes one that shares a busy CPU)."""
-    u, g = h0.shape[1], dz.shape[2]
-    out = np.empty((u, g), dz.dtype)
-    if len(dz) > 1:
-        product(hs[:-1].reshape(-1, u).T, dz[1:].reshape(-1, g), out)
-        out += h0.T @ dz[0]
-    else:
-        np.matmul(h0.T, dz[0], out=out)
-    return out
+class RecurrentKernelGrad:
+    """The recurrent kernel's gradient, sum over steps of h_{s-1}^T dz_s (processing order).
+
+    A backward driver opens one around its loop (`with weight_grad(h0, hs, dz) as wg`), calls
+    `wg.done(s)` once step s's dz is written (steps run from the last to the first) and reads
+    `wg.result()` after the loop. Here the sum is two matmuls over the whole sequence once the
+    loop has ended; kernels/recurrent.py computes it in chunks on helper threads while the loop
+    runs."""
+
+    def __init__(self, h0, hs, dz):
+        self.h0, self.hs, self.dz = h0, hs, dz
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def done(self, s: int) -> None:
+        pass
+
+    def product(self, a, b, out):
+        np.matmul(a, b, out=out)
+
+    def result(self):
+        """Two matmuls over the whole sequence: h0^T dz_0 (small: on the calling thread, as the
+        per-step products) and the rest as one product through `self.product`."""
+        h0, hs, dz = self.h0, self.hs, self.dz
+        u, g = h0.shape[1], dz.shape[2]
+        if not len(dz):
+            return np.zeros((u, g), dz.dtype)
+        out = np.empty((u, g), dz.dtype)
+        first = np.empty((u, g), dz.dtype) if len(dz) > 1 else out
+        step_matmul(h0.T, dz[0], first)
+        if len(dz) > 1:
+            self.product(hs[:-1].reshape(-1, u).T, dz[1:].reshape(-1, g), out)
+            out += first
+        return out
 
 
 def _input_order(dz, go_backwards):
@@ -222,7 +249,7 @@ def _input_order(dz, go_backwards):
 
 def lstm_backward(step, h0, c0, rk, ys, cs, gates, dys, dh, dc, mask=None, hs=None, *, activation="tanh",
                   recurrent_activation="sigmoid", go_backwards=False, zero_output_for_mask=False,
-                  product=np.matmul):
+                  weight_grad=RecurrentKernelGrad):
     dt = gates.dtype
     t, b, g = gates.shape
     hs = ys if hs is None else hs
@@ -232,10 +259,12 @@ def lstm_backward(step, h0, c0, rk, ys, cs, gates, dys, dh, dc, mask=None, hs=No
     dz = np.empty((t, b, g), dt)
     dh_mm, dh_pass, dc = np.zeros_like(h0), _c(dh, dt).copy(), _c(dc, dt).copy()
     act, ract = activation_code(activation), activation_code(recurrent_activation)
-    for s in range(t - 1, -1, -1):
-        step(gates[s], _prev(cs, c0, s), dys[s], run[s], show[s], dh_mm, dh_pass, dc, dz[s], act, ract)
-        step_matmul(dz[s], rk_t, dh_mm)
-    drk = _recurrent_kernel_grad(h0, hs, dz, product) if t else np.zeros(rk.shape, dt)
+    with weight_grad(h0, hs, dz) as wg:
+        for s in range(t - 1, -1, -1):
+            step(gates[s], _prev(cs, c0, s), dys[s], run[s], show[s], dh_mm, dh_pass, dc, dz[s], act, ract)
+            wg.done(s)
+            step_matmul(dz[s], rk_t, dh_mm)
+        drk = wg.result()
     return _input_order(dz, go_backwards), dh_mm + dh_pass, dc, drk
 
 
@@ -261,7 +290,7 @@ def gru_forward(step, x, h0, rk, rb, mask=None, *, activation="tanh", recurrent_
 
 def gru_backward(step, h0, rk, rb, ys, gates, inner, dys, dh, mask=None, hs=None, *, activation="tanh",
                  recurrent_activation="sigmoid", go_backwards=False, zero_output_for_mask=False,
-                  product=np.matmul):
+                 weight_grad=RecurrentKernelGrad):
     dt = gates.dtype
     t, b, g = gates.shape
     hs = ys if hs is None else hs
@@ -271,10 +300,13 @@ def gru_backward(step, h0, rk, rb, ys, gates, inner, dys, dh, mask=None, hs=None
     dx, dinner = np.empty((t, b, g), dt), np.empty((t, b, g), dt)
     dh_mm, dh_pass = np.zeros_like(h0), _c(dh, dt).copy()
     act, ract = activation_code(activation), activation_code(recurrent_activation)
-    for s in range(t - 1, -1, -1):
-        step(gates[s], inner[s], _prev(hs, h0, s), dys[s], run[s], show[s], dh_mm, dh_pass, dx[s], dinner[s], act, ract)
-        step_matmul(dinner[s], rk_t, dh_mm)
-    drk = _recurrent_kernel_grad(h0, hs, dinner, product) if t else np.zeros(rk.shape, dt)
+    with weight_grad(h0, hs, dinner) as wg:
+        for s in range(t - 1, -1, -1):
+            step(gates[s], inner[s], _prev(hs, h0, s), dys[s], run[s], show[s], dh_mm, dh_pass, dx[s], dinner[s],
+                 act, ract)
+            wg.done(s)
+            step_matmul(dinner[s], rk_t, dh_mm)
+        drk = wg.result()
     drb = dinner.reshape(-1, g).sum(axis=0)
     return _input_order(dx, go_backwards), dh_mm + dh_pass, drk, drb
 
@@ -298,7 +330,7 @@ def simple_forward(step, x, h0, rk, mask=None, *, activation="tanh", go_backward
 
 
 def simple_backward(step, h0, rk, ys, dys, dh, mask=None, hs=None, *, activation="tanh", go_backwards=False,
-                    zero_output_for_mask=False, product=np.matmul):
+                    zero_output_for_mask=False, weight_grad=RecurrentKernelGrad):
     dt = ys.dtype
     t, b, u = ys.shape
     hs = ys if hs is None else hs
@@ -308,10 +340,12 @@ def simple_backward(step, h0, rk, ys, dys, dh, mask=None, hs=None, *, activation
     dz = np.empty((t, b, u), dt)
     dh_mm, dh_pass = np.zeros_like(h0), _c(dh, dt).copy()
     act = activation_code(activation)
-    for s in range(t - 1, -1, -1):
-        step(hs[s], dys[s], run[s], show[s], dh_mm, dh_pass, dz[s], act)
-        step_matmul(dz[s], rk_t, dh_mm)
-    drk = _recurrent_kernel_grad(h0, hs, dz, product) if t else np.zeros(rk.shape, dt)
+    with weight_grad(h0, hs, dz) as wg:
+        for s in range(t - 1, -1, -1):
+            step(hs[s], dys[s], run[s], show[s], dh_mm, dh_pass, dz[s], act)
+            wg.done(s)
+            step_matmul(dz[s], rk_t, dh_mm)
+        drk = wg.result()
     return _input_order(dz, go_backwards), dh_mm + dh_pass, drk
 
 

@@ -65,9 +65,38 @@ def _declare(name, kernel, allowed, reducer, differentiable=True):
                    reducer=reducer))
 
 
+def _sum_leading(x, axes, keepdims):
+    """np.sum over leading axes of a C-contiguous float array with a narrow trailing block (a bias
+    gradient: (N, H, W, C) summed to (C,)), else None. numpy adds such rows one after another, C
+    lanes wide: 0.9 ms for W7's first conv gradient. Summing g rows side by side first (rows of
+    g*C lanes, then the g partial sums) takes 0.25 ms, and each lane adds g times fewer terms."""
+    k = len(axes)
+    if (x.dtype.kind != "f" or not 0 < k < x.ndim or axes != tuple(range(k)) or not x.flags.c_contiguous
+            or x.size == 0):
+        return None
+    c = x.size // math.prod(x.shape[:k])
+    m = x.size // c
+    g = 1
+    while g * 2 * c <= 1024 and m % (g * 2) == 0:
+        g *= 2
+    if g == 1:
+        return None
+    out = x.reshape(m // g, g * c).sum(axis=0).reshape(g, c).sum(axis=0)
+    return out.reshape((1,) * k + x.shape[k:] if keepdims else x.shape[k:])
+
+
+_np_sum = _reducer(np.sum)
+
+
+def _sum(x, axis=None, keepdims=False):
+    axes = _axes(x, axis)
+    out = None if axes is None else _sum_leading(x, tuple(axes), keepdims)
+    return _np_sum(x, axis, keepdims) if out is None else out
+
+
 # Sums and products accumulate in float64/int64: a float32 loop adding one element at a time
 # would drift from numpy's pairwise sum.
-_declare("Sum", _reducer(np.sum), inf.NUMERIC | inf.COMPLEX, Reducer("add", 0, wide=True))
+_declare("Sum", _sum, inf.NUMERIC | inf.COMPLEX, Reducer("add", 0, wide=True))
 _declare("Mean", _mean, inf.NUMERIC | inf.COMPLEX, Reducer("add", 0, wide=True, mean=True))
 _declare("Max", _extremum(np.max, True), inf.NUMERIC, Reducer("max", -math.inf))
 _declare("Min", _extremum(np.min, False), inf.NUMERIC, Reducer("min", math.inf))

@@ -72,6 +72,12 @@ class OpDef:
     `verify(op)` (the invariant the pass verifier checks instead of re-running `infer`) and
     `differentiable_outputs` (outputs past this many are reserve space the op's own gradient reads,
     as a recurrent op's saved gates: `grad` receives None for them, never a zero tensor).
+    `updates_in_place`: the kernel writes the variable in its `var` attr over its own array when
+    the reference count shows nobody else holds it (a scatter: a row update must not copy the
+    table), so the memory planner drops a compiled plan's dead references to that array first.
+    `grad_keeps_slices`: `grad` accepts an IndexedSlices gradient and returns slices (Cast, Identity,
+    as TF's), so autodiff hands it one instead of densifying: an embedding's gradient stays sparse
+    through mixed precision's float16 read of its float32 table.
     """
     name: str
     infer: Callable
@@ -87,6 +93,8 @@ class OpDef:
     foldable: bool = True                  # constant folding may evaluate it at compile time
     check_in_eager: Optional[bool] = None  # run infer before the kernel in eager (default: non-elementwise)
     retains_inputs: bool = True            # a stateful op may keep its input arrays (an assign does)
+    updates_in_place: bool = False         # writes its `var` attr's array in place when only the variable holds it
+    grad_keeps_slices: bool = False        # `grad` takes an IndexedSlices output gradient and maps it
     fast_kernel: Optional[Callable] = None  # compiled kernel, as `kernel`; None result: use `kernel`
     source: Optional[str] = None           # FEED, CONSTANT or VARIABLE for those source ops
     control_only: bool = False             # no outputs, no work: stands for its control inputs

@@ -77,6 +77,9 @@ def _scatter_nd(indices, updates, var, mode):
     return _write(var, tuple(np.moveaxis(np.asarray(indices), -1, 0)), updates, mode)
 
 
-register(OpDef("ResourceScatter", _scatter_infer, _scatter, kind=STATEFUL, stateful=True, differentiable=False))
+# The updates are copied into the table (never kept), and the table is written in place when
+# only the variable holds it (`updates_in_place`: compiled plans drop their dead reads first).
+register(OpDef("ResourceScatter", _scatter_infer, _scatter, kind=STATEFUL, stateful=True, differentiable=False,
+               retains_inputs=False, updates_in_place=True))
 register(OpDef("ResourceScatterNd", _scatter_nd_infer, _scatter_nd, kind=STATEFUL, stateful=True,
-               differentiable=False))
+               differentiable=False, retains_inputs=False, updates_in_place=True))

@@ -67,11 +67,13 @@ def _message(opdef, name, specs, detail, location) -> str:
             + ", ".join(f"{s.dtype.name}{s.shape}" for s in specs) + (f". Defined at {where}" if where else ""))
 
 
-def specialise(graph, fetch_tensors, fetch_ops, feed_tensors, feed_shapes=None) -> Program:
+def specialise(graph, fetch_tensors, fetch_ops, feed_tensors, feed_shapes=None, ops=None) -> Program:
     """A Program computing the fetches from the feeds; `feed_shapes` (one per feed) refine the
-    fed tensors' static shapes, and inference re-runs wherever an input shape changed."""
+    fed tensors' static shapes, and inference re-runs wherever an input shape changed. `ops`, if
+    given, is what `prune` returns for these fetches and feeds (the caller already has it)."""
     fed = {t: i for i, t in enumerate(feed_tensors)}
-    ops = prune([t.op for t in fetch_tensors] + list(fetch_ops), set(fed))
+    if ops is None:
+        ops = prune([t.op for t in fetch_tensors] + list(fetch_ops), set(fed))
     prog = Program()
     tmap: dict = {}
     placeholder = get("Placeholder")

@@ -64,3 +64,31 @@ def test_an_error_in_a_block_reaches_the_caller(split_small):
         raise ValueError("block failed")
     with pytest.raises(ValueError, match="block failed"):
         gemm_pool.run_blocks([lambda: None, boom, lambda: None])
+
+
+def test_column_and_depth_blocks_cover_every_index_once():
+    for size, threads in ((512, 2), (130, 2), (1000, 3), (64, 4)):
+        for blocks in (gemm_pool.col_blocks(size, threads), gemm_pool.depth_blocks(size, threads)):
+            assert blocks[0][0] == 0 and blocks[-1][1] == size
+            assert all(a[1] == b[0] and a[0] < a[1] for a, b in zip(blocks, blocks[1:]))
+
+
+@pytest.fixture
+def split_thin(split_small, monkeypatch):
+    """Rows too few for row blocks; small column and reduction blocks."""
+    monkeypatch.setattr(gemm_pool, "MIN_BLOCK_ROWS", 64)
+    monkeypatch.setattr(gemm_pool, "MIN_BLOCK_COLS", 8)
+    monkeypatch.setattr(gemm_pool, "COL_ALIGN", 4)
+    monkeypatch.setattr(gemm_pool, "MIN_BLOCK_DEPTH", 16)
+
+
+@pytest.mark.parametrize("n", [40, 6])
+def test_products_with_few_rows_split_by_columns_or_depth_match_numpy(split_thin, n):
+    """A weight gradient's shape, x^T @ dy: few rows, a long reduction; by columns when there are
+    enough of them, else by the reduction axis (partials added)."""
+    rng = np.random.RandomState(2)
+    x, dy = rng.standard_normal((300, 24)).astype(np.float32), rng.standard_normal((300, n)).astype(np.float32)
+    out = np.empty((24, n), np.float32)
+    assert gemm_pool.split(24, n, 300) is None and gemm_pool.thin_tasks(x.T, dy, out) is not None
+    gemm_pool.matmul(x.T, dy, out)
+    np.testing.assert_allclose(out, x.T.astype(np.float64) @ dy, rtol=1e-5, atol=1e-4)

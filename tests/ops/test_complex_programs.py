@@ -24,3 +24,18 @@ def test_complex_program_matches_tensorflow(name, mode):
     value, grad = runners.MODES[mode](PROGRAMS[name][1], np.asarray(rec["input"], np.float32))
     np.testing.assert_allclose(value, np.asarray(rec["value"]), rtol=2e-4, atol=2e-4, err_msg=f"{name} [{mode}] value")
     np.testing.assert_allclose(grad, np.asarray(rec["grad"]), rtol=2e-3, atol=2e-3, err_msg=f"{name} [{mode}] gradient")
+
+
+def test_the_numpy_fallback_transforms_give_scipys_numbers(monkeypatch):
+    """Without scipy the kernels are numpy.fft's: the same definitions, cropping and padding."""
+    import graphflow as gf
+    from graphflow.ops import spectral
+    x = np.random.default_rng(3).standard_normal((3, 10)).astype(np.float32)
+    calls = [lambda: gf.signal.rfft(x, [8]), lambda: gf.signal.irfft(gf.signal.rfft(x), [12]),
+             lambda: gf.signal.fft2d(gf.complex(x, x)), lambda: gf.signal.ifftnd(gf.complex(x, x), [4], [0])]
+    with_scipy = [c().numpy() for c in calls]
+    monkeypatch.setattr(spectral, "_BACKEND", [np.fft])
+    for want, call in zip(with_scipy, calls):
+        got = call().numpy()
+        assert got.dtype == want.dtype
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)

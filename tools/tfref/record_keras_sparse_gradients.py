@@ -1,7 +1,9 @@
 """Record what Keras 3 on TensorFlow does with the sparse (IndexedSlices) gradient of an embedding,
 for tests/keras_api/optimizers/test_sparse_gradient_parity.py: the issue's Adam case, three fit
 steps of a small Embedding -> Dense model with duplicate ids for every optimizer configuration,
-and the structure of tape gradients of gathers (values, indices, and when they are dense).
+the same fit under the mixed_float16 policy (the LossScaleOptimizer keeps the slices through the
+unscale and the finite check), and the structure of tape gradients of gathers (values, indices,
+and when they are dense).
 
     /work/tfvenv/bin/python tools/tfref/record_keras_sparse_gradients.py
 """
@@ -61,6 +63,33 @@ def issue_case(keras):
     return model.get_weights()[0]
 
 
+# under mixed_float16: the float16 gather's gradient is cast back to float32 slices, unscaled by
+# the loss scale (2**15) and applied row-wise; summing duplicates in float16 would overflow
+MIXED = [("sgd", "SGD", {"learning_rate": 0.1}), ("adam", "Adam", {"learning_rate": 0.1}),
+         ("adagrad", "Adagrad", {"learning_rate": 0.1})]
+
+
+def mixed_precision_cases(keras):
+    out, meta = {}, []
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    try:
+        for case_id, cls, kwargs in MIXED:
+            model = keras.Sequential([keras.Input((3,), dtype="int32"), keras.layers.Embedding(5, 3),
+                                      keras.layers.Dense(2, dtype="float32")])
+            model.set_weights([TABLE, KERNEL, BIAS])
+            model.compile(optimizer=getattr(keras.optimizers, cls)(**kwargs), loss="mse")
+            history = model.fit(IDS, TARGETS, batch_size=2, epochs=3, shuffle=False, verbose=0)
+            out[f"mixed/{case_id}/table"], out[f"mixed/{case_id}/kernel"] = model.get_weights()[:2]
+            out[f"mixed/{case_id}/loss"] = np.array(history.history["loss"], np.float64)
+            meta.append({"id": case_id, "class": cls, "kwargs": kwargs, "optimizer": type(model.optimizer).__name__,
+                         "scale": float(model.optimizer.dynamic_scale.numpy()),
+                         "iterations": int(model.optimizer.iterations.numpy())})
+            print(f"mixed {case_id:22s} {out[f'mixed/{case_id}/table'].ravel()[:4]} {meta[-1]}")
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    return meta, out
+
+
 def gradient_structure(tf):
     """Tape gradients of gathers of one variable: one gather, two gathers, a gather plus a dense use."""
     v = tf.Variable(TABLE)
@@ -92,6 +121,8 @@ def main():
         arrays[f"{case_id}/table"], arrays[f"{case_id}/kernel"], arrays[f"{case_id}/bias"] = table, kernel, bias
         meta["cases"].append({"id": case_id, "class": cls, "kwargs": kwargs})
         print(f"{case_id:28s} {table.ravel()[:4]}")
+    meta["mixed_float16"], mixed = mixed_precision_cases(keras)
+    arrays.update(mixed)
     structure = gradient_structure(tf)
     meta["structure"] = {k: v for k, v in structure.items() if isinstance(v, str)}
     arrays.update({f"structure/{k}": v for k, v in structure.items() if not isinstance(v, str)})

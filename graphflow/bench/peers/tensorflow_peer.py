@@ -218,15 +218,9 @@ def _cnn_keras_model():
                                 layers.Dense(10)])
 
 
-def w7(case, args):
-    """The CNN training step (cnn_reference.py): eager, tf.function, and Keras train_on_batch."""
-    batch = pc.case_value(case, "batch", cnn.BATCH)
-    x_np, y_np = cnn.cnn_batch(batch)
-    init = cnn.cnn_params()
-    exp_loss, exp_params = cnn.cnn_step_numpy(init, x_np, y_np)
-    x, y = tf.constant(x_np), tf.constant(y_np)
-    variables, reset = _variables(init)
-
+def cnn_step(variables):
+    """The W7 step over tf.Variables [k1, b1, k2, b2, w3, b3, w4, b4]: step(x, y) -> loss, SGD applied
+    (also timed by benchmarks/w7_cpu_time.py)."""
     def step(x, y):
         k1, b1, k2, b2, w3, b3, w4, b4 = variables
         with tf.GradientTape() as tape:
@@ -237,7 +231,19 @@ def w7(case, args):
         for v, g in zip(variables, tape.gradient(loss, variables)):
             v.assign_sub(cnn.LR * g)
         return loss
+    return step
 
+
+def w7(case, args):
+    """The CNN training step (cnn_reference.py): eager, tf.function, and Keras train_on_batch."""
+    batch = pc.case_value(case, "batch", cnn.BATCH)
+    x_np, y_np = cnn.cnn_batch(batch)
+    init = cnn.cnn_params()
+    exp_loss, exp_params = cnn.cnn_step_numpy(init, x_np, y_np)
+    x, y = tf.constant(x_np), tf.constant(y_np)
+    variables, reset = _variables(init)
+
+    step = cnn_step(variables)
     fn = tf.function(step)
 
     def first(f):

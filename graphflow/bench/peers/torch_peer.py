@@ -170,6 +170,25 @@ def w8(case, args):
                          pc.LSTM_RTOL, pc.LSTM_ATOL)
 
 
+def cnn_step(params):
+    """The W7 step over NCHW/OIHW parameters [k1, b1, k2, b2, w3, b3, w4, b4]: step(x, y) -> loss,
+    SGD applied (also timed by benchmarks/w7_cpu_time.py)."""
+    F = torch.nn.functional
+
+    def step(x, y):
+        k1, b1, k2, b2, w3, b3, w4, b4 = params
+        h = F.max_pool2d(torch.relu(F.conv2d(x, k1, b1)), 2)
+        h = F.max_pool2d(torch.relu(F.conv2d(h, k2, b2)), 2)
+        h = torch.relu(h.permute(0, 2, 3, 1).reshape(h.shape[0], -1) @ w3 + b3)
+        loss = F.cross_entropy(h @ w4 + b4, y)
+        grads = torch.autograd.grad(loss, params)
+        with torch.no_grad():
+            for p, g in zip(params, grads):
+                p.sub_(cnn.LR * g)
+        return loss
+    return step
+
+
 def w7(case, args):
     """The CNN training step (cnn_reference.py) in eager PyTorch, NCHW with OIHW filters.
 
@@ -186,19 +205,8 @@ def w7(case, args):
     params, reset = _trainable([to_torch(p) for p in init])
     x = torch.from_numpy(np.ascontiguousarray(x_np.transpose(0, 3, 1, 2)))
     y = torch.from_numpy(y_np.astype(np.int64))
-    F = torch.nn.functional
 
-    def step(x, y):
-        k1, b1, k2, b2, w3, b3, w4, b4 = params
-        h = F.max_pool2d(torch.relu(F.conv2d(x, k1, b1)), 2)
-        h = F.max_pool2d(torch.relu(F.conv2d(h, k2, b2)), 2)
-        h = torch.relu(h.permute(0, 2, 3, 1).reshape(h.shape[0], -1) @ w3 + b3)
-        loss = F.cross_entropy(h @ w4 + b4, y)
-        grads = torch.autograd.grad(loss, params)
-        with torch.no_grad():
-            for p, g in zip(params, grads):
-                p.sub_(cnn.LR * g)
-        return loss
+    step = cnn_step(params)
 
     def first():
         loss = step(x, y)

@@ -1,7 +1,8 @@
 """The Keras 3 `.keras` archive: a zip of `config.json` (architecture, build and compile
-settings), `metadata.json` (who wrote it, when) and `model.weights.h5` (Keras 3's HDF5 layout).
+settings), `metadata.json` (who wrote it, when), `model.weights.h5` (Keras 3's HDF5 layout) and
+`assets/` (files layers save themselves: a lookup layer's learnt vocabulary; keras_assets.py).
 
-graphflow writes the same three entries real Keras writes, so either can load the other's file.
+graphflow writes the same entries real Keras writes, so either can load the other's file.
 The archive is assembled in memory and written atomically.
 """
 from __future__ import annotations
@@ -13,7 +14,7 @@ import warnings
 import zipfile
 
 from ...atomic_file import write_atomic
-from . import keras_config, keras_weights
+from . import keras_assets, keras_config, keras_weights
 
 CONFIG, METADATA, WEIGHTS = "config.json", "metadata.json", "model.weights.h5"
 KERAS_MAJOR = 3                 # the archive layout this module reads and writes
@@ -35,6 +36,7 @@ def save(model, filepath, include_optimizer: bool = True) -> None:
         zf.writestr(METADATA, json.dumps(metadata))
         zf.writestr(CONFIG, json.dumps(config))
         zf.writestr(WEIGHTS, buffer.getvalue())
+        keras_assets.add_assets(zf, model)
     write_atomic(filepath, out.getvalue())
 
 
@@ -58,11 +60,12 @@ def load(filepath, custom_objects=None, compile: bool = True):
         _check_version(metadata, filepath)
         config = json.loads(zf.read(CONFIG))
         weights = zf.read(WEIGHTS) if WEIGHTS in names else None
-    model = keras_config.model_from_keras_config(config, custom_objects, source=str(filepath))
-    h5py = keras_weights.require_h5py()
-    if weights is not None:
-        with h5py.File(io.BytesIO(weights), "r") as f:
-            keras_weights.read_keras3(f, model, str(filepath))
+        model = keras_config.model_from_keras_config(config, custom_objects, source=str(filepath))
+        h5py = keras_weights.require_h5py()
+        if weights is not None:         # before the assets: a lookup's TF-IDF weights wait for its vocabulary
+            with h5py.File(io.BytesIO(weights), "r") as f:
+                keras_weights.read_keras3(f, model, str(filepath))
+        keras_assets.load_assets(zf, model, str(filepath))
     if compile and config.get("compile_config"):
         if keras_config.compile_from_keras(model, config["compile_config"], str(filepath)) and weights is not None:
             model.optimizer.build(model.trainable_weights)

@@ -40,7 +40,7 @@ _NEUTRAL_OPTIONS = {
     "groups": 1, "dilation_rate": (1, 1), "data_format": "channels_last", "renorm_momentum": _ANY,
     "zero_output_for_mask": _ANY, "seed": _ANY, "lora_alpha": _ANY, "use_cudnn": _ANY, "synchronized": False,
     "input_length": _ANY, "optional": False, "ragged": False, "sparse": False, "dropout": 0.0,
-    "recurrent_dropout": 0.0, "rms_scaling": False,
+    "recurrent_dropout": 0.0, "rms_scaling": False, "oov_method": "floormod",
 }
 
 

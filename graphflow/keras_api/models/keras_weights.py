@@ -46,6 +46,16 @@ def _unique(name: str, used: dict) -> str:
 
 def saveables(model) -> list:
     """[(path, variables)] for the model and every layer inside it, in Keras 3's layout and order."""
+    return [(path, variables) for path, _, variables in _walk(model)]
+
+
+def saveable_objects(model) -> list:
+    """[(path, object)]: the model and every layer inside it, at their paths in Keras 3's layout
+    (where a `.keras` file keeps their weights and their assets)."""
+    return [(path, obj) for path, obj, _ in _walk(model) if obj is not None]
+
+
+def _walk(model) -> list:
     out, visited = [], set()
 
     def visit(obj, path):
@@ -53,10 +63,10 @@ def saveables(model) -> list:
             return
         visited.add(id(obj))
         if type(obj).__name__ in RECURRENT_CLASSES and obj.__module__.startswith("graphflow."):
-            out.append((path, []))
-            out.append((_join(path, "cell"), own_weights(obj)))
+            out.append((path, obj, []))
+            out.append((_join(path, "cell"), None, own_weights(obj)))
             return
-        out.append((path, own_weights(obj)))
+        out.append((path, obj, own_weights(obj)))
         for name, child in _children(obj):
             if isinstance(child, list):
                 used = {}
@@ -80,6 +90,9 @@ def _children(obj) -> list:
     out = []
     if isinstance(obj, graph_models):
         out.append(("layers", list(obj.layers)))
+    for name in getattr(type(obj), "keras_private_children", ()):   # private sub-layers Keras walks too
+        if isinstance(getattr(obj, name, None), Layer):
+            out.append((name, getattr(obj, name)))
     for name in sorted(vars(obj)):
         if name.startswith("_") or name in ("layers",):
             continue
@@ -102,11 +115,17 @@ def _children(obj) -> list:
 # ---- Keras 3 layout ----------------------------------------------------------------------------------
 
 def write_keras3(h5file, model, optimizer=None) -> None:
-    for path, variables in saveables(model):
+    for path, obj, variables in _walk(model):
         group = h5file.require_group(_join(path, "vars"))
         owner_name = _owner_name(model, path)
         if owner_name is not None:
             group.attrs["name"] = owner_name
+        if hasattr(obj, "save_own_variables"):      # named state (a lookup's idf_weights), as Keras's hook
+            store = {}
+            obj.save_own_variables(store)
+            for key, value in store.items():
+                group.create_dataset(key, data=np.asarray(value))
+            continue
         for i, var in enumerate(variables):
             group.create_dataset(str(i), data=var.numpy())
     if optimizer is not None:       # unbuilt: iteration and learning rate only, as Keras writes it
@@ -151,9 +170,12 @@ def read_keras3(h5file, model, source: str, skip_mismatch: bool = False) -> list
 
     Every shape is checked before anything is assigned, so a mismatch leaves the model as it was.
     """
-    plan = []
-    for path, variables in saveables(model):
+    plan, hooks = [], []
+    for path, obj, variables in _walk(model):
         group = h5file.get(_join(path, "vars"))
+        if hasattr(obj, "load_own_variables"):
+            hooks.append((obj, {} if group is None else {k: np.asarray(group[k][()]) for k in group}))
+            continue
         if group is None:
             if variables:
                 problem = f"{source} has no weights for {_describe(model, path)} (expected group {path or '/'}/vars)"
@@ -186,6 +208,8 @@ def read_keras3(h5file, model, source: str, skip_mismatch: bool = False) -> list
                          f"{model.name!r} has {[p or '/' for p, v in saveables(model) if v]})")
     for var, value in plan:
         var.assign(value.astype(var.dtype.np, copy=False))
+    for obj, store in hooks:
+        obj.load_own_variables(store)
     return plan
 
 

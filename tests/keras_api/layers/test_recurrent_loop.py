@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 
 import graphflow as gf
+from graphflow import threading_config
+from graphflow.kernels import gemm_pool
 from graphflow.kernels import recurrent as fast_kernels
 from graphflow.ops import recurrent
 from graphflow.ops.registry import get
@@ -117,9 +119,16 @@ def test_other_named_activations_run_the_loop_op_with_the_chains_numbers(activat
 
 
 @pytest.mark.parametrize("op", ["LSTMSequence", "GRUSequence", "SimpleRNNSequence"])
-def test_numba_steps_compute_what_the_numpy_steps_compute(op):
+@pytest.mark.parametrize("overlapped", [False, True], ids=["whole", "chunks_on_helpers"])
+def test_numba_steps_compute_what_the_numpy_steps_compute(op, overlapped, monkeypatch):
     """The fast kernel (numba step functions) against the reference (numpy step functions), forward
-    and backward, masked and go_backwards, float64."""
+    and backward, masked and go_backwards, float64; `chunks_on_helpers`: the recurrent kernel's
+    gradient in chunks of steps on gemm_pool's helper threads while the loop runs, as for big
+    sequences."""
+    if overlapped:
+        monkeypatch.setattr(gemm_pool, "MIN_MACS", 0)
+        monkeypatch.setattr(fast_kernels, "MIN_CHUNK_STEPS", 1)
+        monkeypatch.setattr(threading_config, "intra_op_threads", lambda: 3)
     gates = {"LSTMSequence": 4, "GRUSequence": 3, "SimpleRNNSequence": 1}[op]
     rng = np.random.RandomState(1)
     t, b, u = 4, 3, 5

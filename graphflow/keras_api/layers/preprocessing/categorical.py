@@ -13,6 +13,7 @@ from ....eager.tensor import EagerTensor
 from ....ops import api
 from ..base import Layer
 from .numeric import _batches
+from .vocabulary_assets import VocabularyAssets
 
 _MODES = ("one_hot", "multi_hot", "count")
 
@@ -172,7 +173,7 @@ class Discretization(Layer):
         return cls(**config)
 
 
-class IntegerLookup(Layer):
+class IntegerLookup(VocabularyAssets, Layer):
     """Map integer tokens to contiguous ids: the vocabulary (given, or learnt by `adapt` in
     order of frequency) gets ids after the reserved ones; unknown tokens get the OOV id.
 
@@ -185,7 +186,7 @@ class IntegerLookup(Layer):
 
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token=-1, vocabulary=None,
                  vocabulary_dtype="int64", idf_weights=None, invert=False, output_mode="int", sparse=False,
-                 pad_to_max_tokens=False, name=None, **kwargs):
+                 pad_to_max_tokens=False, vocabulary_size=None, name=None, **kwargs):
         if output_mode not in ("int",) + _MODES:
             raise ValueError(f"IntegerLookup: output_mode must be 'int' or one of {_MODES}, got {output_mode!r}")
         if num_oov_indices not in (0, 1):
@@ -200,6 +201,9 @@ class IntegerLookup(Layer):
         self.invert, self.output_mode, self.pad_to_max_tokens = invert, output_mode, pad_to_max_tokens
         self.autocast = False
         self._vocabulary = None
+        # as Keras: a vocabulary given here is saved in the config, an adapted one as an asset
+        self._input_vocabulary = None if vocabulary is None else [int(v) for v in np.ravel(np.asarray(vocabulary))]
+        self._restored_size = vocabulary_size
         if vocabulary is not None:
             self.set_vocabulary(vocabulary)
 
@@ -232,13 +236,18 @@ class IntegerLookup(Layer):
 
     def get_vocabulary(self, include_special_tokens=True) -> list:
         vocab = list(self._vocabulary or [])
-        if not include_special_tokens:
-            return vocab
-        special = ([self.mask_token] if self.mask_token is not None else []) + [self.oov_token] * self.num_oov_indices
-        return special + vocab
+        return self._special_tokens() + vocab if include_special_tokens else vocab
+
+    def _special_tokens(self) -> list:
+        return ([self.mask_token] if self.mask_token is not None else []) + [self.oov_token] * self.num_oov_indices
 
     def vocabulary_size(self) -> int:
-        return len(self.get_vocabulary())
+        return self._size_before_assets() or len(self.get_vocabulary())
+
+    def _vocabulary_from_asset(self, lines) -> None:
+        vocab = [int(t) for t in lines]
+        special = self._special_tokens()
+        self.set_vocabulary(vocab[len(special):] if vocab[:len(special)] == special else vocab)
 
     def call(self, inputs):
         if self._vocabulary is None:
@@ -271,4 +280,5 @@ class IntegerLookup(Layer):
         return {**super().get_config(), "max_tokens": self.max_tokens, "num_oov_indices": self.num_oov_indices,
                 "mask_token": self.mask_token, "oov_token": self.oov_token, "invert": self.invert,
                 "output_mode": self.output_mode, "pad_to_max_tokens": self.pad_to_max_tokens,
-                "vocabulary": self._vocabulary, "vocabulary_dtype": "int64", "sparse": False}
+                "vocabulary": self._input_vocabulary, "vocabulary_dtype": "int64", "sparse": False,
+                "vocabulary_size": self.vocabulary_size()}

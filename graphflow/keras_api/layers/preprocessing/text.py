@@ -19,6 +19,7 @@ from ....ops.registry import get as get_op
 from ....ops.strings import split_tokens
 from ..base import Layer
 from .categorical import _encoded_shape, encode
+from .vocabulary_assets import VocabularyAssets
 from .numeric import _batches
 
 _MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
@@ -75,7 +76,7 @@ def _depth(lookup) -> int:
     return lookup.vocabulary_size()
 
 
-class StringLookup(Layer):
+class StringLookup(VocabularyAssets, Layer):
     """Map string tokens to contiguous int64 ids: with `mask_token` set it maps to 0, then
     `num_oov_indices` OOV ids (default 1, for tokens not in the vocabulary), then the vocabulary
     (given, or learnt by `adapt` in order of frequency). `invert=True` maps ids back to tokens;
@@ -83,7 +84,7 @@ class StringLookup(Layer):
 
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token="[UNK]", vocabulary=None,
                  idf_weights=None, invert=False, output_mode="int", pad_to_max_tokens=False, sparse=False,
-                 encoding="utf-8", name=None, **kwargs):
+                 encoding="utf-8", vocabulary_size=None, name=None, **kwargs):
         output_mode = "tf_idf" if output_mode == "tf-idf" else output_mode
         if output_mode not in _MODES:
             raise ValueError(f"StringLookup: output_mode must be one of {_MODES}, got {output_mode!r}")
@@ -102,6 +103,11 @@ class StringLookup(Layer):
         self.encoding = encoding
         self.autocast = False
         self._vocabulary, self._idf, self._table = None, None, None
+        # as Keras: a vocabulary given here is saved in the config, any other (adapted, or a file's)
+        # as an asset; idf_weights without a vocabulary wait for the asset's tokens
+        self._input_vocabulary = (None if vocabulary is None or isinstance(vocabulary, str)
+                                  else [_as_text(t) for t in _read_vocabulary(vocabulary)])
+        self._pending_idf, self._restored_size, self._saved_idf = idf_weights, vocabulary_size, None
         if vocabulary is not None:
             self.set_vocabulary(vocabulary, idf_weights)
 
@@ -167,7 +173,26 @@ class StringLookup(Layer):
         return [_as_text(t) for t in tokens]
 
     def vocabulary_size(self) -> int:
-        return len(self._vocabulary or []) + self._reserved()
+        return self._size_before_assets() or len(self._vocabulary or []) + self._reserved()
+
+    def _vocabulary_from_asset(self, lines) -> None:
+        idf = None
+        if self.output_mode == "tf_idf":
+            idf = self._pending_idf
+            if self._saved_idf is not None:     # Keras's full-width weights: the tokens' follow the specials
+                reserved = self._reserved() if lines[:self._reserved()] == [_as_text(t) for t in
+                                                                           self._special_tokens()] else 0
+                idf = self._saved_idf[reserved:len(lines)]
+        self.set_vocabulary(lines, idf)
+
+    def save_own_variables(self, store) -> None:
+        """As Keras: the TF-IDF weights (special tokens' and padding included) as `idf_weights`."""
+        if self.output_mode == "tf_idf" and self._idf is not None:
+            store["idf_weights"] = self.idf_weights
+
+    def load_own_variables(self, store) -> None:
+        if self.output_mode == "tf_idf" and "idf_weights" in store:
+            self._saved_idf = np.asarray(store["idf_weights"], np.float64)
 
     @property
     def idf_weights(self):
@@ -217,9 +242,7 @@ class StringLookup(Layer):
                 "mask_token": None if self.mask_token is None else _as_text(self.mask_token),
                 "oov_token": _as_text(self.oov_token), "invert": self.invert, "output_mode": self.output_mode,
                 "pad_to_max_tokens": self.pad_to_max_tokens, "sparse": False, "encoding": self.encoding,
-                "vocabulary": self.get_vocabulary(include_special_tokens=False) if self._vocabulary is not None
-                else None,
-                "idf_weights": None if self._idf is None else self._idf.tolist()}
+                **vocabulary_config(self)}
 
 
 class TextVectorization(Layer):
@@ -231,7 +254,8 @@ class TextVectorization(Layer):
 
     def __init__(self, max_tokens=None, standardize="lower_and_strip_punctuation", split="whitespace", ngrams=None,
                  output_mode="int", output_sequence_length=None, pad_to_max_tokens=False, vocabulary=None,
-                 idf_weights=None, sparse=False, ragged=False, encoding="utf-8", name=None, **kwargs):
+                 idf_weights=None, sparse=False, ragged=False, encoding="utf-8", vocabulary_size=None, name=None,
+                 **kwargs):
         output_mode = "tf_idf" if output_mode == "tf-idf" else output_mode
         if output_mode not in ("int", "multi_hot", "count", "tf_idf"):
             raise ValueError(f"TextVectorization: output_mode must be 'int', 'multi_hot', 'count' or 'tf_idf', "
@@ -254,10 +278,11 @@ class TextVectorization(Layer):
         self.output_mode, self.output_sequence_length = output_mode, output_sequence_length
         self.pad_to_max_tokens, self.encoding = pad_to_max_tokens, encoding
         self.autocast = False
-        self._lookup = StringLookup(max_tokens=max_tokens, mask_token="" if output_mode == "int" else None,
+        self._lookup_layer = StringLookup(max_tokens=max_tokens, mask_token="" if output_mode == "int" else None,
                                     output_mode=output_mode, pad_to_max_tokens=pad_to_max_tokens,
-                                    vocabulary=vocabulary, idf_weights=idf_weights, name=f"{self.name}_lookup")
-        self._lookup.tokens_of = self._tokens_of
+                                    vocabulary=vocabulary, idf_weights=idf_weights, vocabulary_size=vocabulary_size,
+                                    name=f"{self.name}_lookup")
+        self._lookup_layer.tokens_of = self._tokens_of
 
     # ---- the text pipeline -----------------------------------------------------------------------------------
     def _standardized(self, x):
@@ -277,19 +302,35 @@ class TextVectorization(Layer):
         return [split_tokens(t, self._splitting(), self.ngrams or ()) for t in texts]
 
     def adapt(self, data, batch_size=None, steps=None):
-        self._lookup.adapt(data, steps=steps)
+        self._lookup_layer.adapt(data, steps=steps)
 
     def set_vocabulary(self, vocabulary, idf_weights=None):
-        self._lookup.set_vocabulary(vocabulary, idf_weights)
+        self._lookup_layer.set_vocabulary(vocabulary, idf_weights)
 
     def get_vocabulary(self, include_special_tokens=True) -> list:
-        return self._lookup.get_vocabulary(include_special_tokens)
+        return self._lookup_layer.get_vocabulary(include_special_tokens)
 
     def vocabulary_size(self) -> int:
-        return self._lookup.vocabulary_size()
+        return self._lookup_layer.vocabulary_size()
+
+    # Keras 3 saves the inner lookup layer as an object of its own, at `_lookup_layer` (its
+    # vocabulary asset and TF-IDF weights), and the layer's own state as the lookup's again
+    keras_private_children = ("_lookup_layer",)
+
+    def save_assets(self, dir_path) -> None:
+        self._lookup_layer.save_assets(dir_path)
+
+    def load_assets(self, dir_path) -> None:
+        self._lookup_layer.load_assets(dir_path)
+
+    def save_own_variables(self, store) -> None:
+        self._lookup_layer.save_own_variables(store)
+
+    def load_own_variables(self, store) -> None:
+        self._lookup_layer.load_own_variables(store)
 
     def call(self, inputs):
-        self._lookup._require_vocabulary()
+        self._lookup_layer._require_vocabulary()
         x = api.convert_to_tensor(inputs)
         if x.dtype is not dtypes.string:
             raise TypeError(f"TextVectorization {self.name!r} expects string inputs, got {x.dtype.name}")
@@ -301,9 +342,9 @@ class TextVectorization(Layer):
                              f"{x.shape}")
         x = self._standardized(x)
         int_mode = self.output_mode == "int"
-        depth = 0 if int_mode else _depth(self._lookup)
+        depth = 0 if int_mode else _depth(self._lookup_layer)
         out = apply(get_op("TokenizeLookup"), (x,),
-                    {"table": self._lookup._table, "split": self._splitting(), "ngrams": self.ngrams or (),
+                    {"table": self._lookup_layer._table, "split": self._splitting(), "ngrams": self.ngrams or (),
                      "mode": "int" if int_mode else "count", "sequence_length": self.output_sequence_length,
                      "depth": depth})
         if int_mode:
@@ -311,22 +352,28 @@ class TextVectorization(Layer):
         if self.output_mode == "multi_hot":
             return api.cast(api.greater(out, 0.0), "float32")
         if self.output_mode == "tf_idf":
-            return api.multiply(out, api.constant(self._lookup.idf_weights))
+            return api.multiply(out, api.constant(self._lookup_layer.idf_weights))
         return out
 
     def compute_output_shape(self, input_shape):
         batch = tuple(input_shape)[:1] or (None,)
         if self.output_mode == "int":
             return batch + (self.output_sequence_length,)
-        return batch + (_depth(self._lookup),)
+        return batch + (_depth(self._lookup_layer),)
 
     def get_config(self):
-        lookup = self._lookup
+        lookup = self._lookup_layer
         return {**super().get_config(), "max_tokens": self.max_tokens,
                 "standardize": self.standardize if not callable(self.standardize) else None, "split": self.split,
                 "ngrams": self.ngrams, "output_mode": self.output_mode,
                 "output_sequence_length": self.output_sequence_length, "pad_to_max_tokens": self.pad_to_max_tokens,
-                "sparse": False, "ragged": False, "encoding": self.encoding,
-                "vocabulary": lookup.get_vocabulary(False) if lookup._vocabulary is not None else None,
-                "idf_weights": None if lookup._idf is None else lookup._idf.tolist()}
+                "sparse": False, "ragged": False, "encoding": self.encoding, **vocabulary_config(lookup)}
+
+
+def vocabulary_config(lookup) -> dict:
+    """The config's vocabulary entries, as Keras writes them: the constructor's vocabulary and
+    TF-IDF weights (learnt ones are an asset and the weights file's `idf_weights`) and the size."""
+    idf = lookup._pending_idf
+    return {"vocabulary": lookup._input_vocabulary, "idf_weights": None if idf is None else np.asarray(idf).tolist(),
+            "vocabulary_size": lookup.vocabulary_size()}
 

@@ -1,0 +1,61 @@
+"""Kernels over the batch in blocks of images, run on gemm_pool's threads: pooling, im2col and
+the row-unfolded convolutions split their work by image so that every block is independent.
+
+numba's prange would run these loops on OpenMP's threads with a static split: the caller waits
+for the slowest thread, and on a shared machine that is the one whose core another process holds.
+gemm_pool's blocks are claimed one at a time by the caller and the pool's threads (a thread that
+gets no core leaves its blocks to the others), the same policy as the products beside them, and
+the kernels release the GIL (nogil), so one pool serves both.
+"""
+from __future__ import annotations
+
+from functools import partial
+from typing import Callable
+
+import numpy as np
+
+from .. import blas_threads, threading_config
+from . import gemm_pool
+
+# Below this many elements touched a kernel takes ~0.1 ms on one core, and a trip through the pool
+# (10-25 us under load, gemm_pool.py) would eat most of what a second thread saves.
+MIN_ELEMENTS = 1 << 17
+
+
+def blocks(n: int, work: int, min_work: int | None = None) -> list[tuple[int, int]]:
+    """[(n0, n1)] cutting a batch of n into blocks for the pool's threads; [(0, n)] when `work`
+    (elements, or multiply-adds with min_work=gemm_pool.MIN_MACS) is too small to share or the
+    kernels run on one thread."""
+    threads = threading_config.intra_op_threads()
+    if (threads < 2 or n < 2 or work < (MIN_ELEMENTS if min_work is None else min_work) or not threading_config.enabled()
+            or blas_threads.get_num_threads() is None):     # gemm_pool holds BLAS at one thread meanwhile
+        return [(0, n)]
+    k = min(n, gemm_pool.BLOCKS_PER_THREAD * threads)
+    edges = [n * i // k for i in range(k + 1)]
+    return list(zip(edges[:-1], edges[1:]))
+
+
+def run(fn: Callable[[int, int], None], spans: list[tuple[int, int]]) -> None:
+    """fn(n0, n1) for every span: on the pool when there are several, else in this thread."""
+    if len(spans) == 1:
+        fn(*spans[0])
+        return
+    gemm_pool.run_blocks([partial(fn, n0, n1) for n0, n1 in spans])
+
+
+def over_batch(fn: Callable[[int, int], None], n: int, work: int) -> None:
+    """fn(n0, n1) over blocks of the batch [0, n) (see `blocks`)."""
+    run(fn, blocks(n, work))
+
+
+def per_image(kernel: Callable) -> Callable:
+    """`kernel` run over blocks of the batch: every array argument has the batch first and each
+    block gets its slice of each (the pooling kernels; their other arguments are numbers)."""
+    def in_blocks(*args):
+        arrays = [i for i, a in enumerate(args) if isinstance(a, np.ndarray)]
+
+        def images(n0, n1):
+            kernel(*(a[n0:n1] if i in arrays else a for i, a in enumerate(args)))
+        over_batch(images, args[arrays[0]].shape[0], sum(args[i].size for i in arrays))
+    in_blocks.__name__ = in_blocks.__qualname__ = getattr(kernel, "__name__", "kernel")
+    return in_blocks
