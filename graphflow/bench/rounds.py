@@ -16,6 +16,7 @@ from typing import Callable, Iterator, Protocol
 
 from . import progress
 from .machine import load_average
+from .peers.peer_common import timed_round
 
 MIN_SAMPLES = 3     # a mode stops early (max_time) only once it has this many samples
 
@@ -39,18 +40,13 @@ class Sampler:
         return not (self.max_time is not None and len(self.samples) >= MIN_SAMPLES and self.spent > self.max_time)
 
     def sample(self) -> None:
-        start = time.perf_counter()
         try:
-            self.fn()
-            t0 = time.perf_counter()
-            for _ in range(self.inner):
-                self.fn()
-            end = time.perf_counter()
+            per_call, spent = timed_round(self.fn, self.inner)
         except Exception as e:   # a mode failing late must not take the others' figures with it
             self.error = e
             return
-        self.samples.append((end - t0) / self.inner)
-        self.spent += end - start
+        self.samples.append(per_call)
+        self.spent += spent
 
     def stats(self) -> tuple[float, float, float, int]:
         """(median, min, max, repeats) of the samples."""

@@ -1,10 +1,12 @@
-"""Timing with warm-up, repeats, medians and spread: the only clock the benchmarks use."""
+"""Timing with warm-up, repeats, medians and spread: the only clock the benchmarks use (its loop,
+timed_samples, lives in peers/peer_common.py so that the peers' processes time the same way)."""
 from __future__ import annotations
 
 import statistics
-import time
 from dataclasses import dataclass
 from typing import Callable
+
+from .peers.peer_common import timed_samples
 
 
 @dataclass
@@ -28,19 +30,5 @@ def measure(fn: Callable[[], object], repeat: int = 20, warmup: int = 3, inner: 
     `max_time`: stop sampling once this many seconds went by (at least 3 samples are kept), so a
     slow mode (the reference interpreter on a big graph) cannot blow the suite's time budget.
     """
-    if first_call is None:
-        t0 = time.perf_counter()
-        fn()
-        first_call = time.perf_counter() - t0
-    for _ in range(warmup):
-        fn()
-    samples = []
-    start = time.perf_counter()
-    for _ in range(max(1, repeat)):
-        t0 = time.perf_counter()
-        for _ in range(inner):
-            fn()
-        samples.append((time.perf_counter() - t0) / inner)
-        if max_time is not None and len(samples) >= 3 and time.perf_counter() - start > max_time:
-            break
+    samples, first_call = timed_samples(fn, repeat, warmup, inner, first_call, max_time)
     return Timing(statistics.median(samples), min(samples), max(samples), len(samples), first_call)

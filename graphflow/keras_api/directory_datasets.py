@@ -105,6 +105,45 @@ def _labels_as(labels, label_mode, num_classes):
     raise ValueError(f"label_mode must be 'int', 'categorical', 'binary' or None, got {label_mode!r}")
 
 
+def _indexed(directory, labels, label_mode, formats, class_names, shuffle, seed, validation_split, subset,
+             follow_links, verbose):
+    """What both builders start with: the checks, a seed drawn when shuffling without one, the file
+    index; label_mode becomes None when there are no labels. -> (paths, labels, names, seed, label_mode)."""
+    _check_split(validation_split, subset, shuffle, seed)
+    seed = np.random.randint(1_000_000) if shuffle and seed is None else seed
+    paths, label_values, names = index_directory(directory, labels, formats, class_names, shuffle, seed,
+                                                 follow_links, verbose)
+    if label_mode is not None and label_values is None:
+        label_mode = None
+    return paths, label_values, names, seed, label_mode
+
+
+def _with_labels(ds, labels, label_mode, names):
+    """`ds` zipped with its labels in `label_mode`, or as it is when there are none."""
+    if label_mode is None:
+        return ds
+    return Dataset.zip((ds, Dataset.from_tensor_slices(_labels_as(labels, label_mode, len(names)))))
+
+
+def _batched(ds, batch_size, names):
+    """The builders' common tail: batched (unless batch_size is None), prefetched, with class_names."""
+    if batch_size is not None:
+        ds = ds.batch(batch_size)
+    ds = ds.prefetch(AUTOTUNE)
+    ds.class_names = names
+    return ds
+
+
+def _subsets(build, paths, label_values, validation_split, subset, verbose, shuffle, shuffle_validation):
+    """build(paths, labels, shuffled) for the asked subset; subset="both": (training, validation),
+    the validation half shuffled only if `shuffle_validation`."""
+    if subset == "both":
+        train = split_for_subset(paths, label_values, validation_split, "training", verbose)
+        val = split_for_subset(paths, label_values, validation_split, "validation", verbose)
+        return build(*train, shuffle), build(*val, shuffle_validation)
+    return build(*split_for_subset(paths, label_values, validation_split, subset, verbose), shuffle)
+
+
 def _read_text(path):
     with open(path, "rb") as f:
         return f.read()
@@ -115,35 +154,22 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int", 
                                 follow_links=False, verbose=True):
     """A dataset of (texts, labels) batches from `directory/<class>/*.txt` (or texts alone with
     `labels=None`); `subset="both"` returns (training, validation)."""
-    _check_split(validation_split, subset, shuffle, seed)
-    seed = np.random.randint(1_000_000) if shuffle and seed is None else seed
-    paths, label_values, names = index_directory(directory, labels, (".txt",), class_names, shuffle, seed,
-                                                 follow_links, verbose)
-    if label_mode is not None and label_values is None:
-        label_mode = None
+    paths, label_values, names, seed, label_mode = _indexed(
+        directory, labels, label_mode, (".txt",), class_names, shuffle, seed, validation_split, subset,
+        follow_links, verbose)
 
-    def build(chosen_paths, chosen_labels):
+    def build(chosen_paths, chosen_labels, shuffled):
         texts = np.empty(len(chosen_paths), dtype=object)
         texts[:] = [_read_text(p) for p in chosen_paths]
         ds = Dataset.from_tensor_slices(texts)
         if max_length is not None:
             ds = ds.map(lambda t: text_ops.substr(t, 0, max_length))
-        if label_mode is not None:
-            ds = Dataset.zip((ds, Dataset.from_tensor_slices(_labels_as(chosen_labels, label_mode, len(names)))))
-        if shuffle:
+        ds = _with_labels(ds, chosen_labels, label_mode, names)
+        if shuffled:
             ds = ds.shuffle(batch_size * 8 if batch_size is not None else 1024, seed=seed)
-        if batch_size is not None:
-            ds = ds.batch(batch_size)
-        ds = ds.prefetch(AUTOTUNE)
-        ds.class_names = names
-        return ds
+        return _batched(ds, batch_size, names)
 
-    if subset == "both":
-        train = split_for_subset(paths, label_values, validation_split, "training", verbose)
-        val = split_for_subset(paths, label_values, validation_split, "validation", verbose)
-        return build(*train), build(*val)
-    return build(*split_for_subset(paths, label_values, validation_split, subset, verbose))
-
+    return _subsets(build, paths, label_values, validation_split, subset, verbose, shuffle, shuffle)
 
 
 IMAGE_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
@@ -184,12 +210,9 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
         raise ValueError(f'color_mode must be "rgb", "rgba" or "grayscale", got {color_mode!r}')
     if crop_to_aspect_ratio and pad_to_aspect_ratio:
         raise ValueError("Only one of pad_to_aspect_ratio and crop_to_aspect_ratio can be True")
-    _check_split(validation_split, subset, shuffle, seed)
-    seed = np.random.randint(1_000_000) if shuffle and seed is None else seed
-    paths, label_values, names = index_directory(directory, labels, IMAGE_FORMATS, class_names, shuffle, seed,
-                                                 follow_links, verbose)
-    if label_mode is not None and label_values is None:
-        label_mode = None
+    paths, label_values, names, seed, label_mode = _indexed(
+        directory, labels, label_mode, IMAGE_FORMATS, class_names, shuffle, seed, validation_split, subset,
+        follow_links, verbose)
     image_size = tuple(int(s) for s in image_size)
     channels = _CHANNELS[color_mode]
     load = _image_loader(image_size, channels, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio)
@@ -204,19 +227,12 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
         if not chosen_paths:
             raise ValueError(f"No images found in directory {directory}. Allowed formats: {IMAGE_FORMATS}")
         ds = Dataset.from_tensor_slices(np.array([p.encode() for p in chosen_paths], dtype=object))
-        if label_mode is not None:
-            ds = Dataset.zip((ds, Dataset.from_tensor_slices(_labels_as(chosen_labels, label_mode, len(names)))))
+        ds = _with_labels(ds, chosen_labels, label_mode, names)
         if shuffled:
             ds = ds.shuffle(1024, seed=seed)
         ds = ds.map((lambda p, y: (read(p), y)) if label_mode is not None else read)
-        if batch_size is not None:
-            ds = ds.batch(batch_size)
-        ds = ds.prefetch(AUTOTUNE)
-        ds.class_names, ds.file_paths = names, list(chosen_paths)
+        ds = _batched(ds, batch_size, names)
+        ds.file_paths = list(chosen_paths)
         return ds
 
-    if subset == "both":
-        train = split_for_subset(paths, label_values, validation_split, "training", verbose)
-        val = split_for_subset(paths, label_values, validation_split, "validation", verbose)
-        return build(*train, shuffle), build(*val, False)
-    return build(*split_for_subset(paths, label_values, validation_split, subset, verbose), shuffle)
+    return _subsets(build, paths, label_values, validation_split, subset, verbose, shuffle, False)

@@ -5,6 +5,8 @@ W5 has no JAX entry (BENCHMARKS.md compares Keras on TF and a PyTorch loop).
 """
 from __future__ import annotations
 
+from functools import partial
+
 import cnn_reference as cnn
 import jax
 import jax.numpy as jnp
@@ -19,26 +21,18 @@ def _np(o):
 
 
 def w1(case, args):
-    n = pc.case_value(case, "N", 2 ** 22)
-    x_np = pc.w1_input(n)
+    x_np = pc.gelu_input(case)
     x = jnp.asarray(x_np)
-
-    def gelu(x):
-        return 0.5 * x * (1.0 + jnp.tanh(0.7978845608 * (x + 0.044715 * x * x * x)))
+    gelu = pc.gelu_of(jnp.tanh)
     jit = jax.jit(gelu)
     modes = [(f"{FW} op-by-op", lambda: gelu(x).block_until_ready(), False),
              (f"{FW} jit", lambda: jit(x).block_until_ready(), True)]
-    return pc.time_modes("W1", case, modes, [pc.gelu_numpy(x_np)], args.repeat or 20, rtol=1e-4, atol=1e-5,
-                         to_numpy=_np)
+    return pc.time_gelu(case, modes, x_np, args, _np)
 
 
 def w2(case, args):
     k = pc.case_value(case, "chain", 100)
-
-    def chain(x):
-        for _ in range(k):
-            x = x + 1.0
-        return x
+    chain = pc.add_chain(k)
     x = jnp.asarray(np.float32(1.0))
     jit = jax.jit(chain)
     modes = [(f"{FW} op-by-op", lambda: chain(x).block_until_ready(), False),
@@ -48,13 +42,7 @@ def w2(case, args):
 
 
 def _loss(params, x, y):
-    h = x
-    n = len(params) // 2
-    for i in range(n):
-        h = h @ params[2 * i] + params[2 * i + 1]
-        if i < n - 1:
-            h = jax.nn.relu(h)
-    logp = jax.nn.log_softmax(h)
+    logp = jax.nn.log_softmax(pc.mlp_forward(params, x, jax.nn.relu))
     return -jnp.mean(jnp.take_along_axis(logp, y[:, None], axis=1))
 
 
@@ -64,13 +52,10 @@ def _step(params, x, y):
 
 
 def _mlp_case(workload, case, args):
-    sizes = pc.MLP_SIZES[workload]
-    batch = pc.case_value(case, "batch", 256 if workload == "W3" else 512)
-    x_np, y_np = pc.mlp_batch(batch, sizes[0])
-    init = pc.mlp_params(sizes)
-    exp_loss, exp_params = pc.mlp_step_numpy(init, x_np, y_np)
-    params = [jnp.asarray(p) for p in init]
-    x, y = jnp.asarray(x_np), jnp.asarray(y_np)
+    """W3/W4: one SGD step of the MLP, op-by-op and under jax.jit."""
+    data = pc.mlp_case(workload, case)
+    params = [jnp.asarray(p) for p in data.init]
+    x, y = jnp.asarray(data.x), jnp.asarray(data.y)
     jit = jax.jit(_step)
 
     def run(f):
@@ -81,16 +66,7 @@ def _mlp_case(workload, case, args):
     # a functional step: every call starts from the same weights, so no reset is needed
     modes = [(f"{FW} op-by-op", lambda: run(_step), False, lambda: jax.block_until_ready(_step(params, x, y))),
              (f"{FW} jit", lambda: run(jit), True, lambda: jax.block_until_ready(jit(params, x, y)))]
-    return pc.time_modes(workload, case, modes, [exp_loss] + exp_params, args.repeat or 20, pc.TRAIN_RTOL,
-                         pc.TRAIN_ATOL)
-
-
-def w3(case, args):
-    return _mlp_case("W3", case, args)
-
-
-def w4(case, args):
-    return _mlp_case("W4", case, args)
+    return pc.time_training(workload, case, modes, data.expected, args)
 
 
 def w6(case, args):
@@ -111,23 +87,12 @@ def w6(case, args):
 
 def w9(case, args):
     """Batch-1 inference through jax.jit."""
-    batch = pc.case_value(case, "batch", 1)
-    sizes = pc.MLP_SIZES["W9"]
-    params_np = pc.mlp_params(sizes)
-    x_np = pc.infer_input(batch, sizes[0])
+    params_np, x_np = pc.infer_case(case)
     params, x = [jnp.asarray(p) for p in params_np], jnp.asarray(x_np)
 
-    def forward(params, v):
-        n = len(params) // 2
-        for i in range(n):
-            v = v @ params[2 * i] + params[2 * i + 1]
-            if i < n - 1:
-                v = jax.nn.relu(v)
-        return v
-    jit = jax.jit(forward)
+    jit = jax.jit(lambda params, v: pc.mlp_forward(params, v, jax.nn.relu))
     modes = [(f"{FW} jit", lambda: jit(params, x).block_until_ready(), True)]
-    return pc.time_modes("W9", case, modes, [pc.mlp_forward_numpy(params_np, x_np)], args.repeat or 30, rtol=1e-5,
-                         atol=1e-5, inner=pc.INFER_INNER, to_numpy=_np)
+    return pc.time_inference(case, modes, params_np, x_np, args, _np)
 
 
 def _lstm_loss(params, x):
@@ -196,10 +161,10 @@ def w7(case, args):
         jax.block_until_ready(new)
         return [np.asarray(loss)] + [np.asarray(p) for p in new]
     modes = [(f"{FW} jit", run, True, lambda: jax.block_until_ready(jit(params, x, y)))]
-    return pc.time_modes("W7", case, modes, [exp_loss] + exp_params, args.repeat or 20, pc.TRAIN_RTOL,
-                         pc.TRAIN_ATOL)
+    return pc.time_training("W7", case, modes, [exp_loss] + exp_params, args)
 
 
 if __name__ == "__main__":
-    handlers = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W6": w6, "W7": w7, "W8": w8, "W9": w9}
+    handlers = {"W1": w1, "W2": w2, "W3": partial(_mlp_case, "W3"), "W4": partial(_mlp_case, "W4"),
+                "W6": w6, "W7": w7, "W8": w8, "W9": w9}
     raise SystemExit(pc.main(handlers, FW, jax.__version__))

@@ -142,18 +142,13 @@ class Sampler:
         return not (len(self.samples) >= 3 and self.spent > self.max_time)
 
     def sample(self) -> None:
-        start = time.perf_counter()
         try:
-            self.fn()
-            t0 = time.perf_counter()
-            for _ in range(self.inner):
-                self.fn()
-            end = time.perf_counter()
+            per_call, spent = timed_round(self.fn, self.inner)
         except Exception as e:
             self.row.update(status="error", note=f"{type(e).__name__}: {e}".splitlines()[0][:160])
             return
-        self.samples.append((end - t0) / self.inner)
-        self.spent += end - start
+        self.samples.append(per_call)
+        self.spent += spent
 
     def fill(self) -> None:
         if self.row["status"] != "ok":
@@ -248,6 +243,16 @@ def row(workload, mode, case, **kw) -> dict:
 
 
 def measure(fn, repeat=20, warmup=3, inner=1, first_call=None, max_time=10.0) -> dict:
+    samples, first_call = timed_samples(fn, repeat, warmup, inner, first_call, max_time)
+    return {"median_s": statistics.median(samples), "min_s": min(samples), "max_s": max(samples),
+            "repeats": len(samples), "first_call_s": first_call}
+
+
+# ---- the clock: graphflow.bench.timing and .rounds import these too, so both sides time alike ------
+def timed_samples(fn, repeat, warmup, inner, first_call, max_time) -> tuple[list, float]:
+    """(seconds per call of each sample, first call's seconds): the first call (unless the caller
+    timed it), `warmup` untimed calls, then up to `repeat` samples of `inner` calls each, stopping
+    once `max_time` seconds went by (None: never) and at least 3 samples are kept."""
     if first_call is None:
         t0 = time.perf_counter()
         fn()
@@ -261,10 +266,21 @@ def measure(fn, repeat=20, warmup=3, inner=1, first_call=None, max_time=10.0) ->
         for _ in range(inner):
             fn()
         samples.append((time.perf_counter() - t0) / inner)
-        if len(samples) >= 3 and time.perf_counter() - start > max_time:
+        if max_time is not None and len(samples) >= 3 and time.perf_counter() - start > max_time:
             break
-    return {"median_s": statistics.median(samples), "min_s": min(samples), "max_s": max(samples),
-            "repeats": len(samples), "first_call_s": first_call}
+    return samples, first_call
+
+
+def timed_round(fn, inner) -> tuple[float, float]:
+    """One round's sample of a mode: an untimed call (caches back to this mode's state), then
+    `inner` timed calls: (seconds per call, seconds spent in the round)."""
+    start = time.perf_counter()
+    fn()
+    t0 = time.perf_counter()
+    for _ in range(inner):
+        fn()
+    end = time.perf_counter()
+    return (end - t0) / inner, end - start
 
 
 def agree(got, expected, rtol=1e-5, atol=1e-6):
@@ -354,6 +370,91 @@ def chain_numpy(x, k):
     return x
 
 
+def gelu_input(case: str) -> np.ndarray:
+    """W1's input for a case ("N=4194304")."""
+    return w1_input(case_value(case, "N", 2 ** 22))
+
+
+def time_gelu(case, modes, x, args, to_numpy):
+    """Time W1's modes against the numpy GELU of `x` (float32 tanh: rtol 1e-4)."""
+    return time_modes("W1", case, modes, [gelu_numpy(x)], args.repeat or 20, rtol=1e-4, atol=1e-5, to_numpy=to_numpy)
+
+
+def infer_case(case: str) -> tuple[list, np.ndarray]:
+    """W9's numpy weights and input rows for a case ("batch=1")."""
+    sizes = MLP_SIZES["W9"]
+    return mlp_params(sizes), infer_input(case_value(case, "batch", 1), sizes[0])
+
+
+def time_inference(case, modes, params, x, args, to_numpy):
+    """Time W9's modes, INFER_INNER calls a sample, against the numpy forward pass."""
+    return time_modes("W9", case, modes, [mlp_forward_numpy(params, x)], args.repeat or 30, rtol=1e-5, atol=1e-5,
+                      inner=INFER_INNER, to_numpy=to_numpy)
+
+
+def gelu_of(tanh):
+    """W1's tanh-approximated GELU written with the framework's `tanh` (python-float constants)."""
+    def gelu(x):
+        return 0.5 * x * (1.0 + tanh(0.7978845608 * (x + 0.044715 * x * x * x)))
+    return gelu
+
+
+def add_chain(k):
+    """W2's chain: `x + 1.0`, k times, on any framework's tensor."""
+    def chain(x):
+        for _ in range(k):
+            x = x + 1.0
+        return x
+    return chain
+
+
+def matmul_add(h, w, b):
+    return h @ w + b
+
+
+def mlp_layers(params, x, relu, dense=matmul_add) -> list:
+    """The relu MLP over [W1, b1, W2, b2, ...] on any framework: every layer's output, the
+    logits last (no relu after the last layer). `dense(h, w, b)` is the affine step."""
+    outs, h = [], x
+    n_layers = len(params) // 2
+    for i in range(n_layers):
+        h = dense(h, params[2 * i], params[2 * i + 1])
+        if i < n_layers - 1:
+            h = relu(h)
+        outs.append(h)
+    return outs
+
+
+def mlp_forward(params, x, relu, dense=matmul_add):
+    """The relu MLP's logits (see mlp_layers)."""
+    return mlp_layers(params, x, relu, dense)[-1]
+
+
+@dataclass
+class MlpCase:
+    """W3/W4's training step: the data, the initial weights and the numpy reference after one step."""
+    sizes: tuple
+    batch: int
+    init: list
+    x: np.ndarray
+    y: np.ndarray
+    expected: list        # [loss, W1, b1, ...] after one SGD step
+
+
+def mlp_case(workload: str, case: str) -> MlpCase:
+    sizes = MLP_SIZES[workload]
+    batch = case_value(case, "batch", 256 if workload == "W3" else 512)
+    x, y = mlp_batch(batch, sizes[0])
+    init = mlp_params(sizes)
+    loss, params = mlp_step_numpy(init, x, y)
+    return MlpCase(sizes, batch, init, x, y, [loss] + params)
+
+
+def time_training(workload, case, modes, expected, args):
+    """Time training-step modes: float32 tolerances, 20 samples unless --repeat says otherwise."""
+    return time_modes(workload, case, modes, expected, args.repeat or 20, TRAIN_RTOL, TRAIN_ATOL)
+
+
 def mlp_params(sizes):
     """He-normal weights from RandomState(0), zero biases: [W1, b1, W2, b2, ...] float32."""
     rs = np.random.RandomState(0)
@@ -372,14 +473,8 @@ def mlp_batch(batch, in_dim, classes=10):
 
 def mlp_step_numpy(params, x, y, lr=0.1):
     """One SGD step of the relu MLP with mean sparse softmax cross-entropy: (loss, new params)."""
-    acts = [x]
-    h = x
+    acts = [x] + mlp_layers(params, x, _relu_numpy)
     n_layers = len(params) // 2
-    for i in range(n_layers):
-        h = h @ params[2 * i] + params[2 * i + 1]
-        if i < n_layers - 1:
-            h = np.maximum(h, 0)
-        acts.append(h)
     logits = acts[-1]
     m = logits.max(axis=1, keepdims=True)
     e = np.exp(logits - m)
@@ -406,13 +501,13 @@ def infer_input(batch, in_dim=64):
 
 def mlp_forward_numpy(params, x):
     """W9's reference logits: the relu MLP's forward pass."""
-    h = x
-    n_layers = len(params) // 2
-    for i in range(n_layers):
-        h = h @ params[2 * i] + params[2 * i + 1]
-        if i < n_layers - 1:
-            h = np.maximum(h, 0)
-    return h
+    return mlp_forward(params, x, _relu_numpy)
+
+
+def _relu_numpy(h):
+    return np.maximum(h, 0)
+
+
 # W8: keras LSTM(128) over (32, T, 64), loss = sum of the last output, gradients of the weights
 LSTM_BATCH, LSTM_FEATURES, LSTM_UNITS = 32, 64, 128
 LSTM_RTOL, LSTM_ATOL = 2e-3, 2e-3      # float32 vs the float64 reference, sums over batch*T rows

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import time
+from functools import partial
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -19,28 +20,20 @@ FW = "tensorflow"
 
 
 def w1(case, args):
-    n = pc.case_value(case, "N", 2 ** 22)
-    x_np = pc.w1_input(n)
+    x_np = pc.gelu_input(case)
     x = tf.constant(x_np)
-
-    def gelu(x):
-        return 0.5 * x * (1.0 + tf.tanh(0.7978845608 * (x + 0.044715 * x * x * x)))
+    gelu = pc.gelu_of(tf.tanh)
     fn = tf.function(gelu)
     xla = tf.function(gelu, jit_compile=True)
     modes = [(f"{FW} eager", lambda: gelu(x).numpy(), False),
              (f"{FW} tf.function", lambda: fn(x).numpy(), True),
              (f"{FW} tf.function(jit_compile)", lambda: xla(x).numpy(), True)]
-    return pc.time_modes("W1", case, modes, [pc.gelu_numpy(x_np)], args.repeat or 20, rtol=1e-4, atol=1e-5,
-                         to_numpy=lambda o: [o])
+    return pc.time_gelu(case, modes, x_np, args, lambda o: [o])
 
 
 def w2(case, args):
     k = pc.case_value(case, "chain", 100)
-
-    def chain(x):
-        for _ in range(k):
-            x = x + 1.0
-        return x
+    chain = pc.add_chain(k)
     x = tf.constant(1.0)
     fn = tf.function(chain)
     g = tf.Graph()
@@ -56,27 +49,30 @@ def w2(case, args):
     return pc.dispatch_notes(rows, k)
 
 
-def _mlp_case(workload, case, args):
-    sizes = pc.MLP_SIZES[workload]
-    batch = pc.case_value(case, "batch", 256 if workload == "W3" else 512)
-    x_np, y_np = pc.mlp_batch(batch, sizes[0])
-    init = pc.mlp_params(sizes)
-    exp_loss, exp_params = pc.mlp_step_numpy(init, x_np, y_np)
-    expected = [exp_loss] + exp_params
-    x, y = tf.constant(x_np), tf.constant(y_np)
+def _variables(init):
+    """tf.Variables holding `init` (numpy arrays), and a function that puts `init` back."""
     variables = [tf.Variable(p) for p in init]
 
     def reset():
         for v, p in zip(variables, init):
             v.assign(p)
+    return variables, reset
+
+
+def _dense(h, w, b):
+    return tf.matmul(h, w) + b
+
+
+def _mlp_case(workload, case, args):
+    """W3/W4: one SGD step of the MLP: eager, tf.function, XLA and a TF1 graph."""
+    data = pc.mlp_case(workload, case)
+    init, x_np, y_np, sizes, batch = data.init, data.x, data.y, data.sizes, data.batch
+    x, y = tf.constant(x_np), tf.constant(y_np)
+    variables, reset = _variables(init)
 
     def step(x, y):
         with tf.GradientTape() as tape:
-            h = x
-            for i in range(0, len(variables), 2):
-                h = tf.matmul(h, variables[i]) + variables[i + 1]
-                if i + 2 < len(variables):
-                    h = tf.nn.relu(h)
+            h = pc.mlp_forward(variables, x, tf.nn.relu, _dense)
             loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=h))
         grads = tape.gradient(loss, variables)
         for v, g in zip(variables, grads):
@@ -97,11 +93,7 @@ def _mlp_case(workload, case, args):
         px = tf.compat.v1.placeholder(tf.float32, [batch, sizes[0]])
         py = tf.compat.v1.placeholder(tf.int32, [batch])
         vs = [tf.compat.v1.Variable(p) for p in init]
-        h = px
-        for i in range(0, len(vs), 2):
-            h = tf.matmul(h, vs[i]) + vs[i + 1]
-            if i + 2 < len(vs):
-                h = tf.nn.relu(h)
+        h = pc.mlp_forward(vs, px, tf.nn.relu, _dense)
         gloss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=py, logits=h))
         train = tf.compat.v1.train.GradientDescentOptimizer(0.1).minimize(gloss)
         init_op = tf.compat.v1.global_variables_initializer()
@@ -117,15 +109,7 @@ def _mlp_case(workload, case, args):
              (f"{FW} tf.function", first(fn), True, lambda: fn(x, y).numpy(), reset),
              (f"{FW} XLA", first(xla), True, lambda: xla(x, y).numpy(), reset),
              (f"{FW} TF1 Session.run", tf1_first, True, lambda: sess.run(train, feed), lambda: sess.run(init_op))]
-    return pc.time_modes(workload, case, modes, expected, args.repeat or 20, pc.TRAIN_RTOL, pc.TRAIN_ATOL)
-
-
-def w3(case, args):
-    return _mlp_case("W3", case, args)
-
-
-def w4(case, args):
-    return _mlp_case("W4", case, args)
+    return pc.time_training(workload, case, modes, data.expected, args)
 
 
 def w5(case, args):
@@ -191,27 +175,18 @@ def w6(case, args):
 
 def w9(case, args):
     """Batch-1 inference: tf.function (TF's fastest call) and a Keras model called as model(x)."""
-    batch = pc.case_value(case, "batch", 1)
     sizes = pc.MLP_SIZES["W9"]
-    params = pc.mlp_params(sizes)
-    x_np = pc.infer_input(batch, sizes[0])
+    params, x_np = pc.infer_case(case)
     weights = [tf.constant(p) for p in params]
     x = tf.constant(x_np)
 
-    def forward(v):
-        for i in range(0, len(weights), 2):
-            v = tf.matmul(v, weights[i]) + weights[i + 1]
-            if i + 2 < len(weights):
-                v = tf.nn.relu(v)
-        return v
-    fn = tf.function(forward)
+    fn = tf.function(lambda v: pc.mlp_forward(weights, v, tf.nn.relu, _dense))
     model = tf.keras.Sequential([tf.keras.Input((sizes[0],)), tf.keras.layers.Dense(sizes[1], activation="relu"),
                                  tf.keras.layers.Dense(sizes[2], activation="relu"), tf.keras.layers.Dense(sizes[3])])
     model.set_weights(params)
     modes = [(f"{FW} tf.function", lambda: fn(x).numpy(), True),
              (f"{FW} keras __call__", lambda: model(x_np).numpy(), False)]
-    return pc.time_modes("W9", case, modes, [pc.mlp_forward_numpy(params, x_np)], args.repeat or 30, rtol=1e-5,
-                         atol=1e-5, inner=pc.INFER_INNER, to_numpy=lambda o: [o])
+    return pc.time_inference(case, modes, params, x_np, args, lambda o: [o])
 
 
 def w8(case, args):
@@ -266,11 +241,7 @@ def w7(case, args):
     init = cnn.cnn_params()
     exp_loss, exp_params = cnn.cnn_step_numpy(init, x_np, y_np)
     x, y = tf.constant(x_np), tf.constant(y_np)
-    variables = [tf.Variable(p) for p in init]
-
-    def reset():
-        for v, p in zip(variables, init):
-            v.assign(p)
+    variables, reset = _variables(init)
 
     step = cnn_step(variables)
     fn = tf.function(step)
@@ -294,10 +265,10 @@ def w7(case, args):
     modes = [(f"{FW} eager", first(step), False, lambda: step(x, y).numpy(), reset),
              (f"{FW} tf.function", first(fn), True, lambda: fn(x, y).numpy(), reset),
              (f"{FW} keras train_on_batch", keras_first, True, lambda: model.train_on_batch(x_np, y_np), keras_reset)]
-    return pc.time_modes("W7", case, modes, [exp_loss] + exp_params, args.repeat or 20, pc.TRAIN_RTOL,
-                         pc.TRAIN_ATOL)
+    return pc.time_training("W7", case, modes, [exp_loss] + exp_params, args)
 
 
 if __name__ == "__main__":
-    handlers = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W7": w7, "W8": w8, "W9": w9}
+    handlers = {"W1": w1, "W2": w2, "W3": partial(_mlp_case, "W3"), "W4": partial(_mlp_case, "W4"),
+                "W5": w5, "W6": w6, "W7": w7, "W8": w8, "W9": w9}
     raise SystemExit(pc.main(handlers, FW, tf.__version__))

@@ -10,6 +10,7 @@ import os
 import shutil
 import tempfile
 import time
+from functools import partial
 
 # Compile times are cold, as BENCHMARKS.md measured them: inductor's on-disk cache would make a
 # second run's torch.compile look 10x faster. A cache dir set by the user is respected.
@@ -35,25 +36,17 @@ def _compile(fn):
 
 
 def w1(case, args):
-    n = pc.case_value(case, "N", 2 ** 22)
-    x_np = pc.w1_input(n)
+    x_np = pc.gelu_input(case)
     x = torch.from_numpy(x_np)
-
-    def gelu(x):
-        return 0.5 * x * (1.0 + torch.tanh(0.7978845608 * (x + 0.044715 * x * x * x)))
+    gelu = pc.gelu_of(torch.tanh)
     comp = _compile(gelu)
     modes = [(f"{FW} eager", lambda: gelu(x), False), (f"{FW} compile", lambda: comp(x), True)]
-    return pc.time_modes("W1", case, modes, [pc.gelu_numpy(x_np)], args.repeat or 20, rtol=1e-4, atol=1e-5,
-                         to_numpy=_np)
+    return pc.time_gelu(case, modes, x_np, args, _np)
 
 
 def w2(case, args):
     k = pc.case_value(case, "chain", 100)
-
-    def chain(x):
-        for _ in range(k):
-            x = x + 1.0
-        return x
+    chain = pc.add_chain(k)
     x = torch.tensor(1.0)
     comp = _compile(chain)
     modes = [(f"{FW} eager", lambda: chain(x), False), (f"{FW} compile", lambda: comp(x), True)]
@@ -61,28 +54,25 @@ def w2(case, args):
     return pc.dispatch_notes(rows, k)
 
 
-def _mlp_case(workload, case, args):
-    sizes = pc.MLP_SIZES[workload]
-    batch = pc.case_value(case, "batch", 256 if workload == "W3" else 512)
-    x_np, y_np = pc.mlp_batch(batch, sizes[0])
-    init = pc.mlp_params(sizes)
-    exp_loss, exp_params = pc.mlp_step_numpy(init, x_np, y_np)
-    params = [torch.tensor(p, requires_grad=True) for p in init]
-    x, y = torch.from_numpy(x_np), torch.from_numpy(y_np.astype(np.int64))
+def _trainable(start):
+    """Leaf tensors holding `start` (numpy arrays), and a function that puts `start` back."""
+    params = [torch.tensor(p, requires_grad=True) for p in start]
 
     def reset():
         with torch.no_grad():
-            for p, v in zip(params, init):
+            for p, v in zip(params, start):
                 p.copy_(torch.from_numpy(v))
+    return params, reset
+
+
+def _mlp_case(workload, case, args):
+    """W3/W4: one SGD step of the MLP, eager and under torch.compile."""
+    data = pc.mlp_case(workload, case)
+    params, reset = _trainable(data.init)
+    x, y = torch.from_numpy(data.x), torch.from_numpy(data.y.astype(np.int64))
 
     def step(x, y):
-        h = x
-        n = len(params) // 2
-        for i in range(n):
-            h = h @ params[2 * i] + params[2 * i + 1]
-            if i < n - 1:
-                h = torch.relu(h)
-        loss = torch.nn.functional.cross_entropy(h, y)
+        loss = torch.nn.functional.cross_entropy(pc.mlp_forward(params, x, torch.relu), y)
         grads = torch.autograd.grad(loss, params)
         with torch.no_grad():
             for p, g in zip(params, grads):
@@ -99,16 +89,7 @@ def _mlp_case(workload, case, args):
 
     modes = [(f"{FW} eager", first(step), False, lambda: step(x, y), reset),
              (f"{FW} compile", first(comp), True, lambda: comp(x, y), reset)]
-    return pc.time_modes(workload, case, modes, [exp_loss] + exp_params, args.repeat or 20, pc.TRAIN_RTOL,
-                         pc.TRAIN_ATOL)
-
-
-def w3(case, args):
-    return _mlp_case("W3", case, args)
-
-
-def w4(case, args):
-    return _mlp_case("W4", case, args)
+    return pc.time_training(workload, case, modes, data.expected, args)
 
 
 def w5(case, args):
@@ -156,24 +137,16 @@ def w6(case, args):
 
 def w9(case, args):
     """Batch-1 inference, eager under torch.inference_mode (PyTorch's fastest plain call)."""
-    batch = pc.case_value(case, "batch", 1)
-    sizes = pc.MLP_SIZES["W9"]
-    params_np = pc.mlp_params(sizes)
-    x_np = pc.infer_input(batch, sizes[0])
+    params_np, x_np = pc.infer_case(case)
     params, x = [torch.from_numpy(p) for p in params_np], torch.from_numpy(x_np)
 
     def forward():
         with torch.inference_mode():
-            v = x
-            n = len(params) // 2
-            for i in range(n):
-                v = torch.addmm(params[2 * i + 1], v, params[2 * i])
-                if i < n - 1:
-                    v = torch.relu(v)
-            return v
+            return pc.mlp_forward(params, x, torch.relu, dense=lambda v, w, b: torch.addmm(b, v, w))
     modes = [(f"{FW} eager", forward, False)]
-    return pc.time_modes("W9", case, modes, [pc.mlp_forward_numpy(params_np, x_np)], args.repeat or 30, rtol=1e-5,
-                         atol=1e-5, inner=pc.INFER_INNER, to_numpy=_np)
+    return pc.time_inference(case, modes, params_np, x_np, args, _np)
+
+
 def w8(case, args):
     """torch.nn.LSTM has Keras's gate order (i, f, g, o); its weights are the transposes."""
     t = pc.case_value(case, "T", 50)
@@ -229,15 +202,9 @@ def w7(case, args):
 
     def to_torch(p):
         return np.ascontiguousarray(p.transpose(3, 2, 0, 1)) if p.ndim == 4 else p
-    start = [to_torch(p) for p in init]
-    params = [torch.tensor(p, requires_grad=True) for p in start]
+    params, reset = _trainable([to_torch(p) for p in init])
     x = torch.from_numpy(np.ascontiguousarray(x_np.transpose(0, 3, 1, 2)))
     y = torch.from_numpy(y_np.astype(np.int64))
-
-    def reset():
-        with torch.no_grad():
-            for p, v in zip(params, start):
-                p.copy_(torch.from_numpy(v))
 
     step = cnn_step(params)
 
@@ -247,11 +214,11 @@ def w7(case, args):
         return [loss.detach().numpy()] + [b.transpose(2, 3, 1, 0) if b.ndim == 4 else b for b in back]
 
     modes = [(f"{FW} eager", first, False, lambda: step(x, y), reset)]
-    return pc.time_modes("W7", case, modes, [exp_loss] + exp_params, args.repeat or 20, pc.TRAIN_RTOL,
-                         pc.TRAIN_ATOL)
+    return pc.time_training("W7", case, modes, [exp_loss] + exp_params, args)
 
 
 if __name__ == "__main__":
     torch.set_num_threads(max(1, torch.get_num_threads()))
-    handlers = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W7": w7, "W8": w8, "W9": w9}
+    handlers = {"W1": w1, "W2": w2, "W3": partial(_mlp_case, "W3"), "W4": partial(_mlp_case, "W4"),
+                "W5": w5, "W6": w6, "W7": w7, "W8": w8, "W9": w9}
     raise SystemExit(pc.main(handlers, FW, torch.__version__))

@@ -1,11 +1,11 @@
-"""Conv2D over NHWC images (channels last), as gf.nn.conv2d computes it."""
+"""Conv2D over NHWC images (channels last), as gf.nn.conv2d computes it, and BaseConv: the config,
+weights, bias and activation that Conv2D shares with the N-d convolutions of conv_nd.py."""
 from __future__ import annotations
 
 from ...ops import api
 from ...ops.nn import conv_out_size
-from .. import activations, initializers, regularizers
-from ..serialization import serialize_object
 from .base import Layer
+from .core import kernel_bias_config, set_kernel_bias_options
 from .input_spec import InputSpec
 
 
@@ -18,14 +18,90 @@ def normalize_tuple(value, n: int, name: str) -> tuple:
     return value
 
 
-def normalize_padding(padding: str) -> str:
+def normalize_padding(padding: str, allowed=("valid", "same")) -> str:
     padding = padding.lower()
-    if padding not in ("valid", "same"):
-        raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}")
+    if padding not in allowed:
+        raise ValueError(f"padding must be one of {allowed}, got {padding!r}")
     return padding
 
 
-class Conv2D(Layer):
+def _check_channels_last(layer, data_format):
+    if data_format not in (None, "channels_last"):
+        raise ValueError(f"{type(layer).__name__}: only data_format='channels_last' is supported")
+
+
+class BaseConv(Layer):
+    """Shared config, weights, bias and activation of the convolutions of `rank` spatial dims."""
+
+    rank = 2
+    paddings = ("valid", "same")
+    strides_with_dilation = False     # the compositions over conv2d take one or the other
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1,
+                 groups=1, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(**kwargs)
+        _check_channels_last(self, data_format)
+        if groups != 1:
+            raise ValueError(f"{type(self).__name__}: groups > 1 is not supported")
+        self.filters = int(filters) if filters is not None else None
+        self.kernel_size = normalize_tuple(kernel_size, self.rank, "kernel_size")
+        self.strides = normalize_tuple(strides, self.rank, "strides")
+        self.padding = normalize_padding(padding, self.paddings)
+        self.dilation_rate = normalize_tuple(dilation_rate, self.rank, "dilation_rate")
+        if not self.strides_with_dilation and max(self.strides) > 1 and max(self.dilation_rate) > 1:
+            raise ValueError(f"{type(self).__name__}: strides > 1 together with dilation_rate > 1 is not supported")
+        set_kernel_bias_options(self, activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
+                                bias_regularizer)
+
+    def _check_input(self, input_shape):
+        if len(input_shape) != self.rank + 2 or input_shape[-1] is None:
+            raise ValueError(f"{type(self).__name__} {self.name!r} expects {self.rank + 2}-D channels-last inputs "
+                             f"with a known channel count, got input shape {tuple(input_shape)}")
+        return input_shape[-1]
+
+    def _kernel_shape(self, channels):
+        return self.kernel_size + (channels, self.filters)
+
+    def build(self, input_shape):
+        channels = self._check_input(input_shape)
+        self.kernel = self.add_weight(shape=self._kernel_shape(channels), initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer, name="kernel")
+        self.bias = self.add_weight(shape=(self._out_channels(channels),), initializer=self.bias_initializer,
+                                    regularizer=self.bias_regularizer, name="bias") if self.use_bias else None
+        self.built = True
+
+    def _out_channels(self, channels):
+        return self.filters
+
+    def call(self, inputs):
+        out = self._convolve(inputs)
+        if self.bias is not None:
+            out = api.add(out, self.bias)
+        return self.activation(out)
+
+    def _spatial_out(self, sizes):
+        pad = "VALID" if self.padding == "causal" else self.padding.upper()
+        out = []
+        for size, k, s, d in zip(sizes, self.kernel_size, self.strides, self.dilation_rate):
+            if self.padding == "causal" and size is not None:
+                size = size + d * (k - 1)
+            out.append(conv_out_size(size, k, s, d, pad)[0])
+        return tuple(out)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0],) + self._spatial_out(input_shape[1:-1]) + \
+            (self._out_channels(input_shape[-1]),)
+
+    def get_config(self):
+        return {**super().get_config(), "filters": self.filters, "kernel_size": list(self.kernel_size),
+                "strides": list(self.strides), "padding": self.padding, "data_format": "channels_last",
+                "dilation_rate": list(self.dilation_rate), "groups": 1, **kernel_bias_config(self)}
+
+
+
+class Conv2D(BaseConv):
     """2-D convolution with `filters` kernels of `kernel_size`, plus bias and activation.
 
     Args:
@@ -37,60 +113,12 @@ class Conv2D(Layer):
         activation, use_bias, kernel_initializer ('glorot_uniform'), bias_initializer ('zeros').
     """
 
-    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
-                 dilation_rate=(1, 1), groups=1, activation=None, use_bias=True,
-                 kernel_initializer="glorot_uniform", bias_initializer="zeros", kernel_regularizer=None,
-                 bias_regularizer=None, activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
-                 **kwargs):
-        super().__init__(**kwargs)
-        if data_format not in (None, "channels_last"):
-            raise ValueError("Conv2D: only data_format='channels_last' (NHWC) is supported")
-        if groups != 1:
-            raise ValueError("Conv2D: groups > 1 is not supported")
-        self.filters = int(filters)
-        self.kernel_size = normalize_tuple(kernel_size, 2, "kernel_size")
-        self.strides = normalize_tuple(strides, 2, "strides")
-        self.padding = normalize_padding(padding)
-        self.dilation_rate = normalize_tuple(dilation_rate, 2, "dilation_rate")
-        self.activation = activations.get(activation)
-        self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
+    strides_with_dilation = True      # gf.nn.conv2d takes both
 
     def build(self, input_shape):
-        if len(input_shape) != 4 or input_shape[-1] is None:
-            raise ValueError(f"Conv2D {self.name!r} expects 4-D NHWC inputs with a known channel count, got "
-                             f"input shape {input_shape}")
-        self.kernel = self.add_weight(shape=self.kernel_size + (input_shape[-1], self.filters),
-                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-                                      name="kernel")
-        self.bias = self.add_weight(shape=(self.filters,), initializer=self.bias_initializer,
-                                    regularizer=self.bias_regularizer, name="bias") if self.use_bias else None
+        super().build(input_shape)
         self.input_spec = InputSpec(min_ndim=4, axes={-1: input_shape[-1]})
-        self.built = True
 
-    def call(self, inputs):
-        out = api.conv2d(inputs, self.kernel, strides=self.strides, padding=self.padding.upper(),
-                         dilations=self.dilation_rate)
-        if self.bias is not None:
-            out = api.add(out, self.bias)
-        return self.activation(out)
-
-    def compute_output_shape(self, input_shape):
-        n, h, w, _ = input_shape
-        pad = self.padding.upper()
-        oh, _ = conv_out_size(h, self.kernel_size[0], self.strides[0], self.dilation_rate[0], pad)
-        ow, _ = conv_out_size(w, self.kernel_size[1], self.strides[1], self.dilation_rate[1], pad)
-        return (n, oh, ow, self.filters)
-
-    def get_config(self):
-        return {**super().get_config(), "filters": self.filters, "kernel_size": list(self.kernel_size),
-                "strides": list(self.strides), "padding": self.padding, "data_format": "channels_last",
-                "dilation_rate": list(self.dilation_rate), "groups": 1,
-                "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
-                "kernel_initializer": serialize_object(self.kernel_initializer),
-                "bias_initializer": serialize_object(self.bias_initializer),
-                "kernel_regularizer": serialize_object(self.kernel_regularizer),
-                "bias_regularizer": serialize_object(self.bias_regularizer)}
+    def _convolve(self, inputs):
+        return api.conv2d(inputs, self.kernel, strides=self.strides, padding=self.padding.upper(),
+                          dilations=self.dilation_rate)

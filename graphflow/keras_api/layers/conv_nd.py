@@ -12,103 +12,12 @@ import numpy as np
 from ...ops import api
 from ...ops.grad_ops import conv2d_backprop_input
 from ...ops.nn import conv_out_size
-from .. import activations, initializers, regularizers
+from .. import initializers, regularizers
 from ..serialization import serialize_object
-from .base import Layer
-from .conv import normalize_tuple
+from .conv import BaseConv, normalize_tuple
 
 
-def _padding(padding, allowed=("valid", "same")):
-    padding = padding.lower()
-    if padding not in allowed:
-        raise ValueError(f"padding must be one of {allowed}, got {padding!r}")
-    return padding
-
-
-def _check_channels_last(layer, data_format):
-    if data_format not in (None, "channels_last"):
-        raise ValueError(f"{type(layer).__name__}: only data_format='channels_last' is supported")
-
-
-class _Conv(Layer):
-    """Shared config, weights, bias and activation of the convolutions of `rank` spatial dims."""
-
-    rank = 2
-    paddings = ("valid", "same")
-
-    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1,
-                 groups=1, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
-                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
-                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(**kwargs)
-        _check_channels_last(self, data_format)
-        if groups != 1:
-            raise ValueError(f"{type(self).__name__}: groups > 1 is not supported")
-        self.filters = int(filters) if filters is not None else None
-        self.kernel_size = normalize_tuple(kernel_size, self.rank, "kernel_size")
-        self.strides = normalize_tuple(strides, self.rank, "strides")
-        self.padding = _padding(padding, self.paddings)
-        self.dilation_rate = normalize_tuple(dilation_rate, self.rank, "dilation_rate")
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise ValueError(f"{type(self).__name__}: strides > 1 together with dilation_rate > 1 is not supported")
-        self.activation = activations.get(activation)
-        self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-
-    def _check_input(self, input_shape):
-        if len(input_shape) != self.rank + 2 or input_shape[-1] is None:
-            raise ValueError(f"{type(self).__name__} {self.name!r} expects {self.rank + 2}-D channels-last inputs "
-                             f"with a known channel count, got input shape {tuple(input_shape)}")
-        return input_shape[-1]
-
-    def _kernel_shape(self, channels):
-        return self.kernel_size + (channels, self.filters)
-
-    def build(self, input_shape):
-        channels = self._check_input(input_shape)
-        self.kernel = self.add_weight(shape=self._kernel_shape(channels), initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, name="kernel")
-        self.bias = self.add_weight(shape=(self._out_channels(channels),), initializer=self.bias_initializer,
-                                    regularizer=self.bias_regularizer, name="bias") if self.use_bias else None
-        self.built = True
-
-    def _out_channels(self, channels):
-        return self.filters
-
-    def call(self, inputs):
-        out = self._convolve(inputs)
-        if self.bias is not None:
-            out = api.add(out, self.bias)
-        return self.activation(out)
-
-    def _spatial_out(self, sizes):
-        pad = "VALID" if self.padding == "causal" else self.padding.upper()
-        out = []
-        for size, k, s, d in zip(sizes, self.kernel_size, self.strides, self.dilation_rate):
-            if self.padding == "causal" and size is not None:
-                size = size + d * (k - 1)
-            out.append(conv_out_size(size, k, s, d, pad)[0])
-        return tuple(out)
-
-    def compute_output_shape(self, input_shape):
-        return (input_shape[0],) + self._spatial_out(input_shape[1:-1]) + \
-            (self._out_channels(input_shape[-1]),)
-
-    def get_config(self):
-        return {**super().get_config(), "filters": self.filters, "kernel_size": list(self.kernel_size),
-                "strides": list(self.strides), "padding": self.padding, "data_format": "channels_last",
-                "dilation_rate": list(self.dilation_rate), "groups": 1,
-                "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
-                "kernel_initializer": serialize_object(self.kernel_initializer),
-                "bias_initializer": serialize_object(self.bias_initializer),
-                "kernel_regularizer": serialize_object(self.kernel_regularizer),
-                "bias_regularizer": serialize_object(self.bias_regularizer)}
-
-
-class Conv1D(_Conv):
+class Conv1D(BaseConv):
     """1-D convolution over (batch, steps, channels); padding 'valid', 'same' or 'causal'
     (left padding only, so output t sees inputs up to t).
 
@@ -136,7 +45,7 @@ def _same_pad(size, k, stride, dilation):
     return conv_out_size(size, k, stride, dilation, "SAME")[1]
 
 
-class Conv3D(_Conv):
+class Conv3D(BaseConv):
     """3-D convolution over (batch, depth, height, width, channels).
 
     Args: filters, kernel_size (int or triple), strides, padding ('valid' or 'same'),
@@ -179,7 +88,7 @@ def _deconv_length(size, k, stride, dilation, padding, output_padding):
     return (size - 1) * stride + k - 2 * pad + output_padding
 
 
-class Conv2DTranspose(_Conv):
+class Conv2DTranspose(BaseConv):
     """Transposed 2-D convolution (the gradient of Conv2D with respect to its input): upsamples
     by `strides`. Kernel shape (kh, kw, filters, in_channels), as Keras.
 
@@ -223,7 +132,7 @@ def _depthwise_as_dense_kernel(kernel, channels, multiplier):
     return api.reshape(full, [kh, kw, channels, channels * multiplier])
 
 
-class DepthwiseConv2D(_Conv):
+class DepthwiseConv2D(BaseConv):
     """Each input channel convolved with its own `depth_multiplier` kernels; output channel
     c * depth_multiplier + j. Kernel shape (kh, kw, in_channels, depth_multiplier).
 

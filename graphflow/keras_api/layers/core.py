@@ -65,6 +65,27 @@ def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None
                       **kwargs).output
 
 
+def set_kernel_bias_options(layer, activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
+                            bias_regularizer) -> None:
+    """Store the options of a layer with a kernel, an optional bias and an activation (Dense, the
+    convolutions), resolved from names or configs."""
+    layer.activation = activations.get(activation)
+    layer.use_bias = use_bias
+    layer.kernel_initializer = initializers.get(kernel_initializer)
+    layer.bias_initializer = initializers.get(bias_initializer)
+    layer.kernel_regularizer = regularizers.get(kernel_regularizer)
+    layer.bias_regularizer = regularizers.get(bias_regularizer)
+
+
+def kernel_bias_config(layer) -> dict:
+    """The get_config entries of the options set_kernel_bias_options stored."""
+    return {"activation": activations.serialize(layer.activation), "use_bias": layer.use_bias,
+            "kernel_initializer": serialize_object(layer.kernel_initializer),
+            "bias_initializer": serialize_object(layer.bias_initializer),
+            "kernel_regularizer": serialize_object(layer.kernel_regularizer),
+            "bias_regularizer": serialize_object(layer.bias_regularizer)}
+
+
 class Dense(Layer):
     """`activation(inputs @ kernel + bias)`, over the last axis of inputs of any rank.
 
@@ -83,12 +104,8 @@ class Dense(Layer):
         self.units = int(units)
         if self.units <= 0:
             raise ValueError(f"Dense: units must be a positive integer, got {units}")
-        self.activation = activations.get(activation)
-        self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
+        set_kernel_bias_options(self, activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
+                                bias_regularizer)
         self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
         self.supports_masking = True
 
@@ -122,12 +139,7 @@ class Dense(Layer):
         return tuple(input_shape[:-1]) + (self.units,)
 
     def get_config(self):
-        return {**super().get_config(), "units": self.units, "activation": activations.serialize(self.activation),
-                "use_bias": self.use_bias,
-                "kernel_initializer": serialize_object(self.kernel_initializer),
-                "bias_initializer": serialize_object(self.bias_initializer),
-                "kernel_regularizer": serialize_object(self.kernel_regularizer),
-                "bias_regularizer": serialize_object(self.bias_regularizer)}
+        return {**super().get_config(), "units": self.units, **kernel_bias_config(self)}
 
 
 def _leading_shape(x, last: int):

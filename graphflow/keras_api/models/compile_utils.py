@@ -35,6 +35,11 @@ def _loss_object(identifier):
     return losses_mod.LossFunctionWrapper(fn, name=identifier if isinstance(identifier, str) else None)
 
 
+def _output_names(given, preds) -> list:
+    """The model's output names when there is one per prediction, else output_0, output_1, ..."""
+    return given if given and len(given) == len(preds) else [f"output_{i}" for i in range(len(preds))]
+
+
 class CompileLoss:
     """The compiled loss: the weighted sum of one loss per output."""
 
@@ -47,9 +52,7 @@ class CompileLoss:
 
     def build(self, y_true, y_pred):
         preds = nest.flatten(y_pred)
-        names = self.output_names if self.output_names and len(self.output_names) == len(preds) else \
-            [f"output_{i}" for i in range(len(preds))]
-        self.output_names = names
+        names = self.output_names = _output_names(self.output_names, preds)
         self.losses = [_loss_object(s) for s in _per_output(self.spec, names, "loss")]
         weights = self.loss_weights
         if weights is None:
@@ -159,9 +162,7 @@ class CompileMetrics(metrics_mod.Metric):
 
     def build(self, y_true, y_pred):
         preds = nest.flatten(y_pred)
-        names = self.output_names if self.output_names and len(self.output_names) == len(preds) else \
-            [f"output_{i}" for i in range(len(preds))]
-        self.output_names = names
+        names = self.output_names = _output_names(self.output_names, preds)
         trues = _match_targets(y_true, y_pred, names)
         self.per_output = self._resolve(self.spec, names, trues, preds)
         self.weighted_per_output = self._resolve(self.weighted_spec, names, trues, preds)
