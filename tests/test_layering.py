@@ -17,7 +17,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1] / "graphflow"
 # `autograph` converts the functions gf.function traces; its operators build gf.cond/while_loop.
 FLOORS = [
     ("dtypes", "shapes", "errors", "context", "config", "nest", "tensor", "tensor_spec", "eager.tensor", "atomic_file",
-     "threading_config", "blas_threads", "host_memory"),
+     "threading_config", "blas_threads", "host_memory", "cpu_load"),
     ("ops",),
     ("variables", "random_generator"),
     ("graph", "eager"),

@@ -20,7 +20,7 @@ import threading
 
 import numpy as np
 
-from .. import blas_threads, threading_config
+from .. import blas_threads, cpu_load, threading_config
 
 # Below this many multiply-adds (~0.4 ms on one core) one BLAS call with OpenBLAS's own threading
 # decision costs less than a trip through the pool (10-25 us measured at load 13).
@@ -115,11 +115,14 @@ def run_blocks(tasks: list) -> None:
 
 
 def split(m: int, n: int, k: int) -> list[tuple[int, int]] | None:
-    """Row blocks for an (m x k) @ (k x n) product worth splitting, else None."""
+    """Row blocks for an (m x k) @ (k x n) product worth splitting (big, and other threads are
+    competing for the cores), else None."""
     threads = threading_config.intra_op_threads()
     if threads < 2 or m * n * k < MIN_MACS or m < 2 * MIN_BLOCK_ROWS or not threading_config.enabled():
         return None
     if blas_threads.get_num_threads() is None:      # a BLAS graphflow cannot hold at one thread
+        return None
+    if not cpu_load.busy():         # on idle cores one OpenBLAS call is faster (cpu_load.py)
         return None
     return row_blocks(m, threads)
 

@@ -3,14 +3,15 @@ np.matmul's answer, in plans' matmuls and in the in-place SGD update."""
 import numpy as np
 import pytest
 
-from graphflow import blas_threads, threading_config
+from graphflow import blas_threads, cpu_load, threading_config
 from graphflow.kernels import gemm_pool, sgd
 
 
 @pytest.fixture
 def split_small(monkeypatch):
-    """Split even small products, over three threads, whatever the machine has."""
+    """Split even small products, over three threads, whatever the machine has and however busy."""
     monkeypatch.setattr(gemm_pool, "MIN_MACS", 0)
+    monkeypatch.setattr(cpu_load, "busy", lambda: True)
     monkeypatch.setattr(gemm_pool, "MIN_BLOCK_ROWS", 4)
     monkeypatch.setattr(threading_config, "intra_op_threads", lambda: 3)
     if blas_threads.get_num_threads() is None:
@@ -92,3 +93,14 @@ def test_products_with_few_rows_split_by_columns_or_depth_match_numpy(split_thin
     assert gemm_pool.split(24, n, 300) is None and gemm_pool.thin_tasks(x.T, dy, out) is not None
     gemm_pool.matmul(x.T, dy, out)
     np.testing.assert_allclose(out, x.T.astype(np.float64) @ dy, rtol=1e-5, atol=1e-4)
+
+
+def test_big_products_split_only_while_other_threads_compete(monkeypatch):
+    """On idle cores one OpenBLAS call is faster than the blocks (cpu_load.py)."""
+    monkeypatch.setattr(threading_config, "intra_op_threads", lambda: 2)
+    if blas_threads.get_num_threads() is None or not threading_config.enabled():
+        pytest.skip("no OpenBLAS found: products are never split")
+    monkeypatch.setattr(cpu_load, "busy", lambda: False)
+    assert gemm_pool.split(512, 1024, 784) is None
+    monkeypatch.setattr(cpu_load, "busy", lambda: True)
+    assert gemm_pool.split(512, 1024, 784) is not None
