@@ -12,7 +12,8 @@ Linux's /proc/loadavg gives the number of threads runnable at this instant (its 
 smoothed over the last few samples, the machine counts as busy when on average more than
 BUSY_OTHERS other threads were runnable: one busy process on the cores is enough, since it is
 what stalls a static two-thread split. Where the file does not exist (not Linux) the machine
-always counts as busy, the choice that is never slow under contention.
+always counts as busy, the choice that is never slow under contention. `runnable_others` gives
+the count itself, so a product can run on the cores the others leave.
 """
 from __future__ import annotations
 
@@ -40,6 +41,12 @@ def _runnable_others() -> float | None:
 
 def busy() -> bool:
     """True while other runnable threads compete for the cores (see the module docstring)."""
+    others = runnable_others()
+    return others is None or others > BUSY_OTHERS
+
+
+def runnable_others() -> float | None:
+    """The smoothed number of other runnable threads, or None where Linux's count is missing."""
     now = time.monotonic()
     if now - _state["at"] >= SAMPLE_SECONDS:
         with _lock:
@@ -49,5 +56,4 @@ def busy() -> bool:
                 _state["others"] = (None if sample is None else float(sample) if before is None
                                     else before + SMOOTHING * (sample - before))
                 _state["at"] = now
-    others = _state["others"]
-    return others is None or others > BUSY_OTHERS
+    return _state["others"]

@@ -11,7 +11,7 @@ from graphflow.kernels import gemm_pool, sgd
 def split_small(monkeypatch):
     """Split even small products, over three threads, whatever the machine has and however busy."""
     monkeypatch.setattr(gemm_pool, "MIN_MACS", 0)
-    monkeypatch.setattr(cpu_load, "busy", lambda: True)
+    monkeypatch.setattr(cpu_load, "runnable_others", lambda: None)
     monkeypatch.setattr(gemm_pool, "MIN_BLOCK_ROWS", 4)
     monkeypatch.setattr(threading_config, "intra_op_threads", lambda: 3)
     if blas_threads.get_num_threads() is None:
@@ -96,11 +96,27 @@ def test_products_with_few_rows_split_by_columns_or_depth_match_numpy(split_thin
 
 
 def test_big_products_split_only_while_other_threads_compete(monkeypatch):
-    """On idle cores one OpenBLAS call is faster than the blocks (cpu_load.py)."""
+    """On idle cores one OpenBLAS call is faster than the blocks; with one busy process on two
+    cores, one thread is (cpu_load.py, gemm_pool.free_threads)."""
     monkeypatch.setattr(threading_config, "intra_op_threads", lambda: 2)
     if blas_threads.get_num_threads() is None or not threading_config.enabled():
         pytest.skip("no OpenBLAS found: products are never split")
-    monkeypatch.setattr(cpu_load, "busy", lambda: False)
-    assert gemm_pool.split(512, 1024, 784) is None
-    monkeypatch.setattr(cpu_load, "busy", lambda: True)
-    assert gemm_pool.split(512, 1024, 784) is not None
+    for others, blocks in ((0.1, None), (1.0, [(0, 512)]), (None, gemm_pool.row_blocks(512, 2))):
+        monkeypatch.setattr(cpu_load, "runnable_others", lambda others=others: others)
+        assert gemm_pool.split(512, 1024, 784) == blocks
+    monkeypatch.setattr(threading_config, "intra_op_threads", lambda: 4)
+    monkeypatch.setattr(cpu_load, "runnable_others", lambda: 1.0)
+    assert gemm_pool.split(512, 1024, 784) == gemm_pool.row_blocks(512, 3)
+
+
+def test_one_free_core_runs_a_product_on_the_caller_at_one_blas_thread(monkeypatch):
+    monkeypatch.setattr(threading_config, "intra_op_threads", lambda: 2)
+    monkeypatch.setattr(cpu_load, "runnable_others", lambda: 1.0)
+    if blas_threads.get_num_threads() is None or not threading_config.enabled():
+        pytest.skip("no OpenBLAS found: products are never split")
+    rng = np.random.default_rng(0)
+    for m, k, n in ((512, 784, 1024), (64, 1600, 512)):
+        a, b = rng.random((m, k), dtype=np.float32), rng.random((k, n), dtype=np.float32)
+        out = np.empty((m, n), np.float32)
+        gemm_pool.matmul(a, b, out)
+        np.testing.assert_allclose(out, a @ b, rtol=1e-5)
