@@ -50,7 +50,8 @@ def keep_freed_memory() -> bool:
 def _mallopt() -> bool:
     try:
         libc = ctypes.CDLL(None)
-        libc.gnu_get_libc_version       # glibc's own: mallopt's numbers mean these options only there
+        if not hasattr(libc, "gnu_get_libc_version"):   # glibc's own: mallopt's numbers mean these options only there
+            return False
         mallopt = libc.mallopt
     except (OSError, AttributeError, TypeError):   # not glibc (musl, macOS, Windows): leave malloc alone
         return False

@@ -20,5 +20,9 @@ from . import (  # noqa: F401  (registers gradients)
 
 _tensor._api = api          # Tensor operators call the public op functions
 fastpath.install()
-from . import array_extra_grad, segment_grad, special_math_grad  # noqa: F401,E402  (the issue-12 ops' gradients)
-from . import complex_grad  # noqa: F401,E402  (complex numbers and Fourier transforms)
+from . import (  # noqa: F401,E402  (the issue-12 ops' gradients)
+    array_extra_grad,
+    complex_grad,  # noqa: F401,E402  (complex numbers and Fourier transforms)
+    segment_grad,
+    special_math_grad,
+)

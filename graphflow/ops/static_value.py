@@ -45,3 +45,15 @@ def kernel_of_known_input(op):
     """One-input ops cheap to evaluate (StridedSlice, Cast): the kernel over the known value."""
     v = constant_value(op.inputs[0])
     return None if v is None else op.opdef.kernel(v, **op.attrs)
+
+
+def static_int(v, what: str) -> int:
+    """`v` (a Python number or a tensor whose value the graph fixes) as an int, for an argument
+    that shapes the graph (a window length, an output size); ValueError naming `what` otherwise."""
+    from .convert import python_value  # convert builds on the registry this module serves
+    v = python_value(v)
+    if hasattr(v, "op"):
+        v = constant_value(v)
+        if v is None:
+            raise ValueError(f"{what} must be known when the graph is built")
+    return int(v)

@@ -13,7 +13,7 @@ from ... import dtypes
 from .. import box_proposals as _box_proposals  # noqa: F401  (importing the op family registers its OpDef)
 from ..convert import convert_to_tensor, python_value
 from ..dispatch import apply
-from ..static_value import constant_value
+from ..static_value import constant_value, static_int
 from .construct import constant, ones_like, zeros_like
 from .image_resize import ResizeMethod, resize_4d
 from .linalg import tensordot
@@ -70,14 +70,6 @@ def _hw(x):
     return h, w
 
 
-def _int(v, what):
-    v = python_value(v)
-    if hasattr(v, "op"):
-        v = constant_value(v)
-        if v is None:
-            raise ValueError(f"{what} must be known when the graph is built")
-    return int(v)
-
 
 def _slice_hw(x, top, left, height, width):
     return strided_slice(x, (Ellipsis, slice(top, top + height), slice(left, left + width), slice(None)))
@@ -105,7 +97,7 @@ def transpose_image(image, name=None):
 def rot90(image, k=1, name=None):
     """Rotate counter-clockwise by k quarter turns."""
     x = _image(image, "rot90")
-    k = _int(k, "k") % 4
+    k = static_int(k, "k") % 4
     for _ in range(k):
         x = flip_up_down(transpose_image(x))
     return x
@@ -114,8 +106,8 @@ def rot90(image, k=1, name=None):
 def crop_to_bounding_box(image, offset_height, offset_width, target_height, target_width):
     x = _image(image, "crop_to_bounding_box")
     h, w = _hw(x)
-    top, left = _int(offset_height, "offset_height"), _int(offset_width, "offset_width")
-    th, tw = _int(target_height, "target_height"), _int(target_width, "target_width")
+    top, left = static_int(offset_height, "offset_height"), static_int(offset_width, "offset_width")
+    th, tw = static_int(target_height, "target_height"), static_int(target_width, "target_width")
     if top < 0 or left < 0 or th <= 0 or tw <= 0 or top + th > h or left + tw > w:
         raise ValueError(f"crop_to_bounding_box: the box (offset {top}, {left}, size {th}x{tw}) must lie inside "
                          f"the {h}x{w} image")
@@ -125,8 +117,8 @@ def crop_to_bounding_box(image, offset_height, offset_width, target_height, targ
 def pad_to_bounding_box(image, offset_height, offset_width, target_height, target_width):
     x = _image(image, "pad_to_bounding_box")
     h, w = _hw(x)
-    top, left = _int(offset_height, "offset_height"), _int(offset_width, "offset_width")
-    th, tw = _int(target_height, "target_height"), _int(target_width, "target_width")
+    top, left = static_int(offset_height, "offset_height"), static_int(offset_width, "offset_width")
+    th, tw = static_int(target_height, "target_height"), static_int(target_width, "target_width")
     if top < 0 or left < 0 or th < h + top or tw < w + left:
         raise ValueError(f"pad_to_bounding_box: a {h}x{w} image at offset ({top}, {left}) does not fit "
                          f"{th}x{tw}")
@@ -150,7 +142,7 @@ def resize_with_crop_or_pad(image, target_height, target_width):
     """Centre-crop or zero-pad (evenly, the extra row/column at the end) to the target size."""
     x = _image(image, "resize_with_crop_or_pad")
     h, w = _hw(x)
-    th, tw = _int(target_height, "target_height"), _int(target_width, "target_width")
+    th, tw = static_int(target_height, "target_height"), static_int(target_width, "target_width")
     if th <= 0 or tw <= 0:
         raise ValueError("resize_with_crop_or_pad: target sizes must be positive")
     crop_h, crop_w = max(h - th, 0), max(w - tw, 0)
@@ -182,7 +174,7 @@ def resize_with_pad(image, target_height, target_width, method=ResizeMethod.BILI
     """Resize keeping the aspect ratio, then zero-pad to the target size (centred)."""
     x = _image(image, "resize_with_pad")
     h, w = _hw(x)
-    th, tw = _int(target_height, "target_height"), _int(target_width, "target_width")
+    th, tw = static_int(target_height, "target_height"), static_int(target_width, "target_width")
     f32 = np.float32
     ratio = max(f32(w) / f32(tw), f32(h) / f32(th))
     rh_f, rw_f = f32(h) / ratio, f32(w) / ratio
@@ -628,7 +620,7 @@ def draw_bounding_boxes(images, boxes, colors, name=None):
 
 
 def _nms_attrs(max_output_size, iou_threshold, score_threshold, soft_nms_sigma=0.0, pad=False):
-    return {"max_output_size": _int(max_output_size, "max_output_size"),
+    return {"max_output_size": static_int(max_output_size, "max_output_size"),
             "iou_threshold": float(python_value(iou_threshold)),
             "score_threshold": float(python_value(score_threshold)),
             "soft_nms_sigma": float(python_value(soft_nms_sigma)), "pad_to_max_output_size": bool(pad)}
@@ -675,8 +667,8 @@ def combined_non_max_suppression(boxes, scores, max_output_size_per_class, max_t
     (boxes, scores, classes, number valid), zero-padded."""
     b = convert_to_tensor(boxes, dtype_hint=dtypes.float32)
     s = convert_to_tensor(scores, dtype_hint=dtypes.float32)
-    attrs = {"max_output_size_per_class": _int(max_output_size_per_class, "max_output_size_per_class"),
-             "max_total_size": _int(max_total_size, "max_total_size"),
+    attrs = {"max_output_size_per_class": static_int(max_output_size_per_class, "max_output_size_per_class"),
+             "max_total_size": static_int(max_total_size, "max_total_size"),
              "iou_threshold": float(python_value(iou_threshold)),
              "score_threshold": float(python_value(score_threshold)),
              "pad_per_class": bool(pad_per_class), "clip_boxes": bool(clip_boxes)}
@@ -691,8 +683,8 @@ def generate_bounding_box_proposals(scores, bbox_deltas, image_info, anchors, nm
     non-max suppression at nms_threshold. TensorFlow's own kernel runs on GPUs only (ops/box_proposals.py)."""
     inputs = tuple(convert_to_tensor(x, dtype=dtypes.float32) for x in (scores, bbox_deltas, image_info, anchors))
     attrs = {"nms_threshold": float(python_value(nms_threshold)),
-             "pre_nms_topn": _int(pre_nms_topn, "pre_nms_topn"), "min_size": float(python_value(min_size)),
-             "post_nms_topn": _int(post_nms_topn, "post_nms_topn")}
+             "pre_nms_topn": static_int(pre_nms_topn, "pre_nms_topn"), "min_size": float(python_value(min_size)),
+             "post_nms_topn": static_int(post_nms_topn, "post_nms_topn")}
     return tuple(apply(opdef("GenerateBoundingBoxProposals"), inputs, attrs, name))
 
 

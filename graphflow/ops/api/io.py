@@ -33,7 +33,8 @@ def read_file(filename, name=None):
 
 def write_file(filename, contents, name=None):
     """Write `contents` to `filename` (atomically; its folder is created)."""
-    return apply(opdef("WriteFile"), (string_operand(filename, "write_file"), string_operand(contents, "write_file")), {}, name)
+    return apply(opdef("WriteFile"), (string_operand(filename, "write_file"), string_operand(contents, "write_file")),
+                 {}, name)
 
 
 def matching_files(pattern, name=None):
@@ -80,8 +81,8 @@ def serialize_tensor(tensor, name=None):
 
 
 def parse_tensor(serialized, out_type, name=None):
-    return apply(opdef("ParseTensor"), (string_operand(serialized, "parse_tensor"),), {"out_type": dtypes.as_dtype(out_type)},
-                 name)
+    return apply(opdef("ParseTensor"), (string_operand(serialized, "parse_tensor"),),
+                 {"out_type": dtypes.as_dtype(out_type)}, name)
 
 
 # ---- images (Pillow decodes and encodes) ------------------------------------------------------------------------

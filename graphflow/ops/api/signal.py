@@ -10,21 +10,12 @@ from ... import dtypes
 from ...eager.tensor import EagerTensor
 from ..convert import convert_to_tensor, python_value
 from ..dispatch import apply
-from ..static_value import constant_value
+from ..static_value import constant_value, static_int
 from .construct import constant
 from .linalg import matmul
 from .math import add, multiply, negative, subtract
 from .op_call import opdef
 from .shape import concat, gather, pad, reshape, split, strided_slice, transpose
-
-
-def _static(v, what):
-    v = python_value(v)
-    if hasattr(v, "op"):
-        v = constant_value(v)
-        if v is None:
-            raise ValueError(f"{what} must be known when the graph is built")
-    return int(v)
 
 
 def _reverse_last(x):
@@ -37,7 +28,7 @@ def frame(signal, frame_length, frame_step, pad_end=False, pad_value=0, axis=-1,
     """Overlapping frames of `frame_length` every `frame_step` samples along `axis`: that axis
     becomes [num_frames, frame_length]."""
     x = convert_to_tensor(signal)
-    length, step = _static(frame_length, "frame_length"), _static(frame_step, "frame_step")
+    length, step = static_int(frame_length, "frame_length"), static_int(frame_step, "frame_step")
     rank = x.shape.rank
     a = axis % rank
     n = x.shape.dims[a]
@@ -59,7 +50,7 @@ def frame(signal, frame_length, frame_step, pad_end=False, pad_value=0, axis=-1,
 def overlap_and_add(signal, frame_step, name=None):
     """Sum frames [..., frames, frame_length] placed frame_step apart: [..., output_length]."""
     x = convert_to_tensor(signal)
-    step = _static(frame_step, "frame_step")
+    step = static_int(frame_step, "frame_step")
     rank = x.shape.rank
     if rank is None or rank < 2:
         raise ValueError(f"overlap_and_add: signal must be at least 2-D, got shape {x.shape}")
@@ -82,7 +73,7 @@ def _window(values, dtype):
 
 
 def _raised_cosine(length, periodic, a, b, dtype):
-    length = _static(length, "window_length")
+    length = static_int(length, "window_length")
     if length == 1:
         return _window(np.ones(1), dtype)
     # `periodic` lengthens only even windows, as in TensorFlow
@@ -107,27 +98,27 @@ def _kaiser(length, beta):
 
 
 def kaiser_window(window_length, beta=12.0, dtype=dtypes.float32, name=None):
-    return _window(_kaiser(_static(window_length, "window_length"), float(python_value(beta))), dtype)
+    return _window(_kaiser(static_int(window_length, "window_length"), float(python_value(beta))), dtype)
 
 
 def kaiser_bessel_derived_window(window_length, beta=12.0, dtype=dtypes.float32, name=None):
-    half = _static(window_length, "window_length") // 2
+    half = static_int(window_length, "window_length") // 2
     csum = np.cumsum(_kaiser(half + 1, float(python_value(beta))))
     halfw = np.sqrt(csum[:-1] / csum[-1])
     return _window(np.concatenate([halfw, halfw[::-1]]), dtype)
 
 
 def vorbis_window(window_length, dtype=dtypes.float32, name=None):
-    n = _static(window_length, "window_length")
+    n = static_int(window_length, "window_length")
     return _window(np.sin(np.pi / 2 * np.sin(np.pi / n * (np.arange(n) + 0.5)) ** 2), dtype)
 
 
 def inverse_stft_window_fn(frame_step, forward_window_fn=hann_window, name=None):
     """A window_fn for inverse_stft that undoes `forward_window_fn`'s overlap (perfect reconstruction)."""
-    step = _static(frame_step, "frame_step")
+    step = static_int(frame_step, "frame_step")
 
     def window_fn(frame_length, dtype):
-        length = _static(frame_length, "frame_length")
+        length = static_int(frame_length, "frame_length")
         fw = forward_window_fn(length, dtype=dtype)
         forward = fw.numpy() if isinstance(fw, EagerTensor) else constant_value(fw)
         if forward is None:
@@ -205,7 +196,7 @@ def idct(input, type=2, n=None, axis=-1, norm=None, name=None):  # noqa: A002
 
 def mdct(signals, frame_length, window_fn=vorbis_window, pad_end=False, norm=None, name=None):
     """Modified DCT of 50%-overlapping frames: [..., frames, frame_length / 2]."""
-    length = _static(frame_length, "frame_length")
+    length = static_int(frame_length, "frame_length")
     if length % 4:
         raise ValueError("The frame length must be a multiple of 4.")
     framed = frame(signals, length, length // 2, pad_end=pad_end)
@@ -244,7 +235,8 @@ def _hz_to_mel(hz):
 def linear_to_mel_weight_matrix(num_mel_bins=20, num_spectrogram_bins=129, sample_rate=8000,
                                 lower_edge_hertz=125.0, upper_edge_hertz=3800.0, dtype=dtypes.float32, name=None):
     """[num_spectrogram_bins, num_mel_bins] triangular filters equally spaced in mel (the DC bin 0)."""
-    num_mel_bins, bins = _static(num_mel_bins, "num_mel_bins"), _static(num_spectrogram_bins, "num_spectrogram_bins")
+    num_mel_bins = static_int(num_mel_bins, "num_mel_bins")
+    bins = static_int(num_spectrogram_bins, "num_spectrogram_bins")
     rate = float(python_value(sample_rate))
     lo, hi = float(python_value(lower_edge_hertz)), float(python_value(upper_edge_hertz))
     if num_mel_bins <= 0 or lo < 0 or lo >= hi or hi > rate / 2 or rate <= 0:

@@ -82,4 +82,5 @@ def reduce_join(inputs, axis=None, keepdims=False, separator="", name=None):
 def substr(input, pos, len, unit="BYTE", name=None):  # noqa: A002
     if unit not in ("BYTE", "UTF8_CHAR"):
         raise ValueError(f"substr: unit must be 'BYTE' or 'UTF8_CHAR', got {unit!r}")
-    return apply(opdef("Substr"), (string_operand(input, "substr"),), {"pos": int(pos), "len": int(len), "unit": unit}, name)
+    return apply(opdef("Substr"), (string_operand(input, "substr"),),
+                 {"pos": int(pos), "len": int(len), "unit": unit}, name)

@@ -19,8 +19,8 @@ from ....ops.registry import get as get_op
 from ....ops.strings import split_tokens
 from ..base import Layer
 from .categorical import _encoded_shape, encode
-from .vocabulary_assets import VocabularyAssets
 from .numeric import _batches
+from .vocabulary_assets import VocabularyAssets
 
 _MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 # Keras's default punctuation: what "strip_punctuation" removes.
