@@ -29,7 +29,7 @@ def _load() -> dict:
             fns = {np.dtype(np.float32): lib.scipy_cblas_sgemm64_, np.dtype(np.float64): lib.scipy_cblas_dgemm64_}
         except (OSError, AttributeError):
             continue
-        i64, ptr = ctypes.c_int64, ctypes.c_void_p
+        i64, ptr = ctypes.c_int64, ctypes.c_size_t     # pointers as integers: numba kernels call these too
         for dt, fn in fns.items():
             scalar = ctypes.c_float if dt == np.float32 else ctypes.c_double
             fn.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int, i64, i64, i64, scalar, ptr, i64, ptr, i64,

@@ -1,24 +1,28 @@
 """Row-unfolded convolution: the kw taps of a filter row unfolded into channels, the kh rows as
-shifted GEMMs over one buffer (NHWC input, HWIO filter, stride 1 along the height).
+shifted GEMMs over one image's unfolded rows (NHWC input, HWIO filter, stride 1 along the height).
 
-im2col copies every input cell kh*kw times into an (N*OH*OW, KH*KW*C) matrix before one GEMM.
-Here only the kw taps are unfolded: U[n, r, b, (j, c)] = x[n, r - ph, b*sw - pw + j*dw, c], a
-buffer of N*HU*OW rows of kw*C (HU = OH + (kh-1)*dh rows cover every window), kw times the
-input instead of kh*kw times the output. Row (n, a + i*dh, b) of U is row (n, a, b) shifted by
-i*dh*OW, so filter row i contributes one GEMM over a contiguous row range with an offset:
+im2col copies every input cell kh*kw times into an (OH*OW, KH*KW*C) matrix before one GEMM.
+Here only the kw taps are unfolded: U[r, b, (j, c)] = x[r - ph, b*sw - pw + j*dw, c], HU*OW rows
+of kw*C per image (HU = OH + (kh-1)*dh rows cover every window), kw times the input instead of
+kh*kw times the output. Row (a + i*dh, b) of U is row (a, b) shifted by s = i*dh*OW, so filter
+row i contributes one GEMM over P = OH*OW contiguous rows of U at offset s:
 
-    forward        G[0 : M-s]  += U[s : M] @ w[i]            (w[i] is (kw*C, O) as stored)
-    filter grad    dw[i]        = U[s : M]^T @ Dy[0 : M-s]
-    input grad     dU[s : M]   += Dy[0 : M-s] @ w[i]^T       then dU folds back into dx
+    forward        y[n]          += U[s : s+P] @ w[i]          (w[i] is (kw*C, O) as stored)
+    filter grad    dw[i]         += U[s : s+P]^T @ dy[n]
+    input grad     dU[s : s+P]   += dy[n] @ w[i]^T             then dU folds back into dx[n]
 
-where s = i*dh*OW, M = N*HU*OW, G and Dy are the output and its gradient laid out with HU rows
-per image (rows a >= OH: don't-care in G, zeros in Dy). Each pass runs per block of images, the
-unfolding, the GEMMs over the block's rows and the folding together (`_spans`), so the copies
-run on the pool's threads beside the products and a block's rows stay in cache. The GEMMs
-accumulate with beta = 1, which np.matmul cannot do, so they run through numpy's own BLAS
-(cblas.py). On W7's second
-conv (13x13x32 -> 64) this is ~1.4x faster than im2col + one GEMM: a third of the copying,
-the unfolded rows stay in cache, and K = kw*C is still a BLAS-sized inner dimension.
+y[n] and dy[n] are the image's P = OH*OW rows as stored, so the GEMMs read and write them in
+place. One image at a time, its unfolding, GEMMs and folding run in one numba loop that calls
+OpenBLAS's cblas_?gemm itself (cblas.py; it accumulates with beta = 1, which np.matmul cannot):
+the image's U (55 KB on W7's second conv) stays in L2 between the copy and the products, and
+nothing is copied to or from a layout of the whole batch. The batch runs in blocks of images on
+the pool's threads (batch_blocks.py); the filter gradient's blocks each sum into their own
+(kh, kw*C, O) buffer, added at the end (73 KB each on W7: the addition is noise).
+
+W7's second conv (64x13x13x32 -> 64, benchmarks/conv_gemm_passes.py, one thread): forward 3.6 ms
+against 4.5 for shifted GEMMs over the whole batch (their output has HU rows per image: 15% more
+rows to multiply, then a 2 MB copy into y), filter gradient 4.1 against 5.3, input gradient
+3.8 against 4.4 (no copy of dy into HU rows per image, a fold that writes dx once).
 
 Stride along the height must be 1 (a strided row would not be a fixed offset); other cases, and
 few channels (K = kw*C too small for BLAS to pay), take im2col (fast.py decides with `applies`).
@@ -34,6 +38,7 @@ from . import batch_blocks, cblas, gemm_pool
 from .static_cache import cache_option
 
 _OPTS = dict(cache=cache_option(), error_model="numpy", nogil=True)
+_ROW_MAJOR, _NO_TRANS, _TRANS = cblas.ROW_MAJOR, cblas.NO_TRANS, cblas.TRANS
 
 # Unfolded rows narrower than this go through im2col: W7's first conv (C=1, kw*C=3) is faster as
 # one GEMM with K=9 than as three with K=3; at kw*C=96 the unfolded form wins.
@@ -62,10 +67,6 @@ class Geometry(NamedTuple):
         return self.oh + (self.kh - 1) * self.dh
 
     @property
-    def rows(self) -> int:
-        return self.n * self.hu * self.ow
-
-    @property
     def k(self) -> int:
         return self.kw * self.c
 
@@ -79,124 +80,147 @@ def applies(x_dims, w_dims, conv_geometry: tuple, dtype) -> Optional[Geometry]:
     return Geometry(n, h, w, c, kh, kw, int(w_dims[3]), sw, dh, dw, ph, pw, oh, ow)
 
 
+# ---- one image: unfold, fold ---------------------------------------------------------------------
+
 @njit(**_OPTS)
-def unfold_rows(x, hu, kw, sw, dw, ph, pw, u):
-    """u[n, r, b, j*C:(j+1)*C] = x[n, r - ph, b*sw - pw + j*dw, :], zero outside the input."""
-    n_, h_, w_, c_ = x.shape
-    ow = u.shape[2]
-    for n in range(n_):
-        for r in range(hu):
-            h = r - ph
-            for b in range(ow):
-                row = u[n, r, b]
-                if h < 0 or h >= h_:
-                    row[:] = 0
+def unfold_image(x, kw, sw, dw, ph, pw, u):
+    """u[r, b, j*C:(j+1)*C] = x[r - ph, b*sw - pw + j*dw, :], zero outside the image."""
+    h_, w_, c_ = x.shape
+    hu, ow = u.shape[0], u.shape[1]
+    for r in range(hu):
+        h = r - ph
+        if h < 0 or h >= h_:
+            u[r] = 0
+            continue
+        cells = x[h].reshape(w_ * c_)
+        for b in range(ow):
+            row, w0 = u[r, b], b * sw - pw
+            if dw == 1 and w0 >= 0 and w0 + kw <= w_:       # the kw taps are one run of the input row
+                row[:] = cells[w0 * c_:(w0 + kw) * c_]
+                continue
+            for j in range(kw):
+                w = w0 + j * dw
+                if 0 <= w < w_:
+                    row[j * c_:(j + 1) * c_] = x[h, w]
+                else:
+                    row[j * c_:(j + 1) * c_] = 0
+
+
+@njit(**_OPTS)
+def fold_image(du, kw, sw, dw, ph, pw, dx):
+    """dx[h, w, :] = the sum of du[h + ph, b, j*C:(j+1)*C] over b*sw - pw + j*dw == w, each cell
+    of dx written once (no zeroing pass, no read-modify-write of dx)."""
+    h_, w_, c_ = dx.shape
+    ow = du.shape[1]
+    for h in range(h_):
+        r = h + ph
+        for w in range(w_):
+            dst = dx[h, w]
+            empty = True
+            for j in range(kw):
+                t = w + pw - j * dw
+                if t < 0 or t % sw != 0 or t // sw >= ow:
                     continue
-                for j in range(kw):
-                    w = b * sw - pw + j * dw
-                    if 0 <= w < w_:
-                        row[j * c_:(j + 1) * c_] = x[n, h, w]
-                    else:
-                        row[j * c_:(j + 1) * c_] = 0
+                src = du[r, t // sw, j * c_:(j + 1) * c_]
+                if empty:
+                    dst[:] = src
+                    empty = False
+                else:
+                    for c in range(c_):
+                        dst[c] += src[c]
+            if empty:
+                dst[:] = 0
+
+
+# ---- the three passes over a block of images (gemm: cblas.gemm(dtype), pointers as integers) -------
+
+@njit(**_OPTS)
+def forward_images(gemm, x, w, kw, sw, dh, dw, ph, pw, u, out):
+    """out (n, OH, OW, O) = conv2d(x, w) for a block of images; u: one image's (HU, OW, kw*C)."""
+    kh, o, k = w.shape[0], w.shape[3], u.shape[2]
+    ow, p, size = u.shape[1], out.shape[1] * out.shape[2], x.itemsize
+    for n in range(x.shape[0]):
+        unfold_image(x[n], kw, sw, dw, ph, pw, u)
+        for i in range(kh):
+            gemm(_ROW_MAJOR, _NO_TRANS, _NO_TRANS, p, o, k, 1.0, u.ctypes.data + i * dh * ow * k * size, k,
+                 w.ctypes.data + i * k * o * size, o, 1.0 if i else 0.0, out.ctypes.data + n * p * o * size, o)
 
 
 @njit(**_OPTS)
-def fold_rows(du, kw, sw, dw, ph, pw, dx):
-    """dx[n, h, w, :] = the sum of du[n, h + ph, b, j*C:(j+1)*C] over b*sw - pw + j*dw == w."""
-    n_, h_, w_, c_ = dx.shape
-    ow = du.shape[2]
-    dx[...] = 0
-    for n in range(n_):
-        for h in range(h_):
-            r = h + ph
-            for b in range(ow):
-                src = du[n, r, b]
-                for j in range(kw):
-                    w = b * sw - pw + j * dw
-                    if 0 <= w < w_:
-                        dst = dx[n, h, w]
-                        for c in range(c_):
-                            dst[c] += src[j * c_ + c]
+def filter_grad_images(gemm, x, dy, kw, sw, dh, dw, ph, pw, u, dwk):
+    """dwk (kh, kw*C, O) = the filter gradient over a block of images; u as in forward_images."""
+    kh, k, o = dwk.shape
+    ow, p, size = u.shape[1], dy.shape[1] * dy.shape[2], x.itemsize
+    for n in range(x.shape[0]):
+        unfold_image(x[n], kw, sw, dw, ph, pw, u)
+        for i in range(kh):
+            gemm(_ROW_MAJOR, _TRANS, _NO_TRANS, k, o, p, 1.0, u.ctypes.data + i * dh * ow * k * size, k,
+                 dy.ctypes.data + n * p * o * size, o, 1.0 if n else 0.0, dwk.ctypes.data + i * k * o * size, o)
 
+
+@njit(**_OPTS)
+def input_grad_images(gemm, dy, wt, kw, sw, dh, dw, ph, pw, du, dx):
+    """dx (n, H, W, C) = the input gradient over a block of images; wt (KH, O, kw*C): each filter
+    row transposed; du: one image's (HU, OW, kw*C)."""
+    kh, o, k = wt.shape
+    oh, ow, size = dy.shape[1], du.shape[1], dy.itemsize
+    p = oh * ow
+    for n in range(dy.shape[0]):
+        du[oh:] = 0             # rows only the shifted products reach (filter row i > 0 adds into them)
+        for i in range(kh):
+            gemm(_ROW_MAJOR, _NO_TRANS, _NO_TRANS, p, k, o, 1.0, dy.ctypes.data + n * p * o * size, o,
+                 wt.ctypes.data + i * o * k * size, k, 1.0 if i else 0.0, du.ctypes.data + i * dh * ow * k * size, k)
+        fold_image(du, kw, sw, dw, ph, pw, dx[n])
+
+
+# ---- the passes over the batch --------------------------------------------------------------------
 
 def scratch_shapes(g: Geometry, call: str) -> tuple:
-    """The shapes of the two work buffers `call` (forward, filter_grad, input_grad) takes after
-    `out`. A compiled plan owns them like its reused buffers (fresh multi-MB buffers cost page
-    faults on every call); eager calls pass None and get new ones."""
-    u, rows = (g.n, g.hu, g.ow, g.k), (g.n, g.hu, g.ow, g.o)
-    return {"forward": (u, rows), "filter_grad": (u, rows), "input_grad": (rows, u)}[call]
-
-
-def _on_rows(dy, g: Geometry, d) -> None:
-    """dy (n, OH, OW, O) laid out with HU rows per image in `d`, rows past OH zero."""
-    d[:, :g.oh] = dy
-    d[:, g.oh:] = 0
+    """The shapes of the work buffers `call` (forward, filter_grad, input_grad) takes after `out`:
+    one image's unfolded rows per image, of which each block of images uses its first. A compiled
+    plan owns them like its reused buffers (a fresh multi-MB buffer costs page faults on every
+    call); eager calls pass None and get new ones."""
+    return ((g.n, g.hu, g.ow, g.k),)
 
 
 def _spans(g: Geometry) -> list[tuple[int, int]]:
-    """Blocks of images, each unfolded, multiplied and folded on its own (batch_blocks.py): a
-    block's shifted GEMMs stop at its last image (the rows they would reach past it are don't-care
-    rows of the output or zero rows of dy), so blocks share no rows and run on the pool at once."""
-    return batch_blocks.blocks(g.n, g.rows * g.kh * g.k * g.o, gemm_pool.MIN_MACS)
+    """Blocks of images for the pool's threads (batch_blocks.py), each unfolded and multiplied on
+    its own."""
+    return batch_blocks.blocks(g.n, g.n * g.oh * g.ow * g.kh * g.k * g.o, gemm_pool.MIN_MACS)
 
 
-def forward(x, w, g: Geometry, out, u=None, grid=None) -> None:
-    """out (N, OH, OW, O) = conv2d(x, w); x, w C-contiguous; u, grid: scratch_shapes() or None."""
-    gemm = cblas.gemm(x.dtype)
-    u = np.empty((g.n, g.hu, g.ow, g.k), x.dtype) if u is None else u
-    grid = np.empty((g.n, g.hu, g.ow, g.o), x.dtype) if grid is None else grid
-    per_image, k, o, size = g.hu * g.ow, g.k, g.o, x.itemsize
-    pu, pw, pg = u.ctypes.data, w.ctypes.data, grid.ctypes.data
+def _unfolded(g: Geometry, dtype, u):
+    return np.empty((g.n, g.hu, g.ow, g.k), dtype) if u is None else u
 
-    def images(n0, n1):      # G[r0:r1] = sum over filter rows i of U[r0+s : r1+s] @ w[i]
-        unfold_rows(x[n0:n1], g.hu, g.kw, g.sw, g.dw, g.ph, g.pw, u[n0:n1])
-        r0, r1 = n0 * per_image, n1 * per_image
-        for i in range(g.kh):
-            s = i * g.dh * g.ow      # rows r1-s..r1 (a >= OH) would read the next image: don't-care rows
-            gemm(cblas.ROW_MAJOR, cblas.NO_TRANS, cblas.NO_TRANS, r1 - s - r0, o, k, 1.0, pu + (r0 + s) * k * size,
-                 k, pw + i * k * o * size, o, 1.0 if i else 0.0, pg + r0 * o * size, o)
-        out[n0:n1] = grid[n0:n1, :g.oh]
+
+def forward(x, w, g: Geometry, out, u=None) -> None:
+    """out (N, OH, OW, O) = conv2d(x, w); x, w, out C-contiguous; u: scratch_shapes() or None."""
+    gemm, u = cblas.gemm(x.dtype), _unfolded(g, x.dtype, u)
+
+    def images(n0, n1):
+        forward_images(gemm, x[n0:n1], w, g.kw, g.sw, g.dh, g.dw, g.ph, g.pw, u[n0], out[n0:n1])
     batch_blocks.run(images, _spans(g))
 
 
-def filter_grad(x, dy, g: Geometry, out, u=None, d=None) -> None:
+def filter_grad(x, dy, g: Geometry, out, u=None) -> None:
     """out (KH, KW, C, O) = the gradient of conv2d(x, w) with respect to w, given dy."""
-    gemm = cblas.gemm(x.dtype)
-    u = np.empty((g.n, g.hu, g.ow, g.k), x.dtype) if u is None else u
-    d = np.empty((g.n, g.hu, g.ow, g.o), dy.dtype) if d is None else d
-    per_image, k, o, size = g.hu * g.ow, g.k, g.o, x.itemsize
+    gemm, u = cblas.gemm(x.dtype), _unfolded(g, x.dtype, u)
     spans = _spans(g)
-    sums = {n0: out if j == 0 else np.empty_like(out) for j, (n0, _) in enumerate(spans)}   # one per block
+    first = out.reshape(g.kh, g.k, g.o)
+    sums = {n0: first if n0 == 0 else np.empty_like(first) for n0, _ in spans}     # one per block
 
-    def images(n0, n1):      # dw[i] = U[r0+s : r1]^T @ Dy[r0 : r1-s], this block's share
-        unfold_rows(x[n0:n1], g.hu, g.kw, g.sw, g.dw, g.ph, g.pw, u[n0:n1])
-        _on_rows(dy[n0:n1], g, d[n0:n1])
-        r0, r1 = n0 * per_image, n1 * per_image
-        dst = sums[n0].ctypes.data
-        for i in range(g.kh):
-            s = i * g.dh * g.ow      # Dy rows r1-s..r1 are zero rows (a >= OH): nothing to pair past them
-            gemm(cblas.ROW_MAJOR, cblas.TRANS, cblas.NO_TRANS, k, o, r1 - s - r0, 1.0, u.ctypes.data + (r0 + s) * k * size,
-                 k, d.ctypes.data + r0 * o * size, o, 0.0, dst + i * k * o * size, o)
+    def images(n0, n1):
+        filter_grad_images(gemm, x[n0:n1], dy[n0:n1], g.kw, g.sw, g.dh, g.dw, g.ph, g.pw, u[n0], sums[n0])
     batch_blocks.run(images, spans)
     for n0, _ in spans[1:]:
-        np.add(out, sums[n0], out=out)
+        np.add(first, sums[n0], out=first)
 
 
-def input_grad(dy, w, g: Geometry, out, d=None, du=None) -> None:
+def input_grad(dy, w, g: Geometry, out, du=None) -> None:
     """out (N, H, W, C) = the gradient of conv2d(x, w) with respect to x, given dy."""
-    gemm = cblas.gemm(dy.dtype)
-    d = np.empty((g.n, g.hu, g.ow, g.o), dy.dtype) if d is None else d
-    du = np.empty((g.n, g.hu, g.ow, g.k), dy.dtype) if du is None else du
-    per_image, k, o, size = g.hu * g.ow, g.k, g.o, dy.itemsize
-    pd, pw, pu = d.ctypes.data, w.ctypes.data, du.ctypes.data
+    gemm, du = cblas.gemm(dy.dtype), _unfolded(g, dy.dtype, du)
+    wt = np.ascontiguousarray(w.reshape(g.kh, g.k, g.o).transpose(0, 2, 1))    # dy @ wt[i]: 1.4x dy @ w[i]^T
 
-    def images(n0, n1):      # dU[r0:r1] = sum over filter rows i of Dy[r0-s : r1-s] @ w[i]^T
-        _on_rows(dy[n0:n1], g, d[n0:n1])
-        r0, r1 = n0 * per_image, n1 * per_image
-        for i in range(g.kh):
-            s = i * g.dh * g.ow      # rows r0..r0+s would read the previous image's zero rows of Dy
-            lo = r0 + s
-            gemm(cblas.ROW_MAJOR, cblas.NO_TRANS, cblas.TRANS, r1 - lo, k, o, 1.0, pd + (lo - s) * o * size, o,
-                 pw + i * k * o * size, o, 1.0 if i else 0.0, pu + lo * k * size, k)
-        fold_rows(du[n0:n1], g.kw, g.sw, g.dw, g.ph, g.pw, out[n0:n1])
+    def images(n0, n1):
+        input_grad_images(gemm, dy[n0:n1], wt, g.kw, g.sw, g.dh, g.dw, g.ph, g.pw, du[n0], out[n0:n1])
     batch_blocks.run(images, _spans(g))

@@ -273,9 +273,10 @@ def _unfolded(x_dims, w_dims, attrs, dtype, call: str) -> Optional[Step]:
         return None
     from . import conv_gemm
     args = {"forward": "{in0}, {in1}", "filter_grad": "{in0}, {in2}", "input_grad": "{in2}, {in1}"}[call]
-    a, b = conv_gemm.scratch_shapes(geo, call)
-    return Step(f"{{cv}}({args}, {{geo}}, {{out0}}, {{a}}, {{b}})", {"cv": getattr(conv_gemm, call), "geo": geo},
-                scratch={"a": (a, dtype.np), "b": (b, dtype.np)})
+    scratch = {f"s{i}": (shape, dtype.np) for i, shape in enumerate(conv_gemm.scratch_shapes(geo, call))}
+    buffers = "".join(f", {{{name}}}" for name in scratch)
+    return Step(f"{{cv}}({args}, {{geo}}, {{out0}}{buffers})", {"cv": getattr(conv_gemm, call), "geo": geo},
+                scratch=scratch)
 
 
 def lower_conv2d(op, ctx: Lowering) -> Optional[Step]:
@@ -288,7 +289,8 @@ def lower_conv2d(op, ctx: Lowering) -> Optional[Step]:
         return None
     m, k, _, geo = cols
     return (_unfolded(x.shape.dims, w.shape.dims, op.attrs, x.dtype, "forward")
-            or _im2col_pass(x, m, k, "forward", f"{{in0}}, {{in1}}.reshape({k}, {o}), ({geo}), {{out0}}.reshape({m}, {o})"))
+            or _im2col_pass(x, m, k, "forward",
+                            f"{{in0}}, {{in1}}.reshape({k}, {o}), ({geo}), {{out0}}.reshape({m}, {o})"))
 
 
 def lower_conv2d_backprop_filter(op, ctx: Lowering) -> Optional[Step]:

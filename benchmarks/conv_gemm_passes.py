@@ -1,0 +1,107 @@
+"""The three passes of W7's second convolution (64x13x13x32 * 3x3x32x64, VALID): the row-unfolded
+GEMMs of kernels/conv_gemm.py against an earlier version of that module (`--base`, by default the
+commit before the per-image GEMMs: shifted GEMMs over the whole batch's unfolded rows, with an
+output of HU rows per image copied into y, dy copied into HU rows per image and a fold that
+zeroes dx and adds into it).
+
+With --threads 1 (graphflow's threading off, one BLAS thread) a pass is timed in CPU time of this
+thread, which a busy machine moves little; with --threads 2 in wall time, the passes split into
+blocks of images on gemm_pool's threads as in a plan. Without --threads both run, each in its own
+process. The forms are interleaved round by round; lowest and median per pass in ms, and the
+ratio of the medians (base / new: above 1, the new form is faster).
+
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE PYTHONPATH=$PWD python benchmarks/conv_gemm_passes.py [--rounds 30]
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE = "42009f8"          # shifted GEMMs over the whole batch (conv_gemm.py before the per-image GEMMs)
+X_SHAPE, W_SHAPE = (64, 13, 13, 32), (3, 3, 32, 64)
+ATTRS = {"strides": (1, 1), "padding": "VALID"}
+ONE_THREAD = {"GRAPHFLOW_THREADING": "off", "OPENBLAS_NUM_THREADS": "1", "NUMBA_NUM_THREADS": "1"}
+TWO_THREADS = {}      # graphflow's default: a thread per core
+
+
+def load_base(ref: str):
+    """conv_gemm.py as of git `ref`, imported as a sibling module of graphflow.kernels (its
+    relative imports resolve there; numba caches it beside its temporary file)."""
+    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{ref}:graphflow/kernels/conv_gemm.py"],
+                            check=True, capture_output=True, text=True).stdout
+    path = Path(tempfile.mkdtemp(prefix="conv_gemm_base_")) / "conv_gemm_base.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("graphflow.kernels.conv_gemm_base", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def passes(module, x, w, dy, g):
+    """{pass: fn} for one version of conv_gemm, its work buffers allocated once, as a plan does."""
+    out, dw, dx = np.empty(dy.shape, np.float32), np.empty(w.shape, np.float32), np.empty(x.shape, np.float32)
+    fwd, flt, inp = ([np.zeros(shape, np.float32) for shape in module.scratch_shapes(g, call)]
+                     for call in ("forward", "filter_grad", "input_grad"))
+    return {"forward": lambda: module.forward(x, w, g, out, *fwd),
+            "filter grad": lambda: module.filter_grad(x, dy, g, dw, *flt),
+            "input grad": lambda: module.input_grad(dy, w, g, dx, *inp)}, (out, dw, dx)
+
+
+def run(rounds: int, threads: int, base_ref: str) -> None:
+    from graphflow import threading_config
+    from graphflow.kernels import conv_gemm, fast
+    threading_config.start()
+    rng = np.random.default_rng(0)
+    x, w = rng.standard_normal(X_SHAPE).astype(np.float32), rng.standard_normal(W_SHAPE).astype(np.float32)
+    geometry = fast.conv_geometry(X_SHAPE, W_SHAPE[:2], ATTRS)
+    dy = rng.standard_normal((X_SHAPE[0], geometry[8], geometry[9], W_SHAPE[3])).astype(np.float32)
+    g = conv_gemm.applies(X_SHAPE, W_SHAPE, geometry, np.float32)
+    base = load_base(base_ref)
+    forms = {"base": passes(base, x, w, dy, base.Geometry(*g)), "new": passes(conv_gemm, x, w, dy, g)}
+    for fns, _ in forms.values():
+        for fn in fns.values():
+            fn()                                   # compile or load the kernels
+    for a, b in zip(forms["base"][1], forms["new"][1]):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-3)
+    clock = time.thread_time if threads == 1 else time.perf_counter
+    times = {(f, p): [] for f in forms for p in forms[f][0]}
+    for _ in range(rounds):
+        for p in forms["new"][0]:
+            for f, (fns, _) in forms.items():
+                t0 = clock()
+                fns[p]()
+                times[f, p].append(clock() - t0)
+    kind = "thread CPU time" if threads == 1 else "wall time"
+    print(f"W7 conv2 {X_SHAPE} * {W_SHAPE}, {threads} thread(s), {kind}, {rounds} rounds, "
+          f"base {base_ref}, load {os.getloadavg()[0]:.2f}")
+    for p in forms["new"][0]:
+        med = {f: float(np.median(times[f, p])) for f in forms}
+        row = "   ".join(f"{f} lowest {1e3 * min(times[f, p]):5.2f} median {1e3 * med[f]:5.2f}" for f in forms)
+        print(f"  {p:12s} {row}   base/new {med['base'] / med['new']:.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--threads", type=int, choices=(1, 2))
+    parser.add_argument("--base", default=BASE, help="git ref of the conv_gemm.py to compare against")
+    args = parser.parse_args()
+    if args.threads:
+        run(args.rounds, args.threads, args.base)
+        return
+    for threads, env in ((1, ONE_THREAD), (2, TWO_THREADS)):
+        subprocess.run([sys.executable, __file__, "--rounds", str(args.rounds), "--threads", str(threads),
+                        "--base", args.base], check=True, env={**os.environ, **env})
+
+
+if __name__ == "__main__":
+    main()
