@@ -18,7 +18,9 @@ UNFOLDED_CASES = [((2, 7, 6, 8), (3, 3, 8, 4), (1, 1), "VALID", (1, 1)),
                   ((2, 7, 5, 8), (3, 3, 8, 4), (1, 1), "SAME", (1, 1)),
                   ((2, 6, 7, 8), (3, 2, 8, 3), (1, 2), "SAME", (1, 1)),
                   ((1, 9, 8, 8), (3, 3, 8, 5), (1, 1), "SAME", (2, 2)),
-                  ((2, 5, 6, 16), (2, 1, 16, 3), (1, 1), [[0, 0], [2, 1], [0, 3], [0, 0]], (1, 1))]
+                  ((2, 5, 6, 16), (2, 1, 16, 3), (1, 1), [[0, 0], [2, 1], [0, 3], [0, 0]], (1, 1)),
+                  # dilation past the output's height: unfolded rows 1..3 lie between the filter rows' GEMMs
+                  ((2, 5, 7, 8), (2, 3, 8, 3), (1, 1), [[0, 0], [0, 0], [2, 1], [0, 0]], (4, 1))]
 
 
 def _attrs(strides, padding, dilations):
@@ -184,15 +186,16 @@ def test_overlapping_calls_of_a_conv_plan_each_get_their_own_work_buffers(option
     assert not errors
 
 
-def test_unfolded_passes_split_into_row_blocks_match_the_reference_kernels(monkeypatch):
-    from graphflow.kernels import gemm_pool
+def test_unfolded_passes_split_into_blocks_of_images_match_the_reference_kernels(monkeypatch):
+    from graphflow.kernels import batch_blocks, gemm_pool
     monkeypatch.setattr(gemm_pool, "MIN_MACS", 0)         # W7-sized passes split; these are tiny
-    monkeypatch.setattr(gemm_pool, "MIN_BLOCK_ROWS", 8)
-    monkeypatch.setattr(gemm_pool.cpu_load, "runnable_others", lambda: None)   # split however idle the cores
     rng = np.random.default_rng(5)
-    for xs, ws, strides, padding, dilations in UNFOLDED_CASES[:4]:
+    wide_batch = ((7,) + UNFOLDED_CASES[1][0][1:],) + UNFOLDED_CASES[1][1:]     # blocks of several images
+    for xs, ws, strides, padding, dilations in UNFOLDED_CASES[:4] + [wide_batch, UNFOLDED_CASES[5]]:
         attrs = _attrs(strides, padding, dilations)
-        assert gemm_pool.split(200, 8, 8) is not None or gemm_pool.threading_config.intra_op_threads() < 2
+        geo = fast.unfolded(xs, ws, fast.conv_geometry(xs, ws[:2], attrs), np.float32)
+        splits = len(conv_gemm._spans(geo)) > 1
+        assert splits or xs[0] == 1 or batch_blocks.blocks(2, 1 << 62) == [(0, 2)]     # or nothing splits here
         xv, wv = rng.standard_normal(xs).astype(np.float32), rng.standard_normal(ws).astype(np.float32)
         y = fast.conv2d(xv, wv, **attrs)
         dy = rng.standard_normal(y.shape).astype(np.float32)
