@@ -4,10 +4,10 @@ commit before the per-image GEMMs: shifted GEMMs over the whole batch's unfolded
 output of HU rows per image copied into y, dy copied into HU rows per image and a fold that
 zeroes dx and adds into it).
 
-With --threads 1 (graphflow's threading off, one BLAS thread) a pass is timed in CPU time of this
-thread, which a busy machine moves little; with --threads 2 in wall time, the passes split into
-blocks of images on gemm_pool's threads as in a plan. Without --threads both run, each in its own
-process. The forms are interleaved round by round; lowest and median per pass in ms, and the
+With one thread (graphflow's threading off, one BLAS thread) a pass is timed in CPU time of this
+thread, which a busy machine moves little; with two in wall time, the passes split into blocks of
+images on gemm_pool's threads as in a plan. Each setting runs in a process of its own (--threads:
+only one of them). The forms are interleaved round by round; lowest and median per pass in ms, and the
 ratio of the medians (base / new: above 1, the new form is faster).
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE PYTHONPATH=$PWD python benchmarks/conv_gemm_passes.py [--rounds 30]
@@ -92,15 +92,17 @@ def run(rounds: int, threads: int, base_ref: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=30)
-    parser.add_argument("--threads", type=int, choices=(1, 2))
+    parser.add_argument("--threads", type=int, choices=(1, 2), help="only this setting (default: both)")
     parser.add_argument("--base", default=BASE, help="git ref of the conv_gemm.py to compare against")
+    parser.add_argument("--child", type=int, choices=(1, 2), help=argparse.SUPPRESS)   # this process times
     args = parser.parse_args()
-    if args.threads:
-        run(args.rounds, args.threads, args.base)
+    if args.child:
+        run(args.rounds, args.child, args.base)
         return
     for threads, env in ((1, ONE_THREAD), (2, TWO_THREADS)):
-        subprocess.run([sys.executable, __file__, "--rounds", str(args.rounds), "--threads", str(threads),
-                        "--base", args.base], check=True, env={**os.environ, **env})
+        if args.threads in (None, threads):     # each in a process of its own: thread counts are set at start
+            subprocess.run([sys.executable, __file__, "--rounds", str(args.rounds), "--child", str(threads),
+                            "--base", args.base], check=True, env={**os.environ, **env})
 
 
 if __name__ == "__main__":

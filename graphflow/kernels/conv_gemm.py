@@ -82,6 +82,9 @@ def applies(x_dims, w_dims, conv_geometry: tuple, dtype) -> Optional[Geometry]:
 
 # ---- one image: unfold, fold ---------------------------------------------------------------------
 
+# Element loops, not slice assignments: numba's `a[i:j] = b[k:l]` checks the two for overlap and
+# goes through a generic copy, 2.6x (unfolding) and 4x (folding) slower on W7's 32-channel rows.
+
 @njit(**_OPTS)
 def unfold_image(x, kw, sw, dw, ph, pw, u):
     """u[r, b, j*C:(j+1)*C] = x[r - ph, b*sw - pw + j*dw, :], zero outside the image."""
@@ -96,14 +99,18 @@ def unfold_image(x, kw, sw, dw, ph, pw, u):
         for b in range(ow):
             row, w0 = u[r, b], b * sw - pw
             if dw == 1 and w0 >= 0 and w0 + kw <= w_:       # the kw taps are one run of the input row
-                row[:] = cells[w0 * c_:(w0 + kw) * c_]
+                start = w0 * c_
+                for t in range(kw * c_):
+                    row[t] = cells[start + t]
                 continue
             for j in range(kw):
-                w = w0 + j * dw
+                w, o = w0 + j * dw, j * c_
                 if 0 <= w < w_:
-                    row[j * c_:(j + 1) * c_] = x[h, w]
+                    for c in range(c_):
+                        row[o + c] = cells[w * c_ + c]
                 else:
-                    row[j * c_:(j + 1) * c_] = 0
+                    for c in range(c_):
+                        row[o + c] = 0
 
 
 @njit(**_OPTS)
@@ -121,15 +128,17 @@ def fold_image(du, kw, sw, dw, ph, pw, dx):
                 t = w + pw - j * dw
                 if t < 0 or t % sw != 0 or t // sw >= ow:
                     continue
-                src = du[r, t // sw, j * c_:(j + 1) * c_]
+                src, o = du[r, t // sw], j * c_
                 if empty:
-                    dst[:] = src
+                    for c in range(c_):
+                        dst[c] = src[o + c]
                     empty = False
                 else:
                     for c in range(c_):
-                        dst[c] += src[c]
+                        dst[c] += src[o + c]
             if empty:
-                dst[:] = 0
+                for c in range(c_):
+                    dst[c] = 0
 
 
 # ---- the three passes over a block of images (gemm: cblas.gemm(dtype), pointers as integers) -------
