@@ -9,7 +9,9 @@ row i contributes one GEMM over P = OH*OW contiguous rows of U at offset s:
 
     forward        y[n]          += U[s : s+P] @ w[i]          (w[i] is (kw*C, O) as stored)
     filter grad    dw[i]         += U[s : s+P]^T @ dy[n]
-    input grad     dU[s : s+P]   += dy[n] @ w[i]^T             then dU folds back into dx[n]
+    input grad     dU[s : s+P]   += dy[n] @ wt[i]              then dU folds back into dx[n]
+
+(wt[i] = w[i]^T, transposed once per call: NN GEMMs run 1.4x faster than the NT form on W7).
 
 y[n] and dy[n] are the image's P = OH*OW rows as stored, so the GEMMs read and write them in
 place. One image at a time, its unfolding, GEMMs and folding run in one numba loop that calls
@@ -19,16 +21,17 @@ nothing is copied to or from a layout of the whole batch. The batch runs in bloc
 the pool's threads (batch_blocks.py); the filter gradient's blocks each sum into their own
 (kh, kw*C, O) buffer, added at the end (73 KB each on W7: the addition is noise).
 
-W7's second conv (64x13x13x32 -> 64, benchmarks/conv_gemm_passes.py, one thread): forward 3.6 ms
-against 4.5 for shifted GEMMs over the whole batch (their output has HU rows per image: 15% more
-rows to multiply, then a 2 MB copy into y), filter gradient 4.1 against 5.3, input gradient
-3.8 against 4.4 (no copy of dy into HU rows per image, a fold that writes dx once).
+W7's second conv (64x13x13x32 -> 64, benchmarks/conv_gemm_passes.py, one thread): forward 3.2 ms,
+filter gradient 3.1, input gradient 2.9, against 4.4 / 4.7 / 4.2 for shifted GEMMs over the whole
+batch's unfolded rows (their output had HU rows per image: 15% more GEMM rows, then a 2 MB copy
+into y; dy was copied into HU rows per image; the fold zeroed dx and added into it).
 
 Stride along the height must be 1 (a strided row would not be a fixed offset); other cases, and
 few channels (K = kw*C too small for BLAS to pay), take im2col (fast.py decides with `applies`).
 """
 from __future__ import annotations
 
+from functools import partial
 from typing import NamedTuple, Optional
 
 import numpy as np
@@ -198,6 +201,13 @@ def _spans(g: Geometry) -> list[tuple[int, int]]:
     return batch_blocks.blocks(g.n, g.n * g.oh * g.ow * g.kh * g.k * g.o, gemm_pool.MIN_MACS)
 
 
+def _run(images, spans) -> None:
+    """images(n0, n1) for every block, on the pool when there are several, with OpenBLAS held at
+    one thread even for a single block: it splits any GEMM above 2**18 multiply-adds in two, and
+    one image's (W7: 121x64x96) would then pay a thread handoff on every call."""
+    gemm_pool.run_blocks([partial(images, n0, n1) for n0, n1 in spans])
+
+
 def _unfolded(g: Geometry, dtype, u):
     return np.empty((g.n, g.hu, g.ow, g.k), dtype) if u is None else u
 
@@ -208,7 +218,7 @@ def forward(x, w, g: Geometry, out, u=None) -> None:
 
     def images(n0, n1):
         forward_images(gemm, x[n0:n1], w, g.kw, g.sw, g.dh, g.dw, g.ph, g.pw, u[n0], out[n0:n1])
-    batch_blocks.run(images, _spans(g))
+    _run(images, _spans(g))
 
 
 def filter_grad(x, dy, g: Geometry, out, u=None) -> None:
@@ -220,7 +230,7 @@ def filter_grad(x, dy, g: Geometry, out, u=None) -> None:
 
     def images(n0, n1):
         filter_grad_images(gemm, x[n0:n1], dy[n0:n1], g.kw, g.sw, g.dh, g.dw, g.ph, g.pw, u[n0], sums[n0])
-    batch_blocks.run(images, spans)
+    _run(images, spans)
     for n0, _ in spans[1:]:
         np.add(first, sums[n0], out=first)
 
@@ -232,4 +242,4 @@ def input_grad(dy, w, g: Geometry, out, du=None) -> None:
 
     def images(n0, n1):
         input_grad_images(gemm, dy[n0:n1], wt, g.kw, g.sw, g.dh, g.dw, g.ph, g.pw, du[n0], out[n0:n1])
-    batch_blocks.run(images, _spans(g))
+    _run(images, _spans(g))
