@@ -1,16 +1,18 @@
-"""The three passes of W7's second convolution (64x13x13x32 * 3x3x32x64, VALID): the row-unfolded
-GEMMs of kernels/conv_gemm.py against an earlier version of that module (`--base`, by default the
-commit before the per-image GEMMs: shifted GEMMs over the whole batch's unfolded rows, with an
-output of HU rows per image copied into y, dy copied into HU rows per image and a fold that
-zeroes dx and adds into it).
+"""The three passes of W7's second convolution (64x13x13x32 * 3x3x32x64, VALID; with --sweep other
+image sizes too): the row-unfolded GEMMs of kernels/conv_gemm.py against an earlier version of
+that module (`--base`, by default the commit before the per-image GEMMs: shifted GEMMs over the
+whole batch's unfolded rows, with an output of HU rows per image copied into y, dy copied into HU
+rows per image and a fold that zeroes dx and adds into it).
 
 With one thread (graphflow's threading off, one BLAS thread) a pass is timed in CPU time of this
-thread, which a busy machine moves little; with two in wall time, the passes split into blocks of
-images on gemm_pool's threads as in a plan. Each setting runs in a process of its own (--threads:
-only one of them). The forms are interleaved round by round; lowest and median per pass in ms, and the
-ratio of the medians (base / new: above 1, the new form is faster).
+thread, which a busy machine moves little; with two in wall time and in the process's CPU time
+(the work both threads did), the passes split into blocks of images on gemm_pool's threads as in a
+plan. Each setting runs in a process of its own (--threads: only one of them). The forms are
+interleaved round by round; lowest and median per pass in ms, and the ratio of the medians
+(base / new: above 1, the new form is faster).
 
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE PYTHONPATH=$PWD python benchmarks/conv_gemm_passes.py [--rounds 30]
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE PYTHONPATH=$PWD \\
+        python benchmarks/conv_gemm_passes.py [--rounds 30] [--sweep]
 """
 from __future__ import annotations
 
@@ -27,8 +29,10 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "42009f8"          # shifted GEMMs over the whole batch (conv_gemm.py before the per-image GEMMs)
-X_SHAPE, W_SHAPE = (64, 13, 13, 32), (3, 3, 32, 64)
-ATTRS = {"strides": (1, 1), "padding": "VALID"}
+W7_CONV2 = ((64, 13, 13, 32), (3, 3, 32, 64), "VALID")
+# --sweep: small images make many small per-image GEMMs (4x4: 16 rows each), big ones few big ones
+SWEEP = [((64, 4, 4, 64), (3, 3, 64, 64), "SAME"), ((256, 6, 6, 32), (3, 3, 32, 32), "SAME"),
+         ((8, 56, 56, 64), (3, 3, 64, 64), "SAME")]
 ONE_THREAD = {"GRAPHFLOW_THREADING": "off", "OPENBLAS_NUM_THREADS": "1", "NUMBA_NUM_THREADS": "1"}
 TWO_THREADS = {}      # graphflow's default: a thread per core
 
@@ -56,22 +60,27 @@ def passes(module, x, w, dy, g):
             "input grad": lambda: module.input_grad(dy, w, g, dx, *inp)}, (out, dw, dx)
 
 
-def run(rounds: int, threads: int, base_ref: str) -> None:
+def run(rounds: int, threads: int, base_ref: str, cases: list) -> None:
     from graphflow import threading_config
-    from graphflow.kernels import conv_gemm, fast
     threading_config.start()
-    rng = np.random.default_rng(0)
-    x, w = rng.standard_normal(X_SHAPE).astype(np.float32), rng.standard_normal(W_SHAPE).astype(np.float32)
-    geometry = fast.conv_geometry(X_SHAPE, W_SHAPE[:2], ATTRS)
-    dy = rng.standard_normal((X_SHAPE[0], geometry[8], geometry[9], W_SHAPE[3])).astype(np.float32)
-    g = conv_gemm.applies(X_SHAPE, W_SHAPE, geometry, np.float32)
     base = load_base(base_ref)
+    for case in cases:
+        time_case(rounds, threads, base, base_ref, *case)
+
+
+def time_case(rounds: int, threads: int, base, base_ref: str, x_shape, w_shape, padding) -> None:
+    from graphflow.kernels import conv_gemm, fast
+    rng = np.random.default_rng(0)
+    x, w = rng.standard_normal(x_shape).astype(np.float32), rng.standard_normal(w_shape).astype(np.float32)
+    geometry = fast.conv_geometry(x_shape, w_shape[:2], {"strides": (1, 1), "padding": padding})
+    dy = rng.standard_normal((x_shape[0], geometry[8], geometry[9], w_shape[3])).astype(np.float32)
+    g = conv_gemm.applies(x_shape, w_shape, geometry, np.float32)
     forms = {"base": passes(base, x, w, dy, base.Geometry(*g)), "new": passes(conv_gemm, x, w, dy, g)}
     for fns, _ in forms.values():
         for fn in fns.values():
             fn()                                   # compile or load the kernels
     for a, b in zip(forms["base"][1], forms["new"][1]):
-        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-3)
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-3 * max(1.0, float(np.abs(a).max())))
     clocks = {"thread CPU": time.thread_time} if threads == 1 else {"wall": time.perf_counter,
                                                                      "process CPU": time.process_time}
     times = {(c, f, p): [] for c in clocks for f in forms for p in forms[f][0]}
@@ -82,7 +91,8 @@ def run(rounds: int, threads: int, base_ref: str) -> None:
                 fns[p]()
                 for c, clock in clocks.items():
                     times[c, f, p].append(clock() - t0[c])
-    print(f"W7 conv2 {X_SHAPE} * {W_SHAPE}, {threads} thread(s), {rounds} rounds, base {base_ref}, "
+    name = "W7 conv2 " if (x_shape, w_shape, padding) == W7_CONV2 else ""
+    print(f"{name}{x_shape} * {w_shape} {padding}, {threads} thread(s), {rounds} rounds, base {base_ref}, "
           f"load {os.getloadavg()[0]:.2f}")
     for c in clocks:       # process CPU: the work both threads did (what splitting adds), whatever the load
         for p in forms["new"][0]:
@@ -96,15 +106,17 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--threads", type=int, choices=(1, 2), help="only this setting (default: both)")
     parser.add_argument("--base", default=BASE, help="git ref of the conv_gemm.py to compare against")
+    parser.add_argument("--sweep", action="store_true", help="also other image sizes (SWEEP)")
     parser.add_argument("--child", type=int, choices=(1, 2), help=argparse.SUPPRESS)   # this process times
     args = parser.parse_args()
     if args.child:
-        run(args.rounds, args.child, args.base)
+        run(args.rounds, args.child, args.base, [W7_CONV2] + (SWEEP if args.sweep else []))
         return
     for threads, env in ((1, ONE_THREAD), (2, TWO_THREADS)):
         if args.threads in (None, threads):     # each in a process of its own: thread counts are set at start
             subprocess.run([sys.executable, __file__, "--rounds", str(args.rounds), "--child", str(threads),
-                            "--base", args.base], check=True, env={**os.environ, **env})
+                            "--base", args.base] + (["--sweep"] if args.sweep else []),
+                           check=True, env={**os.environ, **env})
 
 
 if __name__ == "__main__":
