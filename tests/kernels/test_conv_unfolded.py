@@ -13,14 +13,15 @@ from graphflow.ops.registry import get
 
 from .compiled import run_both
 
-# (x shape, filter shape, strides, padding, dilations); kw * C >= conv_gemm.MIN_UNFOLDED in each
+# (x shape, filter shape, strides, padding, dilations)
 UNFOLDED_CASES = [((2, 7, 6, 8), (3, 3, 8, 4), (1, 1), "VALID", (1, 1)),
                   ((2, 7, 5, 8), (3, 3, 8, 4), (1, 1), "SAME", (1, 1)),
                   ((2, 6, 7, 8), (3, 2, 8, 3), (1, 2), "SAME", (1, 1)),
                   ((1, 9, 8, 8), (3, 3, 8, 5), (1, 1), "SAME", (2, 2)),
                   ((2, 5, 6, 16), (2, 1, 16, 3), (1, 1), [[0, 0], [2, 1], [0, 3], [0, 0]], (1, 1)),
                   # dilation past the output's height: unfolded rows 1..3 lie between the filter rows' GEMMs
-                  ((2, 5, 7, 8), (2, 3, 8, 3), (1, 1), [[0, 0], [0, 0], [2, 1], [0, 0]], (4, 1))]
+                  ((2, 5, 7, 8), (2, 3, 8, 3), (1, 1), [[0, 0], [0, 0], [2, 1], [0, 0]], (4, 1)),
+                  ((3, 8, 7, 1), (3, 3, 1, 5), (1, 1), "SAME", (1, 1))]                    # one channel: K = 3
 
 
 def _attrs(strides, padding, dilations):
@@ -76,12 +77,11 @@ def test_unfolded_fast_kernels_match_the_reference_kernels(xs, ws, strides, padd
         np.testing.assert_allclose(got, want, rtol=tol, atol=tol * max(1.0, float(np.abs(want).max())))
 
 
-def test_narrow_or_height_strided_convolutions_keep_im2col():
-    geometry = fast.conv_geometry((2, 8, 8, 3), (3, 3), _attrs((1, 1), "VALID", (1, 1)))
-    assert fast.unfolded((2, 8, 8, 3), (3, 3, 3, 4), geometry, np.float32) is None      # kw * C = 9
+def test_height_strided_convolutions_keep_im2col_and_one_channel_does_not():
     geometry = fast.conv_geometry((2, 8, 8, 8), (3, 3), _attrs((2, 1), "VALID", (1, 1)))
     assert fast.unfolded((2, 8, 8, 8), (3, 3, 8, 4), geometry, np.float32) is None      # stride 2 along h
-    assert conv_gemm.MIN_UNFOLDED > 9
+    geometry = fast.conv_geometry((2, 8, 8, 1), (3, 3), _attrs((1, 1), "VALID", (1, 1)))
+    assert fast.unfolded((2, 8, 8, 1), (3, 3, 1, 4), geometry, np.float32) is not None  # kw * C = 3 (W7's conv1)
 
 
 def test_a_small_cnn_trains_the_same_eagerly_and_compiled():
@@ -191,7 +191,7 @@ def test_unfolded_passes_split_into_blocks_of_images_match_the_reference_kernels
     monkeypatch.setattr(gemm_pool, "MIN_MACS", 0)         # W7-sized passes split; these are tiny
     rng = np.random.default_rng(5)
     wide_batch = ((7,) + UNFOLDED_CASES[1][0][1:],) + UNFOLDED_CASES[1][1:]     # blocks of several images
-    for xs, ws, strides, padding, dilations in UNFOLDED_CASES[:4] + [wide_batch, UNFOLDED_CASES[5]]:
+    for xs, ws, strides, padding, dilations in UNFOLDED_CASES[:4] + [wide_batch] + UNFOLDED_CASES[5:]:
         attrs = _attrs(strides, padding, dilations)
         geo = fast.unfolded(xs, ws, fast.conv_geometry(xs, ws[:2], attrs), np.float32)
         splits = len(conv_gemm._spans(geo)) > 1
