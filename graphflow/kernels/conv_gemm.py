@@ -46,6 +46,7 @@ from .static_cache import cache_option
 _OPTS = dict(cache=cache_option(), error_model="numpy", nogil=True)
 _ROW_MAJOR, _NO_TRANS, _TRANS = cblas.ROW_MAJOR, cblas.NO_TRANS, cblas.TRANS
 
+
 class Geometry(NamedTuple):
     n: int
     h: int
