@@ -1,0 +1,108 @@
+"""The few-channel convolution and tiled max-pool kernels against the general ones they stand in
+for, on W7's shapes and one thread: im2col_planes against row-major im2col (alone and with the
+products of conv.forward / conv.filter_grad), max_pool_tiled and max_pool_grad_tiled against
+max_pool and max_pool_grad.
+
+Times are CPU time of this thread (time.thread_time) with one BLAS thread, so a busy machine
+measures the kernels rather than the scheduler; the forms run interleaved round by round and the
+lowest and median of each are printed in milliseconds, with the ratio of the medians.
+
+    OPENBLAS_NUM_THREADS=1 GRAPHFLOW_THREADING=off PYTHONPATH=$PWD python benchmarks/conv_pool_kernels.py [--rounds 30]
+"""
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+from graphflow.kernels import conv, fast, pool
+
+VALID = {"strides": (1, 1), "padding": "VALID"}
+# im2col alone: (input, filter window), W7's first conv and more channels (MAX_PLANE_CHANNELS)
+GATHERS = {"C=1 64x28x28x1 3x3 (W7 conv1)": ((64, 28, 28, 1), (3, 3)),
+           "C=3 64x28x28x3 3x3": ((64, 28, 28, 3), (3, 3)),
+           "C=8 64x28x28x8 3x3": ((64, 28, 28, 8), (3, 3))}
+CONV1 = ((64, 28, 28, 1), (3, 3, 1, 32))
+POOLS = {"pool1 64x26x26x32": (64, 26, 26, 32), "pool2 64x11x11x64": (64, 11, 11, 64)}
+
+
+def _gather_forms(xs, window):
+    x = np.random.default_rng(0).standard_normal(xs).astype(np.float32)
+    g = fast.conv_geometry(xs, window, VALID)
+    m, k = xs[0] * g[8] * g[9], window[0] * window[1] * xs[3]
+    rows, planes = np.empty((m, k), np.float32), np.empty((k, m), np.float32)
+    return {"im2col rows": lambda: conv.im2col(x, *g, rows),
+            "im2col planes": lambda: conv.im2col_planes(x, *g, planes)}
+
+
+def _conv_forms():
+    """conv.forward and conv.filter_grad on W7's first conv, gathering rows or planes."""
+    (xs, ws), rng = CONV1, np.random.default_rng(0)
+    x, w = rng.standard_normal(xs).astype(np.float32), rng.standard_normal(ws).astype(np.float32)
+    g = fast.conv_geometry(xs, ws[:2], VALID)
+    m, k, o = xs[0] * g[8] * g[9], 9, ws[3]
+    dy = rng.standard_normal((m, o)).astype(np.float32)
+    col, out, dw = np.empty((m, k), np.float32), np.empty((m, o), np.float32), np.empty((k, o), np.float32)
+
+    def both(limit):
+        def run(call):
+            conv.MAX_PLANE_CHANNELS = limit
+            call()
+        return run
+    rows, planes = both(0), both(conv.MAX_PLANE_CHANNELS)
+    fwd = lambda: conv.forward(x, w.reshape(k, o), g, out, col)       # noqa: E731
+    flt = lambda: conv.filter_grad(x, dy, g, dw, col)                   # noqa: E731
+    return {"forward, rows": lambda: rows(fwd), "forward, planes": lambda: planes(fwd),
+            "filter grad, rows": lambda: rows(flt), "filter grad, planes": lambda: planes(flt)}
+
+
+def _pool_forms(xs):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(xs).astype(np.float32)
+    kh, kw, sh, sw, ph, pw, oh, ow = fast.pool_geometry(xs, {"ksize": (2, 2), "strides": (2, 2), "padding": "VALID"})
+    y = np.empty((xs[0], oh, ow, xs[3]), np.float32)
+    pool.max_pool(x, kh, kw, sh, sw, ph, pw, y)
+    dy, dx = rng.standard_normal(y.shape).astype(np.float32), np.empty(xs, np.float32)
+    return {"max_pool": lambda: pool.max_pool(x, kh, kw, sh, sw, ph, pw, y),
+            "max_pool_tiled": lambda: pool.max_pool_tiled(x, kh, kw, sh, sw, y),
+            "max_pool_grad": lambda: pool.max_pool_grad(x, y, dy, kh, kw, sh, sw, ph, pw, dx),
+            "max_pool_grad_tiled": lambda: pool.max_pool_grad_tiled(x, y, dy, kh, kw, sh, sw, dx)}
+
+
+def _timed(forms: dict, rounds: int) -> dict:
+    for f in forms.values():
+        f()                                     # compile, fault the buffers in
+    times = {name: [] for name in forms}
+    for _ in range(rounds):
+        for name, f in forms.items():
+            t0 = time.thread_time()
+            f()
+            times[name].append((time.thread_time() - t0) * 1e3)
+    return times
+
+
+def _print(title: str, times: dict, pairs) -> None:
+    print(title)
+    for name, ts in times.items():
+        print(f"  {name:24s} lowest {min(ts):7.3f}  median {float(np.median(ts)):7.3f} ms")
+    for old, new in pairs:
+        print(f"  {old} / {new}: {float(np.median(times[old]) / np.median(times[new])):.2f}x")
+
+
+def main(rounds: int) -> None:
+    limit = conv.MAX_PLANE_CHANNELS
+    for title, (xs, window) in GATHERS.items():
+        _print(f"gather {title}", _timed(_gather_forms(xs, window), rounds), [("im2col rows", "im2col planes")])
+    _print("W7 conv1 64x28x28x1 * 3x3x1x32, with the product", _timed(_conv_forms(), rounds),
+           [("forward, rows", "forward, planes"), ("filter grad, rows", "filter grad, planes")])
+    conv.MAX_PLANE_CHANNELS = limit
+    for title, xs in POOLS.items():
+        _print(f"W7 {title} 2x2/2 VALID", _timed(_pool_forms(xs), rounds),
+               [("max_pool", "max_pool_tiled"), ("max_pool_grad", "max_pool_grad_tiled")])
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=30)
+    main(parser.parse_args().rounds)
