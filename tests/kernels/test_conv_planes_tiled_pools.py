@@ -46,7 +46,8 @@ def test_few_channel_convolutions_match_the_reference_kernels(xs, ws, strides, p
     y = fast.conv2d(xv, wv, **attrs)
     dy = rng.standard_normal(y.shape).astype(dtype)
     pairs = [(y, _reference("Conv2D", xv, wv, **attrs)),
-             (fast.conv2d_backprop_filter(xv, ws, dy, **attrs), _reference("Conv2DBackpropFilter", xv, ws, dy, **attrs)),
+             (fast.conv2d_backprop_filter(xv, ws, dy, **attrs),
+              _reference("Conv2DBackpropFilter", xv, ws, dy, **attrs)),
              (fast.conv2d_backprop_input(xs, wv, dy, **attrs), _reference("Conv2DBackpropInput", xs, wv, dy, **attrs))]
     for got, want in pairs:
         assert got.dtype == dtype
@@ -122,4 +123,5 @@ def test_max_pools_in_blocks_of_images_match_the_reference_kernels(monkeypatch):
         y = fast.max_pool(x, **attrs)
         np.testing.assert_array_equal(y, _reference("MaxPool", x, **attrs))
         dy = np.ones(y.shape, np.float32)
-        np.testing.assert_array_equal(fast.max_pool_grad(x, y, dy, **attrs), _reference("MaxPoolGrad", x, y, dy, **attrs))
+        want = _reference("MaxPoolGrad", x, y, dy, **attrs)
+        np.testing.assert_array_equal(fast.max_pool_grad(x, y, dy, **attrs), want)
