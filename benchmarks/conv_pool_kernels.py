@@ -1,7 +1,8 @@
 """The few-channel convolution and tiled max-pool kernels against the general ones they stand in
 for, on W7's shapes and one thread: im2col_planes against row-major im2col (alone and with the
-products of conv.forward / conv.filter_grad), max_pool_tiled and max_pool_grad_tiled against
-max_pool and max_pool_grad.
+products of conv.forward / conv.filter_grad), the im2col passes in runs of images that fit L2
+(conv.CHUNK_BYTES) against one run, max_pool_tiled and max_pool_grad_tiled against max_pool and
+max_pool_grad.
 
 Times are CPU time of this thread (time.thread_time) with one BLAS thread, so a busy machine
 measures the kernels rather than the scheduler; the forms run interleaved round by round and the
@@ -24,6 +25,10 @@ GATHERS = {"C=1 64x28x28x1 3x3 (W7 conv1)": ((64, 28, 28, 1), (3, 3)),
            "C=3 64x28x28x3 3x3": ((64, 28, 28, 3), (3, 3)),
            "C=8 64x28x28x8 3x3": ((64, 28, 28, 8), (3, 3))}
 CONV1 = ((64, 28, 28, 1), (3, 3, 1, 32))
+# the im2col passes in runs of CHUNK_BYTES or in one run: (input, filter, padding)
+CHUNKED = {"W7 conv1 64x28x28x1 * 3x3x1x32": ((64, 28, 28, 1), (3, 3, 1, 32), "VALID"),
+           "64x28x28x3 * 3x3x3x32 SAME": ((64, 28, 28, 3), (3, 3, 3, 32), "SAME"),
+           "64x28x28x8 * 3x3x8x32 SAME": ((64, 28, 28, 8), (3, 3, 8, 32), "SAME")}
 POOLS = {"pool1 64x26x26x32": (64, 26, 26, 32), "pool2 64x11x11x64": (64, 11, 11, 64)}
 
 
@@ -55,6 +60,27 @@ def _conv_forms():
     flt = lambda: conv.filter_grad(x, dy, g, dw, col)                   # noqa: E731
     return {"forward, rows": lambda: rows(fwd), "forward, planes": lambda: planes(fwd),
             "filter grad, rows": lambda: rows(flt), "filter grad, planes": lambda: planes(flt)}
+
+
+def _chunk_forms(xs, ws, padding):
+    """conv.forward and conv.filter_grad in runs of CHUNK_BYTES and in one run of the batch."""
+    rng = np.random.default_rng(0)
+    x, w = rng.standard_normal(xs).astype(np.float32), rng.standard_normal(ws).astype(np.float32)
+    g = fast.conv_geometry(xs, ws[:2], {"strides": (1, 1), "padding": padding})
+    m, k, o = xs[0] * g[8] * g[9], ws[0] * ws[1] * ws[2], ws[3]
+    dy = rng.standard_normal((m, o)).astype(np.float32)
+    col, out, dw = np.empty((m, k), np.float32), np.empty((m, o), np.float32), np.empty((k, o), np.float32)
+    chunk = conv.CHUNK_BYTES
+
+    def sized(size, call):
+        def run():
+            conv.CHUNK_BYTES = size
+            call()
+        return run
+    fwd = lambda: conv.forward(x, w.reshape(k, o), g, out, col)       # noqa: E731
+    flt = lambda: conv.filter_grad(x, dy, g, dw, col)                   # noqa: E731
+    return {"forward, one run": sized(1 << 62, fwd), "forward, chunks": sized(chunk, fwd),
+            "filter grad, one run": sized(1 << 62, flt), "filter grad, chunks": sized(chunk, flt)}
 
 
 def _pool_forms(xs):
@@ -97,6 +123,11 @@ def main(rounds: int) -> None:
     _print("W7 conv1 64x28x28x1 * 3x3x1x32, with the product", _timed(_conv_forms(), rounds),
            [("forward, rows", "forward, planes"), ("filter grad, rows", "filter grad, planes")])
     conv.MAX_PLANE_CHANNELS = limit
+    chunk = conv.CHUNK_BYTES
+    for title, (xs, ws, padding) in CHUNKED.items():
+        _print(f"{title}, in runs of {chunk} bytes or one run", _timed(_chunk_forms(xs, ws, padding), rounds),
+               [("forward, one run", "forward, chunks"), ("filter grad, one run", "filter grad, chunks")])
+    conv.CHUNK_BYTES = chunk
     for title, xs in POOLS.items():
         _print(f"W7 {title} 2x2/2 VALID", _timed(_pool_forms(xs), rounds),
                [("max_pool", "max_pool_tiled"), ("max_pool_grad", "max_pool_grad_tiled")])
