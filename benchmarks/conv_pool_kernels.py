@@ -9,15 +9,21 @@ measures the kernels rather than the scheduler; the forms run interleaved round 
 lowest and median of each are printed in milliseconds, with the ratio of the medians.
 
     OPENBLAS_NUM_THREADS=1 GRAPHFLOW_THREADING=off PYTHONPATH=$PWD python benchmarks/conv_pool_kernels.py [--rounds 30]
+
+--blocks instead times W7's tiled pools in one call against batch_blocks' blocks on the pool's
+threads (wall and process CPU time, the load average beside them): run it with threading on.
+
+    PYTHONPATH=$PWD python benchmarks/conv_pool_kernels.py --blocks [--rounds 300]
 """
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 import numpy as np
 
-from graphflow.kernels import conv, fast, pool
+from graphflow.kernels import batch_blocks, conv, fast, pool
 
 VALID = {"strides": (1, 1), "padding": "VALID"}
 # im2col alone: (input, filter window), W7's first conv and more channels (MAX_PLANE_CHANNELS)
@@ -116,6 +122,44 @@ def _print(title: str, times: dict, pairs) -> None:
         print(f"  {old} / {new}: {float(np.median(times[old]) / np.median(times[new])):.2f}x")
 
 
+def blocks(rounds: int) -> None:
+    """W7's tiled pools in one call and in batch_blocks' blocks, wall and CPU time."""
+    forms = {}
+    for title, xs in POOLS.items():
+        for name, f in _pool_forms(xs).items():
+            if name.endswith("_tiled"):
+                kernel = getattr(pool, name)
+                forms[f"{title} {name}, one call"] = f
+                forms[f"{title} {name}, blocks"] = _split(kernel, f)
+    load0 = os.getloadavg()[0]
+    for f in forms.values():
+        f()
+    wall, cpu = {name: [] for name in forms}, {name: [] for name in forms}
+    for _ in range(rounds):
+        for name, f in forms.items():
+            c0, t0 = time.process_time(), time.perf_counter()
+            f()
+            wall[name].append((time.perf_counter() - t0) * 1e3)
+            cpu[name].append((time.process_time() - c0) * 1e3)
+    print(f"load average {load0:.1f} -> {os.getloadavg()[0]:.1f}; blocks: {batch_blocks.blocks(64, 1 << 40)}")
+    for name in forms:
+        print(f"  {name:48s} wall lowest {min(wall[name]):6.3f} median {float(np.median(wall[name])):6.3f}"
+              f"  cpu median {float(np.median(cpu[name])):6.3f} ms")
+
+
+def _split(kernel, call):
+    """`call` with `kernel` swapped for batch_blocks.per_image(kernel) in the pool module."""
+    name, in_blocks = kernel.__name__, batch_blocks.per_image(kernel)
+
+    def run():
+        setattr(pool, name, in_blocks)
+        try:
+            call()
+        finally:
+            setattr(pool, name, kernel)
+    return run
+
+
 def main(rounds: int) -> None:
     limit = conv.MAX_PLANE_CHANNELS
     for title, (xs, window) in GATHERS.items():
@@ -136,4 +180,6 @@ def main(rounds: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=30)
-    main(parser.parse_args().rounds)
+    parser.add_argument("--blocks", action="store_true", help="the pools in one call against blocks on threads")
+    args = parser.parse_args()
+    (blocks if args.blocks else main)(args.rounds)

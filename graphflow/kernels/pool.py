@@ -5,19 +5,20 @@ once with the channel loop innermost (contiguous, vectorised). Semantics follow 
 max pooling propagates NaN and pads with -inf; average pooling divides by the number of
 in-bounds cells; the max-pool gradient goes to the first maximum of each window in row-major
 order, a padding cell counting as -inf. `IN_BLOCKS` runs each over blocks of the batch on the
-pool's threads (batch_blocks.py); eager and compiled plans call those.
+pool's threads (batch_blocks.py) while a core is free for them; eager and compiled plans call those.
 
 Max pooling over tiles (windows that do not overlap, padding only after the input: W7's 2x2/2
 VALID pools) takes `max_pool_tiled` and `max_pool_grad_tiled`: every input cell is in one window
 at most, so the gradient writes each cell once (its share or zero) instead of zero-filling the
-whole input and adding into it, 2x faster on W7's first pool (benchmarks/conv_pool_kernels.py).
+whole input and adding into it: 1.7-1.9x faster on W7's two pools (benchmarks/conv_pool_kernels.py).
 """
 from __future__ import annotations
 
 import numpy as np
 from numba import njit, uint64
 
-from .batch_blocks import per_image
+from .. import threading_config
+from . import batch_blocks, gemm_pool
 from .static_cache import cache_option
 
 _OPTS = dict(cache=cache_option(), error_model="numpy", nogil=True)
@@ -216,8 +217,29 @@ def tiled(h: int, w: int, kh: int, kw: int, sh: int, sw: int, ph: int, pw: int, 
     return sh >= kh and sw >= kw and ph == 0 and pw == 0 and (oh - 1) * sh < h and (ow - 1) * sw < w
 
 
-_max_pool, _max_pool_grad = per_image(max_pool), per_image(max_pool_grad)
-_max_pool_tiled, _max_pool_grad_tiled = per_image(max_pool_tiled), per_image(max_pool_grad_tiled)
+def _core_free() -> bool:
+    """Whether another core can take blocks now (gemm_pool.free_threads: idle cores, or busy ones
+    leaving more than one thread). A pooling pass streams 2-14 MB in 0.1-0.5 ms; with every core
+    held by other processes its blocks all ran on the caller (CPU time = wall time), and W7's
+    first pool took 1.24x (forward) and 1.43x (gradient) longer in 6 blocks than in one call
+    (load 8 on 2 cores, benchmarks/conv_pool_kernels.py --blocks)."""
+    free = gemm_pool.free_threads(threading_config.intra_op_threads())
+    return free is None or free > 1
+
+
+def _in_blocks(kernel):
+    """`kernel` over blocks of the batch (batch_blocks.per_image) when a core is free for them,
+    else in one call on this thread."""
+    blocks = batch_blocks.per_image(kernel)
+
+    def run(*args):
+        (blocks if _core_free() else kernel)(*args)
+    run.__name__ = run.__qualname__ = kernel.__name__
+    return run
+
+
+_max_pool, _max_pool_grad = _in_blocks(max_pool), _in_blocks(max_pool_grad)
+_max_pool_tiled, _max_pool_grad_tiled = _in_blocks(max_pool_tiled), _in_blocks(max_pool_grad_tiled)
 
 
 def max_pool_any(x, kh, kw, sh, sw, ph, pw, out):
@@ -236,5 +258,5 @@ def max_pool_grad_any(x, y, dy, kh, kw, sh, sw, ph, pw, out):
         _max_pool_grad(x, y, dy, kh, kw, sh, sw, ph, pw, out)
 
 
-IN_BLOCKS = {"max_pool": max_pool_any, "avg_pool": per_image(avg_pool), "max_pool_grad": max_pool_grad_any,
-             "avg_pool_grad": per_image(avg_pool_grad)}
+IN_BLOCKS = {"max_pool": max_pool_any, "avg_pool": _in_blocks(avg_pool), "max_pool_grad": max_pool_grad_any,
+             "avg_pool_grad": _in_blocks(avg_pool_grad)}
