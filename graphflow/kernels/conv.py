@@ -31,10 +31,12 @@ _OPTS = dict(cache=cache_option(), error_model="numpy", nogil=True)
 # (benchmarks/conv_pool_kernels.py).
 MAX_PLANE_CHANNELS = 4
 
-# Each block gathers and multiplies runs of images whose gathered rows and product rows take about
-# this many bytes, so the product reads col from L2 (1 MB per core here) rather than memory: 1.2-1.35x
-# on W7's conv1 and at C=3 and 8 against one run per block (benchmarks/conv_pool_kernels.py).
-CHUNK_BYTES = 1 << 18
+# Each block gathers and multiplies runs of images whose gathered rows take about this many bytes
+# (at least one image), so the product reads col from L2 (1 MB per core here) right after the
+# gather wrote it. Against one run per block, one thread: W7's conv1 1.3x (forward) and 1.45x
+# (filter grad), 3x3 filters over C=3 1.25x / 1.4x, over C=8 1.0x / 1.3x; runs of 64 KB and 256 KB
+# were slower on conv1 (benchmarks/conv_pool_kernels.py).
+CHUNK_BYTES = 1 << 17
 
 
 @njit(**_OPTS)
@@ -132,7 +134,7 @@ def _spans(n: int, m: int, k: int, o: int):
 
 
 def _chunks(n0: int, n1: int, per: int, row_bytes: int) -> list[tuple[int, int]]:
-    """Images n0..n1 in runs whose gathered rows and product rows (row_bytes each) fit CHUNK_BYTES."""
+    """Images n0..n1 in runs whose gathered rows (row_bytes each) fit CHUNK_BYTES, one image at least."""
     step = max(1, CHUNK_BYTES // (per * row_bytes))
     return [(a, min(a + step, n1)) for a in range(n0, n1, step)]
 
@@ -154,7 +156,7 @@ def forward(x, w2, geometry: tuple, out2, col) -> None:
     """out2 (N*OH*OW, O) = im2col(x) @ w2 (KH*KW*C, O); col: an (N*OH*OW, KH*KW*C) work buffer."""
     spans, per = _spans(x.shape[0], out2.shape[0], *w2.shape)
 
-    row_bytes = sum(w2.shape) * x.itemsize
+    row_bytes = w2.shape[0] * x.itemsize
 
     def images(n0, n1):
         for a, b in _chunks(n0, n1, per, row_bytes):
@@ -167,7 +169,7 @@ def filter_grad(x, dy2, geometry: tuple, out2, col) -> None:
     spans, per = _spans(x.shape[0], dy2.shape[0], *out2.shape)
     sums = {n0: out2 if j == 0 else np.empty_like(out2) for j, (n0, _) in enumerate(spans)}
 
-    row_bytes = sum(out2.shape) * x.itemsize
+    row_bytes = out2.shape[0] * x.itemsize
 
     def images(n0, n1):
         part = None
