@@ -29,6 +29,7 @@ VALID = {"strides": (1, 1), "padding": "VALID"}
 # im2col alone: (input, filter window), W7's first conv and more channels (MAX_PLANE_CHANNELS)
 GATHERS = {"C=1 64x28x28x1 3x3 (W7 conv1)": ((64, 28, 28, 1), (3, 3)),
            "C=3 64x28x28x3 3x3": ((64, 28, 28, 3), (3, 3)),
+           "C=6 64x28x28x6 3x3": ((64, 28, 28, 6), (3, 3)),
            "C=8 64x28x28x8 3x3": ((64, 28, 28, 8), (3, 3))}
 CONV1 = ((64, 28, 28, 1), (3, 3, 1, 32))
 # the im2col passes in runs of CHUNK_BYTES or in one run: (input, filter, padding)
@@ -52,7 +53,7 @@ def _conv_forms():
     (xs, ws), rng = CONV1, np.random.default_rng(0)
     x, w = rng.standard_normal(xs).astype(np.float32), rng.standard_normal(ws).astype(np.float32)
     g = fast.conv_geometry(xs, ws[:2], VALID)
-    m, k, o = xs[0] * g[8] * g[9], 9, ws[3]
+    m, k, o = xs[0] * g[8] * g[9], ws[0] * ws[1] * ws[2], ws[3]
     dy = rng.standard_normal((m, o)).astype(np.float32)
     col, out, dw = np.empty((m, k), np.float32), np.empty((m, o), np.float32), np.empty((k, o), np.float32)
 

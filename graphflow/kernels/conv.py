@@ -11,7 +11,7 @@ times slower at small channel counts.
 With few channels (W7's first conv: C=1, a row of 9 columns) a row of col is a handful of
 one-element copies, each a loop of unknown trip count; `im2col_planes` lays the same matrix out
 transposed instead, (KH*KW*C, N*OH*OW), where one tap of one output row is a run of OW contiguous
-cells: 14x faster at C=1 (benchmarks/conv_pool_kernels.py), and BLAS takes it transposed at the
+cells: 9x faster at C=1 (benchmarks/conv_pool_kernels.py), and BLAS takes it transposed at the
 same speed. The kernels index flat arrays with unsigned offsets: a signed index that numba
 cannot prove non-negative gets a wraparound select per element, which kept the copies scalar
 (3.5-5.6x slower at C >= 8).
@@ -26,10 +26,11 @@ from .static_cache import cache_option
 
 _OPTS = dict(cache=cache_option(), error_model="numpy", nogil=True)
 
-# im2col_planes up to this many channels, row-major im2col above: at C=1 planes are 14x faster,
-# at C=3 1.5x, at C=8 the row-major copies of C contiguous cells are 2.8x faster than planes
+# im2col_planes up to this many channels, row-major im2col above. The gather alone, planes against
+# rows, one thread: 9x faster at C=1, 2.2x at C=3, 1.4x at C=6, 1.3x at C=7, 0.75x at C=8; with the
+# products of a 3x3x C x 32 convolution 1.1-1.16x at C=6 and 0.85-0.89x at C=8
 # (benchmarks/conv_pool_kernels.py).
-MAX_PLANE_CHANNELS = 4
+MAX_PLANE_CHANNELS = 6
 
 # Each block gathers and multiplies runs of images whose gathered rows take about this many bytes
 # (at least one image), so the product reads col from L2 (1 MB per core here) right after the

@@ -55,10 +55,11 @@ def test_few_channel_convolutions_match_the_reference_kernels(xs, ws, strides, p
 
 
 @pytest.mark.parametrize("chunk_bytes", [1, 1 << 30], ids=["image-runs", "one-run"])
-@pytest.mark.parametrize("channels", [1, 3, 6], ids=str)        # planes, planes, rows
+@pytest.mark.parametrize("channels", [1, 3, 8], ids=str)        # planes, planes, rows
 def test_convolutions_in_blocks_of_images_match_the_reference_kernels(monkeypatch, channels, chunk_bytes):
     monkeypatch.setattr(batch_blocks, "blocks", lambda n, work, min_work=None: [(0, 2), (2, 3), (3, n)])
     monkeypatch.setattr(conv, "CHUNK_BYTES", chunk_bytes)          # 1: each image a run of its own
+    assert (channels <= conv.MAX_PLANE_CHANNELS) == (channels < 8)
     rng = np.random.default_rng(2)
     xs, ws, attrs = (5, 7, 6, channels), (3, 3, channels, 4), _attrs((1, 2), "SAME")
     xv, wv = rng.standard_normal(xs).astype(np.float32), rng.standard_normal(ws).astype(np.float32)
