@@ -130,7 +130,9 @@ def col2im(dcol, kh, kw, sh, sw, dh, dw, ph, pw, oh, ow, dx):
 
 def _spans(n: int, m: int, k: int, o: int):
     """Image blocks of a pass over m = N*OH*OW rows of k columns and o filters (work: the elements
-    of col and of the output), and the rows per image."""
+    of col and of the output), and the rows per image; no blocks for an empty batch."""
+    if n == 0:
+        return [], 0
     return batch_blocks.blocks(n, m * (k + o)), m // n
 
 
@@ -156,7 +158,8 @@ def _gathered(x, geometry: tuple, col, n0: int, n1: int, per: int):
 def forward(x, w2, geometry: tuple, out2, col) -> None:
     """out2 (N*OH*OW, O) = im2col(x) @ w2 (KH*KW*C, O); col: an (N*OH*OW, KH*KW*C) work buffer."""
     spans, per = _spans(x.shape[0], out2.shape[0], *w2.shape)
-
+    if not spans:                   # an empty batch: an empty output
+        return
     row_bytes = w2.shape[0] * x.itemsize
 
     def images(n0, n1):
@@ -168,8 +171,10 @@ def forward(x, w2, geometry: tuple, out2, col) -> None:
 def filter_grad(x, dy2, geometry: tuple, out2, col) -> None:
     """out2 (KH*KW*C, O) = im2col(x)^T @ dy2 (N*OH*OW, O): each block's share, then their sum."""
     spans, per = _spans(x.shape[0], dy2.shape[0], *out2.shape)
+    if not spans:                   # an empty batch: no gradient
+        out2[...] = 0
+        return
     sums = {n0: out2 if j == 0 else np.empty_like(out2) for j, (n0, _) in enumerate(spans)}
-
     row_bytes = out2.shape[0] * x.itemsize
 
     def images(n0, n1):
@@ -188,6 +193,8 @@ def filter_grad(x, dy2, geometry: tuple, out2, col) -> None:
 def input_grad(dy2, w2, geometry: tuple, out) -> None:
     """out (N, H, W, C) = col2im(dy2 (N*OH*OW, O) @ w2^T), w2 (KH*KW*C, O)."""
     spans, per = _spans(out.shape[0], dy2.shape[0], *w2.shape)
+    if not spans:                   # an empty batch: an empty gradient
+        return
 
     def images(n0, n1):
         col2im(np.matmul(dy2[n0 * per:n1 * per], w2.T), *geometry, out[n0:n1])

@@ -61,7 +61,8 @@ def test_convolutions_in_blocks_of_images_match_the_reference_kernels(monkeypatc
     monkeypatch.setattr(conv, "CHUNK_BYTES", chunk_bytes)          # 1: each image a run of its own
     assert (channels <= conv.MAX_PLANE_CHANNELS) == (channels < 8)
     rng = np.random.default_rng(2)
-    xs, ws, attrs = (5, 7, 6, channels), (3, 3, channels, 4), _attrs((1, 2), "SAME")
+    xs, ws, attrs = (5, 7, 6, channels), (3, 3, channels, 4), _attrs((2, 1), "SAME")   # im2col, not conv_gemm
+    assert fast.unfolded(xs, ws, fast.conv_geometry(xs, ws[:2], attrs), np.float32) is None
     xv, wv = rng.standard_normal(xs).astype(np.float32), rng.standard_normal(ws).astype(np.float32)
     y = fast.conv2d(xv, wv, **attrs)
     dy = rng.standard_normal(y.shape).astype(np.float32)
@@ -70,6 +71,17 @@ def test_convolutions_in_blocks_of_images_match_the_reference_kernels(monkeypatc
                                _reference("Conv2DBackpropFilter", xv, ws, dy, **attrs), rtol=2e-5, atol=1e-4)
     np.testing.assert_allclose(fast.conv2d_backprop_input(xs, wv, dy, **attrs),
                                _reference("Conv2DBackpropInput", xs, wv, dy, **attrs), rtol=2e-5, atol=2e-5)
+
+
+@pytest.mark.parametrize("channels", [1, 8], ids=str)
+def test_convolutions_of_an_empty_batch_are_empty(channels):
+    xs, ws, attrs = (0, 7, 6, channels), (3, 3, channels, 4), _attrs((2, 1), "SAME")
+    xv, wv = np.zeros(xs, np.float32), np.ones(ws, np.float32)
+    y = fast.conv2d(xv, wv, **attrs)
+    assert y.shape == (0, 4, 6, 4)
+    dw = fast.conv2d_backprop_filter(xv, ws, y, **attrs)
+    np.testing.assert_array_equal(dw, np.zeros(ws, np.float32))
+    assert fast.conv2d_backprop_input(xs, wv, y, **attrs).shape == xs
 
 
 # (input height, width, ksize, strides, padding, tiled)
