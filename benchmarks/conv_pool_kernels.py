@@ -1,8 +1,8 @@
 """The few-channel convolution and tiled max-pool kernels against the general ones they stand in
 for, on W7's shapes and one thread: im2col_planes against row-major im2col (alone and with the
 products of conv.forward / conv.filter_grad), the im2col passes in runs of images that fit L2
-(conv.CHUNK_BYTES) against one run, max_pool_tiled and max_pool_grad_tiled against max_pool and
-max_pool_grad.
+(conv.CHUNK_BYTES) against one run, max_pool_tiled, max_pool_2x2 and max_pool_grad_tiled against
+max_pool and max_pool_grad.
 
 Times are CPU time of this thread (time.thread_time) with one BLAS thread, so a busy machine
 measures the kernels rather than the scheduler; the forms run interleaved round by round and the
@@ -99,6 +99,7 @@ def _pool_forms(xs):
     dy, dx = rng.standard_normal(y.shape).astype(np.float32), np.empty(xs, np.float32)
     return {"max_pool": lambda: pool.max_pool(x, kh, kw, sh, sw, ph, pw, y),
             "max_pool_tiled": lambda: pool.max_pool_tiled(x, kh, kw, sh, sw, y),
+            "max_pool_2x2": lambda: pool.max_pool_2x2(x, sh, sw, y),
             "max_pool_grad": lambda: pool.max_pool_grad(x, y, dy, kh, kw, sh, sw, ph, pw, dx),
             "max_pool_grad_tiled": lambda: pool.max_pool_grad_tiled(x, y, dy, kh, kw, sh, sw, dx)}
 
@@ -128,7 +129,7 @@ def blocks(rounds: int) -> None:
     forms = {}
     for title, xs in POOLS.items():
         for name, f in _pool_forms(xs).items():
-            if name.endswith("_tiled"):
+            if name.endswith(("_tiled", "_2x2")):
                 kernel = getattr(pool, name)
                 forms[f"{title} {name}, one call"] = f
                 forms[f"{title} {name}, blocks"] = _split(kernel, f)
@@ -175,7 +176,8 @@ def main(rounds: int) -> None:
     conv.CHUNK_BYTES = chunk
     for title, xs in POOLS.items():
         _print(f"W7 {title} 2x2/2 VALID", _timed(_pool_forms(xs), rounds),
-               [("max_pool", "max_pool_tiled"), ("max_pool_grad", "max_pool_grad_tiled")])
+               [("max_pool", "max_pool_tiled"), ("max_pool", "max_pool_2x2"),
+                ("max_pool_grad", "max_pool_grad_tiled")])
 
 
 if __name__ == "__main__":

@@ -85,10 +85,11 @@ def test_convolutions_of_an_empty_batch_are_empty(channels):
 
 
 # (input height, width, ksize, strides, padding, tiled)
-POOL_CASES = [(8, 6, (2, 2), (2, 2), "VALID", True),
+POOL_CASES = [(8, 6, (2, 2), (2, 2), "VALID", True),       # 2x2 windows inside the input: max_pool_2x2
               (7, 5, (2, 2), (2, 2), "VALID", True),       # a row and a column past the last window
               (7, 5, (2, 2), (2, 2), "SAME", True),        # the last windows hang over the padding
               (9, 8, (2, 3), (3, 4), "VALID", True),       # gaps between the windows
+              (9, 8, (2, 2), (3, 3), "VALID", True),
               (8, 7, (3, 2), (3, 3), "SAME", True),
               (7, 6, (3, 3), (2, 2), "SAME", False),       # overlapping windows
               (6, 6, (1, 1), (2, 2), "SAME", True),
