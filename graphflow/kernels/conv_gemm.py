@@ -27,10 +27,7 @@ batch's unfolded rows (their output had HU rows per image: 15% more GEMM rows, t
 into y; dy was copied into HU rows per image; the fold zeroed dx and added into it).
 
 Stride along the height must be 1 (a strided row would not be a fixed offset); such convolutions
-take im2col (conv.py; fast.py decides with `applies`). Few channels do not: W7's first conv (C = 1,
-K = kw*C = 3) runs its forward pass in 0.8 ms and its filter gradient in 0.7 against im2col's 1.7
-and 1.8 (benchmarks/conv_forms.py, one thread): per image the three K = 3 GEMMs write y in place
-where im2col copies a 43264x9 matrix first.
+and the narrowest ones (MIN_UNFOLDED) take im2col (conv.py; fast.py decides with `applies`).
 """
 from __future__ import annotations
 
@@ -45,6 +42,13 @@ from .static_cache import cache_option
 
 _OPTS = dict(cache=cache_option(), error_model="numpy", nogil=True)
 _ROW_MAJOR, _NO_TRANS, _TRANS = cblas.ROW_MAJOR, cblas.NO_TRANS, cblas.TRANS
+
+# Unfolded rows narrower than this (K = kw*C) go through conv.py's im2col (planes for few
+# channels): at W7's first conv (C = 1, K = 3) its forward pass takes 0.66 ms against 0.97 here,
+# more than conv_gemm's filter gradient saves (0.71 against 0.80); at C = 2 (K = 6) the forward
+# passes tie and conv_gemm's gradients win 1.04-1.17x, at C = 3 and 8 every pass wins 1.2-1.6x
+# (benchmarks/conv_gemm_passes.py --narrow, one thread, medians).
+MIN_UNFOLDED = 6
 
 
 class Geometry(NamedTuple):
@@ -77,7 +81,7 @@ def applies(x_dims, w_dims, conv_geometry: tuple, dtype) -> Optional[Geometry]:
     """The geometry when the row-unfolded form runs this convolution, else None (use im2col)."""
     kh, kw, sh, sw, dh, dw, ph, pw, oh, ow = conv_geometry
     n, h, w, c = x_dims
-    if sh != 1 or oh * ow == 0 or n == 0 or cblas.gemm(dtype) is None:
+    if sh != 1 or kw * c < MIN_UNFOLDED or oh * ow == 0 or n == 0 or cblas.gemm(dtype) is None:
         return None
     return Geometry(n, h, w, c, kh, kw, int(w_dims[3]), sw, dh, dw, ph, pw, oh, ow)
 

@@ -4,7 +4,7 @@ strides, dilations, gaps between windows, NaN, ties and windows over the padding
 import numpy as np
 import pytest
 
-from graphflow.kernels import batch_blocks, conv, fast, pool
+from graphflow.kernels import batch_blocks, conv, conv_gemm, fast, pool
 from graphflow.ops.registry import get
 
 
@@ -38,8 +38,10 @@ def test_im2col_planes_is_im2col_transposed(xs, ws, strides, padding, dilations)
 
 @pytest.mark.parametrize("dtype, tol", [(np.float32, 2e-5), (np.float64, 1e-12)], ids=str)
 @pytest.mark.parametrize("xs, ws, strides, padding, dilations", FEW_CHANNEL_CASES, ids=str)
-def test_few_channel_convolutions_match_the_reference_kernels(xs, ws, strides, padding, dilations, dtype, tol):
+def test_few_channel_convolutions_match_the_reference_kernels(xs, ws, strides, padding, dilations, dtype, tol,
+                                                            monkeypatch):
     assert xs[3] <= conv.MAX_PLANE_CHANNELS
+    monkeypatch.setattr(conv_gemm, "MIN_UNFOLDED", 1 << 30)     # every case through conv.py's planes
     rng = np.random.default_rng(1)
     xv, wv = rng.standard_normal(xs).astype(dtype), rng.standard_normal(ws).astype(dtype)
     attrs = _attrs(strides, padding, dilations)

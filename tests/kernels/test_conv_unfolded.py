@@ -21,7 +21,7 @@ UNFOLDED_CASES = [((2, 7, 6, 8), (3, 3, 8, 4), (1, 1), "VALID", (1, 1)),
                   ((2, 5, 6, 16), (2, 1, 16, 3), (1, 1), [[0, 0], [2, 1], [0, 3], [0, 0]], (1, 1)),
                   # dilation past the output's height: unfolded rows 1..3 lie between the filter rows' GEMMs
                   ((2, 5, 7, 8), (2, 3, 8, 3), (1, 1), [[0, 0], [0, 0], [2, 1], [0, 0]], (4, 1)),
-                  ((3, 8, 7, 1), (3, 3, 1, 5), (1, 1), "SAME", (1, 1))]                    # one channel: K = 3
+                  ((3, 8, 7, 2), (3, 3, 2, 5), (1, 1), "SAME", (1, 1))]                    # two channels: K = 6
 
 
 def _attrs(strides, padding, dilations):
@@ -77,11 +77,13 @@ def test_unfolded_fast_kernels_match_the_reference_kernels(xs, ws, strides, padd
         np.testing.assert_allclose(got, want, rtol=tol, atol=tol * max(1.0, float(np.abs(want).max())))
 
 
-def test_height_strided_convolutions_keep_im2col_and_one_channel_does_not():
+def test_height_strided_or_one_channel_convolutions_keep_im2col():
     geometry = fast.conv_geometry((2, 8, 8, 8), (3, 3), _attrs((2, 1), "VALID", (1, 1)))
     assert fast.unfolded((2, 8, 8, 8), (3, 3, 8, 4), geometry, np.float32) is None      # stride 2 along h
     geometry = fast.conv_geometry((2, 8, 8, 1), (3, 3), _attrs((1, 1), "VALID", (1, 1)))
-    assert fast.unfolded((2, 8, 8, 1), (3, 3, 1, 4), geometry, np.float32) is not None  # kw * C = 3 (W7's conv1)
+    assert fast.unfolded((2, 8, 8, 1), (3, 3, 1, 4), geometry, np.float32) is None      # kw * C = 3 (W7's conv1)
+    geometry = fast.conv_geometry((2, 8, 8, 2), (3, 3), _attrs((1, 1), "VALID", (1, 1)))
+    assert fast.unfolded((2, 8, 8, 2), (3, 3, 2, 4), geometry, np.float32) is not None  # kw * C = 6
 
 
 def test_a_small_cnn_trains_the_same_eagerly_and_compiled():
