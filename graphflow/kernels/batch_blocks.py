@@ -24,13 +24,19 @@ MIN_ELEMENTS = 1 << 17
 
 def blocks(n: int, work: int, min_work: int | None = None) -> list[tuple[int, int]]:
     """[(n0, n1)] cutting a batch of n into blocks for the pool's threads; [(0, n)] when `work`
-    (elements, or multiply-adds with min_work=gemm_pool.MIN_MACS) is too small to share or the
-    kernels run on one thread."""
+    (elements, or multiply-adds with min_work=gemm_pool.MIN_MACS) is too small to share, the
+    kernels run on one thread, or the other runnable threads leave this process one core
+    (`gemm_pool.free_threads`, as for the products: a helper thread that must wait for a core
+    delays every block it claims)."""
     threads = threading_config.intra_op_threads()
-    if (threads < 2 or n < 2 or work < (MIN_ELEMENTS if min_work is None else min_work) or not threading_config.enabled()
+    if (threads < 2 or n < 2 or work < (MIN_ELEMENTS if min_work is None else min_work)
+            or not threading_config.enabled()
             or blas_threads.get_num_threads() is None):     # gemm_pool holds BLAS at one thread meanwhile
         return [(0, n)]
-    k = min(n, gemm_pool.BLOCKS_PER_THREAD * threads)
+    free = gemm_pool.free_threads(threads)
+    if free == 1:
+        return [(0, n)]
+    k = min(n, gemm_pool.BLOCKS_PER_THREAD * (free or threads))
     edges = [n * i // k for i in range(k + 1)]
     return list(zip(edges[:-1], edges[1:]))
 
