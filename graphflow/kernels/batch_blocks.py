@@ -42,9 +42,14 @@ def blocks(n: int, work: int, min_work: int | None = None) -> list[tuple[int, in
 
 
 def run(fn: Callable[[int, int], None], spans: list[tuple[int, int]]) -> None:
-    """fn(n0, n1) for every span: on the pool when there are several, else in this thread."""
+    """fn(n0, n1) for every span: on the pool when there are several, else in this thread (with
+    OpenBLAS held at one thread when the other processes leave one core: the GEMMs inside `fn`
+    would otherwise split statically over OpenBLAS's threads and wait for the one without a core)."""
     if len(spans) == 1:
-        fn(*spans[0])
+        if gemm_pool.one_core_left():
+            gemm_pool.run_blocks([partial(fn, *spans[0])])
+        else:
+            fn(*spans[0])
         return
     gemm_pool.run_blocks([partial(fn, n0, n1) for n0, n1 in spans])
 

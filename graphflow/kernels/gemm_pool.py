@@ -119,16 +119,27 @@ def run_blocks(tasks: list) -> None:
 
 def split(m: int, n: int, k: int) -> list[tuple[int, int]] | None:
     """Row blocks for an (m x k) @ (k x n) product worth splitting (big, and other threads are
-    competing for the cores), else None."""
+    competing for the cores), else None. When the others leave one core, one block whatever the
+    size: run_blocks then makes it one single-threaded call on the caller, where OpenBLAS would
+    split even a small product statically over its threads and wait for the one without a core."""
     threads = threading_config.intra_op_threads()
-    if threads < 2 or m * n * k < MIN_MACS or m < 2 * MIN_BLOCK_ROWS or not threading_config.enabled():
-        return None
-    if blas_threads.get_num_threads() is None:      # a BLAS graphflow cannot hold at one thread
-        return None
+    if threads < 2 or not threading_config.enabled() or blas_threads.get_num_threads() is None:
+        return None                 # one thread anyway, threading off, a BLAS graphflow cannot hold at one thread
     free = free_threads(threads)
-    if free is None:                # on idle cores one OpenBLAS call is faster (cpu_load.py)
-        return None
-    return row_blocks(m, free) if free > 1 else [(0, m)]
+    if free == 1:
+        return [(0, m)]
+    if free is None or m * n * k < MIN_MACS or m < 2 * MIN_BLOCK_ROWS:
+        return None                 # on idle cores one OpenBLAS call is faster (cpu_load.py)
+    return row_blocks(m, free)
+
+
+def one_core_left() -> bool:
+    """Whether the other runnable threads leave this process one core (free_threads is 1) while it
+    has several threads and an OpenBLAS it can hold at one thread: then BLAS work belongs on the
+    caller at one thread (run_blocks with one task), not on OpenBLAS's static split."""
+    threads = threading_config.intra_op_threads()
+    return (threads > 1 and threading_config.enabled() and blas_threads.get_num_threads() is not None
+            and free_threads(threads) == 1)
 
 
 def free_threads(threads: int) -> int | None:

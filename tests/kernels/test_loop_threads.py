@@ -91,3 +91,23 @@ def test_batch_blocks_follow_the_free_threads(monkeypatch):
     assert len(batch_blocks.blocks(64, 1)) == gemm_pool.BLOCKS_PER_THREAD * 2
     _machine(monkeypatch, 4, 1.0)
     assert len(batch_blocks.blocks(64, 1)) == gemm_pool.BLOCKS_PER_THREAD * 3
+
+
+def test_one_free_core_puts_every_blas_call_on_one_thread(monkeypatch):
+    """With one core left, even a product too small to split, and a batch too small to cut, run on
+    the caller with OpenBLAS at one thread (its static split would wait for the busy core)."""
+    from graphflow import blas_threads
+    if blas_threads.get_num_threads() is None or not threading_config.enabled():
+        pytest.skip("no OpenBLAS found / threading off")
+    _machine(monkeypatch, 2, 1.0)
+    assert gemm_pool.one_core_left()
+    assert gemm_pool.split(64, 10, 128) == [(0, 64)]
+    seen = []
+    batch_blocks.run(lambda n0, n1: seen.append((n0, n1, blas_threads.get_num_threads())), [(0, 5)])
+    assert seen == [(0, 5, 1)]
+    for others in (0.0, None):            # idle cores, or a load nobody can read: OpenBLAS decides
+        _machine(monkeypatch, 2, others)
+        assert not gemm_pool.one_core_left() and gemm_pool.split(64, 10, 128) is None
+    before = blas_threads.get_num_threads()
+    batch_blocks.run(lambda n0, n1: seen.append(blas_threads.get_num_threads()), [(0, 5)])
+    assert seen[-1] == before
