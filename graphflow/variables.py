@@ -15,6 +15,7 @@ from . import context as ctx_mod
 from . import dtypes
 from .eager.tensor import EagerTensor, _numpy_repr
 from .ops import api, convert, dispatch
+from .ops.indexed_slices import IndexedSlices
 from .ops.registry import get
 from .ops.state import VariableState
 from .shapes import TensorShape
@@ -282,6 +283,67 @@ class Variable(OperatorsMixin):
 
     def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
         return self._update(_ASSIGN_SUB, delta, read_value)
+
+    # ---- sparse writing: rows named by an IndexedSlices, or elements by index tuples -------------
+    def _scatter(self, op: str, mode: str, indices, updates, name):
+        indices = convert.convert_to_tensor(indices)
+        updates = convert.convert_to_tensor(updates, dtype=self.dtype)
+        out = dispatch.apply(get(op), (indices, updates), {"var": self._state, "mode": mode},
+                             name=name or self._name.split(":")[0] + "/Scatter")
+        return self if _ctx.eager else out
+
+    def _scatter_rows(self, mode: str, sparse_delta, name):
+        if not isinstance(sparse_delta, IndexedSlices):
+            raise TypeError(f"Variable.scatter_{mode} of {self._name}: sparse_delta is not IndexedSlices: "
+                            f"{sparse_delta!r}")
+        return self._scatter("ResourceScatter", mode, sparse_delta.indices, sparse_delta.values, name)
+
+    def scatter_update(self, sparse_delta, use_locking=False, name=None):
+        """Set the rows `sparse_delta.indices` to `sparse_delta.values`; returns the variable (eager)."""
+        return self._scatter_rows("update", sparse_delta, name)
+
+    def scatter_add(self, sparse_delta, use_locking=False, name=None):
+        return self._scatter_rows("add", sparse_delta, name)
+
+    def scatter_sub(self, sparse_delta, use_locking=False, name=None):
+        return self._scatter_rows("sub", sparse_delta, name)
+
+    def scatter_mul(self, sparse_delta, use_locking=False, name=None):
+        return self._scatter_rows("mul", sparse_delta, name)
+
+    def scatter_div(self, sparse_delta, use_locking=False, name=None):
+        return self._scatter_rows("div", sparse_delta, name)
+
+    def scatter_max(self, sparse_delta, use_locking=False, name=None):
+        return self._scatter_rows("max", sparse_delta, name)
+
+    def scatter_min(self, sparse_delta, use_locking=False, name=None):
+        return self._scatter_rows("min", sparse_delta, name)
+
+    def scatter_nd_update(self, indices, updates, name=None):
+        """Set the elements (or slices) at the index tuples in `indices`' last axis to `updates`."""
+        return self._scatter("ResourceScatterNd", "update", indices, updates, name)
+
+    def scatter_nd_add(self, indices, updates, name=None):
+        return self._scatter("ResourceScatterNd", "add", indices, updates, name)
+
+    def scatter_nd_sub(self, indices, updates, name=None):
+        return self._scatter("ResourceScatterNd", "sub", indices, updates, name)
+
+    def batch_scatter_update(self, sparse_delta, use_locking=False, name=None):
+        """var[i, ..., j, indices[i, ..., j, k]] = values[i, ..., j, k]: a row update per batch entry,
+        the batch being the variable's leading dimensions."""
+        if not isinstance(sparse_delta, IndexedSlices):
+            raise TypeError(f"Variable.batch_scatter_update of {self._name}: sparse_delta is not IndexedSlices: "
+                            f"{sparse_delta!r}")
+        indices = convert.convert_to_tensor(sparse_delta.indices)
+        if indices.shape.rank == 1:
+            return self._scatter_rows("update", sparse_delta, name)
+        batch = api.shape(indices, out_type=indices.dtype)[:-1]
+        grids = api.meshgrid(*[api.range(n, dtype=indices.dtype) for n in api.unstack(batch)], indexing="ij")
+        tuples = api.stack([api.broadcast_to(api.expand_dims(g, -1), api.shape(indices)) for g in grids]
+                           + [indices], axis=-1)
+        return self._scatter("ResourceScatterNd", "update", tuples, sparse_delta.values, name)
 
     def __repr__(self):
         if _ctx.eager and self._graph is None and self._state.value is not None:

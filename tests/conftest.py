@@ -14,6 +14,9 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # set before any test runs, so subprocesses and MPI ranks inherit it and load what this process
 # compiled (.ci/run sets it too); a test about the cache itself points it at its own tmp_path
 os.environ.setdefault("GRAPHFLOW_CACHE_DIR", os.path.join(REPO, ".cache", "graphflow"))
+# no detached interpreter builds competing with the suite for the cores; tests/kernels/test_exprvm.py
+# builds the interpreter itself, through kernels/interpreter_build.py's child process
+os.environ.setdefault("GRAPHFLOW_INTERPRETER_BUILD", "off")
 
 
 @pytest.fixture(autouse=True)

@@ -7,10 +7,12 @@ fresh processes) are run by the peers right after it.
 """
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from ..kernels import interpreter_build
 from . import peer_runner, progress, rounds, workloads
 from .machine import load_average, machine_info
 from .report import Report, add_ratios, mark_noisy
@@ -33,6 +35,9 @@ def run_suite(config: SuiteConfig, listener: Callable[[str], None] | None = None
               modules: dict[str, Any] | None = None) -> Report:
     """Run every selected workload, the peers in the same rounds; never raises for a workload."""
     start = time.perf_counter()
+    # no background interpreter build (kernels/interpreter_build.py) competes with the timings;
+    # W6 builds the interpreter itself and reports the build as its own column
+    os.environ[interpreter_build.ENV] = "off"
     load_at_start = load_average()
     rows: list[Row] = []
     descriptions: dict[str, str] = {}

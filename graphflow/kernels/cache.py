@@ -149,8 +149,12 @@ def is_warm(key: str, function: Optional[str] = None) -> bool:
     """Whether the kernel is already in this process or in numba's cache on disk (with `function`:
     that function's compiled code is, not only some function of the module's)."""
     name = f"gfk_{key}"
-    return name in _modules or _is_cached_on_disk(kernel_dir(), name if function is None else f"{name}.{function}",
-                                                  function)
+    if name in _modules:
+        return True
+    directory = kernel_dir()
+    # the digest is written after the compile: without it another process may still be writing
+    return (_is_cached_on_disk(directory, name if function is None else f"{name}.{function}", function)
+            and os.path.exists(_digest_path(directory, name)))
 
 
 def _forget(directory: str, name: str) -> None:

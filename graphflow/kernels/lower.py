@@ -17,7 +17,7 @@ from typing import Callable, NamedTuple, Optional
 import numpy as np
 
 from .. import threading_config
-from . import codegen, exprvm, fast, gemm_pool, loop_threads
+from . import codegen, exprvm, fast, gemm_pool, interpreter_build, loop_threads
 
 # Parallel loops only above this many elements times ops: below it, waking the second thread
 # costs more than it saves (graphflow/bench/w1_gelu.py measures the crossover).
@@ -135,7 +135,10 @@ def _interpreted(op, group, aliases, src) -> Optional[Step]:
     `src` left pending for the compiler to tier up to; None if the interpreter cannot run it or is
     not built yet (building it is a one-time compile of many seconds, never on a plan's path)."""
     prog = exprvm.assemble(group)
-    if prog is None or not exprvm.ready(prog.dtype):
+    if prog is None:
+        return None
+    if not exprvm.ready(prog.dtype):
+        interpreter_build.start(prog.dtype)      # for later graphs; this one compiles its kernels
         return None
     t = np.dtype(prog.dtype)
     g = {"k": exprvm.load(prog.dtype), "code": prog.code, "geo": prog.geo, "dims": prog.dims,

@@ -683,3 +683,29 @@ def audio_wav(tf):
     audio, rate = tf.audio.decode_wav(wav)
     mono, _ = tf.audio.decode_wav(wav, desired_channels=1, desired_samples=4)
     return {"audio": audio, "rate": rate, "mono": mono}
+
+
+@program("eager")
+def variable_scatter_methods(tf):
+    v = tf.Variable([1.0, 2.0, 3.0, 4.0, 5.0])
+    v.scatter_add(tf.IndexedSlices(tf.constant([10.0, 20.0]), tf.constant([0, 2])))
+    v.scatter_sub(tf.IndexedSlices(tf.constant([1.0]), tf.constant([4])))
+    v.scatter_mul(tf.IndexedSlices(tf.constant([3.0, 0.5]), tf.constant([1, 3])))
+    v.scatter_div(tf.IndexedSlices(tf.constant([4.0]), tf.constant([4])))
+    v.scatter_max(tf.IndexedSlices(tf.constant([100.0, -100.0]), tf.constant([0, 1])))
+    v.scatter_min(tf.IndexedSlices(tf.constant([0.0]), tf.constant([2])))
+    rows = tf.Variable(tf.reshape(tf.range(12.0), [4, 3]))
+    rows.scatter_update(tf.IndexedSlices(tf.constant([[7.0, 7.0, 7.0], [8.0, 8.0, 8.0]]), tf.constant([3, 0])))
+    rows.scatter_nd_add([[1, 1], [2, 0]], [0.5, -0.5])
+    rows.scatter_nd_sub([[0]], [[1.0, 1.0, 1.0]])
+    grid = tf.Variable(tf.zeros([2, 2, 3]))
+    grid.scatter_nd_update([[0, 1], [1, 0]], tf.ones([2, 3]))
+    batch = tf.Variable([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    batch.batch_scatter_update(tf.IndexedSlices(tf.constant([[9.0], [8.0]]), tf.constant([[1], [0]])))
+    returned = v.scatter_update(tf.IndexedSlices(tf.constant([6.0]), tf.constant([1])))
+    return {"v": v, "rows": rows, "grid": grid, "batch": batch, "returned": returned.numpy()}
+
+
+@program("eager", raising=True)
+def variable_scatter_needs_indexed_slices(tf):
+    tf.Variable([1.0, 2.0]).scatter_add([1.0, 2.0])
