@@ -79,18 +79,24 @@ def test_parallel_kernel_in_a_plan_gives_the_same_answer_busy_or_idle(monkeypatc
         np.testing.assert_array_equal(out_y, results[-1][0])     # one thread or two: the same loop body
 
 
-def test_batch_blocks_follow_the_free_threads(monkeypatch):
-    """One block when the others leave one core; blocks for the free threads otherwise."""
+def test_pooling_blocks_follow_the_free_threads(monkeypatch):
+    """Pooling (follow_load): one block when the others leave one core, blocks for the free
+    threads otherwise; the convolution passes: blocks for every thread whatever the load."""
     monkeypatch.setattr(batch_blocks, "MIN_ELEMENTS", 0)
     from graphflow import blas_threads
     if blas_threads.get_num_threads() is None or not threading_config.enabled():
         pytest.skip("no OpenBLAS found / threading off: batches are never split")
     _machine(monkeypatch, 2, 1.0)
-    assert batch_blocks.blocks(64, 1) == [(0, 64)]
-    _machine(monkeypatch, 2, 0.0)
+    assert batch_blocks.blocks(64, 1, follow_load=True) == [(0, 64)]
     assert len(batch_blocks.blocks(64, 1)) == gemm_pool.BLOCKS_PER_THREAD * 2
+    _machine(monkeypatch, 2, 0.0)
+    assert len(batch_blocks.blocks(64, 1, follow_load=True)) == gemm_pool.BLOCKS_PER_THREAD * 2
     _machine(monkeypatch, 4, 1.0)
-    assert len(batch_blocks.blocks(64, 1)) == gemm_pool.BLOCKS_PER_THREAD * 3
+    assert len(batch_blocks.blocks(64, 1, follow_load=True)) == gemm_pool.BLOCKS_PER_THREAD * 3
+    spans = []
+    _machine(monkeypatch, 2, 1.0)
+    batch_blocks.over_batch(lambda n0, n1: spans.append((n0, n1)), 64, 1)
+    assert spans == [(0, 64)]
 
 
 def test_one_free_core_puts_every_blas_call_on_one_thread(monkeypatch):
