@@ -107,13 +107,14 @@ def test_one_free_core_puts_every_blas_call_on_one_thread(monkeypatch):
         pytest.skip("no OpenBLAS found / threading off")
     _machine(monkeypatch, 2, 1.0)
     assert gemm_pool.one_core_left()
-    assert gemm_pool.split(64, 10, 128) == [(0, 64)]
+    assert gemm_pool.split(64, 1600, 128) == [(0, 64)]
+    assert gemm_pool.split(1, 784, 1024) is None      # below HOLD_MIN_MACS: the plain call, no hold
     seen = []
     batch_blocks.run(lambda n0, n1: seen.append((n0, n1, blas_threads.get_num_threads())), [(0, 5)])
     assert seen == [(0, 5, 1)]
     for others in (0.0, None):            # idle cores, or a load nobody can read: OpenBLAS decides
         _machine(monkeypatch, 2, others)
-        assert not gemm_pool.one_core_left() and gemm_pool.split(64, 10, 128) is None
+        assert not gemm_pool.one_core_left() and gemm_pool.split(64, 1600, 128) is None
     before = blas_threads.get_num_threads()
     batch_blocks.run(lambda n0, n1: seen.append(blas_threads.get_num_threads()), [(0, 5)])
     assert seen[-1] == before
