@@ -8,8 +8,9 @@ process on the 2-core machine against TF tf.function's 1.5x (benchmarks/RESULTS-
 Handing the loop out in blocks claimed dynamically (as gemm_pool does for products) did not
 help: the kernel is shorter than a scheduler slice, so a thread preempted mid-block stalls the
 caller all the same (W1 under one busy process at load 4 on 2 cores: 11 ms median on both
-threads, 4.8 ms in 16 blocks, 2.0 ms on one thread; benchmarks/loop_threads_contention.py). So the loop runs on `gemm_pool.free_threads`
-threads, the count products use: on 2 cores with one busy process, one thread.
+threads, 4.8 ms in 16 blocks, 2.0 ms on one thread; benchmarks/loop_threads_contention.py; in
+other runs the blocks tied with one thread, never beat it). So the loop runs on
+`gemm_pool.free_threads` threads, the count products use: on 2 cores with one busy process, one.
 
 numba's thread count is per Python thread; the call sets it for its own thread and puts it back.
 """
