@@ -27,7 +27,7 @@ def test_blocks_cover_the_batch_once(split_batches):
 
 def _one_block(monkeypatch, fn):
     with monkeypatch.context() as m:
-        m.setattr(batch_blocks, "blocks", lambda n, work, min_work=None: [(0, n)])
+        m.setattr(batch_blocks, "blocks", lambda n, work, min_work=None, follow_load=False: [(0, n)])
         return fn()
 
 
@@ -54,8 +54,10 @@ def test_pooling_and_im2col_passes_in_image_blocks_match_one_block(split_batches
     assert fast.unfolded(x.shape, w.shape, fast.conv_geometry(x.shape, (3, 3), conv_attrs), np.float32) is None
     y, p = fast.conv2d(x, w, **conv_attrs), fast.max_pool(x, **pool_attrs)
     dy, dp = rng.standard_normal(y.shape).astype(np.float32), rng.standard_normal(p.shape).astype(np.float32)
-    for fn in (lambda: fast.conv2d(x, w, **conv_attrs), lambda: fast.conv2d_backprop_filter(x, w.shape, dy, **conv_attrs),
+    for fn in (lambda: fast.conv2d(x, w, **conv_attrs),
+               lambda: fast.conv2d_backprop_filter(x, w.shape, dy, **conv_attrs),
                lambda: fast.conv2d_backprop_input(x.shape, w, dy, **conv_attrs),
                lambda: fast.max_pool(x, **pool_attrs), lambda: fast.avg_pool(x, **pool_attrs),
-               lambda: fast.max_pool_grad(x, p, dp, **pool_attrs), lambda: fast.avg_pool_grad(x.shape, dp, **pool_attrs)):
+               lambda: fast.max_pool_grad(x, p, dp, **pool_attrs),
+               lambda: fast.avg_pool_grad(x.shape, dp, **pool_attrs)):
         np.testing.assert_allclose(fn(), _one_block(monkeypatch, fn), rtol=1e-5, atol=1e-5)
