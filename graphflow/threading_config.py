@@ -10,6 +10,8 @@ import: `import graphflow` loads neither numba nor the threading layer.
 - numba's thread count and OpenBLAS's are the intra-op count (0: numba's and OpenBLAS's own,
   one per usable core); a count set before numba loads becomes NUMBA_NUM_THREADS (numba re-reads
   it, so it stays set);
+- while other processes compete for the cores (cpu_load.py), a parallel loop runs on the threads
+  they leave, numba's count set per call (kernels/loop_threads.py), as products do (gemm_pool.py);
 - OpenBLAS's idle workers sleep right after each call instead of spinning for ~0.1 s
   (blas_threads.stop_spinning: its thread timeout set to the minimum);
 - numba's OpenMP workers wait passively: OMP_WAIT_POLICY=PASSIVE is set only while the threading

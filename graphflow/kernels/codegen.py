@@ -149,6 +149,7 @@ class KernelSource:
     source: str        # module source
     key: str           # hash of the source: the cache key
     layout: Layout
+    parallel: bool = False     # the outer loop is a prange (run on kernels/loop_threads.py's count)
 
 
 # Reducer.combine -> the accumulation step, in numba source
@@ -337,7 +338,7 @@ def generate(group, parallel: bool = False, inplace=None) -> KernelSource:
             + (", parallel=True" if parallel else "") + ")")
     source = "\n".join(header) + "\n\n\n" + deco + "\n" + fn_src + "\n"
     key = hashlib.sha256(source.encode()).hexdigest()[:20]
-    return KernelSource("kernel", source, key, layout)
+    return KernelSource("kernel", source, key, layout, parallel)
 
 
 def _in_dtype(expr: str, dtype_name: str) -> str:

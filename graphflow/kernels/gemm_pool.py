@@ -25,6 +25,12 @@ from .. import blas_threads, cpu_load, threading_config
 # Below this many multiply-adds (~0.4 ms on one core) one BLAS call with OpenBLAS's own threading
 # decision costs less than a trip through the pool (10-25 us measured at load 13).
 MIN_MACS = 1 << 25
+# With one core left, products from this size up run on the caller with OpenBLAS held at one thread
+# (`split`): OpenBLAS gives a product MNK / 2**18 threads (interface/gemm.c: SMP_THRESHOLD_MIN x
+# GEMM_MULTITHREAD_THRESHOLD), so from 2**19 it splits it over two, and the hold costs ~2 us (three
+# ctypes calls), under 10% of a 2**20 product (~20 us on one core) and nothing to W9's batch-1
+# products (1 x 784 x 1024), which keep their few-microsecond path.
+HOLD_MIN_MACS = 1 << 20
 MIN_BLOCK_ROWS = 64
 BLOCKS_PER_THREAD = 3
 
@@ -119,16 +125,27 @@ def run_blocks(tasks: list) -> None:
 
 def split(m: int, n: int, k: int) -> list[tuple[int, int]] | None:
     """Row blocks for an (m x k) @ (k x n) product worth splitting (big, and other threads are
-    competing for the cores), else None."""
+    competing for the cores), else None. When the others leave one core, one block from
+    HOLD_MIN_MACS up: run_blocks then makes it one single-threaded call on the caller, where
+    OpenBLAS would split even W7's small products statically and wait for the thread without a core."""
     threads = threading_config.intra_op_threads()
-    if threads < 2 or m * n * k < MIN_MACS or m < 2 * MIN_BLOCK_ROWS or not threading_config.enabled():
-        return None
-    if blas_threads.get_num_threads() is None:      # a BLAS graphflow cannot hold at one thread
-        return None
+    if threads < 2 or not threading_config.enabled() or blas_threads.get_num_threads() is None:
+        return None                 # one thread anyway, threading off, a BLAS graphflow cannot hold at one thread
     free = free_threads(threads)
-    if free is None:                # on idle cores one OpenBLAS call is faster (cpu_load.py)
-        return None
-    return row_blocks(m, free) if free > 1 else [(0, m)]
+    if free == 1:
+        return [(0, m)] if m * n * k >= HOLD_MIN_MACS else None
+    if free is None or m * n * k < MIN_MACS or m < 2 * MIN_BLOCK_ROWS:
+        return None                 # on idle cores one OpenBLAS call is faster (cpu_load.py)
+    return row_blocks(m, free)
+
+
+def one_core_left() -> bool:
+    """Whether the other runnable threads leave this process one core (free_threads is 1) while it
+    has several threads and an OpenBLAS it can hold at one thread: then BLAS work belongs on the
+    caller at one thread (run_blocks with one task), not on OpenBLAS's static split."""
+    threads = threading_config.intra_op_threads()
+    return (threads > 1 and threading_config.enabled() and blas_threads.get_num_threads() is not None
+            and free_threads(threads) == 1)
 
 
 def free_threads(threads: int) -> int | None:

@@ -17,7 +17,7 @@ from typing import Callable, NamedTuple, Optional
 import numpy as np
 
 from .. import threading_config
-from . import codegen, exprvm, fast, gemm_pool, interpreter_build
+from . import codegen, exprvm, fast, gemm_pool, interpreter_build, loop_threads
 
 # Parallel loops only above this many elements times ops: below it, waking the second thread
 # costs more than it saves (graphflow/bench/w1_gelu.py measures the crossover).
@@ -82,8 +82,11 @@ def lower_fused(op, ctx: Lowering) -> Optional[Step]:
     n_in = len(op.inputs)
     args = ([f"{{in{i}}}" for i in range(n_in)] + ["{dims}"]
             + [f"{{out{i}}}" for i in range(len(op.outputs)) if i not in aliases])
-    return _own_variable_arrays(op, over_variable, Step(f"{{k}}({', '.join(args)})", {"k": fn, "dims": dims},
-                                                        inplace_ok=True, kernels=[src], aliases=aliases))
+    call, g = f"{{k}}({', '.join(args)})", {"k": fn, "dims": dims}
+    if src.parallel:            # on the threads other processes leave (loop_threads.py)
+        g["on_free_threads"] = loop_threads.run
+        call = f"{{on_free_threads}}({{k}}, {', '.join(args)})"
+    return _own_variable_arrays(op, over_variable, Step(call, g, inplace_ok=True, kernels=[src], aliases=aliases))
 
 
 def _own_variable_arrays(op, over_variable, step: Step) -> Step:

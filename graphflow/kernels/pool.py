@@ -18,8 +18,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, uint64
 
-from .. import threading_config
-from . import batch_blocks, gemm_pool
+from . import batch_blocks
 from .static_cache import cache_option
 
 _OPTS = dict(cache=cache_option(), error_model="numpy", nogil=True)
@@ -242,27 +241,12 @@ def tiled(h: int, w: int, kh: int, kw: int, sh: int, sw: int, ph: int, pw: int, 
     return sh >= kh and sw >= kw and ph == 0 and pw == 0 and (oh - 1) * sh < h and (ow - 1) * sw < w
 
 
-def _core_free() -> bool:
-    """Whether another core can take blocks now (gemm_pool.free_threads: idle cores, or busy ones
-    leaving more than one thread). A pooling pass streams 2-14 MB in 0.1-0.5 ms; with every core
-    held by other processes its blocks all ran on the caller (CPU time = wall time), and W7's
-    first pool took 1.24x (forward) and 1.43x (gradient) longer in 6 blocks than in one call
-    (load 8 on 2 cores, benchmarks/conv_pool_kernels.py --blocks)."""
-    free = gemm_pool.free_threads(threading_config.intra_op_threads())
-    return free is None or free > 1
-
-
-def _in_blocks(kernel):
-    """`kernel` over blocks of the batch (batch_blocks.per_image) when a core is free for them,
-    else in one call on this thread."""
-    blocks = batch_blocks.per_image(kernel)
-
-    def run(*args):
-        (blocks if _core_free() else kernel)(*args)
-    run.__name__ = run.__qualname__ = kernel.__name__
-    return run
-
-
+# Each kernel over blocks of the batch, as many as the cores other processes leave allow
+# (batch_blocks.over_batch follows gemm_pool.free_threads: one block, on this thread, when one core
+# is left). A pooling pass streams 2-14 MB in 0.1-0.5 ms; with every core held by other processes
+# its blocks all ran on the caller, and W7's first pool took 1.24x (forward) and 1.43x (gradient)
+# longer in 6 blocks than in one call (load 8 on 2 cores, benchmarks/conv_pool_kernels.py --blocks).
+_in_blocks = batch_blocks.per_image
 _max_pool, _max_pool_grad = _in_blocks(max_pool), _in_blocks(max_pool_grad)
 _max_pool_tiled, _max_pool_grad_tiled = _in_blocks(max_pool_tiled), _in_blocks(max_pool_grad_tiled)
 _max_pool_2x2 = _in_blocks(max_pool_2x2)

@@ -27,7 +27,7 @@ def test_blocks_cover_the_batch_once(split_batches):
 
 def _one_block(monkeypatch, fn):
     with monkeypatch.context() as m:
-        m.setattr(batch_blocks, "blocks", lambda n, work, min_work=None: [(0, n)])
+        m.setattr(batch_blocks, "blocks", lambda n, work, min_work=None, follow_load=False: [(0, n)])
         return fn()
 
 

@@ -134,8 +134,7 @@ def test_tiled_max_pool_gradient_writes_every_input_cell():
 
 
 def test_max_pools_in_blocks_of_images_match_the_reference_kernels(monkeypatch):
-    monkeypatch.setattr(pool, "_core_free", lambda: True)         # however busy the machine
-    monkeypatch.setattr(batch_blocks, "blocks", lambda n, work, min_work=None: [(0, 1), (1, n)])
+    monkeypatch.setattr(batch_blocks, "blocks", lambda n, work, min_work=None, follow_load=False: [(0, 1), (1, n)])
     x = _pool_input(7, 5, np.float32)
     for padding, strides in (("VALID", 2), ("SAME", 1)):
         attrs = {"ksize": 2, "strides": strides, "padding": padding}
@@ -147,8 +146,13 @@ def test_max_pools_in_blocks_of_images_match_the_reference_kernels(monkeypatch):
 
 
 def test_pools_run_in_one_call_while_other_threads_hold_the_cores(monkeypatch):
-    monkeypatch.setattr(pool.gemm_pool, "free_threads", lambda threads: 1)
-    monkeypatch.setattr(batch_blocks, "over_batch", lambda *a: pytest.fail("split on a busy machine"))
+    monkeypatch.setattr(batch_blocks.gemm_pool, "free_threads", lambda threads: 1)
+    real_run = batch_blocks.run
+
+    def one_span(fn, spans):
+        assert len(spans) == 1, "split on a busy machine"
+        real_run(fn, spans)
+    monkeypatch.setattr(batch_blocks, "run", one_span)
     x = _pool_input(6, 6, np.float32)
     np.testing.assert_array_equal(fast.max_pool(x, ksize=2, strides=2, padding="VALID"),
                                   _reference("MaxPool", x, ksize=2, strides=2, padding="VALID"))
