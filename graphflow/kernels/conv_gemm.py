@@ -24,7 +24,9 @@ the pool's threads (batch_blocks.py); the filter gradient's blocks each sum into
 W7's second conv (64x13x13x32 -> 64, benchmarks/conv_gemm_passes.py, one thread): forward 3.2 ms,
 filter gradient 3.1, input gradient 2.9, against 4.4 / 4.7 / 4.2 for shifted GEMMs over the whole
 batch's unfolded rows (their output had HU rows per image: 15% more GEMM rows, then a 2 MB copy
-into y; dy was copied into HU rows per image; the fold zeroed dx and added into it).
+into y; dy was copied into HU rows per image; the fold zeroed dx and added into it). On two idle
+cores 2.0 / 2.0 / 1.9 ms (1.6-1.66x one thread: the filter gradient scales as the others, its
+per-block sums cost ~10 us to add).
 
 Stride along the height must be 1 (a strided row would not be a fixed offset); such convolutions
 and the narrowest ones (MIN_UNFOLDED) take im2col (conv.py; fast.py decides with `applies`).
