@@ -60,19 +60,20 @@ def run(fn: Callable[[int, int], None], spans: list[tuple[int, int]]) -> None:
     gemm_pool.run_blocks([partial(fn, n0, n1) for n0, n1 in spans])
 
 
-def over_batch(fn: Callable[[int, int], None], n: int, work: int) -> None:
+def over_batch(fn: Callable[[int, int], None], n: int, work: int, min_work: int | None = None) -> None:
     """fn(n0, n1) over blocks of the batch [0, n) (see `blocks`: as many as the load allows)."""
-    run(fn, blocks(n, work, follow_load=True))
+    run(fn, blocks(n, work, min_work, follow_load=True))
 
 
-def per_image(kernel: Callable) -> Callable:
+def per_image(kernel: Callable, min_work: int | None = None) -> Callable:
     """`kernel` run over blocks of the batch: every array argument has the batch first and each
-    block gets its slice of each (the pooling kernels; their other arguments are numbers)."""
+    block gets its slice of each (the pooling kernels; their other arguments are numbers).
+    `min_work`: the elements below which it runs in one call (default MIN_ELEMENTS)."""
     def in_blocks(*args):
         arrays = [i for i, a in enumerate(args) if isinstance(a, np.ndarray)]
 
         def images(n0, n1):
             kernel(*(a[n0:n1] if i in arrays else a for i, a in enumerate(args)))
-        over_batch(images, args[arrays[0]].shape[0], sum(args[i].size for i in arrays))
+        over_batch(images, args[arrays[0]].shape[0], sum(args[i].size for i in arrays), min_work)
     in_blocks.__name__ = in_blocks.__qualname__ = getattr(kernel, "__name__", "kernel")
     return in_blocks

@@ -246,7 +246,17 @@ def tiled(h: int, w: int, kh: int, kw: int, sh: int, sw: int, ph: int, pw: int, 
 # is left). A pooling pass streams 2-14 MB in 0.1-0.5 ms; with every core held by other processes
 # its blocks all ran on the caller, and W7's first pool took 1.24x (forward) and 1.43x (gradient)
 # longer in 6 blocks than in one call (load 8 on 2 cores, benchmarks/conv_pool_kernels.py --blocks).
-_in_blocks = batch_blocks.per_image
+# Only passes touching 2**21 elements or more split at all: on idle cores W7's second pool (64x11x11x64,
+# 0.6-1 M elements) took 0.13 / 0.18 ms in blocks against 0.06 / 0.14 ms in one call (forward /
+# gradient), the first pool's gradient (3.5 M) 0.37 against 0.48 ms, its forward (1.7 M) 0.18
+# against 0.20 (benchmarks/conv_pool_kernels.py --blocks, medians, load 1.1).
+MIN_SPLIT_ELEMENTS = 1 << 21
+
+
+def _in_blocks(kernel):
+    return batch_blocks.per_image(kernel, MIN_SPLIT_ELEMENTS)
+
+
 _max_pool, _max_pool_grad = _in_blocks(max_pool), _in_blocks(max_pool_grad)
 _max_pool_tiled, _max_pool_grad_tiled = _in_blocks(max_pool_tiled), _in_blocks(max_pool_grad_tiled)
 _max_pool_2x2 = _in_blocks(max_pool_2x2)
