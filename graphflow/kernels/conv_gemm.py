@@ -39,6 +39,7 @@ from typing import NamedTuple, Optional
 import numpy as np
 from numba import njit
 
+from .. import threading_config
 from . import batch_blocks, cblas, gemm_pool
 from .static_cache import cache_option
 
@@ -194,10 +195,14 @@ def input_grad_images(gemm, dy, wt, kw, sw, dh, dw, ph, pw, du, dx):
 
 def scratch_shapes(g: Geometry, call: str) -> tuple:
     """The shapes of the work buffers `call` (forward, filter_grad, input_grad) takes after `out`:
-    one image's unfolded rows per image, of which each block of images uses its first. A compiled
-    plan owns them like its reused buffers (a fresh multi-MB buffer costs page faults on every
-    call); eager calls pass None and get new ones."""
-    return ((g.n, g.hu, g.ow, g.k),)
+    one image's unfolded rows for each block of images the pool can run at once. A compiled plan
+    owns them like its reused buffers (a fresh multi-MB buffer costs page faults on every call);
+    eager calls pass None and get new ones."""
+    return ((_slots(g), g.hu, g.ow, g.k),)
+
+
+def _slots(g: Geometry) -> int:
+    return max(1, min(g.n, gemm_pool.BLOCKS_PER_THREAD * threading_config.intra_op_threads()))
 
 
 def _spans(g: Geometry) -> list[tuple[int, int]]:
@@ -207,44 +212,47 @@ def _spans(g: Geometry) -> list[tuple[int, int]]:
 
 
 def _run(images, spans) -> None:
-    """images(n0, n1) for every block, on the pool when there are several, with OpenBLAS held at
-    one thread even for a single block: it splits any GEMM above 2**18 multiply-adds in two, and
+    """images(j, n0, n1) for every block j, on the pool when there are several, with OpenBLAS held
+    at one thread even for a single block: it splits any GEMM above 2**18 multiply-adds in two, and
     one image's (W7: 121x64x96) would then pay a thread handoff on every call."""
-    gemm_pool.run_blocks([partial(images, n0, n1) for n0, n1 in spans])
+    gemm_pool.run_blocks([partial(images, j, n0, n1) for j, (n0, n1) in enumerate(spans)])
 
 
-def _unfolded(g: Geometry, dtype, u):
-    return np.empty((g.n, g.hu, g.ow, g.k), dtype) if u is None else u
+def _unfolded(g: Geometry, dtype, u, spans):
+    """A work buffer with a slot per block (the plan's, unless the thread count grew since)."""
+    return np.empty((len(spans), g.hu, g.ow, g.k), dtype) if u is None or u.shape[0] < len(spans) else u
 
 
 def forward(x, w, g: Geometry, out, u=None) -> None:
     """out (N, OH, OW, O) = conv2d(x, w); x, w, out C-contiguous; u: scratch_shapes() or None."""
-    gemm, u = cblas.gemm(x.dtype), _unfolded(g, x.dtype, u)
+    spans = _spans(g)
+    gemm, u = cblas.gemm(x.dtype), _unfolded(g, x.dtype, u, spans)
 
-    def images(n0, n1):
-        forward_images(gemm, x[n0:n1], w, g.kw, g.sw, g.dh, g.dw, g.ph, g.pw, u[n0], out[n0:n1])
-    _run(images, _spans(g))
+    def images(j, n0, n1):
+        forward_images(gemm, x[n0:n1], w, g.kw, g.sw, g.dh, g.dw, g.ph, g.pw, u[j], out[n0:n1])
+    _run(images, spans)
 
 
 def filter_grad(x, dy, g: Geometry, out, u=None) -> None:
     """out (KH, KW, C, O) = the gradient of conv2d(x, w) with respect to w, given dy."""
-    gemm, u = cblas.gemm(x.dtype), _unfolded(g, x.dtype, u)
     spans = _spans(g)
+    gemm, u = cblas.gemm(x.dtype), _unfolded(g, x.dtype, u, spans)
     first = out.reshape(g.kh, g.k, g.o)
-    sums = {n0: first if n0 == 0 else np.empty_like(first) for n0, _ in spans}     # one per block
+    sums = [first] + [np.empty_like(first) for _ in spans[1:]]     # one per block
 
-    def images(n0, n1):
-        filter_grad_images(gemm, x[n0:n1], dy[n0:n1], g.kw, g.sw, g.dh, g.dw, g.ph, g.pw, u[n0], sums[n0])
+    def images(j, n0, n1):
+        filter_grad_images(gemm, x[n0:n1], dy[n0:n1], g.kw, g.sw, g.dh, g.dw, g.ph, g.pw, u[j], sums[j])
     _run(images, spans)
-    for n0, _ in spans[1:]:
-        np.add(first, sums[n0], out=first)
+    for partial_sum in sums[1:]:
+        np.add(first, partial_sum, out=first)
 
 
 def input_grad(dy, w, g: Geometry, out, du=None) -> None:
     """out (N, H, W, C) = the gradient of conv2d(x, w) with respect to x, given dy."""
-    gemm, du = cblas.gemm(dy.dtype), _unfolded(g, dy.dtype, du)
+    spans = _spans(g)
+    gemm, du = cblas.gemm(dy.dtype), _unfolded(g, dy.dtype, du, spans)
     wt = np.ascontiguousarray(w.reshape(g.kh, g.k, g.o).transpose(0, 2, 1))    # dy @ wt[i]: 1.4x dy @ w[i]^T
 
-    def images(n0, n1):
-        input_grad_images(gemm, dy[n0:n1], wt, g.kw, g.sw, g.dh, g.dw, g.ph, g.pw, du[n0], out[n0:n1])
-    _run(images, _spans(g))
+    def images(j, n0, n1):
+        input_grad_images(gemm, dy[n0:n1], wt, g.kw, g.sw, g.dh, g.dw, g.ph, g.pw, du[j], out[n0:n1])
+    _run(images, spans)

@@ -208,3 +208,19 @@ def test_unfolded_passes_split_into_blocks_of_images_match_the_reference_kernels
                   _reference("Conv2DBackpropInput", xs, wv, dy, **attrs))]
         for got, want in pairs:
             np.testing.assert_allclose(got, want, rtol=2e-5, atol=2e-5 * max(1.0, float(np.abs(want).max())))
+
+
+def test_a_plan_s_work_buffer_with_too_few_block_slots_is_not_overrun(monkeypatch):
+    """A plan sizes its work buffer for the thread count when it was lowered; more blocks later
+    (gf.config.threading raised) get a buffer of their own instead of sharing slots."""
+    xs, ws, strides, padding, dilations = (6,) + UNFOLDED_CASES[1][0][1:], *UNFOLDED_CASES[1][1:]
+    attrs = _attrs(strides, padding, dilations)
+    geo = fast.unfolded(xs, ws, fast.conv_geometry(xs, ws[:2], attrs), np.float32)
+    monkeypatch.setattr(conv_gemm, "_spans", lambda g: [(0, 2), (2, 4), (4, 6)])
+    rng = np.random.default_rng(6)
+    xv, wv = rng.standard_normal(xs).astype(np.float32), rng.standard_normal(ws).astype(np.float32)
+    one_slot = np.full((1,) + conv_gemm.scratch_shapes(geo, "forward")[0][1:], np.nan, np.float32)
+    y = np.empty((geo.n, geo.oh, geo.ow, geo.o), np.float32)
+    conv_gemm.forward(xv, wv, geo, y, one_slot)
+    np.testing.assert_allclose(y, _reference("Conv2D", xv, wv, **attrs), rtol=2e-5, atol=1e-4)
+    assert np.isnan(one_slot).all()          # too small: left alone
