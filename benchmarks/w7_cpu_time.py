@@ -101,7 +101,8 @@ def main(rounds: int) -> None:
     faults: dict = {}
     for _ in range(rounds):
         for label, argv in _children():
-            done = subprocess.run(argv, env=env, capture_output=True, text=True, cwd=ROOT)   # `-c`: cwd first on sys.path
+            # `-c` puts the cwd first on sys.path: this tree's graphflow
+            done = subprocess.run(argv, env=env, capture_output=True, text=True, cwd=ROOT)
             if done.returncode != 0:
                 print(f"{label}: failed\n{done.stderr[-2000:]}", file=sys.stderr)
                 continue

@@ -24,7 +24,8 @@ DATA = ROOT / "tests" / "data" / "keras_text_assets"
 
 
 def _spec():
-    spec = importlib.util.spec_from_file_location("text_assets_model", ROOT / "tools" / "tfref" / "text_assets_model.py")
+    spec = importlib.util.spec_from_file_location("text_assets_model",
+                                                  ROOT / "tools" / "tfref" / "text_assets_model.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -87,7 +88,8 @@ def _datasets(h5file) -> list:
 def test_where_each_vocabulary_goes_in_the_config(saved_by_graphflow):
     _, path = saved_by_graphflow["text"]
     ours = zipfile.ZipFile(path)
-    layers = {layer["config"]["name"]: layer["config"] for layer in json.loads(ours.read("config.json"))["config"]["layers"]}
+    config = json.loads(ours.read("config.json"))["config"]
+    layers = {layer["config"]["name"]: layer["config"] for layer in config["layers"]}
     assert layers["vectorizer"]["vocabulary"] is None and layers["vectorizer"]["vocabulary_size"] == 12
     assert layers["tag_lookup"]["vocabulary"] is None and layers["code_lookup"]["vocabulary"] is None
     assert layers["size_lookup"]["vocabulary"] == ["small", "large"]      # given: in the config, no asset

@@ -5,15 +5,10 @@ import numpy as np
 import pytest
 
 from graphflow.kernels import batch_blocks, conv, conv_gemm, fast, pool
-from graphflow.ops.registry import get
 
+from .conv_reference import assert_fast_conv_matches_reference, conv_attrs, reference
 
-def _reference(op_type, *args, **attrs):
-    return get(op_type).kernel(*args, **attrs)
-
-
-def _attrs(strides, padding, dilations=(1, 1)):
-    return {"strides": strides, "padding": padding, "dilations": dilations}
+_reference, _attrs = reference, conv_attrs
 
 
 # (x shape, filter shape, strides, padding, dilations), C <= conv.MAX_PLANE_CHANNELS in each
@@ -44,16 +39,7 @@ def test_few_channel_convolutions_match_the_reference_kernels(xs, ws, strides, p
     monkeypatch.setattr(conv_gemm, "MIN_UNFOLDED", 1 << 30)     # every case through conv.py's planes
     rng = np.random.default_rng(1)
     xv, wv = rng.standard_normal(xs).astype(dtype), rng.standard_normal(ws).astype(dtype)
-    attrs = _attrs(strides, padding, dilations)
-    y = fast.conv2d(xv, wv, **attrs)
-    dy = rng.standard_normal(y.shape).astype(dtype)
-    pairs = [(y, _reference("Conv2D", xv, wv, **attrs)),
-             (fast.conv2d_backprop_filter(xv, ws, dy, **attrs),
-              _reference("Conv2DBackpropFilter", xv, ws, dy, **attrs)),
-             (fast.conv2d_backprop_input(xs, wv, dy, **attrs), _reference("Conv2DBackpropInput", xs, wv, dy, **attrs))]
-    for got, want in pairs:
-        assert got.dtype == dtype
-        np.testing.assert_allclose(got, want, rtol=tol, atol=tol * max(1.0, float(np.abs(want).max())))
+    assert_fast_conv_matches_reference(xv, wv, _attrs(strides, padding, dilations), rng=rng, rtol=tol)
 
 
 @pytest.mark.parametrize("chunk_bytes", [1, 1 << 30], ids=["image-runs", "one-run"])
@@ -66,13 +52,7 @@ def test_convolutions_in_blocks_of_images_match_the_reference_kernels(monkeypatc
     xs, ws, attrs = (5, 7, 6, channels), (3, 3, channels, 4), _attrs((2, 1), "SAME")   # im2col, not conv_gemm
     assert fast.unfolded(xs, ws, fast.conv_geometry(xs, ws[:2], attrs), np.float32) is None
     xv, wv = rng.standard_normal(xs).astype(np.float32), rng.standard_normal(ws).astype(np.float32)
-    y = fast.conv2d(xv, wv, **attrs)
-    dy = rng.standard_normal(y.shape).astype(np.float32)
-    np.testing.assert_allclose(y, _reference("Conv2D", xv, wv, **attrs), rtol=2e-5, atol=2e-5)
-    np.testing.assert_allclose(fast.conv2d_backprop_filter(xv, ws, dy, **attrs),
-                               _reference("Conv2DBackpropFilter", xv, ws, dy, **attrs), rtol=2e-5, atol=1e-4)
-    np.testing.assert_allclose(fast.conv2d_backprop_input(xs, wv, dy, **attrs),
-                               _reference("Conv2DBackpropInput", xs, wv, dy, **attrs), rtol=2e-5, atol=2e-5)
+    assert_fast_conv_matches_reference(xv, wv, attrs, rng=rng)
 
 
 @pytest.mark.parametrize("channels", [1, 8], ids=str)

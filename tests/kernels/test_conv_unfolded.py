@@ -12,6 +12,7 @@ from graphflow.kernels import conv_gemm, fast
 from graphflow.ops.registry import get
 
 from .compiled import run_both
+from .conv_reference import assert_fast_conv_matches_reference, conv_attrs, reference
 
 # (x shape, filter shape, strides, padding, dilations)
 UNFOLDED_CASES = [((2, 7, 6, 8), (3, 3, 8, 4), (1, 1), "VALID", (1, 1)),
@@ -24,17 +25,12 @@ UNFOLDED_CASES = [((2, 7, 6, 8), (3, 3, 8, 4), (1, 1), "VALID", (1, 1)),
                   ((3, 8, 7, 2), (3, 3, 2, 5), (1, 1), "SAME", (1, 1))]                    # two channels: K = 6
 
 
-def _attrs(strides, padding, dilations):
-    return {"strides": strides, "padding": padding, "dilations": dilations}
+_attrs, _reference = conv_attrs, reference
 
 
 def _const_shape(g, dims):
     with g.as_default():
         return gf.constant(np.asarray(dims, np.int32))
-
-
-def _reference(op_type, *args, **attrs):
-    return get(op_type).kernel(*args, **attrs)
 
 
 @pytest.mark.parametrize("xs, ws, strides, padding, dilations", UNFOLDED_CASES, ids=str)
@@ -65,16 +61,7 @@ def test_unfolded_conv_and_its_gradients_compiled(xs, ws, strides, padding, dila
 def test_unfolded_fast_kernels_match_the_reference_kernels(xs, ws, strides, padding, dilations, dtype, tol):
     rng = np.random.default_rng(1)
     xv, wv = rng.standard_normal(xs).astype(dtype), rng.standard_normal(ws).astype(dtype)
-    attrs = _attrs(strides, padding, dilations)
-    y = fast.conv2d(xv, wv, **attrs)
-    dy = rng.standard_normal(y.shape).astype(dtype)
-    pairs = [(y, _reference("Conv2D", xv, wv, **attrs)),
-             (fast.conv2d_backprop_filter(xv, ws, dy, **attrs),
-              _reference("Conv2DBackpropFilter", xv, ws, dy, **attrs)),
-             (fast.conv2d_backprop_input(xs, wv, dy, **attrs), _reference("Conv2DBackpropInput", xs, wv, dy, **attrs))]
-    for got, want in pairs:
-        assert got.dtype == dtype
-        np.testing.assert_allclose(got, want, rtol=tol, atol=tol * max(1.0, float(np.abs(want).max())))
+    assert_fast_conv_matches_reference(xv, wv, _attrs(strides, padding, dilations), rng=rng, rtol=tol)
 
 
 def test_height_strided_or_one_channel_convolutions_keep_im2col():
@@ -199,15 +186,7 @@ def test_unfolded_passes_split_into_blocks_of_images_match_the_reference_kernels
         splits = len(conv_gemm._spans(geo)) > 1
         assert splits or xs[0] == 1 or batch_blocks.blocks(2, 1 << 62) == [(0, 2)]     # or nothing splits here
         xv, wv = rng.standard_normal(xs).astype(np.float32), rng.standard_normal(ws).astype(np.float32)
-        y = fast.conv2d(xv, wv, **attrs)
-        dy = rng.standard_normal(y.shape).astype(np.float32)
-        pairs = [(y, _reference("Conv2D", xv, wv, **attrs)),
-                 (fast.conv2d_backprop_filter(xv, ws, dy, **attrs),
-                  _reference("Conv2DBackpropFilter", xv, ws, dy, **attrs)),
-                 (fast.conv2d_backprop_input(xs, wv, dy, **attrs),
-                  _reference("Conv2DBackpropInput", xs, wv, dy, **attrs))]
-        for got, want in pairs:
-            np.testing.assert_allclose(got, want, rtol=2e-5, atol=2e-5 * max(1.0, float(np.abs(want).max())))
+        assert_fast_conv_matches_reference(xv, wv, attrs, rng=rng)
 
 
 def test_a_plan_s_work_buffer_with_too_few_block_slots_is_not_overrun(monkeypatch):
