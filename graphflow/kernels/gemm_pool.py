@@ -166,7 +166,9 @@ def matmul(a, b, out):
     blocks when the product is big enough, in column or reduction blocks when it has too few rows
     (`thin_tasks`); anything else is one np.matmul call."""
     blocks = None
-    if a.ndim == 2 and b.ndim == 2 and out.ndim == 2 and out.flags.c_contiguous:
+    # below HOLD_MIN_MACS nothing splits or holds: W9's batch-1 products skip the asking (10 us a call)
+    if a.ndim == 2 and b.ndim == 2 and out.ndim == 2 and out.flags.c_contiguous \
+            and out.size * a.shape[1] >= HOLD_MIN_MACS:
         blocks = split(out.shape[0], out.shape[1], a.shape[1])
         if blocks is None:
             thin = thin_tasks(a, b, out)
