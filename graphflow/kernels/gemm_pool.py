@@ -109,7 +109,10 @@ def row_blocks(m: int, threads: int) -> list[tuple[int, int]]:
 
 def run_blocks(tasks: list) -> None:
     """Run `tasks` (single-threaded BLAS calls) on the caller and the pool (one task: on the caller
-    alone), OpenBLAS held at one thread meanwhile so the blocks do not split again."""
+    alone), OpenBLAS held at one thread meanwhile so the blocks do not split again. No tasks: nothing
+    to wait for (a job of none would never finish)."""
+    if not tasks:
+        return
     before = blas_threads.get_num_threads()
     if before is not None and before != 1:
         blas_threads.set_num_threads(1)

@@ -120,3 +120,7 @@ def test_one_free_core_runs_a_product_on_the_caller_at_one_blas_thread(monkeypat
         out = np.empty((m, n), np.float32)
         gemm_pool.matmul(a, b, out)
         np.testing.assert_allclose(out, a @ b, rtol=1e-5)
+
+
+def test_running_no_blocks_returns_at_once():
+    gemm_pool.run_blocks([])          # a job of no tasks used to wait forever for its last task
