@@ -101,7 +101,7 @@ def build(t: str) -> None:
 def main(argv: list[str]) -> int:
     try:
         os.nice(19)          # the user's program comes first
-    except OSError:
+    except (OSError, AttributeError):      # no os.nice on Windows
         pass
     for t in argv or ["float32"]:
         build(t)
