@@ -3,10 +3,14 @@
 Each set-up is a set of environment variables for a fresh graphflow process; each contention
 level N runs N busy-loop processes (graphflow/bench/contend.py) on the cores while graphflow's
 and TensorFlow's processes time their compiled modes. Prints one Markdown table with the load
-average. Used to choose graphflow's threading defaults (docs/bench.md, "Threads under load").
+average. Rounds are the outer loop, every round running every contention level back to back, and
+each slowdown is reported as the median of the rounds' own ratios with their range: TF's own
+slowdown moved between 1.0x and 2.5x from run to run. `--gains` adds one-thread runs of both
+frameworks: what the second core gives each on idle cores, which is about what one busy process
+takes away. Used to choose graphflow's threading defaults (docs/bench.md, "Threads under load").
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE GRAPHFLOW_PEER_PYTHON_TENSORFLOW=/path/to/python \\
-        python benchmarks/threads_contention.py [--setups before,default] [--contend 0,1] [--rounds 3]
+        python benchmarks/threads_contention.py [--setups before,default] [--contend 0,1] [--rounds 3] [--gains]
 """
 from __future__ import annotations
 
@@ -36,6 +40,9 @@ SETUPS = {
     "1 thread": {"GRAPHFLOW_THREADING": "off", "NUMBA_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"},
 }
 TF = "tf.function"
+# TensorFlow's set-ups: its own defaults, and one thread (TF reads these at start-up), whose ratio
+# to the default at contend 0 is what a second core gives TF's W1/W4 (see `gains`).
+TF_SETUPS = {TF: {}, "tf.function 1 thread": {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1"}}
 
 
 def child(repeat: int) -> dict:
@@ -104,11 +111,11 @@ def tf_child(repeat: int) -> dict:
 
 
 def run_child(name: str, repeat: int) -> dict:
-    if name == TF:
+    if name in TF_SETUPS:
         python = os.environ.get("GRAPHFLOW_PEER_PYTHON_TENSORFLOW")
         if not python:
             return {}
-        cmd, env = [python, __file__, "--tf-child"], dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+        cmd, env = [python, __file__, "--tf-child"], dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", **TF_SETUPS[name])
     else:
         cmd, env = [sys.executable, __file__, "--child"], dict(os.environ, PYTHONPATH=ROOT, **SETUPS[name])
     out = subprocess.run(cmd + ["--repeat", str(repeat)], env=env, capture_output=True, text=True, check=True).stdout
@@ -123,35 +130,66 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=1, help="set-ups run round by round, medians over rounds")
     ap.add_argument("--setups", default=",".join(SETUPS))
     ap.add_argument("--contend", default="0,1")
+    ap.add_argument("--gains", action="store_true",
+                    help="also one-thread runs of graphflow and TF, and what the second core gives each")
     args = ap.parse_args()
     if args.child or args.tf_child:
         print(json.dumps((child if args.child else tf_child)(args.repeat)))
         return
     levels = [int(c) for c in args.contend.split(",")]
     names = [s.strip() for s in args.setups.split(",")] + [TF]
+    if args.gains:
+        names += ["1 thread", "tf.function 1 thread"]
+        names = list(dict.fromkeys(names))
     samples: dict = {}
     loads: dict = {}
-    for n in levels:
-        with contend.busy_processes(n):
-            loads[n] = [round(os.getloadavg()[0], 2)]
-            for r in range(args.rounds):
+    for r in range(args.rounds):          # every round visits every level: load drifts hit both alike
+        for n in levels:
+            with contend.busy_processes(n):
+                loads.setdefault(n, []).append(round(os.getloadavg()[0], 2))
                 for name in names:
                     got = run_child(name, args.repeat)
                     print(f"# contend {n} round {r} {name}: {got}", file=sys.stderr, flush=True)
                     for w, t in got.items():
                         samples.setdefault((name, n, w), []).append(t)
-            loads[n].append(round(os.getloadavg()[0], 2))
     med = {k: statistics.median(v) for k, v in samples.items()}
     for n in levels:
-        print(f"contend {n}: load average {loads[n][0]} at start, {loads[n][1]} at end")
+        print(f"contend {n}: load average {min(loads[n])}-{max(loads[n])} at the rounds' starts")
     print("\n| set-up | " + " | ".join(f"{w} contend {n}" for w in ("W1", "W4") for n in levels)
-          + " | " + " | ".join(f"{w} slowdown {levels[-1]}/{levels[0]}" for w in ("W1", "W4")) + " |")
+          + " | " + " | ".join(f"{w} slowdown {levels[-1]}/{levels[0]} (rounds' range)" for w in ("W1", "W4"))
+          + " |")
     print("|---" * (1 + 2 * len(levels) + 2) + "|")
     nan = float("nan")
     for name in names:
         cells = [f"{med.get((name, n, w), nan) * 1e3:.2f} ms" for w in ("W1", "W4") for n in levels]
-        slow = [med.get((name, levels[-1], w), nan) / med.get((name, levels[0], w), nan) for w in ("W1", "W4")]
-        print(f"| {name} | " + " | ".join(cells) + " | " + " | ".join(f"{s:.2f}x" for s in slow) + " |")
+        slow = [_slowdowns(samples, name, levels, w) for w in ("W1", "W4")]
+        print(f"| {name} | " + " | ".join(cells) + " | "
+              + " | ".join(f"{statistics.median(s):.2f}x ({min(s):.2f}-{max(s):.2f})" if s else "-" for s in slow)
+              + " |")
+    if args.gains:
+        print_gains(med, levels, nan)
+
+
+def _slowdowns(samples: dict, name: str, levels: list, workload: str) -> list[float]:
+    """Round by round, the last level's time over the first's (rounds ran both back to back)."""
+    quiet = samples.get((name, levels[0], workload), [])
+    busy = samples.get((name, levels[-1], workload), [])
+    return [b / q for q, b in zip(quiet, busy)]
+
+
+def print_gains(med: dict, levels: list, nan: float) -> None:
+    """What the second core gives each framework on idle cores (one thread over its default, at the
+    first contention level) beside its slowdown under the last: one busy process leaves a process
+    about one core, so a framework loses about what the second core gave it."""
+    print("\n| framework | W1 second-core gain | W1 slowdown | W4 second-core gain | W4 slowdown |")
+    print("|---|---|---|---|---|")
+    for label, default, single in (("graphflow", "default", "1 thread"), ("TensorFlow", TF, "tf.function 1 thread")):
+        cells = []
+        for w in ("W1", "W4"):
+            base = med.get((default, levels[0], w), nan)
+            cells += [f"{med.get((single, levels[0], w), nan) / base:.2f}x",
+                      f"{med.get((default, levels[-1], w), nan) / base:.2f}x"]
+        print(f"| {label} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":
