@@ -36,7 +36,7 @@ def _reciprocal_grad(y, dy):
 
 
 def _declare(name, kernel, formula):
-    register(OpDef(name, inf.elementwise, kernel, kind=ELEMENTWISE, same_dtype=True, allowed=inf.FLOATS,
+    register(OpDef(name, inf.elementwise, kernel, kind=ELEMENTWISE, same_dtype=True, allowed=inf.FLOATS | inf.COMPLEX,
                    scalar_expr=f"(T(0) if {{1}} == T(0) else {formula})"))
 
 

@@ -23,6 +23,8 @@ def _erf(x):
 
 
 def _sigmoid(x):
+    if x.dtype.kind == "c":
+        return 1 / (1 + np.exp(-x))
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
 
@@ -89,24 +91,24 @@ TEXT_TOO = ANY | {"string"}     # ops that move or compare values also take stri
 _unary("Neg", np.negative, "(-{0})", S | C)
 _unary("Abs", np.abs, "abs({0})", S)
 # not numba's np.sign, which keeps the sign of -0.0; numpy and TF give +0.0 (x - x), NaN stays NaN
-_unary("Sign", np.sign, "(T(1) if {0} > T(0) else (T(-1) if {0} < T(0) else ({0} - {0})))", S)
-_unary("Exp", np.exp, "exp({0})", F)
-_unary("Expm1", np.expm1, "expm1({0})", F)
-_unary("Log", np.log, "log({0})", F)
-_unary("Log1p", np.log1p, "log1p({0})", F)
-_unary("Sqrt", np.sqrt, "sqrt({0})", F)
-_unary("Rsqrt", _rsqrt, "(T(1) / sqrt({0}))", F)
-_unary("Square", np.square, "({0} * {0})", N)
-_unary("Sin", np.sin, "sin({0})", F)
-_unary("Cos", np.cos, "cos({0})", F)
-_unary("Tanh", np.tanh, "tanh({0})", F)
-_unary("Sigmoid", _sigmoid, "sigmoid({0})", F)
+_unary("Sign", np.sign, "(T(1) if {0} > T(0) else (T(-1) if {0} < T(0) else ({0} - {0})))", S | C)   # complex: z / |z|
+_unary("Exp", np.exp, "exp({0})", F | C)
+_unary("Expm1", np.expm1, "expm1({0})", F | C)
+_unary("Log", np.log, "log({0})", F | C)
+_unary("Log1p", np.log1p, "log1p({0})", F | C)
+_unary("Sqrt", np.sqrt, "sqrt({0})", F | C)
+_unary("Rsqrt", _rsqrt, "(T(1) / sqrt({0}))", F | C)
+_unary("Square", np.square, "({0} * {0})", N | C)
+_unary("Sin", np.sin, "sin({0})", F | C)
+_unary("Cos", np.cos, "cos({0})", F | C)
+_unary("Tanh", np.tanh, "tanh({0})", F | C)
+_unary("Sigmoid", _sigmoid, "sigmoid({0})", F | C)
 _unary("Erf", _erf, "erf({0})", F)
 _unary("Softplus", _softplus, "softplus({0})", F)
 _unary("Floor", np.floor, "floor({0})", F, differentiable=False)
 _unary("Ceil", np.ceil, "ceil({0})", F, differentiable=False)
 _unary("Round", np.rint, "rint({0})", F, differentiable=False)
-_unary("Reciprocal", _reciprocal, "(T(1) / {0})", F)
+_unary("Reciprocal", _reciprocal, "(T(1) / {0})", F | C)
 _unary("Relu", _relu, "({0} if ({0} > T(0) or {0} != {0}) else T(0))", N)   # NaN propagates
 _unary("IsNan", np.isnan, "isnan({0})", F, out_dtype=dtypes.bool_, differentiable=False)
 _unary("IsFinite", np.isfinite, "isfinite({0})", F, out_dtype=dtypes.bool_, differentiable=False)
@@ -135,7 +137,7 @@ _binary("Mul", operator.mul, "({0} * {1})", N | C)
 _binary("RealDiv", operator.truediv, "({0} / {1})", F | C)
 _binary("FloorDiv", _floordiv, "floordiv({0}, {1})", N, differentiable=False)
 _binary("FloorMod", _floormod, "floormod({0}, {1})", N, differentiable=False)
-_binary("Pow", np.power, "pow({0}, {1})", N)
+_binary("Pow", np.power, "pow({0}, {1})", N | C)
 _binary("Maximum", np.maximum, "({0} if ({0} >= {1} or {0} != {0}) else {1})", N)   # NaN propagates
 _binary("Minimum", np.minimum, "({0} if ({0} <= {1} or {0} != {0}) else {1})", N)
 _binary("SquaredDifference", _squared_difference, "(({0} - {1}) * ({0} - {1}))", N)

@@ -1,5 +1,7 @@
 """Gradients of the elementwise math ops, written with public ops so they run eagerly and in graphs.
 
+For complex inputs each gradient is the upstream gradient times the conjugate of the derivative,
+TensorFlow's convention (docs/complex.md); `gf.conj` of a real tensor is the tensor itself.
 Binary ops reduce their gradients back to each input's shape (`reduce_to`), since the forward
 op broadcast them. Tie and kink rules follow TensorFlow: relu'(0) = 0, abs'(0) = 0, maximum
 sends a tie to its first input, minimum too.
@@ -46,11 +48,13 @@ def _realdiv_grad(op, g):
 
 @set_gradient("Pow")
 def _pow_grad(op, g):
-    x, y = op.inputs
-    z = op.outputs[0]
+    x, y, z = gf.conj(op.inputs[0]), gf.conj(op.inputs[1]), gf.conj(op.outputs[0])
     dx = gf.multiply(g, gf.multiply(y, gf.pow(x, gf.subtract(y, gf.ones_like(y)))))
-    # d/dy x**y = x**y log x, taken as 0 where x <= 0 (as TensorFlow does).
-    positive = gf.greater(x, gf.zeros_like(x))
+    # d/dy x**y = x**y log x, taken as 0 where x <= 0 (x == 0 for complex x), as TensorFlow does.
+    if x.dtype.is_complex:
+        positive = gf.not_equal(x, gf.zeros_like(x))
+    else:
+        positive = gf.greater(x, gf.zeros_like(x))
     log_x = gf.where(positive, gf.log(gf.where(positive, x, gf.ones_like(x))), gf.zeros_like(x))
     return _both(op, dx, gf.multiply(g, gf.multiply(z, log_x)))
 
@@ -116,64 +120,64 @@ def _sign_grad(op, g):
 
 @set_gradient("Exp")
 def _exp_grad(op, g):
-    return (gf.multiply(g, op.outputs[0]),)
+    return (gf.multiply(g, gf.conj(op.outputs[0])),)
 
 
 @set_gradient("Expm1")
 def _expm1_grad(op, g):
-    return (gf.multiply(g, gf.exp(op.inputs[0])),)
+    return (gf.multiply(g, gf.conj(gf.exp(op.inputs[0]))),)
 
 
 @set_gradient("Log")
 def _log_grad(op, g):
-    return (gf.multiply(g, gf.reciprocal(op.inputs[0])),)
+    return (gf.multiply(g, gf.reciprocal(gf.conj(op.inputs[0]))),)
 
 
 @set_gradient("Log1p")
 def _log1p_grad(op, g):
-    x = op.inputs[0]
+    x = gf.conj(op.inputs[0])
     return (gf.multiply(g, gf.reciprocal(gf.add(x, gf.ones_like(x)))),)
 
 
 @set_gradient("Sqrt")
 def _sqrt_grad(op, g):
-    return (sqrt_grad(op.outputs[0], g),)
+    return (sqrt_grad(gf.conj(op.outputs[0]), g),)
 
 
 @set_gradient("Rsqrt")
 def _rsqrt_grad(op, g):
-    return (rsqrt_grad(op.outputs[0], g),)
+    return (rsqrt_grad(gf.conj(op.outputs[0]), g),)
 
 
 @set_gradient("Square")
 def _square_grad(op, g):
-    return (gf.multiply(g, gf.multiply(op.inputs[0], 2.0)),)
+    return (gf.multiply(g, gf.multiply(gf.conj(op.inputs[0]), 2.0)),)
 
 
 @set_gradient("Reciprocal")
 def _reciprocal_grad(op, g):
-    return (reciprocal_grad(op.outputs[0], g),)
+    return (reciprocal_grad(gf.conj(op.outputs[0]), g),)
 
 
 @set_gradient("Sin")
 def _sin_grad(op, g):
-    return (gf.multiply(g, gf.cos(op.inputs[0])),)
+    return (gf.multiply(g, gf.cos(gf.conj(op.inputs[0]))),)
 
 
 @set_gradient("Cos")
 def _cos_grad(op, g):
-    return (gf.negative(gf.multiply(g, gf.sin(op.inputs[0]))),)
+    return (gf.negative(gf.multiply(g, gf.sin(gf.conj(op.inputs[0])))),)
 
 
 @set_gradient("Tanh")
 def _tanh_grad(op, g):
-    y = op.outputs[0]
+    y = gf.conj(op.outputs[0])
     return (gf.multiply(g, gf.subtract(1.0, gf.square(y))),)
 
 
 @set_gradient("Sigmoid")
 def _sigmoid_grad(op, g):
-    y = op.outputs[0]
+    y = gf.conj(op.outputs[0])
     return (gf.multiply(g, gf.multiply(y, gf.subtract(1.0, y))),)
 
 

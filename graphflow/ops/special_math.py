@@ -12,7 +12,7 @@ import numpy as np
 from . import infer as inf
 from .registry import ELEMENTWISE, OpDef, register
 
-F, N = inf.FLOATS, inf.NUMERIC
+F, N, C = inf.FLOATS, inf.NUMERIC, inf.COMPLEX
 
 
 def _special():
@@ -36,6 +36,10 @@ def _scipy(name):
     return _keep_dtype(lambda *xs: getattr(_special(), name)(*xs))
 
 
+# the trigonometric and hyperbolic functions take complex tensors too, as TensorFlow's kernels do
+_COMPLEX_TOO = frozenset({"Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh"})
+
+
 def _op(name, kernel, nin, allowed=F, differentiable=True):
     return register(OpDef(name, inf.elementwise, kernel, kind=ELEMENTWISE, allowed=allowed, same_dtype=nin > 1,
                           check_in_eager=True, differentiable=differentiable))
@@ -47,7 +51,7 @@ for _name, _kernel in (("Tan", np.tan), ("Asin", np.arcsin), ("Acos", np.arccos)
                        ("Digamma", _scipy("psi")), ("Erfinv", _scipy("erfinv")), ("Ndtri", _scipy("ndtri")),
                        ("BesselI0", _scipy("i0")), ("BesselI1", _scipy("i1")), ("BesselI0e", _scipy("i0e")),
                        ("BesselI1e", _scipy("i1e"))):
-    _op(_name, _keep_dtype(_kernel), 1)
+    _op(_name, _keep_dtype(_kernel), 1, F | C if _name in _COMPLEX_TOO else F)
 
 
 def _xlogy(x, y):

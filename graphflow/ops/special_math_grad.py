@@ -16,7 +16,8 @@ def _call(name, *xs):
 # ---- gradients (TensorFlow's formulas) ----------------------------------------------------------------
 
 def _unary_grad(name, dydx):
-    set_gradient(name)(lambda op, g: (gf.multiply(g, dydx(op.inputs[0], op.outputs[0])),))
+    """g * conj(dy/dx): for complex x TensorFlow's convention; a real derivative is its own conjugate."""
+    set_gradient(name)(lambda op, g: (gf.multiply(g, gf.conj(dydx(op.inputs[0], op.outputs[0]))),))
 
 
 def _one_minus_square(x):

@@ -72,3 +72,21 @@ def complex_matmul_power(tf, x):
     z = tf.cast(tf.complex(x, tf.transpose(tf.reverse(tf.transpose(x), [0]))), tf.complex128)
     p = tf.matmul(z, z, adjoint_b=True)
     return tf.cast(tf.abs(tf.reduce_sum(p, axis=0)), tf.float32)
+
+
+@program((2, 6))
+def phase_rotation_and_decay(tf, x):
+    """exp of a complex exponent: a damped oscillation whose phase the input shifts."""
+    t = tf.constant(np.linspace(0.0, 1.0, 6, dtype=np.float32))
+    exponent = tf.complex(-0.5 * t - 0.1 * x * x, 2.0 * np.pi * t + x)
+    z = tf.exp(exponent)
+    return tf.reduce_sum(tf.math.real(z) * 2.0 - tf.math.imag(z), axis=1)
+
+
+@program((5,))
+def complex_polar_functions(tf, x):
+    """sqrt, log, trigonometric and hyperbolic functions of a complex value built from x."""
+    z = tf.complex(x + 1.5, 0.5 * x - 0.2)
+    w = tf.sqrt(z) + tf.math.log(z) * tf.sin(z) - tf.tanh(z) / tf.cosh(0.3 * z)
+    v = tf.math.pow(z, tf.complex(0.5, 0.25)) + tf.math.reciprocal(z) + tf.math.atan(0.2 * z)
+    return tf.abs(w) + tf.math.real(v * tf.math.conj(w)) * 0.1 + tf.math.angle(tf.math.sign(z))

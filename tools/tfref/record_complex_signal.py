@@ -190,10 +190,32 @@ def record_programs():
                           R._json_bytes({"tensorflow": tf.__version__, "programs": out}))
 
 
+COMPLEX_FUNCTIONS = ("exp", "expm1", "log", "log1p", "sqrt", "rsqrt", "square", "sin", "cos", "tan", "tanh",
+                     "sigmoid", "reciprocal", "sign", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh",
+                     "atanh")
+
+
+def record_complex_functions():
+    """The elementwise functions TensorFlow has complex kernels for, with their gradients (recorded
+    last, so that the cases above keep their inputs)."""
+    for fn in COMPLEX_FUNCTIONS:
+        case("cxf_%s" % fn, "math." + fn, [cn(2, 3)])
+        case("cxf_%s_c128" % fn, "math." + fn, [cn(4, dtype=C128)])
+    case("cxf_pow", "math.pow", [cn(2, 3), cn(3)])
+    case("cxf_pow_c128_real_exponent", "math.pow", [cn(4, dtype=C128), a([2, 0.5, -1, 3], C128)])
+    case("cxf_pow_zero_base", "math.pow", [a([0j, 1 + 1j], C64), a([2 + 0j, 0.5 + 1j], C64)])
+    case("cxf_sqrt_negative_real", "math.sqrt", [a([-4 + 0j, -1 - 0j, 4 + 0j], C64)])
+    case("cxf_log_zero", "math.log", [a([0j, -1 + 0j], C64)], grad=False)
+    case("cxf_sign_zero", "math.sign", [a([0j, 3 - 4j], C64)])
+    case("cxf_erf_error", "math.erf", [cn(3)], grad=False)
+    case("cxf_floor_error", "math.floor", [cn(3)], grad=False)
+
+
 def main():
     for section in (record_complex_basics, record_fft, record_stft):
         section()
     record_programs()
+    record_complex_functions()
     R.write_cases(OUT, verbose="-v" in sys.argv)
 
 

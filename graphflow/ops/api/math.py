@@ -100,7 +100,6 @@ def _make_unary(op_name, doc):
     return fn
 
 
-sign = _make_unary("Sign", "Elementwise sign: -1, 0 or 1.")
 exp = _make_unary("Exp", "Elementwise e**x.")
 expm1 = _make_unary("Expm1", "Elementwise e**x - 1, accurate near 0.")
 log = _make_unary("Log", "Elementwise natural logarithm.")

@@ -124,6 +124,15 @@ def divide_no_nan(x, y, name=None):
     return where(zero, zeros_like(q), q)
 
 
+def sign(x, name=None):
+    """Elementwise sign: -1, 0 or 1; for complex x, x / |x| and 0 at 0, composed of divide_no_nan and
+    abs as TensorFlow's tf.math.sign is, so that its gradient is TensorFlow's (not the Sign op's 0)."""
+    x = convert_to_tensor(x)
+    if x.dtype.is_complex:
+        return divide_no_nan(x, cast(abs(x), x.dtype))
+    return unary("Sign", x, name)
+
+
 def multiply_no_nan(x, y, name=None):
     """x * y, and 0 where y is 0 (even if x is inf or NaN)."""
     return binary("MulNoNan", x, y, name)
