@@ -3,8 +3,10 @@
 Keras 3 (`model.weights.h5` inside a `.keras` file, and `.weights.h5`): one group per saveable
 object, `vars/0`, `vars/1`, ... holding its own variables in creation order. A functional or
 Sequential model's layers are under `layers/<snake_case class name>` (`dense`, `dense_1`, ...,
-numbered per model, not by layer name); a recurrent layer's weights are under its `cell`; a
-subclassed model's sub-layers are under their attribute names; the optimizer under `optimizer`.
+numbered per model, not by layer name); a recurrent layer's weights are under its `cell`; other
+sub-layers are under the attribute that holds them, private ones included (MultiHeadAttention's
+`query_dense`, ..., `_softmax`; TextVectorization's `_lookup_layer`), lists of them under the
+attribute then the class name; the optimizer under `optimizer`.
 
 Legacy (Keras 2 `.h5`): `model_weights/<layer name>/...` datasets, listed per layer by the
 `weight_names` attribute, and the layer order by the `layer_names` attribute.
@@ -56,6 +58,14 @@ def saveable_objects(model) -> list:
 
 
 def _walk(model) -> list:
+    """[(path, layer or None, variables)] in Keras 3's order; a recurrent layer's weights are on a
+    `cell` entry whose object is None (graphflow's recurrent layers have no cell object)."""
+    return [(path, None if cell else obj, variables) for path, obj, variables, cell in _walk_owners(model)]
+
+
+def _walk_owners(model) -> list:
+    """[(path, owner layer, variables, is_cell)]: Keras's `_save_state` walk over graphflow's layers.
+    A layer visited once already (shared) is not visited again, as Keras skips it."""
     out, visited = [], set()
 
     def visit(obj, path):
@@ -63,17 +73,26 @@ def _walk(model) -> list:
             return
         visited.add(id(obj))
         if type(obj).__name__ in RECURRENT_CLASSES and obj.__module__.startswith("graphflow."):
-            out.append((path, obj, []))
-            out.append((_join(path, "cell"), None, own_weights(obj)))
+            out.append((path, obj, [], False))
+            out.append((_join(path, "cell"), obj, own_weights(obj), True))
             return
-        out.append((path, obj, own_weights(obj)))
+        out.append((path, obj, own_weights(obj), False))
         for name, child in _children(obj):
-            if isinstance(child, list):
-                used = {}
-                for item in child:
-                    visit(item, _join(_join(path, name), _unique(backend.to_snake_case(type(item).__name__), used)))
-            else:
-                visit(child, _join(path, name))
+            visit_child(child, _join(path, name), set())
+
+    def visit_child(child, path, containers):
+        if isinstance(child, Layer):
+            visit(child, path)
+            return
+        if id(child) in containers:
+            return
+        containers.add(id(child))
+        used = {}
+        for item in (child.values() if isinstance(child, dict) else child):
+            if isinstance(item, Layer):
+                visit(item, _join(path, _unique(backend.to_snake_case(type(item).__name__), used)))
+            elif _is_container(item):
+                visit_child(item, _join(path, _unique("container", used)), containers)
 
     visit(model, "")
     return out
@@ -83,46 +102,83 @@ def _join(a: str, b: str) -> str:
     return f"{a}/{b}" if a else b
 
 
+def _is_container(value) -> bool:
+    return isinstance(value, (list, tuple, dict))
+
+
+_SKIP_SETS = {}
+
+
+def _attr_skipset(obj) -> frozenset:
+    """The attributes Keras 3's saving does not walk (`get_attr_skipset`): everything a bare Layer
+    has (methods, properties and what its constructor sets), and for a functional model also its
+    operations, for a Sequential its inner functional model."""
+    kind = "Functional" if isinstance(obj, MODEL_CLASSES["Functional"]) else \
+        "Sequential" if isinstance(obj, MODEL_CLASSES["Sequential"]) else "Layer"
+    if kind not in _SKIP_SETS:
+        reference = Layer(name="keras_saving_reference")     # a given name takes no auto-name counter
+        # graphflow's Sequential keeps its InputLayer at `_input_layer`, where Keras's keeps it in
+        # `_layers` (skipped): not walked, as Keras does not save it
+        extra = {"Functional": ("operations", "_operations"),
+                 "Sequential": ("_functional", "_input_layer")}.get(kind, ())
+        _SKIP_SETS[kind] = frozenset(dir(reference)) | {"_self_unconditional_dependency_names", *extra}
+    return _SKIP_SETS[kind]
+
+
 def _children(obj) -> list:
-    """The sub-layers Keras 3 walks: `layers` of a functional/Sequential model first, then public
-    attributes holding layers or lists of layers, sorted by name."""
-    graph_models = (MODEL_CLASSES["Functional"], MODEL_CLASSES["Sequential"])
+    """[(attribute, layer or container)] that Keras 3 walks below `obj` (`_walk_saveable`): a
+    functional/Sequential model's `layers` first, then every attribute not starting with "__" and
+    not in the skip set, public ones before private ones, each sorted by name. Containers (lists,
+    tuples, dicts) are walked item by item, nested ones as `container`, `container_1`, ..."""
     out = []
-    if isinstance(obj, graph_models):
+    if isinstance(obj, (MODEL_CLASSES["Functional"], MODEL_CLASSES["Sequential"])):
         out.append(("layers", list(obj.layers)))
-    for name in getattr(type(obj), "keras_private_children", ()):   # private sub-layers Keras walks too
-        if isinstance(getattr(obj, name, None), Layer):
-            out.append((name, getattr(obj, name)))
-    for name in sorted(vars(obj)):
-        if name.startswith("_") or name in ("layers",):
+    skip = _attr_skipset(obj)
+    for name in sorted(dir(obj), key=lambda n: f"~{n}" if n.startswith("_") else n):
+        if name.startswith("__") or name in skip:
             continue
-        value = getattr(obj, name)
-        if isinstance(value, Layer):
+        try:
+            value = getattr(obj, name)
+        except Exception:  # noqa: BLE001  as Keras: an attribute that cannot be read is not walked
+            continue
+        if isinstance(value, Layer) and value is not obj or _is_container(value) and _holds_layers(value):
             out.append((name, value))
-        elif isinstance(value, dict):
-            value = list(value.values())        # Keras 3 walks a dict of layers as the list of its values
-        if isinstance(value, (list, tuple)) and value and all(isinstance(v, Layer) for v in value):
-            out.append((name, list(value)))
-    if not isinstance(obj, graph_models):    # sub-layers not held by a public attribute
-        held = {id(v) for _, v in out if not isinstance(v, list)} | {id(x) for _, v in out if isinstance(v, list)
-                                                                     for x in v}
-        rest = [x for x in obj._layers if id(x) not in held]
-        if rest:
-            out.append(("_layers", rest))
+    held = {id(x) for _, v in out for x in _layers_in(v)}
+    rest = [x for x in obj._layers if id(x) not in held]
+    if rest and not isinstance(obj, (MODEL_CLASSES["Functional"], MODEL_CLASSES["Sequential"])):
+        out.append(("_layers", rest))   # a sub-layer no attribute holds any more: kept, not lost
     return out
+
+
+def _holds_layers(container) -> bool:
+    return next(_layers_in(container), None) is not None
+
+
+def _layers_in(value, seen=None):
+    """The layers in `value` (a layer, or a container of layers and containers), depth first."""
+    if isinstance(value, Layer):
+        yield value
+        return
+    if not _is_container(value):
+        return
+    seen = set() if seen is None else seen
+    if id(value) in seen:
+        return
+    seen.add(id(value))
+    for item in (value.values() if isinstance(value, dict) else value):
+        yield from _layers_in(item, seen)
 
 
 # ---- Keras 3 layout ----------------------------------------------------------------------------------
 
 def write_keras3(h5file, model, optimizer=None) -> None:
-    for path, obj, variables in _walk(model):
+    for path, owner, variables, is_cell in _walk_owners(model):
         group = h5file.require_group(_join(path, "vars"))
-        owner_name = _owner_name(model, path)
-        if owner_name is not None:
-            group.attrs["name"] = owner_name
-        if hasattr(obj, "save_own_variables"):      # named state (a lookup's idf_weights), as Keras's hook
+        if getattr(owner, "name", None) is not None:
+            group.attrs["name"] = owner.name
+        if not is_cell and hasattr(owner, "save_own_variables"):   # named state (a lookup's idf_weights)
             store = {}
-            obj.save_own_variables(store)
+            owner.save_own_variables(store)
             for key, value in store.items():
                 group.create_dataset(key, data=np.asarray(value))
             continue
@@ -133,36 +189,6 @@ def write_keras3(h5file, model, optimizer=None) -> None:
         group.attrs["name"] = optimizer.name
         for i, var in enumerate(optimizer.variables):
             group.create_dataset(str(i), data=np.asarray(var.numpy()))
-
-
-def _owner_name(model, path: str):
-    obj = _object_at(model, path)
-    return getattr(obj, "name", None)
-
-
-def _object_at(model, path: str):
-    if not path:
-        return model
-    obj = model
-    parts = path.split("/")
-    i = 0
-    while i < len(parts):
-        part = parts[i]
-        children = dict(_children(obj))
-        if part == "cell" and part not in children:
-            return obj
-        child = children.get(part)
-        if isinstance(child, list):
-            used, index = {}, {}
-            for item in child:
-                index[_unique(backend.to_snake_case(type(item).__name__), used)] = item
-            i += 1
-            child = index.get(parts[i]) if i < len(parts) else None
-        if child is None:
-            return None
-        obj = child
-        i += 1
-    return obj
 
 
 def read_keras3(h5file, model, source: str, skip_mismatch: bool = False) -> list:
@@ -239,10 +265,10 @@ def read_keras3_optimizer(h5file, optimizer) -> bool:
 
 
 def _describe(model, path: str) -> str:
-    obj = _object_at(model, path)
-    if obj is model or obj is None:
+    owner = next((o for p, o, _, _ in _walk_owners(model) if p == path), None)
+    if owner is model or owner is None:
         return f"model {model.name!r}" + (f" at {path}" if path else "")
-    return f"layer {obj.name!r} ({type(obj).__name__})"
+    return f"layer {owner.name!r} ({type(owner).__name__})"
 
 
 def _short(var) -> str:
