@@ -107,7 +107,8 @@ class MultiHeadAttention(Layer):
     learned projections of query, key and value, concatenated and projected back.
 
     Inputs are (batch, steps, features). Weights (Keras's order): query, key, value and output
-    kernels with their biases; the query kernel is (features, num_heads, key_dim).
+    kernels with their biases, each in an EinsumDense sub-layer (`query_dense`, ...) as Keras
+    keeps them; the query kernel is (features, num_heads, key_dim).
 
     Args: num_heads, key_dim, value_dim (key_dim), dropout (0.0), use_bias (True),
     output_shape (query features), kernel_initializer, bias_initializer.
@@ -261,6 +262,12 @@ class MultiHeadAttention(Layer):
             scores = KerasTensor((query.shape[0], self.num_heads, query.shape[1], value.shape[1]), self.compute_dtype)
             return out, scores
         return out
+
+    def get_build_config(self):
+        """Keras's form for a `.keras` file: the build's named shapes (`build(**shapes_dict)`)."""
+        if self._build_shapes is None:
+            return None
+        return {"shapes_dict": dict(zip(("query_shape", "value_shape", "key_shape"), self._build_shapes))}
 
     def get_config(self):
         return {**super().get_config(), "num_heads": self.num_heads, "key_dim": self.key_dim,

@@ -197,7 +197,7 @@ def read_keras3(h5file, model, source: str, skip_mismatch: bool = False) -> list
     Every shape is checked before anything is assigned, so a mismatch leaves the model as it was.
     """
     plan, hooks = [], []
-    for path, obj, variables in _walk(model):
+    for path, obj, variables in _walk_for_reading(h5file, model):
         group = h5file.get(_join(path, "vars"))
         if hasattr(obj, "load_own_variables"):
             hooks.append((obj, {} if group is None else {k: np.asarray(group[k][()]) for k in group}))
@@ -237,6 +237,25 @@ def read_keras3(h5file, model, source: str, skip_mismatch: bool = False) -> list
     for obj, store in hooks:
         obj.load_own_variables(store)
     return plan
+
+
+def _walk_for_reading(h5file, model) -> list:
+    """The walk, but a layer whose group in the file holds all its weights (`layer.weights` order)
+    and nothing below it reads them from there: graphflow wrote MultiHeadAttention so before it
+    had Keras's sub-layers, and those files still load."""
+    out, flat = [], None
+    for path, obj, variables in _walk(model):
+        if flat is not None and path.startswith(flat + "/"):
+            continue
+        flat = None
+        group = h5file.get(_join(path, "vars"))
+        if path and obj is not None and not variables and group is not None and len(group) and \
+                set(h5file[path].keys()) == {"vars"} and len(group) == len(obj.weights):
+            out.append((path, obj, obj.weights))
+            flat = path
+            continue
+        out.append((path, obj, variables))
+    return out
 
 
 def _groups_with_values(h5file) -> list:

@@ -1,0 +1,131 @@
+"""Keras files of layers whose weights Keras 3 keeps in sub-layers (MultiHeadAttention's
+`query_dense` ... `_softmax`, Bidirectional's `forward_layer/cell`, TimeDistributed's `layer`) or
+as their own state (Attention, BatchNormalization, an adapted Normalization, random augmentation),
+functional and Sequential, both ways. The models are tools/tfref/sublayer_models.py.
+
+tests/data/keras_files/sublayers/NAME.{keras,weights.h5} were written by real Keras 3 with its
+predictions in predictions.npz (tools/tfref/record_keras_sublayer_files.py); from_graphflow/
+holds what graphflow wrote (tools/tfref/write_graphflow_sublayer_files.py, its predictions in
+graphflow_predictions.npz) and keras_predictions.json what real Keras predicted from those files.
+"""
+import importlib.util
+import io
+import json
+import pathlib
+import zipfile
+
+import h5py
+import numpy as np
+import pytest
+
+import graphflow as gf
+
+keras = gf.keras
+ROOT = pathlib.Path(__file__).resolve().parents[3]
+DATA = ROOT / "tests" / "data" / "keras_files" / "sublayers"
+FROM_GF = DATA / "from_graphflow"
+EXTS = [".keras", ".weights.h5"]
+
+
+def _spec():
+    spec = importlib.util.spec_from_file_location("sublayer_models", ROOT / "tools" / "tfref" / "sublayer_models.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SPEC = _spec()
+NAMES = list(SPEC.MODELS)
+
+
+def _load(directory, name, ext):
+    """The model of `directory/NAME.ext`: a .keras file whole, a .weights.h5 file into graphflow's
+    own build of the architecture."""
+    if ext == ".keras":
+        return keras.models.load_model(directory / f"{name}{ext}")
+    keras.backend.clear_session()
+    model = SPEC.MODELS[name](keras)
+    model.load_weights(directory / f"{name}{ext}")
+    return model
+
+
+def _weights_file(path) -> h5py.File:
+    if str(path).endswith(".keras"):
+        with zipfile.ZipFile(path) as z:
+            return h5py.File(io.BytesIO(z.read("model.weights.h5")), "r")
+    return h5py.File(path, "r")
+
+
+def _layout(path) -> dict:
+    """{h5 path: dataset shape, or None for a group}."""
+    out = {}
+    with _weights_file(path) as f:
+        f.visititems(lambda n, o: out.__setitem__(n, getattr(o, "shape", None)))
+    return out
+
+
+def _save(name, tmp_path, ext):
+    keras.backend.clear_session()       # layer names as in a fresh process
+    model = SPEC.MODELS[name](keras)
+    model.compile(optimizer="adam", loss="mse")
+    path = tmp_path / f"{name}{ext}"
+    (model.save if ext == ".keras" else model.save_weights)(path)
+    return path
+
+
+@pytest.mark.parametrize("ext", EXTS)
+@pytest.mark.parametrize("name", NAMES)
+def test_a_file_real_keras_wrote_loads_with_its_predictions(name, ext):
+    expected = np.load(DATA / "predictions.npz")[f"{name}/y"]
+    np.testing.assert_allclose(SPEC.predict(_load(DATA, name, ext), name), expected, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("ext", EXTS)
+@pytest.mark.parametrize("name", NAMES)
+def test_graphflow_writes_the_groups_and_shapes_real_keras_writes(name, ext, tmp_path):
+    assert _layout(_save(name, tmp_path, ext)) == _layout(DATA / f"{name}{ext}")
+
+
+def test_multi_head_attention_weights_sit_in_its_sub_layers(tmp_path):
+    layout = _layout(_save("mha_self", tmp_path, ".weights.h5"))
+    base = "layers/multi_head_attention"
+    for sub in ("query_dense", "key_dense", "value_dense"):
+        assert layout[f"{base}/{sub}/vars/0"] == (6, 2, 3) and layout[f"{base}/{sub}/vars/1"] == (2, 3)
+    assert layout[f"{base}/output_dense/vars/0"] == (2, 3, 6)
+    assert f"{base}/_softmax/vars" in layout and f"{base}/_dropout_layer/vars" in layout
+    assert not any(k.startswith(f"{base}/vars/") for k in layout)      # nothing of its own
+
+
+@pytest.mark.parametrize("ext", EXTS)
+@pytest.mark.parametrize("name", NAMES)
+def test_real_keras_reads_graphflows_files_and_predicts_what_graphflow_does(name, ext):
+    recorded = json.loads((FROM_GF / "keras_predictions.json").read_text())[name][ext]
+    assert not isinstance(recorded, dict), f"real Keras could not load {name}{ext}: {recorded}"
+    graphflow = np.load(FROM_GF / "graphflow_predictions.npz")[f"{name}/y"]
+    np.testing.assert_allclose(np.asarray(recorded, np.float32), graphflow, rtol=1e-5, atol=1e-5)
+    # the recorded files are graphflow's: it reads them back to the same predictions...
+    np.testing.assert_allclose(SPEC.predict(_load(FROM_GF, name, ext), name), graphflow, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("ext", EXTS)
+@pytest.mark.parametrize("name", NAMES)
+def test_graphflow_still_writes_the_layout_real_keras_read(name, ext, tmp_path):
+    # ...and still writes them in that layout today (else re-run the tools in this file's docstring)
+    assert _layout(_save(name, tmp_path, ext)) == _layout(FROM_GF / f"{name}{ext}")
+
+
+def test_a_multi_head_attention_file_graphflow_wrote_before_its_sub_layers_still_loads(tmp_path):
+    """graphflow used to keep MultiHeadAttention's 8 weights in its own group, in `weights` order."""
+    model = keras.models.load_model(DATA / "mha_self.keras")
+    model.save_weights(tmp_path / "old.weights.h5")
+    with h5py.File(tmp_path / "old.weights.h5", "a") as f:
+        base = "layers/multi_head_attention"
+        del f[base]
+        group = f.create_group(f"{base}/vars")
+        for i, w in enumerate(model.get_layer("self_attention").weights):
+            group.create_dataset(str(i), data=w.numpy())
+    keras.backend.clear_session()
+    fresh = SPEC.MODELS["mha_self"](keras)
+    fresh.load_weights(tmp_path / "old.weights.h5")
+    expected = np.load(DATA / "predictions.npz")["mha_self/y"]
+    np.testing.assert_allclose(SPEC.predict(fresh, "mha_self"), expected, rtol=1e-5, atol=1e-5)
