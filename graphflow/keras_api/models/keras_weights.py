@@ -17,11 +17,7 @@ import warnings
 
 import numpy as np
 
-from .. import backend
-from ..layers.base import Layer
-from .keras_config import MODEL_CLASSES
-
-RECURRENT_CLASSES = ("LSTM", "GRU", "SimpleRNN")
+from .keras_saveables import join_path, walk, walk_before_keras_rule, walk_owners
 
 
 def require_h5py():
@@ -34,146 +30,11 @@ def require_h5py():
     return h5py
 
 
-def own_weights(layer) -> list:
-    return list(layer._trainable_weights) + list(layer._non_trainable_weights)
-
-
-def _unique(name: str, used: dict) -> str:
-    if name not in used:
-        used[name] = 0
-        return name
-    used[name] += 1
-    return f"{name}_{used[name]}"
-
-
-def saveables(model) -> list:
-    """[(path, variables)] for the model and every layer inside it, in Keras 3's layout and order."""
-    return [(path, variables) for path, _, variables in _walk(model)]
-
-
-def saveable_objects(model) -> list:
-    """[(path, object)]: the model and every layer inside it, at their paths in Keras 3's layout
-    (where a `.keras` file keeps their weights and their assets)."""
-    return [(path, obj) for path, obj, _ in _walk(model) if obj is not None]
-
-
-def _walk(model) -> list:
-    """[(path, layer or None, variables)] in Keras 3's order; a recurrent layer's weights are on a
-    `cell` entry whose object is None (graphflow's recurrent layers have no cell object)."""
-    return [(path, None if cell else obj, variables) for path, obj, variables, cell in _walk_owners(model)]
-
-
-def _walk_owners(model) -> list:
-    """[(path, owner layer, variables, is_cell)]: Keras's `_save_state` walk over graphflow's layers.
-    A layer visited once already (shared) is not visited again, as Keras skips it."""
-    out, visited = [], set()
-
-    def visit(obj, path):
-        if id(obj) in visited:
-            return
-        visited.add(id(obj))
-        if type(obj).__name__ in RECURRENT_CLASSES and obj.__module__.startswith("graphflow."):
-            out.append((path, obj, [], False))
-            out.append((_join(path, "cell"), obj, own_weights(obj), True))
-            return
-        out.append((path, obj, own_weights(obj), False))
-        for name, child in _children(obj):
-            visit_child(child, _join(path, name), set())
-
-    def visit_child(child, path, containers):
-        if isinstance(child, Layer):
-            visit(child, path)
-            return
-        if id(child) in containers:
-            return
-        containers.add(id(child))
-        used = {}
-        for item in (child.values() if isinstance(child, dict) else child):
-            if isinstance(item, Layer):
-                visit(item, _join(path, _unique(backend.to_snake_case(type(item).__name__), used)))
-            elif _is_container(item):
-                visit_child(item, _join(path, _unique("container", used)), containers)
-
-    visit(model, "")
-    return out
-
-
-def _join(a: str, b: str) -> str:
-    return f"{a}/{b}" if a else b
-
-
-def _is_container(value) -> bool:
-    return isinstance(value, (list, tuple, dict))
-
-
-_SKIP_SETS = {}
-
-
-def _attr_skipset(obj) -> frozenset:
-    """The attributes Keras 3's saving does not walk (`get_attr_skipset`): everything a bare Layer
-    has (methods, properties and what its constructor sets), and for a functional model also its
-    operations, for a Sequential its inner functional model."""
-    kind = "Functional" if isinstance(obj, MODEL_CLASSES["Functional"]) else \
-        "Sequential" if isinstance(obj, MODEL_CLASSES["Sequential"]) else "Layer"
-    if kind not in _SKIP_SETS:
-        reference = Layer(name="keras_saving_reference")     # a given name takes no auto-name counter
-        # graphflow's Sequential keeps its InputLayer at `_input_layer`, where Keras's keeps it in
-        # `_layers` (skipped): not walked, as Keras does not save it
-        extra = {"Functional": ("operations", "_operations"),
-                 "Sequential": ("_functional", "_input_layer")}.get(kind, ())
-        _SKIP_SETS[kind] = frozenset(dir(reference)) | {"_self_unconditional_dependency_names", *extra}
-    return _SKIP_SETS[kind]
-
-
-def _children(obj) -> list:
-    """[(attribute, layer or container)] that Keras 3 walks below `obj` (`_walk_saveable`): a
-    functional/Sequential model's `layers` first, then every attribute not starting with "__" and
-    not in the skip set, public ones before private ones, each sorted by name. Containers (lists,
-    tuples, dicts) are walked item by item, nested ones as `container`, `container_1`, ..."""
-    out = []
-    if isinstance(obj, (MODEL_CLASSES["Functional"], MODEL_CLASSES["Sequential"])):
-        out.append(("layers", list(obj.layers)))
-    skip = _attr_skipset(obj)
-    for name in sorted(dir(obj), key=lambda n: f"~{n}" if n.startswith("_") else n):
-        if name.startswith("__") or name in skip:
-            continue
-        try:
-            value = getattr(obj, name)
-        except Exception:  # noqa: BLE001  as Keras: an attribute that cannot be read is not walked
-            continue
-        if isinstance(value, Layer) and value is not obj or _is_container(value) and _holds_layers(value):
-            out.append((name, value))
-    held = {id(x) for _, v in out for x in _layers_in(v)}
-    rest = [x for x in obj._layers if id(x) not in held]
-    if rest and not isinstance(obj, (MODEL_CLASSES["Functional"], MODEL_CLASSES["Sequential"])):
-        out.append(("_layers", rest))   # a sub-layer no attribute holds any more: kept, not lost
-    return out
-
-
-def _holds_layers(container) -> bool:
-    return next(_layers_in(container), None) is not None
-
-
-def _layers_in(value, seen=None):
-    """The layers in `value` (a layer, or a container of layers and containers), depth first."""
-    if isinstance(value, Layer):
-        yield value
-        return
-    if not _is_container(value):
-        return
-    seen = set() if seen is None else seen
-    if id(value) in seen:
-        return
-    seen.add(id(value))
-    for item in (value.values() if isinstance(value, dict) else value):
-        yield from _layers_in(item, seen)
-
-
 # ---- Keras 3 layout ----------------------------------------------------------------------------------
 
 def write_keras3(h5file, model, optimizer=None) -> None:
-    for path, owner, variables, is_cell in _walk_owners(model):
-        group = h5file.require_group(_join(path, "vars"))
+    for path, owner, variables, is_cell in walk_owners(model):
+        group = h5file.require_group(join_path(path, "vars"))
         if getattr(owner, "name", None) is not None:
             group.attrs["name"] = owner.name
         if not is_cell and hasattr(owner, "save_own_variables"):   # named state (a lookup's idf_weights)
@@ -197,8 +58,9 @@ def read_keras3(h5file, model, source: str, skip_mismatch: bool = False) -> list
     Every shape is checked before anything is assigned, so a mismatch leaves the model as it was.
     """
     plan, hooks = [], []
-    for path, obj, variables in _walk_for_reading(h5file, model):
-        group = h5file.get(_join(path, "vars"))
+    entries = _walk_for_reading(h5file, model)
+    for path, obj, variables in entries:
+        group = h5file.get(join_path(path, "vars"))
         if hasattr(obj, "load_own_variables"):
             hooks.append((obj, {} if group is None else {k: np.asarray(group[k][()]) for k in group}))
             continue
@@ -227,11 +89,11 @@ def read_keras3(h5file, model, source: str, skip_mismatch: bool = False) -> list
                 continue
             raise ValueError(f"Cannot load weights: {problem}")
         plan.extend((var, np.asarray(data[()])) for var, data in zip(variables, saved))
-    expected = {_join(path, "vars") for path, _ in saveables(model)} | {"optimizer/vars"}
+    expected = {join_path(path, "vars") for path, _, _ in entries} | {"optimizer/vars"}
     extra = sorted(name[:-len("/vars")] for name in _groups_with_values(h5file) if name not in expected)
     if extra and not skip_mismatch:
         raise ValueError(f"Cannot load weights: {source} holds weights the model has no place for: {extra} (model "
-                         f"{model.name!r} has {[p or '/' for p, v in saveables(model) if v]})")
+                         f"{model.name!r} has {[p or '/' for p, _, v in entries if v]})")
     for var, value in plan:
         var.assign(value.astype(var.dtype.np, copy=False))
     for obj, store in hooks:
@@ -240,19 +102,35 @@ def read_keras3(h5file, model, source: str, skip_mismatch: bool = False) -> list
 
 
 def _walk_for_reading(h5file, model) -> list:
-    """The walk, but a layer whose group in the file holds all its weights (`layer.weights` order)
-    and nothing below it reads them from there: graphflow wrote MultiHeadAttention so before it
-    had Keras's sub-layers, and those files still load."""
-    out, flat = [], None
-    for path, obj, variables in _walk(model):
-        if flat is not None and path.startswith(flat + "/"):
-            continue
-        flat = None
-        group = h5file.get(_join(path, "vars"))
+    """Keras's walk; for a file graphflow wrote before it walked as Keras does (a subclassed model's
+    late attributes by name, see walk_before_keras_rule), the walk it wrote with, when that one
+    finds every group and Keras's does not."""
+    entries = _whole_groups(h5file, walk(model))
+    if not _finds_every_group(h5file, entries):
+        before = _whole_groups(h5file, walk_before_keras_rule(model))
+        if _finds_every_group(h5file, before):
+            return before
+    return entries
+
+
+def _finds_every_group(h5file, entries) -> bool:
+    return all(join_path(path, "vars") in h5file for path, _, variables in entries if variables)
+
+
+def _whole_groups(h5file, entries) -> list:
+    """`entries`, but a layer whose group in the file holds all its weights (`layer.weights`
+    order) and nothing below it reads them from there: graphflow wrote MultiHeadAttention so
+    before it had Keras's sub-layers, and those files still load."""
+    out, whole = [], None
+    for path, obj, variables in entries:
+        if whole is not None and path.startswith(whole + "/"):
+            continue            # below a layer read whole (the walk is depth first)
+        whole = None
+        group = h5file.get(join_path(path, "vars"))
         if path and obj is not None and not variables and group is not None and len(group) and \
                 set(h5file[path].keys()) == {"vars"} and len(group) == len(obj.weights):
             out.append((path, obj, obj.weights))
-            flat = path
+            whole = path
             continue
         out.append((path, obj, variables))
     return out
@@ -284,7 +162,7 @@ def read_keras3_optimizer(h5file, optimizer) -> bool:
 
 
 def _describe(model, path: str) -> str:
-    owner = next((o for p, o, _, _ in _walk_owners(model) if p == path), None)
+    owner = next((o for p, o, _, _ in walk_owners(model) if p == path), None)
     if owner is model or owner is None:
         return f"model {model.name!r}" + (f" at {path}" if path else "")
     return f"layer {owner.name!r} ({type(owner).__name__})"

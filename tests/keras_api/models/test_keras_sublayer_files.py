@@ -12,6 +12,7 @@ import importlib.util
 import io
 import json
 import pathlib
+import sys
 import zipfile
 
 import h5py
@@ -19,6 +20,9 @@ import numpy as np
 import pytest
 
 import graphflow as gf
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+from old_layout_models import Sub, X  # noqa: E402
 
 keras = gf.keras
 ROOT = pathlib.Path(__file__).resolve().parents[3]
@@ -129,3 +133,30 @@ def test_a_multi_head_attention_file_graphflow_wrote_before_its_sub_layers_still
     fresh.load_weights(tmp_path / "old.weights.h5")
     expected = np.load(DATA / "predictions.npz")["mha_self/y"]
     np.testing.assert_allclose(SPEC.predict(fresh, "mha_self"), expected, rtol=1e-5, atol=1e-5)
+
+
+def test_files_graphflow_wrote_before_it_walked_as_keras_does_still_load():
+    """tests/data/keras_files/sublayers/graphflow_before/ (tools/tfref/write_graphflow_old_layout_files.py)."""
+    before = DATA / "graphflow_before"
+    expected = np.load(before / "predictions.npz")
+    keras.backend.clear_session()
+    model = Sub()
+    model(X)
+    model.load_weights(before / "subclassed.weights.h5")
+    np.testing.assert_allclose(model.predict(X, verbose=0), expected["subclassed"], rtol=1e-6, atol=1e-6)
+    loaded = keras.models.load_model(before / "functional_mha.keras")
+    np.testing.assert_allclose(loaded.predict(X, verbose=0), expected["functional_mha"], rtol=1e-6, atol=1e-6)
+
+
+def test_a_subclassed_model_is_laid_out_as_keras_lays_it_out(tmp_path):
+    """Attributes sorting after `layers` are saved under `layers/` (Keras walks a model's `layers`
+    property in name order too, naming its items by class in tracking order); those before it
+    under their names. The whole layout is the one real Keras 3.15.1 writes for this model."""
+    keras.backend.clear_session()
+    model = Sub()
+    model(X)
+    model.save_weights(tmp_path / "m.weights.h5")
+    layout = _layout(tmp_path / "m.weights.h5")
+    assert {k for k in layout if k.count("/") == 1 and not k.endswith("vars")} == {
+        "blocks/dense", "blocks/dense_1", "layers/dense_3", "layers/multi_head_attention"}
+    assert layout["encoder/vars/0"] == (3, 3) and layout["layers/dense_3/vars/0"] == (3, 1)    # `out`
