@@ -50,15 +50,18 @@ def walk(model) -> list:
     return [(path, None if cell else obj, variables) for path, obj, variables, cell in walk_owners(model)]
 
 
-def walk_owners(model) -> list:
+def walk_owners(model, aliases: dict | None = None) -> list:
     """[(path, owner layer, variables, is_cell)]: Keras's `_save_state` walk over graphflow's layers.
-    A layer visited once already (shared) is not visited again, as Keras skips it."""
-    out, visited = [], set()
+    A layer met again (shared, or held by two attributes) is not visited again, as Keras skips
+    it; `aliases`, when given, collects {first path: [the other paths it was met at]}."""
+    out, first_path = [], {}
 
     def visit(obj, path):
-        if id(obj) in visited:
+        if id(obj) in first_path:
+            if aliases is not None:
+                aliases.setdefault(first_path[id(obj)], []).append(path)
             return
-        visited.add(id(obj))
+        first_path[id(obj)] = path
         if type(obj).__name__ in RECURRENT_CLASSES and obj.__module__.startswith("graphflow."):
             out.append((path, obj, [], False))
             out.append((join_path(path, "cell"), obj, own_weights(obj), True))

@@ -17,7 +17,7 @@ import warnings
 
 import numpy as np
 
-from .keras_saveables import join_path, walk, walk_before_keras_rule, walk_owners
+from .keras_saveables import join_path, walk_before_keras_rule, walk_owners
 
 
 def require_h5py():
@@ -105,7 +105,10 @@ def _walk_for_reading(h5file, model) -> list:
     """Keras's walk; for a file graphflow wrote before it walked as Keras does (a subclassed model's
     late attributes by name, see walk_before_keras_rule), the walk it wrote with, when that one
     finds every group and Keras's does not."""
-    entries = _whole_groups(h5file, walk(model))
+    aliases = {}
+    entries = [(path, None if cell else owner, variables)
+               for path, owner, variables, cell in walk_owners(model, aliases)]
+    entries = _whole_groups(h5file, _at_aliases(h5file, entries, aliases))
     if not _finds_every_group(h5file, entries):
         before = _whole_groups(h5file, walk_before_keras_rule(model))
         if _finds_every_group(h5file, before):
@@ -115,6 +118,25 @@ def _walk_for_reading(h5file, model) -> list:
 
 def _finds_every_group(h5file, entries) -> bool:
     return all(join_path(path, "vars") in h5file for path, _, variables in entries if variables)
+
+
+def _at_aliases(h5file, entries, aliases: dict) -> list:
+    """`entries`, but a layer whose group is missing at its first path and present at another
+    attribute holding it is read from there, with everything below it. Keras 3.0.0-3.0.2 saved
+    MultiHeadAttention's projections at `_query_dense`, ... before `query_dense` was a property,
+    and Keras loads them so (a load that fails at one path is retried at the next)."""
+    out, moved = [], None
+    for path, obj, variables in entries:
+        if moved is not None and path.startswith(moved[0] + "/"):
+            out.append((moved[1] + path[len(moved[0]):], obj, variables))
+            continue
+        moved = None
+        if join_path(path, "vars") not in h5file:
+            alias = next((a for a in aliases.get(path, ()) if join_path(a, "vars") in h5file), None)
+            if alias is not None:
+                moved, path = (path, alias), alias
+        out.append((path, obj, variables))
+    return out
 
 
 def _whole_groups(h5file, entries) -> list:

@@ -160,3 +160,18 @@ def test_a_subclassed_model_is_laid_out_as_keras_lays_it_out(tmp_path):
     assert {k for k in layout if k.count("/") == 1 and not k.endswith("vars")} == {
         "blocks/dense", "blocks/dense_1", "layers/dense_3", "layers/multi_head_attention"}
     assert layout["encoder/vars/0"] == (3, 3) and layout["layers/dense_3/vars/0"] == (3, 1)    # `out`
+
+
+def test_a_keras_3_0_file_with_private_attention_paths_loads(tmp_path):
+    """Keras 3.0.0-3.0.2 saved MultiHeadAttention's projections at `_query_dense`, ... (no public
+    property yet); Keras 3.15 still loads them, and so does graphflow."""
+    old = tmp_path / "keras30.weights.h5"
+    old.write_bytes((DATA / "mha_self.weights.h5").read_bytes())
+    with h5py.File(old, "a") as f:
+        for sub in ("query_dense", "key_dense", "value_dense", "output_dense"):
+            f.move(f"layers/multi_head_attention/{sub}", f"layers/multi_head_attention/_{sub}")
+    keras.backend.clear_session()
+    model = SPEC.MODELS["mha_self"](keras)
+    model.load_weights(old)
+    expected = np.load(DATA / "predictions.npz")["mha_self/y"]
+    np.testing.assert_allclose(SPEC.predict(model, "mha_self"), expected, rtol=1e-5, atol=1e-5)
