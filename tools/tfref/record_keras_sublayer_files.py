@@ -7,8 +7,8 @@ tests/keras_api/models/test_keras_sublayer_files.py:
         sublayer_models.INPUTS (`NAME/y`)
     /work/tfvenv/bin/python tools/tfref/record_keras_sublayer_files.py --read-graphflow
         loads the files graphflow wrote (write_graphflow_sublayer_files.py, in
-        sublayers/from_graphflow/) in real Keras: the .keras file, and the .weights.h5 file into
-        a clone of its model; records Keras's predictions (or the error) in keras_predictions.json
+        sublayers/from_graphflow/) in real Keras: the .keras and legacy .h5 files, and the
+        .weights.h5 file into Keras's own build of the model; records Keras's predictions (or the error) in keras_predictions.json
 """
 from __future__ import annotations
 
@@ -60,11 +60,13 @@ def read_graphflow_files(keras):
     recorded = {"keras_version": keras.__version__}
     for name in spec.MODELS:
         entry = {}
-        try:
-            model = keras.models.load_model(os.path.join(directory, name + ".keras"))
-            entry[".keras"] = spec.predict(model, name).tolist()
-        except Exception as e:  # noqa: BLE001  recorded, so the test shows what real Keras refused
-            entry[".keras"] = {"error": f"{type(e).__name__}: {e}"}
+        for ext in (".keras", ".h5"):
+            try:
+                # Keras 3 cannot rebuild a legacy file's compile settings (its own included)
+                model = keras.models.load_model(os.path.join(directory, name + ext), compile=ext == ".keras")
+                entry[ext] = spec.predict(model, name).tolist()
+            except Exception as e:  # noqa: BLE001  recorded, so the test shows what real Keras refused
+                entry[ext] = {"error": f"{type(e).__name__}: {e}"}
         try:
             keras.backend.clear_session()
             fresh = spec.MODELS[name](keras)        # Keras's own build of the architecture

@@ -3,7 +3,7 @@
     PYTHONPATH=$PWD python tools/tfref/write_graphflow_sublayer_files.py
     /work/tfvenv/bin/python tools/tfref/record_keras_sublayer_files.py --read-graphflow
 
-The first writes tests/data/keras_files/sublayers/from_graphflow/NAME.keras and NAME.weights.h5
+The first writes tests/data/keras_files/sublayers/from_graphflow/NAME.keras, NAME.h5 (legacy) and NAME.weights.h5
 and graphflow_predictions.npz (graphflow's predictions on sublayer_models.INPUTS, `NAME/y`); the
 second records what real Keras predicts from those files in keras_predictions.json.
 """
@@ -37,6 +37,7 @@ def main():
         model.compile(optimizer="adam", loss="mse")
         arrays[f"{name}/y"] = spec.predict(model, name)
         model.save(os.path.join(OUT, f"{name}.keras"))
+        model.save(os.path.join(OUT, f"{name}.h5"))
         model.save_weights(os.path.join(OUT, f"{name}.weights.h5"))
         print(name, arrays[f"{name}/y"].shape)
     buf = io.BytesIO()

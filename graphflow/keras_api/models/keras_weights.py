@@ -201,13 +201,35 @@ def write_legacy(group, model) -> None:
     group.attrs["backend"] = "tensorflow"
     group.attrs["keras_version"] = "3.0.0"
     for layer in model.layers:
-        weights = layer.weights
-        names = [f"{layer.name}/{_short(w)}" for w in weights]
+        weights, names = _weight_paths(layer)
         g = group.require_group(layer.name)
         g.attrs["weight_names"] = np.array([n.encode() for n in names], dtype=object) if names \
             else np.array([], dtype="float64")
         for name, w in zip(names, weights):
             g.create_dataset(name, data=w.numpy())
+
+
+def _weight_paths(layer) -> tuple:
+    """(`layer.weights`, their names as Keras 3's variable paths: `<layer>/<sub-layer>/.../<name>`),
+    in the same order (`weights` walks the sub-layers depth first too). The names keep apart the
+    weights of sub-layers (MultiHeadAttention's query/kernel and key/kernel, Bidirectional's
+    forward and backward kernels), which the legacy layout lists by name."""
+    weights, names, seen = [], [], set()
+
+    def visit(owner, prefix, visited):
+        if id(owner) in visited:
+            return
+        visited.add(id(owner))
+        for w in owner._trainable_weights + owner._non_trainable_weights:
+            if id(w) not in seen:
+                seen.add(id(w))
+                weights.append(w)
+                names.append(f"{prefix}/{_short(w)}")
+        for sub in owner._layers:
+            visit(sub, f"{prefix}/{sub.name}", visited)
+
+    visit(layer, layer.name, set())
+    return weights, names
 
 
 def _attr_strings(value) -> list:

@@ -5,8 +5,9 @@ functional and Sequential, both ways. The models are tools/tfref/sublayer_models
 
 tests/data/keras_files/sublayers/NAME.{keras,weights.h5} were written by real Keras 3 with its
 predictions in predictions.npz (tools/tfref/record_keras_sublayer_files.py); from_graphflow/
-holds what graphflow wrote (tools/tfref/write_graphflow_sublayer_files.py, its predictions in
-graphflow_predictions.npz) and keras_predictions.json what real Keras predicted from those files.
+holds what graphflow wrote (tools/tfref/write_graphflow_sublayer_files.py: .keras, legacy .h5 and
+.weights.h5, its predictions in graphflow_predictions.npz) and keras_predictions.json what real
+Keras predicted from those files.
 """
 import importlib.util
 import io
@@ -29,6 +30,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[3]
 DATA = ROOT / "tests" / "data" / "keras_files" / "sublayers"
 FROM_GF = DATA / "from_graphflow"
 EXTS = [".keras", ".weights.h5"]
+GF_EXTS = [".keras", ".h5", ".weights.h5"]      # graphflow's files, the legacy .h5 too
 
 
 def _spec():
@@ -43,9 +45,9 @@ NAMES = list(SPEC.MODELS)
 
 
 def _load(directory, name, ext):
-    """The model of `directory/NAME.ext`: a .keras file whole, a .weights.h5 file into graphflow's
-    own build of the architecture."""
-    if ext == ".keras":
+    """The model of `directory/NAME.ext`: a .keras or .h5 file whole, a .weights.h5 file into
+    graphflow's own build of the architecture."""
+    if ext in (".keras", ".h5"):
         return keras.models.load_model(directory / f"{name}{ext}")
     keras.backend.clear_session()
     model = SPEC.MODELS[name](keras)
@@ -73,7 +75,7 @@ def _save(name, tmp_path, ext):
     model = SPEC.MODELS[name](keras)
     model.compile(optimizer="adam", loss="mse")
     path = tmp_path / f"{name}{ext}"
-    (model.save if ext == ".keras" else model.save_weights)(path)
+    (model.save_weights if ext == ".weights.h5" else model.save)(path)
     return path
 
 
@@ -100,7 +102,7 @@ def test_multi_head_attention_weights_sit_in_its_sub_layers(tmp_path):
     assert not any(k.startswith(f"{base}/vars/") for k in layout)      # nothing of its own
 
 
-@pytest.mark.parametrize("ext", EXTS)
+@pytest.mark.parametrize("ext", GF_EXTS)
 @pytest.mark.parametrize("name", NAMES)
 def test_real_keras_reads_graphflows_files_and_predicts_what_graphflow_does(name, ext):
     recorded = json.loads((FROM_GF / "keras_predictions.json").read_text())[name][ext]
@@ -111,7 +113,7 @@ def test_real_keras_reads_graphflows_files_and_predicts_what_graphflow_does(name
     np.testing.assert_allclose(SPEC.predict(_load(FROM_GF, name, ext), name), graphflow, rtol=1e-6, atol=1e-6)
 
 
-@pytest.mark.parametrize("ext", EXTS)
+@pytest.mark.parametrize("ext", GF_EXTS)
 @pytest.mark.parametrize("name", NAMES)
 def test_graphflow_still_writes_the_layout_real_keras_read(name, ext, tmp_path):
     # ...and still writes them in that layout today (else re-run the tools in this file's docstring)
