@@ -4,8 +4,9 @@ graphflow at commit bc1cd7d (the last one with that layout), e.g. from a worktre
 
     PYTHONPATH=<worktree at bc1cd7d> python tools/tfref/write_graphflow_old_layout_files.py
 
-It writes tests/data/keras_files/sublayers/graphflow_before/: subclassed.weights.h5,
-functional_mha.keras and predictions.npz (graphflow's predictions then, on old_layout_models.X).
+It writes tests/data/keras_files/sublayers/graphflow_before/: subclassed.weights.h5, the same
+weights as a checkpoint (subclassed_checkpoint/w), functional_mha.keras and predictions.npz
+(graphflow's predictions then, on old_layout_models.X).
 """
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ def main():
     subclassed(X)
     subclassed.set_weights([rng.normal(size=w.shape).astype("float32") * 0.5 for w in subclassed.get_weights()])
     subclassed.save_weights(os.path.join(OUT, "subclassed.weights.h5"))
+    subclassed.save_weights(os.path.join(OUT, "subclassed_checkpoint", "w"))     # a gf.train checkpoint
     model = functional(keras)
     model.set_weights([rng.normal(size=w.shape).astype("float32") * 0.5 for w in model.get_weights()])
     model.save(os.path.join(OUT, "functional_mha.keras"))

@@ -12,6 +12,7 @@ from .activation_layers import Softmax
 from .base import Layer
 from .core import Dropout
 from .einsum_dense import EinsumDense
+from .tracking import layer_checkpoint_dependencies, short_weight_name, weight_created
 
 
 def _causal_mask(t: int, s: int):
@@ -170,7 +171,24 @@ class MultiHeadAttention(Layer):
             if shape is not None:
                 sub.build(shape)
             self._layers.append(sub)        # private attributes are not tracked by __setattr__
+        for name, var in self._weights_by_name().items():   # a checkpoint restored before the build
+            weight_created(self, var, name)
         self.built = True
+
+    def _weights_by_name(self) -> dict:
+        """`query/kernel`, ... -> weight: the names a checkpoint keeps them under."""
+        if getattr(self, "_output_dense", None) is None:     # not built yet
+            return {}
+        return {f"{sub.name}/{short_weight_name(w, sub)}": w
+                for sub in (self._query_dense, self._key_dense, self._value_dense, self._output_dense)
+                for w in sub.weights}
+
+    def _checkpoint_dependencies(self) -> dict:
+        """A checkpoint keeps the weights by name under this layer (`query/kernel`, ...), as
+        graphflow's checkpoints did before the weights moved into sub-layers, so those restore."""
+        deps = {k: v for k, v in layer_checkpoint_dependencies(self).items() if not k.startswith("layer-")}
+        deps.update(self._weights_by_name())
+        return deps
 
     # Keras 3 exposes the projections under these names, and its saving walks them first.
     query_dense = property(lambda self: self._query_dense)

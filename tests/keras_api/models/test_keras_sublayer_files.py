@@ -147,6 +147,19 @@ def test_files_graphflow_wrote_before_it_walked_as_keras_does_still_load():
     np.testing.assert_allclose(loaded.predict(X, verbose=0), expected["functional_mha"], rtol=1e-6, atol=1e-6)
 
 
+@pytest.mark.parametrize("built", [True, False], ids=["built", "restored-then-built"])
+def test_a_checkpoint_graphflow_wrote_before_attention_had_sub_layers_restores(built):
+    """MultiHeadAttention keeps its checkpoint layout (weights by name under the layer), so
+    checkpoints from before its sub-layers restore, also into a model built after the restore."""
+    expected = np.load(DATA / "graphflow_before" / "predictions.npz")["subclassed"]
+    keras.backend.clear_session()
+    model = Sub()
+    if built:
+        model(X)
+    model.load_weights(DATA / "graphflow_before" / "subclassed_checkpoint" / "w")
+    np.testing.assert_allclose(model.predict(X, verbose=0), expected, rtol=1e-6, atol=1e-6)
+
+
 def test_a_subclassed_model_is_laid_out_as_keras_lays_it_out(tmp_path):
     """Attributes sorting after `layers` are saved under `layers/` (Keras walks a model's `layers`
     property in name order too, naming its items by class in tracking order); those before it
