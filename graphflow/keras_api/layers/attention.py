@@ -8,7 +8,11 @@ import numpy as np
 from ...ops import api
 from .. import backend, initializers, regularizers
 from ..serialization import serialize_object
+from .activation_layers import Softmax
 from .base import Layer
+from .core import Dropout
+from .einsum_dense import EinsumDense
+from .tracking import layer_checkpoint_dependencies, short_weight_name, weight_created
 
 
 def _causal_mask(t: int, s: int):
@@ -16,17 +20,14 @@ def _causal_mask(t: int, s: int):
     return api.constant(np.tril(np.ones((t, s), bool))[None])
 
 
-def _masked_softmax(scores, keep, zero_hidden_rows: bool):
-    """softmax over the last axis with `keep == False` cells left out. Rows with nothing kept
-    come out as zeros when `zero_hidden_rows` (Keras's Softmax layer) and uniform otherwise (its
-    fused dot-product attention)."""
+def _masked_softmax(scores, keep):
+    """softmax over the last axis with `keep == False` cells left out; a row with nothing kept
+    attends uniformly, as Keras's fused dot-product attention does (its explicit path, the
+    Softmax layer, zeroes such rows)."""
     if keep is None:
         return api.softmax(scores, axis=-1)
     big = 65504.0 if scores.dtype.name == "float16" else 1e9
-    weights = api.softmax(api.where(keep, scores, api.cast(-big, scores.dtype)), axis=-1)
-    if zero_hidden_rows:
-        weights = api.where(keep, weights, api.zeros_like(weights))
-    return weights
+    return api.softmax(api.where(keep, scores, api.cast(-big, scores.dtype)), axis=-1)
 
 
 class Attention(Layer):
@@ -107,7 +108,8 @@ class MultiHeadAttention(Layer):
     learned projections of query, key and value, concatenated and projected back.
 
     Inputs are (batch, steps, features). Weights (Keras's order): query, key, value and output
-    kernels with their biases; the query kernel is (features, num_heads, key_dim).
+    kernels with their biases, each in an EinsumDense sub-layer (`query_dense`, ...) as Keras
+    keeps them; the query kernel is (features, num_heads, key_dim).
 
     Args: num_heads, key_dim, value_dim (key_dim), dropout (0.0), use_bias (True),
     output_shape (query features), kernel_initializer, bias_initializer.
@@ -140,12 +142,11 @@ class MultiHeadAttention(Layer):
         self.bias_regularizer = regularizers.get(bias_regularizer)
         self.supports_masking = True
 
-    def _projection(self, name, in_dim, heads_dim):
-        kernel = self.add_weight(shape=(in_dim, self.num_heads, heads_dim), initializer=self.kernel_initializer,
-                                 regularizer=self.kernel_regularizer, name=f"{name}/kernel")
-        bias = self.add_weight(shape=(self.num_heads, heads_dim), initializer=self.bias_initializer,
-                               regularizer=self.bias_regularizer, name=f"{name}/bias") if self.use_bias else None
-        return kernel, bias
+    def _dense(self, name, equation, output_shape, bias_axes):
+        return EinsumDense(equation, output_shape, bias_axes=bias_axes if self.use_bias else None, name=name,
+                           kernel_initializer=self.kernel_initializer, bias_initializer=self.bias_initializer,
+                           kernel_regularizer=self.kernel_regularizer, bias_regularizer=self.bias_regularizer,
+                           dtype=self.dtype_policy)
 
     def build(self, query_shape, value_shape=None, key_shape=None):
         query_shape = tuple(query_shape)
@@ -155,17 +156,45 @@ class MultiHeadAttention(Layer):
             if len(shape) != 3 or shape[-1] is None:
                 raise ValueError(f"MultiHeadAttention {self.name!r}: {what} must be (batch, steps, features) with "
                                  f"known features, got {shape}")
-        self._query = self._projection("query", query_shape[-1], self.key_dim)
-        self._key = self._projection("key", key_shape[-1], self.key_dim)
-        self._value = self._projection("value", value_shape[-1], self.value_dim)
+        # The sub-layers, names and build order of Keras 3's MultiHeadAttention: the weights order
+        # (query, key, value, output) and a `.keras` file's groups are Keras's.
         out_dim = self.output_shape_arg[0] if self.output_shape_arg else query_shape[-1]
-        self.output_kernel = self.add_weight(shape=(self.num_heads, self.value_dim, out_dim),
-                                             initializer=self.kernel_initializer,
-                                             regularizer=self.kernel_regularizer, name="attention_output/kernel")
-        self.output_bias = self.add_weight(shape=(out_dim,), initializer=self.bias_initializer,
-                                           regularizer=self.bias_regularizer,
-                                           name="attention_output/bias") if self.use_bias else None
+        self._query_dense = self._dense("query", "abc,cde->abde", (None, self.num_heads, self.key_dim), "de")
+        self._key_dense = self._dense("key", "abc,cde->abde", (None, self.num_heads, self.key_dim), "de")
+        self._value_dense = self._dense("value", "abc,cde->abde", (None, self.num_heads, self.value_dim), "de")
+        self._softmax = Softmax(axis=-1, dtype=self.dtype_policy)
+        self._dropout_layer = Dropout(self.dropout, seed=self.seed, dtype=self.dtype_policy)
+        self._output_dense = self._dense("attention_output", "abcd,cde->abe", (None, out_dim), "e")
+        for sub, shape in ((self._query_dense, query_shape), (self._key_dense, key_shape),
+                           (self._value_dense, value_shape), (self._softmax, None), (self._dropout_layer, None),
+                           (self._output_dense, query_shape[:2] + (self.num_heads, self.value_dim))):
+            if shape is not None:
+                sub.build(shape)
+            self._layers.append(sub)        # private attributes are not tracked by __setattr__
+        for name, var in self._weights_by_name().items():   # a checkpoint restored before the build
+            weight_created(self, var, name)
         self.built = True
+
+    def _weights_by_name(self) -> dict:
+        """`query/kernel`, ... -> weight: the names a checkpoint keeps them under."""
+        if getattr(self, "_output_dense", None) is None:     # not built yet
+            return {}
+        return {f"{sub.name}/{short_weight_name(w, sub)}": w
+                for sub in (self._query_dense, self._key_dense, self._value_dense, self._output_dense)
+                for w in sub.weights}
+
+    def _checkpoint_dependencies(self) -> dict:
+        """A checkpoint keeps the weights by name under this layer (`query/kernel`, ...), as
+        graphflow's checkpoints did before the weights moved into sub-layers, so those restore."""
+        deps = {k: v for k, v in layer_checkpoint_dependencies(self).items() if not k.startswith("layer-")}
+        deps.update(self._weights_by_name())
+        return deps
+
+    # Keras 3 exposes the projections under these names, and its saving walks them first.
+    query_dense = property(lambda self: self._query_dense)
+    key_dense = property(lambda self: self._key_dense)
+    value_dense = property(lambda self: self._value_dense)
+    output_dense = property(lambda self: self._output_dense)
 
     def _maybe_build(self, inputs):
         """Weights need the value and key shapes too, so a call on the query alone waits for
@@ -194,12 +223,6 @@ class MultiHeadAttention(Layer):
         given.update({k: kwargs[k] for k in names if kwargs.get(k) is not None})
         return given["query"], given.get("value"), given.get("key")
 
-    @staticmethod
-    def _project(x, weights):
-        kernel, bias = weights
-        out = api.einsum("btd,dnh->btnh", x, kernel)
-        return out if bias is None else api.add(out, bias)
-
     def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None, attention_mask=None,
              return_attention_scores=False, training=None, use_causal_mask=False):
         if not self.built:
@@ -212,24 +235,21 @@ class MultiHeadAttention(Layer):
                                        api.convert_to_tensor(key)))
         keep = self._attention_mask(query, value, key, query_mask, value_mask, key_mask, attention_mask,
                                     use_causal_mask)
-        q = self._project(query, self._query)
-        k = self._project(key, self._key)
-        v = self._project(value, self._value)
+        q = self._query_dense.call(query)
+        k = self._key_dense.call(key)
+        v = self._value_dense.call(value)
         q = api.multiply(q, api.cast(1.0 / np.sqrt(self.key_dim), q.dtype))
         scores = api.einsum("bsnh,btnh->bnts", k, q)
         if keep is not None:
             keep = api.expand_dims(keep, 1)                   # (b, 1, t, s): the same for every head
         # Keras's fused path (no dropout, no scores returned) lets fully hidden rows attend
-        # uniformly; its explicit path zeroes them.
+        # uniformly; its explicit path (the Softmax sub-layer) zeroes them.
         explicit = return_attention_scores or self.dropout > 0
-        weights = _masked_softmax(scores, keep, zero_hidden_rows=explicit)
-        applied = weights
-        if training and self.dropout > 0:
-            applied = api.dropout(weights, self.dropout, seed=self.seed)
+        weights = self._softmax.call(scores, mask=keep) if explicit and keep is not None else \
+            _masked_softmax(scores, keep)
+        applied = self._dropout_layer.call(weights, training=training)
         heads = api.einsum("bnts,bsnh->btnh", applied, v)
-        out = api.einsum("btnh,nho->bto", heads, self.output_kernel)
-        if self.output_bias is not None:
-            out = api.add(out, self.output_bias)
+        out = self._output_dense.call(heads)
         return (out, weights) if return_attention_scores else out
 
     def _attention_mask(self, query, value, key, query_mask, value_mask, key_mask, attention_mask, causal):
@@ -260,6 +280,12 @@ class MultiHeadAttention(Layer):
             scores = KerasTensor((query.shape[0], self.num_heads, query.shape[1], value.shape[1]), self.compute_dtype)
             return out, scores
         return out
+
+    def get_build_config(self):
+        """Keras's form for a `.keras` file: the build's named shapes (`build(**shapes_dict)`)."""
+        if self._build_shapes is None:
+            return None
+        return {"shapes_dict": dict(zip(("query_shape", "value_shape", "key_shape"), self._build_shapes))}
 
     def get_config(self):
         return {**super().get_config(), "num_heads": self.num_heads, "key_dim": self.key_dim,

@@ -21,6 +21,7 @@ def layer_checkpoint_dependencies(layer) -> dict:
     return deps
 
 
-def weight_created(layer, var) -> None:
-    """A weight was just created: give it the value a restore left waiting for it."""
-    restore_created(layer, short_weight_name(var, layer), var)
+def weight_created(layer, var, name: str | None = None) -> None:
+    """A weight was just created: give it the value a restore left waiting for it (under `name`,
+    by default its short name)."""
+    restore_created(layer, name or short_weight_name(var, layer), var)

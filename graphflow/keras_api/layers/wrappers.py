@@ -18,6 +18,8 @@ def _layer_classes() -> dict:
 
 
 def _layer_from_config(config, custom_objects=None):
+    if isinstance(config, Layer):      # made already (a Keras file's config is translated layer by layer)
+        return config
     return deserialize_object(config, _layer_classes(), "layer", custom_objects)
 
 

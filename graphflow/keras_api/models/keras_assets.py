@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 
-from .keras_weights import saveable_objects
+from .keras_saveables import saveable_objects
 
 PREFIX = "assets/"
 

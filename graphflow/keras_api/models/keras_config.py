@@ -19,6 +19,7 @@ import numpy as np
 from .. import layers as layers_mod
 from .. import nest
 from ..keras_tensor import KerasTensor
+from ..layers.base import Layer
 from ..layers.core import InputLayer, OpLambda
 from ..serialization import _CUSTOM_OBJECTS, get_registered_object
 
@@ -58,6 +59,11 @@ def _jsonable(value):
 
 # ---- writing ------------------------------------------------------------------------------------------
 
+# TimeDistributed's and Bidirectional's inner layers: config key -> the attributes holding the layer
+_WRAPPED_LAYER_ATTRIBUTES = {"layer": ("layer", "forward_layer"), "backward_layer": ("backward_layer",)}
+_WRAPPED_LAYER_KEYS = tuple(_WRAPPED_LAYER_ATTRIBUTES)
+
+
 def _dtype_policy(name: str) -> dict:
     return {"module": "keras", "class_name": "DTypePolicy", "config": {"name": name}, "registered_name": None}
 
@@ -89,11 +95,19 @@ def layer_entry(layer) -> dict:
     if isinstance(config.get("dtype"), str) and not isinstance(layer, InputLayer):
         config["dtype"] = _dtype_policy(config["dtype"])
     config = {k: _keras_object(k, v) for k, v in config.items()}
+    for key, attributes in _WRAPPED_LAYER_ATTRIBUTES.items():     # a wrapper's layer: a whole layer entry
+        inner = next((getattr(layer, a) for a in attributes if isinstance(getattr(layer, a, None), Layer)), None)
+        if isinstance(config.get(key), dict) and inner is not None:
+            config[key] = layer_entry(inner)
     cls = type(layer)
     builtin = _is_builtin(cls)
     entry = {"module": "keras.layers" if builtin else cls.__module__, "class_name": cls.__name__,
              "config": config, "registered_name": None if builtin else (_registered_name(cls) or cls.__name__)}
-    if layer._build_shapes is not None and not isinstance(layer, InputLayer):
+    if hasattr(layer, "get_build_config"):      # Keras's own form (MultiHeadAttention's shapes_dict)
+        build_config = layer.get_build_config()
+        if build_config is not None:
+            entry["build_config"] = _jsonable(build_config)
+    elif layer._build_shapes is not None and not isinstance(layer, InputLayer):
         entry["build_config"] = {"input_shape": _jsonable(layer._build_shapes)}
     return entry
 
@@ -232,6 +246,8 @@ def _clean_object(value):
     return value
 
 
+
+
 def translate_layer_config(cls, config: dict, source: str) -> dict:
     """A Keras 3 layer config as `cls.from_config` takes it; options that are on but unsupported raise."""
     accepted = _accepted_arguments(cls)
@@ -239,6 +255,8 @@ def translate_layer_config(cls, config: dict, source: str) -> dict:
     for key, value in config.items():
         if key in ("shared_object_id",):
             continue
+        if key in _WRAPPED_LAYER_KEYS and isinstance(value, dict) and "class_name" in value:
+            value = layer_from_entry(value, source=source)     # a wrapper's layer: translated as any layer
         value = _clean_object(value)
         if key in accepted or key in ("batch_input_shape", "batch_shape", "input_shape", "input_dim"):
             out[key] = value

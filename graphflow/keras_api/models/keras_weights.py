@@ -3,8 +3,10 @@
 Keras 3 (`model.weights.h5` inside a `.keras` file, and `.weights.h5`): one group per saveable
 object, `vars/0`, `vars/1`, ... holding its own variables in creation order. A functional or
 Sequential model's layers are under `layers/<snake_case class name>` (`dense`, `dense_1`, ...,
-numbered per model, not by layer name); a recurrent layer's weights are under its `cell`; a
-subclassed model's sub-layers are under their attribute names; the optimizer under `optimizer`.
+numbered per model, not by layer name); a recurrent layer's weights are under its `cell`; other
+sub-layers are under the attribute that holds them, private ones included (MultiHeadAttention's
+`query_dense`, ..., `_softmax`; TextVectorization's `_lookup_layer`), lists of them under the
+attribute then the class name; the optimizer under `optimizer`.
 
 Legacy (Keras 2 `.h5`): `model_weights/<layer name>/...` datasets, listed per layer by the
 `weight_names` attribute, and the layer order by the `layer_names` attribute.
@@ -15,11 +17,7 @@ import warnings
 
 import numpy as np
 
-from .. import backend
-from ..layers.base import Layer
-from .keras_config import MODEL_CLASSES
-
-RECURRENT_CLASSES = ("LSTM", "GRU", "SimpleRNN")
+from .keras_saveables import join_path, walk_before_keras_rule, walk_owners
 
 
 def require_h5py():
@@ -32,97 +30,16 @@ def require_h5py():
     return h5py
 
 
-def own_weights(layer) -> list:
-    return list(layer._trainable_weights) + list(layer._non_trainable_weights)
-
-
-def _unique(name: str, used: dict) -> str:
-    if name not in used:
-        used[name] = 0
-        return name
-    used[name] += 1
-    return f"{name}_{used[name]}"
-
-
-def saveables(model) -> list:
-    """[(path, variables)] for the model and every layer inside it, in Keras 3's layout and order."""
-    return [(path, variables) for path, _, variables in _walk(model)]
-
-
-def saveable_objects(model) -> list:
-    """[(path, object)]: the model and every layer inside it, at their paths in Keras 3's layout
-    (where a `.keras` file keeps their weights and their assets)."""
-    return [(path, obj) for path, obj, _ in _walk(model) if obj is not None]
-
-
-def _walk(model) -> list:
-    out, visited = [], set()
-
-    def visit(obj, path):
-        if id(obj) in visited:
-            return
-        visited.add(id(obj))
-        if type(obj).__name__ in RECURRENT_CLASSES and obj.__module__.startswith("graphflow."):
-            out.append((path, obj, []))
-            out.append((_join(path, "cell"), None, own_weights(obj)))
-            return
-        out.append((path, obj, own_weights(obj)))
-        for name, child in _children(obj):
-            if isinstance(child, list):
-                used = {}
-                for item in child:
-                    visit(item, _join(_join(path, name), _unique(backend.to_snake_case(type(item).__name__), used)))
-            else:
-                visit(child, _join(path, name))
-
-    visit(model, "")
-    return out
-
-
-def _join(a: str, b: str) -> str:
-    return f"{a}/{b}" if a else b
-
-
-def _children(obj) -> list:
-    """The sub-layers Keras 3 walks: `layers` of a functional/Sequential model first, then public
-    attributes holding layers or lists of layers, sorted by name."""
-    graph_models = (MODEL_CLASSES["Functional"], MODEL_CLASSES["Sequential"])
-    out = []
-    if isinstance(obj, graph_models):
-        out.append(("layers", list(obj.layers)))
-    for name in getattr(type(obj), "keras_private_children", ()):   # private sub-layers Keras walks too
-        if isinstance(getattr(obj, name, None), Layer):
-            out.append((name, getattr(obj, name)))
-    for name in sorted(vars(obj)):
-        if name.startswith("_") or name in ("layers",):
-            continue
-        value = getattr(obj, name)
-        if isinstance(value, Layer):
-            out.append((name, value))
-        elif isinstance(value, dict):
-            value = list(value.values())        # Keras 3 walks a dict of layers as the list of its values
-        if isinstance(value, (list, tuple)) and value and all(isinstance(v, Layer) for v in value):
-            out.append((name, list(value)))
-    if not isinstance(obj, graph_models):    # sub-layers not held by a public attribute
-        held = {id(v) for _, v in out if not isinstance(v, list)} | {id(x) for _, v in out if isinstance(v, list)
-                                                                     for x in v}
-        rest = [x for x in obj._layers if id(x) not in held]
-        if rest:
-            out.append(("_layers", rest))
-    return out
-
-
 # ---- Keras 3 layout ----------------------------------------------------------------------------------
 
 def write_keras3(h5file, model, optimizer=None) -> None:
-    for path, obj, variables in _walk(model):
-        group = h5file.require_group(_join(path, "vars"))
-        owner_name = _owner_name(model, path)
-        if owner_name is not None:
-            group.attrs["name"] = owner_name
-        if hasattr(obj, "save_own_variables"):      # named state (a lookup's idf_weights), as Keras's hook
+    for path, owner, variables, is_cell in walk_owners(model):
+        group = h5file.require_group(join_path(path, "vars"))
+        if getattr(owner, "name", None) is not None:
+            group.attrs["name"] = owner.name
+        if not is_cell and hasattr(owner, "save_own_variables"):   # named state (a lookup's idf_weights)
             store = {}
-            obj.save_own_variables(store)
+            owner.save_own_variables(store)
             for key, value in store.items():
                 group.create_dataset(key, data=np.asarray(value))
             continue
@@ -135,44 +52,15 @@ def write_keras3(h5file, model, optimizer=None) -> None:
             group.create_dataset(str(i), data=np.asarray(var.numpy()))
 
 
-def _owner_name(model, path: str):
-    obj = _object_at(model, path)
-    return getattr(obj, "name", None)
-
-
-def _object_at(model, path: str):
-    if not path:
-        return model
-    obj = model
-    parts = path.split("/")
-    i = 0
-    while i < len(parts):
-        part = parts[i]
-        children = dict(_children(obj))
-        if part == "cell" and part not in children:
-            return obj
-        child = children.get(part)
-        if isinstance(child, list):
-            used, index = {}, {}
-            for item in child:
-                index[_unique(backend.to_snake_case(type(item).__name__), used)] = item
-            i += 1
-            child = index.get(parts[i]) if i < len(parts) else None
-        if child is None:
-            return None
-        obj = child
-        i += 1
-    return obj
-
-
 def read_keras3(h5file, model, source: str, skip_mismatch: bool = False) -> list:
     """Assign the weights of a Keras 3 weights file; returns [(variable, value)] (assigned already).
 
     Every shape is checked before anything is assigned, so a mismatch leaves the model as it was.
     """
     plan, hooks = [], []
-    for path, obj, variables in _walk(model):
-        group = h5file.get(_join(path, "vars"))
+    entries = _walk_for_reading(h5file, model)
+    for path, obj, variables in entries:
+        group = h5file.get(join_path(path, "vars"))
         if hasattr(obj, "load_own_variables"):
             hooks.append((obj, {} if group is None else {k: np.asarray(group[k][()]) for k in group}))
             continue
@@ -201,16 +89,73 @@ def read_keras3(h5file, model, source: str, skip_mismatch: bool = False) -> list
                 continue
             raise ValueError(f"Cannot load weights: {problem}")
         plan.extend((var, np.asarray(data[()])) for var, data in zip(variables, saved))
-    expected = {_join(path, "vars") for path, _ in saveables(model)} | {"optimizer/vars"}
+    expected = {join_path(path, "vars") for path, _, _ in entries} | {"optimizer/vars"}
     extra = sorted(name[:-len("/vars")] for name in _groups_with_values(h5file) if name not in expected)
     if extra and not skip_mismatch:
         raise ValueError(f"Cannot load weights: {source} holds weights the model has no place for: {extra} (model "
-                         f"{model.name!r} has {[p or '/' for p, v in saveables(model) if v]})")
+                         f"{model.name!r} has {[p or '/' for p, _, v in entries if v]})")
     for var, value in plan:
         var.assign(value.astype(var.dtype.np, copy=False))
     for obj, store in hooks:
         obj.load_own_variables(store)
     return plan
+
+
+def _walk_for_reading(h5file, model) -> list:
+    """Keras's walk; for a file graphflow wrote before it walked as Keras does (a subclassed model's
+    late attributes by name, see walk_before_keras_rule), the walk it wrote with, when that one
+    finds every group and Keras's does not."""
+    aliases = {}
+    entries = [(path, None if cell else owner, variables)
+               for path, owner, variables, cell in walk_owners(model, aliases)]
+    entries = _whole_groups(h5file, _at_aliases(h5file, entries, aliases))
+    if not _finds_every_group(h5file, entries):
+        before = _whole_groups(h5file, walk_before_keras_rule(model))
+        if _finds_every_group(h5file, before):
+            return before
+    return entries
+
+
+def _finds_every_group(h5file, entries) -> bool:
+    return all(join_path(path, "vars") in h5file for path, _, variables in entries if variables)
+
+
+def _at_aliases(h5file, entries, aliases: dict) -> list:
+    """`entries`, but a layer whose group is missing at its first path and present at another
+    attribute holding it is read from there, with everything below it. Keras 3.0.0-3.0.2 saved
+    MultiHeadAttention's projections at `_query_dense`, ... before `query_dense` was a property,
+    and Keras loads them so (a load that fails at one path is retried at the next)."""
+    out, moved = [], None
+    for path, obj, variables in entries:
+        if moved is not None and path.startswith(moved[0] + "/"):
+            out.append((moved[1] + path[len(moved[0]):], obj, variables))
+            continue
+        moved = None
+        if join_path(path, "vars") not in h5file:
+            alias = next((a for a in aliases.get(path, ()) if join_path(a, "vars") in h5file), None)
+            if alias is not None:
+                moved, path = (path, alias), alias
+        out.append((path, obj, variables))
+    return out
+
+
+def _whole_groups(h5file, entries) -> list:
+    """`entries`, but a layer whose group in the file holds all its weights (`layer.weights`
+    order) and nothing below it reads them from there: graphflow wrote MultiHeadAttention so
+    before it had Keras's sub-layers, and those files still load."""
+    out, whole = [], None
+    for path, obj, variables in entries:
+        if whole is not None and path.startswith(whole + "/"):
+            continue            # below a layer read whole (the walk is depth first)
+        whole = None
+        group = h5file.get(join_path(path, "vars"))
+        if path and obj is not None and not variables and group is not None and len(group) and \
+                set(h5file[path].keys()) == {"vars"} and len(group) == len(obj.weights):
+            out.append((path, obj, obj.weights))
+            whole = path
+            continue
+        out.append((path, obj, variables))
+    return out
 
 
 def _groups_with_values(h5file) -> list:
@@ -239,10 +184,10 @@ def read_keras3_optimizer(h5file, optimizer) -> bool:
 
 
 def _describe(model, path: str) -> str:
-    obj = _object_at(model, path)
-    if obj is model or obj is None:
+    owner = next((o for p, o, _, _ in walk_owners(model) if p == path), None)
+    if owner is model or owner is None:
         return f"model {model.name!r}" + (f" at {path}" if path else "")
-    return f"layer {obj.name!r} ({type(obj).__name__})"
+    return f"layer {owner.name!r} ({type(owner).__name__})"
 
 
 def _short(var) -> str:
@@ -256,13 +201,35 @@ def write_legacy(group, model) -> None:
     group.attrs["backend"] = "tensorflow"
     group.attrs["keras_version"] = "3.0.0"
     for layer in model.layers:
-        weights = layer.weights
-        names = [f"{layer.name}/{_short(w)}" for w in weights]
+        weights, names = _weight_paths(layer)
         g = group.require_group(layer.name)
         g.attrs["weight_names"] = np.array([n.encode() for n in names], dtype=object) if names \
             else np.array([], dtype="float64")
         for name, w in zip(names, weights):
             g.create_dataset(name, data=w.numpy())
+
+
+def _weight_paths(layer) -> tuple:
+    """(`layer.weights`, their names as Keras 3's variable paths: `<layer>/<sub-layer>/.../<name>`),
+    in the same order (`weights` walks the sub-layers depth first too). The names keep apart the
+    weights of sub-layers (MultiHeadAttention's query/kernel and key/kernel, Bidirectional's
+    forward and backward kernels), which the legacy layout lists by name."""
+    weights, names, seen = [], [], set()
+
+    def visit(owner, prefix, visited):
+        if id(owner) in visited:
+            return
+        visited.add(id(owner))
+        for w in owner._trainable_weights + owner._non_trainable_weights:
+            if id(w) not in seen:
+                seen.add(id(w))
+                weights.append(w)
+                names.append(f"{prefix}/{_short(w)}")
+        for sub in owner._layers:
+            visit(sub, f"{prefix}/{sub.name}", visited)
+
+    visit(layer, layer.name, set())
+    return weights, names
 
 
 def _attr_strings(value) -> list:

@@ -124,8 +124,8 @@ def save_weights(model, filepath, overwrite=True) -> None:
         return
     h5py = keras_weights.require_h5py()
     with atomic_path(filepath) as tmp, h5py.File(tmp, "w") as f:
-        if kind == "weights_h5":
-            keras_weights.write_keras3(f, model)
+        if kind == "weights_h5":      # Keras's saving walks a compiled model's optimizer here too
+            keras_weights.write_keras3(f, model, model.optimizer if getattr(model, "compiled", False) else None)
         else:
             keras_weights.write_legacy(f, model)
 

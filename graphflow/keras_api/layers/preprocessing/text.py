@@ -313,10 +313,9 @@ class TextVectorization(Layer):
     def vocabulary_size(self) -> int:
         return self._lookup_layer.vocabulary_size()
 
-    # Keras 3 saves the inner lookup layer as an object of its own, at `_lookup_layer` (its
-    # vocabulary asset and TF-IDF weights), and the layer's own state as the lookup's again
-    keras_private_children = ("_lookup_layer",)
-
+    # Keras 3's saving walks private attributes too, so the inner lookup layer is saved as an
+    # object of its own at `_lookup_layer` (its vocabulary asset and TF-IDF weights), and the
+    # layer's own state is the lookup's again.
     def save_assets(self, dir_path) -> None:
         self._lookup_layer.save_assets(dir_path)
 
