@@ -10,7 +10,7 @@ import re
 import threading
 
 from .. import context as ctx_mod
-from ..errors import describe_inputs, format_location, user_frame, without_op_prefix
+from ..errors import OpError, describe_inputs, format_location, user_frame, without_op_prefix
 from ..ops.registry import OpCheckError, OpDef, Spec
 from ..ops.static_value import constant_value
 from ..shapes import TensorShape
@@ -154,7 +154,10 @@ class Graph:
         try:
             out_specs = opdef.check(specs, attrs)
         except OpCheckError as e:     # TF raises the builder's TypeError/ValueError at the user's line
-            raise e.kind(_message(opdef, name, inputs, e.detail)) from None
+            message = _message(opdef, name, inputs, e.detail)
+            if issubclass(e.kind, OpError):       # TF's error classes take (node_def, op, message)
+                raise e.kind(None, opdef.name, message) from None
+            raise e.kind(message) from None
         with self._lock:
             op = Operation(self, opdef, self.unique_name(name or opdef.name), inputs, attrs,
                            self._current_control_inputs(), user_frame())

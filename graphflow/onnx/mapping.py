@@ -573,8 +573,7 @@ def _rank(b, v):
 
 @row("Range", form="Range")
 def _range(b, v):
-    dtype = v.out_dtype().np
-    return [b.one("Range", *[b.const(np.asarray(v.attrs[k], dtype)) for k in ("start", "limit", "delta")])]
+    return [b.one("Range", *v.inputs)]
 
 
 # Ops whose only job is an effect ONNX does not have; an exported inference graph leaves them out.

@@ -6,6 +6,7 @@ import math
 import numpy as np
 
 from .. import dtypes
+from ..errors import InvalidArgumentError
 from ..shapes import TensorShape
 from . import infer as inf
 from . import static_value as sv
@@ -341,16 +342,50 @@ register(OpDef("OnesLike", inf.same_as_input, _like(1), kind=ELEMENTWISE, scalar
                differentiable=False))
 
 
-def _range_infer(start, limit, delta, dtype):
-    n = max(0, int(np.ceil((limit - start) / delta)))
-    return [Spec(TensorShape((n,)), dtype)]
+def _range_length(start, limit, delta) -> int:
+    """TensorFlow's checks and element count for Range (an empty range from the wrong direction is
+    an error, not [])."""
+    if delta == 0:
+        raise InvalidArgumentError(None, "Range", f"Range: Requires delta != 0: {delta}")
+    if delta > 0 and start > limit:
+        raise InvalidArgumentError(None, "Range", f"Range: Requires start <= limit when delta > 0: {start}/{limit}")
+    if delta < 0 and start < limit:
+        raise InvalidArgumentError(None, "Range", f"Range: Requires start >= limit when delta < 0: {start}/{limit}")
+    if isinstance(start, (int, np.integer)) and isinstance(delta, (int, np.integer)):
+        return (abs(int(limit) - int(start)) + abs(int(delta)) - 1) // abs(int(delta))
+    return int(math.ceil(abs((float(limit) - float(start)) / float(delta))))
 
 
-def _range(start, limit, delta, dtype):
-    return np.arange(start, limit, delta, dtype=dtype.np)
+def _range_infer(start, limit, delta):
+    for name, spec in (("start", start), ("limit", limit), ("delta", delta)):
+        if spec.shape.rank not in (0, None):
+            raise InvalidArgumentError(None, "Range", f"Range: {name} must be a scalar, got shape {spec.shape}")
+    values = [spec.value for spec in (start, limit, delta)]
+    n = None if any(v is None for v in values) else _range_length(*(v.item() for v in map(np.asarray, values)))
+    return [Spec(TensorShape((n,)), start.dtype)]
 
 
-register(OpDef("Range", _range_infer, _range, kind=SOURCE))
+def _range(start, limit, delta):
+    # start + i * delta in the dtype, as TensorFlow's kernel computes each element
+    n = _range_length(start.item(), limit.item(), delta.item())
+    return start + np.arange(n, dtype=start.dtype) * delta
+
+
+def _range_value(op):
+    """Range: its elements, when start, limit and delta are known (e.g. a perm built from gf.range)."""
+    values = [sv.constant_value(t) for t in op.inputs]
+    return None if any(v is None for v in values) else _range(*map(np.asarray, values))
+
+
+_RANGE = register(OpDef("Range", _range_infer, _range, same_dtype=True, allowed=inf.INTS | inf.FLOATS,
+               static_value=_range_value, differentiable=False))
+
+
+def range_inputs(t):
+    """(start, limit, delta) of a graph tensor gf.range made, else None: AutoGraph's `for i in
+    gf.range(n)` counts with them instead of building the range and gathering from it."""
+    op = getattr(t, "op", None)
+    return tuple(op.inputs) if op is not None and op.opdef is _RANGE else None
 
 
 # ---- shape queries (dynamic in graphs) ----------------------------------------------------------

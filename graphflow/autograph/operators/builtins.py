@@ -1,5 +1,5 @@
 """Python builtins with tensor forms under AutoGraph: `print` of tensors is gf.print (prints each
-time the graph runs), `len` of a tensor its first dimension, `range` over tensor bounds, `zip`
+time the graph runs), `len` of a tensor its first dimension, `range` over tensor bounds gf.range, `zip`
 and `enumerate` of graph tensors loop iterables, `assert` on a tensor gf.debugging.Assert."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 
 from ...ops import api
 from . import state
-from .loops import TensorEnumerate, TensorRange, TensorZip
+from .loops import TensorEnumerate, TensorZip
 
 
 def print_(*objects, sep=" ", end="\n", file=None, flush=False):
@@ -32,27 +32,10 @@ def len_(obj):
 
 
 def range_(*args):
-    """Python's range, or with graph-tensor bounds a TensorRange a for loop iterates."""
+    """Python's range, or with graph-tensor bounds gf.range (a for loop over it counts: loops.py)."""
     if not any(state.is_graph_tensor(a) for a in args):
         return builtins.range(*[int(a) if state.is_tensor(a) else a for a in args])
-    return _tensor_range(*args)
-
-
-def gf_range(start, limit=None, delta=1, dtype=None, name="range"):
-    """gf.range, or with graph-tensor bounds a TensorRange a for loop iterates."""
-    if not any(state.is_graph_tensor(a) for a in (start, limit, delta)):
-        return api.range(start, limit, delta, dtype=dtype, name=name)
-    r = _tensor_range(start, limit, delta)
-    if dtype is not None:
-        r.start, r.limit, r.delta = (api.cast(v, dtype) for v in (r.start, r.limit, r.delta))
-    return r
-
-
-def _tensor_range(start, limit=None, delta=1):
-    if limit is None:
-        start, limit = 0, start
-    start, limit, delta = (api.convert_to_tensor(v) for v in (start, limit, delta))
-    return TensorRange(start, limit, delta)
+    return api.range(*args)
 
 
 def zip_(*iterables, **kwargs):
@@ -81,5 +64,5 @@ def assert_stmt(test, message=None):
     return None
 
 
-OVERLOADS = {builtins.print: print_, builtins.len: len_, builtins.range: range_, api.range: gf_range,
+OVERLOADS = {builtins.print: print_, builtins.len: len_, builtins.range: range_,
              builtins.zip: zip_, builtins.enumerate: enumerate_}

@@ -12,6 +12,7 @@ from ... import context as ctx_mod
 from ...function import control_flow as control
 from ...graph.func_graph import FuncGraph, flatten, pack_as, tracing
 from ...ops import api
+from ...ops.array import range_inputs
 from ...shapes import TensorShape
 from . import state
 from .conditionals import if_stmt
@@ -42,13 +43,15 @@ def for_stmt(iterable, extra_test, body, get_state, set_state, symbol_names: tup
     """`for x in iterable: body(x)`, stopping early when `extra_test()` (break/return flags) is false.
 
     A graph tensor is iterated along its first axis by a gf.while_loop; so are `zip` and
-    `enumerate` of graph tensors, and a tensor range (`range`/`gf.range` with graph-tensor
-    bounds). An object whose class has `_as_graph_loop` (a gf.data Dataset) builds the loop
-    itself (see `_graph_loop_protocol`). Other Python iterables (lists, ranges, eager tensors)
-    unroll into the trace.
+    `enumerate` of graph tensors; a range (`range`/`gf.range` in a graph) by a counter from its
+    start, as TensorFlow's AutoGraph loops over a Range op. An object whose class has
+    `_as_graph_loop` (a gf.data Dataset) builds the loop itself (see `_graph_loop_protocol`).
+    Other Python iterables (lists, ranges, eager tensors) unroll into the trace.
     """
     if hasattr(type(iterable), "_as_graph_loop") and not ctx_mod.context().eager:
         _graph_loop_protocol(iterable, extra_test, body, get_state, set_state, symbol_names)
+    elif state.is_graph_tensor(iterable) and range_inputs(iterable) is not None:
+        _range_for(range_inputs(iterable), extra_test, body, get_state, set_state, symbol_names, opts)
     elif state.is_graph_tensor(iterable):
         _tensor_for([iterable], lambda i, items: items[0], extra_test, body, get_state, set_state, symbol_names,
                     opts)
@@ -59,8 +62,6 @@ def for_stmt(iterable, extra_test, body, get_state, set_state, symbol_names: tup
         start = iterable.start
         _tensor_for([iterable.tensor], lambda i, items: (api.add(i, start), items[0]), extra_test, body, get_state,
                     set_state, symbol_names, opts)
-    elif isinstance(iterable, TensorRange):
-        _range_for(iterable, extra_test, body, get_state, set_state, symbol_names, opts)
     else:
         _python_for(iterable, extra_test, body, get_state, set_state, symbol_names)
 
@@ -76,25 +77,6 @@ def _python_for(iterable, extra_test, body, get_state, set_state, names):
         if not verdict:
             return
         body(item)
-
-
-class TensorRange:
-    """`range(start, limit, delta)` with graph-tensor bounds: what a `for` loop iterates (graphflow's
-    Range op needs constant bounds, so this only exists as the iterable of a converted loop)."""
-
-    def __init__(self, start, limit, delta):
-        self.start, self.limit, self.delta = start, limit, delta
-
-    def _fail(self, *args, **kwargs):
-        raise TypeError("gf.range / range with graph-tensor bounds can only be iterated by a for loop in a "
-                        "gf.function (graphflow's Range op needs constant bounds)" + state.where())
-
-    __iter__ = __len__ = __getitem__ = __array__ = __add__ = __mul__ = _fail
-
-    def __getattr__(self, attr):
-        if attr.startswith("_"):
-            raise AttributeError(attr)
-        self._fail()
 
 
 def _counted_loop(more, first, element_of, next_of, extra_test, body, get_state, set_state, names, opts):
@@ -160,11 +142,10 @@ class TensorEnumerate:
         self.tensor, self.start = tensor, start
 
 
-def _range_for(r: TensorRange, extra_test, body, get_state, set_state, names, opts):
-    start, limit, delta = (api.convert_to_tensor(v) for v in (r.start, r.limit, r.delta))
-    dtype = start.dtype
-    limit, delta = api.cast(limit, dtype), api.cast(delta, dtype)
-    zero = api.zeros([], dtype=dtype)
+def _range_for(bounds, extra_test, body, get_state, set_state, names, opts):
+    """A loop over gf.range(start, limit, delta) counts from start (the range is never built)."""
+    start, limit, delta = bounds
+    zero = api.zeros([], dtype=start.dtype)
 
     def more(i):
         return api.logical_or(api.logical_and(api.greater(delta, zero), api.less(i, limit)),

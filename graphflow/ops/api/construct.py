@@ -80,17 +80,23 @@ def ones_like(input, dtype=None, name=None):  # noqa: A002
     return out if dtype is None else cast(out, dtype)
 
 
+# The dtypes gf.range infers its own from, narrowest first: the widest of its arguments' wins.
+_RANGE_DTYPES = (dtypes.int32, dtypes.int64, dtypes.float16, dtypes.float32, dtypes.float64)
+
+
 def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
+    """[start, start + delta, ...) up to limit; the bounds may be tensors whose values are only known
+    when the graph runs (the length is then unknown while it is built). As in TensorFlow, without a
+    dtype each Python bound is converted on its own (a float to float32) and then cast to the widest
+    dtype among the bounds, so `range(np.float64(0.1), 3.0, 0.07)` steps by float32's 0.07."""
     if limit is None:
         start, limit = 0, start
-    start, limit, delta = (python_value(v) for v in (start, limit, delta))
+    bounds = [convert_to_tensor(v, dtype=None if is_tensorlike(v) else dtype) for v in (start, limit, delta)]
     if dtype is None:
-        dtype = dtypes.float32 if any(isinstance(v, (float, np.floating)) for v in (start, limit, delta)) \
-            else dtypes.int32
+        dtype = max((t.dtype for t in bounds), key=lambda dt: _RANGE_DTYPES.index(dt) if dt in _RANGE_DTYPES else -1)
     dtype = dtypes.as_dtype(dtype)
-    if delta == 0:
-        raise ValueError("range: delta must not be zero")
-    return apply(opdef("Range"), (), {"start": start, "limit": limit, "delta": delta, "dtype": dtype}, name)
+    bounds = [t if t.dtype == dtype else cast(t, dtype) for t in bounds]
+    return apply(opdef("Range"), tuple(bounds), {}, name)
 
 
 def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name=None):
