@@ -6,7 +6,7 @@ itself) goes to `_layers`, a Variable to `_trainable_weights` / `_non_trainable_
 to `_tracked_metrics`, each once, in the order they were first assigned. Lists, tuples, dicts and
 sets are entered at any depth; lists, dicts and sets are replaced by tracking copies
 (`TrackedList`, `TrackedDict`, `TrackedSet`) so layers added later (`self.blocks.append(...)`)
-are tracked too and those removed (`pop`, `remove`, `del`, `clear`) are untracked.
+are tracked too and those removed (`pop`, `remove`, `clear`, `del` from a list) are untracked.
 
 As in Keras, reassigning or deleting an attribute does not untrack a layer held there (only a
 deleted Variable is untracked). Unlike Keras 3 with its TensorFlow backend, graphflow has one
@@ -215,10 +215,7 @@ class TrackedDict(dict):
         for key, value in dict(*args, **kwargs).items():
             self[key] = value
 
-    def __delitem__(self, key):
-        value = self[key]
-        super().__delitem__(key)
-        self._untrack(value)
+    # `del d[key]` keeps the value tracked, as Keras's TrackedDict does (only pop/popitem/clear untrack)
 
     def pop(self, key, *default):
         if key not in self:
