@@ -124,10 +124,12 @@ def legacy_numbered_layers(layer) -> list:
     return [sub for sub in layer._layers if id(sub) not in unnumbered]
 
 
-class TrackedList(list):
-    """A list attribute of a layer: what is added is tracked, what is removed untracked."""
+class _Tracking:
+    """What the tracking containers share: the tracker of the layer they belong to (None when
+    rebuilt outside a layer, e.g. by a nest map: then they are plain containers)."""
 
     def __init__(self, values=(), tracker=None):
+        self._tracker = None            # the values are tracked already (OrderedDict's init sets items)
         super().__init__(values)
         self._tracker = tracker
 
@@ -137,6 +139,21 @@ class TrackedList(list):
     def _untrack(self, value):
         if self._tracker is not None:
             self._tracker.untrack(value)
+
+    def __deepcopy__(self, memo):
+        """A copy that tracks into the copy of its layer (when the layer is being copied too)."""
+        import copy
+        owner = self._tracker._owner() if self._tracker is not None else None
+        tracker = _tracker(memo[id(owner)]) if owner is not None and id(owner) in memo else None
+        items = self.items() if isinstance(self, dict) else self
+        copied = type(self)(copy.deepcopy(list(items), memo))
+        copied._tracker = tracker
+        memo[id(self)] = copied
+        return copied
+
+
+class TrackedList(_Tracking, list):
+    """A list attribute of a layer: what is added is tracked, what is removed untracked."""
 
     def append(self, value):
         super().append(self._track(value))
@@ -184,24 +201,9 @@ class TrackedList(list):
     def __reduce_ex__(self, protocol):
         return list, (list(self),)
 
-    def __deepcopy__(self, memo):
-        import copy
-        return [copy.deepcopy(v, memo) for v in self]
 
-
-class TrackedDict(dict):
+class TrackedDict(_Tracking, dict):
     """A dict attribute of a layer: values set are tracked, values popped untracked."""
-
-    def __init__(self, values=(), tracker=None):
-        super().__init__(values)
-        self._tracker = tracker
-
-    def _track(self, value):
-        return self._tracker.track(value) if self._tracker is not None else value
-
-    def _untrack(self, value):
-        if self._tracker is not None:
-            self._tracker.untrack(value)
 
     def __setitem__(self, key, value):
         super().__setitem__(key, self._track(value))
@@ -239,10 +241,6 @@ class TrackedDict(dict):
     def __reduce_ex__(self, protocol):
         return dict, (dict(self),)
 
-    def __deepcopy__(self, memo):
-        import copy
-        return {k: copy.deepcopy(v, memo) for k, v in self.items()}
-
 
 class TrackedOrderedDict(TrackedDict, OrderedDict):
     """An OrderedDict attribute of a layer, tracked as a dict is."""
@@ -255,20 +253,12 @@ class TrackedOrderedDict(TrackedDict, OrderedDict):
     def __reduce_ex__(self, protocol):
         return OrderedDict, (list(self.items()),)
 
-    def __deepcopy__(self, memo):
-        import copy
-        return OrderedDict((k, copy.deepcopy(v, memo)) for k, v in self.items())
 
-
-class TrackedSet(set):
+class TrackedSet(_Tracking, set):
     """A set attribute of a layer: what is added is tracked, what is removed untracked."""
 
-    def __init__(self, values=(), tracker=None):
-        super().__init__(values)
-        self._tracker = tracker
-
     def add(self, value):
-        super().add(self._tracker.track(value) if self._tracker is not None else value)
+        super().add(self._track(value))
 
     def update(self, *others):
         for other in others:
@@ -277,8 +267,7 @@ class TrackedSet(set):
 
     def remove(self, value):
         super().remove(value)
-        if self._tracker is not None:
-            self._tracker.untrack(value)
+        self._untrack(value)
 
     def discard(self, value):
         if value in self:
@@ -286,8 +275,7 @@ class TrackedSet(set):
 
     def pop(self):
         value = super().pop()
-        if self._tracker is not None:
-            self._tracker.untrack(value)
+        self._untrack(value)
         return value
 
     def clear(self):

@@ -284,3 +284,21 @@ def test_a_checkpoint_from_before_private_and_dict_tracking_restores_into_the_sa
         if layer is model._private:     # never saved then
             continue
         np.testing.assert_array_equal(layer.weights[0].numpy(), expected[f"layer{i}"])
+
+
+def test_a_copied_layer_tracks_into_its_own_stores():
+    from collections import OrderedDict
+
+    class Holder(L.Layer):
+        def __init__(self):
+            super().__init__()
+            self.heads = OrderedDict(a=L.Dense(1))
+            self.blocks = [L.Dense(2)]
+
+    import copy
+    original = Holder()
+    copied = copy.deepcopy(original)
+    copied.blocks.append(L.Dense(3))
+    copied.heads["b"] = L.Dense(4)
+    assert len(original._layers) == 2 and len(copied._layers) == 4
+    assert copied._layers[0] is copied.heads["a"] and copied._layers[0] is not original.heads["a"]
