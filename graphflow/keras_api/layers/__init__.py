@@ -67,6 +67,8 @@ from .preprocessing.categorical import CategoryEncoding, Discretization, Integer
 from .preprocessing.numeric import Normalization, Rescaling
 from .preprocessing.text import StringLookup, TextVectorization
 from .recurrent import GRU, LSTM, SimpleRNN
+from .rnn import RNN
+from .rnn_cells import GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells
 from .reshaping import (
     Cropping1D,
     Cropping2D,
@@ -94,6 +96,7 @@ __all__ = ["ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax", "Attention", "MultiHe
            "MaxPool3D", "MaxPooling1D", "MaxPooling3D", "RandomContrast", "RandomFlip",
            "RandomRotation", "RandomTranslation", "RandomZoom", "CategoryEncoding", "Discretization", "IntegerLookup",
            "StringLookup", "TextVectorization",
-           "Normalization", "Rescaling", "GRU", "LSTM", "SimpleRNN", "Cropping1D", "Cropping2D", "Permute",
+           "Normalization", "Rescaling", "GRU", "LSTM", "SimpleRNN", "RNN", "GRUCell", "LSTMCell", "SimpleRNNCell",
+           "StackedRNNCells", "Cropping1D", "Cropping2D", "Permute",
            "RepeatVector", "UpSampling1D", "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D", "Bidirectional",
            "TimeDistributed", "Convolution2D", "InputSpec"]

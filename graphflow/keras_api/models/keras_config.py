@@ -60,7 +60,10 @@ def _jsonable(value):
 # ---- writing ------------------------------------------------------------------------------------------
 
 # TimeDistributed's and Bidirectional's inner layers: config key -> the attributes holding the layer
-_WRAPPED_LAYER_ATTRIBUTES = {"layer": ("layer", "forward_layer"), "backward_layer": ("backward_layer",)}
+_WRAPPED_LAYER_ATTRIBUTES = {"layer": ("layer", "forward_layer"), "backward_layer": ("backward_layer",),
+                              "cell": ("cell",)}
+# StackedRNNCells's cells: config key -> the attribute holding the list of layers
+_WRAPPED_LAYER_LISTS = {"cells": "cells"}
 _WRAPPED_LAYER_KEYS = tuple(_WRAPPED_LAYER_ATTRIBUTES)
 
 
@@ -99,6 +102,10 @@ def layer_entry(layer) -> dict:
         inner = next((getattr(layer, a) for a in attributes if isinstance(getattr(layer, a, None), Layer)), None)
         if isinstance(config.get(key), dict) and inner is not None:
             config[key] = layer_entry(inner)
+    for key, attribute in _WRAPPED_LAYER_LISTS.items():
+        inner = getattr(layer, attribute, None)
+        if isinstance(config.get(key), list) and isinstance(inner, list) and all(isinstance(x, Layer) for x in inner):
+            config[key] = [layer_entry(x) for x in inner]
     cls = type(layer)
     builtin = _is_builtin(cls)
     entry = {"module": "keras.layers" if builtin else cls.__module__, "class_name": cls.__name__,
@@ -248,7 +255,7 @@ def _clean_object(value):
 
 
 
-def translate_layer_config(cls, config: dict, source: str) -> dict:
+def translate_layer_config(cls, config: dict, source: str, custom_objects=None) -> dict:
     """A Keras 3 layer config as `cls.from_config` takes it; options that are on but unsupported raise."""
     accepted = _accepted_arguments(cls)
     out = {}
@@ -256,7 +263,10 @@ def translate_layer_config(cls, config: dict, source: str) -> dict:
         if key in ("shared_object_id",):
             continue
         if key in _WRAPPED_LAYER_KEYS and isinstance(value, dict) and "class_name" in value:
-            value = layer_from_entry(value, source=source)     # a wrapper's layer: translated as any layer
+            value = layer_from_entry(value, custom_objects, source)    # a wrapper's layer: translated as any layer
+        if key in _WRAPPED_LAYER_LISTS and isinstance(value, list):
+            value = [layer_from_entry(v, custom_objects, source) if isinstance(v, dict) and "class_name" in v else v
+                     for v in value]
         value = _clean_object(value)
         if key in accepted or key in ("batch_input_shape", "batch_shape", "input_shape", "input_dim"):
             out[key] = value
@@ -280,7 +290,7 @@ def layer_from_entry(entry: dict, custom_objects=None, source: str = "the model 
         return functional_from_keras(raw, custom_objects, source)
     if name == "Sequential":
         return sequential_from_keras(raw, custom_objects, source)
-    config = translate_layer_config(cls, raw, source) if _is_builtin(cls) else raw
+    config = translate_layer_config(cls, raw, source, custom_objects) if _is_builtin(cls) else raw
     if "custom_objects" in inspect.signature(cls.from_config).parameters:
         return cls.from_config(config, custom_objects=custom_objects)
     return cls.from_config(config)
