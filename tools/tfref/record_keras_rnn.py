@@ -20,7 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rnn_programs as programs  # noqa: E402
 
 OUT = pathlib.Path(__file__).resolve().parents[2] / "tests" / "data" / "keras_rnn"
-FILES = ("stacked_states", "gru_reset_before_backwards")
+FILES = ("stacked_states", "gru_reset_before_backwards", "conv_lstm2d")
 
 
 def main():

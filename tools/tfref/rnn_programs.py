@@ -81,12 +81,31 @@ def programs(tf):
         cells = [custom_cell_class(tf)(3), L.LSTMCell(2)]
         return seq(L.Masking(), L.RNN(cells, return_sequences=True), L.GlobalMaxPooling1D(), L.Dense(2))()
 
+    def conv_lstm2d():
+        return tf.keras.Sequential([tf.keras.Input((3, 4, 4, 2)),
+                                    L.ConvLSTM2D(2, 3, padding="same", return_sequences=True),
+                                    L.ConvLSTM2D(2, 2, strides=2, go_backwards=True), L.Flatten(), L.Dense(2)])
+
+    def conv_lstm1d():
+        inp = tf.keras.Input((4, 5, 2))
+        out, h, c = L.ConvLSTM1D(3, 2, dilation_rate=2, return_state=True, unit_forget_bias=False)(inp)
+        return tf.keras.Model(inp, L.Dense(2)(L.Flatten()(L.Concatenate()([out, c]))))
+
     return {f.__name__: f for f in (lstm_cell, lstm_layer, gru_reset_before_backwards, gru_masked,
                                     simple_relu_masked, stacked_states, initial_state, custom_cell,
-                                    custom_stacked_masked)}
+                                    custom_stacked_masked, conv_lstm2d, conv_lstm1d)}
+
+
+CONV_X = {"conv_lstm2d": RNG.standard_normal((6, 3, 4, 4, 2)).astype("float32"),
+          "conv_lstm1d": RNG.standard_normal((6, 4, 5, 2)).astype("float32")}
+
+
+RECURRENT = ("RNN", "LSTM", "ConvLSTM1D", "ConvLSTM2D")
 
 
 def inputs(name):
+    if name in CONV_X:
+        return CONV_X[name]
     if name == "initial_state":
         return [X, np.linspace(-1, 1, 24, dtype="float32").reshape(6, 4)]
     return X
@@ -104,7 +123,7 @@ def run(tf, name):
     model.set_weights(fixed_weights(model))
     out = {"predict": np.asarray(model.predict(x, verbose=0)).tolist(),
            "weights": [[str(w.path) if hasattr(w, "path") else w.name, list(w.shape)] for w in model.weights]}
-    rnn = [layer for layer in model.layers if type(layer).__name__ in ("RNN", "LSTM")][0]
+    rnn = [layer for layer in model.layers if type(layer).__name__ in RECURRENT][0]
     out["config"] = rnn.get_config()
     model.compile(optimizer=tf.keras.optimizers.SGD(0.1), loss="mse")
     history = model.fit(x, Y, batch_size=3, epochs=1, shuffle=False, verbose=0)

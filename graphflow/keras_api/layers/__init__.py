@@ -3,6 +3,7 @@ from .activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from .attention import Attention, MultiHeadAttention
 from .base import Layer
 from .conv import Conv2D
+from .conv_lstm import ConvLSTM1D, ConvLSTM2D, ConvLSTM3D
 from .conv_nd import (
     Conv1D,
     Conv2DTranspose,
@@ -67,8 +68,6 @@ from .preprocessing.categorical import CategoryEncoding, Discretization, Integer
 from .preprocessing.numeric import Normalization, Rescaling
 from .preprocessing.text import StringLookup, TextVectorization
 from .recurrent import GRU, LSTM, SimpleRNN
-from .rnn import RNN
-from .rnn_cells import GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells
 from .reshaping import (
     Cropping1D,
     Cropping2D,
@@ -79,6 +78,8 @@ from .reshaping import (
     ZeroPadding1D,
     ZeroPadding2D,
 )
+from .rnn import RNN
+from .rnn_cells import GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells
 from .wrappers import Bidirectional, TimeDistributed
 
 Convolution2D = Conv2D
@@ -97,6 +98,6 @@ __all__ = ["ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax", "Attention", "MultiHe
            "RandomRotation", "RandomTranslation", "RandomZoom", "CategoryEncoding", "Discretization", "IntegerLookup",
            "StringLookup", "TextVectorization",
            "Normalization", "Rescaling", "GRU", "LSTM", "SimpleRNN", "RNN", "GRUCell", "LSTMCell", "SimpleRNNCell",
-           "StackedRNNCells", "Cropping1D", "Cropping2D", "Permute",
+           "StackedRNNCells", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "Cropping1D", "Cropping2D", "Permute",
            "RepeatVector", "UpSampling1D", "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D", "Bidirectional",
            "TimeDistributed", "Convolution2D", "InputSpec"]

@@ -142,17 +142,23 @@ def run_steps(step, steps, states, mask, go_backwards, zero_output_for_mask, ret
     for t in order:
         output, new_states = step(steps[t], states)
         if mask is not None:
-            keep = api.expand_dims(api.cast(mask[:, t], "bool"), -1)
-            output = api.where(keep, output, previous if previous is not None else api.zeros_like(output))
-            states = pack_sequence_as(new_states, [api.where(keep, new, old) for new, old in
+            keep = api.cast(mask[:, t], "bool")
+            output = _keep(keep, output, previous if previous is not None else api.zeros_like(output))
+            states = pack_sequence_as(new_states, [_keep(keep, new, old) for new, old in
                                                    zip(flatten(new_states), flatten(states))])
             previous = output
             if zero_output_for_mask:
-                output = api.where(keep, output, api.zeros_like(output))
+                output = _keep(keep, output, api.zeros_like(output))
         else:
             states = new_states
         outputs.append(output)
     return (api.stack(outputs, axis=1) if return_sequences else outputs[-1]), states
+
+
+def _keep(keep, new, old):
+    """`new` in the rows where the (batch,) bool `keep` holds, else `old`, for tensors of any rank."""
+    rank = new.shape.rank
+    return api.where(api.reshape(keep, [-1] + [1] * (rank - 1)) if rank and rank > 1 else keep, new, old)
 
 
 class _RNN(CellMath, Layer):

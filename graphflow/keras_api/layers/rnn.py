@@ -39,10 +39,14 @@ class RNN(Layer):
         self.state_size = [size] if isinstance(size, int) else list(size)
         self.supports_masking = True
 
+    @property
+    def _n_states(self):     # Bidirectional's masks of returned states
+        return len(flatten(self.state_size))
+
     def build(self, input_shape, initial_state_shape=None):
-        if len(input_shape) != 3 or input_shape[1] is None:
+        if len(input_shape) < 3 or input_shape[1] is None:
             raise ValueError(f"{type(self).__name__} {self.name!r} needs inputs of shape (batch, timesteps, "
-                             f"features) with a known number of timesteps, got {tuple(input_shape)}")
+                             f"...) with a known number of timesteps, got {tuple(input_shape)}")
         if isinstance(self.cell, Layer):
             build_cell(self.cell, (input_shape[0],) + tuple(input_shape[2:]))
         self.built = True
