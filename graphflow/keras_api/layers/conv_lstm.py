@@ -10,11 +10,11 @@ from __future__ import annotations
 from ...ops import api
 from ...ops.api import nn_extra
 from ...ops.nn import conv_out_size
-from .. import activations, initializers, regularizers
+from .. import activations
 from ..serialization import serialize_object
 from .base import Layer
 from .conv import _check_channels_last, normalize_padding, normalize_tuple
-from .recurrent import LSTMMath, pop_unsupported, run_steps
+from .recurrent import LSTMMath, pop_unsupported, run_steps, set_weight_options
 from .rnn import RNN
 
 _CONVOLVE = {1: lambda x, w, s, p, d: nn_extra.conv1d(x, w, s[0], p, dilations=d[0]),
@@ -46,12 +46,8 @@ class ConvLSTMCell(Layer):
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
         self.use_bias, self.unit_forget_bias = use_bias, unit_forget_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
+        set_weight_options(self, kernel_initializer, recurrent_initializer, bias_initializer, kernel_regularizer,
+                           recurrent_regularizer, bias_regularizer)
         self.state_size = [-1, -1]     # as Keras: the states' shape follows the input's
 
     @property

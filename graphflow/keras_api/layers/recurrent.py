@@ -32,6 +32,17 @@ def pop_unsupported(kwargs, owner: str, ignored=_IGNORED):
         kwargs.pop(name, None)
 
 
+def set_weight_options(owner, kernel_initializer, recurrent_initializer, bias_initializer, kernel_regularizer,
+                       recurrent_regularizer, bias_regularizer):
+    """The initializers and regularizers of a recurrent kernel, recurrent kernel and bias."""
+    owner.kernel_initializer = initializers.get(kernel_initializer)
+    owner.recurrent_initializer = initializers.get(recurrent_initializer)
+    owner.bias_initializer = initializers.get(bias_initializer)
+    owner.kernel_regularizer = regularizers.get(kernel_regularizer)
+    owner.recurrent_regularizer = regularizers.get(recurrent_regularizer)
+    owner.bias_regularizer = regularizers.get(bias_regularizer)
+
+
 class CellMath:
     """The weights and the step of one recurrent family; mixed into the layer and its cell."""
 
@@ -45,12 +56,8 @@ class CellMath:
             raise ValueError(f"{type(self).__name__}: units must be a positive integer, got {units!r}")
         self.activation = activations.get(activation)
         self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
+        set_weight_options(self, kernel_initializer, recurrent_initializer, bias_initializer, kernel_regularizer,
+                           recurrent_regularizer, bias_regularizer)
 
     def _bias_shape(self):
         return (self.gates * self.units,)
