@@ -9,7 +9,7 @@ Masked steps keep the states and repeat the previous output, as Keras's backend.
 from __future__ import annotations
 
 from ...ops import api
-from ..nest import flatten
+from ..nest import flatten, pack_sequence_as
 from .base import Layer
 from .recurrent import run_fused, run_steps
 from .rnn_cells import StackedRNNCells, _Cell, build_cell, call_cell, cell_output_size, check_cell
@@ -80,7 +80,11 @@ class RNN(Layer):
 
             def step(x, states):
                 output, new_states = call_cell(self.cell, x, states, training)
-                return output, (list(new_states) if isinstance(new_states, (list, tuple)) else [new_states])
+                flat = flatten(new_states)
+                if len(flat) != len(flatten(states)):
+                    raise ValueError(f"{type(self).__name__} {self.name!r}: the cell returned {len(flat)} state "
+                                     f"tensors for {len(flatten(states))}")
+                return output, pack_sequence_as(states, flat)   # the states' structure, as Keras's rnn keeps it
 
             steps = api.unstack(inputs, num=inputs.shape[1], axis=1)
             output, states = run_steps(step, steps, states, mask, self.go_backwards, self.zero_output_for_mask,

@@ -103,6 +103,17 @@ def test_cells_called_directly_and_in_gf_function():
     _close(gf.function(lambda t: layer(t))(P.X), eager, 1e-6)
 
 
+def test_stack_of_one_cell_is_the_cell():
+    L = gf.keras.layers
+    single, stacked = L.RNN(L.LSTMCell(3), return_state=True), L.RNN([L.LSTMCell(3)], return_state=True)
+    want = single(P.X)
+    stacked(P.X)
+    stacked.set_weights(single.get_weights())
+    output, states = stacked(P.X)        # Keras: the one cell's states as one list
+    for a, b in zip([output] + list(states), want):
+        _close(a, b, 1e-6)
+
+
 def test_bad_cells_and_options_are_clear_errors():
     L = gf.keras.layers
     with pytest.raises(ValueError, match="state_size"):
