@@ -87,6 +87,10 @@ class ConvLSTMCell(Layer):
     def call(self, inputs, states, training=None):
         return self.recurrent_step(self.input_conv(inputs), list(states))
 
+    def get_initial_state(self, batch_size=None):
+        shape = [batch_size, *self.output_spatial(self.spatial_dims), self.filters]
+        return [api.zeros(shape, self.compute_dtype), api.zeros(shape, self.compute_dtype)]
+
     def output_spatial(self, sizes):
         return tuple(conv_out_size(size, k, s, d, self.padding.upper())[0]
                      for size, k, s, d in zip(sizes, self.kernel_size, self.strides, self.dilation_rate))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ...ops import api
 from ..nest import flatten, pack_sequence_as
-from .base import Layer
+from .base import Layer, trace_output_spec
 from .recurrent import run_fused, run_steps
 from .rnn_cells import StackedRNNCells, _Cell, build_cell, call_cell, cell_output_size, check_cell
 
@@ -97,6 +97,12 @@ class RNN(Layer):
         mask = previous_mask[0] if isinstance(previous_mask, (list, tuple)) else previous_mask
         out = mask if self.return_sequences else None
         return [out] + [None] * len(self.state_size) if self.return_state else out
+
+    def compute_output_spec(self, *args, **kwargs):
+        sizes = [cell_output_size(self.cell)] + flatten(self.state_size)
+        if all(isinstance(n, int) and n > 0 for n in sizes):
+            return super().compute_output_spec(*args, **kwargs)
+        return trace_output_spec(self, args, kwargs)   # sizes the cell knows only from its input
 
     def compute_output_shape(self, input_shape):
         batch, timesteps = input_shape[0], input_shape[1]

@@ -114,6 +114,21 @@ def test_stack_of_one_cell_is_the_cell():
         _close(a, b, 1e-6)
 
 
+def test_conv_lstm_cell_in_a_plain_rnn_is_conv_lstm():
+    """The per-step form (a convolution of each step's input) gives ConvLSTM2D's numbers, also
+    in a model, whose output shape RNN traces (the cell's state sizes follow its input)."""
+    from graphflow.keras_api.layers.conv_lstm import ConvLSTMCell
+    L, x = gf.keras.layers, P.CONV_X["conv_lstm2d"][:2]
+    a = L.ConvLSTM2D(2, 3, padding="same", return_sequences=True)
+    want = a(x)
+    b = L.RNN(ConvLSTMCell(2, 2, 3, padding="same"), return_sequences=True)
+    b(x)
+    b.set_weights(a.get_weights())
+    _close(b(x), want, 1e-6)
+    model = gf.keras.Sequential([gf.keras.Input(x.shape[1:]), L.RNN(ConvLSTMCell(2, 2, 3)), L.Flatten()])
+    assert model.output_shape == (None, 2 * 2 * 2)
+
+
 def test_bad_cells_and_options_are_clear_errors():
     L = gf.keras.layers
     with pytest.raises(ValueError, match="state_size"):
