@@ -4,6 +4,9 @@ ConvLSTMCell inside an RNN; gates i, f, c, o along the kernels' last axis; chann
 The input convolution of every timestep is one convolution over the sequence with time folded
 into the batch (the four gates' kernels as one kernel of 4*filters outputs, which is the same
 sum per output channel); only the recurrent convolution ('same' padding, stride 1) runs per step.
+Measured by benchmarks/rnn_cell_paths.py against the per-step form (RNN(ConvLSTMCell), one
+thread, CPU time): 1.13-1.29x eager, 0.99-1.08x compiled (the convolutions cost the same; the
+folded form saves per-step dispatch).
 """
 from __future__ import annotations
 
