@@ -8,6 +8,8 @@ Masked steps keep the states and repeat the previous output, as Keras's backend.
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ...ops import api
 from ..nest import flatten, pack_sequence_as
 from .base import Layer, trace_output_spec
@@ -52,13 +54,15 @@ class RNN(Layer):
         self.built = True
 
     def _initial_state(self, inputs):
-        get = getattr(self.cell, "get_initial_state", None)
-        if get is None or isinstance(self.cell, (_Cell, StackedRNNCells)):
-            column = api.zeros_like(inputs[:, 0, :1])      # (batch, 1): the batch size, also in graphs
-            return _zeros_like_structure(self.cell, column)
+        """Keras's initial states: the cell's get_initial_state where it has one (per cell in a
+        stack), else zeros of state_size; built-in cells' zeros take the batch from `inputs`."""
+        step = api.reshape(inputs[:, 0], [-1, int(np.prod(inputs.shape[2:]))]) if None not in inputs.shape[2:] \
+            else inputs[:, 0]
+        column = api.zeros_like(step[:, :1])      # (batch, 1): the batch size, also in graphs
         batch = inputs.shape[0] if inputs.shape[0] is not None else api.shape(inputs)[0]
-        state = get(batch_size=batch)
-        return list(state) if isinstance(state, (list, tuple)) else [state]
+        if isinstance(self.cell, StackedRNNCells):
+            return [_cell_initial_state(c, column, batch, bare=True) for c in self.cell.cells]
+        return _cell_initial_state(self.cell, column, batch, bare=False)
 
     def call(self, inputs, initial_state=None, mask=None, training=None):
         if isinstance(mask, (list, tuple)):
@@ -129,13 +133,16 @@ class RNN(Layer):
         return cls(**config)
 
 
-def _zeros_like_structure(cell, column):
-    """Zero states shaped like `cell.state_size` (nested for stacked cells), batch from `column`."""
+def _cell_initial_state(cell, column, batch, bare):
+    """One cell's initial states as a list; `bare`: a stack's cell with one integer state and no
+    get_initial_state keeps a bare tensor (Keras's StackedRNNCells)."""
     def zeros(size):
-        if isinstance(size, (list, tuple)):
-            return [zeros(s) for s in size]
         return api.add(column, api.zeros([int(size)], column.dtype))
-    if isinstance(cell, StackedRNNCells):   # Keras: a cell with one integer state keeps a bare tensor
-        return [zeros(c.state_size) if not isinstance(c, _Cell) or isinstance(c.state_size, list)
-                else [zeros(c.state_size)] for c in cell.cells]
-    return [zeros(s) for s in ([cell.state_size] if isinstance(cell.state_size, int) else cell.state_size)]
+    get = getattr(cell, "get_initial_state", None)
+    if get is not None and not isinstance(cell, _Cell):
+        state = get(batch_size=batch)
+        return state if bare or isinstance(state, (list, tuple)) else [state]
+    size = cell.state_size
+    if isinstance(size, int):
+        return zeros(size) if bare and not isinstance(cell, _Cell) else [zeros(size)]
+    return [zeros(s) for s in size]

@@ -129,6 +129,27 @@ def test_conv_lstm_cell_in_a_plain_rnn_is_conv_lstm():
     assert model.output_shape == (None, 2 * 2 * 2)
 
 
+def test_custom_get_initial_state_is_used_alone_and_stacked():
+    L = gf.keras.layers
+
+    class OnesCell(L.Layer):
+        state_size = 2
+
+        def get_initial_state(self, batch_size=None):
+            return gf.ones([batch_size, 2])
+
+        def call(self, inputs, states):
+            h = states[0] + gf.reduce_sum(inputs, axis=-1, keepdims=True)
+            return h, [h]
+
+    x = P.X[:2]
+    want = 1.0 + x.sum(axis=(1, 2))[:, None] * np.ones(2)
+    _close(L.RNN(OnesCell())(x), want, 1e-5)
+    out, state_a, state_b = L.RNN([OnesCell(), L.SimpleRNNCell(2)], return_state=True)(x)
+    _close(state_a, want, 1e-5)
+    assert len(state_b) == 1 and state_b[0].shape == (2, 2)
+
+
 def test_bad_cells_and_options_are_clear_errors():
     L = gf.keras.layers
     with pytest.raises(ValueError, match="state_size"):
