@@ -62,6 +62,10 @@ class ConvLSTMCell(Layer):
             raise ValueError(f"ConvLSTMCell {self.name!r} needs inputs (batch, {self.rank} spatial dims, channels) "
                              f"of known sizes, got {tuple(input_shape)}")
         self.spatial_dims = tuple(input_shape[1:-1])
+        if min(self.output_spatial(self.spatial_dims)) <= 0:
+            raise ValueError(f"ConvLSTMCell {self.name!r}: kernel_size {self.kernel_size} with dilation_rate "
+                             f"{self.dilation_rate} and padding {self.padding!r} leaves no output of the input's "
+                             f"spatial shape {self.spatial_dims}")
         n = 4 * self.filters
         self.kernel = self.add_weight(shape=self.kernel_size + (input_shape[-1], n),
                                       initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,

@@ -160,3 +160,5 @@ def test_bad_cells_and_options_are_clear_errors():
         L.RNN(L.LSTMCell(3))(P.X, initial_state=[gf.zeros([6, 3])])
     with pytest.raises(ValueError, match="dropout"):
         L.GRUCell(3, dropout=0.5)
+    with pytest.raises(ValueError, match="no output"):
+        L.ConvLSTM1D(3, 3, dilation_rate=2)(np.zeros((1, 3, 4, 2), "float32"))
