@@ -45,6 +45,13 @@ def _strip(config):
     return config
 
 
+# one SGD epoch for the programs that cover each path (fused cell, per-step built-in cell, custom
+# cell, custom + stacked + masked, initial_state, ConvLSTM): compiling a training step is most of
+# this file's cold cost (about 60 s of its 90 at load 4), and the others' forward passes run the
+# same code; their recorded losses stay in record.json
+FIT = {"lstm_cell", "gru_masked", "custom_cell", "custom_stacked_masked", "initial_state", "conv_lstm2d"}
+
+
 @pytest.mark.parametrize("name", sorted(REC))
 def test_program_matches_keras(name):
     rec = REC[name]
@@ -56,6 +63,8 @@ def test_program_matches_keras(name):
     rnn = [layer for layer in model.layers if type(layer).__name__ in P.RECURRENT][0]
     if type(rnn).__name__ != "LSTM":
         assert _strip(rnn.get_config()) == _strip(rec["config"])
+    if name not in FIT:
+        return
     model.compile(optimizer=gf.keras.optimizers.SGD(0.1), loss="mse")
     history = model.fit(x, P.Y, batch_size=3, epochs=1, shuffle=False, verbose=0)
     _close(history.history["loss"][0], rec["loss"], 1e-5)
