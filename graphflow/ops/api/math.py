@@ -11,7 +11,19 @@ from .op_call import argument_error, binary, opdef, unary
 _ctx = ctx_mod.context()
 
 
+def _is_text(x) -> bool:
+    return isinstance(x, (str, bytes)) or getattr(x, "dtype", None) is dtypes.string
+
+
 def add(x, y, name=None):
+    if _is_text(x) or _is_text(y):
+        # TensorFlow's Add concatenates strings elementwise: the StringJoin op, with broadcasting
+        from .strings import join
+        if not (_is_text(x) and _is_text(y)) and _ctx.eager:
+            other = y if _is_text(x) else x
+            raise InvalidArgumentError(None, "Add", f"Add: cannot add a string tensor and a "
+                                       f"{getattr(other, 'dtype', type(other).__name__)!s} value")
+        return join([x, y], name=name)
     try:
         return binary("Add", x, y, name)
     except TypeError as e:
