@@ -4,7 +4,7 @@ from __future__ import annotations
 from ... import context as ctx_mod
 from ... import dtypes
 from ...errors import InvalidArgumentError
-from ..convert import convert_to_tensor, is_tensorlike, pair
+from ..convert import convert_to_tensor, is_tensorlike, pair, string_operand
 from ..dispatch import apply
 from .op_call import argument_error, binary, opdef, unary
 
@@ -18,12 +18,12 @@ def _is_text(x) -> bool:
 def add(x, y, name=None):
     if _is_text(x) or _is_text(y):
         # TensorFlow's Add concatenates strings elementwise: the StringJoin op, with broadcasting
-        from .strings import join
         if not (_is_text(x) and _is_text(y)) and _ctx.eager:
             other = y if _is_text(x) else x
             raise InvalidArgumentError(None, "Add", f"Add: cannot add a string tensor and a "
                                        f"{getattr(other, 'dtype', type(other).__name__)!s} value")
-        return join([x, y], name=name)
+        parts = (string_operand(x, "Add"), string_operand(y, "Add"))
+        return apply(opdef("StringJoin"), parts, {"separator": b""}, name)
     try:
         return binary("Add", x, y, name)
     except TypeError as e:
