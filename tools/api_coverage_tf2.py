@@ -8,7 +8,7 @@ docs/api_coverage.md.
 TensorFlow's names come from tests/data/api_names/tf2_names.json (tools/tfref/record_tf2_names.py).
 A name is present when graphflow resolves it (a submodule counts when graphflow has it). It is tested
 when a TF-recorded test exercises it: a case of tests/data/tf_reference/*.json calls it, a recorded
-program (tests/api, tests/autograph, tests/text programs.py) uses it as `tf.<path>`, it is the very
+program (tests/api programs.py and guide_programs.py, tests/autograph, tests/text programs.py) uses it as `tf.<path>`, it is the very
 same object as such a name in another namespace (tf.add is tf.math.add), or, for a submodule, a test
 directory checks it against TensorFlow's recorded outputs (SUBMODULE_TESTS). No TensorFlow import.
 """
@@ -25,6 +25,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NAMES = os.path.join(ROOT, "tests", "data", "api_names", "tf2_names.json")
 CASES = glob.glob(os.path.join(ROOT, "tests", "data", "tf_reference", "*.json"))
 PROGRAM_SOURCES = [os.path.join(ROOT, "tests", "api", "programs.py"),
+                   os.path.join(ROOT, "tests", "api", "guide_programs.py"),
                    os.path.join(ROOT, "tests", "autograph", "programs.py"),
                    os.path.join(ROOT, "tests", "text", "programs.py"),
                    os.path.join(ROOT, "tests", "ops", "namespace_programs.py"),
