@@ -21,6 +21,7 @@ from .context import disable_eager_execution, eager_mode, enable_eager_execution
 from .data import v1 as _v1_data  # noqa: E402  (gf.data; gf.compat.v1.data below)
 from .dtypes import DType, as_dtype, double, float16, float32, float64, half, int8, int16, int32, int64, string, uint8  # noqa: A004
 from .dtypes import bool_ as bool
+from .eager.forward_accumulator import ForwardAccumulator as _ForwardAccumulator  # noqa: E402
 from .eager.tape import GradientTape  # noqa: E402
 from .eager.tensor import EagerTensor
 from .explain import explain  # noqa: E402  (graphflow.explain(fn, ...): what the compiler does)
@@ -281,3 +282,9 @@ __version__ = "0.1.0"
 
 def is_tensor(x) -> bool:
     return isinstance(x, (Tensor, Variable))
+
+# gf.autodiff is the engine's module; it also answers for TensorFlow's tf.autodiff namespace.
+from . import autodiff as _autodiff_namespace  # noqa: E402
+
+_autodiff_namespace.GradientTape = GradientTape
+_autodiff_namespace.ForwardAccumulator = _ForwardAccumulator

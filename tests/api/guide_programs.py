@@ -276,6 +276,20 @@ def advanced_autodiff(tf):
         g = t1.gradient(y, x)
     out["hessian"] = t2.jacobian(g, x)
 
+    with tf.autodiff.ForwardAccumulator(primals=x, tangents=tf.ones_like(x)) as acc:
+        y = tf.reduce_sum(x * x * x)
+        z = tf.nn.relu(x @ x)
+        unrelated = tf.constant(3.0) * 2.0
+    out["forward_mode"] = [acc.jvp(y), acc.jvp(z), acc.jvp(x), acc.jvp(unrelated) is None,
+                           acc.jvp(unrelated, unconnected_gradients=tf.UnconnectedGradients.ZERO)]
+    with tf.GradientTape() as tape:
+        v = tf.constant([1.0, 2.0])
+        tape.watch(v)
+        with tf.autodiff.ForwardAccumulator(v, tf.constant([1.0, 1.0])) as acc:
+            out3 = tf.reduce_sum(v ** 3)
+        jvp = acc.jvp(out3)
+    out["forward_over_backward"] = [jvp, tape.gradient(jvp, v)]
+
     return out
 
 
