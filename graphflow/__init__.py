@@ -127,6 +127,7 @@ from .ops.api import (  # noqa: A004
 from .ops.api import io as _io_api
 from .ops.api import lookup as _lookup_api
 from .ops.api import print_ as print  # noqa: A004
+from .ops.api import sparse as _sparse_api
 from .ops.api import strings as _strings_api
 from .ops.convert import convert_to_tensor
 from .ops.indexed_slices import IndexedSlices, IndexedSlicesSpec
@@ -267,6 +268,8 @@ from .ops.api.audio import audio  # noqa: E402
 
 newaxis = None
 strings = _namespace("strings", **{n: getattr(_strings_api, n) for n in _strings_api.__all__})
+sparse = _namespace("sparse", **{n: getattr(_sparse_api, n) for n in _sparse_api.__all__})
+SparseTensor = sparse.SparseTensor
 lookup = _namespace("lookup", **{n: getattr(_lookup_api, n) for n in _lookup_api.__all__})
 io = _namespace("io", **{n: getattr(_io_api, n) for n in _io_api.__all__})
 from .ops.api import mutable_lookup as _mutable_lookup  # noqa: E402

@@ -644,12 +644,40 @@ def sparse_tensors(tf):
         "keyed": tf.sparse.to_dense(tf.sparse.SparseTensor([[0, 1]], [1.5], [2, 2]), default_value=-1.0),
         "bad_indices": _error_name(lambda: tf.sparse.to_dense(
             tf.sparse.SparseTensor(indices=[[0, 0], [5, 0]], values=[1, 2], dense_shape=[2, 2]))),
-        "dataset": [tf.sparse.to_dense(e) for e in tf.data.Dataset.from_tensor_slices(st2)],
         "transpose": tf.sparse.to_dense(tf.sparse.transpose(st2)),
         "expand_dims": tf.sparse.expand_dims(st2, 0).dense_shape,
         "in_function": tf.function(lambda s, d: tf.sparse.sparse_dense_matmul(s, d))(
             tf.cast(st_c, tf.float32), tf.constant([[1.0, 2.0], [3.0, 4.0]])),
     }
+
+
+@guide
+def sparse_in_function(tf):
+    @tf.function
+    def f(d, e):
+        a = tf.sparse.from_dense(d)
+        b = tf.sparse.SparseTensor([[0, 1], [1, 0]], [4.0, 5.0], [2, 3])
+        return [tf.sparse.to_dense(a), tf.sparse.to_dense(tf.sparse.transpose(b)),
+                tf.sparse.sparse_dense_matmul(a, tf.transpose(e)),
+                tf.sparse.to_dense(tf.sparse.reorder(tf.sparse.SparseTensor([[1, 0], [0, 1]], [1.0, 2.0], [2, 2]))),
+                tf.sparse.to_dense(tf.sparse.map_values(tf.square, a)),
+                tf.sparse.to_dense(tf.sparse.retain(b, [True, False])), tf.sparse.to_dense(tf.sparse.concat(1, [b, b])),
+                tf.sparse.reduce_sum(a), tf.sparse.to_dense(tf.sparse.slice(b, [0, 1], [2, 2]))]
+    dense = tf.constant([[1.0, 0.0, 2.0], [0.0, 0.0, 3.0]])
+    out = {"function": f(dense, tf.constant([[0.0, 4.0, -2.0], [5.0, 0.0, 0.0]]))}
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        sp = tf.sparse.SparseTensor([[0, 0], [1, 1]], x * 3.0, [2, 2])
+        y = tf.reduce_sum(tf.sparse.sparse_dense_matmul(sp, tf.ones([2, 2])) ** 2) + tf.sparse.reduce_sum(sp)
+    out["gradient"] = tape.gradient(y, x)
+    return out
+
+
+@guide
+def sparse_dataset(tf):
+    st = tf.sparse.SparseTensor(indices=[[0, 2], [1, 0], [1, 1]], values=[5.0, 0.0, 7.0], dense_shape=[2, 3])
+    return {"rows": [tf.sparse.to_dense(e) for e in tf.data.Dataset.from_tensor_slices(st)]}
 
 
 # ---- tf.data ------------------------------------------------------------------------------------------

@@ -25,16 +25,15 @@ DATA = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "api_pro
 with open(DATA) as _f:
     RECORDED = json.load(_f)["programs"]
 
-# Guides whose programs need tensor types graphflow does not have (docs/api_coverage.md lists
-# them as left out): recorded all the same, so they turn into passing tests once the types exist.
-MISSING_TYPES = {"ragged_tensors": "graphflow has no tf.RaggedTensor / tf.ragged",
-                 "sparse_tensors": "graphflow has no tf.SparseTensor / tf.sparse"}
+# Programs that need what graphflow does not have (docs/tf2_api.md lists it): recorded all the
+# same, so they turn into passing tests once it exists. name -> (exception raised now, why).
+MISSING = {"ragged_tensors": (AttributeError, "graphflow has no tf.RaggedTensor / tf.ragged"),
+           "sparse_dataset": (TypeError, "tf.data elements cannot be SparseTensors in graphflow")}
 
 
 def _params():
-    return [pytest.param(name, marks=pytest.mark.xfail(raises=AttributeError, strict=True,
-                                                        reason=MISSING_TYPES[name]))
-            if name in MISSING_TYPES else name for name in sorted(GUIDE_PROGRAMS)]
+    return [pytest.param(name, marks=pytest.mark.xfail(raises=MISSING[name][0], strict=True, reason=MISSING[name][1]))
+            if name in MISSING else name for name in sorted(GUIDE_PROGRAMS)]
 
 
 @pytest.mark.parametrize("name", _params())

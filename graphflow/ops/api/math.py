@@ -166,6 +166,8 @@ def add_n(inputs, name=None):
 
 def cast(x, dtype, name=None):
     dtype = dtypes.as_dtype(dtype)
+    if hasattr(x, "with_values") and hasattr(x, "dense_shape"):       # a SparseTensor: its values
+        return x.with_values(cast(x.values, dtype, name))
     x = convert_to_tensor(x)
     if x.dtype is dtype:
         return x
