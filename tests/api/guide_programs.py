@@ -874,3 +874,68 @@ def custom_fit(tf):
     out["sample_weight"] = {k: [float(v) for v in vs] for k, vs in sorted(hist.history.items())}
     out["kernel"] = simple.layers[-1].kernel
     return out
+
+
+# ---- what the guides' features do at their edges --------------------------------------------------------
+
+@guide
+def guide_edge_cases(tf):
+    x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    out = {}
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = x * 2.0
+    out["jacobian_no_pfor"] = _error_name(lambda: tape.jacobian(y, x, experimental_use_pfor=False))
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = tf.reduce_sum(x, axis=1)
+        unrelated = tf.constant([1.0, 2.0])
+    out["batch_jacobian_rank"] = _error_name(lambda: tape.batch_jacobian(y, x))
+    out["batch_jacobian_batch"] = _error_name(lambda: tape.batch_jacobian(tf.stack([y, y, y], 1)[:1], x))
+    out["jacobian_unconnected"] = [tape.jacobian(unrelated, x) is None,
+                                   tape.jacobian(unrelated, x, unconnected_gradients=tf.UnconnectedGradients.ZERO)]
+    out["batch_jacobian_unconnected"] = tape.batch_jacobian(tf.stack([unrelated, unrelated], 1), x)
+    out["jacobian_sum"] = tape.jacobian(y, x)
+
+    @tf.function
+    def squares(n):
+        ta = tf.TensorArray(tf.int32, size=0, dynamic_size=True)
+        for i in tf.range(n):
+            ta = ta.write(i, i * i)
+        return ta.stack(), ta.size()
+
+    @tf.function
+    def fixed(v):
+        ta = tf.TensorArray(tf.float32, size=3, element_shape=[2])
+        for i in tf.range(3):
+            ta = ta.write(i, v * tf.cast(i, tf.float32))
+        return ta.stack(), ta.read(2), ta.gather([2, 0])
+
+    @tf.function
+    def too_far(n):
+        ta = tf.TensorArray(tf.float32, size=2)
+        for i in tf.range(n):
+            ta = ta.write(i, 1.0)
+        return ta.stack()
+    out["tensor_array"] = [squares(tf.constant(4)), squares(tf.constant(0)), fixed(tf.constant([1.0, -1.0])),
+                           too_far(tf.constant(2)), _error_name(lambda: too_far(tf.constant(3)))]
+
+    ds = tf.data.Dataset.range(6)
+    out["group_by_window_args"] = [
+        _error_name(lambda: ds.group_by_window(lambda v: v % 2, lambda k, w: w.batch(2))),
+        _error_name(lambda: ds.group_by_window(lambda v: tf.cast(v % 2, tf.int32), lambda k, w: w.batch(2),
+                                               window_size=2)),
+        _error_name(lambda: list(ds.group_by_window(lambda v: v % 2, lambda k, w: w.batch(2), window_size=0)))]
+    out["group_by_window_size_func"] = [b.numpy().tolist() for b in ds.group_by_window(
+        lambda v: v % 3, lambda k, w: w.batch(4), window_size_func=lambda k: k + 1)]
+    out["bucket_args"] = _error_name(lambda: ds.bucket_by_sequence_length(lambda v: v, [2], [1]))
+    out["bucket_boundary_padding"] = [b.numpy().tolist() for b in tf.data.Dataset.range(1, 5).map(
+        lambda n: tf.fill([n], n)).bucket_by_sequence_length(lambda e: tf.shape(e)[0], [3, 6], [2, 2, 2],
+                                                            pad_to_bucket_boundary=True)]
+    out["unique_float"] = _error_name(lambda: tf.data.Dataset.from_tensor_slices([1.0, 1.0]).unique())
+    out["single_element"] = [_error_name(lambda: tf.data.Dataset.range(0).get_single_element()),
+                             _error_name(lambda: tf.data.Dataset.range(2).get_single_element()),
+                             tf.data.Dataset.from_tensors(({"a": 1}, 2.0)).get_single_element()]
+    out["string_add"] = [tf.constant(["a", "b"]) + "!", tf.strings.join(["x", "y"]),
+                         _error_name(lambda: tf.constant(["a"]) + tf.constant(1))]
+    return out

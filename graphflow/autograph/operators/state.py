@@ -10,6 +10,7 @@ from ...errors import format_location, user_frame
 from ...graph.func_graph import flatten, pack_as, signature
 from ...graph.graph import SymbolicTensor
 from ...ops import convert
+from ...ops.api import tensor_array
 from ...ops.api.tensor_array import TensorArray
 from ...shapes import TensorShape
 from ...tensor import Tensor
@@ -63,7 +64,7 @@ def to_tensors(value, name: str, context: str):
 
 def rebuild(raw, values):
     """`values` (to_tensors of `raw`) with the TensorArrays of `raw` back as arrays around their buffers."""
-    leaves = [TensorArray._with_buffer(r, t) if isinstance(r, TensorArray) else t
+    leaves = [tensor_array.with_buffer(r, t) if isinstance(r, TensorArray) else t
               for r, t in zip(flatten(raw), flatten(values))]
     return pack_as(values, leaves)
 
@@ -77,8 +78,7 @@ def learn_element_shapes(before, after) -> None:
     """Give the arrays of `before` the element shapes one iteration wrote into `after`."""
     for b, a in zip(flatten(before), flatten(after)):
         if isinstance(b, TensorArray) and isinstance(a, TensorArray) and b.needs_element_shape():
-            b._element_shape = b._element_shape.merge_with(a.element_shape) \
-                if b._element_shape.is_compatible_with(a.element_shape) else a.element_shape
+            tensor_array.learn_element_shape(b, a.element_shape)
 
 
 def dynamic_array_dims(value, shapes: list) -> list:

@@ -58,7 +58,6 @@ class TensorArray:
 
     @classmethod
     def _with_buffer(cls, like: "TensorArray", buffer) -> "TensorArray":
-        """An array like `like` (dtype, flags) stored as `buffer` ([size, *element_shape])."""
         out = cls.__new__(cls)
         out._dtype, out._dynamic_size, out._infer_shape = like._dtype, like._dynamic_size, like._infer_shape
         out._items, out._buffer = None, buffer
@@ -239,3 +238,16 @@ class TensorArray:
     def __repr__(self):
         size = len(self._items) if self._buffer is None else self._buffer.shape[0]
         return f"<TensorArray dtype={self._dtype.name} size={size}>"
+
+
+# ---- what autograph's loops need to carry an array (autograph/operators/state.py) ---------------------------
+
+def with_buffer(like: TensorArray, buffer) -> TensorArray:
+    """An array like `like` (dtype, flags) stored as `buffer` ([size, *element_shape])."""
+    return TensorArray._with_buffer(like, buffer)
+
+
+def learn_element_shape(array: TensorArray, shape) -> None:
+    """Give an array nothing has been written to the element shape one traced iteration wrote."""
+    known = array._element_shape
+    array._element_shape = known.merge_with(shape) if known.is_compatible_with(shape) else TensorShape(shape)
