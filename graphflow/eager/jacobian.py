@@ -25,19 +25,19 @@ def _static_shape(t, what: str) -> list:
     return dims
 
 
-def _check_pfor(tape, experimental_use_pfor):
+def _start(tape, target, unconnected_gradients, experimental_use_pfor):
+    """(op namespace, unconnected mode, target as a tensor) after TensorFlow's argument checks."""
+    autodiff = _ops()
     if not experimental_use_pfor and ctx_mod.context().eager and not tape._persistent:
         raise RuntimeError("GradientTape must be created with persistent=True to compute the jacobian with "
                            "eager execution enabled and with experimental_use_pfor set to False.")
+    mode = autodiff.unconnected_mode(unconnected_gradients)
+    return autodiff, mode, autodiff.gf.convert_to_tensor(target) if is_variable(target) else target
 
 
 def jacobian(tape, target, sources, unconnected_gradients, experimental_use_pfor):
-    autodiff = _ops()
+    autodiff, mode, target = _start(tape, target, unconnected_gradients, experimental_use_pfor)
     gf = autodiff.gf
-    _check_pfor(tape, experimental_use_pfor)
-    mode = autodiff.unconnected_mode(unconnected_gradients)
-    if is_variable(target):
-        target = gf.convert_to_tensor(target)
     shape = _static_shape(target, "jacobian")
     n = int(np.prod(shape, dtype=np.int64))
     flat_sources = flatten(sources)
@@ -60,12 +60,8 @@ def jacobian(tape, target, sources, unconnected_gradients, experimental_use_pfor
 
 
 def batch_jacobian(tape, target, source, unconnected_gradients, experimental_use_pfor):
-    autodiff = _ops()
+    autodiff, mode, target = _start(tape, target, unconnected_gradients, experimental_use_pfor)
     gf = autodiff.gf
-    _check_pfor(tape, experimental_use_pfor)
-    mode = autodiff.unconnected_mode(unconnected_gradients)
-    if is_variable(target):
-        target = gf.convert_to_tensor(target)
     t_shape, s_shape = target.shape, source.shape
     if (t_shape.rank is None or s_shape.rank is None or t_shape.rank < 2 or s_shape.rank < 2
             or (t_shape[0] is not None and s_shape[0] is not None and t_shape[0] != s_shape[0])):

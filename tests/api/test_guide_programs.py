@@ -17,7 +17,7 @@ import pytest
 import graphflow as gf
 
 from .guide_programs import GUIDE_PROGRAMS
-from .test_api_programs import assert_leaf
+from .test_api_programs import assert_outputs
 
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning", "ignore::UserWarning")
 
@@ -38,14 +38,7 @@ def _params():
 
 @pytest.mark.parametrize("name", _params())
 def test_guide_program_matches_tensorflow(name):
-    want = RECORDED[name]
-    got = GUIDE_PROGRAMS[name](gf)
-    assert sorted(got) == sorted(want), f"{name}: outputs {sorted(got)} != TensorFlow's {sorted(want)}"
-    for key in want:
-        leaves = gf.nest.flatten(got[key])
-        assert len(leaves) == len(want[key]), f"{name}/{key}: {len(leaves)} leaves, TF has {len(want[key])}"
-        for i, (g, w) in enumerate(zip(leaves, want[key])):
-            assert_leaf(g, w, f"{name}/{key}[{i}]")
+    assert_outputs(GUIDE_PROGRAMS[name](gf), RECORDED[name], name)
 
 
 def test_every_guide_program_was_recorded():
