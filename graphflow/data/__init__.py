@@ -22,6 +22,7 @@ experimental.__dict__.update(
     make_csv_dataset=_readers.make_csv_dataset, CsvDataset=_readers.CsvDataset,
     cardinality=lambda dataset: dataset.cardinality(),
     get_single_element=lambda dataset: dataset.get_single_element(),
+    Counter=Dataset.counter,
     # transformations for Dataset.apply, as tf.data.experimental has them
     group_by_window=lambda key_func, reduce_func, window_size=None, window_size_func=None: (
         lambda dataset: dataset.group_by_window(key_func, reduce_func, window_size, window_size_func)),

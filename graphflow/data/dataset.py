@@ -108,6 +108,11 @@ class Dataset:
         return Dataset(sources.Range(*args, dtype=output_type))
 
     @staticmethod
+    def counter(start=0, step=1, dtype=int64, name=None) -> "Dataset":
+        """start, start + step, ... (int64 scalars by default), without end."""
+        return Dataset(sources.Counter(start, step, dtype))
+
+    @staticmethod
     def zip(*datasets, name=None) -> "Dataset":
         """Tuples (or the given nesting) of elements of several datasets, as long as the shortest."""
         nested = datasets[0] if len(datasets) == 1 and structure.is_nested(datasets[0]) else tuple(datasets)

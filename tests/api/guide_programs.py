@@ -734,6 +734,8 @@ def data_pipelines(tf):
             key_func=lambda x: x % 2, reduce_func=lambda k, w: w.batch(5), window_size=5)),
         "unique": lst(tf.data.Dataset.from_tensor_slices([1, 2, 2, 3, 1]).unique()),
         "rebatch_shard": [lst(tf.data.Dataset.range(10).shard(3, 1))],
+        "counter": [lst(tf.data.Dataset.counter(3, 2).take(3)), int(tf.data.Dataset.counter().cardinality()),
+                    lst(tf.data.Dataset.zip((tf.data.experimental.Counter(), tf.data.Dataset.range(5, 7))))],
     }
     shuffled = tf.data.Dataset.range(10).shuffle(10, seed=42, reshuffle_each_iteration=False)
     first = [int(x) for x in shuffled]
