@@ -139,7 +139,7 @@ class Variable(OperatorsMixin):
             init = convert.convert_to_tensor(initial_value, dtype=dtype, dtype_hint=dtype)
             self._graph = None
             base = name or "Variable"
-            self._name = f"{base}:0"
+            self._name = f"{_ctx.eager_name_scope}{base}:0"
             value = np.array(init._value, copy=True)
             self._state = VariableState(self._name, shape if shape is not None else value.shape,
                                         dtypes.from_numpy(value.dtype), value)

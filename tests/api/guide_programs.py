@@ -509,6 +509,26 @@ def modules_and_checkpoints(tf):
     with tf.name_scope("scoped"):
         out["scoped_name"] = my_model.dense_1.name
 
+    class Scoped(tf.Module):
+        def __init__(self, name=None):
+            super().__init__(name=name)
+            with self.name_scope:
+                self.w = tf.Variable(1.0, name="w")
+            self.u = tf.Variable(2.0, name="u")
+
+        @tf.Module.with_name_scope
+        def make(self):
+            return tf.Variable(3.0, name="made")
+
+    with tf.name_scope("outer"):
+        scoped = Scoped(name="scoped")
+        inner = tf.Variable(0.0, name="inner")
+        current = tf.get_current_name_scope()
+        with tf.name_scope("abs/"):
+            absolute = tf.Variable(0.0, name="a")
+    out["name_scopes"] = [scoped.w.name, scoped.u.name, scoped.make().name, scoped.name_scope.name, inner.name,
+                          current, absolute.name, tf.get_current_name_scope()]
+
     with tempfile.TemporaryDirectory() as tmp:
         chkp_path = os.path.join(tmp, "my_checkpoint")
         checkpoint = tf.train.Checkpoint(model=my_model)

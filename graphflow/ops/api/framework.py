@@ -238,7 +238,7 @@ def is_symbolic_tensor(tensor) -> bool:
 def get_current_name_scope() -> str:
     """The name scope ops created now get ("" at the top level)."""
     if _ctx.eager:
-        return ""
+        return _ctx.eager_name_scope.rstrip("/")
     return ctx_mod.current_graph().get_name_scope()
 
 
