@@ -452,7 +452,23 @@ def function_performance(tf):
                 self.count = tf.Variable(0)
             return self.count.assign_add(1)
     c = Count()
-    out["variable_once"] = [c(), c()]
+    with tf.name_scope("outer"):
+        out["variable_once"] = [c(), c(), c.count.name]
+
+    class Lazy(tf.Module):
+        def __init__(self):
+            super().__init__(name="lazy")
+            self.v = None
+
+        @tf.Module.with_name_scope
+        @tf.function
+        def __call__(self, x):
+            if self.v is None:
+                with tf.name_scope("inner"):
+                    self.v = tf.Variable(2.0, name="v")
+            return x * self.v
+    lazy = Lazy()
+    out["variable_in_function_scope"] = [lazy(tf.constant(3.0)), lazy.v.name]
 
     @tf.function
     def leaky(x):
