@@ -680,6 +680,19 @@ def sparse_tensors(tf):
         "keyed": tf.sparse.to_dense(tf.sparse.SparseTensor([[0, 1]], [1.5], [2, 2]), default_value=-1.0),
         "bad_indices": _error_name(lambda: tf.sparse.to_dense(
             tf.sparse.SparseTensor(indices=[[0, 0], [5, 0]], values=[1, 2], dense_shape=[2, 2]))),
+        "bad_inputs": [_error_name(lambda: tf.sparse.SparseTensor([[0, 0]], [1, 2], [3, 3])),
+                       _error_name(lambda: tf.sparse.to_dense(
+                           tf.sparse.SparseTensor([[1, 0], [0, 0]], [1, 2], [3, 3]))),
+                       _error_name(lambda: tf.sparse.add(st_a, tf.sparse.SparseTensor([[0, 0]], [1], [5, 10]))),
+                       _error_name(lambda: tf.sparse.sparse_dense_matmul(st_c, tf.ones([3, 1], tf.int32))),
+                       _error_name(lambda: tf.sparse.reshape(st1, [7, -1]))],
+        "more": [tf.sparse.to_dense(tf.sparse.reshape(st1, [6, -1])), tf.sparse.to_dense(st2 * 2.0),
+                 tf.sparse.to_dense(tf.sparse.add(st2, st2, threshold=11.0)), tf.sparse.add(st2, tf.ones([2, 3])),
+                 tf.sparse.to_dense(tf.sparse.reduce_sum(st_c, axis=0, output_is_sparse=True)),
+                 tf.sparse.reduce_max(tf.sparse.SparseTensor([[0, 0], [0, 1]], [-1.0, -2.0], [2, 2]), axis=1),
+                 tf.sparse.sparse_dense_matmul(st2, tf.ones([2, 2]), adjoint_a=True),
+                 tf.sparse.to_dense(tf.sparse.concat(0, [st2, st2], expand_nonconcat_dims=True)),
+                 tf.sparse.to_dense(tf.cast(st_c, tf.float32)), tf.sparse.reduce_sum(st_c, 1, keepdims=True)],
         "transpose": tf.sparse.to_dense(tf.sparse.transpose(st2)),
         "expand_dims": tf.sparse.expand_dims(st2, 0).dense_shape,
         "in_function": tf.function(lambda s, d: tf.sparse.sparse_dense_matmul(s, d))(

@@ -122,7 +122,7 @@ def add(a, b, threshold=0, name=None):
         a, b = b, a
     a = _sparse(a, "sparse.add")
     if not isinstance(b, SparseTensor):
-        return add_dense(a, b)
+        return _add_dense(a, b)
     pa, pb = _eager_parts(a), _eager_parts(b)
     if pa is not None and pb is not None and not np.array_equal(pa[1], pb[1]):
         bad = int(np.argmax(pa[1] != pb[1])) if len(pa[1]) == len(pb[1]) else 0
@@ -138,7 +138,7 @@ def add(a, b, threshold=0, name=None):
     return SparseTensor(_unlinear(gather(uniq, order), a.dense_shape), gather(sums, order), a.dense_shape)
 
 
-def add_dense(sp, dense):
+def _add_dense(sp, dense):
     return dense_add(to_dense(sp), convert_to_tensor(dense, dtype=sp.dtype))
 
 
@@ -223,7 +223,7 @@ def _reduce(sp, axis, keepdims, output_is_sparse, segment_fn):
     out_shape = kept_shape
     if keepdims:
         columns = iter(range(len(kept)))
-        out_idx = stack([out_idx[:, next(columns)] if d in kept else zeros_like_column(out_idx)
+        out_idx = stack([out_idx[:, next(columns)] if d in kept else _zero_column(out_idx)
                          for d in range(rank)], axis=1) if rank else out_idx
         out_shape = stack([sp.dense_shape[d] if d in kept else convert_to_tensor(1, dtypes.int64)
                            for d in range(rank)]) if rank else out_shape
@@ -234,7 +234,7 @@ def _reduce(sp, axis, keepdims, output_is_sparse, segment_fn):
     return scatter_nd(out_idx, out_values, out_shape)
 
 
-def zeros_like_column(indices):
+def _zero_column(indices):
     return zeros(shape(indices)[:1], dtypes.int64)
 
 
@@ -310,7 +310,7 @@ def expand_dims(sp_input, axis=None, name=None) -> SparseTensor:
     axis = 0 if axis is None else int(axis)
     axis = axis + rank + 1 if axis < 0 else axis
     columns = [sp.indices[:, d] for d in range(rank)]
-    columns.insert(axis, zeros_like_column(sp.indices))
+    columns.insert(axis, _zero_column(sp.indices))
     dims = [sp.dense_shape[d] for d in range(rank)]
     dims.insert(axis, convert_to_tensor(1, dtypes.int64))
     return SparseTensor(stack(columns, axis=1), sp.values, stack(dims))

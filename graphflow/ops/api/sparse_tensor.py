@@ -3,8 +3,6 @@ values [N], dense_shape int64 [rank]). The tf.sparse functions that work on it a
 compositions of dense ops, so they run eagerly and in graphs and need no kernels of their own."""
 from __future__ import annotations
 
-import numpy as np
-
 from ... import dtypes
 from ...eager.tensor import EagerTensor
 from ...shapes import TensorShape
@@ -94,7 +92,3 @@ class SparseTensor:
 
     def __array__(self, dtype=None):
         raise TypeError("a SparseTensor is not a dense array: use tf.sparse.to_dense(sp) first")
-
-    def numpy_parts(self) -> tuple:
-        """(indices, values, dense_shape) as numpy arrays (eager tensors only)."""
-        return tuple(np.asarray(t.numpy()) for t in (self._indices, self._values, self._dense_shape))
