@@ -38,7 +38,7 @@ class GroupByWindow:
         if (window_size is None) == (window_size_func is None):
             raise ValueError("Either the `window_size` argument or the `window_size_func` argument must be "
                              "specified.")
-        self.input, self.reduce_func, self.make_dataset = node, reduce_func, make_dataset
+        self.input, self.reduce_func, self.make_dataset = node, functions.bound_now(reduce_func), make_dataset
         self.key_fn = _int64_scalar_function(key_func, functions.element_args(node.spec), "group_by_window",
                                              "key_func")
         key_spec = (TensorSpec((), int64),)
