@@ -136,6 +136,10 @@ class Variable(OperatorsMixin):
         if dtype is not None:
             dtype = dtypes.as_dtype(dtype)
         self.trainable = bool(trainable)
+        constraint = unused.get("constraint")
+        if constraint is not None and not callable(constraint):
+            raise ValueError(f"The `constraint` argument must be a callable. Received: {constraint}")
+        self._constraint = constraint
         if _ctx.eager:
             init = convert.convert_to_tensor(initial_value, dtype=dtype, dtype_hint=dtype)
             self._graph = None
@@ -173,6 +177,11 @@ class Variable(OperatorsMixin):
     @property
     def name(self) -> str:
         return self._name
+
+    @property
+    def constraint(self):
+        """The projection a Keras optimizer applies after each update (`constraint=` at creation), or None."""
+        return getattr(self, "_constraint", None)
 
     @property
     def dtype(self) -> dtypes.DType:

@@ -228,7 +228,7 @@ class Layer(Module):
         with backend.state_scope():
             value = init(shape, dtype=dtype)
             var = Variable(value, trainable=trainable, name=f"{self.name}/{name}", dtype=dtype)
-        var._keras_constraint = constraint
+        var._constraint = constraint
         var._autocast = bool(given.get("autocast", kwargs.get("autocast", True)))   # mixed precision reads
         (self._trainable_weights if trainable else self._non_trainable_weights).append(var)
         tracking.weight_created(self, var)
