@@ -3,11 +3,14 @@
 Each case of tests/keras_api/layers/breadth_cases.py is built under real Keras, called on the
 harness's inputs (numpy seed 0, batch 2), given the harness's random weights (seed 1, in
 Keras's weight order) and called again; the output is written to
-tests/data/keras_breadth/layers.npz, the weight shapes to layers.json.
+tests/data/keras_breadth/layers.npz, the weight shapes, get_config and whether the layer is
+built at construction to layers.json.
 
     /work/tfvenv/bin/python tools/tfref/record_keras_layers.py
 """
 from __future__ import annotations
+
+import json
 
 import numpy as np
 from keras_record_io import case_tables, import_keras, write
@@ -43,6 +46,8 @@ def main():
     meta, arrays = {}, {}
     for case in cases:
         layer = case.make(keras.layers)
+        config = json.loads(json.dumps(layer.get_config(), default=repr))
+        built_at_init = bool(layer.built)
         if case.tf_float32:
             layer = type(layer).from_config({**layer.get_config(), "dtype": "float32"})
         x = make_inputs(case)
@@ -55,7 +60,7 @@ def main():
             out = out.astype(np.float64)
         arrays[f"{case.id}/output"] = out
         meta[case.id] = {"weight_shapes": [list(w.shape) for w in layer.weights], "output_dtype": str(out.dtype),
-                         "class_name": type(layer).__name__}
+                         "class_name": type(layer).__name__, "config": config, "built_at_init": built_at_init}
         print(f"{case.id:40s} {out.shape} {out.dtype}")
     write("layers", meta, arrays)
 

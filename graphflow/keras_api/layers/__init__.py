@@ -67,6 +67,16 @@ from .preprocessing.categorical import CategoryEncoding, Discretization, Integer
 from .preprocessing.numeric import Normalization, Rescaling
 from .preprocessing.text import StringLookup, TextVectorization
 from .recurrent import GRU, LSTM, SimpleRNN
+from .regularization import (
+    ActivityRegularization,
+    AlphaDropout,
+    GaussianDropout,
+    GaussianNoise,
+    Identity,
+    SpatialDropout1D,
+    SpatialDropout2D,
+    SpatialDropout3D,
+)
 from .reshaping import (
     Cropping1D,
     Cropping2D,
@@ -96,4 +106,5 @@ __all__ = ["ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax", "Attention", "MultiHe
            "StringLookup", "TextVectorization",
            "Normalization", "Rescaling", "GRU", "LSTM", "SimpleRNN", "Cropping1D", "Cropping2D", "Permute",
            "RepeatVector", "UpSampling1D", "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D", "Bidirectional",
-           "TimeDistributed", "Convolution2D", "InputSpec"]
+           "TimeDistributed", "Convolution2D", "InputSpec", "ActivityRegularization", "AlphaDropout",
+           "GaussianDropout", "GaussianNoise", "Identity", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D"]
