@@ -1,6 +1,6 @@
 """gf.keras.layers: the layer classes (and `Input`)."""
 from .activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
-from .attention import Attention, MultiHeadAttention
+from .attention import AdditiveAttention, Attention, MultiHeadAttention
 from .base import Layer
 from .conv import Conv2D
 from .conv_nd import (
@@ -21,6 +21,7 @@ from .merge import (
     Add,
     Average,
     Concatenate,
+    Dot,
     Maximum,
     Minimum,
     Multiply,
@@ -28,12 +29,19 @@ from .merge import (
     add,
     average,
     concatenate,
+    dot,
     maximum,
     minimum,
     multiply,
     subtract,
 )
-from .normalization import BatchNormalization, LayerNormalization
+from .normalization import (
+    BatchNormalization,
+    GroupNormalization,
+    LayerNormalization,
+    RMSNormalization,
+    UnitNormalization,
+)
 from .pooling import (
     AveragePooling2D,
     AvgPool2D,
@@ -107,4 +115,5 @@ __all__ = ["ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax", "Attention", "MultiHe
            "Normalization", "Rescaling", "GRU", "LSTM", "SimpleRNN", "Cropping1D", "Cropping2D", "Permute",
            "RepeatVector", "UpSampling1D", "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D", "Bidirectional",
            "TimeDistributed", "Convolution2D", "InputSpec", "ActivityRegularization", "AlphaDropout",
-           "GaussianDropout", "GaussianNoise", "Identity", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D"]
+           "GaussianDropout", "GaussianNoise", "Identity", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
+           "AdditiveAttention", "Dot", "dot", "GroupNormalization", "RMSNormalization", "UnitNormalization"]

@@ -266,7 +266,10 @@ def test_config_round_trip_rebuilds_an_equal_layer(case):
 # still lack some of Keras's keys)
 CONFIG_CASES = ["identity", "gaussian_noise_inference", "gaussian_dropout_inference", "alpha_dropout_inference",
                 "spatial_dropout1d_inference", "spatial_dropout2d_inference", "spatial_dropout3d_inference",
-                "activity_regularization"]
+                "activity_regularization", "dot_last_axis_rank2", "dot_axes_pair_rank3", "dot_normalize_rank2_rank3",
+                "additive_attention", "additive_attention_unscaled_with_key", "unit_normalization",
+                "unit_normalization_axes", "group_normalization", "group_normalization_channels_first",
+                "group_normalization_instance", "rms_normalization", "rms_normalization_axes"]
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.id in CONFIG_CASES],
