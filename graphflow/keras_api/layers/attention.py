@@ -1,6 +1,6 @@
 """Attention (Luong dot-product or Bahdanau concat scores), AdditiveAttention and
-MultiHeadAttention, with Keras's mask rules: a value mask hides keys, a query mask marks output rows, a causal mask hides the
-future."""
+MultiHeadAttention, with Keras's mask rules: a value mask hides keys, a query mask marks output
+rows, a causal mask hides the future."""
 from __future__ import annotations
 
 import numpy as np
