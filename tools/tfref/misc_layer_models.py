@@ -1,0 +1,54 @@
+"""A functional model through the regularization, Dot, AdditiveAttention and normalization
+layers (and, for the masked-attention program, AdditiveAttention alone), built the same way
+under real Keras (tools/tfref/record_keras_misc_layers.py) and graphflow
+(tests/keras_api/models/test_keras_misc_layer_programs.py). Imports neither framework."""
+from __future__ import annotations
+
+import numpy as np
+
+QUERY, VALUE = (3, 4), (5, 4)
+
+
+def build(keras, noise: bool = True):
+    """[query, value] -> 2 outputs. With noise=False the training-only layers are left out, so
+    a fit step is deterministic and comparable with Keras's."""
+    layers = keras.layers
+    q, v = keras.Input(QUERY, name="query"), keras.Input(VALUE, name="value")
+    x = layers.AdditiveAttention(name="additive")([q, v])
+    x = layers.GroupNormalization(groups=2, name="group_norm")(x)
+    x = layers.RMSNormalization(name="rms_norm")(x)
+    x = layers.ActivityRegularization(l2=0.05, name="activity")(x)
+    if noise:
+        for layer in (layers.GaussianNoise(0.1), layers.SpatialDropout1D(0.2), layers.GaussianDropout(0.1),
+                      layers.AlphaDropout(0.1), layers.Identity()):
+            x = layer(x)
+    x = layers.UnitNormalization(name="unit_norm")(x)
+    x = layers.Dot(axes=(2, 2), normalize=True, name="cosine")([x, v])
+    x = layers.Flatten()(x)
+    out = layers.Dense(2, name="head")(x)
+    return keras.Model([q, v], out)
+
+
+def inputs(n: int = 4, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    return [rng.standard_normal((n,) + QUERY).astype("float32"), rng.standard_normal((n,) + VALUE).astype("float32")]
+
+
+def targets(n: int = 4, seed: int = 1):
+    return np.random.default_rng(seed).standard_normal((n, 2)).astype("float32")
+
+
+def fixed_weights(model, seed: int = 3) -> list:
+    rng = np.random.default_rng(seed)
+    return [(0.5 * rng.standard_normal(w.shape) + (1.0 if "scale" in w.name or "gamma" in w.name else 0.0))
+            .astype("float32") for w in model.weights]
+
+
+def masks(n: int = 4):
+    """Query and value masks for the masked-attention program (every row keeps a value step)."""
+    query_mask = np.ones((n, QUERY[0]), bool)
+    query_mask[:, -1] = False
+    value_mask = np.ones((n, VALUE[0]), bool)
+    value_mask[0, 3:] = False
+    value_mask[1, :2] = False
+    return query_mask, value_mask
