@@ -16,7 +16,8 @@ DATA = ROOT / "tests" / "data" / "keras_misc"
 
 
 def _spec():
-    spec = importlib.util.spec_from_file_location("misc_layer_models", ROOT / "tools" / "tfref" / "misc_layer_models.py")
+    path = ROOT / "tools" / "tfref" / "misc_layer_models.py"
+    spec = importlib.util.spec_from_file_location("misc_layer_models", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
