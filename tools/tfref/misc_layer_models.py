@@ -1,5 +1,5 @@
-"""A functional model through the regularization, Dot, AdditiveAttention and normalization
-layers (and, for the masked-attention program, AdditiveAttention alone), built the same way
+"""A functional model through the regularization, Dot, AdditiveAttention, normalization and
+EinsumDense layers (and, for the masked-attention program, AdditiveAttention alone), built the same way
 under real Keras (tools/tfref/record_keras_misc_layers.py) and graphflow
 (tests/keras_api/models/test_keras_misc_layer_programs.py). Imports neither framework."""
 from __future__ import annotations
@@ -23,6 +23,7 @@ def build(keras, noise: bool = True):
                       layers.AlphaDropout(0.1), layers.Identity()):
             x = layer(x)
     x = layers.UnitNormalization(name="unit_norm")(x)
+    x = layers.EinsumDense("...b,bc->...c", 4, bias_axes="c", activation="tanh", name="einsum")(x)
     x = layers.Dot(axes=(2, 2), normalize=True, name="cosine")([x, v])
     x = layers.Flatten()(x)
     out = layers.Dense(2, name="head")(x)

@@ -15,6 +15,7 @@ from .conv_nd import (
     SeparableConvolution2D,
 )
 from .core import Activation, Dense, Dropout, Embedding, Flatten, Input, InputLayer, Lambda, Reshape
+from .einsum_dense import EinsumDense
 from .input_spec import InputSpec
 from .mask_layers import Masking
 from .merge import (
@@ -116,4 +117,5 @@ __all__ = ["ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax", "Attention", "MultiHe
            "RepeatVector", "UpSampling1D", "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D", "Bidirectional",
            "TimeDistributed", "Convolution2D", "InputSpec", "ActivityRegularization", "AlphaDropout",
            "GaussianDropout", "GaussianNoise", "Identity", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
-           "AdditiveAttention", "Dot", "dot", "GroupNormalization", "RMSNormalization", "UnitNormalization"]
+           "AdditiveAttention", "Dot", "dot", "GroupNormalization", "RMSNormalization", "UnitNormalization",
+           "EinsumDense"]

@@ -120,4 +120,13 @@ CASES = [
                  (3, 2)),
     RecordedCase("rms_normalization", lambda L: L.RMSNormalization(**F64), (3, 4)),
     RecordedCase("rms_normalization_axes", lambda L: L.RMSNormalization(axis=[1, 2], epsilon=0.1, **F64), (3, 2)),
+    RecordedCase("einsum_dense_matmul", lambda L: L.EinsumDense("ab,bc->ac", 3, bias_axes="c", **F64), (4,)),
+    RecordedCase("einsum_dense_heads_tanh",
+                 lambda L: L.EinsumDense("abc,cde->abde", (None, 2, 3), bias_axes="de", activation="tanh", **F64),
+                 (3, 4)),
+    RecordedCase("einsum_dense_left_ellipsis",
+                 lambda L: L.EinsumDense("...b,bc->...c", 2, bias_axes="c", **F64), (3, 2, 4)),
+    RecordedCase("einsum_dense_right_ellipsis", lambda L: L.EinsumDense("ab...,bc->ac...", 3, bias_axes="c", **F64),
+                 (4, 2)),
+    RecordedCase("einsum_dense_no_bias", lambda L: L.EinsumDense("abc,cd->abd", (3, 5), **F64), (3, 2)),
 ]

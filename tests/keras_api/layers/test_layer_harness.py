@@ -269,7 +269,9 @@ CONFIG_CASES = ["identity", "gaussian_noise_inference", "gaussian_dropout_infere
                 "activity_regularization", "dot_last_axis_rank2", "dot_axes_pair_rank3", "dot_normalize_rank2_rank3",
                 "additive_attention", "additive_attention_unscaled_with_key", "unit_normalization",
                 "unit_normalization_axes", "group_normalization", "group_normalization_channels_first",
-                "group_normalization_instance", "rms_normalization", "rms_normalization_axes"]
+                "group_normalization_instance", "rms_normalization", "rms_normalization_axes",
+                "einsum_dense_matmul", "einsum_dense_heads_tanh", "einsum_dense_left_ellipsis",
+                "einsum_dense_right_ellipsis", "einsum_dense_no_bias"]
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.id in CONFIG_CASES],
