@@ -36,8 +36,9 @@ def randomize_weights(layer, seed=1):
         layer.finalize_state()
 
 
-def run(layer, x, unpack):
-    return layer(*x) if unpack else layer(x)
+def run(layer, x, unpack, training_false=False):
+    kwargs = {"training": False} if training_false else {}
+    return layer(*x, **kwargs) if unpack else layer(x, **kwargs)
 
 
 def main():
@@ -53,9 +54,9 @@ def main():
         x = make_inputs(case)
         if case.tf_float32:
             x = x.astype(np.float32)
-        run(layer, x, case.unpack)
+        run(layer, x, case.unpack, case.keras_training_false)
         randomize_weights(layer)
-        out = np.asarray(run(layer, x, case.unpack))
+        out = np.asarray(run(layer, x, case.unpack, case.keras_training_false))
         if case.tf_float32:
             out = out.astype(np.float64)
         arrays[f"{case.id}/output"] = out

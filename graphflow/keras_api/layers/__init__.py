@@ -71,8 +71,16 @@ from .pooling_nd import (
     MaxPooling1D,
     MaxPooling3D,
 )
-from .preprocessing.augmentation import RandomContrast, RandomFlip, RandomRotation, RandomTranslation, RandomZoom
+from .preprocessing.augmentation import (
+    RandomBrightness,
+    RandomContrast,
+    RandomFlip,
+    RandomRotation,
+    RandomTranslation,
+    RandomZoom,
+)
 from .preprocessing.categorical import CategoryEncoding, Discretization, IntegerLookup
+from .preprocessing.image_resizing import CenterCrop, RandomCrop, Resizing
 from .preprocessing.numeric import Normalization, Rescaling
 from .preprocessing.text import StringLookup, TextVectorization
 from .recurrent import GRU, LSTM, SimpleRNN
@@ -118,4 +126,4 @@ __all__ = ["ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax", "Attention", "MultiHe
            "TimeDistributed", "Convolution2D", "InputSpec", "ActivityRegularization", "AlphaDropout",
            "GaussianDropout", "GaussianNoise", "Identity", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
            "AdditiveAttention", "Dot", "dot", "GroupNormalization", "RMSNormalization", "UnitNormalization",
-           "EinsumDense"]
+           "EinsumDense", "RandomBrightness", "CenterCrop", "RandomCrop", "Resizing"]

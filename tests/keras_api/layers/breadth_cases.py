@@ -22,7 +22,13 @@ class RecordedCase:
     differentiable: bool = True
     out_dtype: str = "float64"
     tf_float32: bool = False        # TensorFlow lacks the float64 kernel: recorded in float32
+    keras_training_false: bool = False   # Keras's layer defaults to training=True: record with False
+    float32_math: bool = False      # the layer computes in float32 whatever its dtype (image resizing)
 
+
+# image resizing computes in float32 whatever the layer's dtype: compared at float32 precision,
+# its gradients not by finite differences
+RESIZE = {"float32_math": True, "differentiable": False}
 
 CASES = [
     RecordedCase("conv1d_valid", lambda L: L.Conv1D(3, 2, **F64), (5, 2)),
@@ -129,4 +135,19 @@ CASES = [
     RecordedCase("einsum_dense_right_ellipsis", lambda L: L.EinsumDense("ab...,bc->ac...", 3, bias_axes="c", **F64),
                  (4, 2)),
     RecordedCase("einsum_dense_no_bias", lambda L: L.EinsumDense("abc,cd->abd", (3, 5), **F64), (3, 2)),
+    RecordedCase("resizing_bilinear", lambda L: L.Resizing(3, 5, **F64), (4, 3, 2), **RESIZE),
+    RecordedCase("resizing_nearest", lambda L: L.Resizing(2, 5, interpolation="nearest", **F64), (4, 3, 2), **RESIZE),
+    RecordedCase("resizing_bicubic_channels_first",
+                 lambda L: L.Resizing(3, 2, interpolation="bicubic", data_format="channels_first", **F64), (2, 4, 3),
+                 **RESIZE),
+    RecordedCase("resizing_crop_to_aspect_ratio", lambda L: L.Resizing(2, 2, crop_to_aspect_ratio=True, **F64),
+                 (4, 6, 1), **RESIZE),
+    RecordedCase("resizing_pad_to_aspect_ratio",
+                 lambda L: L.Resizing(3, 3, pad_to_aspect_ratio=True, fill_value=0.5, **F64), (2, 4, 1), **RESIZE),
+    RecordedCase("center_crop", lambda L: L.CenterCrop(2, 3, **F64), (5, 4, 2)),
+    RecordedCase("center_crop_upsizes_small_images", lambda L: L.CenterCrop(4, 3, **F64), (3, 4, 1), **RESIZE),
+    RecordedCase("random_crop_inference", lambda L: L.RandomCrop(2, 2, **F64), (3, 4, 1),
+                 keras_training_false=True),
+    RecordedCase("random_brightness_inference", lambda L: L.RandomBrightness(0.3, **F64), (3, 3, 2),
+                 keras_training_false=True),
 ]

@@ -118,6 +118,7 @@ class LayerCase:
     keras_weight_shapes: list | None = None   # recorded from Keras: same shapes in the same order
     keras_config: dict | None = None          # recorded from Keras: the same get_config keys
     built_at_init: bool = False               # Keras builds weightless layers in their constructor
+    float32_math: bool = False                # computed in float32 (image resizing): float32 tolerance
 
 
 F64 = {"dtype": "float64"}
@@ -174,7 +175,8 @@ def _recorded_cases() -> list:
                                unpack=rc.unpack, differentiable=rc.differentiable, out_dtype=rc.out_dtype,
                                keras_weight_shapes=meta[rc.id]["weight_shapes"],
                                keras_config=meta[rc.id].get("config"),
-                               built_at_init=meta[rc.id].get("built_at_init", False)))
+                               built_at_init=meta[rc.id].get("built_at_init", False),
+                               float32_math=rc.float32_math))
     return cases
 
 
@@ -220,7 +222,8 @@ def test_layer_builds_on_first_call_and_matches_numpy(case):
     out = call(case, layer, as_tensors(x))
     expected = case.reference(x, layer.get_weights())
     assert out.dtype == gf.as_dtype(case.out_dtype)
-    np.testing.assert_allclose(out.numpy(), expected, rtol=1e-6, atol=1e-8)
+    rtol, atol = (1e-5, 1e-6) if case.float32_math else (1e-6, 1e-8)
+    np.testing.assert_allclose(out.numpy(), expected, rtol=rtol, atol=atol)
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
@@ -235,7 +238,12 @@ def test_layer_gives_the_eager_output_inside_gf_function(case):
     np.testing.assert_allclose(out.numpy(), eager, rtol=1e-9, atol=1e-12)
 
 
-@pytest.mark.parametrize("case", CASES, ids=IDS)
+# Keras 3's RandomCrop passes images through at inference but declares the cropped shape
+SYMBOLIC_SHAPE_IS_THE_TRAINING_ONE = {"random_crop_inference"}
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.id not in SYMBOLIC_SHAPE_IS_THE_TRAINING_ONE],
+                         ids=[c.id for c in CASES if c.id not in SYMBOLIC_SHAPE_IS_THE_TRAINING_ONE])
 def test_symbolic_call_gives_the_eager_output_shape_with_a_none_batch(case):
     x = make_inputs(case, batch=3)
     eager_shape = tuple(call(case, case.make(), as_tensors(x)).shape)
@@ -271,7 +279,10 @@ CONFIG_CASES = ["identity", "gaussian_noise_inference", "gaussian_dropout_infere
                 "unit_normalization_axes", "group_normalization", "group_normalization_channels_first",
                 "group_normalization_instance", "rms_normalization", "rms_normalization_axes",
                 "einsum_dense_matmul", "einsum_dense_heads_tanh", "einsum_dense_left_ellipsis",
-                "einsum_dense_right_ellipsis", "einsum_dense_no_bias"]
+                "einsum_dense_right_ellipsis", "einsum_dense_no_bias", "resizing_bilinear", "resizing_nearest",
+                "resizing_bicubic_channels_first", "resizing_crop_to_aspect_ratio", "resizing_pad_to_aspect_ratio",
+                "center_crop", "center_crop_upsizes_small_images", "random_crop_inference",
+                "random_brightness_inference"]
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.id in CONFIG_CASES],
@@ -281,7 +292,7 @@ def test_get_config_has_the_keys_and_values_keras_records(case):
     missing = sorted(set(case.keras_config) - set(config))
     assert not missing, f"get_config lacks Keras's keys {missing}"
     for key, value in case.keras_config.items():
-        if key not in ("name", "dtype") and not isinstance(value, (dict, str)) or key == "data_format":
+        if key not in ("name", "dtype", "seed") and not isinstance(value, (dict, str)) or key == "data_format":
             assert _jsonable(config[key]) == value, key
 
 
