@@ -53,3 +53,18 @@ def masks(n: int = 4):
     value_mask[0, 3:] = False
     value_mask[1, :2] = False
     return query_mask, value_mask
+
+
+# Hashing: (layer arguments, inputs) pairs; string inputs as lists of str
+HASHING_CASES = {
+    "strings": ({"num_bins": 7}, [["A"], ["B"], ["C"], ["dog"], [""], ["a longer string of more than 64 bytes, " * 2]]),
+    "strings_mask": ({"num_bins": 5, "mask_value": "B"}, [["A"], ["B"], ["C"], ["B"]]),
+    "strings_salt_int": ({"num_bins": 11, "salt": 133}, [["A"], ["B"], ["C"], ["dog"]]),
+    "strings_salt_pair": ({"num_bins": 11, "salt": [7, 9]}, [["A"], ["B"], ["C"], ["dog"]]),
+    "ints": ({"num_bins": 13}, [[1, -2, 30], [400, 0, 7]]),
+    "ints_mask": ({"num_bins": 13, "mask_value": 0}, [[1, -2, 30], [400, 0, 7]]),
+    "floats": ({"num_bins": 13}, [[1.5, -2.0], [3.9, 0.0]]),
+    "multi_hot": ({"num_bins": 6, "output_mode": "multi_hot"}, [["a", "b", "c"], ["c", "c", "d"]]),
+    "count": ({"num_bins": 6, "output_mode": "count"}, [["a", "b", "c"], ["c", "c", "d"]]),
+    "one_hot": ({"num_bins": 6, "output_mode": "one_hot"}, [["a"], ["b"], ["c"]]),
+}

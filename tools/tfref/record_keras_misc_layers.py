@@ -5,7 +5,8 @@ tests/keras_api/models/test_keras_misc_layer_programs.py:
 - model.keras / model.weights.h5 (the model with the noise layers, given fixed weights) and its
   predictions; weight paths and shapes; the layers' get_config;
 - one SGD epoch of the noise-free model from the same weights (loss, weights after);
-- AdditiveAttention with query/value masks, return_attention_scores and use_causal_mask.
+- AdditiveAttention with query/value masks, return_attention_scores and use_causal_mask;
+- Hashing's bins and encodings on strings, ints and floats (hashing.json).
 
     /work/tfvenv/bin/python tools/tfref/record_keras_misc_layers.py
 """
@@ -65,6 +66,14 @@ def main():
     out, scores = attention([q, v], mask=[query_mask, value_mask], return_attention_scores=True)
     arrays["masked/output"], arrays["masked/scores"] = np.asarray(out), np.asarray(scores)
     arrays["causal/output"] = np.asarray(attention([q, v[:, :3]], use_causal_mask=True))
+
+    hashing = {}
+    for name, (kwargs, values) in spec.HASHING_CASES.items():
+        layer = keras.layers.Hashing(**kwargs)
+        hashing[name] = {"output": np.asarray(layer(np.array(values))).tolist(), "config": layer.get_config()}
+    with open(os.path.join(OUT, "hashing.json"), "w") as f:
+        json.dump(hashing, f, indent=1, sort_keys=True, default=repr)
+        f.write("\n")
 
     with open(os.path.join(OUT, "programs.json"), "w") as f:
         json.dump(meta, f, indent=1, sort_keys=True)

@@ -80,6 +80,7 @@ from .preprocessing.augmentation import (
     RandomZoom,
 )
 from .preprocessing.categorical import CategoryEncoding, Discretization, IntegerLookup
+from .preprocessing.hashing import Hashing
 from .preprocessing.image_resizing import CenterCrop, RandomCrop, Resizing
 from .preprocessing.numeric import Normalization, Rescaling
 from .preprocessing.text import StringLookup, TextVectorization
@@ -126,4 +127,4 @@ __all__ = ["ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax", "Attention", "MultiHe
            "TimeDistributed", "Convolution2D", "InputSpec", "ActivityRegularization", "AlphaDropout",
            "GaussianDropout", "GaussianNoise", "Identity", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
            "AdditiveAttention", "Dot", "dot", "GroupNormalization", "RMSNormalization", "UnitNormalization",
-           "EinsumDense", "RandomBrightness", "CenterCrop", "RandomCrop", "Resizing"]
+           "EinsumDense", "RandomBrightness", "CenterCrop", "RandomCrop", "Resizing", "Hashing"]
