@@ -30,6 +30,18 @@ def build(keras, noise: bool = True):
     return keras.Model([q, v], out)
 
 
+def build_image(keras):
+    """Images (6, 5, 2) through the image size layers to 2 outputs."""
+    layers = keras.layers
+    return keras.Sequential([keras.Input((6, 5, 2)), layers.RandomBrightness(0.1, value_range=(0, 1)),
+                             layers.Resizing(4, 4, crop_to_aspect_ratio=True), layers.CenterCrop(3, 3),
+                             layers.Flatten(), layers.Dense(2)])
+
+
+def image_inputs(n: int = 3, seed: int = 4):
+    return np.random.default_rng(seed).uniform(0, 1, (n, 6, 5, 2)).astype("float32")
+
+
 def inputs(n: int = 4, seed: int = 0):
     rng = np.random.default_rng(seed)
     return [rng.standard_normal((n,) + QUERY).astype("float32"), rng.standard_normal((n,) + VALUE).astype("float32")]

@@ -3,7 +3,8 @@ layers under real Keras 3 (tools/tfref/misc_layer_models.py), for
 tests/keras_api/models/test_keras_misc_layer_programs.py:
 
 - model.keras / model.weights.h5 (the model with the noise layers, given fixed weights) and its
-  predictions; weight paths and shapes; the layers' get_config;
+  predictions, and image.keras (the image size layers) and its predictions; weight paths and
+  shapes; the layers' get_config;
 - one SGD epoch of the noise-free model from the same weights (loss, weights after);
 - AdditiveAttention with query/value masks, return_attention_scores and use_causal_mask;
 - Hashing's bins and encodings on strings, ints and floats (hashing.json).
@@ -49,6 +50,11 @@ def main():
     meta["class_names"] = [type(layer).__name__ for layer in model.layers]
     _copy_saved(model.save, "model.keras")
     _copy_saved(model.save_weights, "model.weights.h5")
+
+    image = spec.build_image(keras)
+    image.set_weights(spec.fixed_weights(image))
+    arrays["image/predictions"] = image.predict(spec.image_inputs(), verbose=0)
+    _copy_saved(image.save, "image.keras")
 
     plain = spec.build(keras, noise=False)
     plain.set_weights(spec.fixed_weights(plain))

@@ -107,3 +107,15 @@ def test_saved_and_reloaded_model_predicts_the_same(tmp_path):
     model.save(tmp_path / "m.keras")
     restored = keras.models.load_model(tmp_path / "m.keras")
     np.testing.assert_array_equal(restored.predict(SPEC.inputs(), verbose=0), model.predict(SPEC.inputs(), verbose=0))
+
+
+def test_keras_written_image_model_loads_and_predicts_as_keras():
+    model = keras.models.load_model(DATA / "image.keras")
+    assert [type(layer).__name__ for layer in model.layers] == ["RandomBrightness", "Resizing", "CenterCrop", "Flatten",
+                                                               "Dense"]
+    np.testing.assert_allclose(model.predict(SPEC.image_inputs(), verbose=0), RECORDED["image/predictions"],
+                               rtol=1e-5, atol=1e-6)
+    rebuilt = SPEC.build_image(keras)
+    rebuilt.set_weights(SPEC.fixed_weights(rebuilt))
+    np.testing.assert_allclose(rebuilt.predict(SPEC.image_inputs(), verbose=0), RECORDED["image/predictions"],
+                               rtol=1e-5, atol=1e-6)
