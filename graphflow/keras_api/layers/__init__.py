@@ -1,6 +1,6 @@
 """gf.keras.layers: the layer classes (and `Input`)."""
 from .activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
-from .attention import Attention, MultiHeadAttention
+from .attention import AdditiveAttention, Attention, MultiHeadAttention
 from .base import Layer
 from .conv import Conv2D
 from .conv_nd import (
@@ -15,12 +15,14 @@ from .conv_nd import (
     SeparableConvolution2D,
 )
 from .core import Activation, Dense, Dropout, Embedding, Flatten, Input, InputLayer, Lambda, Reshape
+from .einsum_dense import EinsumDense
 from .input_spec import InputSpec
 from .mask_layers import Masking
 from .merge import (
     Add,
     Average,
     Concatenate,
+    Dot,
     Maximum,
     Minimum,
     Multiply,
@@ -28,12 +30,19 @@ from .merge import (
     add,
     average,
     concatenate,
+    dot,
     maximum,
     minimum,
     multiply,
     subtract,
 )
-from .normalization import BatchNormalization, LayerNormalization
+from .normalization import (
+    BatchNormalization,
+    GroupNormalization,
+    LayerNormalization,
+    RMSNormalization,
+    UnitNormalization,
+)
 from .pooling import (
     AveragePooling2D,
     AvgPool2D,
@@ -62,11 +71,30 @@ from .pooling_nd import (
     MaxPooling1D,
     MaxPooling3D,
 )
-from .preprocessing.augmentation import RandomContrast, RandomFlip, RandomRotation, RandomTranslation, RandomZoom
+from .preprocessing.augmentation import (
+    RandomBrightness,
+    RandomContrast,
+    RandomFlip,
+    RandomRotation,
+    RandomTranslation,
+    RandomZoom,
+)
 from .preprocessing.categorical import CategoryEncoding, Discretization, IntegerLookup
+from .preprocessing.hashing import Hashing
+from .preprocessing.image_resizing import CenterCrop, RandomCrop, Resizing
 from .preprocessing.numeric import Normalization, Rescaling
 from .preprocessing.text import StringLookup, TextVectorization
 from .recurrent import GRU, LSTM, SimpleRNN
+from .regularization import (
+    ActivityRegularization,
+    AlphaDropout,
+    GaussianDropout,
+    GaussianNoise,
+    Identity,
+    SpatialDropout1D,
+    SpatialDropout2D,
+    SpatialDropout3D,
+)
 from .reshaping import (
     Cropping1D,
     Cropping2D,
@@ -96,4 +124,7 @@ __all__ = ["ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax", "Attention", "MultiHe
            "StringLookup", "TextVectorization",
            "Normalization", "Rescaling", "GRU", "LSTM", "SimpleRNN", "Cropping1D", "Cropping2D", "Permute",
            "RepeatVector", "UpSampling1D", "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D", "Bidirectional",
-           "TimeDistributed", "Convolution2D", "InputSpec"]
+           "TimeDistributed", "Convolution2D", "InputSpec", "ActivityRegularization", "AlphaDropout",
+           "GaussianDropout", "GaussianNoise", "Identity", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
+           "AdditiveAttention", "Dot", "dot", "GroupNormalization", "RMSNormalization", "UnitNormalization",
+           "EinsumDense", "RandomBrightness", "CenterCrop", "RandomCrop", "Resizing", "Hashing"]
