@@ -47,7 +47,7 @@ def is_table(data: bytes) -> bool:
 
 def masked_crc32c(data: bytes) -> int | None:
     """TensorFlow's masked CRC-32C of `data`, or None without the google-crc32c package (then
-    checksums are not checked)."""
+    checksums are not checked: graphflow[tfcheckpoint] installs it)."""
     try:
         import google_crc32c
     except ImportError:

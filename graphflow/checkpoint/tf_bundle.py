@@ -37,7 +37,7 @@ def _need(module: str, what: str):
     try:
         return importlib.import_module(module)
     except ImportError:
-        raise ImportError(f"Reading a TensorFlow checkpoint needs {what}: pip install graphflow[tensorboard]") \
+        raise ImportError(f"Reading a TensorFlow checkpoint needs {what}: pip install graphflow[tfcheckpoint]") \
             from None
 
 
