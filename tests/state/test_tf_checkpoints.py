@@ -17,7 +17,7 @@ pytest.importorskip("google_crc32c")
 DATA = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "tf_checkpoints")
 with open(os.path.join(DATA, "values.json"), encoding="utf-8") as _f:
     VALUES = json.load(_f)
-CHECKPOINTS = ["module/ckpt-1", "keras/ckpt-1", "tf1/model.ckpt"]
+CHECKPOINTS = ["module/ckpt-1", "keras/ckpt-1", "functional/ckpt-1", "tf1/model.ckpt"]
 
 
 def _expected(entry) -> np.ndarray:
@@ -119,6 +119,20 @@ def test_object_based_restore_of_a_keras_model_and_its_adam_slots(built):
     _assert_value(opt.learning_rate.numpy(), values["optimizer/_learning_rate/.ATTRIBUTES/VARIABLE_VALUE"], "lr")
     for i, var in enumerate(opt.variables[2:], start=2):
         _assert_value(var.numpy(), values[f"optimizer/_variables/{i}/.ATTRIBUTES/VARIABLE_VALUE"], var.name)
+
+
+def test_object_based_restore_of_a_functional_model_with_branches():
+    values = VALUES["functional/ckpt-1"]
+    inp = gf.keras.Input((4,), name="x")
+    a = gf.keras.layers.Dense(3, name="a")(inp)
+    b = gf.keras.layers.Dense(3, name="b")(inp)
+    out = gf.keras.layers.Dense(2, name="c")(gf.keras.layers.Concatenate(name="cat")([b, a]))
+    model = gf.keras.Model(inp, out)
+    gf.train.Checkpoint(model=model).restore(os.path.join(DATA, "functional", "ckpt-1")).assert_consumed()
+    for name, path in VALUES["functional_layers"].items():
+        layer = model.get_layer(name)
+        _assert_value(layer.kernel.numpy(), values[f"{path}/_kernel/.ATTRIBUTES/VARIABLE_VALUE"], name)
+        _assert_value(layer.bias.numpy(), values[f"{path}/bias/.ATTRIBUTES/VARIABLE_VALUE"], name)
 
 
 def test_tf1_saver_restores_by_variable_name():

@@ -10,6 +10,8 @@ Checkpoints written:
   a CheckpointManager, so `module/checkpoint` is TF's state file.
 * `keras/ckpt-1`: tf.train.Checkpoint(model=..., optimizer=...) of a Sequential Dense(3)-Dense(2)
   model on 4 inputs and its Adam optimizer after one training step (so the slots exist).
+* `functional/ckpt-1`: tf.train.Checkpoint(model=...).write of a functional model with two
+  branches (values.json's `functional_layers` maps each layer's name to its `_operations/N` path).
 * `tf1/model.ckpt`: tf.compat.v1.train.Saver in a TF1 graph, variables `dense/kernel`, `dense/bias`,
   `step` (int64) and `label` (string).
 """
@@ -85,6 +87,17 @@ def keras_checkpoint() -> None:
     tf.train.Checkpoint(model=model, optimizer=opt).save(os.path.join(OUT, "keras", "ckpt"))
 
 
+def functional_checkpoint() -> dict:
+    tf.keras.utils.set_random_seed(1)
+    inp = tf.keras.Input((4,), name="x")
+    a = tf.keras.layers.Dense(3, name="a")(inp)
+    b = tf.keras.layers.Dense(3, name="b")(inp)
+    out = tf.keras.layers.Dense(2, name="c")(tf.keras.layers.Concatenate(name="cat")([b, a]))
+    model = tf.keras.Model(inp, out)
+    tf.train.Checkpoint(model=model).write(os.path.join(OUT, "functional", "ckpt-1"))
+    return {op.name: f"model/_operations/{i}" for i, op in enumerate(model._operations) if op.weights}
+
+
 def tf1_checkpoint() -> None:
     with tf.Graph().as_default():
         v1 = tf.compat.v1
@@ -103,9 +116,12 @@ def main() -> None:
     os.makedirs(OUT)
     module_checkpoint()
     keras_checkpoint()
+    functional_layers = functional_checkpoint()
     tf1_checkpoint()
     values = {"module/ckpt-1": describe(os.path.join(OUT, "module", "ckpt-1")),
               "keras/ckpt-1": describe(os.path.join(OUT, "keras", "ckpt-1")),
+              "functional/ckpt-1": describe(os.path.join(OUT, "functional", "ckpt-1")),
+              "functional_layers": functional_layers,
               "tf1/model.ckpt": describe(os.path.join(OUT, "tf1", "model.ckpt")),
               "tensorflow_version": tf.__version__}
     with open(os.path.join(OUT, "values.json"), "w", encoding="utf-8") as f:
