@@ -165,6 +165,12 @@ class CheckpointReader:
     def get_variable_to_shape_map(self) -> dict:
         return {**{k: list(v["shape"]) for k, v in self._tensors.items()}, **self._object_graph_entry([])}
 
+    def shape_and_dtype(self, key: str) -> tuple:
+        """(shape list, gf dtype) of one tensor, without building the whole maps."""
+        from ..dtypes import as_dtype
+        entry = self._tensors[key]
+        return list(entry["shape"]), as_dtype(entry["dtype"])
+
     def get_variable_to_dtype_map(self) -> dict:
         from ..dtypes import as_dtype, string
         return {**{k: as_dtype(v["dtype"]) for k, v in self._tensors.items()}, **self._object_graph_entry(string)}

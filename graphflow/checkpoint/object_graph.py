@@ -89,8 +89,13 @@ def set_variable_value(var: Variable, value) -> None:
 
 
 def check_shape(var: Variable, reader, key: str) -> None:
-    """A clear error, naming the variable and both shapes, when `key` cannot fill `var`."""
-    saved = tuple(reader.get_variable_to_shape_map()[key])
+    """A clear error, naming the variable and both shapes (or dtypes), when `key` cannot fill `var`."""
+    saved, saved_dtype = reader.shape_and_dtype(key)
+    if saved_dtype != var.dtype:      # as TensorFlow: a restore never casts (an int64 step into a float)
+        name = key[:-len(VALUE_SUFFIX)] if key.endswith(VALUE_SUFFIX) else key
+        raise ValueError(f"Cannot restore variable {var.name} from checkpoint {reader.prefix} (key {name}): the "
+                         f"variable has dtype {var.dtype.name} but the checkpoint holds {saved_dtype.name}")
+    saved = tuple(saved)
     shape = tuple(var.shape.dims or ())
     if shape != saved and not var.shape.is_compatible_with(saved):
         name = key[:-len(VALUE_SUFFIX)] if key.endswith(VALUE_SUFFIX) else key

@@ -215,10 +215,18 @@ class TFCheckpointReader:
         return {**{k: [d.size for d in e.shape.dim] for k, e in self._entries.items()},
                 **self._object_graph_entry([])}
 
-    def get_variable_to_dtype_map(self) -> dict:
+    def _gf_dtype(self, key: str, entry):
         from ..dtypes import as_dtype, string
-        return {**{k: string if e.dtype == _DT_STRING else as_dtype(self._dtype(k, e).name)
-                   for k, e in self._entries.items()}, **self._object_graph_entry(string)}
+        return string if entry.dtype == _DT_STRING else as_dtype(self._dtype(key, entry).name)
+
+    def get_variable_to_dtype_map(self) -> dict:
+        from ..dtypes import string
+        return {**{k: self._gf_dtype(k, e) for k, e in self._entries.items()}, **self._object_graph_entry(string)}
+
+    def shape_and_dtype(self, key: str) -> tuple:
+        """(shape list, gf dtype) of one tensor, without building the whole maps."""
+        entry = self._entries[key]
+        return [d.size for d in entry.shape.dim], self._gf_dtype(key, entry)
 
     def keys(self) -> list:
         """The tensors' keys (not the object graph)."""

@@ -206,3 +206,13 @@ def test_an_index_of_neither_format_says_so(tmp_path):
     (tmp_path / "x.index").write_bytes(b"\x00\x01 not a checkpoint at all")
     with pytest.raises(gf.errors.DataLossError, match="neither a graphflow checkpoint index .* nor a TensorFlow one"):
         gf.train.load_checkpoint(str(tmp_path / "x"))
+
+
+def test_a_dtype_mismatch_is_refused_not_cast():
+    v1 = gf.compat.v1
+    with gf.Graph().as_default():
+        step = v1.get_variable("step", shape=(), dtype=gf.float32)
+        saver = v1.train.Saver([step])
+        with v1.Session() as sess:
+            with pytest.raises(ValueError, match="variable step:0 .* has dtype float32 but the checkpoint holds int64"):
+                saver.restore(sess, os.path.join(DATA, "tf1", "model.ckpt"))
