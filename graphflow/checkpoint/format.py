@@ -122,7 +122,8 @@ class CheckpointReader:
         except (ValueError, UnicodeDecodeError) as e:
             if not index_bytes.lstrip().startswith(b"{"):
                 raise DataLossError(None, None, f"{idx} is neither a graphflow checkpoint index (JSON) nor a "
-                                    "TensorFlow one (an SSTable ending in its magic number)") from None
+                                    "TensorFlow one (an SSTable ending in its magic number): not a checkpoint, or "
+                                    "a truncated one") from None
             raise DataLossError(None, None, f"Checkpoint index {idx} is corrupted or truncated ({e})") from None
         if not isinstance(index, dict) or index.get("format") != FORMAT:
             raise DataLossError(None, None, f"{idx} is not a graphflow checkpoint index")
