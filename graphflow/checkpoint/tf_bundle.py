@@ -115,21 +115,30 @@ class TFCheckpointReader:
         except sstable.TableError as e:
             raise DataLossError(None, None, f"TensorFlow checkpoint index {self._index_file} is damaged: {e}") from None
         header_cls, entry_cls = bundle_messages()
+        from google.protobuf.message import DecodeError
         header = header_cls()
-        header.ParseFromString(table.pop(b"", b""))
+        self._entries = {}
+        try:
+            header.ParseFromString(table.pop(b"", b""))
+            for key, value in table.items():
+                entry = entry_cls()
+                entry.ParseFromString(value)
+                self._entries[key.decode("utf-8")] = entry
+        except (DecodeError, UnicodeDecodeError) as e:
+            raise DataLossError(None, None, f"TensorFlow checkpoint index {self._index_file} is damaged: an entry "
+                                f"does not parse ({e})") from None
         if header.endianness != 0:
             raise ValueError(f"Checkpoint {prefix} was written on a big-endian machine; graphflow reads "
                              "little-endian TensorFlow checkpoints only")
         self._num_shards = max(header.num_shards, 1)
-        self._entries = {}
-        for key, value in table.items():
-            entry = entry_cls()
-            entry.ParseFromString(value)
-            self._entries[key.decode("utf-8")] = entry
         self._shards: dict = {}
         graph = self._entries.pop(OBJECT_GRAPH_KEY, None)
         self._object_graph_bytes = None if graph is None else self._read(OBJECT_GRAPH_KEY, graph).reshape(())[()]
-        self.object_graph = None if graph is None else convert_object_graph(self._object_graph_bytes)
+        try:
+            self.object_graph = None if graph is None else convert_object_graph(self._object_graph_bytes)
+        except DecodeError as e:
+            raise DataLossError(None, None, f"Checkpoint {prefix}: its object graph ({OBJECT_GRAPH_KEY}) does not "
+                                f"parse ({e})") from None
 
     # ---- reading tensors ------------------------------------------------------------------------------
     def _shard(self, shard: int) -> bytes:

@@ -216,3 +216,11 @@ def test_a_dtype_mismatch_is_refused_not_cast():
         with v1.Session() as sess:
             with pytest.raises(ValueError, match="variable step:0 .* has dtype float32 but the checkpoint holds int64"):
                 saver.restore(sess, os.path.join(DATA, "tf1", "model.ckpt"))
+
+
+def test_without_protobuf_the_import_error_names_the_extra(monkeypatch):
+    from graphflow.checkpoint import tf_bundle
+    monkeypatch.setattr(tf_bundle, "_MESSAGES", None)
+    monkeypatch.setitem(__import__("sys").modules, "google.protobuf", None)
+    with pytest.raises(ImportError, match=r"pip install graphflow\[tfcheckpoint\]"):
+        gf.train.load_checkpoint(os.path.join(DATA, "tf1", "model.ckpt"))
