@@ -4,6 +4,7 @@ Adam slots, name-based through a TF1 Saver), and refuses damaged copies with Dat
 import json
 import os
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -224,3 +225,27 @@ def test_without_protobuf_the_import_error_names_the_extra(monkeypatch):
     monkeypatch.setitem(__import__("sys").modules, "google.protobuf", None)
     with pytest.raises(ImportError, match=r"pip install graphflow\[tfcheckpoint\]"):
         gf.train.load_checkpoint(os.path.join(DATA, "tf1", "model.ckpt"))
+
+
+@pytest.mark.parametrize("name", CHECKPOINTS)
+def test_random_truncations_and_bit_flips_are_data_loss_never_a_crash(tmp_path, name):
+    rng = np.random.default_rng(0)
+    prefix = _copy(tmp_path, name)
+    originals = {s: Path(prefix + s).read_bytes() for s in (".index", ".data-00000-of-00001")}
+    for _ in range(25):
+        suffix = str(rng.choice(list(originals)))
+        raw = bytearray(originals[suffix])
+        if rng.random() < 0.5:
+            raw = raw[:rng.integers(len(raw))]
+        else:
+            raw[rng.integers(len(raw))] ^= 1 << int(rng.integers(8))
+        with open(prefix + suffix, "wb") as f:
+            f.write(raw)
+        try:
+            reader = gf.train.load_checkpoint(prefix)
+            for key in reader.keys():
+                reader.get_tensor(key)
+        except gf.errors.DataLossError:
+            pass
+        with open(prefix + suffix, "wb") as f:
+            f.write(originals[suffix])
