@@ -5,13 +5,20 @@ from .base import Layer
 from .conv import Conv2D
 from .conv_nd import (
     Conv1D,
+    Conv1DTranspose,
     Conv2DTranspose,
     Conv3D,
+    Conv3DTranspose,
     Convolution1D,
+    Convolution1DTranspose,
     Convolution2DTranspose,
     Convolution3D,
+    Convolution3DTranspose,
+    DepthwiseConv1D,
     DepthwiseConv2D,
+    SeparableConv1D,
     SeparableConv2D,
+    SeparableConvolution1D,
     SeparableConvolution2D,
 )
 from .core import Activation, Dense, Dropout, Embedding, Flatten, Input, InputLayer, Lambda, Reshape
@@ -83,7 +90,9 @@ Convolution2D = Conv2D
 
 __all__ = ["ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax", "Attention", "MultiHeadAttention", "Layer", "Conv2D",
            "Conv1D", "Conv2DTranspose", "Conv3D", "Convolution1D", "Convolution2DTranspose", "Convolution3D",
-           "DepthwiseConv2D", "SeparableConv2D", "SeparableConvolution2D", "Activation", "Dense", "Dropout",
+           "DepthwiseConv2D", "SeparableConv2D", "SeparableConvolution2D", "Conv1DTranspose", "Conv3DTranspose",
+           "Convolution1DTranspose", "Convolution3DTranspose", "DepthwiseConv1D", "SeparableConv1D",
+           "SeparableConvolution1D", "Activation", "Dense", "Dropout",
            "Embedding", "Flatten", "Input", "InputLayer", "Lambda", "Reshape", "Masking", "Add", "Average",
            "Concatenate", "Maximum", "Minimum", "Multiply", "Subtract", "add", "average", "concatenate", "maximum",
            "minimum", "multiply", "subtract", "BatchNormalization", "LayerNormalization", "AveragePooling2D",

@@ -1,0 +1,45 @@
+"""Layer cases recorded under real Keras 3 (tools/tfref/record_keras_conv_family.py) and replayed by
+test_conv_family_vs_keras.py: the 1-D and 3-D convolution forms, up-sampling, 3-D padding and
+cropping and the adaptive poolings. `make(L)` builds the same layer from Keras's namespace or ours.
+"""
+from __future__ import annotations
+
+from breadth_cases import RecordedCase
+
+F64 = {"dtype": "float64"}
+
+CASES = [
+    RecordedCase("conv1d_transpose_valid", lambda L: L.Conv1DTranspose(2, 3, strides=2, **F64), (4, 2)),
+    RecordedCase("conv1d_transpose_same", lambda L: L.Conv1DTranspose(3, 3, strides=2, padding="same", **F64),
+                 (4, 2)),
+    RecordedCase("conv1d_transpose_output_padding",
+                 lambda L: L.Convolution1DTranspose(2, 2, strides=3, output_padding=2, activation="tanh", **F64),
+                 (3, 1)),
+    RecordedCase("conv1d_transpose_no_bias",
+                 lambda L: L.Conv1DTranspose(2, 3, padding="same", use_bias=False, **F64), (5, 2)),
+    RecordedCase("separable_conv1d", lambda L: L.SeparableConv1D(3, 2, depth_multiplier=2, **F64), (5, 2)),
+    RecordedCase("separable_conv1d_same_strided",
+                 lambda L: L.SeparableConvolution1D(2, 3, strides=2, padding="same", activation="relu", **F64),
+                 (5, 3)),
+    RecordedCase("separable_conv1d_dilated", lambda L: L.SeparableConv1D(2, 2, dilation_rate=2, **F64), (6, 2)),
+    RecordedCase("depthwise_conv1d", lambda L: L.DepthwiseConv1D(2, depth_multiplier=2, **F64), (5, 2)),
+    RecordedCase("depthwise_conv1d_same_strided",
+                 lambda L: L.DepthwiseConv1D(3, strides=2, padding="same", use_bias=False, **F64), (5, 3)),
+    RecordedCase("depthwise_conv1d_dilated_same",
+                 lambda L: L.DepthwiseConv1D(2, padding="same", dilation_rate=2, **F64), (5, 2)),
+    RecordedCase("conv3d_transpose_valid", lambda L: L.Conv3DTranspose(2, 2, strides=2, **F64), (2, 2, 2, 2)),
+    RecordedCase("conv3d_transpose_same",
+                 lambda L: L.Convolution3DTranspose(2, (3, 2, 3), strides=(2, 1, 2), padding="same", **F64),
+                 (2, 3, 2, 1)),
+    RecordedCase("conv3d_transpose_output_padding",
+                 lambda L: L.Conv3DTranspose(1, 2, strides=3, output_padding=(2, 1, 0), **F64), (2, 1, 2, 2)),
+    RecordedCase("conv3d_transpose_valid_unit_stride", lambda L: L.Conv3DTranspose(2, (2, 1, 2), **F64),
+                 (3, 2, 3, 1)),
+]
+# (TensorFlow's CPU kernels refuse dilated transposed convolutions, so none is recorded)
+
+# trained one SGD epoch in a compiled fit step, loss and weights compared with Keras's
+FIT_CASES = ["conv1d_transpose_same", "conv1d_transpose_output_padding", "separable_conv1d_same_strided",
+             "depthwise_conv1d_dilated_same", "conv3d_transpose_same", "conv3d_transpose_output_padding"]
+# saved by Keras as a whole .keras model (layer -> Flatten -> Dense) that graphflow loads
+KERAS_FILE_CASE = "conv1d_transpose_same"

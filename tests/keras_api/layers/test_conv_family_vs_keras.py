@@ -1,0 +1,116 @@
+"""The layers of conv_family_cases.py replayed against real Keras 3's recordings
+(tools/tfref/record_keras_conv_family.py): outputs, weight names and shapes, configs, the output
+inside gf.function and of a symbolic call, and one SGD epoch of a compiled fit (which checks the
+gradients against TensorFlow's), plus a Keras-written .keras file.
+"""
+from __future__ import annotations
+
+import json
+import os
+
+import conv_family_cases
+import numpy as np
+import pytest
+from test_layer_harness import as_tensors, call, make_inputs, randomize_weights
+
+import graphflow as gf
+
+keras = gf.keras
+L = keras.layers
+DATA = os.path.join(os.path.dirname(__file__), "..", "..", "data", "keras_breadth")
+with open(os.path.join(DATA, "conv_family.json")) as f:
+    META = json.load(f)
+ARRAYS = dict(np.load(os.path.join(DATA, "conv_family.npz")))
+CASES = conv_family_cases.CASES
+IDS = [c.id for c in CASES]
+
+
+def built_layer(case):
+    layer = case.make(L)
+    x = make_inputs(case)
+    call(case, layer, as_tensors(x))
+    randomize_weights(layer)
+    return layer, x
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_output_and_weights_match_keras(case):
+    layer, x = built_layer(case)
+    meta = META[case.id]
+    assert type(layer).__name__ == meta["class_name"]
+    assert [list(w.shape) for w in layer.weights] == meta["weight_shapes"]
+    assert [w.name.split("/")[-1].split(":")[0] for w in layer.weights] == meta["weight_names"]
+    out = call(case, layer, as_tensors(x))
+    np.testing.assert_allclose(out.numpy(), ARRAYS[f"{case.id}/output"], rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_config_matches_keras_and_round_trips(case):
+    layer, x = built_layer(case)
+    config = layer.get_config()
+    keras_config = META[case.id]["config"]
+    assert set(config) - {"dtype"} <= set(keras_config)
+    # graphflow's convolutions take but do not yet apply activity regularizers and constraints
+    assert all(k == "activity_regularizer" or k.endswith("_constraint") for k in set(keras_config) - set(config))
+    for key, value in keras_config.items():
+        if key in config and key != "name" and not isinstance(value, dict):
+            assert config[key] == value, key
+    clone = type(layer).from_config({**keras_config, "dtype": "float64"})
+    call(case, clone, as_tensors(x))
+    clone.set_weights(layer.get_weights())
+    np.testing.assert_array_equal(call(case, clone, as_tensors(x)).numpy(), call(case, layer, as_tensors(x)).numpy())
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_gf_function_and_symbolic_call_agree_with_eager(case):
+    layer, x = built_layer(case)
+    eager = call(case, layer, as_tensors(x)).numpy()
+    traced = gf.function(lambda t: call(case, layer, t))(as_tensors(x))
+    np.testing.assert_allclose(traced.numpy(), eager, rtol=1e-9, atol=1e-12)
+    symbolic = call(case, case.make(L), keras.Input(case.input_shape, dtype="float64"))
+    assert symbolic.shape == (None,) + eager.shape[1:]
+
+
+def fit_model(case):
+    inputs = keras.Input(case.input_shape, dtype="float64")
+    out = L.Flatten(dtype="float64")(case.make(L)(inputs))
+    model = keras.Model(inputs, L.Dense(1, dtype="float64")(out))
+    rng = np.random.default_rng(4)
+    model.set_weights([0.3 * rng.standard_normal(w.shape) for w in model.weights])
+    model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
+    return model
+
+
+def fit_data(case):
+    rng = np.random.default_rng(5)
+    return rng.standard_normal((4,) + tuple(case.input_shape)), rng.standard_normal((4, 1))
+
+
+FIT_CASES = [c for c in CASES if c.id in conv_family_cases.FIT_CASES]
+
+
+@pytest.mark.parametrize("case", FIT_CASES, ids=[c.id for c in FIT_CASES])
+def test_one_fit_epoch_matches_keras(case):
+    model = fit_model(case)
+    xs, ys = fit_data(case)
+    history = model.fit(xs, ys, batch_size=2, epochs=1, shuffle=False, verbose=0)
+    np.testing.assert_allclose(history.history["loss"][0], META[case.id]["fit_loss"], rtol=1e-9)
+    for i, w in enumerate(model.get_weights()):
+        np.testing.assert_allclose(w, ARRAYS[f"{case.id}/fit_weight_{i}"], rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(model.predict(xs, verbose=0), ARRAYS[f"{case.id}/fit_prediction"], rtol=1e-8)
+
+
+def test_keras_written_model_file_loads_and_predicts_as_keras(tmp_path):
+    case_id = conv_family_cases.KERAS_FILE_CASE
+    case = next(c for c in CASES if c.id == case_id)
+    model = keras.models.load_model(os.path.join(DATA, "conv_family_model.keras"))
+    xs, _ = fit_data(case)
+    expected = ARRAYS[f"{case_id}/fit_prediction"]
+    np.testing.assert_allclose(model.predict(xs, verbose=0), expected, rtol=1e-8)
+    model.save(tmp_path / "again.keras")
+    np.testing.assert_allclose(keras.models.load_model(tmp_path / "again.keras").predict(xs, verbose=0),
+                               expected, rtol=1e-8)
+    model.save_weights(tmp_path / "w.weights.h5")
+    fresh = fit_model(case)
+    fresh.load_weights(tmp_path / "w.weights.h5")
+    np.testing.assert_allclose(fresh.predict(xs, verbose=0), expected, rtol=1e-8)

@@ -1,0 +1,69 @@
+"""Record Keras 3 references for tests/keras_api/layers/test_conv_family_vs_keras.py.
+
+For each case of tests/keras_api/layers/conv_family_cases.py: the output on the harness's inputs
+after the harness's random weights, the weight names and shapes and the layer config; for the fit
+cases, a model (layer -> Flatten -> Dense(1)) with seeded weights trained one SGD epoch: the loss
+and the weights after it. One fit model is also saved as a real .keras file. Writes
+tests/data/keras_breadth/conv_family.{json,npz} and conv_family_model.keras.
+
+    /work/tfvenv/bin/python tools/tfref/record_keras_conv_family.py
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+import numpy as np
+from keras_record_io import OUT_DIR, ROOT, import_keras, write
+from record_keras_layers import make_inputs, randomize_weights, run
+
+sys.path.insert(0, os.path.join(ROOT, "tests", "keras_api", "layers"))
+import conv_family_cases  # noqa: E402
+
+
+def fit_model(keras, case):
+    inputs = keras.Input(case.input_shape, dtype="float64")
+    out = keras.layers.Flatten(dtype="float64")(case.make(keras.layers)(inputs))
+    model = keras.Model(inputs, keras.layers.Dense(1, dtype="float64")(out))
+    rng = np.random.default_rng(4)
+    model.set_weights([0.3 * rng.standard_normal(w.shape) for w in model.weights])
+    model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
+    return model
+
+
+def fit_data(case):
+    rng = np.random.default_rng(5)
+    return rng.standard_normal((4,) + tuple(case.input_shape)), rng.standard_normal((4, 1))
+
+
+def main():
+    _, keras = import_keras()
+    meta, arrays = {}, {}
+    for case in conv_family_cases.CASES:
+        layer = case.make(keras.layers)
+        x = make_inputs(case)
+        run(layer, x, case.unpack)
+        randomize_weights(layer)
+        out = np.asarray(run(layer, x, case.unpack))
+        arrays[f"{case.id}/output"] = out
+        config = layer.get_config()
+        config.pop("dtype")
+        meta[case.id] = {"weight_names": [w.name for w in layer.weights],
+                         "weight_shapes": [list(w.shape) for w in layer.weights],
+                         "class_name": type(layer).__name__, "config": config}
+        if case.id in conv_family_cases.FIT_CASES:
+            model = fit_model(keras, case)
+            xs, ys = fit_data(case)
+            history = model.fit(xs, ys, batch_size=2, epochs=1, shuffle=False, verbose=0)
+            meta[case.id]["fit_loss"] = float(history.history["loss"][0])
+            for i, w in enumerate(model.get_weights()):
+                arrays[f"{case.id}/fit_weight_{i}"] = w
+            arrays[f"{case.id}/fit_prediction"] = model.predict(xs, verbose=0)
+            if case.id == conv_family_cases.KERAS_FILE_CASE:
+                model.save(os.path.join(OUT_DIR, "conv_family_model.keras"))
+        print(f"{case.id:40s} {out.shape}")
+    write("conv_family", meta, arrays)
+
+
+if __name__ == "__main__":
+    main()
