@@ -2,8 +2,8 @@
 
 For each case of tests/keras_api/layers/conv_family_cases.py: the output on the harness's inputs
 after the harness's random weights, the weight names and shapes and the layer config; for the fit
-cases, a model (layer -> Flatten -> Dense(1)) with seeded weights trained one SGD epoch: the loss
-and the weights after it. One fit model is also saved as a real .keras file. Writes
+cases, a model (Dense over the channels -> layer -> Flatten -> Dense(1)) with seeded weights
+trained one SGD epoch: the loss and the weights after it. One fit model is also saved as a real .keras file. Writes
 tests/data/keras_breadth/conv_family.{json,npz} and conv_family_model.keras.
 
     /work/tfvenv/bin/python tools/tfref/record_keras_conv_family.py
@@ -23,7 +23,8 @@ import conv_family_cases  # noqa: E402
 
 def fit_model(keras, case):
     inputs = keras.Input(case.input_shape, dtype="float64")
-    out = keras.layers.Flatten(dtype="float64")(case.make(keras.layers)(inputs))
+    mixed = keras.layers.Dense(case.input_shape[-1], dtype="float64")(inputs)
+    out = keras.layers.Flatten(dtype="float64")(case.make(keras.layers)(mixed))
     model = keras.Model(inputs, keras.layers.Dense(1, dtype="float64")(out))
     rng = np.random.default_rng(4)
     model.set_weights([0.3 * rng.standard_normal(w.shape) for w in model.weights])

@@ -77,12 +77,15 @@ from .recurrent import GRU, LSTM, SimpleRNN
 from .reshaping import (
     Cropping1D,
     Cropping2D,
+    Cropping3D,
     Permute,
     RepeatVector,
     UpSampling1D,
     UpSampling2D,
+    UpSampling3D,
     ZeroPadding1D,
     ZeroPadding2D,
+    ZeroPadding3D,
 )
 from .wrappers import Bidirectional, TimeDistributed
 
@@ -104,5 +107,6 @@ __all__ = ["ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax", "Attention", "MultiHe
            "RandomRotation", "RandomTranslation", "RandomZoom", "CategoryEncoding", "Discretization", "IntegerLookup",
            "StringLookup", "TextVectorization",
            "Normalization", "Rescaling", "GRU", "LSTM", "SimpleRNN", "Cropping1D", "Cropping2D", "Permute",
-           "RepeatVector", "UpSampling1D", "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D", "Bidirectional",
+           "RepeatVector", "UpSampling1D", "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D",
+           "Cropping3D", "UpSampling3D", "ZeroPadding3D", "Bidirectional",
            "TimeDistributed", "Convolution2D", "InputSpec"]

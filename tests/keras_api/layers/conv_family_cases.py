@@ -35,11 +35,28 @@ CASES = [
                  lambda L: L.Conv3DTranspose(1, 2, strides=3, output_padding=(2, 1, 0), **F64), (2, 1, 2, 2)),
     RecordedCase("conv3d_transpose_valid_unit_stride", lambda L: L.Conv3DTranspose(2, (2, 1, 2), **F64),
                  (3, 2, 3, 1)),
+    RecordedCase("upsampling2d_bilinear", lambda L: L.UpSampling2D((2, 3), interpolation="bilinear", **F64),
+                 (2, 3, 2)),
+    RecordedCase("upsampling2d_bicubic", lambda L: L.UpSampling2D(2, interpolation="bicubic", **F64), (3, 2, 1)),
+    RecordedCase("upsampling2d_lanczos3", lambda L: L.UpSampling2D(2, interpolation="lanczos3", **F64), (3, 3, 1)),
+    RecordedCase("upsampling2d_lanczos5", lambda L: L.UpSampling2D((3, 2), interpolation="lanczos5", **F64),
+                 (2, 3, 1)),
+    RecordedCase("upsampling2d_area", lambda L: L.UpSampling2D(2, interpolation="area", **F64), (2, 2, 2)),
+    RecordedCase("upsampling3d", lambda L: L.UpSampling3D((2, 1, 3), **F64), (2, 2, 1, 2)),
+    RecordedCase("zero_padding3d", lambda L: L.ZeroPadding3D(((1, 0), (0, 2), (1, 1)), **F64), (2, 1, 2, 1)),
+    RecordedCase("zero_padding3d_default", lambda L: L.ZeroPadding3D(**F64), (1, 2, 1, 2)),
+    RecordedCase("cropping3d", lambda L: L.Cropping3D(((1, 0), (0, 1), (1, 1)), **F64), (3, 3, 4, 1)),
+    RecordedCase("cropping3d_int", lambda L: L.Cropping3D(1, **F64), (3, 3, 3, 2)),
 ]
-# (TensorFlow's CPU kernels refuse dilated transposed convolutions, so none is recorded)
+# (TensorFlow's CPU kernels refuse dilated transposed convolutions, so none is recorded; TensorFlow has no
+# gradient for area resizing, so upsampling2d_area is not a fit case)
 
-# trained one SGD epoch in a compiled fit step, loss and weights compared with Keras's
+# trained one SGD epoch in a compiled fit step (Dense over the channels -> layer -> Flatten -> Dense(1), so
+# gradients flow through the layer even when it has no weights), loss and weights compared with Keras's
 FIT_CASES = ["conv1d_transpose_same", "conv1d_transpose_output_padding", "separable_conv1d_same_strided",
-             "depthwise_conv1d_dilated_same", "conv3d_transpose_same", "conv3d_transpose_output_padding"]
-# saved by Keras as a whole .keras model (layer -> Flatten -> Dense) that graphflow loads
+             "depthwise_conv1d_dilated_same", "conv3d_transpose_same", "conv3d_transpose_output_padding",
+             "upsampling2d_bilinear", "upsampling2d_bicubic", "upsampling3d", "zero_padding3d", "cropping3d"]
+# saved by Keras as a whole .keras model (the fit model) that graphflow loads
 KERAS_FILE_CASE = "conv1d_transpose_same"
+# computed in float32 on both sides (image resizing, as tf.image.resize): compared to float32 precision
+FLOAT32_MATH = {c.id for c in CASES if c.id.startswith("upsampling2d_")}
