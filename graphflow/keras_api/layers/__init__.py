@@ -1,5 +1,13 @@
 """gf.keras.layers: the layer classes (and `Input`)."""
 from .activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
+from .adaptive_pooling import (
+    AdaptiveAveragePooling1D,
+    AdaptiveAveragePooling2D,
+    AdaptiveAveragePooling3D,
+    AdaptiveMaxPooling1D,
+    AdaptiveMaxPooling2D,
+    AdaptiveMaxPooling3D,
+)
 from .attention import Attention, MultiHeadAttention
 from .base import Layer
 from .conv import Conv2D
@@ -108,5 +116,7 @@ __all__ = ["ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax", "Attention", "MultiHe
            "StringLookup", "TextVectorization",
            "Normalization", "Rescaling", "GRU", "LSTM", "SimpleRNN", "Cropping1D", "Cropping2D", "Permute",
            "RepeatVector", "UpSampling1D", "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D",
-           "Cropping3D", "UpSampling3D", "ZeroPadding3D", "Bidirectional",
+           "Cropping3D", "UpSampling3D", "ZeroPadding3D", "AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D",
+           "AdaptiveAveragePooling3D", "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D",
+           "Bidirectional",
            "TimeDistributed", "Convolution2D", "InputSpec"]

@@ -47,6 +47,14 @@ CASES = [
     RecordedCase("zero_padding3d_default", lambda L: L.ZeroPadding3D(**F64), (1, 2, 1, 2)),
     RecordedCase("cropping3d", lambda L: L.Cropping3D(((1, 0), (0, 1), (1, 1)), **F64), (3, 3, 4, 1)),
     RecordedCase("cropping3d_int", lambda L: L.Cropping3D(1, **F64), (3, 3, 3, 2)),
+    RecordedCase("adaptive_average_pooling1d", lambda L: L.AdaptiveAveragePooling1D(3, **F64), (7, 2)),
+    RecordedCase("adaptive_max_pooling1d_up", lambda L: L.AdaptiveMaxPooling1D(5, **F64), (3, 2)),
+    RecordedCase("adaptive_average_pooling2d", lambda L: L.AdaptiveAveragePooling2D((2, 3), **F64), (5, 4, 2)),
+    RecordedCase("adaptive_max_pooling2d", lambda L: L.AdaptiveMaxPooling2D(2, **F64), (5, 3, 1)),
+    RecordedCase("adaptive_average_pooling3d", lambda L: L.AdaptiveAveragePooling3D((2, 1, 3), **F64),
+                 (3, 2, 4, 1), tf_float32=True),
+    RecordedCase("adaptive_max_pooling3d", lambda L: L.AdaptiveMaxPooling3D([1, 2, 2], **F64), (2, 3, 5, 2),
+                 tf_float32=True),
 ]
 # (TensorFlow's CPU kernels refuse dilated transposed convolutions, so none is recorded; TensorFlow has no
 # gradient for area resizing, so upsampling2d_area is not a fit case)
@@ -55,8 +63,10 @@ CASES = [
 # gradients flow through the layer even when it has no weights), loss and weights compared with Keras's
 FIT_CASES = ["conv1d_transpose_same", "conv1d_transpose_output_padding", "separable_conv1d_same_strided",
              "depthwise_conv1d_dilated_same", "conv3d_transpose_same", "conv3d_transpose_output_padding",
-             "upsampling2d_bilinear", "upsampling2d_bicubic", "upsampling3d", "zero_padding3d", "cropping3d"]
+             "upsampling2d_bilinear", "upsampling2d_bicubic", "upsampling3d", "zero_padding3d", "cropping3d",
+             "adaptive_average_pooling2d", "adaptive_max_pooling1d_up", "adaptive_max_pooling2d"]
 # saved by Keras as a whole .keras model (the fit model) that graphflow loads
 KERAS_FILE_CASE = "conv1d_transpose_same"
-# computed in float32 on both sides (image resizing, as tf.image.resize): compared to float32 precision
-FLOAT32_MATH = {c.id for c in CASES if c.id.startswith("upsampling2d_")}
+# computed in float32 on both sides (image resizing, as tf.image.resize), or recorded in float32 because
+# TensorFlow lacks the float64 kernel (3-D pools): compared to float32 precision
+FLOAT32_MATH = {c.id for c in CASES if c.id.startswith("upsampling2d_") or c.tf_float32}
