@@ -112,9 +112,17 @@ class _ConvTranspose(BaseConv):
                      for s, k, st, d, p in zip(sizes, self.kernel_size, self.strides, self.dilation_rate, pads))
 
     def _known_spatial_out(self, inputs):
-        out = self._spatial_out(inputs.shape.dims[1:-1])
+        sizes = inputs.shape.dims[1:-1]
+        out = self._spatial_out(sizes)
         if None in out:
             raise ValueError(f"{type(self).__name__} {self.name!r} needs known spatial sizes, got {inputs.shape}")
+        # the forward convolution of the output must give the input back (TensorFlow's rule)
+        pad = self.padding.upper()
+        for size, o, k, st, d in zip(sizes, out, self.kernel_size, self.strides, self.dilation_rate):
+            if o <= 0 or conv_out_size(o, k, st, d, pad)[0] != size:
+                raise ValueError(f"{type(self).__name__} {self.name!r}: output_padding={self.output_padding} gives "
+                                 f"an output size {out} whose {self.padding!r} convolution with kernel "
+                                 f"{self.kernel_size} and strides {self.strides} is not the input's {tuple(sizes)}")
         return out
 
     def get_config(self):

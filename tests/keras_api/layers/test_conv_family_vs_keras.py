@@ -120,3 +120,11 @@ def test_keras_written_model_file_loads_and_predicts_as_keras(tmp_path):
     fresh = fit_model(case)
     fresh.load_weights(tmp_path / "w.weights.h5")
     np.testing.assert_allclose(fresh.predict(xs, verbose=0), expected, rtol=1e-8)
+
+
+def test_transposed_convolution_refuses_an_output_padding_tensorflow_cannot_invert():
+    layer = L.Conv3DTranspose(2, 2, padding="same", output_padding=0)     # output 2 per axis, not 3
+    with pytest.raises(ValueError, match="output_padding"):
+        layer(np.zeros((1, 3, 3, 3, 1)))
+    with pytest.raises(ValueError, match="less than its stride"):
+        L.Conv1DTranspose(2, 2, strides=2, output_padding=2)
