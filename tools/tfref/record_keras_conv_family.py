@@ -21,22 +21,6 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "keras_api", "layers"))
 import conv_family_cases  # noqa: E402
 
 
-def fit_model(keras, case):
-    inputs = keras.Input(case.input_shape, dtype="float64")
-    mixed = keras.layers.Dense(case.input_shape[-1], dtype="float64")(inputs)
-    out = keras.layers.Flatten(dtype="float64")(case.make(keras.layers)(mixed))
-    model = keras.Model(inputs, keras.layers.Dense(1, dtype="float64")(out))
-    rng = np.random.default_rng(4)
-    model.set_weights([0.3 * rng.standard_normal(w.shape) for w in model.weights])
-    model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
-    return model
-
-
-def fit_data(case):
-    rng = np.random.default_rng(5)
-    return rng.standard_normal((4,) + tuple(case.input_shape)), rng.standard_normal((4, 1))
-
-
 def main():
     _, keras = import_keras()
     meta, arrays = {}, {}
@@ -56,8 +40,8 @@ def main():
                          "weight_shapes": [list(w.shape) for w in layer.weights],
                          "class_name": type(layer).__name__, "config": config}
         if case.id in conv_family_cases.FIT_CASES:
-            model = fit_model(keras, case)
-            xs, ys = fit_data(case)
+            model = conv_family_cases.fit_model(keras, case)
+            xs, ys = conv_family_cases.fit_data(case)
             history = model.fit(xs, ys, batch_size=2, epochs=1, shuffle=False, verbose=0)
             meta[case.id]["fit_loss"] = float(history.history["loss"][0])
             for i, w in enumerate(model.get_weights()):

@@ -4,6 +4,7 @@ cropping and the adaptive poolings. `make(L)` builds the same layer from Keras's
 """
 from __future__ import annotations
 
+import numpy as np
 from breadth_cases import RecordedCase
 
 F64 = {"dtype": "float64"}
@@ -70,3 +71,21 @@ KERAS_FILE_CASE = "conv1d_transpose_same"
 # computed in float32 on both sides (image resizing, as tf.image.resize), or recorded in float32 because
 # TensorFlow lacks the float64 kernel (3-D pools): compared to float32 precision
 FLOAT32_MATH = {c.id for c in CASES if c.id.startswith("upsampling2d_") or c.tf_float32}
+
+
+def fit_model(keras, case):
+    """The fit cases' model, built by `keras` (Keras's module or gf.keras) with seeded weights."""
+    L = keras.layers
+    inputs = keras.Input(case.input_shape, dtype="float64")
+    mixed = L.Dense(case.input_shape[-1], dtype="float64")(inputs)
+    out = L.Flatten(dtype="float64")(case.make(L)(mixed))
+    model = keras.Model(inputs, L.Dense(1, dtype="float64")(out))
+    rng = np.random.default_rng(4)
+    model.set_weights([0.3 * rng.standard_normal(w.shape) for w in model.weights])
+    model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
+    return model
+
+
+def fit_data(case):
+    rng = np.random.default_rng(5)
+    return rng.standard_normal((4,) + tuple(case.input_shape)), rng.standard_normal((4, 1))

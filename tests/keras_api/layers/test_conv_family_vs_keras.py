@@ -75,29 +75,13 @@ def test_gf_function_and_symbolic_call_agree_with_eager(case):
     assert symbolic.shape == (None,) + eager.shape[1:]
 
 
-def fit_model(case):
-    inputs = keras.Input(case.input_shape, dtype="float64")
-    mixed = L.Dense(case.input_shape[-1], dtype="float64")(inputs)
-    out = L.Flatten(dtype="float64")(case.make(L)(mixed))
-    model = keras.Model(inputs, L.Dense(1, dtype="float64")(out))
-    rng = np.random.default_rng(4)
-    model.set_weights([0.3 * rng.standard_normal(w.shape) for w in model.weights])
-    model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
-    return model
-
-
-def fit_data(case):
-    rng = np.random.default_rng(5)
-    return rng.standard_normal((4,) + tuple(case.input_shape)), rng.standard_normal((4, 1))
-
-
 FIT_CASES = [c for c in CASES if c.id in conv_family_cases.FIT_CASES]
 
 
 @pytest.mark.parametrize("case", FIT_CASES, ids=[c.id for c in FIT_CASES])
 def test_one_fit_epoch_matches_keras(case):
-    model = fit_model(case)
-    xs, ys = fit_data(case)
+    model = conv_family_cases.fit_model(keras, case)
+    xs, ys = conv_family_cases.fit_data(case)
     history = model.fit(xs, ys, batch_size=2, epochs=1, shuffle=False, verbose=0)
     tol = tolerance(case) if case.id in conv_family_cases.FLOAT32_MATH else {"rtol": 1e-8, "atol": 1e-10}
     np.testing.assert_allclose(history.history["loss"][0], META[case.id]["fit_loss"], **tol)
@@ -110,14 +94,14 @@ def test_keras_written_model_file_loads_and_predicts_as_keras(tmp_path):
     case_id = conv_family_cases.KERAS_FILE_CASE
     case = next(c for c in CASES if c.id == case_id)
     model = keras.models.load_model(os.path.join(DATA, "conv_family_model.keras"))
-    xs, _ = fit_data(case)
+    xs, _ = conv_family_cases.fit_data(case)
     expected = ARRAYS[f"{case_id}/fit_prediction"]
     np.testing.assert_allclose(model.predict(xs, verbose=0), expected, rtol=1e-8)
     model.save(tmp_path / "again.keras")
     np.testing.assert_allclose(keras.models.load_model(tmp_path / "again.keras").predict(xs, verbose=0),
                                expected, rtol=1e-8)
     model.save_weights(tmp_path / "w.weights.h5")
-    fresh = fit_model(case)
+    fresh = conv_family_cases.fit_model(keras, case)
     fresh.load_weights(tmp_path / "w.weights.h5")
     np.testing.assert_allclose(fresh.predict(xs, verbose=0), expected, rtol=1e-8)
 
