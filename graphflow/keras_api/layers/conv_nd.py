@@ -255,13 +255,11 @@ class DepthwiseConv2D(BaseConv):
                          kernel_regularizer=depthwise_regularizer, bias_regularizer=bias_regularizer, **kwargs)
         self.depth_multiplier = int(depth_multiplier)
 
-    kernel_name = "depthwise_kernel"
-
     def build(self, input_shape):
         channels = self._check_input(input_shape)
         self.kernel = self.depthwise_kernel = self.add_weight(
             shape=self.kernel_size + (channels, self.depth_multiplier), initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer, name=self.kernel_name)
+            regularizer=self.kernel_regularizer, name="kernel")    # Keras 3's name
         self.bias = self.add_weight(shape=(channels * self.depth_multiplier,), initializer=self.bias_initializer,
                                     regularizer=self.bias_regularizer, name="bias") if self.use_bias else None
         self.built = True
@@ -333,14 +331,13 @@ class SeparableConv2D(DepthwiseConv2D):
 
 class DepthwiseConv1D(DepthwiseConv2D):
     """DepthwiseConv2D over (batch, steps, channels). Kernel shape (k, in_channels,
-    depth_multiplier), named 'kernel' as Keras 3 names it.
+    depth_multiplier).
 
     Args: kernel_size, strides (1), padding ('valid' or 'same'), depth_multiplier (1),
     dilation_rate (1), activation, use_bias, depthwise_initializer, bias_initializer.
     """
 
     rank = 1
-    kernel_name = "kernel"
 
     def __init__(self, kernel_size, strides=1, padding="valid", depth_multiplier=1, data_format=None,
                  dilation_rate=1, **kwargs):

@@ -28,6 +28,7 @@ CASES = [
                  lambda L: L.DepthwiseConv1D(3, strides=2, padding="same", use_bias=False, **F64), (5, 3)),
     RecordedCase("depthwise_conv1d_dilated_same",
                  lambda L: L.DepthwiseConv1D(2, padding="same", dilation_rate=2, **F64), (5, 2)),
+    RecordedCase("depthwise_conv2d_names", lambda L: L.DepthwiseConv2D(2, depth_multiplier=2, **F64), (3, 3, 2)),
     RecordedCase("conv3d_transpose_valid", lambda L: L.Conv3DTranspose(2, 2, strides=2, **F64), (2, 2, 2, 2)),
     RecordedCase("conv3d_transpose_same",
                  lambda L: L.Convolution3DTranspose(2, (3, 2, 3), strides=(2, 1, 2), padding="same", **F64),
