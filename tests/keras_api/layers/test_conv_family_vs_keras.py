@@ -112,3 +112,27 @@ def test_transposed_convolution_refuses_an_output_padding_tensorflow_cannot_inve
         layer(np.zeros((1, 3, 3, 3, 1)))
     with pytest.raises(ValueError, match="less than its stride"):
         L.Conv1DTranspose(2, 2, strides=2, output_padding=2)
+
+
+def np_transposed_conv_valid(x, kernel, dilation):
+    """Each input cell scatters kernel tap t to output offset t * dilation (stride 1, 'valid');
+    kernel (*taps, filters, in_channels), as Keras lays it out."""
+    taps = kernel.shape[:-2]
+    spatial = x.shape[1:-1]
+    out = np.zeros((len(x),) + tuple(s + (k - 1) * dilation for s, k in zip(spatial, taps)) + (kernel.shape[-2],))
+    for cell in np.ndindex(*spatial):
+        for tap in np.ndindex(*taps):
+            at = tuple(c + t * dilation for c, t in zip(cell, tap))
+            out[(slice(None),) + at] += x[(slice(None),) + cell] @ kernel[tap].T
+    return out
+
+
+@pytest.mark.parametrize("make,shape", [(lambda: L.Conv1DTranspose(2, 3, dilation_rate=2, use_bias=False), (5, 3)),
+                                        (lambda: L.Conv3DTranspose(2, 2, dilation_rate=2, use_bias=False),
+                                         (3, 2, 3, 1))], ids=["1d", "3d"])
+def test_dilated_transposed_convolution_scatters_each_tap_dilation_apart(make, shape):
+    # TensorFlow's CPU kernels refuse these, so the reference is numpy (torch agrees)
+    layer = make()
+    x = np.random.default_rng(0).standard_normal((2,) + shape)
+    out = layer(gf.constant(x)).numpy()
+    np.testing.assert_allclose(out, np_transposed_conv_valid(x, layer.get_weights()[0], 2), rtol=1e-5, atol=1e-6)
