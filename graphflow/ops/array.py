@@ -421,7 +421,7 @@ def _rank(x):
     return np.int32(np.ndim(x))
 
 
-register(OpDef("Rank", _rank_infer, _rank, differentiable=False))
+register(OpDef("Rank", _rank_infer, _rank, differentiable=False, static_value=sv.static_rank))
 
 
 # ---- slicing ----------------------------------------------------------------------------------
