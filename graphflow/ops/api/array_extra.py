@@ -170,11 +170,14 @@ def invert_permutation(x, name=None):
 def roll(input, shift, axis, name=None):  # noqa: A002
     """Elements shifted along `axis` (wrapping around); shift and axis may be lists."""
     x = convert_to_tensor(input)
-    shift = tuple(int(s) for s in np.atleast_1d(_static(shift, "shift", "roll")))
+    shift = convert_to_tensor(shift)
+    if not shift.dtype.is_integer:
+        raise TypeError(f"roll: shift must be int32 or int64, got {shift.dtype.name}")
     axis = tuple(int(a) for a in np.atleast_1d(_static(axis, "axis", "roll")))
-    if len(shift) != len(axis):
-        raise ValueError(f"roll: shift and axis must have the same length, got {len(shift)} and {len(axis)}")
-    return apply(opdef("Roll"), (x,), {"shift": shift, "axis": axis}, name)
+    n = shift.shape.num_elements() if shift.shape.is_fully_defined() else None
+    if n is not None and n != len(axis):
+        raise ValueError(f"roll: shift and axis must have the same length, got {n} and {len(axis)}")
+    return apply(opdef("Roll"), (x, shift), {"axis": axis}, name)
 
 
 def reverse(tensor, axis, name=None):

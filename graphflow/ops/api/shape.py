@@ -109,18 +109,31 @@ def squeeze(input, axis=None, name=None):  # noqa: A002
     return apply(opdef("Squeeze"), (x,), {"axis": a}, name)
 
 
+def _int_tensor(v, what, empty_shape=(0,)):
+    """A shape-like argument (a list that may hold scalar tensors, an array, a tensor) as an integer
+    tensor: its value may be known only when the graph runs. An empty list is int32's."""
+    t = convert_to_tensor(np.zeros(empty_shape, np.int32) if _is_empty(v) else v)
+    if not t.dtype.is_integer:
+        raise TypeError(f"{what} must be int32 or int64, got {t.dtype.name}")
+    return t
+
+
 def tile(input, multiples, name=None):  # noqa: A002
+    """`input` repeated multiples[i] times along axis i; multiples may be a tensor."""
     x = convert_to_tensor(input)
-    return apply(opdef("Tile"), (x,), {"multiples": tuple(int(m) for m in _axis_list(multiples))}, name)
+    return apply(opdef("Tile"), (x, _int_tensor(multiples, "tile: multiples")), {}, name)
 
 
 def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
+    """`tensor` padded by paddings[i] = [before, after] along axis i; paddings may be a tensor."""
     x = convert_to_tensor(tensor)
-    if isinstance(paddings, Tensor):
-        paddings = np.asarray(paddings.numpy() if isinstance(paddings, EagerTensor) else _const_or_fail(paddings))
-    pads = tuple((int(a), int(b)) for a, b in paddings)
-    return apply(opdef("Pad"), (x,), {"paddings": pads, "mode": mode.upper(),
-                                    "constant_values": x.dtype.np.type(constant_values)}, name)
+    pads = _int_tensor(paddings, "pad: paddings", empty_shape=(0, 2))
+    return apply(opdef("Pad"), (x, pads), {"mode": mode.upper(), "constant_values": x.dtype.np.type(constant_values)},
+                 name)
+
+
+def _is_empty(v):
+    return isinstance(v, (list, tuple)) and len(v) == 0
 
 
 def _const_or_fail(t):
@@ -188,7 +201,7 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
             raise TypeError(f"one_hot: dtype {d.name} of on_value/off_value does not match dtype {dtype.name}")
     if dtype.is_bool and not given:
         raise TypeError("one_hot: dtype bool needs explicit bool on_value and off_value")
-    return apply(opdef("OneHot"), (i,), {"depth": int(depth),
+    return apply(opdef("OneHot"), (i, _int_tensor(depth, "one_hot: depth")), {
                                          "on_value": 1 if on_value is None else python_value(on_value),
                                          "off_value": 0 if off_value is None else python_value(off_value),
                                          "axis": -1 if axis is None else int(axis), "dtype": dtype}, name)
