@@ -283,10 +283,22 @@ def repeat(input, repeats, axis=None, name=None):  # noqa: A002
     x = convert_to_tensor(input)
     if axis is None:
         x, axis = reshape(x, [-1]), 0
-    _, n, _ = _last_axis_size(x, axis, "repeat")
-    reps = np.broadcast_to(_static(repeats, "repeats", "repeat").astype(np.int64), (n,))
-    index = np.repeat(np.arange(n, dtype=np.int32), reps)
-    return gather(x, convert_to_tensor(index), axis=axis)
+    if x.shape.rank is None:
+        raise ValueError("repeat: the input's rank must be known")
+    a = int(axis) % builtins.max(x.shape.rank, 1)
+    n = x.shape.dims[a]
+    known = python_value(repeats)
+    known = constant_value(known) if hasattr(known, "op") else known
+    if n is not None and known is not None:          # the indices are known while the graph is built
+        reps = np.broadcast_to(np.asarray(known).astype(np.int64), (n,))
+        index = np.repeat(np.arange(n, dtype=np.int32), reps)
+        return gather(x, convert_to_tensor(index), axis=axis)
+    # Repeats or the axis's size known only when the graph runs: element i of the axis sits at the
+    # positions [cumsum(reps)[i-1], cumsum(reps)[i]), so position p takes the first i whose cumsum > p.
+    from .segment import cumsum
+    per_element = reshape(cast(repeats, dtypes.int32), [-1]) + zeros_like(range(shape(x)[a]))
+    index = searchsorted(cumsum(per_element), range(reduce_sum(per_element)), side="right")
+    return gather(x, index, axis=axis)
 
 
 def sequence_mask(lengths, maxlen=None, dtype=dtypes.bool_, name=None):
