@@ -460,11 +460,27 @@ def ensure_shape(x, shape, name=None):  # noqa: A002
 def slice(input_, begin, size, name=None):  # noqa: A001
     """input_[begin[i] : begin[i] + size[i]] along each axis; size -1 takes the rest."""
     x = convert_to_tensor(input_)
-    b = [int(v) for v in _static(begin, "begin", "slice").reshape(-1)]
-    s = [int(v) for v in _static(size, "size", "slice").reshape(-1)]
+    try:
+        b = [int(v) for v in _static(begin, "begin", "slice").reshape(-1)]
+        s = [int(v) for v in _static(size, "size", "slice").reshape(-1)]
+    except (ValueError, NotImplementedError):     # known only when the graph runs
+        return _slice_of_tensors(x, begin, size)
     if len(b) != len(s) or (x.shape.rank is not None and len(b) != x.shape.rank):
         raise ValueError(f"slice: begin and size must have one entry per dimension of a rank-{x.shape.rank} input")
     key = tuple(builtins.slice(bb, None if ss == -1 else bb + ss) for bb, ss in zip(b, s))
+    return strided_slice(x, key)
+
+
+def _slice_of_tensors(x, begin, size):
+    """gf.slice with begin / size known only when the graph runs: size -1 (the rest) is the axis's
+    size as the slice's stop, which clamps it."""
+    rank = x.shape.rank
+    if rank is None:
+        raise ValueError("slice: begin and size known only when the graph runs need the input's rank")
+    begin, size = cast(convert_to_tensor(begin), dtypes.int32), cast(convert_to_tensor(size), dtypes.int32)
+    dims = shape(x)
+    key = tuple(builtins.slice(begin[i], where(less(size[i], 0), dims[i], begin[i] + size[i]))
+                for i in builtins.range(rank))
     return strided_slice(x, key)
 
 

@@ -170,11 +170,34 @@ def strided_slice(x, key):
     if isinstance(key, Tensor) and not isinstance(key, EagerTensor) and key.shape.rank == 0 \
             and key.dtype.is_integer:
         return gather(x, key)
+    from . import dynamic_slice
+    entries = key if isinstance(key, tuple) else (key,)
+    entries = tuple(builtins.slice(*(dynamic_slice.known_bound(v) for v in (k.start, k.stop, k.step)))
+                    if isinstance(k, builtins.slice) else dynamic_slice.known_bound(k) for k in entries)
+    graph_bounds = [k for k in entries for v in ((k.start, k.stop, k.step) if isinstance(k, builtins.slice) else (k,))
+                    if dynamic_slice.is_graph_bound(v)]
+    if graph_bounds:              # bounds known only when the graph runs
+        return dynamic_slice.slice_by_gathers(x, _dynamic_index(entries))
     try:
-        index = _array_ops.normalize_index(key)
+        index = _array_ops.normalize_index(entries)
     except ValueError as e:
         raise argument_error("StridedSlice", str(e)) from None
     return apply(opdef("StridedSlice"), (x,), {"index": index})
+
+
+def _dynamic_index(entries):
+    """normalize_index's entries, graph-tensor bounds kept as they are."""
+    out = []
+    for k in entries:
+        if k is None:
+            out.append(("newaxis",))
+        elif k is Ellipsis:
+            out.append(("ellipsis",))
+        elif isinstance(k, builtins.slice):
+            out.append(("slice", k.start, k.stop, k.step))
+        else:
+            out.append(("int", k))
+    return tuple(out)
 
 
 def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
