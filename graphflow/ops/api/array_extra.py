@@ -557,6 +557,19 @@ def bitwise_invert(x, name=None):
     return unary("Invert", x, name)
 
 
+def _bound_entries(v, what):
+    """strided_slice's begin / end: Python ints when known while the graph is built, else the
+    entries of the (run-time) vector as scalar graph tensors."""
+    try:
+        return [int(x) for x in _static(v, what, "strided_slice").reshape(-1)]
+    except (ValueError, NotImplementedError):
+        t = convert_to_tensor(v)
+        n = t.shape.dims[0] if t.shape.rank == 1 else None
+        if n is None:
+            raise ValueError(f"strided_slice: {what} must be a vector of known length") from None
+        return [t[i] for i in builtins.range(n)]
+
+
 def tf_strided_slice(input_, begin, end=None, strides=None, begin_mask=0, end_mask=0, ellipsis_mask=0,
                      new_axis_mask=0, shrink_axis_mask=0, var=None, name=None):
     """TensorFlow's strided_slice(input_, begin, end, strides, *_mask): begin/end/strides hold one
@@ -565,8 +578,7 @@ def tf_strided_slice(input_, begin, end=None, strides=None, begin_mask=0, end_ma
     Python index key also works."""
     if end is None and isinstance(begin, tuple):
         return strided_slice(input_, begin)
-    b = [int(v) for v in _static(begin, "begin", "strided_slice").reshape(-1)]
-    e = [int(v) for v in _static(end, "end", "strided_slice").reshape(-1)]
+    b, e = _bound_entries(begin, "begin"), _bound_entries(end, "end")
     s = [1] * len(b) if strides is None else [int(v) for v in _static(strides, "strides", "strided_slice").reshape(-1)]
     key = []
     for i in builtins.range(len(b)):
