@@ -302,15 +302,17 @@ def _pad_pairs(paddings, dims, mode) -> list:
         raise InvalidArgumentError(None, "Pad", f"Pad: The first dimension of paddings must be the rank of inputs"
                                                 f"[{len(pads)},2] {list(dims)}")
     pairs = [(int(a), int(b)) for a, b in pads]
-    if any(a < 0 or b < 0 for a, b in pairs):
-        raise InvalidArgumentError(None, "Pad", f"Pad: Paddings must be non-negative, got {[list(p) for p in pairs]}")
-    if mode != "CONSTANT":
-        limit = 0 if mode == "REFLECT" else 1   # REFLECT pads less than the dim, SYMMETRIC up to it
-        for i, (d, (a, b)) in enumerate(zip(dims, pairs)):
-            if d is not None and max(a, b) > d - 1 + limit:
-                raise InvalidArgumentError(None, "Pad", f"Pad: paddings {[a, b]} of dimension {i} must be "
-                                           f"{'less than' if limit == 0 else 'no greater than'} its size {d} in "
-                                           f"{mode} mode")
+    for a, b in pairs:
+        if a < 0 or b < 0:
+            raise InvalidArgumentError(None, "Pad", f"Pad: Paddings must be non-negative: {a} {b}")
+    if mode != "CONSTANT":            # REFLECT pads less than the dim, SYMMETRIC up to it (TF's words)
+        for d, (a, b) in zip(dims, pairs):
+            if d is not None and mode == "REFLECT" and max(a, b) >= d:
+                raise InvalidArgumentError(None, "Pad", f"Pad: paddings must be less than the dimension size: "
+                                                        f"{a}, {b} not less than {d}")
+            if d is not None and mode == "SYMMETRIC" and max(a, b) > d:
+                raise InvalidArgumentError(None, "Pad", f"Pad: paddings must be no greater than the dimension "
+                                                        f"size: {a}, {b} greater than {d}")
     return pairs
 
 

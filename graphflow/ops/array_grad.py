@@ -94,16 +94,13 @@ def _tile_grad(op, g):
 def _pad_grad(op, g):
     x, paddings = op.inputs
     mode = op.attrs.get("mode", "CONSTANT")
+    if mode != "CONSTANT":
+        return apply(get("MirrorPadGrad"), (g, paddings), {"mode": mode}), None
     pads = get_static_value(paddings)
     if pads is None:
-        if mode != "CONSTANT":
-            raise ValueError(f"The gradient of Pad in {mode} mode needs paddings known when the graph is built")
         return _unpad(g, x, paddings), None
-    pads = tuple((int(a), int(b)) for a, b in np.asarray(pads).reshape(-1, 2))
-    if mode == "CONSTANT":
-        key = tuple(slice(a, -b if b else None) for a, b in pads)
-        return apply(get("StridedSlice"), (g,), {"index": _index(key)}), None
-    return apply(get("MirrorPadGrad"), (g,), {"paddings": pads, "mode": mode}), None
+    key = tuple(slice(int(a), -int(b) if int(b) else None) for a, b in np.asarray(pads).reshape(-1, 2))
+    return apply(get("StridedSlice"), (g,), {"index": _index(key)}), None
 
 
 def _unpad(g, x, paddings):

@@ -285,8 +285,8 @@ OP_CASES["SparseSoftmaxCrossEntropyGrad"] = [Case((rand(4, 5), i32(1, 0, 4, 2), 
 OP_CASES["SplitV"] = [Case((rand(2, 5), i32(2, 3)), {"axis": 1, "num": 2}, "two pieces")]
 OP_CASES["ScatterNd"] = [Case((np.array([[0], [2], [0]], np.int32), rand(3, 2), i32(4, 2)), {}, "rows with a repeat")]
 OP_CASES["MirrorPadGrad"] = [
-    Case((rand(6, 7),), {"paddings": ((1, 2), (2, 1)), "mode": "REFLECT"}, "reflect"),
-    Case((rand(5, 6),), {"paddings": ((1, 2), (0, 3)), "mode": "SYMMETRIC"}, "symmetric"),
+    Case((rand(6, 7), _pairs((1, 2), (2, 1))), {"mode": "REFLECT"}, "reflect"),
+    Case((rand(5, 6), _pairs((1, 2), (0, 3))), {"mode": "SYMMETRIC"}, "symmetric"),
 ]
 _conv_attrs = {"strides": (2, 2), "padding": "SAME", "dilations": (1, 1)}
 OP_CASES["Conv2DBackpropInput"] = [
