@@ -34,7 +34,8 @@ def pad_tensor_reflect(tf, x):
 
 @program()
 def pad_symmetric_constant_value(tf, x):
-    return tf.pad(x * 2.0, [[1, 1], [tf.shape(x)[0] - 1, 0]], mode="SYMMETRIC") + tf.pad(x, [[1, 1], [2, 0]], constant_values=3.0)
+    symmetric = tf.pad(x * 2.0, [[1, 1], [tf.shape(x)[0] - 1, 0]], mode="SYMMETRIC")
+    return symmetric + tf.pad(x, [[1, 1], [2, 0]], constant_values=3.0)
 
 
 @program()
@@ -116,6 +117,18 @@ def transpose_range_perm(tf, x):
 @program()
 def reduce_rank_axis(tf, x):
     return tf.reduce_sum(x, axis=tf.rank(x) - 1)
+
+
+@program()
+def transpose_perm_from_dims(tf, x):
+    """a perm whose value is known only when the graph runs (from a dim, not the rank)"""
+    return tf.transpose(x, tf.range(tf.shape(x)[0] - 2, -1, -1)) * tf.range(3.0)
+
+
+@program()
+def reduce_axis_from_dims(tf, x):
+    axis = tf.shape(x)[0] - 2
+    return tf.reduce_sum(x, axis=axis) + tf.reduce_max(x * x, axis=[axis], keepdims=True)[0]
 
 
 @program(ERRORS)

@@ -42,6 +42,9 @@ def reshape(tensor, shape, name=None):
 
 def transpose(a, perm=None, conjugate=False, name=None):
     x = convert_to_tensor(a)
+    if isinstance(perm, Tensor) and not isinstance(perm, EagerTensor) and constant_value(perm) is None:
+        from .dynamic_axes import transpose_by_gather  # a perm known only when the graph runs
+        return transpose_by_gather(x, perm)
     perm = None if perm is None else tuple(int(p) for p in _axis_list(perm))
     return apply(opdef("Transpose"), (x,), {"perm": perm}, name)
 
@@ -246,7 +249,7 @@ def axis_value(axis):
             raise TypeError(f"axis must be an integer or a list of integers, got {axis.dtype} values")
         return axis.tolist() if axis.ndim else int(axis)
     if isinstance(axis, (list, tuple)):
-        return tuple(int_axis(a) for a in axis)
+        return tuple(int_axis(axis_value(a) if isinstance(a, Tensor) else a) for a in axis)
     return int_axis(axis)
 
 
