@@ -123,11 +123,10 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name
 
 
 def _eye_of_tensors(num_rows, num_columns, batch_shape, dtype):
-    from .logic import equal
     from .shape import broadcast_to, concat, expand_dims, shape
     r = range(cast(convert_to_tensor(num_rows), dtypes.int32))
     c = range(cast(convert_to_tensor(num_columns), dtypes.int32))
-    m = cast(equal(expand_dims(r, 1), expand_dims(c, 0)), dtype)
+    m = cast(apply(opdef("Equal"), (expand_dims(r, 1), expand_dims(c, 0)), {}), dtype)
     if batch_shape is not None:
         m = broadcast_to(m, concat([shape_tensor(batch_shape), shape(m)], 0))
     return m

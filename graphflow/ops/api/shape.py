@@ -13,6 +13,7 @@ from .. import array as _array_ops
 from ..convert import convert_to_tensor, is_tensorlike, python_value, same_dtype_list
 from ..dispatch import apply
 from ..static_value import constant_value
+from . import dynamic_slice
 from .math import identity
 from .op_call import argument_error, opdef
 
@@ -43,8 +44,7 @@ def reshape(tensor, shape, name=None):
 def transpose(a, perm=None, conjugate=False, name=None):
     x = convert_to_tensor(a)
     if isinstance(perm, Tensor) and not isinstance(perm, EagerTensor) and constant_value(perm) is None:
-        from .dynamic_axes import transpose_by_gather  # a perm known only when the graph runs
-        return transpose_by_gather(x, perm)
+        return dynamic_slice.transpose_by_gather(x, perm)      # a perm known only when the graph runs
     perm = None if perm is None else tuple(int(p) for p in _axis_list(perm))
     return apply(opdef("Transpose"), (x,), {"perm": perm}, name)
 
@@ -173,7 +173,6 @@ def strided_slice(x, key):
     if isinstance(key, Tensor) and not isinstance(key, EagerTensor) and key.shape.rank == 0 \
             and key.dtype.is_integer:
         return gather(x, key)
-    from . import dynamic_slice
     entries = key if isinstance(key, tuple) else (key,)
     entries = tuple(builtins.slice(*(dynamic_slice.known_bound(v) for v in (k.start, k.stop, k.step)))
                     if isinstance(k, builtins.slice) else dynamic_slice.known_bound(k) for k in entries)
