@@ -10,6 +10,8 @@ X = (np.arange(12, dtype=np.float32).reshape(3, 4) - 5.0) / 5.0
 PROGRAMS = {}
 ERRORS = {}
 DIFFERENTIABLE = set()
+# error programs where graphflow's message is its own (TF's class, not its words)
+OWN_MESSAGES = {"repeat_negative_count": "repeat: repeats must be non-negative"}
 
 
 def program(table=PROGRAMS, grad=True):
@@ -134,6 +136,17 @@ def reduce_axis_from_dims(tf, x):
 @program(ERRORS)
 def tile_negative_multiples(tf, x):
     return tf.tile(x, [1, -tf.shape(x)[0]])
+
+
+@program(ERRORS)
+def repeat_negative_scalar(tf, x):
+    return tf.repeat(x, repeats=-tf.shape(x)[0], axis=0)
+
+
+@program(ERRORS)
+def repeat_negative_count(tf, x):
+    """graphflow's message is its own (TF's answer depends on the shapes), the class is TF's"""
+    return tf.repeat(x, repeats=tf.range(tf.shape(x)[1]) - 1, axis=1)
 
 
 @program(ERRORS)

@@ -22,7 +22,7 @@ from .logic import less, where
 from .math import add, cast, clip_by_value, divide, identity, maximum, minimum, multiply, negative, sqrt, square
 from .math_extra import reduce_euclidean_norm
 from .op_call import opdef
-from .reduce import reduce_max, reduce_sum
+from .reduce import reduce_all, reduce_max, reduce_sum
 from .segment import bincount
 from .shape import (
     concat,
@@ -289,14 +289,26 @@ def repeat(input, repeats, axis=None, name=None):  # noqa: A002
     n = x.shape.dims[a]
     known = python_value(repeats)
     known = constant_value(known) if hasattr(known, "op") else known
-    if n is not None and known is not None:          # the indices are known while the graph is built
+    if n is not None and known is not None and np.all(np.asarray(known) >= 0):   # indices known while built
         reps = np.broadcast_to(np.asarray(known).astype(np.int64), (n,))
         index = np.repeat(np.arange(n, dtype=np.int32), reps)
         return gather(x, convert_to_tensor(index), axis=axis)
+    reps = cast(convert_to_tensor(repeats), dtypes.int32)
+    if reps.shape.rank == 0:     # as TF: each element tiled `repeats` times (a negative count is Tile's error)
+        from .shape import tile
+        multiples = concat([[1] * (a + 1), reshape(reps, [1]), [1] * (x.shape.rank - a - 1)], 0)
+        dims = shape(x)
+        return reshape(tile(expand_dims(x, a + 1), multiples),
+                       concat([dims[:a], reshape(dims[a] * reps, [1]), dims[a + 1:]], 0))
     # Repeats or the axis's size known only when the graph runs: element i of the axis sits at the
     # positions [cumsum(reps)[i-1], cumsum(reps)[i]), so position p takes the first i whose cumsum > p.
+    # A negative count is an error (TF's answer depends on the shapes: a wrong length or an error).
+    from .debug import Assert
     from .segment import cumsum
-    per_element = reshape(cast(repeats, dtypes.int32), [-1]) + zeros_like(range(shape(x)[a]))
+    reps = reshape(reps, [-1])
+    check = Assert(reduce_all(reps >= 0), ["repeat: repeats must be non-negative, got", reps])
+    with control_dependencies([] if check is None else [check]):
+        per_element = identity(reps) + zeros_like(range(shape(x)[a]))
     index = searchsorted(cumsum(per_element), range(reduce_sum(per_element)), side="right")
     return gather(x, index, axis=axis)
 
