@@ -64,14 +64,15 @@ def _axis_positions(entry, dim):
     step = 1 if c is None else c
     if is_graph_bound(step):
         raise ValueError("a slice step must be known when the graph is built")
+    # an open end (the axis's end, or -1 going down) is never before start: no clamp against it
     if step > 0:
         start = _int32(0) if a is None else _clamp(_from_end(a, dim), 0, dim)
-        stop = dim if b is None else _clamp(_from_end(b, dim), 0, dim)
-        return _range(start, maximum(start, stop), step)
+        stop = dim if b is None else maximum(start, _clamp(_from_end(b, dim), 0, dim))
+        return _range(start, stop, step)
     last = add(dim, _int32(-1))
     start = last if a is None else _clamp(_from_end(a, dim), -1, last)
-    stop = _int32(-1) if b is None else _clamp(_from_end(b, dim), -1, last)
-    return _range(start, minimum(start, stop), step)
+    stop = _int32(-1) if b is None else minimum(start, _clamp(_from_end(b, dim), -1, last))
+    return _range(start, stop, step)
 
 
 def slice_by_gathers(x, key):
