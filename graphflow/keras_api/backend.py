@@ -63,6 +63,14 @@ def image_data_format() -> str:
     return _state["image_data_format"]
 
 
+def set_image_data_format(data_format: str) -> None:
+    data_format = str(data_format).lower()
+    if data_format not in ("channels_first", "channels_last"):
+        raise ValueError("The `data_format` argument must be one of {'channels_first', 'channels_last'}. "
+                         f"Received: data_format={data_format}")
+    _state["image_data_format"] = data_format
+
+
 def rng() -> np.random.Generator:
     """The generator unseeded initializers and fit's shuffling draw from."""
     with _lock:
@@ -90,3 +98,18 @@ def state_scope():
     traced and unseen by tapes (TF's init_scope), so they exist once and keep their values."""
     with ctx_mod.init_scope(), ctx_mod.eager_mode(), ctx_mod.eager_name_scope(""):   # Keras 3 names ignore
         yield                                                                          # tf.name_scope
+
+
+def standardize_dtype(dtype) -> str:
+    """A dtype's Keras name ("float32", "int64"...) from a name, numpy or graphflow dtype; None: floatx()."""
+    from .. import dtypes
+    if dtype is None:
+        return floatx()
+    if dtype in (int, "int"):
+        return "int64"
+    if dtype in (float, "float"):
+        return "float32"
+    if dtype in (bool, "bool"):
+        return "bool"
+    name = getattr(dtype, "name", None)
+    return dtypes.as_dtype(name if isinstance(name, str) else np.dtype(dtype).name).name

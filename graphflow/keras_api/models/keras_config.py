@@ -21,7 +21,7 @@ from .. import nest
 from ..keras_tensor import KerasTensor
 from ..layers.base import Layer
 from ..layers.core import InputLayer, OpLambda
-from ..serialization import _CUSTOM_OBJECTS, get_registered_object
+from ..serialization import _CUSTOM_NAMES, find_registered
 
 # The model classes by name; model.py, sequential.py and functional.py add theirs when imported,
 # so this module (which they use to describe themselves) never imports them.
@@ -79,10 +79,7 @@ def _keras_object(key: str, value):
 
 
 def _registered_name(cls) -> str | None:
-    for key, obj in _CUSTOM_OBJECTS.items():
-        if obj is cls and ">" in key:
-            return key
-    return None
+    return _CUSTOM_NAMES.get(cls)
 
 
 def _is_builtin(cls) -> bool:
@@ -101,7 +98,8 @@ def layer_entry(layer) -> dict:
             config[key] = layer_entry(inner)
     cls = type(layer)
     builtin = _is_builtin(cls)
-    entry = {"module": "keras.layers" if builtin else cls.__module__, "class_name": cls.__name__,
+    module = "keras.layers" if builtin else (None if cls.__module__ == "__main__" else cls.__module__)
+    entry = {"module": module, "class_name": cls.__name__,
              "config": config, "registered_name": None if builtin else (_registered_name(cls) or cls.__name__)}
     if hasattr(layer, "get_build_config"):      # Keras's own form (MultiHeadAttention's shapes_dict)
         build_config = layer.get_build_config()
@@ -269,8 +267,8 @@ def translate_layer_config(cls, config: dict, source: str) -> dict:
 def layer_from_entry(entry: dict, custom_objects=None, source: str = "the model config"):
     """A layer (not built) from a Keras 3 (or graphflow) layer entry."""
     name = entry["class_name"]
-    cls = get_registered_object(entry.get("registered_name") or name, custom_objects, None) \
-        or get_registered_object(name, custom_objects, _layer_classes())
+    cls = find_registered(entry.get("registered_name") or name, custom_objects, None) \
+        or find_registered(name, custom_objects, _layer_classes())
     if cls is None:
         raise ValueError(f"Unknown layer class {name!r} (module {entry.get('module')!r}) in {source}: graphflow has "
                          "no such layer. If it is your own class, pass it in custom_objects={...} or register it "
