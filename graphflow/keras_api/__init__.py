@@ -36,6 +36,7 @@ from .layers import Input
 from .model_plot import model_to_dot, plot_model
 from .models import Model, Sequential
 from .models.saving import load_weights, save_weights
+from .object_serialization import deserialize_keras_object, serialize_keras_object
 from .pil_images import array_to_img, img_to_array, load_img, save_img
 from .progbar import Progbar
 from .py_dataset import PyDataset, Sequence
@@ -43,13 +44,11 @@ from .sequence_utils import pad_sequences
 from .serialization import (
     CustomObjectScope,
     custom_object_scope,
-    deserialize_keras_object,
     enable_unsafe_deserialization,
     get_custom_objects,
     get_registered_name,
     get_registered_object,
     register_keras_serializable,
-    serialize_keras_object,
 )
 from .tensorboard_callback import TensorBoard
 from .timeseries import timeseries_dataset_from_array
