@@ -191,8 +191,12 @@ def deserialize_keras_object(config, custom_objects: dict | None = None, safe_mo
         raise _unknown(config)
     with CustomObjectScope(custom_objects):
         if isinstance(cls, type) and issubclass(cls, Layer):     # layers and models: Keras's options translated
-            return keras_config.model_from_keras_config(config, custom_objects) if "build_config" in config \
-                and hasattr(cls, "compile") else keras_config.layer_from_entry(config, custom_objects)
+            if not hasattr(cls, "compile"):
+                return keras_config.layer_from_entry(config, custom_objects)
+            model = keras_config.model_from_keras_config(config, custom_objects)
+            if config.get("compile_config"):
+                keras_config.compile_from_keras(model, config["compile_config"], "the serialized model")
+            return model
         if not hasattr(cls, "from_config"):
             return cls if isinstance(cls, types.FunctionType) else cls(**inner)
         return cls.from_config(deserialize_keras_object(inner, custom_objects, safe_mode)

@@ -340,3 +340,12 @@ def test_saving_functions_save_and_load_weights(tmp_path):
     keras.saving.load_weights(other, tmp_path / "m.weights.h5")
     for a, b in zip(model.get_weights(), other.get_weights()):
         np.testing.assert_array_equal(a, b)
+
+
+def test_a_compiled_functional_model_deserializes_built_and_compiled():
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, keras.layers.Dense(2)(inputs))
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+    clone = keras.saving.deserialize_keras_object(json.loads(json.dumps(keras.saving.serialize_keras_object(model))))
+    assert clone.built and clone.compiled
+    assert type(clone.optimizer).__name__ == "Adam" and np.isclose(float(clone.optimizer.learning_rate), 0.01)
