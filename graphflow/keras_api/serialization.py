@@ -28,8 +28,10 @@ def class_registry(base: type, namespace: dict) -> dict:
 def register_keras_serializable(package: str = "Custom", name: str | None = None):
     """Decorator: make a user class or function loadable by its registered name `"package>name"`.
 
+    Registering a name again replaces the earlier object, as in Keras.
+
     Raises:
-        ValueError: if the object defines no `get_config` (a class) or the name is taken by another object.
+        ValueError: if a class defines no `get_config`.
     """
     def deco(obj):
         key = f"{package}>{name or obj.__name__}"
