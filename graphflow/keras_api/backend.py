@@ -34,10 +34,21 @@ def unique_name(prefix: str) -> str:
     return prefix if n == 0 else f"{prefix}_{n}"
 
 
+_session_resets: list = []     # what else clear_session resets (the dtype policy, logging switches)
+
+
+def on_clear_session(reset) -> None:
+    """Register `reset()` to run on clear_session: for Keras state kept above this module."""
+    _session_resets.append(reset)
+
+
 def clear_session(free_memory: bool = True) -> None:
-    """Reset the automatic layer names (the next Dense is `dense` again)."""
+    """Reset the automatic layer names (the next Dense is `dense` again) and, as Keras 3 does, the
+    global dtype policy, interactive logging and the flash-attention switch (not floatx or epsilon)."""
     with _lock:
         _name_counts.clear()
+    for reset in _session_resets:
+        reset()
 
 
 def floatx() -> str:

@@ -7,9 +7,19 @@ import logging
 import os
 import sys
 
+from . import backend as _backend
+
 _state = {"interactive_logging": True, "max_epochs": None, "max_steps_per_epoch": None,
           "flash_attention": None, "traceback_filtering": True}
 logger = logging.getLogger("graphflow.keras")
+
+
+def _reset_session_switches() -> None:
+    """What keras.utils.clear_session() resets here, as in Keras 3 (the training limits stay)."""
+    _state.update(interactive_logging=True, flash_attention=None)
+
+
+_backend.on_clear_session(_reset_session_switches)
 
 
 def backend() -> str:

@@ -349,3 +349,17 @@ def test_a_compiled_functional_model_deserializes_built_and_compiled():
     clone = keras.saving.deserialize_keras_object(json.loads(json.dumps(keras.saving.serialize_keras_object(model))))
     assert clone.built and clone.compiled
     assert type(clone.optimizer).__name__ == "Adam" and np.isclose(float(clone.optimizer.learning_rate), 0.01)
+
+
+def test_clear_session_resets_the_dtype_policy_and_session_switches_as_keras():
+    keras.config.set_dtype_policy("float64")
+    keras.config.disable_interactive_logging()
+    keras.config.enable_flash_attention()
+    keras.config.set_max_epochs(3)
+    try:
+        keras.utils.clear_session()
+        assert keras.config.dtype_policy().name == "float32"
+        assert keras.config.is_interactive_logging_enabled() and keras.config.is_flash_attention_enabled() is None
+        assert keras.config.max_epochs() == 3           # Keras keeps the training limits
+    finally:
+        keras.config.set_max_epochs(None)
