@@ -11,6 +11,8 @@ import types
 
 import numpy as np
 
+from ..ops import api
+from ..ops.convert import is_tensorlike
 from . import (
     activations,
     backend,
@@ -69,7 +71,12 @@ def to_categorical(y, num_classes=None, dtype="float32") -> np.ndarray:
     return out.reshape(shape + (num_classes,))
 
 
-def normalize(x, axis=-1, order=2) -> np.ndarray:
+def normalize(x, axis=-1, order=2):
+    """`x` divided by its `order`-norm along `axis` (zero vectors stay zero); a tensor gives a tensor."""
+    if is_tensorlike(x):
+        x = api.convert_to_tensor(x)
+        norm = api.norm(x, ord=order, axis=axis, keepdims=True)
+        return api.divide(x, api.where(api.equal(norm, 0), api.ones_like(norm), norm))
     x = np.asarray(x)
     norm = np.linalg.norm(x, ord=order, axis=axis, keepdims=True)
     return x / np.where(norm == 0, 1, norm)

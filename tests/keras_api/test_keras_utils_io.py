@@ -363,3 +363,12 @@ def test_clear_session_resets_the_dtype_policy_and_session_switches_as_keras():
         assert keras.config.max_epochs() == 3           # Keras keeps the training limits
     finally:
         keras.config.set_max_epochs(None)
+
+
+@pytest.mark.parametrize("case,kwargs", [("l2", {}), ("l1", {"order": 1}), ("axis0", {"axis": 0})])
+def test_normalize_gives_a_tensor_for_a_tensor_as_keras(case, kwargs):
+    out = keras.utils.normalize(gf.constant(ARRAYS["normalize_in"]), **kwargs)
+    assert gf.is_tensor(out)
+    np.testing.assert_allclose(out.numpy(), ARRAYS[f"normalize_{case}"], rtol=1e-6)
+    np.testing.assert_allclose(keras.utils.normalize(ARRAYS["normalize_in"], **kwargs), ARRAYS[f"normalize_{case}"],
+                               rtol=1e-6)

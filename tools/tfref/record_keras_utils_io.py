@@ -164,11 +164,22 @@ def floatx_program(rec):
                               "is_flash_attention_enabled": keras.config.is_flash_attention_enabled()}
 
 
+def normalize_program(arrays):
+    """keras.utils.normalize on a tensor (a tensor back) with a zero row and a tiny one."""
+    x = tf.constant([[3.0, 4.0], [0.0, 0.0], [1e-5, 0.0]])
+    arrays["normalize_in"] = x.numpy()
+    for name, kwargs in {"l2": {}, "l1": {"order": 1}, "axis0": {"axis": 0}}.items():
+        out = keras.utils.normalize(x, **kwargs)
+        assert tf.is_tensor(out)
+        arrays[f"normalize_{name}"] = out.numpy()
+
+
 def main():
     rec, arrays = {}, {}
     floatx_program(rec)
     keras.utils.set_random_seed(0)
     serialization_program(rec, arrays)
+    normalize_program(arrays)
     with tempfile.TemporaryDirectory() as tmp:
         image_program(rec, arrays, tmp)
         get_file_program(rec, tmp)
