@@ -143,13 +143,15 @@ def _load_lambda(config: dict, safe_mode: bool):
     return types.FunctionType(code, globals())
 
 
-def deserialize_keras_object(config, custom_objects: dict | None = None, safe_mode: bool = True, **kwargs):
+def deserialize_keras_object(config, custom_objects: dict | None = None, safe_mode: bool = True,
+                             module_objects: dict | None = None):
     """The object a `serialize_keras_object` result describes.
 
     Args:
         config: what serialize_keras_object returned (or a Keras 3 config entry).
         custom_objects: name -> class or function, for user objects not registered globally.
         safe_mode: refuse to load lambdas (Python code) unless False.
+        module_objects: name -> built-in object, looked up after the registry (Keras's argument).
     Raises:
         TypeError: when a class or function named in the config cannot be found.
     """
@@ -160,7 +162,7 @@ def deserialize_keras_object(config, custom_objects: dict | None = None, safe_mo
     if isinstance(config, str):
         return custom_objects.get(config, config)
     if isinstance(config, (list, tuple)):
-        return [deserialize_keras_object(x, custom_objects, safe_mode) for x in config]
+        return [deserialize_keras_object(x, custom_objects, safe_mode, module_objects) for x in config]
     if not isinstance(config, dict):
         raise TypeError(f"Could not parse config: {config!r}")
     if "class_name" not in config or "config" not in config:
@@ -179,14 +181,17 @@ def deserialize_keras_object(config, custom_objects: dict | None = None, safe_mo
     if class_name == "function":
         if not isinstance(inner, str):
             raise TypeError(f"Expected 'config' to be a function's name, got {type(inner)}. Full config: {config}")
-        fn = get_registered_object(inner, custom_objects) or _from_module(config.get("module"), inner) \
+        fn = get_registered_object(inner, custom_objects, module_objects) or _from_module(config.get("module"), inner) \
             or _from_module("keras.activations", inner) or _from_module("keras.losses", inner)
         if fn is None:
             raise _unknown(config)
         return fn
-    registered = config.get("registered_name") or class_name
-    cls = find_registered(registered, custom_objects) or find_registered(class_name, custom_objects) \
-        or _from_module(config.get("module"), class_name)
+    # as Keras: a registered name first, then the Keras module a built-in names (so a user class
+    # that happens to be called Dense never stands in for keras.layers.Dense), then the bare class name
+    registered = config.get("registered_name")
+    cls = (registered and get_registered_object(registered, custom_objects, module_objects)) \
+        or _from_module(config.get("module"), class_name) \
+        or find_registered(class_name, custom_objects, module_objects)
     if cls is None:
         raise _unknown(config)
     with CustomObjectScope(custom_objects):

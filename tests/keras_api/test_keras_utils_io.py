@@ -372,3 +372,16 @@ def test_normalize_gives_a_tensor_for_a_tensor_as_keras(case, kwargs):
     np.testing.assert_allclose(out.numpy(), ARRAYS[f"normalize_{case}"], rtol=1e-6)
     np.testing.assert_allclose(keras.utils.normalize(ARRAYS["normalize_in"], **kwargs), ARRAYS[f"normalize_{case}"],
                                rtol=1e-6)
+
+
+def test_a_user_class_named_like_a_builtin_does_not_replace_it():
+    @keras.saving.register_keras_serializable(package="Shadow")
+    class Dense(keras.layers.Layer):
+        pass
+
+    try:
+        config = keras.saving.serialize_keras_object(keras.layers.Dense(2))
+        assert type(keras.saving.deserialize_keras_object(config)) is keras.layers.Dense
+        assert keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(Dense())).__class__ is Dense
+    finally:
+        keras.saving.get_custom_objects().pop("Shadow>Dense")
