@@ -228,7 +228,7 @@ class Layer(Module):
         with backend.state_scope():
             value = init(shape, dtype=dtype)
             var = Variable(value, trainable=trainable, name=f"{self.name}/{name}", dtype=dtype)
-        var._keras_constraint = constraint
+        var._constraint = constraint
         var._autocast = bool(given.get("autocast", kwargs.get("autocast", True)))   # mixed precision reads
         (self._trainable_weights if trainable else self._non_trainable_weights).append(var)
         tracking.weight_created(self, var)
@@ -289,6 +289,7 @@ class Layer(Module):
     variables = weights
     trainable_variables = trainable_weights
     _checkpoint_dependencies = tracking.layer_checkpoint_dependencies
+    _tf_checkpoint_aliases = tracking.layer_tf_checkpoint_aliases
     non_trainable_variables = non_trainable_weights
 
     def get_weights(self) -> list:

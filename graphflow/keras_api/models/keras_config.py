@@ -21,7 +21,7 @@ from .. import nest
 from ..keras_tensor import KerasTensor
 from ..layers.base import Layer
 from ..layers.core import InputLayer, OpLambda
-from ..serialization import _CUSTOM_OBJECTS, get_registered_object
+from ..serialization import find_registered, get_registered_name, get_registered_object
 
 # The model classes by name; model.py, sequential.py and functional.py add theirs when imported,
 # so this module (which they use to describe themselves) never imports them.
@@ -81,13 +81,6 @@ def _keras_object(key: str, value):
     return value
 
 
-def _registered_name(cls) -> str | None:
-    for key, obj in _CUSTOM_OBJECTS.items():
-        if obj is cls and ">" in key:
-            return key
-    return None
-
-
 def _is_builtin(cls) -> bool:
     return cls.__module__.startswith("graphflow.keras_api.")
 
@@ -108,8 +101,9 @@ def layer_entry(layer) -> dict:
             config[key] = [layer_entry(x) for x in inner]
     cls = type(layer)
     builtin = _is_builtin(cls)
-    entry = {"module": "keras.layers" if builtin else cls.__module__, "class_name": cls.__name__,
-             "config": config, "registered_name": None if builtin else (_registered_name(cls) or cls.__name__)}
+    module = "keras.layers" if builtin else (None if cls.__module__ == "__main__" else cls.__module__)
+    entry = {"module": module, "class_name": cls.__name__,
+             "config": config, "registered_name": None if builtin else get_registered_name(cls)}
     if hasattr(layer, "get_build_config"):      # Keras's own form (MultiHeadAttention's shapes_dict)
         build_config = layer.get_build_config()
         if build_config is not None:
@@ -279,8 +273,12 @@ def translate_layer_config(cls, config: dict, source: str, custom_objects=None) 
 def layer_from_entry(entry: dict, custom_objects=None, source: str = "the model config"):
     """A layer (not built) from a Keras 3 (or graphflow) layer entry."""
     name = entry["class_name"]
-    cls = get_registered_object(entry.get("registered_name") or name, custom_objects, None) \
-        or get_registered_object(name, custom_objects, _layer_classes())
+    registered, module = entry.get("registered_name"), entry.get("module") or ""
+    # a registered name, then a class given by name, then the built-in the Keras module names, and only
+    # then a registered class by its bare name: a user class called Dense never replaces keras.layers.Dense
+    cls = (registered and find_registered(registered, custom_objects)) or get_registered_object(name, custom_objects) \
+        or (_layer_classes().get(name) if module == "keras" or module.startswith("keras.") else None) \
+        or find_registered(name, custom_objects, _layer_classes())
     if cls is None:
         raise ValueError(f"Unknown layer class {name!r} (module {entry.get('module')!r}) in {source}: graphflow has "
                          "no such layer. If it is your own class, pass it in custom_objects={...} or register it "
