@@ -115,8 +115,8 @@ def test_a_complex_value_never_silently_becomes_real():
 
 def test_ops_without_complex_kernels_refuse_complex_with_the_op_and_dtype():
     z = gf.constant([1 + 2j], gf.complex64)
-    with pytest.raises(errors.InvalidArgumentError, match="Exp.*complex64"):
-        gf.exp(z)
+    with pytest.raises(errors.InvalidArgumentError, match="Erf.*complex64"):
+        gf.math.erf(z)                         # TF has no complex erf either (exp has one: docs/complex.md)
     with pytest.raises(errors.InvalidArgumentError, match="Max.*complex64"):
         gf.reduce_max(z)
     image = gf.constant(np.ones((1, 2, 2, 1)), gf.complex64)
