@@ -667,7 +667,8 @@ def _cumsum(b, v):
 
 @row("TopKV2", form="TopK (largest, sorted; ties by lower index as TF), Cast of the indices")
 def _top_k(b, v):
-    values, indices = b.node("TopK", [v.inputs[0], b.ints([v.attrs["k"]])], n_out=2, name=v.name, axis=-1,
+    k = b.one("Reshape", _int64(b, v.inputs[1]), b.ints([1]))
+    values, indices = b.node("TopK", [v.inputs[0], k], n_out=2, name=v.name, axis=-1,
                              largest=1, sorted=1)
     return [values, b.cast(indices, v.out_dtype(1))]
 
