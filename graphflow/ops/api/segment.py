@@ -5,7 +5,7 @@ import numpy as np
 
 from ... import dtypes
 from .. import segment as _segment_ops
-from ..convert import convert_to_tensor, python_value
+from ..convert import convert_to_tensor, is_tensorlike, python_value
 from ..dispatch import apply
 from ..static_value import constant_value
 from .construct import ones_like, zeros_like
@@ -36,11 +36,12 @@ def _segment(kind):
 
 def _unsorted(kind):
     def fn(data, segment_ids, num_segments, name=None):
-        n = _static_int(num_segments, "num_segments", f"unsorted_segment_{kind}")
+        n = num_segments if is_tensorlike(num_segments) else _static_int(num_segments, "num_segments",
+                                                                           f"unsorted_segment_{kind}")
         return _segment_ops.segment_reduce(kind, convert_to_tensor(data), convert_to_tensor(segment_ids), n)
     fn.__name__ = f"unsorted_segment_{kind}"
     fn.__doc__ = f"The {kind} of the rows of `data` by `segment_ids` (any order; ids outside " \
-                 f"[0, num_segments) are dropped)."
+                 f"[0, num_segments) are dropped); num_segments may be a tensor known only when the graph runs."
     return fn
 
 
@@ -53,7 +54,8 @@ unsorted_segment_sum, unsorted_segment_mean, unsorted_segment_max, unsorted_segm
 def unsorted_segment_sqrt_n(data, segment_ids, num_segments, name=None):
     """The sum of each segment divided by sqrt(its number of rows); empty segments give 0."""
     data, ids = convert_to_tensor(data), convert_to_tensor(segment_ids)
-    n = _static_int(num_segments, "num_segments", "unsorted_segment_sqrt_n")
+    n = num_segments if is_tensorlike(num_segments) else _static_int(num_segments, "num_segments",
+                                                                       "unsorted_segment_sqrt_n")
     total = _segment_ops.segment_reduce("sum", data, ids, n)
     count = _segment_ops.segment_reduce("sum", ones_like(cast(ids, data.dtype)), ids, n)
     count = sqrt(where(greater(count, zeros_like(count)), count, ones_like(count)))
