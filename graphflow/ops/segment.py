@@ -144,24 +144,26 @@ register(OpDef("Cumprod", _cumulative_infer, _cumulative(np.multiply, 1), allowe
 
 # ---- bincount ---------------------------------------------------------------------------------------
 
-def _bincount_infer(arr, weights, minlength=None, maxlength=None, dtype=dtypes.int32, binary_output=False,
-                    axis=None):
+def _bincount_infer(arr, weights, minlength, maxlength=None, dtype=dtypes.int32, binary_output=False, axis=None):
+    """The bin count is known only when the graph runs (it follows arr's largest value), so is the
+    last dimension; minlength (and maxlength when given) are scalar inputs, tensors or constants."""
     if not arr.dtype.is_integer:
         raise TypeError(f"bincount: arr must be an integer tensor, got {arr.dtype.name}")
+    for what, spec in (("minlength", minlength), ("maxlength", maxlength)):
+        if spec is not None and (spec.shape.rank not in (0, None) or not spec.dtype.is_integer):
+            raise ValueError(f"bincount: {what} must be an integer scalar, got {spec.dtype.name} {spec.shape}")
     if axis == -1:
         lead = arr.shape.dims[:-1] if arr.shape.dims is not None else None
         return [Spec(TensorShape(None if lead is None else lead + (None,)), dtype)]
     return [Spec(TensorShape((None,)), dtype)]
 
 
-def _bincount(arr, weights, minlength=None, maxlength=None, dtype=dtypes.int32, binary_output=False, axis=None):
+def _bincount(arr, weights, minlength, maxlength=None, dtype=dtypes.int32, binary_output=False, axis=None):
     if arr.size and arr.min() < 0:
         raise ValueError("bincount: input arr must be non-negative")
-    size = int(arr.max()) + 1 if arr.size else 0
-    if minlength is not None:
-        size = max(size, int(minlength))
+    size = max(int(arr.max()) + 1 if arr.size else 0, int(minlength))
     if maxlength is not None:
-        size = min(size, int(maxlength))
+        size = max(min(size, int(maxlength)), 0)
     w = None if weights.size == 0 else weights
 
     def count(a, wt):

@@ -88,12 +88,17 @@ def cumulative_logsumexp(x, axis=0, exclusive=False, reverse=False, name=None):
     return add(log(cumsum(exp(subtract(x, m)), axis, exclusive, reverse)), m)
 
 
+def _length(v):
+    """A bincount length as an int32 scalar tensor (a graph tensor stays one: known when run)."""
+    return v if is_tensorlike(v) else convert_to_tensor(_static_int(v, "length", "bincount"), dtype=dtypes.int32)
+
+
 def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=dtypes.int32, name=None, axis=None,
              binary_output=False):
     """How often each value 0, 1, ... occurs in `arr` (the sum of `weights` there, when given).
 
-    The result has max(arr) + 1 bins, at least `minlength` and at most `maxlength`; `axis=-1`
-    counts each row of the last axis separately. With weights, the result has the weights' dtype."""
+    The result has max(arr) + 1 bins, at least `minlength` and at most `maxlength` (either may be a
+    tensor known only when the graph runs); `axis=-1` counts each row of the last axis separately. With weights, the result has the weights' dtype."""
     arr = convert_to_tensor(arr)
     if axis not in (None, 0, -1):
         raise ValueError(f"bincount: axis must be None, 0 or -1, got {axis}")
@@ -102,8 +107,6 @@ def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=dtypes.int
         dtype = weights.dtype
     else:
         weights = convert_to_tensor(np.zeros(0, dtypes.as_dtype(dtype).np))
-    mn = None if minlength is None else _static_int(minlength, "minlength", "bincount")
-    mx = None if maxlength is None else _static_int(maxlength, "maxlength", "bincount")
-    return apply(opdef("Bincount"), (arr, weights), {"minlength": mn, "maxlength": mx, "dtype": dtypes.as_dtype(dtype),
-                                                     "binary_output": bool(binary_output),
-                                                     "axis": -1 if axis == -1 else None})
+    lengths = [_length(0 if minlength is None else minlength)] + ([] if maxlength is None else [_length(maxlength)])
+    attrs = {"dtype": dtypes.as_dtype(dtype), "binary_output": bool(binary_output), "axis": -1 if axis == -1 else None}
+    return apply(opdef("Bincount"), (arr, weights, *lengths), attrs)
