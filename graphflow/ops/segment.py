@@ -2,9 +2,10 @@
 bincount: ops whose output rows collect input rows by an index.
 
 `SegmentReduce` takes sorted ids (the output has ids[-1] + 1 rows, known at run time);
-`UnsortedSegmentReduce` takes any ids and a `num_segments` tensor (known when built or only at run time) (ids out of range are dropped,
-as TensorFlow does for negative ids). Empty segments hold the reduction's identity, except that
-segment_max/min give 0 for them as TensorFlow does in the sorted variant.
+`UnsortedSegmentReduce` takes any ids and a `num_segments` tensor (known when built or only at run
+time); ids out of range are dropped, as TensorFlow does for negative ids. Empty segments hold the
+reduction's identity, except that segment_max/min give 0 for them as TensorFlow does in the sorted
+variant.
 """
 from __future__ import annotations
 

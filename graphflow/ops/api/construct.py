@@ -8,7 +8,7 @@ import numpy as np
 from ... import context as ctx_mod
 from ... import dtypes
 from ...eager.tensor import EagerTensor
-from ..convert import convert_to_tensor, is_tensorlike, python_value, scalar_or_array, to_array
+from ..convert import convert_to_tensor, is_tensorlike, scalar_or_array, to_array
 from ..dispatch import apply
 from .math import cast
 from .op_call import opdef
@@ -105,12 +105,6 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name
     if batch_shape is not None:
         m = np.broadcast_to(m, tuple(batch_shape) + m.shape).copy()
     return constant(m, dtype=dtype, name=name or "eye")
-
-
-def linspace(start, stop, num, name=None, axis=0):
-    start, stop = python_value(start), python_value(stop)
-    dt = np.asarray(start).dtype if isinstance(start, np.generic) else np.float32
-    return constant(np.linspace(start, stop, int(python_value(num)), dtype=dt), name=name or "linspace")
 
 
 def group(*inputs, name=None):

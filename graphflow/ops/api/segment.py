@@ -98,7 +98,8 @@ def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=dtypes.int
     """How often each value 0, 1, ... occurs in `arr` (the sum of `weights` there, when given).
 
     The result has max(arr) + 1 bins, at least `minlength` and at most `maxlength` (either may be a
-    tensor known only when the graph runs); `axis=-1` counts each row of the last axis separately. With weights, the result has the weights' dtype."""
+    tensor known only when the graph runs); `axis=-1` counts each row of the last axis separately.
+    With weights, the result has the weights' dtype."""
     arr = convert_to_tensor(arr)
     if axis not in (None, 0, -1):
         raise ValueError(f"bincount: axis must be None, 0 or -1, got {axis}")
