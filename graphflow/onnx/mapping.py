@@ -780,6 +780,8 @@ NOT_EXPORTABLE: dict[str, str] = {
         "ReverseSequence", "RightShift", "SearchSorted", "SegmentReduce", "TensorScatter", "Unique", "UnravelIndex",
         "UnsortedSegmentReduce", "Zeta")},
     "IgammaGradA": _GRADIENT, "ExtractVolumePatchesGrad": _GRADIENT,
+    "ResizeWeights": "tf.image.resize's weights for sizes known only at run time: ONNX's Resize "
+    "takes such sizes itself",
     "RandomDistribution": _RANDOM, "RandomIndexShuffle": _RANDOM, "StatelessRandom": _RANDOM,
     **{op: _PYTHON for op in ("PyFunc", "EagerPyFunc", "CustomGradient")},
     **{op: _PROCESS_STATE for op in ("QueueClose", "QueueDequeue", "QueueEnqueue", "QueueSize", "MutableTableExport",
