@@ -90,7 +90,7 @@ def _unsorted_infer(data, ids, num_segments, kind):
                          f"{num_segments.dtype.name} {num_segments.shape}")
     num = None if num_segments.value is None else int(np.asarray(num_segments.value))
     if num is not None and num < 0:
-        raise ValueError(f"unsorted_segment_{kind}: num_segments must not be negative, got {num}")
+        raise ValueError(f"Input num_segments == {num} must not be negative.")
     if data.shape.dims is None or ids.shape.dims is None:
         return [Spec(TensorShape(None), data.dtype)]
     return [Spec(TensorShape((num,) + data.shape.dims[len(ids.shape.dims):]), data.dtype)]

@@ -31,9 +31,9 @@ def _top_k_infer(x, k, sorted=True, index_type=dtypes.int32):  # noqa: A002
         raise TypeError(f"top_k: k must be an integer, got {k.dtype.name}")
     k = None if k.value is None else int(np.asarray(k.value))
     if k is not None and k < 0:
-        raise ValueError(f"top_k: k must be non-negative, got {k}")
+        raise ValueError(f"Need k >= 0, got {k}")
     if k is not None and x.shape.dims is not None and x.shape.dims[-1] is not None and x.shape.dims[-1] < k:
-        raise ValueError(f"top_k: input must have at least k={k} columns, got {x.shape.dims[-1]}")
+        raise ValueError(f"input must have at least k columns. Had {x.shape.dims[-1]}, needed {k}")
     dims = None if x.shape.dims is None else x.shape.dims[:-1] + (k,)
     return [Spec(TensorShape(dims), x.dtype), Spec(TensorShape(dims), index_type)]
 

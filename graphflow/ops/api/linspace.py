@@ -8,7 +8,8 @@ import builtins
 import numpy as np
 
 from ... import dtypes
-from ..convert import convert_to_tensor, is_tensorlike, python_value
+from ...errors import InvalidArgumentError
+from ..convert import convert_to_tensor, is_tensorlike
 from .construct import constant, range, zeros_like  # noqa: A004
 from .logic import greater_equal, where
 from .math import add, cast, maximum, multiply, subtract, truediv
@@ -23,8 +24,9 @@ def linspace(start, stop, num, name=None, axis=0):
     Raises:
       InvalidArgumentError: num < 0 (TensorFlow's Range message), when num's value is known.
     """
-    start, stop, num = python_value(start), python_value(stop), python_value(num)
     if not any(map(is_tensorlike, (start, stop, num))) and np.ndim(start) == np.ndim(stop) == 0 and axis in (0, -1):
+        if int(num) < 0:      # TensorFlow's composite fails in its Range
+            raise InvalidArgumentError(None, "Range", f"Range: Requires start <= limit when delta > 0: 1/{int(num)}")
         dt = _constant_dtype(np.asarray(start).dtype, isinstance(start, np.generic))
         return constant(np.linspace(start, stop, int(num), dtype=dt), name=name or "linspace")
     return _linspace_nd(start, stop, num, axis)
