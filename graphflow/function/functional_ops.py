@@ -75,7 +75,8 @@ def _spec_dtype(s):
 def map_fn(fn, elems, dtype=None, parallel_iterations=None, back_prop=True, swap_memory=False,
            infer_shape=True, name=None, fn_output_signature=None):
     """fn applied to each slice elems[i] (the leaves of a nested elems unstacked together); the
-    results are stacked. Unrolled over the (known) first dimension."""
+    results are stacked. Unrolled over a first dimension known when the call is made, else a
+    gf.while_loop (in graphs whose first dimension is known only when they run)."""
     leaves = [convert_to_tensor(e) for e in flatten(elems)]
     if not _ctx.eager and leaves and all(t.shape.rank for t in leaves) and leaves[0].shape.dims[0] is None:
         return _map_loop(fn, elems, leaves)
