@@ -21,6 +21,7 @@ from .context import disable_eager_execution, eager_mode, enable_eager_execution
 from .data import v1 as _v1_data  # noqa: E402  (gf.data; gf.compat.v1.data below)
 from .dtypes import DType, as_dtype, double, float16, float32, float64, half, int8, int16, int32, int64, string, uint8  # noqa: A004
 from .dtypes import bool_ as bool
+from .eager.forward_accumulator import ForwardAccumulator as _ForwardAccumulator  # noqa: E402
 from .eager.tape import GradientTape  # noqa: E402
 from .eager.tensor import EagerTensor
 from .explain import explain  # noqa: E402  (graphflow.explain(fn, ...): what the compiler does)
@@ -126,6 +127,7 @@ from .ops.api import (  # noqa: A004
 from .ops.api import io as _io_api
 from .ops.api import lookup as _lookup_api
 from .ops.api import print_ as print  # noqa: A004
+from .ops.api import sparse as _sparse_api
 from .ops.api import strings as _strings_api
 from .ops.convert import convert_to_tensor
 from .ops.indexed_slices import IndexedSlices, IndexedSlicesSpec
@@ -266,6 +268,8 @@ from .ops.api.audio import audio  # noqa: E402
 
 newaxis = None
 strings = _namespace("strings", **{n: getattr(_strings_api, n) for n in _strings_api.__all__})
+sparse = _namespace("sparse", **{n: getattr(_sparse_api, n) for n in _sparse_api.__all__})
+SparseTensor = sparse.SparseTensor
 lookup = _namespace("lookup", **{n: getattr(_lookup_api, n) for n in _lookup_api.__all__})
 io = _namespace("io", **{n: getattr(_io_api, n) for n in _io_api.__all__})
 from .ops.api import mutable_lookup as _mutable_lookup  # noqa: E402
@@ -281,3 +285,9 @@ __version__ = "0.1.0"
 
 def is_tensor(x) -> bool:
     return isinstance(x, (Tensor, Variable))
+
+# gf.autodiff is the engine's module; it also answers for TensorFlow's tf.autodiff namespace.
+from . import autodiff as _autodiff_namespace  # noqa: E402
+
+_autodiff_namespace.GradientTape = GradientTape
+_autodiff_namespace.ForwardAccumulator = _ForwardAccumulator

@@ -19,6 +19,7 @@ class _Context(threading.local):
         self.control_dependencies = []
         self.sessions = []          # default sessions (`with sess:`), innermost last
         self.variable_hooks = []    # called with each new eager variable (gf.distribute broadcasts it)
+        self.eager_name_scope = ""  # gf.name_scope while executing eagerly: "" or "outer/inner/"
 
 
 _global_eager = True
@@ -111,6 +112,24 @@ def graph_mode(graph=None):
         yield graph
     finally:
         pop_mode()
+
+
+@contextlib.contextmanager
+def eager_name_scope(name):
+    """TensorFlow 2's name_scope when executing eagerly: it names the variables created in it
+    ("" resets to the top, a name ending in "/" is absolute, any other nests). Yields the scope."""
+    old = _ctx.eager_name_scope
+    if not name:
+        scope = ""
+    elif name.endswith("/"):
+        scope = name
+    else:
+        scope = f"{old}{name}/"
+    _ctx.eager_name_scope = scope
+    try:
+        yield scope
+    finally:
+        _ctx.eager_name_scope = old
 
 
 @contextlib.contextmanager

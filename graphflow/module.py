@@ -29,7 +29,9 @@ class ModuleNameScope:
 
     def __enter__(self):
         if ctx_mod.executing_eagerly():
-            self._stack.append(None)
+            scope = ctx_mod.eager_name_scope(self.name)
+            scope.__enter__()
+            self._stack.append(scope)
         else:
             scope = ctx_mod.current_graph().name_scope(self.name)
             scope.__enter__()
@@ -65,7 +67,7 @@ class Module:
                              "(e.g. a valid class name).")
         object.__setattr__(self, "_name", name)
         if ctx_mod.executing_eagerly():
-            scope = name + "/"
+            scope = f"{ctx_mod.context().eager_name_scope}{name}/"
         else:
             scope = ctx_mod.current_graph().unique_name(name, mark_as_used=True) + "/"
         object.__setattr__(self, "_name_scope", ModuleNameScope(scope))

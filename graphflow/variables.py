@@ -99,8 +99,9 @@ def _create_in_init_scope(var, *args, **kwargs) -> None:
         home = home.outer_graph          # a cond/while body: the function being traced owns the variable
     if hasattr(home, "created_variables"):
         home.created_variables.append(var)
+    scope = graph.get_name_scope()      # the function's own scopes name it, as in TensorFlow
     try:
-        with ctx_mod.init_scope():
+        with ctx_mod.init_scope(), ctx_mod.eager_name_scope(scope + "/" if scope else ""):
             Variable.__init__(var, *args, **kwargs)
     except TypeError as e:
         raise ValueError(f"A variable created inside the function {graph.name!r} being traced must get an initial "
@@ -135,11 +136,15 @@ class Variable(OperatorsMixin):
         if dtype is not None:
             dtype = dtypes.as_dtype(dtype)
         self.trainable = bool(trainable)
+        constraint = unused.get("constraint")
+        if constraint is not None and not callable(constraint):
+            raise ValueError(f"The `constraint` argument must be a callable. Received: {constraint}")
+        self._constraint = constraint
         if _ctx.eager:
             init = convert.convert_to_tensor(initial_value, dtype=dtype, dtype_hint=dtype)
             self._graph = None
             base = name or "Variable"
-            self._name = f"{base}:0"
+            self._name = f"{_ctx.eager_name_scope}{base}:0"
             value = np.array(init._value, copy=True)
             self._state = VariableState(self._name, shape if shape is not None else value.shape,
                                         dtypes.from_numpy(value.dtype), value)
@@ -172,6 +177,11 @@ class Variable(OperatorsMixin):
     @property
     def name(self) -> str:
         return self._name
+
+    @property
+    def constraint(self):
+        """The projection a Keras optimizer applies after each update (`constraint=` at creation), or None."""
+        return getattr(self, "_constraint", None)
 
     @property
     def dtype(self) -> dtypes.DType:

@@ -10,7 +10,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[1] / "graphflow"
 # Bottom to top. A module belongs to the floor of the longest prefix it starts with; a floor may
 # import its own floor and those below. Three rooms stand apart from their folder's floor:
 # `eager.tensor` is the EagerTensor value type that op dispatch creates (ground floor, with the
-# Tensor base class); `eager.tape` records for and calls autodiff.backprop (autodiff floor);
+# Tensor base class); `eager.tape` records for and calls autodiff.backprop (autodiff floor), and
+# `eager.jacobian` (GradientTape.jacobian) and `eager.forward_accumulator` (jvps) build on it;
 # `graph.session` and `graph.func_graph` run plans built by the compiler driver (function floor,
 # with gf.function, whose traces are FuncGraphs).
 # `explain` reports what the compiler does to a gf.function and `Function.explain` calls it.
@@ -21,7 +22,7 @@ FLOORS = [
     ("ops",),
     ("variables", "random_generator"),
     ("graph", "eager"),
-    ("autodiff", "eager.tape"),
+    ("autodiff", "eager.tape", "eager.jacobian", "eager.forward_accumulator"),
     ("passes",),
     ("kernels",),
     ("compiler",),

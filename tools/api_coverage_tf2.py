@@ -8,9 +8,10 @@ docs/api_coverage.md.
 TensorFlow's names come from tests/data/api_names/tf2_names.json (tools/tfref/record_tf2_names.py).
 A name is present when graphflow resolves it (a submodule counts when graphflow has it). It is tested
 when a TF-recorded test exercises it: a case of tests/data/tf_reference/*.json calls it, a recorded
-program (tests/api, tests/autograph, tests/text programs.py) uses it as `tf.<path>`, it is the very
-same object as such a name in another namespace (tf.add is tf.math.add), or, for a submodule, a test
-directory checks it against TensorFlow's recorded outputs (SUBMODULE_TESTS). No TensorFlow import.
+program (tests/api programs.py and guide_programs.py, tests/autograph, tests/text programs.py) uses it
+as `tf.<path>`, it is the very same object as such a name in another namespace (tf.add is tf.math.add),
+or, for a submodule, a test directory checks it against TensorFlow's recorded outputs (SUBMODULE_TESTS).
+No TensorFlow import.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NAMES = os.path.join(ROOT, "tests", "data", "api_names", "tf2_names.json")
 CASES = glob.glob(os.path.join(ROOT, "tests", "data", "tf_reference", "*.json"))
 PROGRAM_SOURCES = [os.path.join(ROOT, "tests", "api", "programs.py"),
+                   os.path.join(ROOT, "tests", "api", "guide_programs.py"),
                    os.path.join(ROOT, "tests", "autograph", "programs.py"),
                    os.path.join(ROOT, "tests", "text", "programs.py"),
                    os.path.join(ROOT, "tests", "ops", "namespace_programs.py"),
@@ -50,7 +52,7 @@ SUBMODULE_TESTS = {
     "image": "tests/test_tf_parity.py", "signal": "tests/test_tf_parity.py", "strings": "tests/text",
     "lookup": "tests/api", "queue": "tests/api", "raw_ops": "tests/api", "types": "tests/api", "sysconfig": "tests/api",
     "test": "tests/api", "version": "tests/api", "experimental": "tests/api", "profiler": "tests/api",
-    "io": "tests/text", "audio": "tests/api", "distribute": "tests/distribute",
+    "io": "tests/text", "audio": "tests/api", "distribute": "tests/distribute", "sparse": "tests/api",
 }
 
 # Names deliberately left out, by the feature graphflow lacks; the first pattern that matches wins.
@@ -59,7 +61,7 @@ LEFT_OUT = [
     (r"^(qint8|qint16|qint32|quint8|quint16|quantization|bfloat16|variant|resource)$",
      "quantized, bfloat16 and handle dtypes"),
     (r"^(RaggedTensor|RaggedTensorSpec|ragged|ragged_fill_empty_rows|ragged_fill_empty_rows_grad)$", "ragged tensors"),
-    (r"^(SparseTensor|SparseTensorSpec|sparse|sets|edit_distance)$", "sparse tensors"),
+    (r"^(SparseTensorSpec|sets|edit_distance)$", "sparse tensors as tf.function/tf.data values, sets"),
     (r"^(fingerprint)$", "string hashing (FarmHash fingerprints)"),
     (r"^(tpu|xla|dtensor|mlir|lite)$", "TPU, XLA, DTensor and TFLite"),
     (r"^(CriticalSection|queue|feature_column|load_library|load_op_library|raw_ops|security|sysconfig|tools|"

@@ -31,6 +31,9 @@ VERSION = 1
 ALIGN = 64
 DATA_SUFFIX = ".data-00000-of-00001"
 INDEX_SUFFIX = ".index"
+# The key under which TensorFlow's readers list an object-based checkpoint's object graph (here
+# the index's JSON, read back as one string tensor).
+OBJECT_GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH"
 
 
 def data_path(prefix) -> str:
@@ -118,9 +121,11 @@ class CheckpointReader:
         self.object_graph = index.get("object_graph")
 
     def has_tensor(self, key: str) -> bool:
-        return key in self._tensors
+        return key in self._tensors or (key == OBJECT_GRAPH_KEY and self.object_graph is not None)
 
     def get_tensor(self, key: str) -> np.ndarray:
+        if key == OBJECT_GRAPH_KEY and self.object_graph is not None:
+            return np.array(json.dumps(self.object_graph, sort_keys=True).encode(), dtype=object)
         entry = self._tensors.get(key)
         if entry is None:
             raise NotFoundError(None, None, f"Key {key} not found in checkpoint {self.prefix}")
@@ -129,12 +134,16 @@ class CheckpointReader:
         array = np.frombuffer(self._data, dtype=dtype, count=count, offset=entry["offset"])
         return array.reshape(entry["shape"]).copy()
 
+    def _object_graph_entry(self, value) -> dict:
+        return {} if self.object_graph is None else {OBJECT_GRAPH_KEY: value}
+
     def get_variable_to_shape_map(self) -> dict:
-        return {k: list(v["shape"]) for k, v in self._tensors.items()}
+        return {**{k: list(v["shape"]) for k, v in self._tensors.items()}, **self._object_graph_entry([])}
 
     def get_variable_to_dtype_map(self) -> dict:
-        from ..dtypes import as_dtype
-        return {k: as_dtype(v["dtype"]) for k, v in self._tensors.items()}
+        from ..dtypes import as_dtype, string
+        return {**{k: as_dtype(v["dtype"]) for k, v in self._tensors.items()}, **self._object_graph_entry(string)}
 
     def keys(self) -> list:
+        """The variables' keys (not the object graph, which every object-based checkpoint holds)."""
         return sorted(self._tensors)

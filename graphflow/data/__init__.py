@@ -20,7 +20,15 @@ experimental.__dict__.update(
     AUTOTUNE=AUTOTUNE, INFINITE_CARDINALITY=INFINITE, UNKNOWN_CARDINALITY=UNKNOWN,
     sample_from_datasets=Dataset.sample_from_datasets, choose_from_datasets=Dataset.choose_from_datasets,
     make_csv_dataset=_readers.make_csv_dataset, CsvDataset=_readers.CsvDataset,
-    cardinality=lambda dataset: dataset.cardinality())
+    cardinality=lambda dataset: dataset.cardinality(),
+    get_single_element=lambda dataset: dataset.get_single_element(),
+    Counter=Dataset.counter,
+    # transformations for Dataset.apply, as tf.data.experimental has them
+    group_by_window=lambda key_func, reduce_func, window_size=None, window_size_func=None: (
+        lambda dataset: dataset.group_by_window(key_func, reduce_func, window_size, window_size_func)),
+    bucket_by_sequence_length=lambda *args, **kwargs: (
+        lambda dataset: dataset.bucket_by_sequence_length(*args, **kwargs)),
+    unique=lambda: (lambda dataset: dataset.unique()))
 
 v1 = _ModuleType("graphflow.compat.v1.data")
 v1.__dict__.update(Dataset=Dataset, Options=Options, TextLineDataset=TextLineDataset, TFRecordDataset=TFRecordDataset,

@@ -8,11 +8,22 @@ import numpy as np
 from .. import context as ctx_mod
 from ..dtypes import as_dtype, int64
 from ..eager.tensor import EagerTensor
-from ..errors import OutOfRangeError
+from ..errors import InvalidArgumentError, OutOfRangeError
 from ..ops import convert
 from ..shapes import TensorShape
 from ..tensor_spec import TensorSpec
-from . import batching, cache, experimental, functions, graph_iterator, parallel, sources, structure, transform
+from . import (
+    batching,
+    cache,
+    experimental,
+    functions,
+    graph_iterator,
+    grouping,
+    parallel,
+    sources,
+    structure,
+    transform,
+)
 from .options import Options
 from .shuffling import Shuffle
 
@@ -95,6 +106,11 @@ class Dataset:
     def range(*args, output_type=int64, name=None) -> "Dataset":
         """int64 scalars start, start + step, ... below stop, like Python's range."""
         return Dataset(sources.Range(*args, dtype=output_type))
+
+    @staticmethod
+    def counter(start=0, step=1, dtype=int64, name=None) -> "Dataset":
+        """start, start + step, ... (int64 scalars by default), without end."""
+        return Dataset(sources.Counter(start, step, dtype))
 
     @staticmethod
     def zip(*datasets, name=None) -> "Dataset":
@@ -191,6 +207,23 @@ class Dataset:
     def scan(self, initial_state, scan_func, name=None) -> "Dataset":
         return self._then(transform.Scan(self._node, initial_state, scan_func))
 
+    def group_by_window(self, key_func, reduce_func, window_size=None, window_size_func=None,
+                        name=None) -> "Dataset":
+        """Elements gathered per int64 key into windows; each window becomes reduce_func(key, window)."""
+        return self._then(grouping.GroupByWindow(self._node, key_func, reduce_func, window_size, window_size_func,
+                                                 Dataset._wrap))
+
+    def bucket_by_sequence_length(self, element_length_func, bucket_boundaries, bucket_batch_sizes,
+                                  padded_shapes=None, padding_values=None, pad_to_bucket_boundary=False,
+                                  no_padding=False, drop_remainder=False, name=None) -> "Dataset":
+        """Padded batches of elements of similar length (buckets split at `bucket_boundaries`)."""
+        return grouping.bucket_by_sequence_length(self, element_length_func, bucket_boundaries, bucket_batch_sizes,
+                                                  padded_shapes, padding_values, pad_to_bucket_boundary,
+                                                  no_padding, drop_remainder)
+
+    def unique(self, name=None) -> "Dataset":
+        return self._then(grouping.Unique(self._node))
+
     def apply(self, transformation_func) -> "Dataset":
         result = transformation_func(self)
         _node_of(result, "apply")
@@ -223,6 +256,19 @@ class Dataset:
         for element in self._node.iterate():
             values = tuple(fn(values + element))
         return structure.pack(state_spec, [EagerTensor(np.asarray(v)) for v in values])
+
+    def get_single_element(self, name=None):
+        """The dataset's only element; InvalidArgumentError when it has none or more than one."""
+        if not ctx_mod.context().eager:
+            raise NotImplementedError("get_single_element inside gf.function or a TF1 graph is not supported by "
+                                      "graphflow; call it eagerly, or use ds.reduce(...)")
+        elements = self._node.iterate()
+        first = next(elements, None)
+        if first is None:
+            raise InvalidArgumentError(None, None, "Dataset was empty.")
+        if next(elements, None) is not None:
+            raise InvalidArgumentError(None, None, "Dataset had more than one element.")
+        return transform.wrap_element(first, self._node.spec, Dataset._wrap)
 
     def _as_graph_loop(self, body, loop_vars: tuple) -> tuple:
         """AutoGraph's hook for `for element in ds:` inside gf.function: `loop_vars = body(element,

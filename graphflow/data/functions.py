@@ -7,6 +7,8 @@ arguments, anything else as one argument.
 """
 from __future__ import annotations
 
+import types
+
 import numpy as np
 
 from ..compiler import compile_plan
@@ -130,6 +132,32 @@ def trace_state_function(fn, state_spec, element_spec, what: str, returns_output
             return traced, state_spec
         state_spec = structure.pack(state_spec, relaxed)
     raise ValueError(f"{what}: the state shapes of {traced.fn_name} do not settle: {state_spec}")
+
+
+def bound_now(fn):
+    """`fn` with its free variables as they are now. tf.data traces a dataset-returning function
+    (flat_map, interleave) when the transformation is built, so rebinding a name it reads later
+    (a loop variable; `ds = ds.flat_map(lambda x: ds.take(x))`) does not reach it; graphflow calls
+    it per element, so it keeps a copy of the closure's cells and of its module's globals (the
+    same objects: a list mutated later is seen by both). Other callables are returned as they are."""
+    if not isinstance(fn, types.FunctionType):
+        return fn
+    cells = None
+    if fn.__closure__:
+        cells = tuple(types.CellType(c.cell_contents) if _filled(c) else types.CellType() for c in fn.__closure__)
+    copy = types.FunctionType(fn.__code__, dict(fn.__globals__), fn.__name__, fn.__defaults__, cells)
+    copy.__kwdefaults__ = fn.__kwdefaults__
+    copy.__dict__.update(fn.__dict__)
+    copy.__qualname__ = fn.__qualname__
+    return copy
+
+
+def _filled(cell) -> bool:
+    try:
+        _ = cell.cell_contents
+    except ValueError:              # a name the enclosing function had not bound yet
+        return False
+    return True
 
 
 def call_python(fn, element, what: str):

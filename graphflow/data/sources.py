@@ -100,6 +100,24 @@ class Range:
             yield (np_type(i),)
 
 
+class Counter:
+    """`counter(start, step)`: start, start + step, ... without end."""
+
+    def __init__(self, start=0, step=1, dtype="int64"):
+        self.start, self.step = int(structure.to_array(start)), int(structure.to_array(step))
+        self.dtype = as_dtype(dtype)
+        self.spec = TensorSpec(TensorShape(()), self.dtype)
+
+    def cardinality(self) -> int:
+        return INFINITE
+
+    def iterate(self):
+        np_type, value = self.dtype.np.type, self.start
+        while True:
+            yield (np_type(value),)
+            value += self.step
+
+
 class Generator:
     """`from_generator`: each pass calls the generator function again; every element is checked
     against `output_signature` (dtype exactly, shape compatibly)."""

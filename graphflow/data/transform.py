@@ -304,8 +304,8 @@ def wrap_element(flat, spec, make_dataset):
 class FlatMap:
     def __init__(self, node, fn, make_dataset):
         self.input = node
-        self.fn, self.make_dataset = fn, make_dataset
-        self.spec = dataset_function_spec(fn, node.spec, "flat_map", make_dataset)
+        self.fn, self.make_dataset = functions.bound_now(fn), make_dataset
+        self.spec = dataset_function_spec(self.fn, node.spec, "flat_map", make_dataset)
 
     def cardinality(self) -> int:
         return UNKNOWN
@@ -328,11 +328,11 @@ class Interleave:
 
     def __init__(self, node, fn, cycle_length, block_length, make_dataset, parallel=False):
         self.input = node
-        self.fn, self.make_dataset, self.parallel = fn, make_dataset, parallel
+        self.fn, self.make_dataset, self.parallel = functions.bound_now(fn), make_dataset, parallel
         self.cycle_length, self.block_length = cycle_length, _count(block_length, "interleave")
         if self.cycle_length <= 0 or self.block_length <= 0:
             raise InvalidArgumentError(None, None, "interleave: cycle_length and block_length must be positive")
-        self.spec = dataset_function_spec(fn, node.spec, "interleave", make_dataset)
+        self.spec = dataset_function_spec(self.fn, node.spec, "interleave", make_dataset)
 
     def cardinality(self) -> int:
         return UNKNOWN

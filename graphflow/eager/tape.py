@@ -136,14 +136,49 @@ class GradientTape:
           RuntimeError: on a second call to a non-persistent tape.
         """
         autodiff = _autodiff()
-        if self._records is None:
-            raise RuntimeError("A non-persistent GradientTape can only be used to compute one set of "
-                               "gradients (or jacobians)")
         if target is None:
             raise TypeError("Argument `target` should be a list or nested structure of Tensors, Variables or "
                             "CompositeTensors to be differentiated, but received None.")
         mode = autodiff.unconnected_mode(unconnected_gradients)
         flat_sources = flatten(sources)
+        [grads] = self._gradients_for_seeds(flatten(target), flat_sources, [output_gradients], mode)
+        return pack_as(sources, grads)
+
+    def jacobian(self, target, sources, unconnected_gradients="none", parallel_iterations=None,
+                 experimental_use_pfor=True):
+        """The jacobian of `target` with respect to each of `sources`: shape target.shape + source.shape.
+
+        Args:
+          target: a tensor (or variable) of static shape.
+          sources: a tensor, variable, or nested structure of them; the result has its structure.
+          unconnected_gradients: 'none' (None for an unconnected source) or 'zero'.
+          parallel_iterations, experimental_use_pfor: accepted for TensorFlow's signature; graphflow
+            runs one backward pass per element of `target` over the recording, replayed once.
+        Raises:
+          RuntimeError: on a released tape, or (as TensorFlow) eagerly without pfor on a non-persistent tape.
+        """
+        from .jacobian import jacobian
+        return jacobian(self, target, sources, unconnected_gradients, experimental_use_pfor)
+
+    def batch_jacobian(self, target, source, unconnected_gradients="none", parallel_iterations=None,
+                       experimental_use_pfor=True):
+        """Per example of the first axis, the jacobian of target[i] with respect to source[i]:
+        shape [batch] + target.shape[1:] + source.shape[1:] (zeros where unconnected).
+
+        Assumes, as TensorFlow does, that target[i] depends on source[i] alone.
+        Raises:
+          ValueError: when target or source has rank < 2 or their first dimensions differ.
+        """
+        from .jacobian import batch_jacobian
+        return batch_jacobian(self, target, source, unconnected_gradients, experimental_use_pfor)
+
+    def _gradients_for_seeds(self, raw_targets: list, flat_sources: list, seed_list: list, mode) -> list:
+        """One list of source gradients per entry of `seed_list` (output_gradients structures, or
+        None for ones), replaying the recording once; releases a non-persistent tape."""
+        autodiff = _autodiff()
+        if self._records is None:
+            raise RuntimeError("A non-persistent GradientTape can only be used to compute one set of "
+                               "gradients (or jacobians)")
         for s in flat_sources:
             if not (is_variable(s) or isinstance(s, Tensor)):
                 raise TypeError(f"GradientTape.gradient: sources must be tensors or variables, got {s!r}")
@@ -157,23 +192,25 @@ class GradientTape:
         if not self._persistent:
             self._records = None
         ops, groups, graph, connected = _replay(records, flat_sources)
+        results = []
         with (graph.as_default() if graph is not None and not _in_graph(graph) else contextlib.nullcontext()):
             gf = autodiff.gf
-            raw_targets = flatten(target)
             targets = [gf.convert_to_tensor(t) if is_variable(t) else t for t in raw_targets]
-            if output_gradients is None:
-                seeds = [gf.ones_like(t) for t in targets]
-            else:
-                given = flatten(output_gradients)
-                if len(given) != len(targets):
-                    raise ValueError(f"output_gradients has {len(given)} entries for {len(targets)} targets")
-                seeds = [gf.ones_like(t) if g is None else gf.convert_to_tensor(g, dtype_hint=t.dtype)
-                         for t, g in zip(targets, given)]
-            grads = autodiff.backprop(ops, targets, seeds, groups, connected)
-            grads = _add_variable_self_gradients(raw_targets, seeds, flat_sources, grads)
-            if mode is autodiff.UnconnectedGradients.ZERO:
-                grads = [autodiff.zeros_for(s) if g is None else g for s, g in zip(flat_sources, grads)]
-        return pack_as(sources, grads)
+            for output_gradients in seed_list:
+                if output_gradients is None:
+                    seeds = [gf.ones_like(t) for t in targets]
+                else:
+                    given = flatten(output_gradients)
+                    if len(given) != len(targets):
+                        raise ValueError(f"output_gradients has {len(given)} entries for {len(targets)} targets")
+                    seeds = [gf.ones_like(t) if g is None else gf.convert_to_tensor(g, dtype_hint=t.dtype)
+                             for t, g in zip(targets, given)]
+                grads = autodiff.backprop(ops, targets, seeds, groups, connected)
+                grads = _add_variable_self_gradients(raw_targets, seeds, flat_sources, grads)
+                if mode is autodiff.UnconnectedGradients.ZERO:
+                    grads = [autodiff.zeros_for(s) if g is None else g for s, g in zip(flat_sources, grads)]
+                results.append(grads)
+        return results
 
 
 def _add_variable_self_gradients(targets, seeds, sources, grads):

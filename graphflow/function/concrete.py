@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import context as ctx_mod
+from .. import errors
 from ..compiler import compile_plan
 from ..eager.tensor import EagerTensor
 from ..graph.func_graph import FuncGraph, replay, saved_for_gradient
@@ -171,8 +172,21 @@ class ConcreteFunction:
                 raise TypeError(f"{self.name}: the arguments do not have the traced structure "
                                 f"{self.structured_input_signature}")
             leaves = [all_leaves[i] for i in self._tensor_positions]
+        for n, (x, i) in enumerate(zip(leaves, self._tensor_positions)):
+            _check_input_dtype(self, n, x, self._specs[i])
         tensors = [conform(x, self._specs[i], self, args, kwargs) for x, i in zip(leaves, self._tensor_positions)]
         return self._call_tensors(tensors)
+
+
+def _check_input_dtype(cf, n: int, value, spec):
+    """A tensor of another dtype than traced is an InvalidArgumentError, as TensorFlow's call op
+    raises it (the guides catch that class); values that are not tensors yet are converted."""
+    dtype = getattr(value, "dtype", None)
+    if isinstance(value, (EagerTensor, SymbolicTensor)) or is_variable(value):
+        if dtype is not spec.dtype:
+            raise errors.InvalidArgumentError(
+                None, None, f"cannot compute {cf.name} as input #{n}(zero-based) was expected to be a "
+                f"{spec.dtype.name} tensor but is a {dtype.name} tensor")
 
 
 def _output_builder(structured):

@@ -50,8 +50,11 @@ class SymbolicTensor(Tensor):
     def consumers(self):
         return [op for op in self.op.graph.operations if self in op.inputs]
 
+    @property
     def numpy(self):
-        raise NotImplementedError(
+        # An AttributeError, as TensorFlow's graph tensors have no `numpy`: `hasattr(t, "numpy")`
+        # is the usual test for an eager tensor.
+        raise AttributeError(
             f"Cannot call .numpy() on the symbolic tensor {self.name}: it has no value until a "
             "Session runs it (or use eager execution).")
 

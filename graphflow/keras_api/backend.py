@@ -88,5 +88,5 @@ def set_random_seed(seed: int) -> None:
 def state_scope():
     """Where Keras creates weights, slots and metric totals: eagerly, outside any graph being
     traced and unseen by tapes (TF's init_scope), so they exist once and keep their values."""
-    with ctx_mod.init_scope(), ctx_mod.eager_mode():
-        yield
+    with ctx_mod.init_scope(), ctx_mod.eager_mode(), ctx_mod.eager_name_scope(""):   # Keras 3 names ignore
+        yield                                                                          # tf.name_scope

@@ -113,7 +113,8 @@ class LoadedFunction:
             if cf.accepts(arrays):
                 return cf.run(arrays)
         saved = "; ".join(str(tuple(cf.input_specs)) for cf in self._concretes)
-        raise TypeError(f"{self.__name__}: no saved trace accepts these arguments (shapes/dtypes "
+        # ValueError, TensorFlow's class here ("Could not find matching concrete function to call").
+        raise ValueError(f"{self.__name__}: no saved trace accepts these arguments (shapes/dtypes "
                         f"{[(tuple(np.shape(a)), getattr(a, 'dtype', type(a).__name__)) for a in args]}). "
                         f"Saved signatures: {saved}" + (f". {errors[0]}" if errors else ""))
 

@@ -189,8 +189,9 @@ def _and(a, b):
 
 def _tag(name: str) -> str:
     if ctx_mod.executing_eagerly():
-        return name
-    scope = ctx_mod.current_graph().get_name_scope()
+        scope = ctx_mod.context().eager_name_scope.rstrip("/")
+    else:
+        scope = ctx_mod.current_graph().get_name_scope()
     return f"{scope}/{name}" if scope else name
 
 

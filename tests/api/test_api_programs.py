@@ -86,16 +86,19 @@ def _params(table):
     return [pytest.param(name, mode, id=f"{name}-{mode}") for name in sorted(table) for mode in MODES[name]]
 
 
-@pytest.mark.parametrize("name,mode", _params(PROGRAMS))
-def test_program_matches_tensorflow(name, mode):
-    want = RECORDED["programs"][name]
-    got = RUN[mode](PROGRAMS[name])
+def assert_outputs(got: dict, want: dict, name: str, suffix: str = "") -> None:
+    """A program's outputs against TensorFlow's recorded ones, leaf by leaf."""
     assert sorted(got) == sorted(want), f"{name}: outputs {sorted(got)} != TensorFlow's {sorted(want)}"
     for key in want:
         leaves = gf.nest.flatten(got[key])
-        assert len(leaves) == len(want[key]), f"{name}/{key} [{mode}]: {len(leaves)} leaves, TF has {len(want[key])}"
+        assert len(leaves) == len(want[key]), f"{name}/{key}{suffix}: {len(leaves)} leaves, TF has {len(want[key])}"
         for i, (g, w) in enumerate(zip(leaves, want[key])):
-            assert_leaf(g, w, f"{name}/{key}[{i}] [{mode}]")
+            assert_leaf(g, w, f"{name}/{key}[{i}]{suffix}")
+
+
+@pytest.mark.parametrize("name,mode", _params(PROGRAMS))
+def test_program_matches_tensorflow(name, mode):
+    assert_outputs(RUN[mode](PROGRAMS[name]), RECORDED["programs"][name], name, f" [{mode}]")
 
 
 @pytest.mark.parametrize("name,mode", _params(PROGRAMS_RAISING))

@@ -119,7 +119,7 @@ def test_modules_guide_checkpoint_then_saved_model(tmp_path):
     path = str(tmp_path / "my_checkpoint")
     gf.train.Checkpoint(model=my_model).write(path)
     assert [name for name, _ in gf.train.list_variables(path)] == [
-        "model/dense_1/b/.ATTRIBUTES/VARIABLE_VALUE", "model/dense_1/w/.ATTRIBUTES/VARIABLE_VALUE",
+        "_CHECKPOINTABLE_OBJECT_GRAPH", "model/dense_1/b/.ATTRIBUTES/VARIABLE_VALUE", "model/dense_1/w/.ATTRIBUTES/VARIABLE_VALUE",
         "model/dense_2/b/.ATTRIBUTES/VARIABLE_VALUE", "model/dense_2/w/.ATTRIBUTES/VARIABLE_VALUE"]
     new_model = MySequentialModule()
     gf.train.Checkpoint(model=new_model).restore(path)     # variables do not exist yet: deferred

@@ -59,7 +59,15 @@ def test_string_errors_are_clear():
     with pytest.raises(TypeError, match="Cannot convert 'a' to EagerTensor of dtype float32"):
         gf.constant("a", gf.float32)
     with pytest.raises(gf.errors.InvalidArgumentError, match="Add.*string"):
-        gf.constant(["a"]) + "b"
+        gf.constant(["a"]) + 1
+
+
+def test_adding_strings_concatenates_them_as_tensorflow_does():
+    assert (gf.constant(["a"]) + "b").numpy().tolist() == [b"ab"]
+    assert ("b" + gf.constant(["a"])).numpy().tolist() == [b"ba"]
+    assert gf.add(gf.constant([["x"], ["y"]]), gf.constant(["1", "2"])).numpy().tolist() == [[b"x1", b"x2"],
+                                                                                           [b"y1", b"y2"]]
+    assert gf.function(lambda s: s + s)(gf.constant("q")).numpy() == b"qq"
     with pytest.raises(TypeError, match="expected a string tensor"):
         gf.strings.lower([1.0])
     with pytest.raises(gf.errors.NotFoundError, match="No such file"):

@@ -334,3 +334,35 @@ def filter_not_bool(tf):
 
 
 _ = collections
+
+
+# ---- functions see the names they read as they were when the transformation was built ------------------
+@program()
+def flat_map_in_a_loop(tf):
+    """Pipelines built in a loop: each flat_map keeps its own loop variable (TF traces it then)."""
+    base = tf.data.Dataset.range(3)
+    parts = []
+    for k in (1, 2, 3):
+        parts.append(base.flat_map(lambda x: tf.data.Dataset.from_tensors(x * 10 + k).repeat(k)))
+    out = parts[0]
+    for p in parts[1:]:
+        out = out.concatenate(p)
+    return out
+
+
+@program()
+def interleave_of_itself_before(tf):
+    """`ds = ds.interleave(lambda i: ds...)` reads the dataset as it was before the assignment."""
+    ds = tf.data.Dataset.range(5)
+    ds = ds.interleave(lambda i: ds.take(i), cycle_length=2, block_length=1)
+    return ds
+
+
+@program()
+def group_by_window_loop_variable(tf):
+    out = None
+    for size in (2, 3):
+        ds = tf.data.Dataset.range(8).group_by_window(
+            key_func=lambda x: x % 2, reduce_func=lambda key, w: w.batch(size), window_size=size)
+        out = ds if out is None else out.concatenate(ds)
+    return out

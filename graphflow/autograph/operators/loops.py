@@ -197,10 +197,15 @@ def graph_loop(test, body, get_state, set_state, names, opts) -> None:
                    opts)
         return
     init = list(get_state())
-    if any(isinstance(v, Undefined) for v in init):
+    if any(isinstance(v, Undefined) for v in init) or any(state.has_unshaped_array(v) for v in init):
         init = _define_from_one_iteration(init, body, get_state, set_state, names)
+    raw = init
     init = [state.to_tensors(v, n, "before the loop") for v, n in zip(init, names)]
     invariants = _shape_invariants(opts.get("shape_invariants"), get_state(), init, names)
+    invariants = [state.dynamic_array_dims(r, inv) for r, inv in zip(raw, invariants)]
+
+    def set_state(values, _set=set_state):      # TensorArrays travel as their buffers
+        _set(tuple(state.rebuild(r, v) for r, v in zip(raw, values)))
 
     def cond_fn(*values):
         set_state(values)
@@ -256,7 +261,8 @@ def _shape_invariants(given, initial_values, init, names) -> list:
 
 def _define_from_one_iteration(init, body, get_state, set_state, names):
     """Trace one iteration in a scratch graph to learn the type of variables undefined before the
-    loop; they start as zeros of that type (their value is only read after being assigned)."""
+    loop; they start as zeros of that type (their value is only read after being assigned). A
+    TensorArray with nothing written and no element_shape learns its element shape there."""
     outer = ctx_mod.current_graph()
     scratch = FuncGraph("autograph_undefined_probe", outer_graph=outer, lift_captures=True)
     with tracing(scratch):
@@ -267,6 +273,7 @@ def _define_from_one_iteration(init, body, get_state, set_state, names):
     out = []
     for v0, v1, name in zip(init, after, names):
         if not isinstance(v0, Undefined):
+            state.learn_element_shapes(v0, v1)
             out.append(v0)
             continue
         leaves = flatten(v1)

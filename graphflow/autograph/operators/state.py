@@ -10,6 +10,9 @@ from ...errors import format_location, user_frame
 from ...graph.func_graph import flatten, pack_as, signature
 from ...graph.graph import SymbolicTensor
 from ...ops import convert
+from ...ops.api import tensor_array
+from ...ops.api.tensor_array import TensorArray
+from ...shapes import TensorShape
 from ...tensor import Tensor
 from .variables import Undefined, UndefinedReturnValue
 
@@ -39,6 +42,8 @@ def where() -> str:
 def _to_tensor(leaf, name: str, context: str):
     if isinstance(leaf, (SymbolicTensor, EagerTensor)):
         return leaf
+    if isinstance(leaf, TensorArray):
+        return leaf.as_buffer()         # carried as its buffer; `rebuild` makes it an array again
     if leaf is None:
         raise ValueError(f"'{name}' is None {context}. A variable a tensor-dependent if or loop carries must hold "
                          f"a tensor (or a number){where()}")
@@ -55,6 +60,31 @@ def to_tensors(value, name: str, context: str):
         if isinstance(leaf, Undefined):
             raise_undefined(leaf, name, context)
     return pack_as(value, [_to_tensor(leaf, name, context) for leaf in flatten(value)])
+
+
+def rebuild(raw, values):
+    """`values` (to_tensors of `raw`) with the TensorArrays of `raw` back as arrays around their buffers."""
+    leaves = [tensor_array.with_buffer(r, t) if isinstance(r, TensorArray) else t
+              for r, t in zip(flatten(raw), flatten(values))]
+    return pack_as(values, leaves)
+
+
+def has_unshaped_array(value) -> bool:
+    """Whether `value` holds a TensorArray whose buffer cannot be made before one iteration ran."""
+    return any(isinstance(x, TensorArray) and x.needs_element_shape() for x in flatten(value))
+
+
+def learn_element_shapes(before, after) -> None:
+    """Give the arrays of `before` the element shapes one iteration wrote into `after`."""
+    for b, a in zip(flatten(before), flatten(after)):
+        if isinstance(b, TensorArray) and isinstance(a, TensorArray) and b.needs_element_shape():
+            tensor_array.learn_element_shape(b, a.element_shape)
+
+
+def dynamic_array_dims(value, shapes: list) -> list:
+    """The shape invariants of `value`'s leaves with the size of each dynamic_size array free."""
+    return [TensorShape([None] + list(s.dims[1:])) if isinstance(x, TensorArray) and x.dynamic_size and s.dims
+            else s for x, s in zip(flatten(value), shapes)]
 
 
 def raise_undefined(leaf, name, context):

@@ -274,7 +274,8 @@ def _create(full, shape, dtype, initializer, scope, trainable, collections, cons
         trainable = trainable and GraphKeys.TRAINABLE_VARIABLES in collections
     parent, _, base = full.rpartition("/")
     if context.executing_eagerly():
-        return variables_mod.Variable(initial_value, trainable=trainable, name=full, dtype=dtype)
+        with context.eager_name_scope(""):         # named by variable scopes only, as TensorFlow's get_variable
+            return variables_mod.Variable(initial_value, trainable=trainable, name=full, dtype=dtype)
     graph = context.current_graph()
     with graph.name_scope(None), graph.name_scope(parent + "/" if parent else None):
         variable = variables_mod.Variable(initial_value, trainable=trainable, name=base, dtype=dtype,

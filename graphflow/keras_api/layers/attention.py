@@ -170,7 +170,6 @@ class MultiHeadAttention(Layer):
                            (self._output_dense, query_shape[:2] + (self.num_heads, self.value_dim))):
             if shape is not None:
                 sub.build(shape)
-            self._layers.append(sub)        # private attributes are not tracked by __setattr__
         for name, var in self._weights_by_name().items():   # a checkpoint restored before the build
             weight_created(self, var, name)
         self.built = True
@@ -186,7 +185,8 @@ class MultiHeadAttention(Layer):
     def _checkpoint_dependencies(self) -> dict:
         """A checkpoint keeps the weights by name under this layer (`query/kernel`, ...), as
         graphflow's checkpoints did before the weights moved into sub-layers, so those restore."""
-        deps = {k: v for k, v in layer_checkpoint_dependencies(self).items() if not k.startswith("layer-")}
+        deps = {k: v for k, v in layer_checkpoint_dependencies(self).items()
+                if not k.startswith("layer-") and not k.startswith("_")}
         deps.update(self._weights_by_name())
         return deps
 

@@ -22,7 +22,7 @@ from ...tensor import Tensor
 from ...variables import Variable, autocast_scope
 from .. import backend, initializers, mixed_precision, nest, regularizers
 from ..keras_tensor import KerasTensor, Node, has_keras_tensor
-from . import mask_flow, tracking
+from . import attribute_tracking, mask_flow, tracking
 from .input_spec import assert_input_compatibility
 
 _ctx = ctx_mod.context()
@@ -93,6 +93,12 @@ class Layer(Module):
             obj.__dict__["_auto_config"] = config
         except TypeError:
             obj.__dict__["_auto_config"] = None
+        d = obj.__dict__    # the stores attribute tracking fills, there before any attribute is set
+        d["_layers"] = []
+        d["_tracked_metrics"] = []
+        d["_trainable_weights"] = []
+        d["_non_trainable_weights"] = []
+        d["_unnumbered_layers"] = set()
         return obj
 
     def __init__(self, trainable: bool = True, name: str | None = None, dtype=None, autocast: bool = True,
@@ -100,11 +106,6 @@ class Layer(Module):
         unknown = set(kwargs) - {"input_length", "dynamic"}
         if unknown:
             raise TypeError(f"{type(self).__name__}: unrecognized keyword arguments {sorted(unknown)}")
-        d = self.__dict__
-        d.setdefault("_layers", [])
-        d.setdefault("_tracked_metrics", [])
-        d.setdefault("_trainable_weights", [])
-        d.setdefault("_non_trainable_weights", [])
         self.name = name or backend.unique_name(backend.to_snake_case(type(self).__name__))
         self._trainable = bool(trainable)
         self._policy = mixed_precision.policy_of(dtype)
@@ -127,22 +128,26 @@ class Layer(Module):
             self._batch_input_shape = (batch_size, int(input_dim))
 
     # ---- attribute tracking ----------------------------------------------------------------------
+    # graphflow's own bookkeeping, never layers, weights or metrics of the layer (Keras tracks
+    # everything but its tracker; these hold only plain values, nodes and tensors). Subclasses
+    # add theirs (a Sequential's InputLayer, a compiled model's loss tracker).
+    _untracked_attributes = frozenset((
+        "_trainable", "_policy", "_dtype", "_compute_dtype", "autocast", "built", "_inbound_nodes", "_losses",
+        "_regularizers", "_build_shapes", "_traced_output_shape", "_call_has_training", "supports_masking",
+        "_batch_input_shape", "_input_spec_ok", "_auto_config", "_tracker", "_unnumbered_layers",
+        "_deferred_restorations", "_name_scope"))
+
     def __setattr__(self, name, value):
-        d = self.__dict__
-        if not name.startswith("_") and "_layers" in d:
-            from ..metrics import Metric
-            for v in (value if isinstance(value, (list, tuple)) else [value]):
-                if isinstance(v, Metric):
-                    if v not in d["_tracked_metrics"]:
-                        d["_tracked_metrics"].append(v)
-                elif isinstance(v, Layer):
-                    if v is not self and not any(v is x for x in d["_layers"]):
-                        d["_layers"].append(v)
-                elif isinstance(v, Variable):
-                    bucket = d["_trainable_weights"] if v.trainable else d["_non_trainable_weights"]
-                    if not any(v is x for x in bucket):
-                        bucket.append(v)
+        """Track the layers, weights and metrics `value` holds, as Keras 3 does (see attribute_tracking)."""
+        if name not in self._untracked_attributes:
+            value = attribute_tracking.track(self, value, legacy=not name.startswith("_"))
         super().__setattr__(name, value)
+
+    def __delattr__(self, name):
+        value = self.__dict__.get(name)
+        super().__delattr__(name)
+        if isinstance(value, Variable):     # as Keras: a deleted weight is untracked, a deleted layer is not
+            attribute_tracking.untrack(self, value)
 
     # ---- config ------------------------------------------------------------------------------------
     @property
@@ -223,7 +228,7 @@ class Layer(Module):
         with backend.state_scope():
             value = init(shape, dtype=dtype)
             var = Variable(value, trainable=trainable, name=f"{self.name}/{name}", dtype=dtype)
-        var._keras_constraint = constraint
+        var._constraint = constraint
         var._autocast = bool(given.get("autocast", kwargs.get("autocast", True)))   # mixed precision reads
         (self._trainable_weights if trainable else self._non_trainable_weights).append(var)
         tracking.weight_created(self, var)
@@ -272,6 +277,14 @@ class Layer(Module):
     def non_trainable_weights(self) -> list:
         trainable = {id(w) for w in self.trainable_weights}
         return [w for w in self.weights if id(w) not in trainable]
+
+    @property
+    def metrics(self) -> list:
+        """The metrics this layer and its sub-layers hold in attributes (as Keras 3's `Layer.metrics`)."""
+        out = list(self._tracked_metrics)
+        for layer in self._layers:
+            out.extend(layer.metrics)
+        return out
 
     variables = weights
     trainable_variables = trainable_weights
@@ -435,6 +448,8 @@ class Layer(Module):
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
 
+
+attribute_tracking.register_layer_class(Layer)
 
 _has_add_loss = [False]   # set once any layer uses add_loss: only then do calls clear old losses
 

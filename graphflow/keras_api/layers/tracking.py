@@ -1,8 +1,9 @@
-"""What a checkpoint saves of a Keras layer: its public attributes, its weights by their short
-names and its sub-layers as `layer-N`, so a rebuilt model (even one not built yet) restores."""
+"""What a checkpoint saves of a Keras layer: its attributes, its weights by their short names and
+its sub-layers as `layer-N`, so a rebuilt model (even one not built yet) restores."""
 from __future__ import annotations
 
 from ...checkpoint.object_graph import is_trackable, restore_created
+from .attribute_tracking import legacy_numbered_layers
 
 
 def short_weight_name(var, layer) -> str:
@@ -12,13 +13,28 @@ def short_weight_name(var, layer) -> str:
 
 
 def layer_checkpoint_dependencies(layer) -> dict:
-    deps = {name: value for name, value in sorted(vars(layer).items())
-            if not name.startswith("_") and is_trackable(value)}
+    """Attributes by name (public ones, then private ones holding layers or weights, as TensorFlow
+    names a Keras 3 layer's `_p`), then the weights by short name, then `layer-N` for the sub-layers
+    graphflow numbered before it tracked private attributes, dicts and nested lists (so checkpoints
+    written then restore into the same layers; see attribute_tracking.legacy_numbered_layers)."""
+    attributes = sorted(vars(layer).items())
+    deps = {name: value for name, value in attributes if not name.startswith("_") and is_trackable(value)}
+    skip = _bookkeeping(type(layer))
+    deps.update((name, value) for name, value in attributes
+                if name.startswith("_") and not name.startswith("__") and name not in skip and is_trackable(value))
     for var in list(layer._trainable_weights) + list(layer._non_trainable_weights):
         deps.setdefault(short_weight_name(var, layer), var)
-    for i, sub in enumerate(layer._layers):
+    for i, sub in enumerate(legacy_numbered_layers(layer)):
         deps[f"layer-{i}"] = sub
     return deps
+
+
+_STORES = frozenset(("_layers", "_trainable_weights", "_non_trainable_weights", "_tracked_metrics"))
+
+
+def _bookkeeping(cls) -> frozenset:
+    """Private attributes a checkpoint does not follow: the tracking stores and graphflow's own state."""
+    return cls._untracked_attributes | _STORES
 
 
 def weight_created(layer, var, name: str | None = None) -> None:

@@ -15,6 +15,7 @@ graphflow's recurrent layers have no cell object: their weights are on a `cell` 
 from __future__ import annotations
 
 from .. import backend
+from ..layers.attribute_tracking import legacy_numbered_layers
 from ..layers.base import Layer
 from .keras_config import MODEL_CLASSES
 
@@ -190,7 +191,7 @@ def walk_before_keras_rule(model) -> list:
                 children.append((name, value))
         if not isinstance(obj, graph_models):
             held = {id(x) for _, v in children for x in _layers_in(v)}
-            rest = [x for x in obj._layers if id(x) not in held]
+            rest = [x for x in legacy_numbered_layers(obj) if id(x) not in held]
             if rest:
                 children.append(("_layers", rest))
         for name, child in children:

@@ -38,6 +38,11 @@ class Model(Trainer, Layer):
     and define `call(self, inputs, training=None)` for a model written in Python.
     """
 
+    # compile state and a functional model's graph: bookkeeping, not sub-layers or metrics of the model
+    _untracked_attributes = Layer._untracked_attributes | {
+        "loss", "_compile_loss", "_compile_metrics", "_loss_tracker", "_compile_config", "_distribute_strategy",
+        "_input_struct", "_output_struct", "_input_tensors", "_output_tensors", "_nodes"}
+
     def __new__(cls, *args, **kwargs):
         if cls is Model and (len(args) >= 2 or "inputs" in kwargs or "outputs" in kwargs):
             functional = _FUNCTIONAL["cls"]
@@ -103,6 +108,10 @@ class Model(Trainer, Layer):
 
     def _maybe_build(self, inputs):
         if self.built:
+            return
+        if not type(self).build.__module__.startswith("graphflow."):
+            # a subclass's own build() (its add_weight calls) runs on the first call's shapes, as in Keras
+            Layer._maybe_build(self, inputs)
             return
         symbolic = has_keras_tensor(inputs)
         shapes = nest.map_structure(lambda t: t.shape if symbolic else (None,) + tuple(t.shape)[1:], inputs)

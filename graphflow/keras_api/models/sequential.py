@@ -17,6 +17,9 @@ from .model import Model
 class Sequential(Model):
     """`Sequential([layers...])`, or `model = Sequential(); model.add(layer)`."""
 
+    # its InputLayer is not one of its `layers` (Keras keeps it in `_layers` and leaves it out of `layers`)
+    _untracked_attributes = Model._untracked_attributes | {"_input_layer", "_last_output"}
+
     def __init__(self, layers=None, name=None, trainable=True, **kwargs):
         super().__init__(name=name or backend.unique_name("sequential"), trainable=trainable, **kwargs)
         self._input_layer = None

@@ -199,7 +199,7 @@ class Optimizer:
         else:
             self._update(grads, variables, step, next_step)
         for var in variables:
-            constraint = getattr(var, "_keras_constraint", None)
+            constraint = getattr(var, "constraint", None)
             if constraint is not None:
                 var.assign(constraint(var))
         if self.use_ema:

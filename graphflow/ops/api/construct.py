@@ -128,5 +128,5 @@ def control_dependencies(control_inputs):
 
 def name_scope(name, default_name=None, values=None):
     if _ctx.eager:
-        return _contextlib.nullcontext(name)
+        return ctx_mod.eager_name_scope(name if name is not None else default_name)
     return ctx_mod.current_graph().name_scope(name or default_name)

@@ -2,9 +2,8 @@
 tf.device, tensor conversion and gradient registries, static values, enums, timestamp, the
 TensorProto helpers.
 
-TensorArray keeps its elements in a Python list: writes with indices known when the call is made
-work eagerly and in graphs (loops that write to it are unrolled); stack/gather/concat build
-ordinary ops, so gradients flow through it.
+TensorArray lives in tensor_array.py (a Python list of tensors, or one buffer tensor when a graph
+loop writes it); stack/gather/concat build ordinary ops, so gradients flow through it.
 """
 from __future__ import annotations
 
@@ -24,13 +23,11 @@ from ...shapes import TensorShape
 from ...tensor import Tensor
 from ...tensor_spec import TensorSpec
 from .. import convert as _convert
-from ..convert import convert_to_tensor, is_tensorlike, python_value
+from ..convert import convert_to_tensor, is_tensorlike
 from ..dispatch import apply
 from ..registry import REGISTRY, OpDef, Spec, register
 from ..registry import get as _get_op
 from ..static_value import constant_value
-from .construct import zeros
-from .shape import concat, gather, reshape, shape, split, stack, unstack
 
 _ctx = ctx_mod.context()
 
@@ -241,7 +238,7 @@ def is_symbolic_tensor(tensor) -> bool:
 def get_current_name_scope() -> str:
     """The name scope ops created now get ("" at the top level)."""
     if _ctx.eager:
-        return ""
+        return _ctx.eager_name_scope.rstrip("/")
     return ctx_mod.current_graph().get_name_scope()
 
 
@@ -400,189 +397,9 @@ def make_ndarray(tensor):
     return np.frombuffer(tensor.tensor_content, dtype=dt.np.newbyteorder("<")).astype(dt.np).reshape(dims)
 
 
-# ---- TensorArray ---------------------------------------------------------------------------------------------
+# ---- TensorArray: its own module, re-exported here with TensorArraySpec -------------------------------------
 
-class TensorArray:
-    """A list of same-dtype tensors with TensorFlow's TensorArray methods (write/read/stack/...).
-
-    Indices must be known when the call is made (Python ints, eager or constant tensors). write
-    returns the array; keep using the returned value, as in TensorFlow. A size known only when the
-    graph runs (`size=gf.shape(x)[0]`), or unstacking a tensor whose first dimension is, makes the
-    array one stacked tensor (`_dense`): stack, read, gather, concat and size work on it; writes
-    one at a time do not (graph loops over a TensorArray are not supported yet)."""
-
-    def __init__(self, dtype, size=None, dynamic_size=None, clear_after_read=None, tensor_array_name=None,
-                 handle=None, flow=None, infer_shape=True, element_shape=None, colocate_with_first_write_call=True,
-                 name=None):
-        self._dtype = dtypes.as_dtype(dtype)
-        self._dense = None          # all elements stacked, when their number is a graph tensor
-        self._run_size = size if size is not None and _is_run_time(size) else None
-        n = 0 if size is None or self._run_size is not None else _index(size, "size")
-        self._items: list = [None] * n
-        self._dynamic_size = bool(dynamic_size)
-        self._element_shape = TensorShape(element_shape)
-        self._infer_shape = infer_shape
-
-    dtype = property(lambda self: self._dtype)
-    dynamic_size = property(lambda self: self._dynamic_size)
-
-    @property
-    def element_shape(self):
-        return self._element_shape
-
-    def size(self, name=None):
-        if self._dense is not None:
-            return shape(self._dense)[0]
-        if self._run_size is not None:
-            return convert_to_tensor(self._run_size)
-        return convert_to_tensor(len(self._items), dtypes.int32)
-
-    def _run_time_only(self, what):
-        """An element-by-element method on an array whose length is known only when the graph runs."""
-        if self._dense is not None or self._run_size is not None:
-            raise ValueError(f"TensorArray.{what}: the array's size is known only when the graph runs; graphflow "
-                             f"supports unstack, stack, read, gather, concat and size on it, not {what}")
-
-    def _check(self, value):
-        t = convert_to_tensor(value, dtype_hint=self._dtype)
-        if t.dtype is not self._dtype:
-            raise TypeError(f"TensorArray dtype is {self._dtype.name} but Op is trying to write dtype {t.dtype.name}")
-        if self._infer_shape:
-            if not self._element_shape.is_compatible_with(t.shape):
-                raise ValueError(f"Incompatible shape for value ({t.shape}), expected ({self._element_shape})")
-            self._element_shape = self._element_shape.merge_with(t.shape)
-        return t
-
-    def write(self, index, value, name=None):
-        self._run_time_only("write")
-        i = _index(index, "write")
-        if i < 0:
-            raise ValueError(f"TensorArray.write: index {i} must not be negative")
-        if i >= len(self._items):
-            if not self._dynamic_size:
-                raise ValueError(f"Tried to write to index {i} but array is not resizeable and size is: "
-                                 f"{len(self._items)}")
-            self._items += [None] * (i + 1 - len(self._items))
-        self._items[i] = self._check(value)
-        return self
-
-    def read(self, index, name=None):
-        if self._dense is not None:
-            return gather(self._dense, index)
-        i = _index(index, "read")
-        if not 0 <= i < len(self._items):
-            raise ValueError(f"Tried to read from index {i} but array size is: {len(self._items)}")
-        item = self._items[i]
-        return item if item is not None else self._zeros()
-
-    def _zeros(self):
-        if self._element_shape.is_fully_defined():
-            return zeros(self._element_shape.as_list(), self._dtype)
-        raise ValueError("TensorArray has unwritten elements and no fully defined element_shape")
-
-    def stack(self, name=None):
-        if self._dense is not None:
-            return self._dense
-        self._run_time_only("stack before unstack")
-        if not self._items:
-            if self._element_shape.dims is None:
-                raise ValueError("TensorArray.stack of an empty array needs a known element_shape")
-            return zeros([0] + self._element_shape.as_list(), self._dtype)
-        return stack([self.read(i) for i in range(len(self._items))])
-
-    def gather(self, indices, name=None):
-        if self._dense is not None:
-            return gather(self._dense, indices)
-        idx = [int(i) for i in np.reshape(_values(indices, "gather"), -1)]
-        return stack([self.read(i) for i in idx]) if idx else zeros([0] + self._element_shape.as_list(), self._dtype)
-
-    def concat(self, name=None):
-        if self._dense is not None:
-            return reshape(self._dense, concat([[-1], shape(self._dense)[2:]], 0))
-        return concat([self.read(i) for i in range(len(self._items))], 0)
-
-    def unstack(self, value, name=None):
-        t = convert_to_tensor(value, dtype_hint=self._dtype)
-        n = t.shape.dims[0] if t.shape.rank else None
-        if n is None or self._run_size is not None:
-            return self._unstack_run_time(t)
-        if n > len(self._items):
-            if not self._dynamic_size and self._items:
-                raise ValueError(f"Cannot unstack {n} elements into a TensorArray of size {len(self._items)}")
-            self._items += [None] * (n - len(self._items))
-        for i, row in enumerate(unstack(t, n)):
-            self.write(i, row)
-        return self
-
-    def _unstack_run_time(self, t):
-        """unstack of a value whose length is known only when the graph runs: the value is the array."""
-        if t.dtype is not self._dtype:
-            raise TypeError(f"TensorArray dtype is {self._dtype.name} but Op is trying to write dtype {t.dtype.name}")
-        if t.shape.rank == 0:
-            raise ValueError("TensorArray.unstack: the value must have at least one dimension")
-        if any(item is not None for item in self._items):
-            raise ValueError("TensorArray.unstack: a value whose length is known only when the graph runs cannot "
-                             "be unstacked into an array already written to")
-        rows = TensorShape(None) if t.shape.rank is None else TensorShape(t.shape.dims[1:])
-        if self._infer_shape and not self._element_shape.is_compatible_with(rows):
-            raise ValueError(f"Incompatible shape for value ({rows}), expected ({self._element_shape})")
-        self._element_shape = self._element_shape.merge_with(rows)
-        self._dense, self._items = t, []
-        return self
-
-    def scatter(self, indices, value, name=None):
-        self._run_time_only("scatter")
-        idx = [int(i) for i in np.reshape(_values(indices, "scatter"), -1)]
-        rows = gather(convert_to_tensor(value, dtype_hint=self._dtype), list(range(len(idx))))
-        for j, i in enumerate(idx):
-            self.write(i, rows[j])
-        return self
-
-    def split(self, value, lengths, name=None):
-        self._run_time_only("split")
-        lens = [int(v) for v in np.reshape(_values(lengths, "split"), -1)]
-        value = convert_to_tensor(value, dtype_hint=self._dtype)
-        pieces = split(value, lens, 0)
-        if len(pieces) > len(self._items):
-            self._items += [None] * (len(pieces) - len(self._items))
-        self._items[:len(pieces)] = list(pieces)       # pieces differ in length: their first dim is free
-        self._element_shape = TensorShape([None] + value.shape.as_list()[1:]) if value.shape.rank else \
-            TensorShape(None)
-        return self
-
-    def identity(self):
-        return self
-
-    def close(self, name=None):
-        self._items, self._dense, self._run_size = [], None, None
-
-    def mark_used(self):
-        pass
-
-    def __repr__(self):
-        return f"<TensorArray dtype={self._dtype.name} size={len(self._items)}>"
-
-
-def _values(v, what):
-    v = python_value(v)
-    if isinstance(v, Tensor):
-        v = constant_value(v)
-        if v is None:
-            raise ValueError(f"TensorArray.{what}: indices must be known when the call is made (graphflow unrolls "
-                             f"loops over TensorArrays)")
-    return np.asarray(v)
-
-
-def _index(v, what):
-    return int(_values(v, what))
-
-
-def _is_run_time(v) -> bool:
-    """Whether a size is a graph tensor whose value is known only when the graph runs."""
-    v = python_value(v)
-    return isinstance(v, Tensor) and constant_value(v) is None
-
-
+from .tensor_array import TensorArray  # noqa: E402,F401
 
 # ---- CriticalSection, batch functions ----------------------------------------------------------------------
 

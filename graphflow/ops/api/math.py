@@ -4,14 +4,26 @@ from __future__ import annotations
 from ... import context as ctx_mod
 from ... import dtypes
 from ...errors import InvalidArgumentError
-from ..convert import convert_to_tensor, is_tensorlike, pair
+from ..convert import convert_to_tensor, is_tensorlike, pair, string_operand
 from ..dispatch import apply
 from .op_call import argument_error, binary, opdef, unary
 
 _ctx = ctx_mod.context()
 
 
+def _is_text(x) -> bool:
+    return isinstance(x, (str, bytes)) or getattr(x, "dtype", None) is dtypes.string
+
+
 def add(x, y, name=None):
+    if _is_text(x) or _is_text(y):
+        # TensorFlow's Add concatenates strings elementwise: the StringJoin op, with broadcasting
+        if not (_is_text(x) and _is_text(y)) and _ctx.eager:
+            other = y if _is_text(x) else x
+            raise InvalidArgumentError(None, "Add", f"Add: cannot add a string tensor and a "
+                                       f"{getattr(other, 'dtype', type(other).__name__)!s} value")
+        parts = (string_operand(x, "Add"), string_operand(y, "Add"))
+        return apply(opdef("StringJoin"), parts, {"separator": b""}, name)
     try:
         return binary("Add", x, y, name)
     except TypeError as e:
@@ -153,6 +165,8 @@ def add_n(inputs, name=None):
 
 def cast(x, dtype, name=None):
     dtype = dtypes.as_dtype(dtype)
+    if hasattr(x, "with_values") and hasattr(x, "dense_shape"):       # a SparseTensor: its values
+        return x.with_values(cast(x.values, dtype, name))
     x = convert_to_tensor(x)
     if x.dtype is dtype:
         return x

@@ -77,6 +77,7 @@ class CategoryEncoding(Layer):
     def call(self, inputs, count_weights=None):
         if count_weights is not None and self.output_mode != "count":
             raise ValueError("CategoryEncoding: count_weights is only valid with output_mode='count'")
+        inputs = api.convert_to_tensor(inputs)          # a list or array of ids, as Keras converts
         return encode(inputs, self.output_mode, self.num_tokens, self._dtype, count_weights)
 
     def compute_output_shape(self, input_shape):
