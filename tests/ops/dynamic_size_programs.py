@@ -87,3 +87,15 @@ FAILING = {
     "segments_negative": lambda tf, x: tf.math.unsorted_segment_sum(x, [0, 1, 0], tf.shape(x)[0] - 4),
     "linspace_negative": lambda tf, x: tf.linspace(0.0, 1.0, tf.shape(x)[0] - 4),
 }
+
+
+def tensor_array_loop(tf, x):
+    """TF2's accumulate-in-a-loop pattern (a Python for over tf.range: AutoGraph's, so not in TF1 graphs)."""
+    n = tf.shape(x)[0]
+    ta = tf.TensorArray(tf.float32, size=n)
+    for i in tf.range(n):
+        ta = ta.write(i, tf.sin(x[i]) * 2.0 + tf.cast(i, tf.float32))
+    return ta.stack()
+
+
+LOOPS = {"tensor_array_loop": tensor_array_loop}

@@ -1,11 +1,13 @@
 """Sizes known only when the graph runs, against TensorFlow 2.21's recorded results
 (tools/tfref/record_dynamic_sizes.py): top_k's k, unsorted_segment_*'s num_segments, bincount's
 minlength/maxlength, linspace's num, image.resize's size, map_fn and TensorArray over a first
-dimension from tf.shape. Each program of tests/ops/dynamic_size_programs.py runs eagerly, in a
+dimension from tf.shape (a TensorArray of such a size written in a gf.range loop too). Each program
+of tests/ops/dynamic_size_programs.py runs eagerly, in a
 gf.function traced for None dims and in a TF1 graph fed through a placeholder of unknown dims;
 values, gradients (where TF has them) and the run-time errors of bad sizes are TF's."""
 from __future__ import annotations
 
+import functools
 import json
 import pathlib
 
@@ -86,9 +88,11 @@ def test_known_sizes_still_give_known_shapes():
         [[3, 2], [2, 4], [6, 2], [5]]
 
 
-def test_a_tensor_array_of_run_time_size_says_what_it_cannot_do():
-    @gf.function(input_signature=[gf.TensorSpec([None, None], gf.float32)])
-    def write(x):
-        return gf.TensorArray(gf.float32, size=gf.shape(x)[0]).write(0, x[0]).stack()
-    with pytest.raises(ValueError, match="known only when the graph runs"):
-        write(gf.constant(X))
+@pytest.mark.parametrize("mode", ["eager", "function"])
+@pytest.mark.parametrize("name", sorted(programs.LOOPS))
+def test_loops_writing_arrays_of_run_time_size_match_tensorflow(name, mode):
+    """A Python for over gf.range needs AutoGraph (gf.function) or eager execution, as in TF."""
+    program = functools.partial(programs.LOOPS[name], gf)    # AutoGraph converts the program itself
+    rec = REC["programs"][name]
+    np.testing.assert_allclose(_run(program, mode), np.asarray(rec["y"]), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(_run(_gradient(program), mode), np.asarray(rec["dx"]), rtol=1e-4, atol=1e-5)

@@ -14,7 +14,6 @@ import pathlib
 import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -25,7 +24,8 @@ OUT = ROOT / "tests" / "data" / "dynamic_sizes" / "tf_dynamic_sizes.json"
 
 
 def record(name):
-    fn, shape, differentiable = programs.PROGRAMS[name]
+    fn, shape, differentiable = programs.PROGRAMS[name] if name in programs.PROGRAMS else (programs.LOOPS[name],
+                                                                                          [None, None], True)
     x = programs.INPUT
     spec = tf.TensorSpec([None] * len(shape), tf.float32)
     y = tf.function(lambda t: fn(tf, t), input_signature=[spec])(tf.constant(x))
@@ -53,7 +53,7 @@ def error(name):
 
 def main():
     rec = {"tensorflow": tf.__version__, "x": programs.INPUT.tolist(),
-           "programs": {name: record(name) for name in programs.PROGRAMS},
+           "programs": {name: record(name) for name in [*programs.PROGRAMS, *programs.LOOPS]},
            "errors": {name: error(name) for name in programs.FAILING}}
     OUT.parent.mkdir(parents=True, exist_ok=True)
     tmp = OUT.with_suffix(".tmp")
