@@ -104,7 +104,7 @@ class Checkpoint:
         not exist yet are assigned when they are created. Returns a status to check the match."""
         if save_path is None:
             return InitializationOnlyStatus(self)
-        reader = ckpt_format.CheckpointReader(resolve(save_path))
+        reader = ckpt_format.open_reader(resolve(save_path))
         if reader.object_graph is None:
             return NameBasedLoadStatus(self, reader)
         session = RestoreSession(reader)

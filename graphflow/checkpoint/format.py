@@ -1,4 +1,5 @@
 """The checkpoint files: `PREFIX.index` (JSON) and `PREFIX.data-00000-of-00001` (raw bytes).
+(`open_reader` also reads the checkpoints TensorFlow writes: tf_bundle.py.)
 
 The data file is every tensor's bytes (C order, little-endian, 64-byte aligned) one after the
 other. The index says where each tensor is and what it is:
@@ -76,6 +77,34 @@ def exists(prefix) -> bool:
     return os.path.isfile(index_path(prefix))
 
 
+def read_index(prefix: str) -> bytes:
+    """The bytes of `prefix`'s index file; NotFoundError (with a hint) if there is none."""
+    idx = index_path(prefix)
+    if not os.path.isfile(idx):
+        where = os.path.dirname(os.path.abspath(prefix))
+        hint = "" if os.path.isdir(where) else f" (the directory {where} does not exist)"
+        if os.path.isdir(prefix):
+            hint = (" (that is a directory: pass a checkpoint prefix such as the value of "
+                    "gf.train.latest_checkpoint(directory))")
+        raise NotFoundError(None, None, f"Failed to find any matching files for {prefix}: no checkpoint "
+                            f"index {idx}{hint}")
+    with open(idx, "rb") as f:
+        return f.read()
+
+
+def open_reader(prefix):
+    """A reader for the checkpoint at `prefix`, graphflow's own or one TensorFlow wrote (its
+    TensorBundle format, read by tf_bundle.py): both answer get_tensor, has_tensor, keys, the
+    shape and dtype maps, and `object_graph` (None for a name-based checkpoint)."""
+    from . import sstable
+    prefix = os.fspath(prefix)
+    index_bytes = read_index(prefix)
+    if sstable.is_table(index_bytes):
+        from .tf_bundle import TFCheckpointReader
+        return TFCheckpointReader(prefix, index_bytes)
+    return CheckpointReader(prefix, index_bytes)
+
+
 class CheckpointReader:
     """A checkpoint opened for reading: `get_tensor(key)`, `has_tensor`, shape and dtype maps.
 
@@ -83,21 +112,18 @@ class CheckpointReader:
     mismatched checkpoint is refused before anything is restored from it.
     """
 
-    def __init__(self, prefix):
+    def __init__(self, prefix, index_bytes: bytes | None = None):
         self.prefix = os.fspath(prefix)
         idx = index_path(self.prefix)
-        if not os.path.isfile(idx):
-            where = os.path.dirname(os.path.abspath(self.prefix))
-            hint = "" if os.path.isdir(where) else f" (the directory {where} does not exist)"
-            if os.path.isdir(self.prefix):
-                hint = (" (that is a directory: pass a checkpoint prefix such as the value of "
-                        "gf.train.latest_checkpoint(directory))")
-            raise NotFoundError(None, None, f"Failed to find any matching files for {self.prefix}: no checkpoint "
-                                f"index {idx}{hint}")
+        if index_bytes is None:
+            index_bytes = read_index(self.prefix)
         try:
-            with open(idx, encoding="utf-8") as f:
-                index = json.load(f)
+            index = json.loads(index_bytes.decode("utf-8"))
         except (ValueError, UnicodeDecodeError) as e:
+            if not index_bytes.lstrip().startswith(b"{"):
+                raise DataLossError(None, None, f"{idx} is neither a graphflow checkpoint index (JSON) nor a "
+                                    "TensorFlow one (an SSTable ending in its magic number): not a checkpoint, or "
+                                    "a truncated one") from None
             raise DataLossError(None, None, f"Checkpoint index {idx} is corrupted or truncated ({e})") from None
         if not isinstance(index, dict) or index.get("format") != FORMAT:
             raise DataLossError(None, None, f"{idx} is not a graphflow checkpoint index")
@@ -139,6 +165,12 @@ class CheckpointReader:
 
     def get_variable_to_shape_map(self) -> dict:
         return {**{k: list(v["shape"]) for k, v in self._tensors.items()}, **self._object_graph_entry([])}
+
+    def shape_and_dtype(self, key: str) -> tuple:
+        """(shape list, gf dtype) of one tensor, without building the whole maps."""
+        from ..dtypes import as_dtype
+        entry = self._tensors[key]
+        return list(entry["shape"]), as_dtype(entry["dtype"])
 
     def get_variable_to_dtype_map(self) -> dict:
         from ..dtypes import as_dtype, string

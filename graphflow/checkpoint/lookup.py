@@ -21,9 +21,9 @@ def resolve(ckpt_dir_or_file) -> str:
     return path
 
 
-def load_checkpoint(ckpt_dir_or_file) -> ckpt_format.CheckpointReader:
+def load_checkpoint(ckpt_dir_or_file):
     """A reader for a checkpoint prefix, or for the latest checkpoint in a directory."""
-    return ckpt_format.CheckpointReader(resolve(ckpt_dir_or_file))
+    return ckpt_format.open_reader(resolve(ckpt_dir_or_file))
 
 
 def list_variables(ckpt_dir_or_file) -> list:

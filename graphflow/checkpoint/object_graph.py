@@ -46,6 +46,35 @@ def children(obj) -> dict:
     return {}
 
 
+def restore_children(obj) -> dict:
+    """children(obj), plus the other names TensorFlow's Keras gives the same objects
+    (`obj._tf_checkpoint_aliases()`, e.g. a Dense layer's `_kernel`, an optimizer's `_variables`),
+    so a checkpoint TensorFlow wrote restores through the same walk. Saving never uses them."""
+    out = children(obj)
+    aliases = getattr(obj, "_tf_checkpoint_aliases", None)
+    if aliases is not None:
+        for name, value in aliases().items():
+            if name not in out and is_trackable(value):
+                out[name] = value
+    return out
+
+
+class AliasNode:
+    """An object a TensorFlow checkpoint has where graphflow's objects have none (a Sequential's
+    inner functional model, an optimizer's list of variables): its named children, and
+    `deferral(name)` -> (owner, name) saying where a child created later is awaited."""
+
+    def __init__(self, deps: dict, deferral=None):
+        self._deps = deps
+        self._deferral = deferral
+
+    def _checkpoint_dependencies(self) -> dict:
+        return self._deps
+
+    def _deferral_owner(self, name: str):
+        return self._deferral(name) if self._deferral is not None else self
+
+
 def variable_value(var: Variable) -> np.ndarray:
     """The current value of an eager or TF1-graph variable (graph variables hold theirs too)."""
     value = var._state.value
@@ -60,8 +89,13 @@ def set_variable_value(var: Variable, value) -> None:
 
 
 def check_shape(var: Variable, reader, key: str) -> None:
-    """A clear error, naming the variable and both shapes, when `key` cannot fill `var`."""
-    saved = tuple(reader.get_variable_to_shape_map()[key])
+    """A clear error, naming the variable and both shapes (or dtypes), when `key` cannot fill `var`."""
+    saved, saved_dtype = reader.shape_and_dtype(key)
+    if saved_dtype != var.dtype:      # as TensorFlow: a restore never casts (an int64 step into a float)
+        name = key[:-len(VALUE_SUFFIX)] if key.endswith(VALUE_SUFFIX) else key
+        raise ValueError(f"Cannot restore variable {var.name} from checkpoint {reader.prefix} (key {name}): the "
+                         f"variable has dtype {var.dtype.name} but the checkpoint holds {saved_dtype.name}")
+    saved = tuple(saved)
     shape = tuple(var.shape.dims or ())
     if shape != saved and not var.shape.is_compatible_with(saved):
         name = key[:-len(VALUE_SUFFIX)] if key.endswith(VALUE_SUFFIX) else key
@@ -150,7 +184,7 @@ class RestoreSession:
             node = self.nodes[nid]
             if node.get("variable"):
                 assignments.append((node["variable"], live))
-            live_children = children(live)
+            live_children = restore_children(live)
             for name, child_id in node["children"].items():
                 child = live_children.get(name)
                 if child is not None:
@@ -171,9 +205,13 @@ class RestoreSession:
         check_shape(var, self.reader, key)
 
     def _defer(self, owner, name: str, child_id: int) -> None:
-        forward = getattr(owner, "_deferral_owner", None)     # Checkpoint(root=obj): obj gets the child later
+        # Checkpoint(root=obj): obj gets the child later; an alias list of an optimizer's variables:
+        # the optimizer gets the slot later, under its own name (the hook returns (owner, name))
+        forward = getattr(owner, "_deferral_owner", None)
         if forward is not None:
             owner = forward(name)
+            if isinstance(owner, tuple):
+                owner, name = owner
         try:
             pending = owner.__dict__.setdefault("_deferred_restorations", {})
         except AttributeError:      # a list or a dict: its elements cannot appear later by name

@@ -18,9 +18,12 @@ def _np_dtype(dtype):
     return dtypes.as_dtype(dtype or backend.floatx()).np
 
 
-def compute_fans(shape) -> tuple[float, float]:
-    """(fan_in, fan_out): dense kernels (in, out); conv kernels (*window, in, out)."""
+def compute_fans(shape, input_axes=None, output_axes=None) -> tuple[float, float]:
+    """(fan_in, fan_out): dense kernels (in, out); conv kernels (*window, in, out); or the
+    products of the sizes of `input_axes` and `output_axes` when both are given (Keras 3.15)."""
     shape = tuple(shape)
+    if input_axes is not None and output_axes is not None:
+        return float(np.prod([shape[a] for a in input_axes])), float(np.prod([shape[a] for a in output_axes]))
     if len(shape) == 0:
         return 1.0, 1.0
     if len(shape) == 1:
@@ -126,8 +129,11 @@ class RandomUniform(_Seeded):
 class VarianceScaling(_Seeded):
     """Scale / fan (fan_in, fan_out or their average), drawn uniform or (truncated) normal."""
 
-    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None, input_axes=None,
+                 output_axes=None):
         super().__init__(seed)
+        self.input_axes = None if input_axes is None else list(input_axes)
+        self.output_axes = None if output_axes is None else list(output_axes)
         if scale <= 0:
             raise ValueError(f"VarianceScaling: scale must be positive, got {scale}")
         if mode not in ("fan_in", "fan_out", "fan_avg"):
@@ -137,7 +143,7 @@ class VarianceScaling(_Seeded):
         self.scale, self.mode, self.distribution = scale, mode, distribution
 
     def sample(self, shape, np_dtype):
-        fan_in, fan_out = compute_fans(shape)
+        fan_in, fan_out = compute_fans(shape, self.input_axes, self.output_axes)
         fan = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
         variance = self.scale / max(1.0, fan)
         rng = self._rng()
@@ -149,16 +155,23 @@ class VarianceScaling(_Seeded):
             return (_truncated(rng, shape) * (math.sqrt(variance) / 0.87962566103423978)).astype(np_dtype)
         return (rng.standard_normal(shape) * math.sqrt(variance)).astype(np_dtype)
 
+    def _axes_config(self):
+        """Keras 3.15's fan axes, only when set (so configs stay as earlier Keras 3 writes them)."""
+        if self.input_axes is None and self.output_axes is None:
+            return {}
+        return {"input_axes": self.input_axes, "output_axes": self.output_axes}
+
     def get_config(self):
-        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution, "seed": self.seed}
+        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution, "seed": self.seed,
+                **self._axes_config()}
 
 
 def _variance_scaling(name, scale, mode, distribution):
-    def __init__(self, seed=None):
-        VarianceScaling.__init__(self, scale, mode, distribution, seed)
+    def __init__(self, seed=None, input_axes=None, output_axes=None):
+        VarianceScaling.__init__(self, scale, mode, distribution, seed, input_axes, output_axes)
 
     def get_config(self):
-        return {"seed": self.seed}
+        return {"seed": self.seed, **self._axes_config()}
     return type(name, (VarianceScaling,), {"__init__": __init__, "get_config": get_config,
                                            "__doc__": f"VarianceScaling({scale}, {mode}, {distribution})."})
 

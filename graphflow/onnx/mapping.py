@@ -753,7 +753,8 @@ _COMPLEX = ("ONNX has no complex element type: its DFT carries real and imaginar
             "of 2, so complex tensors and the transforms would need a real-pair rewrite of the whole graph")
 NOT_EXPORTABLE: dict[str, str] = {
     **{op: _TEXT for op in ("StringLower", "StringUpper", "StringStrip", "StringLength", "StaticRegexReplace",
-                            "StaticRegexFullMatch", "StringToNumber", "AsString", "StringJoin", "ReduceJoin",
+                            "StaticRegexFullMatch", "StringToNumber", "AsString",
+                            "StringToHashBucketFast", "StringToHashBucketStrong", "StringJoin", "ReduceJoin",
                             "Substr", "TokenizeLookup", "LookupTableFind", "DecodeRaw", "EncodeBase64",
                             "DecodeBase64", "DecodeCSV", "SerializeTensor", "ParseTensor", "DecodeImage",
                             "EncodeImage", "DecodeJpeg", "DecodeAndCropJpeg", "ExtractJpegShape",

@@ -15,6 +15,7 @@ from ..shapes import TensorShape
 from . import infer as inf
 from .reduce import _reduce_infer
 from .registry import OpDef, Spec, register
+from .string_hashes import fingerprint64, siphash24
 
 TEXT = frozenset({"string"})
 
@@ -129,6 +130,22 @@ def _as_string_infer(x, **attrs):
     if x.dtype is dtypes.string:
         raise TypeError("AsString: the input is already a string")
     return [Spec(x.shape, dtypes.string)]
+
+
+def _hash_bucket_infer(x, num_buckets, key=None):
+    if x.dtype is not dtypes.string:
+        raise TypeError(f"StringToHashBucket: the input must be a string, got {x.dtype.name}")
+    if int(num_buckets) < 1:
+        raise ValueError(f"StringToHashBucket: num_buckets must be at least 1, got {num_buckets}")
+    return [Spec(x.shape, dtypes.int64)]
+
+
+register(OpDef("StringToHashBucketFast", _hash_bucket_infer,
+               lambda x, num_buckets: map_elements(lambda v: fingerprint64(v) % num_buckets, x, np.int64),
+               allowed=TEXT, differentiable=False))
+register(OpDef("StringToHashBucketStrong", _hash_bucket_infer,
+               lambda x, num_buckets, key: map_elements(lambda v: siphash24(key, v) % num_buckets, x, np.int64),
+               allowed=TEXT, differentiable=False))
 
 
 register(OpDef("AsString", _as_string_infer, lambda x, **attrs: map_elements(lambda v: _as_string(v, **attrs), x),

@@ -118,7 +118,7 @@ class Saver:
         """Assign every variable the value saved under its name; all are checked before any is set."""
         if save_path is None:
             raise ValueError("Can't load save_path when it is None.")
-        reader = ckpt_format.CheckpointReader(save_path)
+        reader = ckpt_format.open_reader(save_path)
         named = _named_variables(self._var_list)
         missing = sorted(k for k in named if not reader.has_tensor(k))
         if missing:

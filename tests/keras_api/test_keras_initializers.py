@@ -54,3 +54,11 @@ def test_initializers_by_name_and_config():
     assert clone.get_config() == {"mean": 0.0, "stddev": 0.3, "seed": 2}
     with pytest.raises(ValueError, match="Unknown initializer"):
         init.get("no_such_thing")
+
+
+def test_variance_scaling_takes_keras_3_15_fan_axes_from_a_config():
+    init = gf.keras.initializers.GlorotUniform.from_config({"seed": 1, "input_axes": [0], "output_axes": [1, 2]})
+    values = np.asarray(init((4, 2, 3), dtype="float64"))
+    limit = np.sqrt(6.0 / (4 + 6))           # fans 4 and 2 * 3, not the conv rule's 2 * 4 and 3 * 4
+    assert np.abs(values).max() <= limit and np.abs(values).max() > 0.8 * limit
+    assert init.get_config() == {"seed": 1, "input_axes": [0], "output_axes": [1, 2]}

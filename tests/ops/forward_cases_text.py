@@ -59,6 +59,15 @@ case("StringToNumber", _draw_numbers, lambda x: gf.strings.to_number(x),
      lambda x: _each(lambda v: float(v), x, np.float32))
 case("AsString", lambda d: ([np.arange(d(st.integers(0, 4)), dtype=np.int32) - 2], {}), gf.strings.as_string,
      lambda x: _each(lambda v: str(int(v)).encode(), x))
+# TensorFlow 2.21's buckets of WORDS (to_hash_bucket_fast(WORDS, 1000); _strong with key [7, 9])
+TF_FAST_BUCKETS = {b"": 263, b"a": 939, b"Cat": 601, b"the DOG": 255, b"  pad  ": 607, b"x1 y2": 94,
+                   b"\xc3\x9cber": 666, b"3.5": 625, b"-7": 62}
+TF_STRONG_BUCKETS = {b"": 164, b"a": 351, b"Cat": 300, b"the DOG": 480, b"  pad  ": 122, b"x1 y2": 31,
+                     b"\xc3\x9cber": 661, b"3.5": 6, b"-7": 966}
+case("StringToHashBucketFast", _draw_text, lambda x: gf.strings.to_hash_bucket_fast(x, 1000),
+     lambda x: _each(TF_FAST_BUCKETS.get, x, np.int64))
+case("StringToHashBucketStrong", _draw_text, lambda x: gf.strings.to_hash_bucket_strong(x, 1000, [7, 9]),
+     lambda x: _each(TF_STRONG_BUCKETS.get, x, np.int64))
 case("StringJoin", lambda d: ([texts(d, (2, 3)), texts(d, (3,))], {}),
      lambda a, b: gf.strings.join([a, b], separator="-"), lambda a, b: _each(lambda p: p[0] + b"-" + p[1],
                                                                               _pairs(a, b)))

@@ -1,6 +1,6 @@
-"""Attention (Luong dot-product or Bahdanau concat scores) and MultiHeadAttention, with Keras's
-mask rules: a value mask hides keys, a query mask marks output rows, a causal mask hides the
-future."""
+"""Attention (Luong dot-product or Bahdanau concat scores), AdditiveAttention and
+MultiHeadAttention, with Keras's mask rules: a value mask hides keys, a query mask marks output
+rows, a causal mask hides the future."""
 from __future__ import annotations
 
 import numpy as np
@@ -101,6 +101,38 @@ class Attention(Layer):
     def get_config(self):
         return {**super().get_config(), "use_scale": self.use_scale, "score_mode": self.score_mode,
                 "dropout": self.dropout, "seed": self.seed}
+
+
+class AdditiveAttention(Attention):
+    """Bahdanau-style additive attention: scores `sum(scale * tanh(query + key), axis=-1)` with a
+    learned per-feature `scale` (when use_scale), then Attention's masking, softmax and dropout.
+
+    Args: use_scale (True), dropout (0.0).
+    Call args: as Attention's.
+    """
+
+    def __init__(self, use_scale=True, dropout=0.0, **kwargs):
+        kwargs.pop("score_mode", None)
+        super().__init__(use_scale=use_scale, dropout=dropout, **kwargs)
+
+    def build(self, input_shape):
+        self._check(input_shape)
+        dim = input_shape[0][-1]
+        self.scale = self.add_weight(shape=(dim,), initializer="glorot_uniform", name="scale") \
+            if self.use_scale else None
+        self.concat_score_weight = None
+        self.built = True
+
+    def _scores(self, query, key):
+        summed = api.tanh(api.add(api.expand_dims(query, -2), api.expand_dims(key, -3)))
+        if self.scale is not None:
+            summed = api.multiply(self.scale, summed)
+        return api.reduce_sum(summed, axis=-1)
+
+    def get_config(self):
+        config = super().get_config()
+        del config["score_mode"]
+        return config
 
 
 class MultiHeadAttention(Layer):

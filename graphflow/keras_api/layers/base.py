@@ -289,6 +289,7 @@ class Layer(Module):
     variables = weights
     trainable_variables = trainable_weights
     _checkpoint_dependencies = tracking.layer_checkpoint_dependencies
+    _tf_checkpoint_aliases = tracking.layer_tf_checkpoint_aliases
     non_trainable_variables = non_trainable_weights
 
     def get_weights(self) -> list:

@@ -1,9 +1,11 @@
-"""Layers that move values without learning: UpSampling1D/2D, ZeroPadding1D/2D, Cropping1D/2D,
-RepeatVector, Permute."""
+"""Layers that move values without learning: UpSampling1D/2D/3D, ZeroPadding1D/2D/3D,
+Cropping1D/2D/3D, RepeatVector, Permute."""
 from __future__ import annotations
 
 from ...ops import api
+from ...ops.api.image import resize as resize_images
 from .base import Layer
+from .conv import normalize_tuple
 
 
 def _pairs(value, n: int, name: str) -> tuple:
@@ -52,29 +54,73 @@ class UpSampling1D(Layer):
         return {**super().get_config(), "size": self.size}
 
 
-class UpSampling2D(Layer):
-    """Repeat rows and columns (nearest neighbour): (n, h, w, c) -> (n, h * sh, w * sw, c)."""
+# the methods Keras's UpSampling2D hands to image resizing (besides nearest, which repeats)
+INTERPOLATIONS = ("nearest", "bilinear", "bicubic", "lanczos3", "lanczos5", "area")
 
-    def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", **kwargs):
+
+class _UpSampling(Layer):
+    """Repeat each of the `rank` spatial axes `size` times (nearest neighbour)."""
+
+    rank = 2
+
+    def __init__(self, size=2, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        if interpolation != "nearest":
-            raise ValueError(f"UpSampling2D: only interpolation='nearest' is supported, got {interpolation!r}")
         if data_format not in (None, "channels_last"):
-            raise ValueError("UpSampling2D: only data_format='channels_last' is supported")
-        self.size = (int(size), int(size)) if isinstance(size, int) else tuple(int(s) for s in size)
+            raise ValueError(f"{type(self).__name__}: only data_format='channels_last' is supported")
+        self.size = normalize_tuple(size, self.rank, "size")
+
+    def _known_spatial(self, inputs):
+        if None in inputs.shape.dims[1:]:
+            raise ValueError(f"{type(self).__name__} {self.name!r} needs known spatial sizes and channels, "
+                             f"got {inputs.shape}")
+        return inputs.shape.dims[1:-1]
 
     def call(self, inputs):
-        if None in inputs.shape.dims[1:]:
-            raise ValueError(f"UpSampling2D {self.name!r} needs known height, width and channels, got {inputs.shape}")
-        return _repeat(_repeat(inputs, 1, self.size[0]), 2, self.size[1])
+        self._known_spatial(inputs)
+        for axis, times in enumerate(self.size, start=1):
+            inputs = _repeat(inputs, axis, times)
+        return inputs
 
     def compute_output_shape(self, input_shape):
-        n, h, w, c = input_shape
-        return (n, None if h is None else h * self.size[0], None if w is None else w * self.size[1], c)
+        spatial = tuple(None if d is None else d * s for d, s in zip(input_shape[1:-1], self.size))
+        return (input_shape[0],) + spatial + (input_shape[-1],)
 
     def get_config(self):
-        return {**super().get_config(), "size": list(self.size), "data_format": "channels_last",
-                "interpolation": "nearest"}
+        return {**super().get_config(), "size": list(self.size), "data_format": "channels_last"}
+
+
+class UpSampling2D(_UpSampling):
+    """Upsample rows and columns: (n, h, w, c) -> (n, h * sh, w * sw, c). 'nearest' repeats;
+    'bilinear', 'bicubic', 'lanczos3', 'lanczos5' and 'area' resize the images as
+    tf.image.resize does (in float32, as TensorFlow computes them, cast back to the input dtype).
+
+    Args: size (int or pair, 2), data_format ('channels_last'), interpolation ('nearest').
+    """
+
+    def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", **kwargs):
+        super().__init__(size=size, data_format=data_format, **kwargs)
+        self.interpolation = str(interpolation).lower()
+        if self.interpolation not in INTERPOLATIONS:
+            raise ValueError(f"UpSampling2D: interpolation must be one of {INTERPOLATIONS}, got {interpolation!r}")
+
+    def call(self, inputs):
+        if self.interpolation == "nearest":
+            return super().call(inputs)
+        h, w = self._known_spatial(inputs)
+        out = resize_images(inputs, [h * self.size[0], w * self.size[1]], method=self.interpolation)
+        return api.cast(out, inputs.dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "interpolation": self.interpolation}
+
+
+class UpSampling3D(_UpSampling):
+    """Repeat each depth, row and column: (n, d, h, w, c) -> (n, d * sd, h * sh, w * sw, c).
+
+    Args: size (int or triple, 2), data_format ('channels_last').
+    """
+
+    rank = 3
 
 
 class _Padding(Layer):
@@ -112,6 +158,14 @@ class ZeroPadding1D(_Padding):
 class ZeroPadding2D(_Padding):
     """Add zero rows and columns: padding int, (rows, cols) or ((top, bottom), (left, right))."""
     rank = 2
+
+
+class ZeroPadding3D(_Padding):
+    """Add zero planes, rows and columns: padding int, 3 ints or 3 (before, after) pairs."""
+    rank = 3
+
+    def __init__(self, padding=((1, 1), (1, 1), (1, 1)), **kwargs):
+        super().__init__(padding=padding, **kwargs)
 
 
 class _Cropping(Layer):
@@ -158,6 +212,14 @@ class Cropping2D(_Cropping):
     rank = 2
 
     def __init__(self, cropping=((0, 0), (0, 0)), **kwargs):
+        super().__init__(cropping, **kwargs)
+
+
+class Cropping3D(_Cropping):
+    """Remove planes, rows and columns: cropping int, 3 ints or 3 (before, after) pairs."""
+    rank = 3
+
+    def __init__(self, cropping=((1, 1), (1, 1), (1, 1)), **kwargs):
         super().__init__(cropping, **kwargs)
 
 

@@ -29,6 +29,14 @@ def layer_checkpoint_dependencies(layer) -> dict:
     return deps
 
 
+def layer_tf_checkpoint_aliases(layer) -> dict:
+    """The names TensorFlow's Keras 3 checkpoints give this layer's weights that graphflow's do not:
+    `_kernel` (Keras 3 keeps `kernel` as a property over `_kernel`), so restoring a checkpoint
+    TensorFlow wrote finds them (object_graph.restore_children)."""
+    return {f"_{short_weight_name(var, layer)}": var
+            for var in list(layer._trainable_weights) + list(layer._non_trainable_weights)}
+
+
 _STORES = frozenset(("_layers", "_trainable_weights", "_non_trainable_weights", "_tracked_metrics"))
 
 
@@ -40,4 +48,6 @@ def _bookkeeping(cls) -> frozenset:
 def weight_created(layer, var, name: str | None = None) -> None:
     """A weight was just created: give it the value a restore left waiting for it (under `name`,
     by default its short name)."""
-    restore_created(layer, name or short_weight_name(var, layer), var)
+    name = name or short_weight_name(var, layer)
+    restore_created(layer, name, var)
+    restore_created(layer, f"_{name}", var)         # as a checkpoint TensorFlow wrote names it

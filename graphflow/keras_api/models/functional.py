@@ -87,6 +87,11 @@ class Functional(Model):
     def inputs(self) -> list:
         return list(self._input_tensors)
 
+    def _tf_checkpoint_aliases(self) -> dict:
+        """TensorFlow's Keras 3 functional model names its layers `_operations/N`: input layers
+        first, then the others in execution order, as graphflow's `_layers`."""
+        return {**super()._tf_checkpoint_aliases(), "_operations": list(self._layers)}
+
     @property
     def outputs(self) -> list:
         return list(self._output_tensors)

@@ -5,6 +5,7 @@ as it is added; otherwise the model builds on its first call or `fit`, from the 
 """
 from __future__ import annotations
 
+from ...checkpoint.object_graph import AliasNode
 from .. import backend
 from ..keras_tensor import KerasTensor
 from ..layers.base import Layer
@@ -68,6 +69,12 @@ class Sequential(Model):
     @property
     def layers(self) -> list:
         return list(self._layers)
+
+    def _tf_checkpoint_aliases(self) -> dict:
+        """TensorFlow's Keras 3 Sequential holds its layers in an inner functional model,
+        `_functional/_operations/N` with the InputLayer at 0 (also when graphflow has none)."""
+        operations = [self._input_layer] + list(self._layers)
+        return {**super()._tf_checkpoint_aliases(), "_functional": AliasNode({"_operations": operations})}
 
     @property
     def inputs(self):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import dtypes
-from ...checkpoint.object_graph import restore_created
+from ...checkpoint.object_graph import AliasNode, restore_created
 from ...distribute import distribute_context
 from ...function.control_flow import cond
 from ...ops import api
@@ -130,6 +130,18 @@ class Optimizer:
             deps["learning_rate"] = self._lr_var
         deps.update((f"slot-{i}", v) for i, v in enumerate(self._slot_vars))
         return deps
+
+    def _tf_checkpoint_aliases(self) -> dict:
+        """The names TensorFlow's Keras 3 optimizer checkpoints use: `_iterations`, `_learning_rate`
+        and `_variables/N` (iterations, the learning rate, then the slots in creation order, the
+        order graphflow creates them in too). A slot not created yet is restored when it is."""
+        fixed = len(self.variables) - len(self._slot_vars)
+
+        def slot_owner(name: str):
+            return (self, f"slot-{int(name) - fixed}") if name.isdigit() and int(name) >= fixed else (self, name)
+
+        return {"_iterations": self.iterations, "_learning_rate": self._lr_var,
+                "_variables": AliasNode({str(i): v for i, v in enumerate(self.variables)}, slot_owner)}
 
     def get_slot_values(self) -> list:
         return [v.numpy() for v in self.variables]

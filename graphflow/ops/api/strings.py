@@ -9,7 +9,7 @@ from .op_call import opdef
 from .shape import axis_value
 
 __all__ = ["as_string", "join", "length", "lower", "reduce_join", "regex_full_match", "regex_replace",
-           "strip", "substr", "to_number", "upper"]
+           "strip", "substr", "to_hash_bucket_fast", "to_hash_bucket_strong", "to_number", "upper"]
 
 
 def lower(input, encoding="", name=None):  # noqa: A002
@@ -61,6 +61,21 @@ def as_string(input, precision=-1, scientific=False, shortest=False, width=-1, f
     return apply(opdef("AsString"), (convert_to_tensor(input),),
                  {"precision": int(precision), "scientific": bool(scientific), "shortest": bool(shortest),
                   "width": int(width), "fill": fill}, name)
+
+
+def to_hash_bucket_fast(input, num_buckets, name=None):  # noqa: A002
+    """FarmHash Fingerprint64 of each string modulo num_buckets (int64), TensorFlow's values."""
+    return apply(opdef("StringToHashBucketFast"), (string_operand(input, "to_hash_bucket_fast"),),
+                 {"num_buckets": int(num_buckets)}, name)
+
+
+def to_hash_bucket_strong(input, num_buckets, key, name=None):  # noqa: A002
+    """Keyed SipHash-2-4 (key: two ints) of each string modulo num_buckets (int64), TensorFlow's values."""
+    key = [int(k) for k in key]
+    if len(key) != 2:
+        raise ValueError(f"to_hash_bucket_strong: key must be two integers, got {key}")
+    return apply(opdef("StringToHashBucketStrong"), (string_operand(input, "to_hash_bucket_strong"),),
+                 {"num_buckets": int(num_buckets), "key": tuple(key)}, name)
 
 
 def join(inputs, separator="", name=None):

@@ -22,7 +22,13 @@ class RecordedCase:
     differentiable: bool = True
     out_dtype: str = "float64"
     tf_float32: bool = False        # TensorFlow lacks the float64 kernel: recorded in float32
+    keras_training_false: bool = False   # Keras's layer defaults to training=True: record with False
+    float32_math: bool = False      # the layer computes in float32 whatever its dtype (image resizing)
 
+
+# image resizing computes in float32 whatever the layer's dtype: compared at float32 precision,
+# its gradients not by finite differences
+RESIZE = {"float32_math": True, "differentiable": False}
 
 CASES = [
     RecordedCase("conv1d_valid", lambda L: L.Conv1D(3, 2, **F64), (5, 2)),
@@ -94,4 +100,54 @@ CASES = [
                  out_dtype="int64"),
     RecordedCase("integer_lookup_mask_token", lambda L: L.IntegerLookup(vocabulary=[3, 1, 4], mask_token=0),
                  (4,), int_input=6, out_dtype="int64"),
+    RecordedCase("identity", lambda L: L.Identity(**F64), (3, 2)),
+    RecordedCase("gaussian_noise_inference", lambda L: L.GaussianNoise(0.3, seed=1, **F64), (4,)),
+    RecordedCase("gaussian_dropout_inference", lambda L: L.GaussianDropout(0.4, **F64), (4,)),
+    RecordedCase("alpha_dropout_inference", lambda L: L.AlphaDropout(0.2, noise_shape=(None, 1, 2), **F64),
+                 (3, 2)),
+    RecordedCase("spatial_dropout1d_inference", lambda L: L.SpatialDropout1D(0.5, **F64), (3, 2)),
+    RecordedCase("spatial_dropout2d_inference",
+                 lambda L: L.SpatialDropout2D(0.5, data_format="channels_first", **F64), (2, 2, 2)),
+    RecordedCase("spatial_dropout3d_inference", lambda L: L.SpatialDropout3D(0.5, **F64), (2, 2, 1, 2)),
+    RecordedCase("activity_regularization", lambda L: L.ActivityRegularization(l1=0.1, l2=0.2, **F64), (3,)),
+    RecordedCase("dot_last_axis_rank2", lambda L: L.Dot(axes=-1, **F64), [(4,), (4,)]),
+    RecordedCase("dot_axes_pair_rank3", lambda L: L.Dot(axes=(1, 2), **F64), [(3, 2), (4, 3)]),
+    RecordedCase("dot_normalize_rank2_rank3", lambda L: L.Dot(axes=(1, 2), normalize=True, **F64),
+                 [(3,), (2, 3)]),
+    RecordedCase("additive_attention", lambda L: L.AdditiveAttention(**F64), [(2, 3), (4, 3)]),
+    RecordedCase("additive_attention_unscaled_with_key",
+                 lambda L: L.AdditiveAttention(use_scale=False, **F64), [(2, 3), (4, 2), (4, 3)]),
+    RecordedCase("unit_normalization", lambda L: L.UnitNormalization(**F64), (3, 4)),
+    RecordedCase("unit_normalization_axes", lambda L: L.UnitNormalization(axis=[1, 2], **F64), (3, 4)),
+    RecordedCase("group_normalization", lambda L: L.GroupNormalization(groups=2, **F64), (3, 4)),
+    RecordedCase("group_normalization_channels_first",
+                 lambda L: L.GroupNormalization(groups=3, axis=1, epsilon=0.01, **F64), (6, 2, 2)),
+    RecordedCase("group_normalization_instance", lambda L: L.GroupNormalization(groups=-1, center=False, **F64),
+                 (3, 2)),
+    RecordedCase("rms_normalization", lambda L: L.RMSNormalization(**F64), (3, 4)),
+    RecordedCase("rms_normalization_axes", lambda L: L.RMSNormalization(axis=[1, 2], epsilon=0.1, **F64), (3, 2)),
+    RecordedCase("einsum_dense_matmul", lambda L: L.EinsumDense("ab,bc->ac", 3, bias_axes="c", **F64), (4,)),
+    RecordedCase("einsum_dense_heads_tanh",
+                 lambda L: L.EinsumDense("abc,cde->abde", (None, 2, 3), bias_axes="de", activation="tanh", **F64),
+                 (3, 4)),
+    RecordedCase("einsum_dense_left_ellipsis",
+                 lambda L: L.EinsumDense("...b,bc->...c", 2, bias_axes="c", **F64), (3, 2, 4)),
+    RecordedCase("einsum_dense_right_ellipsis", lambda L: L.EinsumDense("ab...,bc->ac...", 3, bias_axes="c", **F64),
+                 (4, 2)),
+    RecordedCase("einsum_dense_no_bias", lambda L: L.EinsumDense("abc,cd->abd", (3, 5), **F64), (3, 2)),
+    RecordedCase("resizing_bilinear", lambda L: L.Resizing(3, 5, **F64), (4, 3, 2), **RESIZE),
+    RecordedCase("resizing_nearest", lambda L: L.Resizing(2, 5, interpolation="nearest", **F64), (4, 3, 2), **RESIZE),
+    RecordedCase("resizing_bicubic_channels_first",
+                 lambda L: L.Resizing(3, 2, interpolation="bicubic", data_format="channels_first", **F64), (2, 4, 3),
+                 **RESIZE),
+    RecordedCase("resizing_crop_to_aspect_ratio", lambda L: L.Resizing(2, 2, crop_to_aspect_ratio=True, **F64),
+                 (4, 6, 1), **RESIZE),
+    RecordedCase("resizing_pad_to_aspect_ratio",
+                 lambda L: L.Resizing(3, 3, pad_to_aspect_ratio=True, fill_value=0.5, **F64), (2, 4, 1), **RESIZE),
+    RecordedCase("center_crop", lambda L: L.CenterCrop(2, 3, **F64), (5, 4, 2)),
+    RecordedCase("center_crop_upsizes_small_images", lambda L: L.CenterCrop(4, 3, **F64), (3, 4, 1), **RESIZE),
+    RecordedCase("random_crop_inference", lambda L: L.RandomCrop(2, 2, **F64), (3, 4, 1),
+                 keras_training_false=True),
+    RecordedCase("random_brightness_inference", lambda L: L.RandomBrightness(0.3, **F64), (3, 3, 2),
+                 keras_training_false=True),
 ]

@@ -1,6 +1,6 @@
 """Random image augmentation layers (NHWC): RandomFlip, RandomRotation, RandomZoom,
-RandomTranslation and RandomContrast. They change images only when training (in `fit`, or
-called with training=True); at inference they pass images through.
+RandomTranslation, RandomContrast and RandomBrightness. They change images only when training
+(in `fit`, or called with training=True); at inference they pass images through.
 
 Rotation, zoom and translation map every output pixel back to a point of the input through an
 affine matrix [a0, a1, a2, b0, b1, b2, 0, 0] (input x = a0 x + a1 y + a2, input y = b0 x + b1 y + b2,
@@ -265,3 +265,35 @@ class RandomContrast(_Augmentation):
     def get_config(self):
         return {**super().get_config(), "factor": self.factor, "value_range": list(self.value_range),
                 "seed": self.seed}
+
+
+class RandomBrightness(_Augmentation):
+    """While training, add to each image a random delta drawn from `factor` (a fraction of the
+    value range: f gives [-f, f], a pair gives [lower, upper], within [-1, 1]) times the width
+    of value_range, then clip to value_range.
+
+    Args: factor, value_range ((0, 255)), seed, data_format ('channels_last' only).
+    """
+
+    def __init__(self, factor, value_range=(0, 255), seed=None, data_format=None, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        if data_format not in (None, "channels_last"):
+            raise ValueError(f"RandomBrightness: only channels_last images are supported, got {data_format!r}")
+        lower, upper = (-abs(factor), abs(factor)) if isinstance(factor, (int, float)) else \
+            tuple(float(v) for v in factor)
+        if not (-1 <= lower <= upper <= 1):
+            raise ValueError(f"RandomBrightness: factor must lie in [-1, 1] with lower <= upper, got {factor!r}")
+        self.factor = (lower, upper)
+        if not isinstance(value_range, (list, tuple)) or len(value_range) != 2:
+            raise ValueError(f"RandomBrightness: value_range must be a pair (low, high), got {value_range!r}")
+        self.value_range = sorted(value_range)
+
+    def _augment(self, images):
+        low, high = self.value_range
+        delta = api.multiply(self._uniform(images, self.factor[0], self.factor[1], 3), float(high - low))
+        return api.clip_by_value(api.add(images, delta), float(low), float(high))
+
+    def get_config(self):
+        return {**super().get_config(), "data_format": "channels_last", "factor": list(self.factor),
+                "value_range": list(self.value_range), "seed": self.seed}
+
