@@ -102,9 +102,95 @@ def hard_sigmoid(x):
     return api.clip_by_value(api.add(api.multiply(x, 1.0 / 6.0), 0.5), 0.0, 1.0)
 
 
+# Keras 3's other activations, with its formulas (keras/src/backend/tensorflow/nn.py) and defaults,
+# so values and gradients are TensorFlow's (tests/keras_api/test_keras_activations.py).
+
+def celu(x, alpha=1.0):
+    return api.add(api.maximum(x, 0.0), api.multiply(alpha, api.expm1(api.divide(api.minimum(x, 0.0), alpha))))
+
+
+def glu(x, axis=-1):
+    """The first half of `axis` gated by the sigmoid of the second half."""
+    size = x.shape[axis] if x.shape.rank is not None else None
+    if size is not None and size % 2:
+        raise ValueError(f"glu: the size of axis {axis} must be even, got shape {x.shape}")
+    first, second = api.split(x, 2, axis=axis)
+    return api.multiply(first, api.sigmoid(second))
+
+
+def hard_tanh(x):
+    return api.clip_by_value(x, -1.0, 1.0)
+
+
+def hard_shrink(x, threshold=0.5):
+    return api.where(api.greater(api.abs(x), threshold), x, api.zeros_like(x))
+
+
+def soft_shrink(x, threshold=0.5):
+    return api.where(api.greater(x, threshold), api.subtract(x, threshold),
+                     api.where(api.less(x, -threshold), api.add(x, threshold), api.zeros_like(x)))
+
+
+def hard_silu(x):
+    return api.multiply(x, api.divide(api.relu6(api.add(x, 3.0)), 6.0))
+
+
+def log_sigmoid(x):
+    return api.log_sigmoid(x)
+
+
+def mish(x):
+    return api.multiply(x, api.tanh(api.softplus(x)))
+
+
+def sparse_plus(x):
+    return api.where(api.less_equal(x, -1.0), api.zeros_like(x),
+                     api.where(api.less(x, 1.0), api.multiply(0.25, api.square(api.add(x, 1.0))), x))
+
+
+def sparse_sigmoid(x):
+    return api.where(api.less_equal(x, -1.0), api.zeros_like(x),
+                     api.where(api.greater_equal(x, 1.0), api.ones_like(x), api.multiply(0.5, api.add(x, 1.0))))
+
+
+def squareplus(x, b=4):
+    return api.divide(api.add(x, api.sqrt(api.add(api.square(x), api.cast(b, x.dtype)))), 2.0)
+
+
+def tanh_shrink(x):
+    return api.subtract(x, api.tanh(x))
+
+
+def threshold(x, threshold, default_value):
+    """x where x > threshold, else default_value (both required, as in Keras)."""
+    return api.where(api.greater(x, threshold), x, api.cast(api.fill(api.shape(x), default_value), x.dtype))
+
+
+def sparsemax(x, axis=-1):
+    """Keras 3's sparsemax as it runs on TensorFlow: the threshold tau is the sum of the supported
+    prefix's cumulative sums (minus 1) over its size, which is Keras's formula (it differs from
+    the paper's cumsum[k-1] when more than one entry is supported); kept so numbers match."""
+    rank = x.shape.rank
+    axis = axis % rank
+    ordered = api.negative(api.sort(api.negative(x), axis=axis))
+    cumsum = api.cumsum(ordered, axis=axis)
+    shape = [1] * rank
+    shape[axis] = -1
+    r = api.reshape(api.cast(api.range(1, api.shape(x)[axis] + 1), x.dtype), shape)
+    support = api.greater(api.subtract(ordered, api.divide(api.subtract(cumsum, 1.0), r)), 0.0)
+    kept = api.where(support, cumsum, api.zeros_like(cumsum))
+    k = api.reduce_sum(api.cast(support, x.dtype), axis=axis, keepdims=True)
+    tau = api.divide(api.subtract(api.reduce_sum(kept, axis=axis, keepdims=True), 1.0), k)
+    return api.maximum(api.subtract(x, tau), 0.0)
+
+
 _BY_NAME = {f.__name__: f for f in (linear, relu, sigmoid, tanh, softmax, log_softmax, elu, selu, gelu, softplus,
-                                    softsign, silu, relu6, leaky_relu, exponential, hard_sigmoid)}
+                                    softsign, silu, relu6, leaky_relu, exponential, hard_sigmoid, celu, glu,
+                                    hard_tanh, hard_shrink, soft_shrink, hard_silu, log_sigmoid, mish, sparse_plus,
+                                    sparse_sigmoid, squareplus, tanh_shrink, threshold, sparsemax)}
 _BY_NAME["swish"] = silu
+_BY_NAME["hard_swish"] = hard_silu
+hard_swish = hard_silu
 
 
 def get(identifier):

@@ -34,10 +34,21 @@ def unique_name(prefix: str) -> str:
     return prefix if n == 0 else f"{prefix}_{n}"
 
 
+_session_resets: list = []     # what else clear_session resets (the dtype policy, logging switches)
+
+
+def on_clear_session(reset) -> None:
+    """Register `reset()` to run on clear_session: for Keras state kept above this module."""
+    _session_resets.append(reset)
+
+
 def clear_session(free_memory: bool = True) -> None:
-    """Reset the automatic layer names (the next Dense is `dense` again)."""
+    """Reset the automatic layer names (the next Dense is `dense` again) and, as Keras 3 does, the
+    global dtype policy, interactive logging and the flash-attention switch (not floatx or epsilon)."""
     with _lock:
         _name_counts.clear()
+    for reset in _session_resets:
+        reset()
 
 
 def floatx() -> str:
@@ -61,6 +72,14 @@ def set_epsilon(value: float) -> None:
 
 def image_data_format() -> str:
     return _state["image_data_format"]
+
+
+def set_image_data_format(data_format: str) -> None:
+    data_format = str(data_format).lower()
+    if data_format not in ("channels_first", "channels_last"):
+        raise ValueError("The `data_format` argument must be one of {'channels_first', 'channels_last'}. "
+                         f"Received: data_format={data_format}")
+    _state["image_data_format"] = data_format
 
 
 def rng() -> np.random.Generator:
@@ -90,3 +109,18 @@ def state_scope():
     traced and unseen by tapes (TF's init_scope), so they exist once and keep their values."""
     with ctx_mod.init_scope(), ctx_mod.eager_mode(), ctx_mod.eager_name_scope(""):   # Keras 3 names ignore
         yield                                                                          # tf.name_scope
+
+
+def standardize_dtype(dtype) -> str:
+    """A dtype's Keras name ("float32", "int64"...) from a name, numpy or graphflow dtype; None: floatx()."""
+    from .. import dtypes
+    if dtype is None:
+        return floatx()
+    if dtype in (int, "int"):
+        return "int64"
+    if dtype in (float, "float"):
+        return "float32"
+    if dtype in (bool, "bool"):
+        return "bool"
+    name = getattr(dtype, "name", None)
+    return dtypes.as_dtype(name if isinstance(name, str) else np.dtype(dtype).name).name

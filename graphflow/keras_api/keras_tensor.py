@@ -128,3 +128,20 @@ class Node:
     @property
     def is_input(self) -> bool:
         return not self.input_tensors
+
+
+def get_source_inputs(tensor) -> list:
+    """The `Input` tensors a symbolic tensor was computed from, each once, in the order first met.
+
+    A value that is not a KerasTensor with a history is returned as is (Keras does the same)."""
+    if not is_keras_tensor(tensor) or tensor._keras_history is None:
+        return tensor
+    node = tensor.node
+    if node.is_input:
+        return [tensor]
+    sources: list = []
+    for t in node.input_tensors:
+        for s in get_source_inputs(t):
+            if all(s is not seen for seen in sources):
+                sources.append(s)
+    return sources

@@ -75,6 +75,9 @@ def set_global_policy(policy) -> None:
                                                       else DTypePolicy(policy))
 
 
+backend.on_clear_session(lambda: set_global_policy(None))
+
+
 def global_policy() -> DTypePolicy:
     return _GLOBAL["policy"] or DTypePolicy(backend.floatx())
 

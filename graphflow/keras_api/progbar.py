@@ -6,9 +6,10 @@
 The step count is bold and the bar green (done) and grey (to do) on a terminal, where the line
 redraws in place (at most every 50 ms); elsewhere (a log file, a pipe) only the final line of each
 bar is written, without colour. verbose=2 writes one line per bar when it is done:
-`45/45 - 4s - 80ms/step - loss: 0.1021`. As in Keras, values shown while running are averaged over
-the steps so far and the final line shows the values given at the end; the first step (tracing
-and compiling) is left out of the time per step once later steps have run.
+`45/45 - 4s - 80ms/step - loss: 0.1021`. After keras.config.disable_interactive_logging() the
+lines go to the `graphflow.keras` logger (INFO) instead, never redrawn. As in Keras, values shown
+while running are averaged over the steps so far and the final line shows the values given at the
+end; the first step (tracing and compiling) is left out of the time per step once later steps have run.
 """
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ import sys
 import time
 
 import numpy as np
+
+from . import config
 
 BOLD, GREEN, GREY, RESET = "\x1b[1m", "\x1b[32m", "\x1b[37m", "\x1b[0m"
 
@@ -54,8 +57,9 @@ class Progbar:
         self.unit_name = unit_name
         self.stateful = set(stateful_metrics or ())
         self.stream = stream or sys.stdout
-        self.dynamic = (hasattr(self.stream, "isatty") and self.stream.isatty()) or "ipykernel" in sys.modules \
-            or os.environ.get("GRAPHFLOW_PROGBAR_DYNAMIC") == "1"
+        self.dynamic = config.is_interactive_logging_enabled() and (
+            (hasattr(self.stream, "isatty") and self.stream.isatty()) or "ipykernel" in sys.modules
+            or os.environ.get("GRAPHFLOW_PROGBAR_DYNAMIC") == "1")
         self.start = time.perf_counter()
         self.after_first_step = None
         self.last_update = 0.0
@@ -153,6 +157,9 @@ class Progbar:
             self._draw(self.seen, time.perf_counter(), 0.0, False, note=text)
 
     def _write(self, text):
+        if not config.is_interactive_logging_enabled():
+            config.logger.info(text.strip("\r\n"))
+            return
         self.stream.write(text)
         self.stream.flush()
 

@@ -8,7 +8,7 @@ Control flow (If, While) needs the graph walker and is added to the table by onn
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
@@ -29,6 +29,11 @@ class OpView:
     in_specs: list        # (DType, dims tuple or None) per input
     out_specs: list       # (DType, dims) per output
     attrs: dict
+    in_values: list = field(default_factory=list)   # per input: its value when the graph fixes it, else None
+
+    def value(self, i: int):
+        """Input i's value when known while the graph is built (a folded constant), else None."""
+        return self.in_values[i] if i < len(self.in_values) else None
 
     def rank(self, i: int = 0) -> int:
         dims = self.in_specs[i][1]
@@ -438,20 +443,27 @@ def _split_v(b, v):
 
 @row("Tile", form="Tile")
 def _tile(b, v):
-    return [b.one("Tile", v.inputs[0], b.ints(v.attrs["multiples"]))]
+    return [b.one("Tile", v.inputs[0], _int64(b, v.inputs[1]))]
 
 
-@row("Pad", form="Pad (constant, reflect); SYMMETRIC as reversed Slices and Concat")
+@row("Pad", form="Pad (constant, reflect); SYMMETRIC as reversed Slices and Concat (known paddings)")
 def _pad(b, v):
     mode = str(v.attrs.get("mode", "CONSTANT")).upper()
-    pads = np.asarray(v.attrs["paddings"], np.int64).reshape(-1, 2)
-    if v.rank() == 0 or not pads.any():
-        return [b.one("Identity", v.inputs[0])]
-    if mode == "SYMMETRIC":
-        return [_pad_symmetric(b, v.inputs[0], pads)]
-    if mode not in ("CONSTANT", "REFLECT"):
+    if mode not in ("CONSTANT", "REFLECT", "SYMMETRIC"):
         raise export_error(v, f"pad mode {mode}")
-    inputs = [v.inputs[0], b.ints(np.concatenate([pads[:, 0], pads[:, 1]]))]
+    known = v.value(1)
+    if known is not None:
+        pads = np.asarray(known, np.int64).reshape(-1, 2)
+        if v.rank() == 0 or not pads.any():
+            return [b.one("Identity", v.inputs[0])]
+        if mode == "SYMMETRIC":
+            return [_pad_symmetric(b, v.inputs[0], pads)]
+        onnx_pads = b.ints(np.concatenate([pads[:, 0], pads[:, 1]]))
+    elif mode == "SYMMETRIC":
+        raise export_error(v, "SYMMETRIC pad with paddings known only when the graph runs")
+    else:           # [[b0, a0], [b1, a1]] -> [b0, b1, a0, a1]
+        onnx_pads = b.one("Reshape", b.one("Transpose", _int64(b, v.inputs[1]), perm=[1, 0]), b.ints([-1]))
+    inputs = [v.inputs[0], onnx_pads]
     if mode == "CONSTANT":
         inputs.append(_scalar(b, v, v.attrs.get("constant_values", 0)))
     return [b.one("Pad", *inputs, mode=mode.lower())]
@@ -517,14 +529,16 @@ def _gather_nd(b, v):
     return [b.one("GatherND", v.inputs[0], _int64(b, v.inputs[1]), batch_dims=v.attrs.get("batch_dims", 0))]
 
 
-@row("OneHot", form="Where(Equal(Unsqueeze(indices), range(depth)), on, off)")
+@row("OneHot", form="Where(Equal(Unsqueeze(indices), Range(0, depth)), on, off)")
 def _one_hot(b, v):
     """indices == range(depth), broadcast along the new axis, then on/off values (ONNX's OneHot
     refuses scalar indices and onnxruntime has few of its dtype combinations)."""
     rank = v.rank() + 1
     axis = v.attrs.get("axis", -1) % rank
-    positions = np.arange(v.attrs["depth"], dtype=v.dtype().np).reshape((-1,) + (1,) * (rank - axis - 1))
-    hot = b.one("Equal", b.one("Unsqueeze", v.inputs[0], b.ints([axis])), b.const(positions))
+    depth = b.cast(v.inputs[1], v.dtype().np)
+    positions = b.one("Range", b.const(np.asarray(0, v.dtype().np)), depth, b.const(np.asarray(1, v.dtype().np)))
+    positions = b.one("Reshape", positions, b.ints([-1] + [1] * (rank - axis - 1)))
+    hot = b.one("Equal", b.one("Unsqueeze", v.inputs[0], b.ints([axis])), positions)
     dtype = v.out_dtype().np
     return [b.one("Where", hot, b.const(np.asarray(v.attrs["on_value"], dtype)),
                   b.const(np.asarray(v.attrs["off_value"], dtype)))]
@@ -682,10 +696,12 @@ def _reverse(b, v):
     return [b.one("Slice", v.inputs[0], b.ints([-1] * n), b.ints([INT64_MIN] * n), b.ints(axes), b.ints([-1] * n))]
 
 
-@row("Roll", form="Concat of two Slices per rolled axis (static sizes)")
+@row("Roll", form="Concat of two Slices per rolled axis (static sizes and shift)")
 def _roll(b, v):
     dims, x = v.in_specs[0][1], v.inputs[0]
-    shifts, axes = np.broadcast_arrays(np.ravel(v.attrs["shift"]), np.ravel(v.attrs["axis"]))
+    if v.value(1) is None:
+        raise export_error(v, "roll by a shift known only when the graph runs")
+    shifts, axes = np.broadcast_arrays(np.ravel(v.value(1)), np.ravel(v.attrs["axis"]))
     for shift, axis in zip(shifts, axes):
         axis = int(axis) % v.rank()
         if dims[axis] is None:

@@ -8,6 +8,7 @@ import numpy as np
 from onnx import helper
 
 from ..compiler import optimise
+from ..ops.static_value import constant_value
 from ..passes.program import specialise
 from .builder import ModelBuilder, export_error, onnx_dtype, value_info
 from .mapping import OpView, emit
@@ -19,7 +20,8 @@ def _dims(t):
 
 def _view(op, names) -> OpView:
     return OpView(op.type, op.name, op.location, [names[t] for t in op.inputs],
-                  [(t.dtype, _dims(t)) for t in op.inputs], [(t.dtype, _dims(t)) for t in op.outputs], op.attrs)
+                  [(t.dtype, _dims(t)) for t in op.inputs], [(t.dtype, _dims(t)) for t in op.outputs], op.attrs,
+                  [constant_value(t) for t in op.inputs])
 
 
 class Walker:

@@ -250,40 +250,93 @@ def _squeeze(x, axis=None):
 register(OpDef("Squeeze", _squeeze_infer, _squeeze))
 
 
+def _shape_like(op, name, spec, rank_of_value):
+    """Checks of a shape-like input (multiples, paddings): integer, of rank `rank_of_value`."""
+    if not spec.dtype.is_integer:
+        raise TypeError(f"{op}: {name} must be int32 or int64, got {spec.dtype.name}")
+    if spec.shape.rank not in (None, rank_of_value):
+        raise ValueError(f"{op}: {name} must have rank {rank_of_value}, got shape {spec.shape}")
+
+
+def _tile_multiples(multiples, rank) -> list:
+    """TensorFlow's checks of Tile's multiples (InvalidArgumentError when the graph runs)."""
+    m = [int(v) for v in np.ravel(multiples)]
+    if len(m) != rank:
+        raise InvalidArgumentError(None, "Tile", f"Tile: Expected multiples argument to be a vector of length "
+                                                 f"{rank} but got length {len(m)}")
+    for i, v in enumerate(m):
+        if v < 0:
+            raise InvalidArgumentError(None, "Tile", f"Tile: Expected multiples[{i}] >= 0, but got {v}")
+    return m
+
+
 def _tile_infer(x, multiples):
+    _shape_like("Tile", "multiples", multiples, 1)
     dims = x.shape.dims
-    if len(multiples) != len(dims):
-        raise ValueError(f"Tile: multiples {list(multiples)} must have one entry per dimension of {x.shape}")
-    return [Spec(TensorShape(tuple(None if d is None else d * m for d, m in zip(dims, multiples))), x.dtype)]
+    n = multiples.shape.dims[0] if multiples.shape.rank == 1 else None
+    if dims is not None and n is not None and n != len(dims):
+        raise ValueError(f"Tile: multiples must have one entry per dimension of {x.shape}, got {n}")
+    if dims is None:
+        return [Spec(TensorShape(None if n is None else (None,) * n), x.dtype)]
+    if multiples.value is None:        # known only when the graph runs
+        return [Spec(TensorShape((None,) * len(dims)), x.dtype)]
+    m = _tile_multiples(multiples.value, len(dims))
+    return [Spec(TensorShape(tuple(None if d is None else d * k for d, k in zip(dims, m))), x.dtype)]
 
 
 def _tile(x, multiples):
-    return np.tile(x, multiples)
+    return np.tile(x, _tile_multiples(multiples, x.ndim))
 
 
 register(OpDef("Tile", _tile_infer, _tile))
 
 
+_PAD_MODES = ("CONSTANT", "REFLECT", "SYMMETRIC")
+
+
+def _pad_pairs(paddings, dims, mode) -> list:
+    """TensorFlow's checks of Pad's paddings against the input's dims (None: unknown, not checked);
+    InvalidArgumentError, as TF raises when the graph runs."""
+    pads = np.asarray(paddings).reshape(-1, 2) if np.size(paddings) else np.zeros((0, 2), np.int64)
+    if len(pads) != len(dims):
+        raise InvalidArgumentError(None, "Pad", f"Pad: The first dimension of paddings must be the rank of inputs"
+                                                f"[{len(pads)},2] {list(dims)}")
+    pairs = [(int(a), int(b)) for a, b in pads]
+    for a, b in pairs:
+        if a < 0 or b < 0:
+            raise InvalidArgumentError(None, "Pad", f"Pad: Paddings must be non-negative: {a} {b}")
+    if mode != "CONSTANT":            # REFLECT pads less than the dim, SYMMETRIC up to it (TF's words)
+        for d, (a, b) in zip(dims, pairs):
+            if d is not None and mode == "REFLECT" and max(a, b) >= d:
+                raise InvalidArgumentError(None, "Pad", f"Pad: paddings must be less than the dimension size: "
+                                                        f"{a}, {b} not less than {d}")
+            if d is not None and mode == "SYMMETRIC" and max(a, b) > d:
+                raise InvalidArgumentError(None, "Pad", f"Pad: paddings must be no greater than the dimension "
+                                                        f"size: {a}, {b} greater than {d}")
+    return pairs
+
+
 def _pad_infer(x, paddings, mode="CONSTANT", constant_values=0):
-    dims = x.shape.dims
-    if len(paddings) != len(dims):
-        raise ValueError(f"Pad: paddings must have one [before, after] pair per dimension of {x.shape}")
-    if mode not in ("CONSTANT", "REFLECT", "SYMMETRIC"):
+    if mode not in _PAD_MODES:
         raise ValueError(f"Pad: mode must be CONSTANT, REFLECT or SYMMETRIC, got {mode!r}")
-    if any(int(a) < 0 or int(b) < 0 for a, b in paddings):
-        raise ValueError(f"Pad: paddings must be non-negative, got {[list(p) for p in paddings]}")
-    if mode != "CONSTANT":
-        limit = 0 if mode == "REFLECT" else 1   # REFLECT pads less than the dim, SYMMETRIC up to it
-        for i, (d, (a, b)) in enumerate(zip(dims, paddings)):
-            if d is not None and max(int(a), int(b)) > d - 1 + limit:
-                raise ValueError(f"Pad: paddings {[int(a), int(b)]} of dimension {i} must be "
-                                 f"{'less than' if limit == 0 else 'no greater than'} its size {d} in {mode} mode")
-    out = tuple(None if d is None else d + int(a) + int(b) for d, (a, b) in zip(dims, paddings))
+    _shape_like("Pad", "paddings", paddings, 2)
+    dims = x.shape.dims
+    rows = paddings.shape.dims[0] if paddings.shape.rank == 2 else None
+    if paddings.shape.rank == 2 and paddings.shape.dims[1] not in (None, 2):
+        raise ValueError(f"Pad: paddings must have shape [rank, 2], got {paddings.shape}")
+    if dims is not None and rows is not None and rows != len(dims):
+        raise ValueError(f"Pad: paddings must have one [before, after] pair per dimension of {x.shape}")
+    if dims is None:
+        return [Spec(TensorShape(None if rows is None else (None,) * rows), x.dtype)]
+    if paddings.value is None:          # known only when the graph runs
+        return [Spec(TensorShape((None,) * len(dims)), x.dtype)]
+    pairs = _pad_pairs(paddings.value, dims, mode)
+    out = tuple(None if d is None else d + a + b for d, (a, b) in zip(dims, pairs))
     return [Spec(TensorShape(out), x.dtype)]
 
 
 def _pad(x, paddings, mode="CONSTANT", constant_values=0):
-    pads = [(int(a), int(b)) for a, b in paddings]
+    pads = _pad_pairs(paddings, x.shape, mode)
     if not pads:                    # a scalar: nothing to pad
         return x
     if mode == "CONSTANT":
@@ -421,7 +474,7 @@ def _rank(x):
     return np.int32(np.ndim(x))
 
 
-register(OpDef("Rank", _rank_infer, _rank, differentiable=False))
+register(OpDef("Rank", _rank_infer, _rank, differentiable=False, static_value=sv.static_rank))
 
 
 # ---- slicing ----------------------------------------------------------------------------------
@@ -611,19 +664,27 @@ def _unsorted_segment_sum(data, ids, num_segments):
 register(OpDef("UnsortedSegmentSum", _unsorted_segment_sum_infer, _unsorted_segment_sum))
 
 
+def _one_hot_depth(depth) -> int:
+    d = int(np.asarray(depth))
+    if d < 0:
+        raise InvalidArgumentError(None, "OneHot", f"OneHot: depth must be non-negative, got: {d}")
+    return d
+
+
 def _one_hot_infer(indices, depth, on_value, off_value, axis=-1, dtype=dtypes.float32):
     if not indices.dtype.is_integer:
         raise TypeError(f"OneHot: indices must be an integer tensor, got {indices.dtype.name}")
+    _shape_like("OneHot", "depth", depth, 0)
     if indices.shape.dims is None:
         return [Spec(TensorShape(None), dtype)]
     dims = list(indices.shape.dims)
     a = len(dims) if axis == -1 else axis
-    dims.insert(a, depth)
+    dims.insert(a, None if depth.value is None else _one_hot_depth(depth.value))
     return [Spec(TensorShape(dims), dtype)]
 
 
 def _one_hot(indices, depth, on_value, off_value, axis=-1, dtype=dtypes.float32):
-    hot = np.asarray(indices)[..., None] == np.arange(depth)
+    hot = np.asarray(indices)[..., None] == np.arange(_one_hot_depth(depth))
     out = np.where(hot, dtype.np.type(on_value), dtype.np.type(off_value)).astype(dtype.np)
     if axis != -1:
         out = np.moveaxis(out, -1, axis)

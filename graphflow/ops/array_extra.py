@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes
+from ..errors import InvalidArgumentError
 from ..shapes import TensorShape, broadcast_dims
 from . import infer as inf
 from .registry import ELEMENTWISE, OpDef, Spec, register
@@ -20,15 +21,29 @@ def _same(x, *rest, **attrs):
 
 # ---- roll, reverse ----------------------------------------------------------------------------------
 
+def _roll_shifts(shift, axis) -> list:
+    shifts = [int(v) for v in np.ravel(shift)]
+    if len(shifts) != len(axis):
+        raise InvalidArgumentError(None, "Roll", f"Roll: shift and axis must have the same size, got {len(shifts)} "
+                                                 f"and {len(axis)}")
+    return shifts
+
+
 def _roll_infer(x, shift, axis):
+    if not shift.dtype.is_integer:
+        raise TypeError(f"Roll: shift must be int32 or int64, got {shift.dtype.name}")
+    if shift.shape.rank not in (None, 0, 1):
+        raise ValueError(f"Roll: shift must be a scalar or a vector, got shape {shift.shape}")
     if x.shape.rank is not None:
         for a in axis:
             inf.normalize_axis(a, x.shape.rank, "roll")
-    return [x]
+    if shift.value is not None:
+        _roll_shifts(shift.value, axis)
+    return [Spec(x.shape, x.dtype)]
 
 
 def _roll(x, shift, axis):
-    return np.roll(x, shift, axis)
+    return np.roll(x, _roll_shifts(shift, axis), axis)
 
 
 register(OpDef("Roll", _roll_infer, _roll))

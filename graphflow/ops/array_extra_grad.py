@@ -14,7 +14,7 @@ def iota(n):
 
 @set_gradient("Roll")
 def _roll_grad(op, g):
-    return (apply(get("Roll"), (g,), {"shift": tuple(-s for s in op.attrs["shift"]), "axis": op.attrs["axis"]}),)
+    return apply(get("Roll"), (g, gf.negative(op.inputs[1])), {"axis": op.attrs["axis"]}), None
 
 
 @set_gradient("ReverseV2")

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import dtypes
 from ..errors import InvalidArgumentError
 from . import api as gf
+from .api.framework import get_static_value
 from .array import normalize_index
 from .dispatch import apply
 from .grad_ops import dims, reduce_to, scatter_nd, shape_of, split_v
@@ -73,24 +75,43 @@ def _split_grad(op, *gs):
 @set_gradient("Tile")
 def _tile_grad(op, g):
     # Tiling d into m copies: view the gradient as (m0, d0, m1, d1, ...) and sum the copies.
-    x = op.inputs[0]
-    multiples = op.attrs["multiples"]
+    x, multiples = op.inputs
+    rank = x.shape.rank
+    if rank is None:
+        raise ValueError("The gradient of Tile needs the rank of its input")
+    m = get_static_value(multiples)
     dims = shape_of(x)
-    static = isinstance(dims, list)
-    if not static:
-        dims = [dims[i] for i in range(len(multiples))]
-    split_shape = [v for m, d in zip(multiples, dims) for v in (m, d)]
-    summed = gf.reduce_sum(gf.reshape(g, split_shape), list(range(0, 2 * len(multiples), 2)))
-    return (summed if static else gf.reshape(summed, gf.shape(x)),)
+    static = isinstance(dims, list) and m is not None
+    if static:
+        split_shape = [v for k, d in zip(m.tolist(), dims) for v in (k, d)]
+    else:                              # interleave multiples and dims as graph tensors
+        split_shape = gf.reshape(gf.stack([gf.cast(multiples, dtypes.int32), gf.shape(x)], axis=1), [-1])
+    summed = gf.reduce_sum(gf.reshape(g, split_shape), list(range(0, 2 * rank, 2)))
+    return (summed if static else gf.reshape(summed, gf.shape(x))), None
 
 
 @set_gradient("Pad")
 def _pad_grad(op, g):
-    paddings, mode = op.attrs["paddings"], op.attrs.get("mode", "CONSTANT")
-    if mode == "CONSTANT":
-        key = tuple(slice(int(a), -int(b) if int(b) else None) for a, b in paddings)
-        return (apply(get("StridedSlice"), (g,), {"index": _index(key)}),)
-    return (apply(get("MirrorPadGrad"), (g,), {"paddings": paddings, "mode": mode}),)
+    x, paddings = op.inputs
+    mode = op.attrs.get("mode", "CONSTANT")
+    if mode != "CONSTANT":
+        return apply(get("MirrorPadGrad"), (g, paddings), {"mode": mode}), None
+    pads = get_static_value(paddings)
+    if pads is None:
+        return _unpad(g, x, paddings), None
+    key = tuple(slice(int(a), -int(b) if int(b) else None) for a, b in np.asarray(pads).reshape(-1, 2))
+    return apply(get("StridedSlice"), (g,), {"index": _index(key)}), None
+
+
+def _unpad(g, x, paddings):
+    """g without the padding, each axis's core picked by its positions (paddings known only at run time)."""
+    rank = x.shape.rank
+    if rank is None:
+        raise ValueError("The gradient of Pad needs the rank of its input")
+    begin, size = gf.cast(paddings[:, 0], dtypes.int32), gf.shape(x)
+    for axis in range(rank):
+        g = gf.gather(g, gf.range(begin[axis], begin[axis] + size[axis]), axis=axis)
+    return g
 
 
 def _index(key):

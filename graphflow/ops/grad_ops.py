@@ -227,11 +227,15 @@ def _mirror_pad_grad_infer(dy, paddings, mode):
     dims = dy.shape.dims
     if dims is None:
         return [Spec(TensorShape(None), dy.dtype)]
-    out = tuple(None if d is None else d - int(a) - int(b) for d, (a, b) in zip(dims, paddings))
+    if paddings.value is None:          # known only when the graph runs
+        return [Spec(TensorShape((None,) * len(dims)), dy.dtype)]
+    pairs = np.asarray(paddings.value).reshape(-1, 2)
+    out = tuple(None if d is None else d - int(a) - int(b) for d, (a, b) in zip(dims, pairs))
     return [Spec(TensorShape(out), dy.dtype)]
 
 
 def _mirror_pad_grad(dy, paddings, mode):
+    paddings = np.asarray(paddings).reshape(-1, 2)
     out = np.array(dy, copy=True)
     shift = 1 if mode == "REFLECT" else 0
     for axis, (a, b) in enumerate(paddings):
@@ -255,7 +259,7 @@ register(OpDef("MirrorPadGrad", _mirror_pad_grad_infer, _mirror_pad_grad))
 
 @set_gradient("MirrorPadGrad")
 def _mirror_pad_grad_grad(op, g):
-    return (gf.pad(g, op.attrs["paddings"], op.attrs["mode"]),)
+    return gf.pad(g, op.inputs[1], op.attrs["mode"]), None
 
 
 # ---- convolution backprops ----------------------------------------------------------------------

@@ -13,7 +13,7 @@ import numpy as np
 from .. import dtypes
 from . import infer as inf
 from .registry import ELEMENTWISE, OpDef, register
-from .static_value import kernel_of_known_input
+from .static_value import kernel_of_known_input, small_integer_arithmetic
 
 _erf_scalar = np.frompyfunc(math.erf, 1, 1)
 
@@ -71,16 +71,16 @@ def _identity(x):
     return x
 
 
-def _unary(name, kernel, expr, allowed=inf.NUMERIC, out_dtype=None, differentiable=True):
+def _unary(name, kernel, expr, allowed=inf.NUMERIC, out_dtype=None, differentiable=True, static_value=None):
     infer = inf.elementwise_to(out_dtype) if out_dtype else inf.elementwise
     return register(OpDef(name, infer, kernel, kind=ELEMENTWISE, scalar_expr=expr, allowed=allowed,
-                          differentiable=differentiable))
+                          differentiable=differentiable, static_value=static_value))
 
 
-def _binary(name, kernel, expr, allowed=inf.NUMERIC, out_dtype=None, differentiable=True):
+def _binary(name, kernel, expr, allowed=inf.NUMERIC, out_dtype=None, differentiable=True, static_value=None):
     infer = inf.elementwise_to(out_dtype) if out_dtype else inf.elementwise
     return register(OpDef(name, infer, kernel, kind=ELEMENTWISE, scalar_expr=expr, allowed=allowed,
-                          same_dtype=True, differentiable=differentiable))
+                          same_dtype=True, differentiable=differentiable, static_value=static_value))
 
 
 F, N, S, B, C = inf.FLOATS, inf.NUMERIC, inf.SIGNED, inf.BOOL, inf.COMPLEX
@@ -88,7 +88,7 @@ ANY = N | B
 TEXT_TOO = ANY | {"string"}     # ops that move or compare values also take strings
 
 # unary
-_unary("Neg", np.negative, "(-{0})", S | C)
+_unary("Neg", np.negative, "(-{0})", S | C, static_value=small_integer_arithmetic)
 _unary("Abs", np.abs, "abs({0})", S)
 # not numba's np.sign, which keeps the sign of -0.0; numpy and TF give +0.0 (x - x), NaN stays NaN
 _unary("Sign", np.sign, "(T(1) if {0} > T(0) else (T(-1) if {0} < T(0) else ({0} - {0})))", S | C)   # complex: z / |z|
@@ -131,15 +131,16 @@ register(OpDef("Cast", _cast_infer, _cast, kind=ELEMENTWISE, scalar_expr="cast({
 # binary
 # Python operators rather than ufuncs: the same numpy arithmetic, but numpy scalars (0-d eager
 # values) take numpy's scalar fast path, 10x quicker than a ufunc call (benchmark W2).
-_binary("Add", operator.add, "({0} + {1})", N | C)
-_binary("Sub", operator.sub, "({0} - {1})", N | C)
-_binary("Mul", operator.mul, "({0} * {1})", N | C)
+_binary("Add", operator.add, "({0} + {1})", N | C, static_value=small_integer_arithmetic)
+_binary("Sub", operator.sub, "({0} - {1})", N | C, static_value=small_integer_arithmetic)
+_binary("Mul", operator.mul, "({0} * {1})", N | C, static_value=small_integer_arithmetic)
 _binary("RealDiv", operator.truediv, "({0} / {1})", F | C)
 _binary("FloorDiv", _floordiv, "floordiv({0}, {1})", N, differentiable=False)
 _binary("FloorMod", _floormod, "floormod({0}, {1})", N, differentiable=False)
 _binary("Pow", np.power, "pow({0}, {1})", N | C)
-_binary("Maximum", np.maximum, "({0} if ({0} >= {1} or {0} != {0}) else {1})", N)   # NaN propagates
-_binary("Minimum", np.minimum, "({0} if ({0} <= {1} or {0} != {0}) else {1})", N)
+# NaN propagates
+_binary("Maximum", np.maximum, "({0} if ({0} >= {1} or {0} != {0}) else {1})", N, static_value=small_integer_arithmetic)
+_binary("Minimum", np.minimum, "({0} if ({0} <= {1} or {0} != {0}) else {1})", N, static_value=small_integer_arithmetic)
 _binary("SquaredDifference", _squared_difference, "(({0} - {1}) * ({0} - {1}))", N)
 for _name, _fn, _sym in (("Less", operator.lt, "<"), ("LessEqual", operator.le, "<="),
                          ("Greater", operator.gt, ">"), ("GreaterEqual", operator.ge, ">="),

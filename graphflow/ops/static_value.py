@@ -47,6 +47,35 @@ def kernel_of_known_input(op):
     return None if v is None else op.opdef.kernel(v, **op.attrs)
 
 
+def static_rank(op):
+    """Rank: its input's rank, when known (as TensorFlow's constant_value of tf.rank)."""
+    rank = op.inputs[0].shape.rank
+    return None if rank is None else np.int32(rank)
+
+
+# Integer values at most this long are shape-like (a dim, an axis, a perm of up to 8 axes...);
+# arithmetic over them is computed while the graph is built, as TensorFlow's shape inference
+# evaluates small constant subgraphs. Longer or float values are left to constant folding.
+_SHAPE_LIKE_SIZE = 8
+
+
+def small_integer_arithmetic(op):
+    """Elementwise integer ops over known shape-like inputs (`gf.shape(x)[0] - 1`, `gf.rank(x) - 1`)."""
+    out = op.outputs[0]
+    if not (out.dtype.is_integer and out.shape.is_fully_defined() and out.shape.num_elements() <= _SHAPE_LIKE_SIZE):
+        return None
+    values = []
+    for t in op.inputs:
+        if not t.shape.is_fully_defined() or t.shape.num_elements() > _SHAPE_LIKE_SIZE:
+            return None
+        v = constant_value(t)
+        if v is None:
+            return None
+        values.append(np.asarray(v))
+    with np.errstate(all="ignore"):
+        return np.asarray(op.opdef.kernel(*values, **op.attrs), dtype=out.dtype.np)
+
+
 def static_int(v, what: str) -> int:
     """`v` (a Python number or a tensor whose value the graph fixes) as an int, for an argument
     that shapes the graph (a window length, an output size); ValueError naming `what` otherwise."""

@@ -970,6 +970,10 @@ def _draw_mirror_pad_grad(d):
     return [values(d, padded)], {"paddings": tuple(map(tuple, pads)), "mode": mode, "core": x.shape}
 
 
+def _pairs_tensor(paddings):
+    return gf.constant(np.asarray(paddings, np.int32).reshape(-1, 2))
+
+
 def _mirror_pad_grad_ref(dy, paddings, mode, core):
     """Pad the element indices the same way: each padded position names its source element."""
     if not core:
@@ -1122,7 +1126,7 @@ else:
          lambda x, sizes, axis: np.split(x, np.cumsum(sizes)[:-1], axis))
     case("ScatterNd", _draw_scatter_nd, lambda i, u, s: _apply("ScatterNd", (i, u, s), {}), _scatter_nd_ref)
     case("MirrorPadGrad", _draw_mirror_pad_grad,
-         lambda dy, paddings, mode, core: _apply("MirrorPadGrad", (dy,), {"paddings": paddings, "mode": mode}),
+         lambda dy, paddings, mode, core: _apply("MirrorPadGrad", (dy, _pairs_tensor(paddings)), {"mode": mode}),
          _mirror_pad_grad_ref)
     case("MaxPoolGrad", _draw_pool_backprop,
          lambda x, y, dy, **a: _apply("MaxPoolGrad", (x, y, dy), _pool_attrs_of(a)), _max_pool_grad_ref)

@@ -190,12 +190,18 @@ OP_CASES["Split"] = [Case((rand(2, 5),), {"sizes": (1, 3, 1), "axis": 1}, "uneve
 OP_CASES["ExpandDims"] = [Case((rand(2, 3),), {"axis": 1}, "middle"), Case((rand(2, 3),), {"axis": -1}, "last")]
 OP_CASES["Squeeze"] = [Case((rand(2, 1, 3),), {"axis": (1,)}, "one axis"),
                        Case((rand(1, 3, 1),), {"axis": None}, "all unit axes")]
-OP_CASES["Tile"] = [Case((rand(2, 3),), {"multiples": (2, 1)}, "rows"),
-                    Case((rand(1, 2, 2),), {"multiples": (3, 1, 2)}, "several axes")]
+
+
+def _pairs(*pairs):
+    return np.array(pairs, np.int32)
+
+
+OP_CASES["Tile"] = [Case((rand(2, 3), i32(2, 1)), {}, "rows"),
+                    Case((rand(1, 2, 2), i32(3, 1, 2)), {}, "several axes")]
 OP_CASES["Pad"] = [
-    Case((rand(2, 3),), {"paddings": ((1, 0), (2, 1)), "mode": "CONSTANT", "constant_values": 0.0}, "constant"),
-    Case((rand(3, 4),), {"paddings": ((1, 2), (2, 1)), "mode": "REFLECT", "constant_values": 0.0}, "reflect"),
-    Case((rand(2, 3),), {"paddings": ((1, 2), (0, 3)), "mode": "SYMMETRIC", "constant_values": 0.0}, "symmetric"),
+    Case((rand(2, 3), _pairs((1, 0), (2, 1))), {"mode": "CONSTANT", "constant_values": 0.0}, "constant"),
+    Case((rand(3, 4), _pairs((1, 2), (2, 1))), {"mode": "REFLECT", "constant_values": 0.0}, "reflect"),
+    Case((rand(2, 3), _pairs((1, 2), (0, 3))), {"mode": "SYMMETRIC", "constant_values": 0.0}, "symmetric"),
 ]
 OP_CASES["BroadcastTo"] = [Case((rand(3), i32(2, 3)), {}, "row to matrix"),
                            Case((rand(2, 1), i32(2, 2, 3)), {}, "column to batch")]
@@ -218,8 +224,8 @@ OP_CASES["GatherNd"] = [
     Case((rand(3, 4), np.array([[1], [0]], np.int32)), {}, "rows"),
 ]
 OP_CASES["UnsortedSegmentSum"] = [Case((rand(4, 3), i32(0, 2, 0, 1)), {"num_segments": 3}, "rows into segments")]
-OP_CASES["OneHot"] = [Case((i32(0, 2, 1),), {"depth": 3, "on_value": 1.0, "off_value": 0.0, "axis": -1,
-                                             "dtype": "float64"}, "three classes")]
+OP_CASES["OneHot"] = [Case((i32(0, 2, 1), np.int32(3)), {"on_value": 1.0, "off_value": 0.0, "axis": -1,
+                                                          "dtype": "float64"}, "three classes")]
 
 # ---- neural-network ops -----------------------------------------------------------------------------
 
@@ -279,8 +285,8 @@ OP_CASES["SparseSoftmaxCrossEntropyGrad"] = [Case((rand(4, 5), i32(1, 0, 4, 2), 
 OP_CASES["SplitV"] = [Case((rand(2, 5), i32(2, 3)), {"axis": 1, "num": 2}, "two pieces")]
 OP_CASES["ScatterNd"] = [Case((np.array([[0], [2], [0]], np.int32), rand(3, 2), i32(4, 2)), {}, "rows with a repeat")]
 OP_CASES["MirrorPadGrad"] = [
-    Case((rand(6, 7),), {"paddings": ((1, 2), (2, 1)), "mode": "REFLECT"}, "reflect"),
-    Case((rand(5, 6),), {"paddings": ((1, 2), (0, 3)), "mode": "SYMMETRIC"}, "symmetric"),
+    Case((rand(6, 7), _pairs((1, 2), (2, 1))), {"mode": "REFLECT"}, "reflect"),
+    Case((rand(5, 6), _pairs((1, 2), (0, 3))), {"mode": "SYMMETRIC"}, "symmetric"),
 ]
 _conv_attrs = {"strides": (2, 2), "padding": "SAME", "dilations": (1, 1)}
 OP_CASES["Conv2DBackpropInput"] = [

@@ -41,7 +41,7 @@ API_OP_CASES["UnsortedSegmentReduce"] = [Case((distinct(5, 2), i32(2, 0, 2, -1, 
 API_OP_CASES["Cumsum"] = [Case((rand(2, 3),), {"axis": 1, "exclusive": True, "reverse": False}, "exclusive")]
 API_OP_CASES["Cumprod"] = [Case((positive(2, 3),), {"axis": 0, "exclusive": False, "reverse": True}, "reverse")]
 API_OP_CASES["TopKV2"] = [Case((distinct(2, 4), np.int32(2)), {}, "k=2", wrt=(0,))]
-API_OP_CASES["Roll"] = [Case((rand(2, 3),), {"shift": (1, -1), "axis": (0, 1)}, "both axes")]
+API_OP_CASES["Roll"] = [Case((rand(2, 3), i32(1, -1)), {"axis": (0, 1)}, "both axes")]
 API_OP_CASES["ReverseV2"] = [Case((rand(2, 3),), {"axis": (1,)}, "last axis")]
 API_OP_CASES["ReverseSequence"] = [Case((rand(3, 4), i32(2, 4, 0)), {"seq_axis": 1, "batch_axis": 0}, "rows")]
 API_OP_CASES["TensorScatter"] = [Case((distinct(4, 2), i32(1, 3).reshape(2, 1), distinct(2, 2)), {"kind": k}, k)

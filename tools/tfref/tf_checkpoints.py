@@ -105,7 +105,7 @@ def tf1_checkpoint() -> None:
         bias = v1.get_variable("dense/bias", initializer=np.array([0.5, -0.5], np.float32))
         step = v1.get_variable("step", initializer=np.int64(42))
         label = v1.get_variable("label", initializer=tf.constant("tf1 saver"), dtype=tf.string)
-        saver = v1.train.Saver([kernel, bias, step, label])
+        saver = v1.train.Saver([kernel, bias, step, label], save_relative_paths=True)   # a state file that survives a move
         with v1.Session() as sess:
             sess.run(v1.global_variables_initializer())
             saver.save(sess, os.path.join(OUT, "tf1", "model.ckpt"), write_meta_graph=False)

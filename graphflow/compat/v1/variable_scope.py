@@ -254,7 +254,7 @@ def _create(full, shape, dtype, initializer, scope, trainable, collections, cons
             dtype = dtype or value.dtype
             initial_value = lambda: api.cast(value, dtype)  # noqa: E731
         else:
-            dtype = dtype or (scope.dtype if np.ndim(value) == 0 else None)
+            # the value's own dtype, as TensorFlow's get_variable (a Python int is int32, np.int64 int64)
             initial_value = lambda: api.constant(value, dtype=dtype)  # noqa: E731
     else:
         if shape is None:
@@ -275,10 +275,9 @@ def _create(full, shape, dtype, initializer, scope, trainable, collections, cons
     parent, _, base = full.rpartition("/")
     if context.executing_eagerly():
         with context.eager_name_scope(""):         # named by variable scopes only, as TensorFlow's get_variable
-            return variables_mod.Variable(initial_value, trainable=trainable, name=full, dtype=dtype)
+            return variables_mod.Variable(initial_value, trainable=trainable, name=full, dtype=dtype,
+                                          constraint=constraint)
     graph = context.current_graph()
     with graph.name_scope(None), graph.name_scope(parent + "/" if parent else None):
-        variable = variables_mod.Variable(initial_value, trainable=trainable, name=base, dtype=dtype,
-                                          collections=collections)
-    variable.constraint = constraint
-    return variable
+        return variables_mod.Variable(initial_value, trainable=trainable, name=base, dtype=dtype,
+                                      collections=collections, constraint=constraint)

@@ -26,10 +26,8 @@ _MNIST_HOWTO = (
 
 def _keras_cache_dir():
     """Where Keras caches downloaded datasets (``$KERAS_HOME/datasets``)."""
-    keras_home = os.environ.get("KERAS_HOME") or os.path.join(
-        os.path.expanduser("~"), ".keras"
-    )
-    return os.path.join(keras_home, "datasets")
+    from ..config import keras_home
+    return os.path.join(keras_home(), "datasets")
 
 
 def _resolve_path(path, dataset, howto):

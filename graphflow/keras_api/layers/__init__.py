@@ -11,6 +11,7 @@ from .adaptive_pooling import (
 from .attention import AdditiveAttention, Attention, MultiHeadAttention
 from .base import Layer
 from .conv import Conv2D
+from .conv_lstm import ConvLSTM1D, ConvLSTM2D, ConvLSTM3D
 from .conv_nd import (
     Conv1D,
     Conv1DTranspose,
@@ -123,6 +124,8 @@ from .reshaping import (
     ZeroPadding2D,
     ZeroPadding3D,
 )
+from .rnn import RNN
+from .rnn_cells import GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells
 from .wrappers import Bidirectional, TimeDistributed
 
 Convolution2D = Conv2D
@@ -142,7 +145,8 @@ __all__ = ["ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax", "Attention", "MultiHe
            "MaxPool3D", "MaxPooling1D", "MaxPooling3D", "RandomContrast", "RandomFlip",
            "RandomRotation", "RandomTranslation", "RandomZoom", "CategoryEncoding", "Discretization", "IntegerLookup",
            "StringLookup", "TextVectorization",
-           "Normalization", "Rescaling", "GRU", "LSTM", "SimpleRNN", "Cropping1D", "Cropping2D", "Permute",
+           "Normalization", "Rescaling", "GRU", "LSTM", "SimpleRNN", "RNN", "GRUCell", "LSTMCell", "SimpleRNNCell",
+           "StackedRNNCells", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "Cropping1D", "Cropping2D", "Permute",
            "RepeatVector", "UpSampling1D", "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D", "Bidirectional",
            "TimeDistributed", "Convolution2D", "InputSpec", "ActivityRegularization", "AlphaDropout",
            "GaussianDropout", "GaussianNoise", "Identity", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",

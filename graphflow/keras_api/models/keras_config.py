@@ -21,7 +21,7 @@ from .. import nest
 from ..keras_tensor import KerasTensor
 from ..layers.base import Layer
 from ..layers.core import InputLayer, OpLambda
-from ..serialization import _CUSTOM_OBJECTS, get_registered_object
+from ..serialization import find_registered, get_registered_name, get_registered_object
 
 # The model classes by name; model.py, sequential.py and functional.py add theirs when imported,
 # so this module (which they use to describe themselves) never imports them.
@@ -60,7 +60,10 @@ def _jsonable(value):
 # ---- writing ------------------------------------------------------------------------------------------
 
 # TimeDistributed's and Bidirectional's inner layers: config key -> the attributes holding the layer
-_WRAPPED_LAYER_ATTRIBUTES = {"layer": ("layer", "forward_layer"), "backward_layer": ("backward_layer",)}
+_WRAPPED_LAYER_ATTRIBUTES = {"layer": ("layer", "forward_layer"), "backward_layer": ("backward_layer",),
+                              "cell": ("cell",)}
+# StackedRNNCells's cells: config key -> the attribute holding the list of layers
+_WRAPPED_LAYER_LISTS = {"cells": "cells"}
 _WRAPPED_LAYER_KEYS = tuple(_WRAPPED_LAYER_ATTRIBUTES)
 
 
@@ -78,13 +81,6 @@ def _keras_object(key: str, value):
     return value
 
 
-def _registered_name(cls) -> str | None:
-    for key, obj in _CUSTOM_OBJECTS.items():
-        if obj is cls and ">" in key:
-            return key
-    return None
-
-
 def _is_builtin(cls) -> bool:
     return cls.__module__.startswith("graphflow.keras_api.")
 
@@ -99,10 +95,15 @@ def layer_entry(layer) -> dict:
         inner = next((getattr(layer, a) for a in attributes if isinstance(getattr(layer, a, None), Layer)), None)
         if isinstance(config.get(key), dict) and inner is not None:
             config[key] = layer_entry(inner)
+    for key, attribute in _WRAPPED_LAYER_LISTS.items():
+        inner = getattr(layer, attribute, None)
+        if isinstance(config.get(key), list) and isinstance(inner, list) and all(isinstance(x, Layer) for x in inner):
+            config[key] = [layer_entry(x) for x in inner]
     cls = type(layer)
     builtin = _is_builtin(cls)
-    entry = {"module": "keras.layers" if builtin else cls.__module__, "class_name": cls.__name__,
-             "config": config, "registered_name": None if builtin else (_registered_name(cls) or cls.__name__)}
+    module = "keras.layers" if builtin else (None if cls.__module__ == "__main__" else cls.__module__)
+    entry = {"module": module, "class_name": cls.__name__,
+             "config": config, "registered_name": None if builtin else get_registered_name(cls)}
     if hasattr(layer, "get_build_config"):      # Keras's own form (MultiHeadAttention's shapes_dict)
         build_config = layer.get_build_config()
         if build_config is not None:
@@ -248,7 +249,7 @@ def _clean_object(value):
 
 
 
-def translate_layer_config(cls, config: dict, source: str) -> dict:
+def translate_layer_config(cls, config: dict, source: str, custom_objects=None) -> dict:
     """A Keras 3 layer config as `cls.from_config` takes it; options that are on but unsupported raise."""
     accepted = _accepted_arguments(cls)
     out = {}
@@ -256,7 +257,10 @@ def translate_layer_config(cls, config: dict, source: str) -> dict:
         if key in ("shared_object_id",):
             continue
         if key in _WRAPPED_LAYER_KEYS and isinstance(value, dict) and "class_name" in value:
-            value = layer_from_entry(value, source=source)     # a wrapper's layer: translated as any layer
+            value = layer_from_entry(value, custom_objects, source)    # a wrapper's layer: translated as any layer
+        if key in _WRAPPED_LAYER_LISTS and isinstance(value, list):
+            value = [layer_from_entry(v, custom_objects, source) if isinstance(v, dict) and "class_name" in v else v
+                     for v in value]
         value = _clean_object(value)
         if key in accepted or key in ("batch_input_shape", "batch_shape", "input_shape", "input_dim"):
             out[key] = value
@@ -269,8 +273,12 @@ def translate_layer_config(cls, config: dict, source: str) -> dict:
 def layer_from_entry(entry: dict, custom_objects=None, source: str = "the model config"):
     """A layer (not built) from a Keras 3 (or graphflow) layer entry."""
     name = entry["class_name"]
-    cls = get_registered_object(entry.get("registered_name") or name, custom_objects, None) \
-        or get_registered_object(name, custom_objects, _layer_classes())
+    registered, module = entry.get("registered_name"), entry.get("module") or ""
+    # a registered name, then a class given by name, then the built-in the Keras module names, and only
+    # then a registered class by its bare name: a user class called Dense never replaces keras.layers.Dense
+    cls = (registered and find_registered(registered, custom_objects)) or get_registered_object(name, custom_objects) \
+        or (_layer_classes().get(name) if module == "keras" or module.startswith("keras.") else None) \
+        or find_registered(name, custom_objects, _layer_classes())
     if cls is None:
         raise ValueError(f"Unknown layer class {name!r} (module {entry.get('module')!r}) in {source}: graphflow has "
                          "no such layer. If it is your own class, pass it in custom_objects={...} or register it "
@@ -280,7 +288,7 @@ def layer_from_entry(entry: dict, custom_objects=None, source: str = "the model 
         return functional_from_keras(raw, custom_objects, source)
     if name == "Sequential":
         return sequential_from_keras(raw, custom_objects, source)
-    config = translate_layer_config(cls, raw, source) if _is_builtin(cls) else raw
+    config = translate_layer_config(cls, raw, source, custom_objects) if _is_builtin(cls) else raw
     if "custom_objects" in inspect.signature(cls.from_config).parameters:
         return cls.from_config(config, custom_objects=custom_objects)
     return cls.from_config(config)

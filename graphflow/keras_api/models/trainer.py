@@ -16,8 +16,8 @@ import numpy as np
 from ...distribute import distribute_context
 from ...ops import api
 from .. import callbacks as callbacks_mod
+from .. import config, mixed_precision, nest
 from .. import metrics as metrics_mod
-from .. import mixed_precision, nest
 from .. import optimizers as optimizers_mod
 from ..data_adapter import ArrayData, make_data, unpack_x_y_sample_weight
 from . import replica_training
@@ -299,6 +299,7 @@ class Trainer:
         """Train for `epochs` epochs; returns a History whose `.history` holds the epoch logs."""
         self._assert_compiled("fit")
         verbose = 1 if verbose == "auto" else int(verbose)
+        epochs, steps_per_epoch = config.limited_epochs(epochs), config.limited_steps(steps_per_epoch)
         strategy = replica_training.training_strategy(self)
         x = replica_training.global_input(x)
         data = make_data(x, y, sample_weight, batch_size, shuffle, class_weight, steps_per_epoch)

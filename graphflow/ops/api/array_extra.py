@@ -23,7 +23,7 @@ from .logic import less, where
 from .math import add, cast, clip_by_value, divide, identity, maximum, minimum, multiply, negative, sqrt, square
 from .math_extra import reduce_euclidean_norm
 from .op_call import opdef
-from .reduce import reduce_max, reduce_sum
+from .reduce import reduce_all, reduce_max, reduce_sum
 from .segment import bincount
 from .shape import (
     concat,
@@ -176,11 +176,14 @@ def invert_permutation(x, name=None):
 def roll(input, shift, axis, name=None):  # noqa: A002
     """Elements shifted along `axis` (wrapping around); shift and axis may be lists."""
     x = convert_to_tensor(input)
-    shift = tuple(int(s) for s in np.atleast_1d(_static(shift, "shift", "roll")))
+    shift = convert_to_tensor(shift)
+    if not shift.dtype.is_integer:
+        raise TypeError(f"roll: shift must be int32 or int64, got {shift.dtype.name}")
     axis = tuple(int(a) for a in np.atleast_1d(_static(axis, "axis", "roll")))
-    if len(shift) != len(axis):
-        raise ValueError(f"roll: shift and axis must have the same length, got {len(shift)} and {len(axis)}")
-    return apply(opdef("Roll"), (x,), {"shift": shift, "axis": axis}, name)
+    n = shift.shape.num_elements() if shift.shape.is_fully_defined() else None
+    if n is not None and n != len(axis):
+        raise ValueError(f"roll: shift and axis must have the same length, got {n} and {len(axis)}")
+    return apply(opdef("Roll"), (x, shift), {"axis": axis}, name)
 
 
 def reverse(tensor, axis, name=None):
@@ -286,10 +289,34 @@ def repeat(input, repeats, axis=None, name=None):  # noqa: A002
     x = convert_to_tensor(input)
     if axis is None:
         x, axis = reshape(x, [-1]), 0
-    _, n, _ = _last_axis_size(x, axis, "repeat")
-    reps = np.broadcast_to(_static(repeats, "repeats", "repeat").astype(np.int64), (n,))
-    index = np.repeat(np.arange(n, dtype=np.int32), reps)
-    return gather(x, convert_to_tensor(index), axis=axis)
+    if x.shape.rank is None:
+        raise ValueError("repeat: the input's rank must be known")
+    a = int(axis) % builtins.max(x.shape.rank, 1)
+    n = x.shape.dims[a]
+    known = python_value(repeats)
+    known = constant_value(known) if hasattr(known, "op") else known
+    if n is not None and known is not None and np.all(np.asarray(known) >= 0):   # indices known while built
+        reps = np.broadcast_to(np.asarray(known).astype(np.int64), (n,))
+        index = np.repeat(np.arange(n, dtype=np.int32), reps)
+        return gather(x, convert_to_tensor(index), axis=axis)
+    reps = cast(convert_to_tensor(repeats), dtypes.int32)
+    if reps.shape.rank == 0:     # as TF: each element tiled `repeats` times (a negative count is Tile's error)
+        from .shape import tile
+        multiples = concat([[1] * (a + 1), reshape(reps, [1]), [1] * (x.shape.rank - a - 1)], 0)
+        dims = shape(x)
+        return reshape(tile(expand_dims(x, a + 1), multiples),
+                       concat([dims[:a], reshape(dims[a] * reps, [1]), dims[a + 1:]], 0))
+    # Repeats or the axis's size known only when the graph runs: element i of the axis sits at the
+    # positions [cumsum(reps)[i-1], cumsum(reps)[i]), so position p takes the first i whose cumsum > p.
+    # A negative count is an error (TF's answer depends on the shapes: a wrong length or an error).
+    from .debug import Assert
+    from .segment import cumsum
+    reps = reshape(reps, [-1])
+    check = Assert(reduce_all(reps >= 0), ["repeat: repeats must be non-negative, got", reps])
+    with control_dependencies([] if check is None else [check]):
+        per_element = identity(reps) + zeros_like(range(shape(x)[a]))
+    index = searchsorted(cumsum(per_element), range(reduce_sum(per_element)), side="right")
+    return gather(x, index, axis=axis)
 
 
 def sequence_mask(lengths, maxlen=None, dtype=dtypes.bool_, name=None):
@@ -451,11 +478,27 @@ def ensure_shape(x, shape, name=None):  # noqa: A002
 def slice(input_, begin, size, name=None):  # noqa: A001
     """input_[begin[i] : begin[i] + size[i]] along each axis; size -1 takes the rest."""
     x = convert_to_tensor(input_)
-    b = [int(v) for v in _static(begin, "begin", "slice").reshape(-1)]
-    s = [int(v) for v in _static(size, "size", "slice").reshape(-1)]
+    try:
+        b = [int(v) for v in _static(begin, "begin", "slice").reshape(-1)]
+        s = [int(v) for v in _static(size, "size", "slice").reshape(-1)]
+    except (ValueError, NotImplementedError):     # known only when the graph runs
+        return _slice_of_tensors(x, begin, size)
     if len(b) != len(s) or (x.shape.rank is not None and len(b) != x.shape.rank):
         raise ValueError(f"slice: begin and size must have one entry per dimension of a rank-{x.shape.rank} input")
     key = tuple(builtins.slice(bb, None if ss == -1 else bb + ss) for bb, ss in zip(b, s))
+    return strided_slice(x, key)
+
+
+def _slice_of_tensors(x, begin, size):
+    """gf.slice with begin / size known only when the graph runs: size -1 (the rest) is the axis's
+    size as the slice's stop, which clamps it."""
+    rank = x.shape.rank
+    if rank is None:
+        raise ValueError("slice: begin and size known only when the graph runs need the input's rank")
+    begin, size = cast(convert_to_tensor(begin), dtypes.int32), cast(convert_to_tensor(size), dtypes.int32)
+    dims = shape(x)
+    key = tuple(builtins.slice(begin[i], where(less(size[i], 0), dims[i], begin[i] + size[i]))
+                for i in builtins.range(rank))
     return strided_slice(x, key)
 
 
@@ -532,6 +575,19 @@ def bitwise_invert(x, name=None):
     return unary("Invert", x, name)
 
 
+def _bound_entries(v, what):
+    """strided_slice's begin / end: Python ints when known while the graph is built, else the
+    entries of the (run-time) vector as scalar graph tensors."""
+    try:
+        return [int(x) for x in _static(v, what, "strided_slice").reshape(-1)]
+    except (ValueError, NotImplementedError):
+        t = convert_to_tensor(v)
+        n = t.shape.dims[0] if t.shape.rank == 1 else None
+        if n is None:
+            raise ValueError(f"strided_slice: {what} must be a vector of known length") from None
+        return [t[i] for i in builtins.range(n)]
+
+
 def tf_strided_slice(input_, begin, end=None, strides=None, begin_mask=0, end_mask=0, ellipsis_mask=0,
                      new_axis_mask=0, shrink_axis_mask=0, var=None, name=None):
     """TensorFlow's strided_slice(input_, begin, end, strides, *_mask): begin/end/strides hold one
@@ -540,8 +596,7 @@ def tf_strided_slice(input_, begin, end=None, strides=None, begin_mask=0, end_ma
     Python index key also works."""
     if end is None and isinstance(begin, tuple):
         return strided_slice(input_, begin)
-    b = [int(v) for v in _static(begin, "begin", "strided_slice").reshape(-1)]
-    e = [int(v) for v in _static(end, "end", "strided_slice").reshape(-1)]
+    b, e = _bound_entries(begin, "begin"), _bound_entries(end, "end")
     s = [1] * len(b) if strides is None else [int(v) for v in _static(strides, "strides", "strided_slice").reshape(-1)]
     key = []
     for i in builtins.range(len(b)):

@@ -8,7 +8,7 @@ import numpy as np
 from ... import context as ctx_mod
 from ... import dtypes
 from ...eager.tensor import EagerTensor
-from ..convert import convert_to_tensor, is_tensorlike, scalar_or_array, to_array
+from ..convert import convert_to_tensor, is_tensorlike, python_value, scalar_or_array, to_array
 from ..dispatch import apply
 from .math import cast
 from .op_call import opdef
@@ -99,12 +99,37 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
     return apply(opdef("Range"), tuple(bounds), {}, name)
 
 
+def _known_int(v):
+    """`v` as a Python int when known while the graph is built, else None (a graph tensor)."""
+    v = python_value(v)
+    if hasattr(v, "op"):
+        from ..static_value import constant_value
+        v = constant_value(v)
+    return None if v is None else int(v)
+
+
 def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name=None):
+    """The identity matrix (or a batch of them); num_rows / num_columns may be graph tensors whose
+    values are known only when the graph runs (then ones where range(rows)[:, None] == range(cols))."""
     dtype = dtypes.as_dtype(dtype)
-    m = np.eye(int(num_rows), None if num_columns is None else int(num_columns), dtype=dtype.np)
+    rows = _known_int(num_rows)
+    cols = rows if num_columns is None else _known_int(num_columns)
+    if rows is None or cols is None:
+        return _eye_of_tensors(num_rows, num_rows if num_columns is None else num_columns, batch_shape, dtype)
+    m = np.eye(rows, cols, dtype=dtype.np)
     if batch_shape is not None:
         m = np.broadcast_to(m, tuple(batch_shape) + m.shape).copy()
     return constant(m, dtype=dtype, name=name or "eye")
+
+
+def _eye_of_tensors(num_rows, num_columns, batch_shape, dtype):
+    from .shape import broadcast_to, concat, expand_dims, shape
+    r = range(cast(convert_to_tensor(num_rows), dtypes.int32))
+    c = range(cast(convert_to_tensor(num_columns), dtypes.int32))
+    m = cast(apply(opdef("Equal"), (expand_dims(r, 1), expand_dims(c, 0)), {}), dtype)
+    if batch_shape is not None:
+        m = broadcast_to(m, concat([shape_tensor(batch_shape), shape(m)], 0))
+    return m
 
 
 def group(*inputs, name=None):

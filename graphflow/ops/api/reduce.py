@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from ... import context as ctx_mod
 from ... import dtypes
+from ...eager.tensor import EagerTensor
+from ...tensor import Tensor
 from ..convert import convert_to_tensor
 from ..dispatch import apply
 from ..infer import normalize_axes
+from ..static_value import constant_value
 from .construct import zeros_like
 from .logic import where
 from .math import add, exp, is_finite, log, stop_gradient, subtract
@@ -21,7 +24,17 @@ _ctx = ctx_mod.context()
 
 def _reduce(name, x, axis, keepdims, op_name):
     x = convert_to_tensor(x)
+    if _unknown_while_built(axis):
+        from .dynamic_axes import reduce_over_tensor_axes
+        return reduce_over_tensor_axes(lambda v, a: _reduce(name, v, a, False, op_name), x, axis, keepdims)
     return apply(opdef(name), (x,), {"axis": axis_value(axis), "keepdims": bool(keepdims)}, op_name)
+
+
+def _unknown_while_built(v):
+    """A graph tensor whose value is known only when the graph runs (or a list holding one)."""
+    if isinstance(v, (list, tuple)):
+        return any(_unknown_while_built(a) for a in v)
+    return isinstance(v, Tensor) and not isinstance(v, EagerTensor) and constant_value(v) is None
 
 
 def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):

@@ -13,6 +13,7 @@ from .. import array as _array_ops
 from ..convert import convert_to_tensor, is_tensorlike, python_value, same_dtype_list
 from ..dispatch import apply
 from ..static_value import constant_value
+from . import dynamic_slice
 from .math import identity
 from .op_call import argument_error, opdef
 
@@ -42,6 +43,8 @@ def reshape(tensor, shape, name=None):
 
 def transpose(a, perm=None, conjugate=False, name=None):
     x = convert_to_tensor(a)
+    if isinstance(perm, Tensor) and not isinstance(perm, EagerTensor) and constant_value(perm) is None:
+        return dynamic_slice.transpose_by_gather(x, perm)      # a perm known only when the graph runs
     perm = None if perm is None else tuple(int(p) for p in _axis_list(perm))
     return apply(opdef("Transpose"), (x,), {"perm": perm}, name)
 
@@ -109,18 +112,31 @@ def squeeze(input, axis=None, name=None):  # noqa: A002
     return apply(opdef("Squeeze"), (x,), {"axis": a}, name)
 
 
+def _int_tensor(v, what, empty_shape=(0,)):
+    """A shape-like argument (a list that may hold scalar tensors, an array, a tensor) as an integer
+    tensor: its value may be known only when the graph runs. An empty list is int32's."""
+    t = convert_to_tensor(np.zeros(empty_shape, np.int32) if _is_empty(v) else v)
+    if not t.dtype.is_integer:
+        raise TypeError(f"{what} must be int32 or int64, got {t.dtype.name}")
+    return t
+
+
 def tile(input, multiples, name=None):  # noqa: A002
+    """`input` repeated multiples[i] times along axis i; multiples may be a tensor."""
     x = convert_to_tensor(input)
-    return apply(opdef("Tile"), (x,), {"multiples": tuple(int(m) for m in _axis_list(multiples))}, name)
+    return apply(opdef("Tile"), (x, _int_tensor(multiples, "tile: multiples")), {}, name)
 
 
 def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
+    """`tensor` padded by paddings[i] = [before, after] along axis i; paddings may be a tensor."""
     x = convert_to_tensor(tensor)
-    if isinstance(paddings, Tensor):
-        paddings = np.asarray(paddings.numpy() if isinstance(paddings, EagerTensor) else _const_or_fail(paddings))
-    pads = tuple((int(a), int(b)) for a, b in paddings)
-    return apply(opdef("Pad"), (x,), {"paddings": pads, "mode": mode.upper(),
-                                    "constant_values": x.dtype.np.type(constant_values)}, name)
+    pads = _int_tensor(paddings, "pad: paddings", empty_shape=(0, 2))
+    return apply(opdef("Pad"), (x, pads), {"mode": mode.upper(), "constant_values": x.dtype.np.type(constant_values)},
+                 name)
+
+
+def _is_empty(v):
+    return isinstance(v, (list, tuple)) and len(v) == 0
 
 
 def _const_or_fail(t):
@@ -157,11 +173,33 @@ def strided_slice(x, key):
     if isinstance(key, Tensor) and not isinstance(key, EagerTensor) and key.shape.rank == 0 \
             and key.dtype.is_integer:
         return gather(x, key)
+    entries = key if isinstance(key, tuple) else (key,)
+    entries = tuple(builtins.slice(*(dynamic_slice.known_bound(v) for v in (k.start, k.stop, k.step)))
+                    if isinstance(k, builtins.slice) else dynamic_slice.known_bound(k) for k in entries)
+    graph_bounds = [k for k in entries for v in ((k.start, k.stop, k.step) if isinstance(k, builtins.slice) else (k,))
+                    if dynamic_slice.is_graph_bound(v)]
+    if graph_bounds:              # bounds known only when the graph runs
+        return dynamic_slice.slice_by_gathers(x, _dynamic_index(entries))
     try:
-        index = _array_ops.normalize_index(key)
+        index = _array_ops.normalize_index(entries)
     except ValueError as e:
         raise argument_error("StridedSlice", str(e)) from None
     return apply(opdef("StridedSlice"), (x,), {"index": index})
+
+
+def _dynamic_index(entries):
+    """normalize_index's entries, graph-tensor bounds kept as they are."""
+    out = []
+    for k in entries:
+        if k is None:
+            out.append(("newaxis",))
+        elif k is Ellipsis:
+            out.append(("ellipsis",))
+        elif isinstance(k, builtins.slice):
+            out.append(("slice", k.start, k.stop, k.step))
+        else:
+            out.append(("int", k))
+    return tuple(out)
 
 
 def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
@@ -188,7 +226,7 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
             raise TypeError(f"one_hot: dtype {d.name} of on_value/off_value does not match dtype {dtype.name}")
     if dtype.is_bool and not given:
         raise TypeError("one_hot: dtype bool needs explicit bool on_value and off_value")
-    return apply(opdef("OneHot"), (i,), {"depth": int(depth),
+    return apply(opdef("OneHot"), (i, _int_tensor(depth, "one_hot: depth")), {
                                          "on_value": 1 if on_value is None else python_value(on_value),
                                          "off_value": 0 if off_value is None else python_value(off_value),
                                          "axis": -1 if axis is None else int(axis), "dtype": dtype}, name)
@@ -210,7 +248,7 @@ def axis_value(axis):
             raise TypeError(f"axis must be an integer or a list of integers, got {axis.dtype} values")
         return axis.tolist() if axis.ndim else int(axis)
     if isinstance(axis, (list, tuple)):
-        return tuple(int_axis(a) for a in axis)
+        return tuple(int_axis(axis_value(a) if isinstance(a, Tensor) else a) for a in axis)
     return int_axis(axis)
 
 
