@@ -1,9 +1,10 @@
 """Higher-order functions: map_fn, vectorized_map, scan, foldl, foldr, switch_case, case,
 custom_gradient (and grad_pass_through, recompute_grad), py_function, numpy_function, hessians.
 
-map_fn/scan/foldl/foldr unroll over the leading dimension, which must be known when the call is
-made (always when eager; in graphs, a static first dimension): each element's computation is built
-once, so gradients and fusion come for free. switch_case/case are chains of `cond`.
+map_fn/scan/foldl/foldr unroll over the leading dimension when it is known when the call is made
+(always when eager; in graphs, a static first dimension): each element's computation is built
+once, so gradients and fusion come for free. map_fn over a first dimension known only when the
+graph runs is a gf.while_loop. switch_case/case are chains of `cond`.
 The CustomGradient, EagerPyFunc and PyFunc ops carry a Python callable in their attrs; they stand
 on this floor because their gradients run tapes.
 """
@@ -18,13 +19,14 @@ from .. import context as ctx_mod
 from .. import dtypes
 from ..eager.tape import GradientTape
 from ..eager.tensor import EagerTensor
+from ..graph.func_graph import trace_branch
 from ..nest import flatten, is_nested, pack_as
 from ..ops import api, dispatch
 from ..ops.convert import convert_to_tensor
 from ..ops.registry import OpDef, Spec, register, set_gradient
 from ..shapes import TensorShape
 from ..tensor import Tensor
-from .control_flow import cond
+from .control_flow import cond, while_loop
 
 _ctx = ctx_mod.context()
 
@@ -73,9 +75,43 @@ def _spec_dtype(s):
 def map_fn(fn, elems, dtype=None, parallel_iterations=None, back_prop=True, swap_memory=False,
            infer_shape=True, name=None, fn_output_signature=None):
     """fn applied to each slice elems[i] (the leaves of a nested elems unstacked together); the
-    results are stacked. Unrolled over the (known) first dimension."""
+    results are stacked. Unrolled over a first dimension known when the call is made, else a
+    gf.while_loop (in graphs whose first dimension is known only when they run)."""
+    leaves = [convert_to_tensor(e) for e in flatten(elems)]
+    if not _ctx.eager and leaves and all(t.shape.rank for t in leaves) and leaves[0].shape.dims[0] is None:
+        return _map_loop(fn, elems, leaves)
     n, items = _unstacked(elems, "map_fn")
     return _stack_results([fn(x) for x in items], fn_output_signature or dtype, "map_fn")
+
+
+def _map_loop(fn, elems, leaves):
+    """map_fn over a first dimension known only when the graph runs: a gf.while_loop whose results
+    grow by one row a step (a concat, so n steps copy O(n^2) rows). fn is traced once beforehand on
+    placeholders to learn its results' structure, dtypes and ranks; the results start empty, with 0
+    for the dims not known until the first row (reshaped to that row's shape at step 0)."""
+    n = api.shape(leaves[0])[0]
+
+    def element(i):
+        return pack_as(elems, [api.gather(t, i) for t in leaves])
+
+    probe = trace_branch(lambda *xs: fn(pack_as(elems, list(xs))), [(t.shape[1:], t.dtype) for t in leaves],
+                         ctx_mod.current_graph(), "map_fn_probe")
+    rows = probe.outputs
+    if any(r.shape.rank is None for r in rows):
+        raise ValueError("map_fn: over a first dimension known only when the graph runs, fn's results must have "
+                         "a known rank")
+    start = [api.zeros([0] + [d or 0 for d in r.shape.dims], r.dtype) for r in rows]
+    invariants = [TensorShape(())] + [TensorShape((None,) + r.shape.dims) for r in rows]
+
+    def body(i, *results):
+        out = [convert_to_tensor(o) for o in flatten(fn(element(i)))]
+        grown = [api.concat([api.reshape(acc, api.concat([api.reshape(i, [1]), api.shape(o)], 0)),
+                             api.expand_dims(o, 0)], 0) for acc, o in zip(results, out)]
+        return (i + 1, *grown)
+
+    final = while_loop(lambda i, *results: api.less(i, n), body, [api.constant(0), *start],
+                       shape_invariants=invariants)
+    return pack_as(probe.structured_outputs, list(final[1:]))
 
 
 def vectorized_map(fn, elems, fallback_to_while_loop=True, warn=True):

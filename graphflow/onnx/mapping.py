@@ -681,7 +681,8 @@ def _cumsum(b, v):
 
 @row("TopKV2", form="TopK (largest, sorted; ties by lower index as TF), Cast of the indices")
 def _top_k(b, v):
-    values, indices = b.node("TopK", [v.inputs[0], b.ints([v.attrs["k"]])], n_out=2, name=v.name, axis=-1,
+    k = b.one("Reshape", _int64(b, v.inputs[1]), b.ints([1]))
+    values, indices = b.node("TopK", [v.inputs[0], k], n_out=2, name=v.name, axis=-1,
                              largest=1, sorted=1)
     return [values, b.cast(indices, v.out_dtype(1))]
 
@@ -796,6 +797,8 @@ NOT_EXPORTABLE: dict[str, str] = {
         "ReverseSequence", "RightShift", "SearchSorted", "SegmentReduce", "TensorScatter", "Unique", "UnravelIndex",
         "UnsortedSegmentReduce", "Zeta")},
     "IgammaGradA": _GRADIENT, "ExtractVolumePatchesGrad": _GRADIENT,
+    "ResizeWeights": "tf.image.resize's weights for sizes known only at run time: ONNX's Resize "
+    "takes such sizes itself",
     "RandomDistribution": _RANDOM, "RandomIndexShuffle": _RANDOM, "StatelessRandom": _RANDOM,
     **{op: _PYTHON for op in ("PyFunc", "EagerPyFunc", "CustomGradient")},
     **{op: _PROCESS_STATE for op in ("QueueClose", "QueueDequeue", "QueueEnqueue", "QueueSize", "MutableTableExport",

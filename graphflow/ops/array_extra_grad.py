@@ -94,4 +94,4 @@ def _top_k_grad(op, g, _g_indices=None):
     offsets = gf.reshape(iota(rows) * n, [-1, 1])
     flat_idx = gf.reshape(gf.cast(gf.reshape(idx, [-1, k]), dtypes.int32) + offsets, [-1, 1])
     dense = gf.scatter_nd(flat_idx, flat_g, gf.reshape(gf.size(x), [1]))
-    return (gf.reshape(dense, gf.shape(x)),)
+    return gf.reshape(dense, gf.shape(x)), None

@@ -2,17 +2,20 @@
 bincount: ops whose output rows collect input rows by an index.
 
 `SegmentReduce` takes sorted ids (the output has ids[-1] + 1 rows, known at run time);
-`UnsortedSegmentReduce` takes any ids and a static `num_segments` (ids out of range are dropped,
-as TensorFlow does for negative ids). Empty segments hold the reduction's identity, except that
-segment_max/min give 0 for them as TensorFlow does in the sorted variant.
+`UnsortedSegmentReduce` takes any ids and a `num_segments` tensor (known when built or only at run
+time); ids out of range are dropped, as TensorFlow does for negative ids. Empty segments hold the
+reduction's identity, except that segment_max/min give 0 for them as TensorFlow does in the sorted
+variant.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from .. import dtypes
+from ..errors import InvalidArgumentError
 from ..shapes import TensorShape
 from . import infer as inf
+from .convert import convert_to_tensor, is_tensorlike
 from .dispatch import apply
 from .registry import OpDef, Spec, get, register
 
@@ -80,25 +83,38 @@ register(OpDef("SegmentReduce", _segment_infer, _segment, allowed=inf.NUMERIC))
 
 # ---- unsorted ids -------------------------------------------------------------------------------------
 
-def _unsorted_infer(data, ids, kind, num_segments):
+def _unsorted_infer(data, ids, num_segments, kind):
     _check_ids(data, ids, f"unsorted_segment_{kind}")
+    if num_segments.shape.rank not in (0, None) or not num_segments.dtype.is_integer:
+        raise ValueError(f"unsorted_segment_{kind}: num_segments should be an integer scalar, got "
+                         f"{num_segments.dtype.name} {num_segments.shape}")
+    num = None if num_segments.value is None else int(np.asarray(num_segments.value))
+    if num is not None and num < 0:
+        raise ValueError(f"Input num_segments == {num} must not be negative.")
     if data.shape.dims is None or ids.shape.dims is None:
         return [Spec(TensorShape(None), data.dtype)]
-    return [Spec(TensorShape((num_segments,) + data.shape.dims[len(ids.shape.dims):]), data.dtype)]
+    return [Spec(TensorShape((num,) + data.shape.dims[len(ids.shape.dims):]), data.dtype)]
 
 
-def _unsorted(data, ids, kind, num_segments):
-    return _reduce_rows(data, ids, num_segments, kind)[0]
+def _unsorted(data, ids, num_segments, kind):
+    num = int(num_segments)
+    if num < 0:
+        raise InvalidArgumentError(None, "UnsortedSegmentReduce", f"UnsortedSegmentReduce: Input num_segments == "
+                                                                  f"{num} must not be negative.")
+    return _reduce_rows(data, ids, num, kind)[0]
 
 
 register(OpDef("UnsortedSegmentReduce", _unsorted_infer, _unsorted, allowed=inf.NUMERIC))
 
 
 def segment_reduce(kind, data, ids, num_segments=None):
-    """The op for segment_<kind> (sorted ids) or, with `num_segments`, unsorted_segment_<kind>."""
+    """The op for segment_<kind> (sorted ids) or, with `num_segments` (an int or an integer tensor,
+    possibly known only when the graph runs), unsorted_segment_<kind>."""
     if num_segments is None:
         return apply(get("SegmentReduce"), (data, ids), {"kind": kind})
-    return apply(get("UnsortedSegmentReduce"), (data, ids), {"kind": kind, "num_segments": int(num_segments)})
+    if not is_tensorlike(num_segments):
+        num_segments = convert_to_tensor(num_segments, dtype=ids.dtype)
+    return apply(get("UnsortedSegmentReduce"), (data, ids, num_segments), {"kind": kind})
 
 
 # ---- cumulative sum and product ------------------------------------------------------------------------
@@ -129,24 +145,26 @@ register(OpDef("Cumprod", _cumulative_infer, _cumulative(np.multiply, 1), allowe
 
 # ---- bincount ---------------------------------------------------------------------------------------
 
-def _bincount_infer(arr, weights, minlength=None, maxlength=None, dtype=dtypes.int32, binary_output=False,
-                    axis=None):
+def _bincount_infer(arr, weights, minlength, maxlength=None, dtype=dtypes.int32, binary_output=False, axis=None):
+    """The bin count is known only when the graph runs (it follows arr's largest value), so is the
+    last dimension; minlength (and maxlength when given) are scalar inputs, tensors or constants."""
     if not arr.dtype.is_integer:
         raise TypeError(f"bincount: arr must be an integer tensor, got {arr.dtype.name}")
+    for what, spec in (("minlength", minlength), ("maxlength", maxlength)):
+        if spec is not None and (spec.shape.rank not in (0, None) or not spec.dtype.is_integer):
+            raise ValueError(f"bincount: {what} must be an integer scalar, got {spec.dtype.name} {spec.shape}")
     if axis == -1:
         lead = arr.shape.dims[:-1] if arr.shape.dims is not None else None
         return [Spec(TensorShape(None if lead is None else lead + (None,)), dtype)]
     return [Spec(TensorShape((None,)), dtype)]
 
 
-def _bincount(arr, weights, minlength=None, maxlength=None, dtype=dtypes.int32, binary_output=False, axis=None):
+def _bincount(arr, weights, minlength, maxlength=None, dtype=dtypes.int32, binary_output=False, axis=None):
     if arr.size and arr.min() < 0:
         raise ValueError("bincount: input arr must be non-negative")
-    size = int(arr.max()) + 1 if arr.size else 0
-    if minlength is not None:
-        size = max(size, int(minlength))
+    size = max(int(arr.max()) + 1 if arr.size else 0, int(minlength))
     if maxlength is not None:
-        size = min(size, int(maxlength))
+        size = max(min(size, int(maxlength)), 0)
     w = None if weights.size == 0 else weights
 
     def count(a, wt):

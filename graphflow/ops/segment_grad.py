@@ -19,9 +19,10 @@ def _gather_rows(g, ids, num, checked):
 
 def _segment_grad(unsorted):
     def grad(op, g):
-        data, ids = op.inputs
+        data, ids = op.inputs[:2]
         kind = op.attrs["kind"]
-        num = op.attrs.get("num_segments")
+        num = op.inputs[2] if unsorted else None
+        none = (None,) * (len(op.inputs) - 1)     # ids and num_segments have no gradient
         y = op.outputs[0]
         n = gf.shape(y)[0]
 
@@ -31,24 +32,24 @@ def _segment_grad(unsorted):
         def rows(t):
             return _gather_rows(t, ids, n, unsorted)
         if kind == "sum":
-            return rows(g), None
+            return (rows(g),) + none
         if kind == "mean":
             count = again("sum", gf.ones_like(gf.cast(ids, data.dtype)))
             count = gf.maximum(count, gf.ones_like(count))
             for _ in range((y.shape.rank or 1) - 1):
                 count = gf.expand_dims(count, -1)
-            return rows(gf.divide(g, count)), None
+            return (rows(gf.divide(g, count)),) + none
         if kind in ("max", "min"):
             chosen = gf.equal(data, rows(y))
             picks = again("sum", gf.cast(chosen, data.dtype))
-            return gf.where(chosen, rows(gf.divide_no_nan(g, picks)), gf.zeros_like(data)), None
+            return (gf.where(chosen, rows(gf.divide_no_nan(g, picks)), gf.zeros_like(data)),) + none
         # prod: y / x where x != 0; where x is its segment's only zero, the product of the others
         zero = gf.equal(data, gf.zeros_like(data))
         zeros_in = again("sum", gf.cast(zero, data.dtype))
         g = gf.where(gf.greater(zeros_in, gf.ones_like(zeros_in)), gf.zeros_like(g), g)
         nonzero = gf.where(zero, gf.ones_like(data), data)
         partial = gf.where(zero, rows(again("prod", nonzero)), gf.divide(rows(y), nonzero))
-        return gf.multiply(rows(g), partial), None
+        return (gf.multiply(rows(g), partial),) + none
     return grad
 
 

@@ -8,25 +8,41 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes
+from ..errors import InvalidArgumentError
 from ..shapes import TensorShape
 from . import infer as inf
 from .registry import OpDef, Spec, register
 
 
+def _top_k_k(k) -> int:
+    """k's value, with TensorFlow's run-time check (a graph tensor k is only known then)."""
+    if k < 0:
+        raise InvalidArgumentError(None, "TopKV2", f"TopKV2: Need k >= 0, got {k}")
+    return int(k)
+
+
 def _top_k_infer(x, k, sorted=True, index_type=dtypes.int32):  # noqa: A002
+    """The k largest along the last axis; k is an input, so the last dimension is unknown until it is."""
     if x.shape.rank == 0:
         raise ValueError("top_k: input must have at least 1 dimension")
-    if k < 0:
-        raise ValueError(f"top_k: k must be non-negative, got {k}")
-    if x.shape.dims is not None and x.shape.dims[-1] is not None and x.shape.dims[-1] < k:
-        raise ValueError(f"top_k: input must have at least k={k} columns, got {x.shape.dims[-1]}")
+    if k.shape.rank not in (0, None):
+        raise ValueError(f"top_k: k must be a scalar, got shape {k.shape}")
+    if not k.dtype.is_integer:
+        raise TypeError(f"top_k: k must be an integer, got {k.dtype.name}")
+    k = None if k.value is None else int(np.asarray(k.value))
+    if k is not None and k < 0:
+        raise ValueError(f"Need k >= 0, got {k}")
+    if k is not None and x.shape.dims is not None and x.shape.dims[-1] is not None and x.shape.dims[-1] < k:
+        raise ValueError(f"input must have at least k columns. Had {x.shape.dims[-1]}, needed {k}")
     dims = None if x.shape.dims is None else x.shape.dims[:-1] + (k,)
     return [Spec(TensorShape(dims), x.dtype), Spec(TensorShape(dims), index_type)]
 
 
 def _top_k(x, k, sorted=True, index_type=dtypes.int32):  # noqa: A002
+    k = _top_k_k(k.item())
     if x.shape[-1] < k:
-        raise ValueError(f"top_k: input must have at least k={k} columns, got {x.shape[-1]}")
+        raise InvalidArgumentError(None, "TopKV2", f"TopKV2: input must have at least k columns. Had {x.shape[-1]}, "
+                                                   f"needed {k}")
     if x.dtype.kind == "f":
         # descending, NaN first (TensorFlow treats NaN as the largest), ties by lower index
         key = np.where(np.isnan(x), -np.inf, -x.astype(np.float64))

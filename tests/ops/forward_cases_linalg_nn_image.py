@@ -569,3 +569,30 @@ case("GenerateBoundingBoxProposals", _proposal_inputs,
      lambda s, d, i, a: np.concatenate([a.reshape(1, -1, 4), np.zeros((1, 3 - a.shape[1], 4), np.float32)], 1))
 
 
+
+
+def _draw_resize_weights(d):
+    sizes = [np.int32(d(st.integers(1, 5))), np.int32(d(st.integers(1, 5)))]
+    return sizes, {"method": d(st.sampled_from(["nearest", "bilinear"])), "antialias": False}
+
+
+def _resize_weights_ref(in_size, out_size, method, antialias):
+    """Half-pixel centres: nearest takes floor((o + 0.5) * scale); bilinear blends the two cells
+    around (o + 0.5) * scale - 0.5, clamped to the image."""
+    n_in, n_out = int(in_size), int(out_size)
+    centres = (np.arange(n_out) + 0.5) * n_in / n_out
+    if method == "nearest":
+        return np.minimum(np.floor(centres), n_in - 1).astype(np.int32)
+    src = centres - 0.5
+    lo = np.floor(src)
+    w = np.zeros((n_out, n_in), np.float32)
+    for o, (cell, frac) in enumerate(zip(lo.astype(int), src - lo)):
+        w[o, np.clip(cell, 0, n_in - 1)] += 1 - frac
+        w[o, np.clip(cell + 1, 0, n_in - 1)] += frac
+    return w
+
+
+case("ResizeWeights", _draw_resize_weights,
+     lambda n_in, n_out, method, antialias: dispatch.apply(get("ResizeWeights"), (n_in, n_out),
+                                                           {"method": method, "antialias": antialias}),
+     _resize_weights_ref)

@@ -36,11 +36,11 @@ API_OP_CASES["Betainc"] = [Case((positive(3), positive(3), positive(3, lo=0.2, h
 _IDS = i32(0, 0, 1, 3, 3)
 API_OP_CASES["SegmentReduce"] = [Case((distinct(5, 2), _IDS), {"kind": k}, k)
                                  for k in ("sum", "mean", "max", "min", "prod")]
-API_OP_CASES["UnsortedSegmentReduce"] = [Case((distinct(5, 2), i32(2, 0, 2, -1, 1)), {"kind": k, "num_segments": 3}, k)
-                                         for k in ("sum", "mean", "max", "min", "prod")]
+API_OP_CASES["UnsortedSegmentReduce"] = [Case((distinct(5, 2), i32(2, 0, 2, -1, 1), np.int32(3)), {"kind": k}, k,
+                                              wrt=(0,)) for k in ("sum", "mean", "max", "min", "prod")]
 API_OP_CASES["Cumsum"] = [Case((rand(2, 3),), {"axis": 1, "exclusive": True, "reverse": False}, "exclusive")]
 API_OP_CASES["Cumprod"] = [Case((positive(2, 3),), {"axis": 0, "exclusive": False, "reverse": True}, "reverse")]
-API_OP_CASES["TopKV2"] = [Case((distinct(2, 4),), {"k": 2}, "k=2")]
+API_OP_CASES["TopKV2"] = [Case((distinct(2, 4), np.int32(2)), {}, "k=2", wrt=(0,))]
 API_OP_CASES["Roll"] = [Case((rand(2, 3), i32(1, -1)), {"axis": (0, 1)}, "both axes")]
 API_OP_CASES["ReverseV2"] = [Case((rand(2, 3),), {"axis": (1,)}, "last axis")]
 API_OP_CASES["ReverseSequence"] = [Case((rand(3, 4), i32(2, 4, 0)), {"seq_axis": 1, "batch_axis": 0}, "rows")]

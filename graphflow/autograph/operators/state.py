@@ -82,9 +82,17 @@ def learn_element_shapes(before, after) -> None:
 
 
 def dynamic_array_dims(value, shapes: list) -> list:
-    """The shape invariants of `value`'s leaves with the size of each dynamic_size array free."""
-    return [TensorShape([None] + list(s.dims[1:])) if isinstance(x, TensorArray) and x.dynamic_size and s.dims
-            else s for x, s in zip(flatten(value), shapes)]
+    """The shape invariants of `value`'s leaves with the size of each dynamic_size array free, and
+    the element dims an array knows only when the graph runs."""
+    return [_array_dims(x, s) if isinstance(x, TensorArray) and s.dims else s for x, s in zip(flatten(value), shapes)]
+
+
+def _array_dims(array: TensorArray, buffer: TensorShape) -> TensorShape:
+    element = array.element_shape
+    dims = list(buffer.dims[1:])
+    if element.rank == len(dims):
+        dims = [None if e is None else d for e, d in zip(element.dims, dims)]
+    return TensorShape([None if array.dynamic_size else buffer.dims[0]] + dims)
 
 
 def raise_undefined(leaf, name, context):

@@ -79,7 +79,6 @@ from .construct import (  # noqa: A004
     eye,
     fill,
     group,
-    linspace,
     name_scope,
     no_op,
     ones,
@@ -99,6 +98,7 @@ from .linalg import (  # noqa: A004
     matmul,
     tensordot,
 )
+from .linspace import linspace
 from .logic import (  # noqa: A004
     compare,
     equal,

@@ -7,6 +7,7 @@ Ops of their own live in ops/array_extra.py and ops/selection.py; the rest are c
 from __future__ import annotations
 
 import builtins
+import collections
 
 import numpy as np
 
@@ -49,13 +50,18 @@ def _static(v, what, op):
 
 # ---- ordering -----------------------------------------------------------------------------------------
 
+# What top_k returns, as TensorFlow's: a pair with named fields (`.values`, `.indices`).
+TopKV2 = collections.namedtuple("TopKV2", ["values", "indices"])
+
+
 def top_k(input, k=1, sorted=True, index_type=dtypes.int32, name=None):  # noqa: A002
-    """The k largest entries of the last axis and their indices (ties: the lower index first)."""
+    """The k largest entries of the last axis and their indices (ties: the lower index first); k may
+    be a graph tensor known only when the graph runs."""
     x = convert_to_tensor(input)
-    k = int(_static(k, "k", "top_k"))
-    values, indices = apply(opdef("TopKV2"), (x,), {"k": k, "sorted": bool(sorted),
+    k = convert_to_tensor(k, dtype=None if is_tensorlike(k) else dtypes.int32)   # may be known only when run
+    values, indices = apply(opdef("TopKV2"), (x, k), {"sorted": bool(sorted),
                                                      "index_type": dtypes.as_dtype(index_type)}, name)
-    return values, indices
+    return TopKV2(values, indices)
 
 
 def _last_axis_size(x, axis, op):

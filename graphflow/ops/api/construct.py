@@ -132,12 +132,6 @@ def _eye_of_tensors(num_rows, num_columns, batch_shape, dtype):
     return m
 
 
-def linspace(start, stop, num, name=None, axis=0):
-    start, stop = python_value(start), python_value(stop)
-    dt = np.asarray(start).dtype if isinstance(start, np.generic) else np.float32
-    return constant(np.linspace(start, stop, int(python_value(num)), dtype=dt), name=name or "linspace")
-
-
 def group(*inputs, name=None):
     """One op that runs all of `inputs` (graph mode); None eagerly, where everything already ran."""
     if _ctx.eager:

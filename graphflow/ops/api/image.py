@@ -42,7 +42,20 @@ from .nn_extra import depthwise_conv2d
 from .op_call import argument_error, opdef
 from .random import random_uniform
 from .reduce import reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum
-from .shape import concat, expand_dims, gather, gather_nd, pad, reshape, squeeze, stack, strided_slice, tile, transpose
+from .shape import (
+    concat,
+    expand_dims,
+    gather,
+    gather_nd,
+    pad,
+    reshape,
+    squeeze,
+    stack,
+    strided_slice,
+    tile,
+    transpose,
+    unstack,
+)
 
 # ---- shapes and batches ---------------------------------------------------------------------------
 
@@ -152,16 +165,37 @@ def resize_with_crop_or_pad(image, target_height, target_width):
     return pad_to_bounding_box(x, pad_h // 2, pad_w // 2, ch + pad_h, cw + pad_w)
 
 
+def _resize_size(size):
+    """[height, width] as ints where known while the graph is built, else scalar int tensors."""
+    if isinstance(size, (list, tuple)):
+        parts = list(size)
+    else:
+        known = python_value(size) if not hasattr(size, "op") else constant_value(size)
+        parts = list(np.ravel(known)) if known is not None else list(unstack(convert_to_tensor(size), 2))
+    if len(parts) != 2:
+        raise ValueError(f"resize: size must be 2 ints [new_height, new_width], got {size}")
+    out = []
+    for p in parts:
+        value = python_value(p) if not hasattr(p, "op") else constant_value(p)
+        if value is None:
+            out.append(p)
+            continue
+        if int(value) <= 0:
+            raise ValueError(f"resize: size must be 2 positive ints [new_height, new_width], got {size}")
+        out.append(int(value))
+    return out
+
+
 def resize(images, size, method=ResizeMethod.BILINEAR, preserve_aspect_ratio=False, antialias=False, name=None):
     """Resize to `size` = [height, width] with `method` (a ResizeMethod name). Every method but
-    nearest returns float32; nearest keeps the dtype."""
+    nearest returns float32; nearest keeps the dtype. The sizes, and the images' height and width,
+    may be graph tensors known only when the graph runs."""
     x = _image(images, "resize")
-    h, w = _hw(x)
-    size = [int(s) for s in np.ravel(python_value(size) if not hasattr(size, "op") else constant_value(size))]
-    if len(size) != 2 or min(size) <= 0:
-        raise ValueError(f"resize: size must be 2 positive ints [new_height, new_width], got {size}")
-    th, tw = size
+    th, tw = _resize_size(size)
     if preserve_aspect_ratio:
+        h, w = _hw(x)
+        if not isinstance(th, int) or not isinstance(tw, int):
+            raise ValueError("resize: preserve_aspect_ratio needs the size when the graph is built")
         scale = min(th / h, tw / w)
         th, tw = max(int(round(h * scale)), 1), max(int(round(w * scale)), 1)
     batch, single = _as_batch(x)

@@ -1,7 +1,8 @@
 """tf.image.resize as two interpolation matrices: every method (bilinear, bicubic, area, lanczos,
 gaussian, mitchellcubic, with or without antialiasing) is linear and separable, so resizing is
 einsum('oh,nhwc,pw->nopc'), with the weights computed here in numpy exactly as TensorFlow's kernels
-compute them. Gradients and fusion come from einsum; nearest neighbour gathers instead, keeping
+compute them (by the ResizeWeights op when a size is known only when the graph runs). Gradients and
+fusion come from einsum; nearest neighbour gathers instead, keeping
 integer images exact."""
 from __future__ import annotations
 
@@ -10,10 +11,14 @@ import math
 import numpy as np
 
 from ... import dtypes
-from ..convert import convert_to_tensor
+from ...errors import InvalidArgumentError
+from ...shapes import TensorShape
+from ..convert import convert_to_tensor, is_tensorlike
+from ..dispatch import apply
+from ..registry import OpDef, Spec, get, register
 from .linalg import einsum
 from .math import cast
-from .shape import gather
+from .shape import gather, shape
 
 
 class ResizeMethod:
@@ -162,18 +167,55 @@ def weights(method, in_size, out_size, antialias):
     raise ValueError(f"resize: unknown method {method!r}; use one of {sorted(vars(ResizeMethod).values())}")
 
 
-def resize_4d(images, height, width, method, antialias):
-    """Resize a [batch, h, w, c] tensor with static h and w to (height, width)."""
-    x = convert_to_tensor(images)
-    in_h, in_w = x.shape.dims[1:3]
-    if in_h is None or in_w is None:
-        raise ValueError(f"resize needs the image's height and width when the graph is built, got {x.shape}")
+# ---- sizes known only when the graph runs ---------------------------------------------------------------
+
+def _resize_weights_infer(in_size, out_size, method, antialias):
+    if method != "nearest" and method not in ("bilinear", "bicubic", "area") and method not in _KERNELS:
+        raise ValueError(f"resize: unknown method {method!r}; use one of {sorted(vars(ResizeMethod).values())}")
+    n_in, n_out = (None if s.value is None else int(np.asarray(s.value)) for s in (in_size, out_size))
     if method == "nearest":
-        if (in_h, in_w) == (height, width):
+        return [Spec(TensorShape((n_out,)), dtypes.int32)]
+    return [Spec(TensorShape((n_out, n_in)), dtypes.float32)]
+
+
+def _resize_weights(in_size, out_size, method, antialias):
+    n_in, n_out = int(in_size), int(out_size)
+    if n_out <= 0 or n_in <= 0:
+        raise InvalidArgumentError(None, "ResizeWeights", f"ResizeWeights: the input and output sizes must be "
+                                                          f"positive, got {n_in} -> {n_out}")
+    if method == "nearest":
+        return np.asarray(_nearest_index(n_in, n_out), np.int32)
+    return weights(method, n_in, n_out, antialias).astype(np.float32)
+
+
+# One axis's interpolation matrix (nearest: source indices) when a size is a graph tensor: the
+# matrices of known sizes are constants built here, so such graphs are what they were before.
+register(OpDef("ResizeWeights", _resize_weights_infer, _resize_weights, differentiable=False))
+
+
+def _axis_weights(x, axis, out_size, method, antialias):
+    """[out, in] weights (nearest: [out] indices) of `x`'s `axis` resized to `out_size`."""
+    in_size = x.shape.dims[axis]
+    if in_size is not None and not is_tensorlike(out_size):
+        if method == "nearest":
+            return _nearest_index(in_size, out_size)
+        return convert_to_tensor(weights(method, in_size, out_size, antialias).astype(np.float32))
+    sizes = [shape(x)[axis] if in_size is None else in_size, out_size]
+    sizes = [s if is_tensorlike(s) else convert_to_tensor(s, dtypes.int32) for s in sizes]
+    sizes = [s if s.dtype is dtypes.int32 else cast(s, dtypes.int32) for s in sizes]
+    return apply(get("ResizeWeights"), tuple(sizes), {"method": method, "antialias": bool(antialias)})
+
+
+def resize_4d(images, height, width, method, antialias):
+    """Resize a [batch, h, w, c] tensor to (height, width); the sizes (in and out) may be graph
+    tensors known only when the graph runs."""
+    x = convert_to_tensor(images)
+    if method == "nearest":
+        if (x.shape.dims[1], x.shape.dims[2]) == (height, width):
             return x
-        return gather(gather(x, _nearest_index(in_h, height), axis=1), _nearest_index(in_w, width), axis=2)
+        rows = gather(x, _axis_weights(x, 1, height, method, antialias), axis=1)
+        return gather(rows, _axis_weights(x, 2, width, method, antialias), axis=2)
     if not x.dtype.is_floating or x.dtype is not dtypes.float32:
         x = cast(x, dtypes.float32)
-    wh = convert_to_tensor(weights(method, in_h, height, antialias).astype(np.float32))
-    ww = convert_to_tensor(weights(method, in_w, width, antialias).astype(np.float32))
+    wh, ww = _axis_weights(x, 1, height, method, antialias), _axis_weights(x, 2, width, method, antialias)
     return einsum("oh,nhwc,pw->nopc", wh, x, ww)

@@ -5,7 +5,7 @@ import numpy as np
 
 from ... import dtypes
 from .. import segment as _segment_ops
-from ..convert import convert_to_tensor, python_value
+from ..convert import convert_to_tensor, is_tensorlike, python_value
 from ..dispatch import apply
 from ..static_value import constant_value
 from .construct import ones_like, zeros_like
@@ -36,11 +36,12 @@ def _segment(kind):
 
 def _unsorted(kind):
     def fn(data, segment_ids, num_segments, name=None):
-        n = _static_int(num_segments, "num_segments", f"unsorted_segment_{kind}")
+        n = num_segments if is_tensorlike(num_segments) else _static_int(num_segments, "num_segments",
+                                                                           f"unsorted_segment_{kind}")
         return _segment_ops.segment_reduce(kind, convert_to_tensor(data), convert_to_tensor(segment_ids), n)
     fn.__name__ = f"unsorted_segment_{kind}"
     fn.__doc__ = f"The {kind} of the rows of `data` by `segment_ids` (any order; ids outside " \
-                 f"[0, num_segments) are dropped)."
+                 f"[0, num_segments) are dropped); num_segments may be a tensor known only when the graph runs."
     return fn
 
 
@@ -53,7 +54,8 @@ unsorted_segment_sum, unsorted_segment_mean, unsorted_segment_max, unsorted_segm
 def unsorted_segment_sqrt_n(data, segment_ids, num_segments, name=None):
     """The sum of each segment divided by sqrt(its number of rows); empty segments give 0."""
     data, ids = convert_to_tensor(data), convert_to_tensor(segment_ids)
-    n = _static_int(num_segments, "num_segments", "unsorted_segment_sqrt_n")
+    n = num_segments if is_tensorlike(num_segments) else _static_int(num_segments, "num_segments",
+                                                                       "unsorted_segment_sqrt_n")
     total = _segment_ops.segment_reduce("sum", data, ids, n)
     count = _segment_ops.segment_reduce("sum", ones_like(cast(ids, data.dtype)), ids, n)
     count = sqrt(where(greater(count, zeros_like(count)), count, ones_like(count)))
@@ -86,12 +88,18 @@ def cumulative_logsumexp(x, axis=0, exclusive=False, reverse=False, name=None):
     return add(log(cumsum(exp(subtract(x, m)), axis, exclusive, reverse)), m)
 
 
+def _length(v):
+    """A bincount length as an int32 scalar tensor (a graph tensor stays one: known when run)."""
+    return v if is_tensorlike(v) else convert_to_tensor(_static_int(v, "length", "bincount"), dtype=dtypes.int32)
+
+
 def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=dtypes.int32, name=None, axis=None,
              binary_output=False):
     """How often each value 0, 1, ... occurs in `arr` (the sum of `weights` there, when given).
 
-    The result has max(arr) + 1 bins, at least `minlength` and at most `maxlength`; `axis=-1`
-    counts each row of the last axis separately. With weights, the result has the weights' dtype."""
+    The result has max(arr) + 1 bins, at least `minlength` and at most `maxlength` (either may be a
+    tensor known only when the graph runs); `axis=-1` counts each row of the last axis separately.
+    With weights, the result has the weights' dtype."""
     arr = convert_to_tensor(arr)
     if axis not in (None, 0, -1):
         raise ValueError(f"bincount: axis must be None, 0 or -1, got {axis}")
@@ -100,8 +108,6 @@ def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=dtypes.int
         dtype = weights.dtype
     else:
         weights = convert_to_tensor(np.zeros(0, dtypes.as_dtype(dtype).np))
-    mn = None if minlength is None else _static_int(minlength, "minlength", "bincount")
-    mx = None if maxlength is None else _static_int(maxlength, "maxlength", "bincount")
-    return apply(opdef("Bincount"), (arr, weights), {"minlength": mn, "maxlength": mx, "dtype": dtypes.as_dtype(dtype),
-                                                     "binary_output": bool(binary_output),
-                                                     "axis": -1 if axis == -1 else None})
+    lengths = [_length(0 if minlength is None else minlength)] + ([] if maxlength is None else [_length(maxlength)])
+    attrs = {"dtype": dtypes.as_dtype(dtype), "binary_output": bool(binary_output), "axis": -1 if axis == -1 else None}
+    return apply(opdef("Bincount"), (arr, weights, *lengths), attrs)

@@ -19,7 +19,7 @@ from ..convert import convert_to_tensor, python_value
 from ..static_value import constant_value
 from .array_extra import tensor_scatter_nd_update
 from .construct import zeros
-from .shape import concat, expand_dims, gather, reshape, shape, split, stack, unstack
+from .shape import broadcast_to, concat, expand_dims, gather, reshape, shape, split, stack, unstack
 
 _ctx = ctx_mod.context()
 
@@ -47,10 +47,10 @@ class TensorArray:
                  name=None):
         self._dtype = dtypes.as_dtype(dtype)
         n = 0 if size is None else _index(size, "size")
-        if n is None:
-            raise ValueError("TensorArray: graphflow needs `size` known when the array is made (or "
-                             "dynamic_size=True with size=0)")
-        self._items: list | None = [None] * n
+        # A size known only when the graph runs: the array is a buffer from its first write (or now,
+        # with a known element_shape), [size, *element_shape]
+        self._run_size = None if n is not None else convert_to_tensor(size, dtype=dtypes.int32)
+        self._items: list | None = [None] * (n or 0)
         self._buffer = None
         self._dynamic_size = bool(dynamic_size)
         self._element_shape = TensorShape(element_shape)
@@ -60,7 +60,7 @@ class TensorArray:
     def _with_buffer(cls, like: "TensorArray", buffer) -> "TensorArray":
         out = cls.__new__(cls)
         out._dtype, out._dynamic_size, out._infer_shape = like._dtype, like._dynamic_size, like._infer_shape
-        out._items, out._buffer = None, buffer
+        out._items, out._buffer, out._run_size = None, buffer, None
         elem = TensorShape(buffer.shape.dims[1:]) if buffer.shape.rank else TensorShape(None)
         out._element_shape = like._element_shape.merge_with(elem) if like._element_shape.is_compatible_with(elem) \
             else elem
@@ -84,6 +84,8 @@ class TensorArray:
         return self._element_shape
 
     def size(self, name=None):
+        if self._run_size is not None:
+            return self._run_size
         if self._buffer is not None:
             return shape(self._buffer, out_type=dtypes.int32)[0]
         return convert_to_tensor(len(self._items), dtypes.int32)
@@ -108,6 +110,10 @@ class TensorArray:
         """The array as one tensor [size, *element_shape] (unwritten elements are zeros)."""
         if self._buffer is not None:
             return self._buffer
+        if self._run_size is not None and self._element_shape.rank is not None:
+            # dims known only when the graph runs are 1 until the first write broadcasts them (_buffer_write)
+            dims = np.asarray([1 if d is None else d for d in self._element_shape.dims], np.int32)
+            return zeros(concat([reshape(self._run_size, [1]), dims], 0), self._dtype)
         if self._items and all(x is not None for x in self._items):
             return stack(self._items)
         if not self._element_shape.is_fully_defined():
@@ -117,10 +123,16 @@ class TensorArray:
             zeros([0] + self._element_shape.as_list(), self._dtype)
 
     def _buffer_write(self, index, value) -> "TensorArray":
-        if self._buffer is None and not self._items:
+        if self._buffer is None and self._run_size is not None:
+            buf = zeros(concat([reshape(self._run_size, [1]), shape(value, out_type=dtypes.int32)], 0), self._dtype)
+        elif self._buffer is None and not self._items:
             buf = zeros([0] + value.shape.as_list(), self._dtype)
         else:
             buf = self.as_buffer()
+        if not TensorShape(buf.shape.dims[1:] if buf.shape.rank else None).is_fully_defined():
+            # element dims unknown while the graph is built: a buffer of 1s there takes the value's
+            buf = broadcast_to(buf, concat([shape(buf, out_type=dtypes.int32)[:1], shape(value, out_type=dtypes.int32)],
+                                           0))
         i = reshape(convert_to_tensor(index, dtype_hint=dtypes.int32), [1, 1])
         if self._dynamic_size:
             from .math import cast, maximum, subtract
@@ -134,7 +146,7 @@ class TensorArray:
     def write(self, index, value, name=None):
         value = self._check(value)
         i = _index(index, "write")
-        if self._buffer is not None or i is None:
+        if self._buffer is not None or i is None or self._run_size is not None:
             return self._buffer_write(index, value)
         if i < 0:
             raise ValueError(f"TensorArray.write: index {i} must not be negative")
@@ -148,7 +160,7 @@ class TensorArray:
 
     def read(self, index, name=None):
         i = _index(index, "read")
-        if self._buffer is not None or i is None:
+        if self._buffer is not None or i is None or self._run_size is not None:
             return gather(self.as_buffer(), index)
         if not 0 <= i < len(self._items):
             raise ValueError(f"Tried to read from index {i} but array size is: {len(self._items)}")
@@ -161,8 +173,8 @@ class TensorArray:
         raise ValueError("TensorArray has unwritten elements and no fully defined element_shape")
 
     def stack(self, name=None):
-        if self._buffer is not None:
-            return self._buffer
+        if self._buffer is not None or self._run_size is not None:
+            return self.as_buffer()
         if not self._items:
             if self._element_shape.dims is None:
                 raise ValueError("TensorArray.stack of an empty array needs a known element_shape")
@@ -171,7 +183,7 @@ class TensorArray:
 
     def gather(self, indices, name=None):
         known = _known(indices)
-        if self._buffer is not None or known is None:
+        if self._buffer is not None or known is None or self._run_size is not None:
             return gather(self.as_buffer(), indices)
         idx = [int(i) for i in np.reshape(known, -1)]
         return stack([self.read(i) for i in idx]) if idx else zeros([0] + self._element_shape.as_list(), self._dtype)
@@ -184,7 +196,7 @@ class TensorArray:
     def unstack(self, value, name=None):
         t = convert_to_tensor(value, dtype_hint=self._dtype)
         n = t.shape.dims[0] if t.shape.rank else None
-        if self._buffer is not None or n is None:
+        if self._buffer is not None or n is None or self._run_size is not None:
             return TensorArray._with_buffer(self, self._check_rows(t))
         if n > len(self._items) and not self._dynamic_size and self._items:
             raise ValueError(f"Cannot unstack {n} elements into a TensorArray of size {len(self._items)}")
@@ -202,7 +214,7 @@ class TensorArray:
     def scatter(self, indices, value, name=None):
         known = _known(indices)
         value = convert_to_tensor(value, dtype_hint=self._dtype)
-        if self._buffer is not None or known is None:
+        if self._buffer is not None or known is None or self._run_size is not None:
             buf = tensor_scatter_nd_update(self.as_buffer(), reshape(indices, [-1, 1]), self._check_rows(value))
             return TensorArray._with_buffer(self, buf)
         idx = [int(i) for i in np.reshape(known, -1)]
@@ -214,8 +226,9 @@ class TensorArray:
 
     def split(self, value, lengths, name=None):
         known = _known(lengths)
-        if self._buffer is not None or known is None:
-            raise ValueError("TensorArray.split: graphflow needs the lengths known when the call is made")
+        if self._buffer is not None or known is None or self._run_size is not None:
+            raise ValueError("TensorArray.split: graphflow needs the lengths (and the array's size) known when the "
+                             "call is made")
         lens = [int(v) for v in np.reshape(known, -1)]
         value = convert_to_tensor(value, dtype_hint=self._dtype)
         pieces = split(value, lens, 0)
@@ -230,13 +243,14 @@ class TensorArray:
         return self
 
     def close(self, name=None):
-        self._items, self._buffer = [], None
+        self._items, self._buffer, self._run_size = [], None, None
 
     def mark_used(self):
         pass
 
     def __repr__(self):
-        size = len(self._items) if self._buffer is None else self._buffer.shape[0]
+        size = self._run_size if self._run_size is not None else \
+            len(self._items) if self._buffer is None else self._buffer.shape[0]
         return f"<TensorArray dtype={self._dtype.name} size={size}>"
 
 
