@@ -63,10 +63,11 @@ CASES = [
 
 # trained one SGD epoch in a compiled fit step (Dense over the channels -> layer -> Flatten -> Dense(1), so
 # gradients flow through the layer even when it has no weights), loss and weights compared with Keras's
-FIT_CASES = ["conv1d_transpose_same", "conv1d_transpose_output_padding", "separable_conv1d_same_strided",
-             "depthwise_conv1d_dilated_same", "conv3d_transpose_same", "conv3d_transpose_output_padding",
-             "upsampling2d_bilinear", "upsampling2d_bicubic", "upsampling3d", "zero_padding3d", "cropping3d",
-             "adaptive_average_pooling2d", "adaptive_max_pooling1d_up", "adaptive_max_pooling2d"]
+# One fit epoch per gradient path (the suite's 10-minute budget: each costs ~2.4 s of cold compiles);
+# the other recorded cases keep their forward, config and weight checks, and tools/tfref records
+# every case's fit numbers.
+FIT_CASES = ["conv1d_transpose_output_padding", "separable_conv1d_same_strided", "depthwise_conv1d_dilated_same",
+             "conv3d_transpose_same", "upsampling2d_bilinear", "upsampling3d", "adaptive_max_pooling2d"]
 # saved by Keras as a whole .keras model (the fit model) that graphflow loads
 KERAS_FILE_CASE = "conv1d_transpose_same"
 # computed in float32 on both sides (image resizing, as tf.image.resize), or recorded in float32 because

@@ -49,7 +49,9 @@ def _strip(config):
 # cell, custom + stacked + masked, initial_state, ConvLSTM): compiling a training step is most of
 # this file's cold cost (about 60 s of its 90 at load 4), and the others' forward passes run the
 # same code; their recorded losses stay in record.json
-FIT = {"lstm_cell", "gru_masked", "custom_cell", "custom_stacked_masked", "initial_state", "conv_lstm2d"}
+# the fit epoch of custom_stacked_masked (12 s of cold compiles) is left to its prediction check and
+# custom_cell's epoch: the suite's 10-minute budget (docs/testing.md)
+FIT = {"lstm_cell", "gru_masked", "custom_cell", "initial_state", "conv_lstm2d"}
 
 
 @pytest.mark.parametrize("name", sorted(REC))
